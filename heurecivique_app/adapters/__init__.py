@@ -1,0 +1,1 @@
+"""Adapters to the outside world (database, passwords, geocoding, buses). Never imports reflex."""

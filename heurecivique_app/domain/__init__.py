@@ -1,0 +1,1 @@
+"""Domain: tables, value objects, pure rules, events and errors. Never imports reflex."""

@@ -1,0 +1,97 @@
+"""Closed vocabularies, stored as plain strings (no database enum types to migrate)."""
+
+from enum import StrEnum
+
+from heurecivique_app.domain.text import N_
+
+
+class Role(StrEnum):
+    VOLUNTEER = "volunteer"
+    RELAY = "relay"
+    REFERENT = "referent"
+    COMMUNE_ADMIN = "commune_admin"
+    DEPARTEMENT_ADMIN = "departement_admin"
+
+
+STAFF_ROLES = frozenset({Role.REFERENT, Role.COMMUNE_ADMIN, Role.DEPARTEMENT_ADMIN})
+
+
+class VolunteerStatus(StrEnum):
+    PENDING = "pending"  # signed up, not yet met by a referent
+    ACTIVE = "active"
+    PAUSED = "paused"
+
+
+class MissionKind(StrEnum):
+    INDIVIDUAL = "individual"
+    COLLECTIVE = "collective"
+
+
+class MissionStatus(StrEnum):
+    DRAFT = "draft"
+    OPEN = "open"
+    FULL = "full"
+    DONE = "done"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"
+
+
+class ParticipationStatus(StrEnum):
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    CANCELLED = "cancelled"
+
+
+class Channel(StrEnum):
+    """How a need reached the town hall."""
+
+    PHONE = "phone"
+    FLYER = "flyer"
+    EMAIL = "email"
+    RELAY = "relay"
+    IN_PERSON = "in_person"
+
+
+class Category(StrEnum):
+    SHOPPING = "shopping"
+    VISIT = "visit"
+    WALK = "walk"
+    CARPOOL = "carpool"
+    GARDENING = "gardening"
+    DIGITAL = "digital"
+    DIY = "diy"
+    COLLECTIVE_EVENT = "collective_event"
+    CLEANUP = "cleanup"
+
+
+# Labels are message ids; the i18n layer translates them.
+CATEGORY_LABELS: dict[str, str] = {
+    Category.SHOPPING: N_("Shopping"),
+    Category.VISIT: N_("Friendly visit"),
+    Category.WALK: N_("Walking together"),
+    Category.CARPOOL: N_("Car-pooling"),
+    Category.GARDENING: N_("Light gardening"),
+    Category.DIGITAL: N_("Digital help"),
+    Category.DIY: N_("Small DIY"),
+    Category.COLLECTIVE_EVENT: N_("Help at a collective event"),
+    Category.CLEANUP: N_("Cleaning public space"),
+}
+
+STATUS_LABELS: dict[str, str] = {
+    MissionStatus.DRAFT: N_("Draft"),
+    MissionStatus.OPEN: N_("Open"),
+    MissionStatus.FULL: N_("Volunteer found"),
+    MissionStatus.DONE: N_("Done"),
+    MissionStatus.CLOSED: N_("Closed"),
+    MissionStatus.CANCELLED: N_("Cancelled"),
+    MissionStatus.EXPIRED: N_("Expired"),
+}
+
+CHANNEL_LABELS: dict[str, str] = {
+    Channel.PHONE: N_("Phone call"),
+    Channel.FLYER: N_("Paper flyer"),
+    Channel.EMAIL: N_("Email"),
+    Channel.RELAY: N_("Neighbourhood relay"),
+    Channel.IN_PERSON: N_("At the town hall"),
+}

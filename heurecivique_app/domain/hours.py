@@ -1,0 +1,44 @@
+"""The monthly hour: which month time counts for, and progress against the pledge."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from heurecivique_app.domain.errors import DomainError
+from heurecivique_app.domain.text import N_
+
+PLEDGE_MINUTES = 60
+
+
+def month_key(moment: datetime, timezone: str) -> str:
+    """The local calendar month ("YYYY-MM") of an aware datetime."""
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime")
+    return moment.astimezone(ZoneInfo(timezone)).strftime("%Y-%m")
+
+
+@dataclass(frozen=True)
+class MonthlyHour:
+    """A volunteer's time given in one month, against the one-hour pledge."""
+
+    month: str
+    minutes: int
+
+    @property
+    def pledge_met(self) -> bool:
+        return self.minutes >= PLEDGE_MINUTES
+
+    @property
+    def percent_of_pledge(self) -> int:
+        """Progress towards the hour, capped at 100."""
+        return min(100, round(100 * self.minutes / PLEDGE_MINUTES))
+
+
+def validate_minutes(minutes: int) -> int:
+    """Minutes credited for one mission: between 15 minutes and 8 hours."""
+    if not 15 <= minutes <= 480:
+        raise DomainError(N_("Time given must be between 15 minutes and 8 hours."),
+                          field="minutes")
+    return minutes

@@ -1,0 +1,177 @@
+"""The tables. Created only by alembic migrations (see alembic/versions)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from heurecivique_app.domain.enums import (
+    Channel,
+    MissionKind,
+    MissionStatus,
+    ParticipationStatus,
+    Role,
+    VolunteerStatus,
+)
+from heurecivique_app.domain.types import UTCDateTime, utcnow
+
+
+def _utc_column(nullable: bool = False, index: bool = False) -> Column:
+    return Column(UTCDateTime(), nullable=nullable, index=index)
+
+
+class Departement(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=3, unique=True)
+    name: str = Field(max_length=120)
+
+
+class Commune(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    departement_id: int = Field(foreign_key="departement.id", index=True)
+    insee_code: str = Field(max_length=5, unique=True)
+    name: str = Field(max_length=120)
+    slug: str = Field(max_length=120, unique=True)
+    theme_color: str = Field(default="#1d4ed8", max_length=9)
+
+
+class Neighbourhood(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("commune_id", "slug"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    commune_id: int = Field(foreign_key="commune.id", index=True)
+    slug: str = Field(max_length=80)
+    name: str = Field(max_length=120)
+    lat: float
+    lon: float
+    radius_m: int = Field(default=600)
+
+
+class User(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    commune_id: int = Field(foreign_key="commune.id", index=True)
+    email: str = Field(max_length=254, unique=True)
+    password_hash: str = Field(max_length=255)
+    display_name: str = Field(max_length=120)
+    phone: str | None = Field(default=None, max_length=32)
+    role: str = Field(default=Role.VOLUNTEER, max_length=24)
+    neighbourhood_id: int | None = Field(default=None, foreign_key="neighbourhood.id")
+    locale: str = Field(default="fr", max_length=5)
+    is_active: bool = Field(default=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+
+
+class UserSession(SQLModel, table=True):
+    """A login. Only the SHA-256 of the cookie token is stored."""
+
+    __tablename__ = "user_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+    expires_at: datetime = Field(sa_column=_utc_column())
+    revoked_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+
+
+class VolunteerProfile(SQLModel, table=True):
+    __tablename__ = "volunteer_profile"
+
+    user_id: int = Field(foreign_key="user.id", primary_key=True)
+    status: str = Field(default=VolunteerStatus.PENDING, max_length=16)
+    skills: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # {"mon": ["morning", "evening"], ...}
+    availability: dict[str, list[str]] = Field(
+        default_factory=dict, sa_column=Column(JSON, nullable=False)
+    )
+    max_distance_km: float = Field(default=2.0)
+    charter_version: str | None = Field(default=None, max_length=20)
+    charter_accepted_at: datetime | None = Field(
+        default=None, sa_column=_utc_column(nullable=True)
+    )
+    validated_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+
+
+class Beneficiary(SQLModel, table=True):
+    """A fragile resident, usually without an account. Minimal, private data."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    commune_id: int = Field(foreign_key="commune.id", index=True)
+    neighbourhood_id: int = Field(foreign_key="neighbourhood.id")
+    full_name: str = Field(max_length=120)
+    phone: str | None = Field(default=None, max_length=32)
+    address: str = Field(max_length=255)
+    access_notes: str = Field(default="", max_length=500)
+    consent_at: datetime = Field(sa_column=_utc_column())
+    created_by_id: int | None = Field(default=None, foreign_key="user.id")
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+
+
+class Mission(SQLModel, table=True):
+    __table_args__ = (Index("ix_mission_board", "neighbourhood_id", "status"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    commune_id: int = Field(foreign_key="commune.id", index=True)
+    neighbourhood_id: int = Field(foreign_key="neighbourhood.id")
+    beneficiary_id: int | None = Field(default=None, foreign_key="beneficiary.id")
+    kind: str = Field(default=MissionKind.INDIVIDUAL, max_length=16)
+    category: str = Field(max_length=32)
+    title: str = Field(max_length=120)
+    description: str = Field(default="", max_length=2000)
+    channel: str = Field(default=Channel.PHONE, max_length=16)
+    capacity: int = Field(default=1)
+    accepted_count: int = Field(default=0)
+    status: str = Field(default=MissionStatus.DRAFT, max_length=16, index=True)
+    # Public, approximate point (never the address itself).
+    approx_lat: float
+    approx_lon: float
+    # Private: only for accepted volunteers and staff.
+    exact_address: str = Field(default="", max_length=255)
+    starts_at: datetime = Field(sa_column=_utc_column(index=True))
+    duration_minutes: int = Field(default=60)
+    created_by_id: int | None = Field(default=None, foreign_key="user.id")
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+
+
+class Participation(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("mission_id", "volunteer_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    mission_id: int = Field(foreign_key="mission.id", index=True)
+    volunteer_id: int = Field(foreign_key="user.id", index=True)
+    status: str = Field(default=ParticipationStatus.ACCEPTED, max_length=16)
+    reason: str = Field(default="", max_length=500)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+
+
+class HourEntry(SQLModel, table=True):
+    """The ledger of time given. One entry per volunteer and mission."""
+
+    __tablename__ = "hour_entry"
+    __table_args__ = (UniqueConstraint("volunteer_id", "mission_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    volunteer_id: int = Field(foreign_key="user.id", index=True)
+    mission_id: int = Field(foreign_key="mission.id")
+    minutes: int
+    # The local calendar month the time counts for, "YYYY-MM".
+    month: str = Field(max_length=7, index=True)
+    recorded_by_id: int | None = Field(default=None, foreign_key="user.id")
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+
+
+class AuditEntry(SQLModel, table=True):
+    __tablename__ = "audit_entry"
+
+    id: int | None = Field(default=None, primary_key=True)
+    commune_id: int | None = Field(default=None, foreign_key="commune.id", index=True)
+    actor_id: int | None = Field(default=None, foreign_key="user.id")
+    action: str = Field(max_length=64)
+    entity: str = Field(max_length=32)
+    entity_id: int | None = None
+    detail: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())

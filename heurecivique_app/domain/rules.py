@@ -1,0 +1,61 @@
+"""The four rules of L'Heure Civique, checked at intake.
+
+A referent answers four questions about the need; each rule that fails yields
+an explanation telling the beneficiary where to turn instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from heurecivique_app.domain.text import N_
+
+
+@dataclass(frozen=True)
+class IntakeAnswers:
+    """What the referent ticks while taking the call."""
+
+    replaces_professional: bool
+    recurring: bool
+    urgent: bool
+    insurance_acknowledged: bool
+
+
+@dataclass(frozen=True)
+class RuleBreach:
+    field: str
+    message: str
+
+
+RULE_TEXTS: dict[str, str] = {
+    "not_professional": N_("An action never replaces a professional."),
+    "one_off": N_("Requests are one-off and exceptional, not recurring."),
+    "not_urgent": N_("No emergencies: they go to the right service."),
+    "insurance": N_("Each party's own civil-liability insurance applies."),
+}
+
+
+def check_intake(answers: IntakeAnswers) -> list[RuleBreach]:
+    """Every rule the need breaks, with guidance; an empty list means it may proceed."""
+    breaches: list[RuleBreach] = []
+    if answers.replaces_professional:
+        breaches.append(RuleBreach("replaces_professional", N_(
+            "This need calls for a professional (care, cleaning, repairs, legal or medical "
+            "advice). Refer the person to the CCAS or the relevant professional service."
+        )))
+    if answers.recurring:
+        breaches.append(RuleBreach("recurring", N_(
+            "L'Heure Civique is for one-off help. For regular help, refer the person to the "
+            "CCAS or a home-help service (SAAD)."
+        )))
+    if answers.urgent:
+        breaches.append(RuleBreach("urgent", N_(
+            "Emergencies are not handled here: call 15 (SAMU), 17 (police), 18 (fire "
+            "brigade) or 112."
+        )))
+    if not answers.insurance_acknowledged:
+        breaches.append(RuleBreach("insurance_acknowledged", N_(
+            "The person must be told that each party's civil-liability insurance applies "
+            "before the need can be recorded."
+        )))
+    return breaches

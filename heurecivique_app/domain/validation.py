@@ -1,0 +1,73 @@
+"""Small pure validators for form input. Each returns the clean value or raises."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+import phonenumbers
+
+from heurecivique_app.domain.text import N_
+
+
+class FieldError(ValueError):
+    """A single field is wrong; ``message`` is a message id."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def required_text(value: str | None, *, max_length: int) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise FieldError(N_("This field is required."))
+    if len(text) > max_length:
+        raise FieldError(N_("This text is too long."))
+    return text
+
+
+def optional_text(value: str | None, *, max_length: int) -> str:
+    text = (value or "").strip()
+    if len(text) > max_length:
+        raise FieldError(N_("This text is too long."))
+    return text
+
+
+def french_phone(value: str | None, *, required: bool = False) -> str | None:
+    """A French phone number in E.164 form (+33...), or None if empty and optional."""
+    text = (value or "").strip()
+    if not text:
+        if required:
+            raise FieldError(N_("This field is required."))
+        return None
+    try:
+        number = phonenumbers.parse(text, "FR")
+    except phonenumbers.NumberParseException as exc:
+        raise FieldError(N_("Enter a French phone number, e.g. 02 99 75 00 00.")) from exc
+    if not phonenumbers.is_valid_number(number):
+        raise FieldError(N_("Enter a French phone number, e.g. 02 99 75 00 00."))
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def whole_number(value: str | int | None, *, low: int, high: int) -> int:
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError) as exc:
+        raise FieldError(N_("Enter a whole number.")) from exc
+    if not low <= number <= high:
+        raise FieldError(N_("This number is out of the allowed range."))
+    return number
+
+
+def local_datetime(day: str | None, hour: str | None, *, timezone: str) -> datetime:
+    """Combine a local date (YYYY-MM-DD) and time (HH:MM) into an aware UTC-able datetime."""
+    try:
+        parsed_day = date.fromisoformat((day or "").strip())
+    except ValueError as exc:
+        raise FieldError(N_("Enter a valid date.")) from exc
+    try:
+        parsed_time = time.fromisoformat((hour or "").strip() or "10:00")
+    except ValueError as exc:
+        raise FieldError(N_("Enter a valid time.")) from exc
+    return datetime.combine(parsed_day, parsed_time, tzinfo=ZoneInfo(timezone))

@@ -1,0 +1,187 @@
+"""Intake of a need on behalf of a beneficiary, checked against the scheme's rules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlmodel import Session, select
+
+from heurecivique_app.domain import events
+from heurecivique_app.domain.enums import Category, Channel, MissionKind, MissionStatus
+from heurecivique_app.domain.errors import ValidationFailed
+from heurecivique_app.domain.models import Beneficiary, Mission, Neighbourhood
+from heurecivique_app.domain.rules import IntakeAnswers, check_intake
+from heurecivique_app.domain.text import N_
+from heurecivique_app.domain.types import utcnow
+from heurecivique_app.domain.validation import (
+    FieldError,
+    french_phone,
+    local_datetime,
+    optional_text,
+    required_text,
+    whole_number,
+)
+from heurecivique_app.services.actor import Actor, require_staff
+from heurecivique_app.services.audit import audit
+
+
+@dataclass
+class NeedForm:
+    """Raw input of the intake form, as typed by the referent."""
+
+    category: str = ""
+    title: str = ""
+    description: str = ""
+    neighbourhood_id: str = ""
+    channel: str = Channel.PHONE
+    beneficiary_name: str = ""
+    beneficiary_phone: str = ""
+    address: str = ""
+    access_notes: str = ""
+    consent: bool = False
+    preferred_date: str = ""
+    preferred_time: str = ""
+    duration_minutes: str = "60"
+    answers: IntakeAnswers = field(
+        default_factory=lambda: IntakeAnswers(
+            replaces_professional=False, recurring=False, urgent=False,
+            insurance_acknowledged=False,
+        )
+    )
+
+
+def _clean(session: Session, actor: Actor, form: NeedForm, timezone: str) -> dict:
+    """Validate every field; collect all errors at once so the form shows them together."""
+    errors: dict[str, str] = {}
+    clean: dict = {}
+
+    def take(name: str, fn):
+        try:
+            clean[name] = fn()
+        except FieldError as exc:
+            errors[name] = exc.message
+
+    def category():
+        if form.category not in {c.value for c in Category}:
+            raise FieldError(N_("Choose a category."))
+        return form.category
+
+    def channel():
+        if form.channel not in {c.value for c in Channel}:
+            raise FieldError(N_("Choose how the need reached you."))
+        return form.channel
+
+    def neighbourhood():
+        try:
+            hood = session.get(Neighbourhood, int(form.neighbourhood_id))
+        except (TypeError, ValueError):
+            hood = None
+        if hood is None or hood.commune_id != actor.commune_id:
+            raise FieldError(N_("Choose a neighbourhood of your commune."))
+        return hood
+
+    def starts_at():
+        moment = local_datetime(form.preferred_date, form.preferred_time, timezone=timezone)
+        if moment <= utcnow():
+            raise FieldError(N_("The preferred date must be in the future."))
+        return moment
+
+    def consent():
+        if not form.consent:
+            raise FieldError(N_("The person's consent to store their details is required."))
+        return True
+
+    take("category", category)
+    take("channel", channel)
+    take("title", lambda: required_text(form.title, max_length=120))
+    take("description", lambda: optional_text(form.description, max_length=2000))
+    take("neighbourhood_id", neighbourhood)
+    take("beneficiary_name", lambda: required_text(form.beneficiary_name, max_length=120))
+    take("beneficiary_phone", lambda: french_phone(form.beneficiary_phone, required=True))
+    take("address", lambda: required_text(form.address, max_length=255))
+    take("access_notes", lambda: optional_text(form.access_notes, max_length=500))
+    take("consent", consent)
+    take("starts_at", starts_at)
+    take("duration_minutes", lambda: whole_number(form.duration_minutes, low=15, high=480))
+    for breach in check_intake(form.answers):
+        errors[breach.field] = breach.message
+    if errors:
+        raise ValidationFailed(errors)
+    return clean
+
+
+def _find_or_create_beneficiary(session: Session, actor: Actor, clean: dict) -> Beneficiary:
+    """Reuse the beneficiary with the same name and phone in the commune, if any."""
+    existing = session.exec(
+        select(Beneficiary).where(
+            Beneficiary.commune_id == actor.commune_id,
+            Beneficiary.full_name == clean["beneficiary_name"],
+            Beneficiary.phone == clean["beneficiary_phone"],
+        )
+    ).first()
+    if existing is not None:
+        existing.address = clean["address"]
+        existing.access_notes = clean["access_notes"] or existing.access_notes
+        existing.neighbourhood_id = clean["neighbourhood_id"].id
+        return existing
+    beneficiary = Beneficiary(
+        commune_id=actor.commune_id,
+        neighbourhood_id=clean["neighbourhood_id"].id,
+        full_name=clean["beneficiary_name"],
+        phone=clean["beneficiary_phone"],
+        address=clean["address"],
+        access_notes=clean["access_notes"],
+        consent_at=utcnow(),
+        created_by_id=actor.user_id,
+    )
+    session.add(beneficiary)
+    return beneficiary
+
+
+def create_need(
+    session: Session, *, actor: Actor, form: NeedForm, publish: bool, timezone: str
+) -> Mission:
+    """Record a need as a draft mission, or publish it on its neighbourhood board.
+
+    Raises:
+        NotAllowed: the actor is not a referent of the commune.
+        ValidationFailed: a field is wrong or a rule of the scheme is broken;
+            nothing is written.
+    """
+    require_staff(actor, actor.commune_id)
+    clean = _clean(session, actor, form, timezone)
+    hood: Neighbourhood = clean["neighbourhood_id"]
+    beneficiary = _find_or_create_beneficiary(session, actor, clean)
+    session.flush()
+    mission = Mission(
+        commune_id=actor.commune_id,
+        neighbourhood_id=hood.id,
+        beneficiary_id=beneficiary.id,
+        kind=MissionKind.INDIVIDUAL,
+        category=clean["category"],
+        title=clean["title"],
+        description=clean["description"],
+        channel=clean["channel"],
+        capacity=1,
+        status=MissionStatus.OPEN if publish else MissionStatus.DRAFT,
+        # The board shows the neighbourhood's centre, never the address.
+        approx_lat=hood.lat,
+        approx_lon=hood.lon,
+        exact_address=clean["address"],
+        starts_at=clean["starts_at"],
+        duration_minutes=clean["duration_minutes"],
+        created_by_id=actor.user_id,
+    )
+    session.add(mission)
+    session.flush()
+    audit(session, actor=actor, action="need.created", entity="mission", entity_id=mission.id,
+          commune_id=actor.commune_id, channel=mission.channel, published=publish)
+    events.record(session, events.DomainEvent(
+        kind="mission.published" if publish else "need.created",
+        commune_id=actor.commune_id,
+        neighbourhood_id=hood.id if publish else None,
+        mission_id=mission.id,
+        actor_name=actor.display_name,
+        data={"title": mission.title},
+    ))
+    return mission

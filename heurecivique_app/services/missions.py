@@ -1,0 +1,217 @@
+"""Mission lifecycle use cases: publish, accept, decline, mark done, cancel."""
+
+from __future__ import annotations
+
+from sqlalchemy import case, update
+from sqlmodel import Session, select
+
+from heurecivique_app.domain import events
+from heurecivique_app.domain.enums import (
+    MissionKind,
+    MissionStatus,
+    ParticipationStatus,
+    VolunteerStatus,
+)
+from heurecivique_app.domain.errors import AlreadyTaken, DomainError, NotAllowed, NotFound
+from heurecivique_app.domain.hours import month_key, validate_minutes
+from heurecivique_app.domain.lifecycle import check_transition, status_after_acceptance
+from heurecivique_app.domain.models import HourEntry, Mission, Participation, VolunteerProfile
+from heurecivique_app.domain.text import N_
+from heurecivique_app.domain.types import utcnow
+from heurecivique_app.services.actor import Actor, require_staff, require_volunteer
+from heurecivique_app.services.audit import audit
+
+
+def _mission_in_commune(session: Session, actor: Actor, mission_id: int) -> Mission:
+    mission = session.get(Mission, mission_id)
+    if mission is None or mission.commune_id != actor.commune_id:
+        raise NotFound()
+    return mission
+
+
+def _emit(session: Session, kind: str, mission: Mission, actor: Actor, **data) -> None:
+    events.record(session, events.DomainEvent(
+        kind=kind,
+        commune_id=mission.commune_id,
+        neighbourhood_id=mission.neighbourhood_id,
+        mission_id=mission.id,
+        actor_name=actor.display_name,
+        data={"title": mission.title, "status": mission.status, **data},
+    ))
+
+
+def publish_mission(session: Session, *, actor: Actor, mission_id: int) -> Mission:
+    """Put a draft on its neighbourhood board."""
+    mission = _mission_in_commune(session, actor, mission_id)
+    require_staff(actor, mission.commune_id)
+    mission.status = check_transition(mission.status, MissionStatus.OPEN)
+    mission.updated_at = utcnow()
+    session.add(mission)
+    audit(session, actor=actor, action="mission.published", entity="mission",
+          entity_id=mission.id, commune_id=mission.commune_id)
+    _emit(session, "mission.published", mission, actor)
+    return mission
+
+
+def _participation(session: Session, mission_id: int, volunteer_id: int) -> Participation | None:
+    return session.exec(
+        select(Participation).where(
+            Participation.mission_id == mission_id, Participation.volunteer_id == volunteer_id
+        )
+    ).first()
+
+
+def accept_mission(session: Session, *, actor: Actor, mission_id: int) -> Mission:
+    """Take a place on a mission; safe when many volunteers tap at the same instant.
+
+    The place is taken by one conditional UPDATE (status open and a place left),
+    so the database decides the race: on SQLite the write lock serialises it, on
+    PostgreSQL the row lock makes later updaters re-check the condition.
+
+    Raises:
+        AlreadyTaken: every place went to quicker volunteers.
+        DomainError: the volunteer may not accept this mission, or already has.
+    """
+    require_volunteer(actor)
+    mission = _mission_in_commune(session, actor, mission_id)
+    profile = session.get(VolunteerProfile, actor.user_id)
+    if profile is None or profile.status == VolunteerStatus.PAUSED:
+        raise DomainError(N_("Your participation is paused: resume it in your profile first."))
+    if mission.kind == MissionKind.INDIVIDUAL and profile.status != VolunteerStatus.ACTIVE:
+        raise DomainError(N_(
+            "A referent must meet you before you can help someone at home. "
+            "Meanwhile you can join collective actions."
+        ))
+    existing = _participation(session, mission_id, actor.user_id)
+    if existing is not None and existing.status == ParticipationStatus.ACCEPTED:
+        raise DomainError(N_("You have already accepted this mission."))
+
+    now = utcnow()
+    taken = session.execute(
+        update(Mission)
+        .where(
+            Mission.id == mission_id,
+            Mission.status == MissionStatus.OPEN,
+            Mission.accepted_count < Mission.capacity,
+        )
+        .values(
+            accepted_count=Mission.accepted_count + 1,
+            status=case(
+                (Mission.accepted_count + 1 >= Mission.capacity, MissionStatus.FULL.value),
+                else_=MissionStatus.OPEN.value,
+            ),
+            updated_at=now,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if taken.rowcount != 1:
+        session.rollback()
+        session.refresh(mission)
+        if mission.status == MissionStatus.FULL:
+            raise AlreadyTaken()
+        raise DomainError(N_("This mission is no longer open to volunteers."))
+
+    if existing is None:
+        existing = Participation(mission_id=mission_id, volunteer_id=actor.user_id)
+    existing.status = ParticipationStatus.ACCEPTED
+    existing.reason = ""
+    existing.updated_at = now
+    session.add(existing)
+    session.flush()
+    session.refresh(mission)
+    audit(session, actor=actor, action="mission.accepted", entity="mission",
+          entity_id=mission.id, commune_id=mission.commune_id)
+    _emit(session, "mission.accepted", mission, actor,
+          places_left=mission.capacity - mission.accepted_count)
+    return mission
+
+
+def decline_mission(
+    session: Session, *, actor: Actor, mission_id: int, reason: str = ""
+) -> Participation:
+    """Say no to a mission (so the referent knows), or withdraw from an accepted one."""
+    require_volunteer(actor)
+    mission = _mission_in_commune(session, actor, mission_id)
+    participation = _participation(session, mission_id, actor.user_id)
+    was_accepted = (
+        participation is not None and participation.status == ParticipationStatus.ACCEPTED
+    )
+    if was_accepted:
+        if mission.status not in (MissionStatus.OPEN, MissionStatus.FULL):
+            raise DomainError(N_("This mission can no longer be cancelled."))
+        mission.accepted_count -= 1
+        mission.status = status_after_acceptance(mission.accepted_count, mission.capacity)
+        mission.updated_at = utcnow()
+        session.add(mission)
+    if participation is None:
+        participation = Participation(mission_id=mission_id, volunteer_id=actor.user_id)
+    participation.status = (
+        ParticipationStatus.CANCELLED if was_accepted else ParticipationStatus.DECLINED
+    )
+    participation.reason = (reason or "").strip()[:500]
+    participation.updated_at = utcnow()
+    session.add(participation)
+    session.flush()
+    audit(session, actor=actor, action="mission.declined", entity="mission",
+          entity_id=mission.id, commune_id=mission.commune_id, withdrew=was_accepted)
+    _emit(session, "mission.withdrawn" if was_accepted else "mission.declined", mission, actor,
+          places_left=mission.capacity - mission.accepted_count)
+    return participation
+
+
+def accepted_volunteer_ids(session: Session, mission_id: int) -> list[int]:
+    return list(session.exec(
+        select(Participation.volunteer_id).where(
+            Participation.mission_id == mission_id,
+            Participation.status == ParticipationStatus.ACCEPTED,
+        )
+    ).all())
+
+
+def mark_done(
+    session: Session,
+    *,
+    actor: Actor,
+    mission_id: int,
+    timezone: str,
+    minutes: int | None = None,
+) -> Mission:
+    """Record that the mission took place and credit the time to each accepted volunteer.
+
+    Allowed to the commune's staff and to a volunteer who accepted the mission.
+    The time counts for the month the mission happened (or today, if it was
+    done earlier than planned).
+    """
+    mission = _mission_in_commune(session, actor, mission_id)
+    volunteers = accepted_volunteer_ids(session, mission_id)
+    if not actor.is_staff and actor.user_id not in volunteers:
+        raise NotAllowed()
+    if not volunteers:
+        raise DomainError(N_("Only a mission with a volunteer can be marked as done."))
+    mission.status = check_transition(mission.status, MissionStatus.DONE)
+    credited = validate_minutes(minutes if minutes is not None else mission.duration_minutes)
+    now = utcnow()
+    month = month_key(min(mission.starts_at, now), timezone)
+    for volunteer_id in volunteers:
+        session.add(HourEntry(volunteer_id=volunteer_id, mission_id=mission_id,
+                              minutes=credited, month=month, recorded_by_id=actor.user_id))
+    mission.updated_at = now
+    session.add(mission)
+    session.flush()
+    audit(session, actor=actor, action="mission.done", entity="mission", entity_id=mission.id,
+          commune_id=mission.commune_id, minutes=credited, volunteers=volunteers)
+    _emit(session, "mission.done", mission, actor)
+    return mission
+
+
+def cancel_mission(session: Session, *, actor: Actor, mission_id: int) -> Mission:
+    """The referent withdraws a need (the beneficiary found help elsewhere, say)."""
+    mission = _mission_in_commune(session, actor, mission_id)
+    require_staff(actor, mission.commune_id)
+    mission.status = check_transition(mission.status, MissionStatus.CANCELLED)
+    mission.updated_at = utcnow()
+    session.add(mission)
+    audit(session, actor=actor, action="mission.cancelled", entity="mission",
+          entity_id=mission.id, commune_id=mission.commune_id)
+    _emit(session, "mission.cancelled", mission, actor)
+    return mission

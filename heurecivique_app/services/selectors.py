@@ -1,0 +1,183 @@
+"""Reads. Each returns plain public views; private fields only where the actor may see them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from heurecivique_app.domain.enums import MissionStatus, ParticipationStatus
+from heurecivique_app.domain.errors import NotFound
+from heurecivique_app.domain.hours import MonthlyHour, month_key
+from heurecivique_app.domain.models import (
+    Beneficiary,
+    HourEntry,
+    Mission,
+    Neighbourhood,
+    Participation,
+)
+from heurecivique_app.domain.types import utcnow
+from heurecivique_app.services.actor import Actor
+
+BOARD_STATUSES = (MissionStatus.OPEN, MissionStatus.FULL)
+
+
+@dataclass(frozen=True)
+class MissionCard:
+    """What anyone on the board may see: no address, no phone, no name."""
+
+    id: int
+    title: str
+    category: str
+    status: str
+    neighbourhood_id: int
+    neighbourhood_name: str
+    starts_at: datetime
+    duration_minutes: int
+    places_left: int
+    approx_lat: float
+    approx_lon: float
+
+
+@dataclass(frozen=True)
+class Contact:
+    """Private: shown only to accepted volunteers (for a while) and to staff."""
+
+    beneficiary_name: str
+    phone: str
+    address: str
+    access_notes: str
+
+
+@dataclass(frozen=True)
+class MissionDetail:
+    card: MissionCard
+    description: str
+    my_participation: str | None  # accepted / declined / cancelled / None
+    contact: Contact | None
+
+
+def _card(mission: Mission, hood: Neighbourhood) -> MissionCard:
+    assert mission.id is not None
+    return MissionCard(
+        id=mission.id,
+        title=mission.title,
+        category=mission.category,
+        status=mission.status,
+        neighbourhood_id=hood.id or 0,
+        neighbourhood_name=hood.name,
+        starts_at=mission.starts_at,
+        duration_minutes=mission.duration_minutes,
+        places_left=max(0, mission.capacity - mission.accepted_count),
+        approx_lat=mission.approx_lat,
+        approx_lon=mission.approx_lon,
+    )
+
+
+def neighbourhoods(session: Session, commune_id: int) -> list[Neighbourhood]:
+    return list(session.exec(
+        select(Neighbourhood).where(Neighbourhood.commune_id == commune_id)
+        .order_by(Neighbourhood.name)
+    ).all())
+
+
+def board(session: Session, *, actor: Actor, neighbourhood_id: int) -> list[MissionCard]:
+    """Open and just-filled missions of one neighbourhood board, soonest first."""
+    hood = session.get(Neighbourhood, neighbourhood_id)
+    if hood is None or hood.commune_id != actor.commune_id:
+        raise NotFound()
+    missions = session.exec(
+        select(Mission)
+        .where(Mission.neighbourhood_id == neighbourhood_id,
+               col(Mission.status).in_([s.value for s in BOARD_STATUSES]))
+        .order_by(Mission.starts_at)
+    ).all()
+    return [_card(m, hood) for m in missions]
+
+
+def console_missions(
+    session: Session, *, actor: Actor, statuses: list[str] | None = None, limit: int = 100
+) -> list[MissionCard]:
+    """The commune's missions for the referent console, newest activity first."""
+    query = (
+        select(Mission, Neighbourhood)
+        .join(Neighbourhood, Neighbourhood.id == Mission.neighbourhood_id)
+        .where(Mission.commune_id == actor.commune_id)
+    )
+    if statuses:
+        query = query.where(col(Mission.status).in_(statuses))
+    rows = session.exec(query.order_by(col(Mission.updated_at).desc()).limit(limit)).all()
+    return [_card(m, h) for m, h in rows]
+
+
+def contact_visible(
+    *, actor: Actor, mission: Mission, participation: Participation | None,
+    now: datetime, hours_after: int,
+) -> bool:
+    """Staff of the commune always; an accepted volunteer until a while after the mission."""
+    if actor.is_staff and actor.commune_id == mission.commune_id:
+        return True
+    if participation is None or participation.status != ParticipationStatus.ACCEPTED:
+        return False
+    if mission.status not in (MissionStatus.OPEN, MissionStatus.FULL, MissionStatus.DONE):
+        return False
+    end = mission.starts_at + timedelta(minutes=mission.duration_minutes)
+    return now <= end + timedelta(hours=hours_after)
+
+
+def mission_detail(
+    session: Session, *, actor: Actor, mission_id: int, contact_hours_after: int
+) -> MissionDetail:
+    mission = session.get(Mission, mission_id)
+    if mission is None or mission.commune_id != actor.commune_id:
+        raise NotFound()
+    if mission.status == MissionStatus.DRAFT and not actor.is_staff:
+        raise NotFound()
+    hood = session.get(Neighbourhood, mission.neighbourhood_id)
+    assert hood is not None
+    participation = session.exec(
+        select(Participation).where(Participation.mission_id == mission_id,
+                                    Participation.volunteer_id == actor.user_id)
+    ).first()
+    contact = None
+    if mission.beneficiary_id and contact_visible(
+        actor=actor, mission=mission, participation=participation, now=utcnow(),
+        hours_after=contact_hours_after,
+    ):
+        person = session.get(Beneficiary, mission.beneficiary_id)
+        if person is not None:
+            contact = Contact(person.full_name, person.phone or "", mission.exact_address,
+                              person.access_notes)
+    return MissionDetail(
+        card=_card(mission, hood),
+        description=mission.description,
+        my_participation=participation.status if participation else None,
+        contact=contact,
+    )
+
+
+def monthly_hour(session: Session, *, volunteer_id: int, timezone: str,
+                 now: datetime | None = None) -> MonthlyHour:
+    """Time given this month ("mon heure ce mois-ci")."""
+    month = month_key(now or utcnow(), timezone)
+    minutes = session.exec(
+        select(func.coalesce(func.sum(HourEntry.minutes), 0))
+        .where(HourEntry.volunteer_id == volunteer_id, HourEntry.month == month)
+    ).one()
+    return MonthlyHour(month=month, minutes=int(minutes))
+
+
+def my_missions(session: Session, *, actor: Actor) -> list[MissionCard]:
+    """Missions this volunteer accepted that are still to do."""
+    rows = session.exec(
+        select(Mission, Neighbourhood)
+        .join(Participation, Participation.mission_id == Mission.id)
+        .join(Neighbourhood, Neighbourhood.id == Mission.neighbourhood_id)
+        .where(Participation.volunteer_id == actor.user_id,
+               Participation.status == ParticipationStatus.ACCEPTED,
+               col(Mission.status).in_([s.value for s in BOARD_STATUSES]))
+        .order_by(Mission.starts_at)
+    ).all()
+    return [_card(m, h) for m, h in rows]
