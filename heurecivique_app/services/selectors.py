@@ -12,11 +12,13 @@ from heurecivique_app.domain.enums import MissionStatus, ParticipationStatus
 from heurecivique_app.domain.errors import NotFound
 from heurecivique_app.domain.hours import MonthlyHour, month_key
 from heurecivique_app.domain.models import (
+    AuditEntry,
     Beneficiary,
     HourEntry,
     Mission,
     Neighbourhood,
     Participation,
+    User,
 )
 from heurecivique_app.domain.types import utcnow
 from heurecivique_app.services.actor import Actor
@@ -181,3 +183,25 @@ def my_missions(session: Session, *, actor: Actor) -> list[MissionCard]:
         .order_by(Mission.starts_at)
     ).all()
     return [_card(m, h) for m, h in rows]
+
+
+@dataclass(frozen=True)
+class Activity:
+    at: datetime
+    action: str
+    actor_name: str
+    mission_title: str
+
+
+def recent_activity(session: Session, *, actor: Actor, limit: int = 15) -> list[Activity]:
+    """The commune's latest mission events, for the referent's live feed."""
+    rows = session.exec(
+        select(AuditEntry, User.display_name, Mission.title)
+        .join(User, User.id == AuditEntry.actor_id, isouter=True)
+        .join(Mission, Mission.id == AuditEntry.entity_id, isouter=True)
+        .where(AuditEntry.commune_id == actor.commune_id, AuditEntry.entity == "mission")
+        .order_by(col(AuditEntry.id).desc())
+        .limit(limit)
+    ).all()
+    return [Activity(entry.at, entry.action, name or "", title or "")
+            for entry, name, title in rows]

@@ -1,0 +1,88 @@
+"""Plain HTTP routes: login, logout and language choice.
+
+The session cookie is set here, HttpOnly, so page scripts never see it; states
+read it on the server from the websocket's request headers.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode, urlsplit
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from heurecivique_app.adapters.db import session_scope
+from heurecivique_app.domain.errors import DomainError
+from heurecivique_app.i18n import LOCALE_COOKIE, SUPPORTED_LOCALES
+from heurecivique_app.services import auth
+from heurecivique_app.settings import get_settings
+
+
+def safe_next(target: str | None, default: str = "/") -> str:
+    """Only same-site relative paths, so a crafted link cannot bounce a user elsewhere."""
+    if not target:
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return default
+    return target
+
+
+def _cross_site(request: Request) -> bool:
+    origin = request.headers.get("origin")
+    return bool(origin) and urlsplit(origin).netloc != request.headers.get("host")
+
+
+async def login(request: Request) -> Response:
+    if _cross_site(request):
+        return Response(status_code=403)
+    form = await request.form()
+    next_path = safe_next(str(form.get("next") or ""), "/")
+    settings = get_settings()
+    try:
+        with session_scope() as session:
+            user = auth.authenticate(session, email=str(form.get("email") or ""),
+                                     password=str(form.get("password") or ""))
+            token = auth.open_session(session, user=user, ttl_hours=settings.session_ttl_hours)
+    except DomainError:
+        query = urlencode({"error": "credentials", "next": next_path})
+        return RedirectResponse(f"/login?{query}", status_code=303)
+    response = RedirectResponse(next_path, status_code=303)
+    response.set_cookie(
+        auth.SESSION_COOKIE, token, max_age=settings.session_ttl_hours * 3600,
+        httponly=True, samesite="lax", secure=settings.cookie_secure, path="/",
+    )
+    return response
+
+
+async def logout(request: Request) -> Response:
+    if _cross_site(request):
+        return Response(status_code=403)
+    with session_scope() as session:
+        auth.close_session(session, raw_token=request.cookies.get(auth.SESSION_COOKIE))
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(auth.SESSION_COOKIE, path="/")
+    return response
+
+
+async def choose_locale(request: Request) -> Response:
+    lang = request.query_params.get("lang", "")
+    response = RedirectResponse(safe_next(request.query_params.get("next")), status_code=303)
+    if lang in SUPPORTED_LOCALES:
+        response.set_cookie(LOCALE_COOKIE, lang, max_age=365 * 24 * 3600, samesite="lax",
+                            path="/")
+    return response
+
+
+async def health(_request: Request) -> Response:
+    return JSONResponse({"status": "ok"})
+
+
+api = Starlette(routes=[
+    Route("/api/auth/login", login, methods=["POST"]),
+    Route("/api/auth/logout", logout, methods=["POST"]),
+    Route("/api/locale", choose_locale, methods=["GET"]),
+    Route("/api/health", health, methods=["GET"]),
+])

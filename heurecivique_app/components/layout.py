@@ -1,0 +1,74 @@
+"""The page shell: header with language choice and logout, a main landmark, a notice area."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from heurecivique_app.components.text import T
+from heurecivique_app.state.base import AppState
+
+
+def language_links(next_path: str) -> rx.Component:
+    return rx.hstack(
+        rx.link("FR", href=f"/api/locale?lang=fr&next={next_path}", lang="fr",
+                aria_label="Français", class_name="touch"),
+        rx.link("EN", href=f"/api/locale?lang=en&next={next_path}", lang="en",
+                aria_label="English", class_name="touch"),
+        spacing="2",
+        role="group",
+    )
+
+
+def logout_button() -> rx.Component:
+    # A native POST: the server revokes the session and clears the HttpOnly cookie.
+    return rx.el.form(
+        rx.button(T("Log out"), type="submit", variant="soft", size="2", id="logout"),
+        action="/api/auth/logout",
+        method="post",
+    )
+
+
+def header(next_path: str, show_user: bool = True) -> rx.Component:
+    return rx.el.header(
+        rx.hstack(
+            rx.link(rx.heading("HeureCivique", size="5", as_="p"), href="/",
+                    underline="none"),
+            rx.spacer(),
+            rx.cond(show_user & (AppState.user_name != ""),
+                    rx.text(AppState.user_name, size="2", id="user-name")),
+            language_links(next_path),
+            rx.cond(show_user & (AppState.user_name != ""), logout_button()),
+            align="center",
+            spacing="3",
+            width="100%",
+            wrap="wrap",
+        ),
+        style={"padding": "0.75rem 1rem", "borderBottom": "1px solid var(--gray-5)"},
+    )
+
+
+def notice() -> rx.Component:
+    return rx.cond(
+        AppState.notice != "",
+        rx.callout(AppState.notice, role="status", width="100%"),
+    )
+
+
+def page(*children: rx.Component, next_path: str = "/", show_user: bool = True,
+         max_width: str = "40rem") -> rx.Component:
+    return rx.box(
+        header(next_path, show_user),
+        rx.el.main(
+            rx.vstack(notice(), *children, spacing="4", width="100%"),
+            style={"maxWidth": max_width, "margin": "0 auto", "padding": "1rem"},
+        ),
+    )
+
+
+def status_badge(status: rx.Var, label: rx.Var) -> rx.Component:
+    return rx.badge(
+        label,
+        color_scheme=rx.match(status, ("open", "green"), ("full", "blue"), ("done", "gray"),
+                              ("draft", "amber"), ("cancelled", "red"), "gray"),
+        size="2",
+    )

@@ -1,0 +1,69 @@
+"""/board: the volunteer's neighbourhood board and their hour this month."""
+
+import reflex as rx
+
+from heurecivique_app.components.layout import page, status_badge
+from heurecivique_app.components.text import T
+from heurecivique_app.state.board import BoardState
+
+
+def mission_card(row: rx.Var) -> rx.Component:
+    return rx.link(
+        rx.card(
+            rx.vstack(
+                rx.hstack(rx.text(row["category"], size="2", color_scheme="gray"),
+                          rx.spacer(), status_badge(row["status"], row["status_label"]),
+                          width="100%"),
+                rx.heading(row["title"], as_="h3", size="4"),
+                rx.text(row["when"], " · ", row["duration"], size="2"),
+                rx.text(row["neighbourhood"], " · ", row["places"], size="2",
+                        color_scheme="gray"),
+                spacing="1",
+                width="100%",
+            ),
+            width="100%",
+        ),
+        href=row["href"],
+        underline="none",
+        width="100%",
+        class_name="mission-card",
+    )
+
+
+def hour_counter() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.heading(T("My hour this month"), as_="h2", size="4"),
+            rx.progress(value=BoardState.hour_percent, aria_label=BoardState.hour_label),
+            rx.text(BoardState.hour_label, id="hour-label"),
+            spacing="2",
+            width="100%",
+        ),
+        width="100%",
+        id="my-hour",
+    )
+
+
+@rx.page(route="/board", title="HeureCivique", on_load=BoardState.load)
+def board() -> rx.Component:
+    return page(
+        hour_counter(),
+        rx.cond(
+            BoardState.my_missions.length() > 0,
+            rx.vstack(
+                rx.heading(T("My upcoming missions"), as_="h2", size="5"),
+                rx.foreach(BoardState.my_missions, mission_card),
+                width="100%",
+            ),
+        ),
+        rx.heading(T("Missions in my neighbourhood"), " — ", BoardState.neighbourhood_name,
+                   as_="h1", size="6"),
+        rx.cond(
+            BoardState.missions.length() > 0,
+            rx.vstack(rx.foreach(BoardState.missions, mission_card), width="100%",
+                      id="board-missions", aria_live="polite"),
+            rx.cond(BoardState.loaded,
+                    rx.text(T("No mission right now in your neighbourhood. Come back soon!"))),
+        ),
+        next_path="/board",
+    )

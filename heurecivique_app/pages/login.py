@@ -1,0 +1,42 @@
+"""/login: a plain HTML form posted to the server, which sets the HttpOnly cookie."""
+
+import reflex as rx
+
+from heurecivique_app.components.layout import page
+from heurecivique_app.components.text import T
+from heurecivique_app.state.login import LoginState
+
+
+def field(label: rx.Var, name: str, kind: str, autocomplete: str) -> rx.Component:
+    return rx.vstack(
+        rx.el.label(label, html_for=name),
+        rx.input(id=name, name=name, type=kind, required=True, auto_complete=autocomplete,
+                 size="3", width="100%"),
+        spacing="1",
+        width="100%",
+    )
+
+
+@rx.page(route="/login", title="HeureCivique", on_load=LoginState.load)
+def login() -> rx.Component:
+    return page(
+        rx.heading(T("Log in"), as_="h1", size="7"),
+        rx.text(T("One hour a month for your neighbours.")),
+        rx.cond(LoginState.error != "",
+                rx.callout(LoginState.error, color_scheme="red", role="alert", id="login-error")),
+        rx.el.form(
+            rx.vstack(
+                field(T("Email"), "email", "email", "username"),
+                field(T("Password"), "password", "password", "current-password"),
+                rx.el.input(type="hidden", name="next", value=LoginState.next_path),
+                rx.button(T("Log in"), type="submit", size="3", width="100%", id="login-submit"),
+                spacing="3",
+                width="100%",
+            ),
+            action="/api/auth/login",
+            method="post",
+            width="100%",
+        ),
+        next_path="/login",
+        show_user=False,
+    )

@@ -1,0 +1,1 @@
+"""Turns committed domain events into pushes to the browsers watching the boards they change."""

@@ -1,0 +1,98 @@
+"""The root state of the app: who is logged in (from the cookie) and in which language.
+
+Thin by design: identity is decided here on the server from the HttpOnly
+session cookie on every call, never from an event argument.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+import reflex as rx
+
+from heurecivique_app.adapters.db import session_scope
+from heurecivique_app.domain.errors import DomainError, ValidationFailed
+from heurecivique_app.i18n import DEFAULT_LOCALE, catalog, negotiate, read_cookie, translate
+from heurecivique_app.services import auth
+from heurecivique_app.services.actor import Actor
+from heurecivique_app.settings import get_settings
+
+
+class AppState(rx.State):
+    """Session and language, shared by every page."""
+
+    locale: str = DEFAULT_LOCALE
+    t: dict[str, str] = catalog(DEFAULT_LOCALE)
+    user_name: str = ""
+    user_role: str = ""
+    # A flash message for the whole page (translated), and its tone.
+    notice: str = ""
+    notice_tone: str = "info"
+
+    # --- helpers for substates (not events) -------------------------------------------
+
+    def _cookie(self, name: str) -> str | None:
+        return read_cookie(self.router.headers.cookie, name)
+
+    def _actor(self) -> Actor | None:
+        """The logged-in actor, re-checked against the database on every call."""
+        with session_scope() as session:
+            return auth.actor_for_token(session, self._cookie(auth.SESSION_COOKIE))
+
+    def _tr(self, message: str, **params) -> str:
+        return translate(message, self.locale, **params)
+
+    def _error_text(self, error: DomainError) -> str:
+        return self._tr(error.message, **error.params)
+
+    def _field_errors(self, error: ValidationFailed) -> dict[str, str]:
+        return {name: self._tr(message) for name, message in error.errors.items()}
+
+    def _say(self, message: str, tone: str = "info", **params) -> None:
+        self.notice = self._tr(message, **params)
+        self.notice_tone = tone
+
+    @contextmanager
+    def _unit_of_work(self):
+        with session_scope() as session:
+            yield session
+
+    @property
+    def _settings(self):
+        return get_settings()
+
+    def _load_identity(self, required_roles: set[str] | None = None):
+        """Refresh locale and user; returns the actor, or a redirect event if not allowed."""
+        locale = negotiate(self.router.headers.cookie, self.router.headers.accept_language)
+        if locale != self.locale:
+            self.locale = locale
+            self.t = catalog(locale)
+        self.notice = ""
+        actor = self._actor()
+        if actor is None:
+            self.user_name = ""
+            self.user_role = ""
+            return None, rx.redirect(f"/login?next={self.router.url.path}")
+        self.user_name = actor.display_name
+        self.user_role = actor.role
+        if required_roles is not None and actor.role not in required_roles:
+            return None, rx.redirect("/")
+        return actor, None
+
+    # --- events -----------------------------------------------------------------------
+
+    @rx.event
+    def load_locale(self):
+        """For public pages (login): only the language."""
+        locale = negotiate(self.router.headers.cookie, self.router.headers.accept_language)
+        if locale != self.locale:
+            self.locale = locale
+            self.t = catalog(locale)
+
+    @rx.event
+    def go_home(self):
+        """Send the user to their role's home page."""
+        actor, redirect = self._load_identity()
+        if redirect is not None:
+            return redirect
+        return rx.redirect("/console" if actor.is_staff else "/board")

@@ -1,0 +1,138 @@
+"""One mission seen by a volunteer: accept, decline, mark done; contact after acceptance."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from heurecivique_app.domain.enums import CATEGORY_LABELS, STATUS_LABELS
+from heurecivique_app.domain.errors import AlreadyTaken, DomainError, NotFound
+from heurecivique_app.domain.text import N_
+from heurecivique_app.i18n import format_duration, format_when
+from heurecivique_app.realtime.channels import board_channel
+from heurecivique_app.realtime.hub import hub
+from heurecivique_app.services import missions, selectors
+from heurecivique_app.state.base import AppState
+from heurecivique_app.state.board import VOLUNTEER_ROLES
+
+
+class MissionState(AppState):
+    found: bool = False
+    title: str = ""
+    category: str = ""
+    status: str = ""
+    status_label: str = ""
+    when: str = ""
+    duration: str = ""
+    neighbourhood: str = ""
+    places: str = ""
+    description: str = ""
+    my_participation: str = ""
+    # Private contact: filled only when the server allows this user to see it.
+    contact_name: str = ""
+    contact_phone: str = ""
+    contact_address: str = ""
+    contact_notes: str = ""
+    # The outcome of the last tap: "", "pending", "accepted", "taken", "error", "done".
+    outcome: str = ""
+    outcome_text: str = ""
+    _mission_id: int = 0
+
+    @rx.var
+    def has_contact(self) -> bool:
+        return self.contact_address != ""
+
+    def _reload(self, actor) -> None:
+        try:
+            with self._unit_of_work() as session:
+                detail = selectors.mission_detail(
+                    session, actor=actor, mission_id=self._mission_id,
+                    contact_hours_after=self._settings.contact_visible_hours_after,
+                )
+        except NotFound:
+            self.found = False
+            return
+        card = detail.card
+        self.found = True
+        self.title = card.title
+        self.category = self._tr(CATEGORY_LABELS.get(card.category, card.category))
+        self.status = card.status
+        self.status_label = self._tr(STATUS_LABELS[card.status])
+        self.when = format_when(card.starts_at, self.locale, self._settings.timezone)
+        self.duration = format_duration(card.duration_minutes, self.locale)
+        self.neighbourhood = card.neighbourhood_name
+        self.places = self._tr("{count} place(s) left", count=card.places_left)
+        self.description = detail.description
+        self.my_participation = detail.my_participation or ""
+        contact = detail.contact
+        self.contact_name = contact.beneficiary_name if contact else ""
+        self.contact_phone = contact.phone if contact else ""
+        self.contact_address = contact.address if contact else ""
+        self.contact_notes = contact.access_notes if contact else ""
+        hub.watch(self.router.session.client_token, MissionState,
+                  {board_channel(card.neighbourhood_id)})
+
+    def _live_refresh(self) -> None:
+        actor = self._actor()
+        if actor is not None:
+            self._reload(actor)
+
+    @rx.event
+    def load(self):
+        actor, redirect = self._load_identity(VOLUNTEER_ROLES)
+        if redirect is not None:
+            return redirect
+        self.outcome = ""
+        self.outcome_text = ""
+        try:
+            self._mission_id = int(self.router.page.params.get("mission_id", "0"))
+        except ValueError:
+            self._mission_id = 0
+        self._reload(actor)
+
+    def _run(self, action, success_outcome: str, success_text: str):
+        """Call one service for the logged-in user and turn its outcome into a message."""
+        actor = self._actor()
+        if actor is None:
+            return rx.redirect("/login")
+        try:
+            with self._unit_of_work() as session:
+                action(session, actor)
+        except AlreadyTaken as error:
+            self.outcome, self.outcome_text = "taken", self._error_text(error)
+        except DomainError as error:
+            self.outcome, self.outcome_text = "error", self._error_text(error)
+        else:
+            self.outcome, self.outcome_text = success_outcome, self._tr(success_text)
+        self._reload(actor)
+
+    @rx.event
+    def accept(self):
+        # Show "pending" at once; the server's answer follows in the same event.
+        self.outcome, self.outcome_text = "pending", self._tr("Sending your answer…")
+        yield
+        yield self._run(
+            lambda s, a: missions.accept_mission(s, actor=a, mission_id=self._mission_id),
+            "accepted", N_("Thank you! The mission is yours. The contact details are below."),
+        )
+
+    @rx.event
+    def decline(self, form_data: dict):
+        reason = str(form_data.get("reason", ""))
+        yield self._run(
+            lambda s, a: missions.decline_mission(s, actor=a, mission_id=self._mission_id,
+                                                  reason=reason),
+            "declined", N_("Noted. The referent will see your answer."),
+        )
+
+    @rx.event
+    def mark_done(self, form_data: dict):
+        try:
+            minutes = int(str(form_data.get("minutes", "")).strip() or "0")
+        except ValueError:
+            minutes = 0
+        yield self._run(
+            lambda s, a: missions.mark_done(s, actor=a, mission_id=self._mission_id,
+                                            timezone=self._settings.timezone,
+                                            minutes=minutes),
+            "done", N_("Well done! Your time has been added to your hour this month."),
+        )
