@@ -6,6 +6,6 @@ config = rx.Config(
     telemetry_enabled=False,
     # Same-origin only: the app and its websocket are served on one port.
     cors_allowed_origins=[],
-    plugins=[rx.plugins.RadixThemesPlugin()],
+    plugins=[rx.plugins.RadixThemesPlugin(theme=rx.theme(accent_color="indigo", radius="large"))],
     disable_plugins=[rx.plugins.SitemapPlugin],
 )

@@ -4,14 +4,31 @@ import reflex as rx
 
 from heurecivique_app.adapters.db import add_event_publisher
 from heurecivique_app.api import api
-from heurecivique_app.pages import board, console, index, login, mission  # noqa: F401
+from heurecivique_app.pages.board import board
+from heurecivique_app.pages.console import console
+from heurecivique_app.pages.index import index
+from heurecivique_app.pages.login import login
+from heurecivique_app.pages.mission import mission
 from heurecivique_app.realtime.hub import bind_hub_to_loop, hub
+from heurecivique_app.state.base import AppState
+from heurecivique_app.state.board import BoardState
+from heurecivique_app.state.console import ConsoleState
+from heurecivique_app.state.login import LoginState
+from heurecivique_app.state.mission import MissionState
+
+TITLE = "HeureCivique"
 
 app = rx.App(
     api_transformer=api,
-    theme=rx.theme(accent_color="indigo", radius="large"),
     stylesheets=["/styles.css"],
     head_components=[rx.el.meta(name="theme-color", content="#1d4ed8")],
+    html_lang="fr",
 )
+app.add_page(index, route="/", title=TITLE, on_load=AppState.go_home)
+app.add_page(login, route="/login", title=TITLE, on_load=LoginState.load)
+app.add_page(board, route="/board", title=TITLE, on_load=BoardState.load)
+app.add_page(mission, route="/missions/[mission_id]", title=TITLE, on_load=MissionState.load)
+app.add_page(console, route="/console", title=TITLE, on_load=ConsoleState.load)
+
 app.register_lifespan_task(bind_hub_to_loop)
 add_event_publisher(hub.publish)

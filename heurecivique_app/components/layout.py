@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import reflex as rx
 
+from heurecivique_app.components.native_form import native_form
 from heurecivique_app.components.text import T
 from heurecivique_app.state.base import AppState
 
 
 def language_links(next_path: str) -> rx.Component:
     return rx.hstack(
-        rx.link("FR", href=f"/api/locale?lang=fr&next={next_path}", lang="fr",
-                aria_label="Français", class_name="touch"),
-        rx.link("EN", href=f"/api/locale?lang=en&next={next_path}", lang="en",
-                aria_label="English", class_name="touch"),
+        # Plain anchors: the server sets the language cookie and reloads the page.
+        rx.el.a("FR", href=f"/api/locale?lang=fr&next={next_path}", lang="fr",
+                aria_label="Français", class_name="touch lang-link"),
+        rx.el.a("EN", href=f"/api/locale?lang=en&next={next_path}", lang="en",
+                aria_label="English", class_name="touch lang-link"),
         spacing="2",
         role="group",
     )
@@ -21,7 +23,7 @@ def language_links(next_path: str) -> rx.Component:
 
 def logout_button() -> rx.Component:
     # A native POST: the server revokes the session and clears the HttpOnly cookie.
-    return rx.el.form(
+    return native_form(
         rx.button(T("Log out"), type="submit", variant="soft", size="2", id="logout"),
         action="/api/auth/logout",
         method="post",

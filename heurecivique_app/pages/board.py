@@ -44,7 +44,6 @@ def hour_counter() -> rx.Component:
     )
 
 
-@rx.page(route="/board", title="HeureCivique", on_load=BoardState.load)
 def board() -> rx.Component:
     return page(
         hour_counter(),

@@ -155,7 +155,6 @@ def activity_feed() -> rx.Component:
     ), width="100%")
 
 
-@rx.page(route="/console", title="HeureCivique", on_load=ConsoleState.load)
 def console() -> rx.Component:
     return page(
         rx.heading(T("Referent console"), as_="h1", size="7"),

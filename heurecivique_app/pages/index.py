@@ -7,6 +7,5 @@ from heurecivique_app.components.text import T
 from heurecivique_app.state.base import AppState
 
 
-@rx.page(route="/", title="HeureCivique", on_load=AppState.go_home)
 def index() -> rx.Component:
     return page(rx.text(T("Loading…"), role="status"))

@@ -3,6 +3,7 @@
 import reflex as rx
 
 from heurecivique_app.components.layout import page
+from heurecivique_app.components.native_form import native_form
 from heurecivique_app.components.text import T
 from heurecivique_app.state.login import LoginState
 
@@ -17,14 +18,13 @@ def field(label: rx.Var, name: str, kind: str, autocomplete: str) -> rx.Componen
     )
 
 
-@rx.page(route="/login", title="HeureCivique", on_load=LoginState.load)
 def login() -> rx.Component:
     return page(
         rx.heading(T("Log in"), as_="h1", size="7"),
         rx.text(T("One hour a month for your neighbours.")),
         rx.cond(LoginState.error != "",
                 rx.callout(LoginState.error, color_scheme="red", role="alert", id="login-error")),
-        rx.el.form(
+        native_form(
             rx.vstack(
                 field(T("Email"), "email", "email", "username"),
                 field(T("Password"), "password", "password", "current-password"),

@@ -103,7 +103,6 @@ def details() -> rx.Component:
     )
 
 
-@rx.page(route="/missions/[mission_id]", title="HeureCivique", on_load=MissionState.load)
 def mission() -> rx.Component:
     return page(
         rx.cond(MissionState.found, details(),

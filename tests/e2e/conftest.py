@@ -1,0 +1,148 @@
+"""One production build of the app, served once for the whole e2e session.
+
+The server runs `reflex run --env prod --single-port` on a fresh SQLite
+database loaded with the demo data; browsers are Debian's Chromium driven by
+Playwright (Playwright cannot download its own browser here).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, expect
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("HC_CHROMIUM", "/usr/lib/chromium/chromium")
+PASSWORD = "heure-civique"
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
+         "device_scale_factor": 2}
+TABLET = {"viewport": {"width": 1024, "height": 1366}, "has_touch": True}
+
+expect.set_options(timeout=15_000)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _server_env(data_dir: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update({
+        "PATH": f"{ROOT / '.tools/node_modules/.bin'}:{Path(sys.executable).parent}:"
+                f"{env.get('PATH', '')}",
+        "REFLEX_USE_SYSTEM_BUN": "1",
+        "REFLEX_TELEMETRY_ENABLED": "false",
+        "REFLEX_CHECK_LATEST_VERSION": "false",
+        "NPM_CONFIG_REGISTRY": env.get("NPM_CONFIG_REGISTRY", "https://registry.npmjs.org/"),
+        "HC_DATA_DIR": str(data_dir),
+        "DATABASE_URL": f"sqlite:///{data_dir / 'e2e.db'}",
+        "PYTHONUNBUFFERED": "1",
+    })
+    env.pop("REDIS_URL", None)
+    env.update(extra or {})
+    return env
+
+
+def _wait_until_up(url: str, process: subprocess.Popen, log: Path, seconds: int) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited:\n{log.read_text()[-4000:]}")
+        try:
+            with urllib.request.urlopen(url + "/api/health", timeout=2) as response:
+                if response.status == 200:
+                    with urllib.request.urlopen(url + "/login", timeout=5):
+                        return
+        except OSError:
+            time.sleep(1)
+    raise RuntimeError(f"server not up after {seconds}s:\n{log.read_text()[-4000:]}")
+
+
+class AppServer:
+    """A running production server; can be restarted on the same port and database."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = data_dir / "server.log"
+        self.process: subprocess.Popen | None = None
+        self.env = _server_env(data_dir)
+
+    def seed(self) -> None:
+        subprocess.run([sys.executable, "-m", "heurecivique_app.manage", "seed"], cwd=ROOT,
+                       env=self.env, check=True, stdout=subprocess.DEVNULL)
+
+    def start(self, timeout: int = 420) -> None:
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "reflex", "run", "--env", "prod", "--single-port",
+                 "--backend-port", str(self.port), "--loglevel", "info"],
+                cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        _wait_until_up(self.url, self.process, self.log, timeout)
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
+
+@pytest.fixture(scope="session")
+def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
+    server = AppServer(tmp_path_factory.mktemp("e2e"))
+    server.seed()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"],
+    }
+
+
+@pytest.fixture
+def new_context(browser: Browser, app_server: AppServer):
+    """Factory for isolated browser contexts (each a separate user and cookie jar)."""
+    contexts: list[BrowserContext] = []
+
+    def make(device: dict, locale: str = "fr-FR") -> BrowserContext:
+        context = browser.new_context(base_url=app_server.url, locale=locale, **device)
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def login(page: Page, email: str, expected_path: str) -> None:
+    """Log in through the real form (the server sets the HttpOnly cookie)."""
+    page.goto("/login")
+    page.locator("#email").fill(email)
+    page.locator("#password").fill(PASSWORD)
+    page.locator("#login-submit").click()
+    page.wait_for_url(f"**{expected_path}", timeout=30_000)

@@ -1,0 +1,113 @@
+"""Steps 2 to 4 of the foundation: intake on a tablet, accept on a phone, live console, hour."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from conftest import PHONE, TABLET, login
+from playwright.sync_api import Page, expect
+
+ADDRESS = "12 rue Baudrairie, 35500 Vitré"
+PHONE_NUMBER = "02 99 75 12 34"
+TITLE = "Courses pour Mme Lebreton"
+
+
+def fill_need(page: Page, *, urgent: bool) -> None:
+    page.select_option("#channel", "phone")
+    page.select_option("#category", "shopping")
+    page.locator("#title").fill(TITLE)
+    page.locator("#description").fill("Liste de courses au marché du lundi, 30 minutes.")
+    page.select_option("#neighbourhood_id", label="Centre historique")
+    page.locator("#beneficiary_name").fill("Jeanne Lebreton")
+    page.locator("#beneficiary_phone").fill(PHONE_NUMBER)
+    page.locator("#address").fill(ADDRESS)
+    page.locator("#consent").check()
+    page.locator("#preferred_date").fill((date.today() + timedelta(days=3)).isoformat())
+    page.locator("#preferred_time").fill("10:30")
+    page.locator("#duration_minutes").fill("45")
+    page.locator("#insurance_acknowledged").check()
+    if urgent:
+        page.locator("#urgent").check()
+    else:
+        page.locator("#urgent").uncheck()
+
+
+def test_referent_publishes_volunteer_accepts_and_hour_is_credited(new_context):
+    referent = new_context(TABLET).new_page()
+    login(referent, "referent@vitre.demo", "/console")
+    expect(referent.get_by_role("heading", name="Console du référent")).to_be_visible()
+
+    # A need that breaks a rule is refused with an explanation, and nothing is published.
+    fill_need(referent, urgent=True)
+    referent.locator("#save-need").click()
+    expect(referent.locator("#urgent-error")).to_contain_text("15")
+    expect(referent.locator("#console-missions")).not_to_contain_text(TITLE)
+
+    fill_need(referent, urgent=False)
+    referent.locator("#save-need").click()
+    expect(referent.locator("#form-message")).to_contain_text("tableau du quartier")
+    row = referent.locator(".mission-row", has_text=TITLE)
+    expect(row).to_contain_text("Ouverte")
+
+    # The volunteer, on a phone, sees it on their board — without the address.
+    volunteer_context = new_context(PHONE)
+    volunteer = volunteer_context.new_page()
+    frames: list[str] = []
+    volunteer.on("websocket", lambda ws: ws.on("framereceived", lambda f: frames.append(str(f))))
+    login(volunteer, "volontaire@vitre.demo", "/board")
+    card = volunteer.locator(".mission-card", has_text=TITLE)
+    expect(card).to_be_visible()
+    card.click()
+    volunteer.wait_for_url(re.compile(r".*/missions/\d+"))
+    expect(volunteer.get_by_role("heading", name=TITLE)).to_be_visible()
+    expect(volunteer.locator("#approx-location")).to_contain_text("Centre historique")
+    expect(volunteer.locator("#contact")).to_have_count(0)
+    assert not any("Baudrairie" in frame for frame in frames), "address sent before acceptance"
+
+    volunteer.locator("#accept").click()
+    expect(volunteer.locator("#outcome")).to_contain_text("Merci")
+    expect(volunteer.locator("#contact-address")).to_have_text(ADDRESS)
+    expect(volunteer.locator("#contact-phone")).to_contain_text("+33299751234")
+
+    # The referent's console shows it live, without reloading.
+    expect(row).to_contain_text("Bénévole trouvé")
+    expect(referent.locator("#activity-feed")).to_contain_text("Camille Martin")
+
+    # The volunteer marks it done; the time lands in "my hour this month".
+    volunteer.locator("#minutes").fill("45")
+    volunteer.locator("#mark-done").click()
+    expect(volunteer.locator("#outcome")).to_contain_text("Bravo")
+    expect(row).to_contain_text("Réalisée")
+    volunteer.goto("/board")
+    expect(volunteer.locator("#hour-label")).to_contain_text("45 min")
+
+
+def test_other_volunteer_never_receives_the_address(new_context):
+    """A second volunteer of the same board opens an accepted mission: no contact data."""
+    referent = new_context(TABLET).new_page()
+    login(referent, "referent@vitre.demo", "/console")
+    other = new_context(PHONE).new_page()
+    frames: list[str] = []
+    other.on("websocket", lambda ws: ws.on("framereceived", lambda f: frames.append(str(f))))
+    login(other, "voisine@vitre.demo", "/board")
+    full = other.locator(".mission-card", has_text="Bénévole trouvé").first
+    expect(full).to_be_visible()
+    full.click()
+    other.wait_for_url(re.compile(r".*/missions/\d+"))
+    expect(other.locator("#approx-location")).to_be_visible()
+    expect(other.locator("#contact")).to_have_count(0)
+    expect(other.locator("#accept")).to_have_count(0)
+    assert not any(re.search(r"\+33\d{9}", frame) for frame in frames), "a phone reached a stranger"
+
+
+def test_english_locale_and_logout(new_context):
+    page = new_context(PHONE, locale="en-GB").new_page()
+    login(page, "volontaire2@vitre.demo", "/board")
+    expect(page.get_by_role("heading", name=re.compile("Missions in my neighbourhood"))).to_be_visible()
+    page.get_by_role("link", name="Français").click()
+    expect(page.get_by_role("heading", name=re.compile("Missions de mon quartier"))).to_be_visible()
+    page.locator("#logout").click()
+    page.wait_for_url("**/login")
+    page.goto("/board")
+    page.wait_for_url("**/login**")
