@@ -25,7 +25,7 @@ cat <<INFO
       referent@vitre.demo      référent (CCAS)
       volontaire@vitre.demo    volontaire
       volontaire2@vitre.demo   volontaire
-      voisine@vitre.demo       bénéficiaire (voisine)
+      voisine@vitre.demo       volontaire (même quartier que Camille)
       relais@vitre.demo        relais de quartier
 
 INFO
