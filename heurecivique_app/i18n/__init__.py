@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import phonenumbers
 from babel import Locale, negotiate_locale
 from babel.dates import format_datetime
 from babel.messages.pofile import read_po
@@ -88,3 +89,12 @@ def format_duration(minutes: int, locale: str) -> str:
     if hours:
         return f"{hours} h"
     return f"{rest} min"
+
+
+def format_phone(e164: str) -> str:
+    """A stored +33… number as people write it in France: 02 99 75 12 34."""
+    try:
+        number = phonenumbers.parse(e164, "FR")
+    except phonenumbers.NumberParseException:
+        return e164
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)

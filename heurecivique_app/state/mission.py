@@ -7,7 +7,7 @@ import reflex as rx
 from heurecivique_app.domain.enums import CATEGORY_LABELS, STATUS_LABELS
 from heurecivique_app.domain.errors import AlreadyTaken, DomainError, NotFound
 from heurecivique_app.domain.text import N_
-from heurecivique_app.i18n import format_duration, format_when
+from heurecivique_app.i18n import format_duration, format_phone, format_when
 from heurecivique_app.realtime.channels import board_channel
 from heurecivique_app.realtime.hub import hub
 from heurecivique_app.services import missions, selectors
@@ -29,7 +29,8 @@ class MissionState(AppState):
     my_participation: str = ""
     # Private contact: filled only when the server allows this user to see it.
     contact_name: str = ""
-    contact_phone: str = ""
+    contact_phone: str = ""  # E.164, for the tel: link
+    contact_phone_label: str = ""
     contact_address: str = ""
     contact_notes: str = ""
     # The outcome of the last tap: "", "pending", "accepted", "taken", "error", "done".
@@ -66,6 +67,7 @@ class MissionState(AppState):
         contact = detail.contact
         self.contact_name = contact.beneficiary_name if contact else ""
         self.contact_phone = contact.phone if contact else ""
+        self.contact_phone_label = format_phone(contact.phone) if contact else ""
         self.contact_address = contact.address if contact else ""
         self.contact_notes = contact.access_notes if contact else ""
         hub.watch(self.router.session.client_token, MissionState,

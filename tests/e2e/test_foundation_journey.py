@@ -68,7 +68,7 @@ def test_referent_publishes_volunteer_accepts_and_hour_is_credited(new_context):
     volunteer.locator("#accept").click()
     expect(volunteer.locator("#outcome")).to_contain_text("Merci")
     expect(volunteer.locator("#contact-address")).to_have_text(ADDRESS)
-    expect(volunteer.locator("#contact-phone")).to_contain_text("+33299751234")
+    expect(volunteer.locator("#contact-phone")).to_have_text(PHONE_NUMBER)
 
     # The referent's console shows it live, without reloading.
     expect(row).to_contain_text("Bénévole trouvé")
