@@ -4,7 +4,6 @@ import reflex as rx
 
 from heurecivique_app.components.layout import page
 from heurecivique_app.components.text import T
-from heurecivique_app.state.base import AppState
 
 
 def index() -> rx.Component:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from heurecivique_app.domain.enums import CATEGORY_LABELS, STATUS_LABELS, STAFF_ROLES
+from heurecivique_app.domain.enums import CATEGORY_LABELS, STAFF_ROLES, STATUS_LABELS
 from heurecivique_app.domain.errors import DomainError, ValidationFailed
 from heurecivique_app.domain.rules import IntakeAnswers
 from heurecivique_app.domain.text import N_
