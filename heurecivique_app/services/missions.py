@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import case, update
-from sqlmodel import Session, select
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
 
 from heurecivique_app.domain import events
 from heurecivique_app.domain.enums import (
@@ -14,7 +17,7 @@ from heurecivique_app.domain.enums import (
 )
 from heurecivique_app.domain.errors import AlreadyTaken, DomainError, NotAllowed, NotFound
 from heurecivique_app.domain.hours import month_key, validate_minutes
-from heurecivique_app.domain.lifecycle import check_transition, status_after_acceptance
+from heurecivique_app.domain.lifecycle import check_transition
 from heurecivique_app.domain.models import HourEntry, Mission, Participation, VolunteerProfile
 from heurecivique_app.domain.text import N_
 from heurecivique_app.domain.types import utcnow
@@ -66,7 +69,9 @@ def accept_mission(session: Session, *, actor: Actor, mission_id: int) -> Missio
 
     The place is taken by one conditional UPDATE (status open and a place left),
     so the database decides the race: on SQLite the write lock serialises it, on
-    PostgreSQL the row lock makes later updaters re-check the condition.
+    PostgreSQL the row lock makes later updaters re-check the condition. The
+    participation is claimed the same way, so two taps of one volunteer (two
+    tabs, a double tap) take one place only.
 
     Raises:
         AlreadyTaken: every place went to quicker volunteers.
@@ -107,17 +112,16 @@ def accept_mission(session: Session, *, actor: Actor, mission_id: int) -> Missio
     if taken.rowcount != 1:
         session.rollback()
         session.refresh(mission)
-        if mission.status == MissionStatus.FULL:
+        # Open or full now, it had no place left at the instant of the tap (a place
+        # freed by a withdrawal since then is not this tap's to take).
+        if mission.status in (MissionStatus.OPEN, MissionStatus.FULL):
             raise AlreadyTaken()
         raise DomainError(N_("This mission is no longer open to volunteers."))
 
-    if existing is None:
-        existing = Participation(mission_id=mission_id, volunteer_id=actor.user_id)
-    existing.status = ParticipationStatus.ACCEPTED
-    existing.reason = ""
-    existing.updated_at = now
-    session.add(existing)
-    session.flush()
+    if not _claim_participation(session, existing, mission_id, actor.user_id, now):
+        # This volunteer's other tap got there first: give back the place taken above.
+        session.rollback()
+        raise DomainError(N_("You have already accepted this mission."))
     session.refresh(mission)
     audit(session, actor=actor, action="mission.accepted", entity="mission",
           entity_id=mission.id, commune_id=mission.commune_id)
@@ -126,32 +130,91 @@ def accept_mission(session: Session, *, actor: Actor, mission_id: int) -> Missio
     return mission
 
 
+def _claim_participation(
+    session: Session, existing: Participation | None, mission_id: int, volunteer_id: int,
+    now: datetime,
+) -> bool:
+    """Mark the volunteer's participation accepted; False if another request already did."""
+    if existing is None:
+        session.add(Participation(mission_id=mission_id, volunteer_id=volunteer_id,
+                                  status=ParticipationStatus.ACCEPTED, updated_at=now))
+        try:
+            session.flush()
+        except IntegrityError:  # unique (mission, volunteer): the other tap inserted it
+            return False
+        return True
+    claimed = session.execute(
+        update(Participation)
+        .where(Participation.id == existing.id,
+               Participation.status != ParticipationStatus.ACCEPTED)
+        .values(status=ParticipationStatus.ACCEPTED, reason="", updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:
+        return False
+    session.refresh(existing)
+    return True
+
+
 def decline_mission(
     session: Session, *, actor: Actor, mission_id: int, reason: str = ""
 ) -> Participation:
-    """Say no to a mission (so the referent knows), or withdraw from an accepted one."""
+    """Say no to a mission (so the referent knows), or withdraw from an accepted one.
+
+    A withdrawal gives the place back with conditional, relative UPDATEs: a double
+    tap frees one place only, and a stale read of the mission never overwrites a
+    place another volunteer took in the meantime.
+    """
     require_volunteer(actor)
     mission = _mission_in_commune(session, actor, mission_id)
     participation = _participation(session, mission_id, actor.user_id)
     was_accepted = (
         participation is not None and participation.status == ParticipationStatus.ACCEPTED
     )
+    clean_reason = (reason or "").strip()[:500]
+    now = utcnow()
     if was_accepted:
+        assert participation is not None
         if mission.status not in (MissionStatus.OPEN, MissionStatus.FULL):
             raise DomainError(N_("This mission can no longer be cancelled."))
-        mission.accepted_count -= 1
-        mission.status = status_after_acceptance(mission.accepted_count, mission.capacity)
-        mission.updated_at = utcnow()
-        session.add(mission)
-    if participation is None:
-        participation = Participation(mission_id=mission_id, volunteer_id=actor.user_id)
-    participation.status = (
-        ParticipationStatus.CANCELLED if was_accepted else ParticipationStatus.DECLINED
-    )
-    participation.reason = (reason or "").strip()[:500]
-    participation.updated_at = utcnow()
-    session.add(participation)
-    session.flush()
+        released = session.execute(
+            update(Participation)
+            .where(Participation.id == participation.id,
+                   Participation.status == ParticipationStatus.ACCEPTED)
+            .values(status=ParticipationStatus.CANCELLED, reason=clean_reason, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        if released.rowcount != 1:
+            # Another request of this volunteer withdrew first: nothing left to do.
+            session.refresh(participation)
+            return participation
+        reopened = session.execute(
+            update(Mission)
+            .where(Mission.id == mission_id,
+                   col(Mission.status).in_([MissionStatus.OPEN.value, MissionStatus.FULL.value]))
+            .values(
+                accepted_count=Mission.accepted_count - 1,
+                status=case(
+                    (Mission.accepted_count - 1 >= Mission.capacity, MissionStatus.FULL.value),
+                    else_=MissionStatus.OPEN.value,
+                ),
+                updated_at=now,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        if reopened.rowcount != 1:  # marked done or cancelled in the meantime
+            session.rollback()
+            raise DomainError(N_("This mission can no longer be cancelled."))
+        session.refresh(mission)
+        session.refresh(participation)
+    else:
+        if participation is None:
+            participation = Participation(mission_id=mission_id, volunteer_id=actor.user_id)
+        participation.status = ParticipationStatus.DECLINED
+        participation.reason = clean_reason
+        participation.updated_at = now
+        session.add(participation)
+        session.flush()
     audit(session, actor=actor, action="mission.declined", entity="mission",
           entity_id=mission.id, commune_id=mission.commune_id, withdrew=was_accepted)
     _emit(session, "mission.withdrawn" if was_accepted else "mission.declined", mission, actor,

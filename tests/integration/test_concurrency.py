@@ -1,0 +1,205 @@
+"""Eight volunteers tap "I accept" at the same instant: the database decides, exactly once.
+
+Each volunteer runs in its own thread with its own Session (its own connection),
+all released together by a barrier, and commits as a request handler would.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+
+import factories as f
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import select
+
+from heurecivique_app.adapters.db import (
+    add_event_publisher,
+    remove_event_publisher,
+    session_factory,
+    session_scope,
+)
+from heurecivique_app.domain.enums import MissionKind, MissionStatus, ParticipationStatus
+from heurecivique_app.domain.errors import AlreadyTaken, DomainError
+from heurecivique_app.domain.events import DomainEvent
+from heurecivique_app.domain.models import AuditEntry, Mission, Participation
+from heurecivique_app.services.actor import Actor
+from heurecivique_app.services.missions import accept_mission, decline_mission
+
+N = 8
+ROUNDS = 3  # a few races per backend and capacity: one lucky interleaving proves little
+
+
+def race(engine: Engine, actors: list[Actor], mission_id: int,
+         actions: list | None = None) -> list[object]:
+    """Run accept_mission (or ``actions[i]``) for every actor at once.
+
+    Returns "ok" or the exception raised, per actor.
+    """
+    barrier = threading.Barrier(len(actors))
+    outcomes: list[object] = [None] * len(actors)
+    factory = session_factory(engine)
+
+    def volunteer_taps(index: int) -> None:
+        try:
+            with factory() as session:
+                session.connection()  # check out a connection first: only the tap is raced
+                barrier.wait(timeout=30)
+                try:
+                    action = actions[index] if actions else accept_mission
+                    action(session, actor=actors[index], mission_id=mission_id)
+                    session.commit()
+                    outcomes[index] = "ok"
+                except BaseException:
+                    session.rollback()
+                    raise
+        except BaseException as exc:  # noqa: BLE001 - reported by the test below
+            outcomes[index] = exc
+
+    threads = [threading.Thread(target=volunteer_taps, args=(i,)) for i in range(len(actors))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in threads), "a volunteer's tap hung"
+    return outcomes
+
+
+@pytest.mark.parametrize("capacity", [1, 3])
+def test_simultaneous_acceptances_fill_exactly_the_capacity(
+    db_engine: Engine, capacity: int
+) -> None:
+    published: list[DomainEvent] = []
+    add_event_publisher(published.extend)
+    try:
+        for _ in range(ROUNDS):
+            _one_race(db_engine, capacity, published)
+    finally:
+        remove_event_publisher(published.extend)
+
+
+def _one_race(engine: Engine, capacity: int, published: list[DomainEvent]) -> None:
+    with session_scope(engine) as s:
+        hood = f.neighbourhood(s)
+        mission = f.mission(
+            s, neighbourhood_=hood, capacity=capacity,
+            kind=MissionKind.INDIVIDUAL if capacity == 1 else MissionKind.COLLECTIVE,
+        )
+        actors = [f.actor(f.volunteer(s, neighbourhood_=hood)) for _ in range(N)]
+    published.clear()
+
+    outcomes = race(engine, actors, mission.id)
+
+    unexpected = [o for o in outcomes if o != "ok" and not isinstance(o, AlreadyTaken)]
+    assert not unexpected, f"unexpected errors: {unexpected!r}"
+    tally = Counter("ok" if o == "ok" else "taken" for o in outcomes)
+    assert tally == {"ok": capacity, "taken": N - capacity}
+
+    winners = {a.user_id for a, o in zip(actors, outcomes, strict=True) if o == "ok"}
+    with session_scope(engine) as s:
+        stored = s.get(Mission, mission.id)
+        assert stored.accepted_count == capacity
+        assert stored.status == MissionStatus.FULL
+        rows = s.exec(select(Participation).where(Participation.mission_id == mission.id)).all()
+        assert {p.volunteer_id for p in rows} == winners
+        assert all(p.status == ParticipationStatus.ACCEPTED for p in rows)
+        assert len(rows) == capacity
+        audits = s.exec(select(AuditEntry).where(AuditEntry.entity_id == mission.id,
+                                                 AuditEntry.action == "mission.accepted")).all()
+        assert {a.actor_id for a in audits} == winners and len(audits) == capacity
+
+    # One board update per place taken, none for the losers' rolled-back attempts.
+    accepted = [e for e in published if e.kind == "mission.accepted"]
+    assert len(accepted) == capacity and len(published) == capacity
+    assert sorted(e.data["places_left"] for e in accepted) == list(range(capacity))
+
+
+def _counts(engine: Engine, mission_id: int) -> tuple[int, int, str]:
+    """(accepted_count, accepted Participation rows, status) as stored."""
+    with session_scope(engine) as s:
+        mission = s.get(Mission, mission_id)
+        rows = s.exec(select(Participation).where(
+            Participation.mission_id == mission_id,
+            Participation.status == ParticipationStatus.ACCEPTED)).all()
+        return mission.accepted_count, len(rows), mission.status
+
+
+def test_withdrawal_racing_an_acceptance_keeps_the_count(db_engine: Engine) -> None:
+    """A withdraws while B accepts: B's place must survive A's (older) read of the mission."""
+    with session_scope(db_engine) as s:
+        w = f.world(s, kind=MissionKind.COLLECTIVE, capacity=3)
+        late = f.actor(f.volunteer(s, neighbourhood_=w.neighbourhood))
+    with session_scope(db_engine) as s:
+        accept_mission(s, actor=w.volunteer_actor, mission_id=w.mission.id)
+
+    with session_factory(db_engine)() as slow:
+        # A's request has loaded the mission (1 place taken) when B's acceptance commits.
+        loaded = slow.get(Mission, w.mission.id)
+        assert loaded.accepted_count == 1
+        with session_scope(db_engine) as quick:
+            accept_mission(quick, actor=late, mission_id=w.mission.id)
+        decline_mission(slow, actor=w.volunteer_actor, mission_id=w.mission.id)
+        slow.commit()
+
+    assert _counts(db_engine, w.mission.id) == (1, 1, MissionStatus.OPEN)
+
+
+@pytest.mark.parametrize("declined_before", [False, True], ids=["first-time", "after-decline"])
+def test_double_tap_accepts_once(db_engine: Engine, declined_before: bool) -> None:
+    """Two tabs, a double tap: one place taken, the other taps told it is already theirs."""
+    with session_scope(db_engine) as s:
+        w = f.world(s, kind=MissionKind.COLLECTIVE, capacity=3)
+    if declined_before:
+        with session_scope(db_engine) as s:
+            decline_mission(s, actor=w.volunteer_actor, mission_id=w.mission.id)
+
+    outcomes = race(db_engine, [w.volunteer_actor] * 4, w.mission.id)
+
+    assert outcomes.count("ok") == 1, outcomes
+    refused = [o for o in outcomes if o != "ok"]
+    assert all(type(o) is DomainError and "already accepted" in o.message for o in refused), \
+        refused
+    assert _counts(db_engine, w.mission.id) == (1, 1, MissionStatus.OPEN)
+
+
+def test_double_tap_withdraws_once(db_engine: Engine) -> None:
+    with session_scope(db_engine) as s:
+        w = f.world(s, kind=MissionKind.COLLECTIVE, capacity=3)
+        stays = f.actor(f.volunteer(s, neighbourhood_=w.neighbourhood))
+    for actor in (w.volunteer_actor, stays):
+        with session_scope(db_engine) as s:
+            accept_mission(s, actor=actor, mission_id=w.mission.id)
+
+    outcomes = race(db_engine, [w.volunteer_actor] * 4, w.mission.id,
+                    actions=[decline_mission] * 4)
+
+    assert not [o for o in outcomes if o != "ok"], outcomes
+    assert _counts(db_engine, w.mission.id) == (1, 1, MissionStatus.OPEN)
+    with session_scope(db_engine) as s:
+        (gone,) = s.exec(select(Participation).where(
+            Participation.volunteer_id == w.volunteer.id)).all()
+        assert gone.status == ParticipationStatus.CANCELLED
+
+
+def test_withdrawals_and_acceptances_at_once_keep_the_books_straight(db_engine: Engine) -> None:
+    """Four helpers withdraw while four newcomers accept a full mission of four places."""
+    with session_scope(db_engine) as s:
+        hood = f.neighbourhood(s)
+        mission = f.mission(s, neighbourhood_=hood, kind=MissionKind.COLLECTIVE, capacity=4)
+        leaving = [f.actor(f.volunteer(s, neighbourhood_=hood)) for _ in range(4)]
+        coming = [f.actor(f.volunteer(s, neighbourhood_=hood)) for _ in range(4)]
+    for actor in leaving:
+        with session_scope(db_engine) as s:
+            accept_mission(s, actor=actor, mission_id=mission.id)
+    assert _counts(db_engine, mission.id) == (4, 4, MissionStatus.FULL)
+
+    outcomes = race(db_engine, leaving + coming, mission.id,
+                    actions=[decline_mission] * 4 + [accept_mission] * 4)
+
+    assert outcomes[:4] == ["ok"] * 4
+    unexpected = [o for o in outcomes[4:] if o != "ok" and not isinstance(o, AlreadyTaken)]
+    assert not unexpected, unexpected
+    count, rows, status = _counts(db_engine, mission.id)
+    assert count == rows == outcomes[4:].count("ok")
+    assert status == (MissionStatus.FULL if count == 4 else MissionStatus.OPEN)

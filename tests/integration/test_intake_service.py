@@ -1,0 +1,220 @@
+"""Intake of a need by a referent: a valid need is written whole, a refused one not at all."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+
+import factories as f
+import pytest
+from scratch_db import row_counts
+from sqlalchemy.engine import Engine
+from sqlmodel import select
+
+from heurecivique_app.adapters.db import (
+    add_event_publisher,
+    remove_event_publisher,
+    session_factory,
+    session_scope,
+)
+from heurecivique_app.domain.enums import MissionStatus
+from heurecivique_app.domain.errors import NotAllowed, ValidationFailed
+from heurecivique_app.domain.events import DomainEvent
+from heurecivique_app.domain.models import AuditEntry, Beneficiary, Mission
+from heurecivique_app.domain.rules import IntakeAnswers
+from heurecivique_app.domain.types import utcnow
+from heurecivique_app.services.intake import NeedForm, create_need
+
+TZ = "Europe/Paris"
+GOOD_ANSWERS = IntakeAnswers(
+    replaces_professional=False, recurring=False, urgent=False, insurance_acknowledged=True
+)
+
+
+@pytest.fixture
+def setup(db_engine: Engine) -> dict:
+    with session_scope(db_engine) as s:
+        hood = f.neighbourhood(s)
+        town_ref = f.referent(s, commune_=s.get(f.Commune, hood.commune_id))
+        other_hood = f.neighbourhood(s)  # another commune's neighbourhood
+        vol = f.volunteer(s, neighbourhood_=hood)
+    return {"hood": hood, "referent": town_ref, "other_hood": other_hood, "volunteer": vol}
+
+
+def good_form(hood_id: int, **changes) -> NeedForm:
+    form = NeedForm(
+        category="shopping",
+        title="Courses du samedi",
+        description="Pack d'eau et fruits au marché",
+        neighbourhood_id=str(hood_id),
+        channel="phone",
+        beneficiary_name="Mme Jeanne Leroux",
+        beneficiary_phone="02 99 75 00 00",
+        address="12 rue Baudrairie, 35500 Vitré",
+        access_notes="Interphone cassé, frapper",
+        consent=True,
+        preferred_date=(utcnow() + timedelta(days=7)).date().isoformat(),
+        preferred_time="10:00",
+        duration_minutes="60",
+        answers=GOOD_ANSWERS,
+    )
+    return replace(form, **changes)
+
+
+@pytest.fixture
+def published() -> list[DomainEvent]:
+    """Collects the events the adapter publishes after commit."""
+    collected: list[DomainEvent] = []
+
+    def publisher(events: list[DomainEvent]) -> None:
+        collected.extend(events)
+
+    add_event_publisher(publisher)
+    yield collected
+    remove_event_publisher(publisher)
+
+
+def test_valid_need_creates_beneficiary_mission_audit_and_event(
+    db_engine: Engine, setup: dict, published: list[DomainEvent]
+) -> None:
+    before = row_counts(db_engine)
+    actor = f.actor(setup["referent"])
+    with session_factory(db_engine)() as s:
+        mission = create_need(s, actor=actor, form=good_form(setup["hood"].id),
+                              publish=True, timezone=TZ)
+        mission_id = mission.id
+        assert published == []  # recorded, not yet published: the transaction is open
+        s.commit()
+
+    assert [e.kind for e in published] == ["mission.published"]
+    event = published[0]
+    assert event.mission_id == mission_id
+    assert event.neighbourhood_id == setup["hood"].id
+    assert event.commune_id == actor.commune_id
+    assert "address" not in str(event.data) and "Baudrairie" not in str(event.data)
+
+    after = row_counts(db_engine)
+    changed = {t: after[t] - before[t] for t in after if after[t] != before[t]}
+    assert changed == {"beneficiary": 1, "mission": 1, "audit_entry": 1}
+
+    with session_scope(db_engine) as s:
+        stored = s.get(Mission, mission_id)
+        person = s.get(Beneficiary, stored.beneficiary_id)
+        audit = s.exec(select(AuditEntry).where(AuditEntry.entity_id == mission_id)).one()
+        assert stored.status == MissionStatus.OPEN
+        assert stored.capacity == 1 and stored.accepted_count == 0
+        assert stored.exact_address == "12 rue Baudrairie, 35500 Vitré"
+        # The board point is the neighbourhood's centre, never the address.
+        assert (stored.approx_lat, stored.approx_lon) == (setup["hood"].lat, setup["hood"].lon)
+        assert person.phone == "+33299750000"
+        assert person.full_name == "Mme Jeanne Leroux"
+        assert audit.action == "need.created" and audit.actor_id == actor.user_id
+        # 10:00 in Paris, stored as aware UTC.
+        assert stored.starts_at.utcoffset() == timedelta(0)
+        assert stored.starts_at.hour in (8, 9)
+
+
+def test_draft_need_is_announced_to_the_console_only(
+    db_engine: Engine, setup: dict, published: list[DomainEvent]
+) -> None:
+    with session_scope(db_engine) as s:
+        mission = create_need(s, actor=f.actor(setup["referent"]),
+                              form=good_form(setup["hood"].id), publish=False, timezone=TZ)
+    assert mission.status == MissionStatus.DRAFT
+    assert [(e.kind, e.neighbourhood_id) for e in published] == [("need.created", None)]
+
+
+def test_rolled_back_need_publishes_nothing(
+    db_engine: Engine, setup: dict, published: list[DomainEvent]
+) -> None:
+    before = row_counts(db_engine)
+    with session_factory(db_engine)() as s:
+        create_need(s, actor=f.actor(setup["referent"]), form=good_form(setup["hood"].id),
+                    publish=True, timezone=TZ)
+        s.rollback()
+        s.commit()  # a later, empty commit must not flush the dropped events
+    assert published == []
+    assert row_counts(db_engine) == before
+
+
+def test_second_need_reuses_the_same_beneficiary(db_engine: Engine, setup: dict) -> None:
+    actor = f.actor(setup["referent"])
+    with session_scope(db_engine) as s:
+        first = create_need(s, actor=actor, form=good_form(setup["hood"].id),
+                            publish=True, timezone=TZ)
+    with session_scope(db_engine) as s:
+        second = create_need(s, actor=actor, form=good_form(
+            setup["hood"].id, title="Visite", category="visit",
+            beneficiary_phone="+33 2 99 75 00 00"), publish=True, timezone=TZ)
+    assert second.beneficiary_id == first.beneficiary_id
+
+
+BROKEN_RULES = [
+    ({"replaces_professional": True}, "replaces_professional"),
+    ({"recurring": True}, "recurring"),
+    ({"urgent": True}, "urgent"),
+    ({"insurance_acknowledged": False}, "insurance_acknowledged"),
+]
+
+
+@pytest.mark.parametrize(("answers", "field"), BROKEN_RULES, ids=[b[1] for b in BROKEN_RULES])
+def test_each_broken_rule_is_refused_and_nothing_written(
+    db_engine: Engine, setup: dict, published: list[DomainEvent], answers: dict, field: str
+) -> None:
+    before = row_counts(db_engine)
+    form = good_form(setup["hood"].id, answers=replace(GOOD_ANSWERS, **answers))
+    with pytest.raises(ValidationFailed) as info, session_scope(db_engine) as s:
+        create_need(s, actor=f.actor(setup["referent"]), form=form, publish=True, timezone=TZ)
+    assert list(info.value.errors) == [field]
+    assert info.value.errors[field]
+    assert row_counts(db_engine) == before
+    assert published == []
+
+
+@pytest.mark.parametrize(("changes", "field", "hint"), [
+    ({"beneficiary_phone": "123"}, "beneficiary_phone", "French phone number"),
+    ({"beneficiary_phone": ""}, "beneficiary_phone", "required"),
+    ({"preferred_date": "2020-01-15"}, "starts_at", "future"),
+    ({"preferred_date": "15/01/2030"}, "starts_at", "valid date"),
+    ({"title": "   "}, "title", "required"),
+    ({"address": ""}, "address", "required"),
+    ({"consent": False}, "consent", "consent"),
+    ({"category": "plumbing"}, "category", "category"),
+    ({"duration_minutes": "5"}, "duration_minutes", "range"),
+], ids=["phone", "no-phone", "past-date", "bad-date", "title", "address", "consent",
+        "category", "duration"])
+def test_invalid_field_is_refused_and_nothing_written(
+    db_engine: Engine, setup: dict, changes: dict, field: str, hint: str
+) -> None:
+    before = row_counts(db_engine)
+    with pytest.raises(ValidationFailed) as info, session_scope(db_engine) as s:
+        create_need(s, actor=f.actor(setup["referent"]),
+                    form=good_form(setup["hood"].id, **changes), publish=True, timezone=TZ)
+    assert list(info.value.errors) == [field]
+    assert hint in info.value.errors[field]
+    assert row_counts(db_engine) == before
+
+
+def test_all_errors_are_reported_together(db_engine: Engine, setup: dict) -> None:
+    form = good_form(setup["hood"].id, beneficiary_phone="123", preferred_date="2020-01-15",
+                     answers=replace(GOOD_ANSWERS, urgent=True))
+    with pytest.raises(ValidationFailed) as info, session_scope(db_engine) as s:
+        create_need(s, actor=f.actor(setup["referent"]), form=form, publish=True, timezone=TZ)
+    assert set(info.value.errors) == {"beneficiary_phone", "starts_at", "urgent"}
+
+
+def test_neighbourhood_of_another_commune_is_refused(db_engine: Engine, setup: dict) -> None:
+    before = row_counts(db_engine)
+    with pytest.raises(ValidationFailed) as info, session_scope(db_engine) as s:
+        create_need(s, actor=f.actor(setup["referent"]),
+                    form=good_form(setup["other_hood"].id), publish=True, timezone=TZ)
+    assert list(info.value.errors) == ["neighbourhood_id"]
+    assert row_counts(db_engine) == before
+
+
+def test_a_volunteer_cannot_record_a_need(db_engine: Engine, setup: dict) -> None:
+    before = row_counts(db_engine)
+    with pytest.raises(NotAllowed), session_scope(db_engine) as s:
+        create_need(s, actor=f.actor(setup["volunteer"]), form=good_form(setup["hood"].id),
+                    publish=True, timezone=TZ)
+    assert row_counts(db_engine) == before
