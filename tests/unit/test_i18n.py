@@ -1,4 +1,4 @@
-"""Every user-facing string is extracted and translated into French; formatting follows the locale."""
+"""Every marked string is extracted and translated into French; formatting follows locale."""
 
 from __future__ import annotations
 
