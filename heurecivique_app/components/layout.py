@@ -11,11 +11,13 @@ from heurecivique_app.state.base import AppState
 
 def language_links(next_path: str) -> rx.Component:
     return rx.hstack(
-        # Plain anchors: the server sets the language cookie and reloads the page.
+        # Full page loads (not client routing): the server sets the language cookie.
         rx.el.a("FR", href=f"/api/locale?lang=fr&next={next_path}", lang="fr",
-                aria_label="Français", class_name="touch lang-link"),
+                aria_label="Français", class_name="touch lang-link",
+                custom_attrs={"reloadDocument": True}),
         rx.el.a("EN", href=f"/api/locale?lang=en&next={next_path}", lang="en",
-                aria_label="English", class_name="touch lang-link"),
+                aria_label="English", class_name="touch lang-link",
+                custom_attrs={"reloadDocument": True}),
         spacing="2",
         role="group",
     )
@@ -33,8 +35,8 @@ def logout_button() -> rx.Component:
 def header(next_path: str, show_user: bool = True) -> rx.Component:
     return rx.el.header(
         rx.hstack(
-            rx.link(rx.heading("HeureCivique", size="5", as_="p"), href="/",
-                    underline="none"),
+            rx.link(rx.text("HeureCivique", size="5", weight="bold"), href="/",
+                    underline="none", class_name="brand"),
             rx.spacer(),
             rx.cond(show_user & (AppState.user_name != ""),
                     rx.text(AppState.user_name, size="2", id="user-name")),

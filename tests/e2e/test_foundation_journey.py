@@ -109,6 +109,8 @@ def test_english_locale_and_logout(new_context):
     page.get_by_role("link", name="Français").click()
     expect(heading).to_contain_text("Missions de mon quartier")
     page.locator("#logout").click()
-    page.wait_for_url("**/login")
+    page.wait_for_url(re.compile(r".*/login/?$"))
+    # Logged out: the board now sends us back to the login page.
     page.goto("/board")
-    page.wait_for_url("**/login**")
+    page.wait_for_url(re.compile(r".*/login/?\?next=/board"))
+    expect(page.locator("#login-submit")).to_be_visible()
