@@ -1,11 +1,16 @@
 import reflex as rx
 
+from heurecivique_app.settings import get_settings
+
 config = rx.Config(
     app_name="heurecivique_app",
     show_built_with_reflex=False,
     telemetry_enabled=False,
-    # Same-origin only: the app and its websocket are served on one port.
+    # Same-origin only: the app and its websocket are served on one port
+    # (see also the Origin check restored in heurecivique_app.py).
     cors_allowed_origins=[],
+    # Scale-out: with REDIS_URL, Reflex keeps states in Redis and runs several workers.
+    redis_url=get_settings().redis_url,
     plugins=[rx.plugins.RadixThemesPlugin(theme=rx.theme(accent_color="indigo", radius="large"))],
     disable_plugins=[rx.plugins.SitemapPlugin],
 )

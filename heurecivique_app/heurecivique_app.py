@@ -24,6 +24,11 @@ app = rx.App(
     head_components=[rx.el.meta(name="theme-color", content="#1d4ed8")],
     html_lang="fr",
 )
+# Reflex hands engine.io an empty origin list, which switches the Origin check off
+# entirely; None restores engine.io's default: only the app's own origin may connect.
+if app.sio is not None:
+    app.sio.eio.cors_allowed_origins = None
+
 app.add_page(index, route="/", title=TITLE, on_load=AppState.go_home)
 app.add_page(login, route="/login", title=TITLE, on_load=LoginState.load)
 app.add_page(board, route="/board", title=TITLE, on_load=BoardState.load)
