@@ -9,7 +9,8 @@ from heurecivique_app.pages.console import console
 from heurecivique_app.pages.index import index
 from heurecivique_app.pages.login import login
 from heurecivique_app.pages.mission import mission
-from heurecivique_app.realtime.hub import bind_hub_to_loop, hub
+from heurecivique_app.presenters.missions import board_vars, console_vars, mission_vars
+from heurecivique_app.realtime.live import live
 from heurecivique_app.state.base import AppState
 from heurecivique_app.state.board import BoardState
 from heurecivique_app.state.console import ConsoleState
@@ -35,5 +36,9 @@ app.add_page(board, route="/board", title=TITLE, on_load=BoardState.load)
 app.add_page(mission, route="/missions/[mission_id]", title=TITLE, on_load=MissionState.load)
 app.add_page(console, route="/console", title=TITLE, on_load=ConsoleState.load)
 
-app.register_lifespan_task(bind_hub_to_loop)
-add_event_publisher(hub.publish)
+# Live boards: which state each kind of channel updates, and from which public data.
+live.register("board", BoardState, board_vars)
+live.register("console", ConsoleState, console_vars)
+live.register("mission", MissionState, mission_vars)
+app.register_lifespan_task(live.run)
+add_event_publisher(live.publish)

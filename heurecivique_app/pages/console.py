@@ -141,6 +141,21 @@ def missions_table() -> rx.Component:
     )
 
 
+def waiting_list() -> rx.Component:
+    return rx.card(rx.vstack(
+        rx.heading(T("Still without a volunteer"), as_="h2", size="4"),
+        rx.cond(
+            ConsoleState.waiting.length() > 0,
+            rx.el.ul(rx.foreach(ConsoleState.waiting, lambda m: rx.el.li(
+                rx.link(m["title"], href=m["href"]),
+                rx.text(m["neighbourhood"], " · ", m["age"], size="1", color_scheme="gray"),
+            )), id="waiting-list", style={"paddingLeft": "1rem"}),
+            rx.text(T("Every open mission has a volunteer.")),
+        ),
+        width="100%",
+    ), width="100%")
+
+
 def activity_feed() -> rx.Component:
     return rx.card(rx.vstack(
         rx.heading(T("Live activity"), as_="h2", size="4"),
@@ -159,7 +174,7 @@ def console() -> rx.Component:
     return page(
         rx.heading(T("Referent console"), as_="h1", size="7"),
         rx.grid(
-            rx.vstack(missions_table(), activity_feed(), width="100%"),
+            rx.vstack(missions_table(), waiting_list(), activity_feed(), width="100%"),
             intake_form(),
             columns=rx.breakpoints(initial="1", md="2"),
             spacing="4",

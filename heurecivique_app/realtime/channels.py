@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from heurecivique_app.domain.events import DomainEvent
 
-# Events that change what a board or a console shows. Anything else fans out to nobody.
+# Events that change what a board, a mission page or a console shows. Anything
+# else (a user editing their profile, a login) fans out to nobody.
 BOARD_EVENTS = frozenset({
     "mission.published", "mission.accepted", "mission.declined", "mission.withdrawn",
     "mission.cancelled", "mission.done", "need.created", "volunteer.validated",
@@ -19,11 +20,23 @@ def console_channel(commune_id: int) -> str:
     return f"console:{commune_id}"
 
 
+def mission_channel(mission_id: int) -> str:
+    return f"mission:{mission_id}"
+
+
 def channels_for(event: DomainEvent) -> set[str]:
-    """The channels to notify: the neighbourhood's board (if any) and the commune's consoles."""
+    """The commune's consoles, and the board and page of the mission if it is public."""
     if event.kind not in BOARD_EVENTS:
         return set()
     channels = {console_channel(event.commune_id)}
     if event.neighbourhood_id is not None:
         channels.add(board_channel(event.neighbourhood_id))
+        if event.mission_id is not None:
+            channels.add(mission_channel(event.mission_id))
     return channels
+
+
+def parse(channel: str) -> tuple[str, int]:
+    """("board", 3) from "board:3"."""
+    kind, _, key = channel.partition(":")
+    return kind, int(key)

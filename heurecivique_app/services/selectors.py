@@ -86,13 +86,21 @@ def neighbourhoods(session: Session, commune_id: int) -> list[Neighbourhood]:
 
 
 def board(session: Session, *, actor: Actor, neighbourhood_id: int) -> list[MissionCard]:
-    """Open and just-filled missions of one neighbourhood board, soonest first."""
+    """The board of one neighbourhood of the actor's commune."""
     hood = session.get(Neighbourhood, neighbourhood_id)
     if hood is None or hood.commune_id != actor.commune_id:
         raise NotFound()
+    return board_cards(session, hood)
+
+
+def board_cards(session: Session, hood: Neighbourhood) -> list[MissionCard]:
+    """Open and just-filled missions of a neighbourhood board, soonest first.
+
+    Public data only: it is broadcast as is to everyone watching the board.
+    """
     missions = session.exec(
         select(Mission)
-        .where(Mission.neighbourhood_id == neighbourhood_id,
+        .where(Mission.neighbourhood_id == hood.id,
                col(Mission.status).in_([s.value for s in BOARD_STATUSES]))
         .order_by(Mission.starts_at)
     ).all()
@@ -103,15 +111,52 @@ def console_missions(
     session: Session, *, actor: Actor, statuses: list[str] | None = None, limit: int = 100
 ) -> list[MissionCard]:
     """The commune's missions for the referent console, newest activity first."""
+    return commune_missions(session, commune_id=actor.commune_id, statuses=statuses,
+                            limit=limit)
+
+
+def commune_missions(
+    session: Session, *, commune_id: int, statuses: list[str] | None = None, limit: int = 100
+) -> list[MissionCard]:
     query = (
         select(Mission, Neighbourhood)
         .join(Neighbourhood, Neighbourhood.id == Mission.neighbourhood_id)
-        .where(Mission.commune_id == actor.commune_id)
+        .where(Mission.commune_id == commune_id)
     )
     if statuses:
         query = query.where(col(Mission.status).in_(statuses))
     rows = session.exec(query.order_by(col(Mission.updated_at).desc()).limit(limit)).all()
     return [_card(m, h) for m, h in rows]
+
+
+@dataclass(frozen=True)
+class WaitingMission:
+    card: MissionCard
+    published_at: datetime
+
+
+def missions_waiting(session: Session, *, commune_id: int, limit: int = 10
+                     ) -> list[WaitingMission]:
+    """Open missions nobody has accepted yet, the longest waiting first."""
+    rows = session.exec(
+        select(Mission, Neighbourhood)
+        .join(Neighbourhood, Neighbourhood.id == Mission.neighbourhood_id)
+        .where(Mission.commune_id == commune_id, Mission.status == MissionStatus.OPEN,
+               Mission.accepted_count == 0)
+        .order_by(Mission.created_at)
+        .limit(limit)
+    ).all()
+    return [WaitingMission(_card(m, h), m.created_at) for m, h in rows]
+
+
+def mission_card(session: Session, mission_id: int) -> MissionCard | None:
+    """The public card of one mission (None for a draft or a missing one)."""
+    mission = session.get(Mission, mission_id)
+    if mission is None or mission.status == MissionStatus.DRAFT:
+        return None
+    hood = session.get(Neighbourhood, mission.neighbourhood_id)
+    assert hood is not None
+    return _card(mission, hood)
 
 
 def contact_visible(
@@ -194,12 +239,16 @@ class Activity:
 
 
 def recent_activity(session: Session, *, actor: Actor, limit: int = 15) -> list[Activity]:
+    return commune_activity(session, commune_id=actor.commune_id, limit=limit)
+
+
+def commune_activity(session: Session, *, commune_id: int, limit: int = 15) -> list[Activity]:
     """The commune's latest mission events, for the referent's live feed."""
     rows = session.exec(
         select(AuditEntry, User.display_name, Mission.title)
         .join(User, User.id == AuditEntry.actor_id, isouter=True)
         .join(Mission, Mission.id == AuditEntry.entity_id, isouter=True)
-        .where(AuditEntry.commune_id == actor.commune_id, AuditEntry.entity == "mission")
+        .where(AuditEntry.commune_id == commune_id, AuditEntry.entity == "mission")
         .order_by(col(AuditEntry.id).desc())
         .limit(limit)
     ).all()

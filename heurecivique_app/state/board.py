@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import reflex as rx
 
-from heurecivique_app.domain.enums import CATEGORY_LABELS, STATUS_LABELS, Role
-from heurecivique_app.i18n import format_duration, format_when
+from heurecivique_app.domain.enums import Role
+from heurecivique_app.domain.models import Neighbourhood
+from heurecivique_app.i18n import format_duration
+from heurecivique_app.presenters.missions import board_vars, card_row
 from heurecivique_app.realtime.channels import board_channel
-from heurecivique_app.realtime.hub import hub
+from heurecivique_app.realtime.live import live
 from heurecivique_app.services import selectors
-from heurecivique_app.services.selectors import MissionCard
 from heurecivique_app.state.base import AppState
 
 VOLUNTEER_ROLES = {Role.VOLUNTEER.value, Role.RELAY.value}
@@ -17,54 +18,36 @@ VOLUNTEER_ROLES = {Role.VOLUNTEER.value, Role.RELAY.value}
 
 class BoardState(AppState):
     neighbourhood_name: str = ""
+    # Broadcast to every viewer of the board (see realtime/live.py): public data only.
     missions: list[dict[str, str]] = []
+    live_version: str = ""
+    # This volunteer's own data.
     my_missions: list[dict[str, str]] = []
     hour_minutes: int = 0
     hour_percent: int = 0
     hour_label: str = ""
     loaded: bool = False
 
-    def _row(self, card: MissionCard) -> dict[str, str]:
-        tz = self._settings.timezone
-        return {
-            "id": str(card.id),
-            "title": card.title,
-            "category": self._tr(CATEGORY_LABELS.get(card.category, card.category)),
-            "status": card.status,
-            "status_label": self._tr(STATUS_LABELS[card.status]),
-            "when": format_when(card.starts_at, self.locale, tz),
-            "duration": format_duration(card.duration_minutes, self.locale),
-            "neighbourhood": card.neighbourhood_name,
-            "places": self._tr("{count} place(s) left", count=card.places_left),
-            "href": f"/missions/{card.id}",
-        }
-
     def _reload(self, actor) -> None:
+        tz = self._settings.timezone
         with self._unit_of_work() as session:
-            hour = selectors.monthly_hour(session, volunteer_id=actor.user_id,
-                                          timezone=self._settings.timezone)
+            hour = selectors.monthly_hour(session, volunteer_id=actor.user_id, timezone=tz)
             mine = selectors.my_missions(session, actor=actor)
-            cards = []
+            board = {"missions": []}
+            hood = None
             if actor.neighbourhood_id is not None:
-                cards = selectors.board(session, actor=actor,
-                                        neighbourhood_id=actor.neighbourhood_id)
-                hood = next((h for h in selectors.neighbourhoods(session, actor.commune_id)
-                             if h.id == actor.neighbourhood_id), None)
-                self.neighbourhood_name = hood.name if hood else ""
+                hood = session.get(Neighbourhood, actor.neighbourhood_id)
+                board = board_vars(session, actor.neighbourhood_id, self.locale, tz)
+        self.neighbourhood_name = hood.name if hood else ""
+        self.missions = board["missions"]
         self.hour_minutes = hour.minutes
         self.hour_percent = hour.percent_of_pledge
         self.hour_label = self._tr(
             "{given} given this month out of your hour",
             given=format_duration(hour.minutes, self.locale),
         )
-        self.my_missions = [self._row(c) for c in mine]
-        self.missions = [self._row(c) for c in cards]
+        self.my_missions = [card_row(c, self.locale, tz) for c in mine]
         self.loaded = True
-
-    def _live_refresh(self) -> None:
-        actor = self._actor()
-        if actor is not None:
-            self._reload(actor)
 
     @rx.event
     def load(self):
@@ -73,4 +56,4 @@ class BoardState(AppState):
             return redirect
         self._reload(actor)
         channels = {board_channel(actor.neighbourhood_id)} if actor.neighbourhood_id else set()
-        hub.watch(self.router.session.client_token, BoardState, channels)
+        live.watch(self.router.session.session_id, channels, self.locale)

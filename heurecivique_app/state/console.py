@@ -4,27 +4,17 @@ from __future__ import annotations
 
 import reflex as rx
 
-from heurecivique_app.domain.enums import CATEGORY_LABELS, STAFF_ROLES, STATUS_LABELS
+from heurecivique_app.domain.enums import STAFF_ROLES
 from heurecivique_app.domain.errors import DomainError, ValidationFailed
 from heurecivique_app.domain.rules import IntakeAnswers
 from heurecivique_app.domain.text import N_
-from heurecivique_app.i18n import format_when
+from heurecivique_app.presenters.missions import console_vars
 from heurecivique_app.realtime.channels import console_channel
-from heurecivique_app.realtime.hub import hub
+from heurecivique_app.realtime.live import live
 from heurecivique_app.services import intake, missions, selectors
 from heurecivique_app.state.base import AppState
 
 STAFF = {role.value for role in STAFF_ROLES}
-
-ACTIVITY_TEXTS = {
-    "need.created": N_("{actor} recorded the need “{title}”"),
-    "mission.published": N_("{actor} published “{title}”"),
-    "mission.accepted": N_("{actor} accepted “{title}”"),
-    "mission.declined": N_("{actor} declined “{title}”"),
-    "mission.done": N_("{actor} marked “{title}” as done"),
-    "mission.cancelled": N_("{actor} cancelled “{title}”"),
-}
-
 
 def _ticked(form_data: dict, name: str) -> bool:
     return str(form_data.get(name, "")).lower() in {"on", "true", "1", "yes"}
@@ -32,47 +22,25 @@ def _ticked(form_data: dict, name: str) -> bool:
 
 class ConsoleState(AppState):
     neighbourhood_options: list[dict[str, str]] = []
+    # Broadcast to every console of the commune (see realtime/live.py).
     missions: list[dict[str, str]] = []
+    waiting: list[dict[str, str]] = []
     activity: list[dict[str, str]] = []
+    live_version: str = ""
+    # This referent's own form.
     field_errors: dict[str, str] = {}
     form_message: str = ""
     form_key: int = 0  # bumped to reset the intake form after a success
 
     def _reload(self, actor) -> None:
-        tz = self._settings.timezone
         with self._unit_of_work() as session:
             hoods = selectors.neighbourhoods(session, actor.commune_id)
-            cards = selectors.console_missions(session, actor=actor, limit=50)
-            feed = selectors.recent_activity(session, actor=actor)
+            shared = console_vars(session, actor.commune_id, self.locale,
+                                  self._settings.timezone)
         self.neighbourhood_options = [{"id": str(h.id), "name": h.name} for h in hoods]
-        self.missions = [
-            {
-                "id": str(c.id),
-                "title": c.title,
-                "category": self._tr(CATEGORY_LABELS.get(c.category, c.category)),
-                "status": c.status,
-                "status_label": self._tr(STATUS_LABELS[c.status]),
-                "when": format_when(c.starts_at, self.locale, tz),
-                "neighbourhood": c.neighbourhood_name,
-                "can_publish": "1" if c.status == "draft" else "",
-                "can_close": "1" if c.status == "full" else "",
-            }
-            for c in cards
-        ]
-        self.activity = [
-            {
-                "text": self._tr(ACTIVITY_TEXTS.get(a.action, a.action),
-                                 actor=a.actor_name, title=a.mission_title),
-                "when": format_when(a.at, self.locale, tz),
-            }
-            for a in feed
-            if a.action in ACTIVITY_TEXTS
-        ]
-
-    def _live_refresh(self) -> None:
-        actor = self._actor()
-        if actor is not None and actor.is_staff:
-            self._reload(actor)
+        self.missions = shared["missions"]
+        self.waiting = shared["waiting"]
+        self.activity = shared["activity"]
 
     @rx.event
     def load(self):
@@ -82,8 +50,8 @@ class ConsoleState(AppState):
         self.field_errors = {}
         self.form_message = ""
         self._reload(actor)
-        hub.watch(self.router.session.client_token, ConsoleState,
-                  {console_channel(actor.commune_id)})
+        live.watch(self.router.session.session_id, {console_channel(actor.commune_id)},
+                   self.locale)
 
     def _staff(self):
         actor = self._actor()

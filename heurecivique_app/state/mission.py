@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import reflex as rx
 
-from heurecivique_app.domain.enums import CATEGORY_LABELS, STATUS_LABELS
 from heurecivique_app.domain.errors import AlreadyTaken, DomainError, NotFound
 from heurecivique_app.domain.text import N_
-from heurecivique_app.i18n import format_duration, format_phone, format_when
-from heurecivique_app.realtime.channels import board_channel
-from heurecivique_app.realtime.hub import hub
+from heurecivique_app.i18n import format_phone
+from heurecivique_app.presenters.missions import card_row
+from heurecivique_app.realtime.channels import mission_channel
+from heurecivique_app.realtime.live import live
 from heurecivique_app.services import missions, selectors
 from heurecivique_app.state.base import AppState
 from heurecivique_app.state.board import VOLUNTEER_ROLES
@@ -19,8 +19,10 @@ class MissionState(AppState):
     found: bool = False
     title: str = ""
     category: str = ""
+    # status, status_label and places are also broadcast to everyone on this page.
     status: str = ""
     status_label: str = ""
+    live_version: str = ""
     when: str = ""
     duration: str = ""
     neighbourhood: str = ""
@@ -53,15 +55,16 @@ class MissionState(AppState):
             self.found = False
             return
         card = detail.card
+        row = card_row(card, self.locale, self._settings.timezone)
         self.found = True
         self.title = card.title
-        self.category = self._tr(CATEGORY_LABELS.get(card.category, card.category))
-        self.status = card.status
-        self.status_label = self._tr(STATUS_LABELS[card.status])
-        self.when = format_when(card.starts_at, self.locale, self._settings.timezone)
-        self.duration = format_duration(card.duration_minutes, self.locale)
+        self.category = row["category"]
+        self.status = row["status"]
+        self.status_label = row["status_label"]
+        self.when = row["when"]
+        self.duration = row["duration"]
         self.neighbourhood = card.neighbourhood_name
-        self.places = self._tr("{count} place(s) left", count=card.places_left)
+        self.places = row["places"]
         self.description = detail.description
         self.my_participation = detail.my_participation or ""
         contact = detail.contact
@@ -70,13 +73,7 @@ class MissionState(AppState):
         self.contact_phone_label = format_phone(contact.phone) if contact else ""
         self.contact_address = contact.address if contact else ""
         self.contact_notes = contact.access_notes if contact else ""
-        hub.watch(self.router.session.client_token, MissionState,
-                  {board_channel(card.neighbourhood_id)})
-
-    def _live_refresh(self) -> None:
-        actor = self._actor()
-        if actor is not None:
-            self._reload(actor)
+        live.watch(self.router.session.session_id, {mission_channel(card.id)}, self.locale)
 
     @rx.event
     def load(self):

@@ -25,7 +25,7 @@ def _extract(tmp_path: Path) -> set[str]:
     pot = tmp_path / "messages.pot"
     subprocess.run(
         [str(Path(sys.executable).parent / "pybabel"), "extract", "-F", "babel.cfg",
-         "-k", "T", "-k", "N_", "-k", "_tr", "-o", str(pot), "heurecivique_app"],
+         "-k", "T", "-k", "N_", "-k", "_tr", "-k", "translate", "-o", str(pot), "heurecivique_app"],
         cwd=ROOT, check=True, capture_output=True,
     )
     with pot.open("rb") as handle:

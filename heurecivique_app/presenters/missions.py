@@ -1,0 +1,94 @@
+"""Rows of missions as the boards and the console show them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from babel.dates import format_timedelta
+from sqlmodel import Session
+
+from heurecivique_app.domain.enums import CATEGORY_LABELS, STATUS_LABELS
+from heurecivique_app.domain.models import Neighbourhood
+from heurecivique_app.domain.text import N_
+from heurecivique_app.domain.types import utcnow
+from heurecivique_app.i18n import format_duration, format_when, translate
+from heurecivique_app.services import selectors
+from heurecivique_app.services.selectors import MissionCard
+
+ACTIVITY_TEXTS = {
+    "need.created": N_("{actor} recorded the need “{title}”"),
+    "mission.published": N_("{actor} published “{title}”"),
+    "mission.accepted": N_("{actor} accepted “{title}”"),
+    "mission.declined": N_("{actor} declined “{title}”"),
+    "mission.done": N_("{actor} marked “{title}” as done"),
+    "mission.cancelled": N_("{actor} cancelled “{title}”"),
+}
+
+
+def card_row(card: MissionCard, locale: str, timezone: str) -> dict[str, str]:
+    """One mission card, every field already translated and formatted."""
+    return {
+        "id": str(card.id),
+        "title": card.title,
+        "category": translate(CATEGORY_LABELS.get(card.category, card.category), locale),
+        "status": card.status,
+        "status_label": translate(STATUS_LABELS[card.status], locale),
+        "when": format_when(card.starts_at, locale, timezone),
+        "duration": format_duration(card.duration_minutes, locale),
+        "neighbourhood": card.neighbourhood_name,
+        "places": translate("{count} place(s) left", locale, count=card.places_left),
+        "href": f"/missions/{card.id}",
+        # What the console may do with it; derived from the status, the same for all staff.
+        "can_publish": "1" if card.status == "draft" else "",
+        "can_close": "1" if card.status == "full" else "",
+    }
+
+
+def board_vars(session: Session, neighbourhood_id: int, locale: str, timezone: str
+               ) -> dict[str, Any]:
+    """What every viewer of one neighbourhood board sees."""
+    hood = session.get(Neighbourhood, neighbourhood_id)
+    if hood is None:
+        return {"missions": []}
+    cards = selectors.board_cards(session, hood)
+    return {"missions": [card_row(card, locale, timezone) for card in cards]}
+
+
+def console_vars(session: Session, commune_id: int, locale: str, timezone: str
+                 ) -> dict[str, Any]:
+    """What every referent console of one commune sees: missions, waiting list, feed."""
+    now = utcnow()
+    cards = selectors.commune_missions(session, commune_id=commune_id, limit=50)
+    waiting = selectors.missions_waiting(session, commune_id=commune_id)
+    feed = selectors.commune_activity(session, commune_id=commune_id)
+    return {
+        "missions": [card_row(card, locale, timezone) for card in cards],
+        "waiting": [
+            {
+                **card_row(item.card, locale, timezone),
+                "age": translate("waiting for {age}", locale, age=format_timedelta(
+                    now - item.published_at, locale=locale)),
+            }
+            for item in waiting
+        ],
+        "activity": [
+            {
+                "text": translate(ACTIVITY_TEXTS[a.action], locale, actor=a.actor_name,
+                                  title=a.mission_title),
+                "when": format_when(a.at, locale, timezone),
+            }
+            for a in feed
+            if a.action in ACTIVITY_TEXTS
+        ],
+    }
+
+
+def mission_vars(session: Session, mission_id: int, locale: str, timezone: str
+                 ) -> dict[str, Any]:
+    """The public, changing part of a mission page: its status and places left."""
+    card = selectors.mission_card(session, mission_id)
+    if card is None:
+        return {}
+    row = card_row(card, locale, timezone)
+    return {"status": row["status"], "status_label": row["status_label"],
+            "places": row["places"]}

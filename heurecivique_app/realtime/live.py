@@ -1,0 +1,194 @@
+"""Live boards: one computed payload per board and language, broadcast to a room.
+
+Why not a state refresh per viewer (or rx.SharedState): that costs a state
+load, a delta and a save for every viewer on every change. Here a change
+costs one database read per affected channel and language, then a single
+socket.io emit to the room of that channel: the transport's own cost.
+
+How it works:
+- A page's ``on_load`` calls :meth:`LiveBoards.watch` with the channels it
+  shows; the tab's socket joins the rooms ``<channel>:<locale>`` (and leaves
+  the rooms of the page it showed before). socket.io forgets a socket's rooms
+  when it disconnects, so nothing here grows with past viewers.
+- After a commit, the database adapter hands the domain events to
+  :meth:`publish` (any thread). A single consumer task per worker coalesces
+  them, asks the registered presenter for each affected channel's public vars
+  in every language, and sends each as a Reflex state delta to the room.
+- In scale-out mode (REDIS_URL) the payloads go through a Redis pub/sub
+  channel, and every worker emits them to its own sockets.
+- The payload holds only public, viewer-independent data (presenters), and
+  each state keeps its private vars out of it. Server-side copies of the
+  broadcast vars in viewers' states go stale; they are rebuilt from the
+  database by ``on_load`` on any (re)connect, which is what a tab trusts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import reflex as rx
+from reflex_base.constants.state import FIELD_MARKER
+
+from heurecivique_app.adapters.db import session_scope
+from heurecivique_app.domain.events import DomainEvent
+from heurecivique_app.i18n import SUPPORTED_LOCALES
+from heurecivique_app.realtime.channels import channels_for, parse
+from heurecivique_app.settings import get_settings
+
+log = logging.getLogger(__name__)
+
+ROOM_PREFIX = "hc:"
+REDIS_CHANNEL = "heurecivique:live"
+Presenter = Callable[..., dict[str, Any]]  # (session, key, locale, timezone) -> vars
+
+
+@dataclass(frozen=True)
+class ChannelKind:
+    state: type[rx.State]
+    presenter: Presenter
+
+
+def room_name(channel: str, locale: str) -> str:
+    return f"{ROOM_PREFIX}{channel}:{locale}"
+
+
+class LiveBoards:
+    def __init__(self) -> None:
+        self._kinds: dict[str, ChannelKind] = {}
+        self._queue: asyncio.Queue[set[str]] | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._redis = None
+        self.sent = 0  # broadcasts emitted by this worker (for tests and benchmarks)
+
+    # --- wiring -------------------------------------------------------------------------
+
+    def register(self, kind: str, state: type[rx.State], presenter: Presenter) -> None:
+        """Channels "<kind>:<id>" update the vars ``presenter`` returns on ``state``."""
+        self._kinds[kind] = ChannelKind(state, presenter)
+
+    @staticmethod
+    def _app():
+        from heurecivique_app.heurecivique_app import app
+
+        return app
+
+    # --- viewers ------------------------------------------------------------------------
+
+    def watch(self, sid: str, channels: set[str], locale: str) -> None:
+        """The socket ``sid`` now shows ``channels`` in ``locale`` (and nothing else)."""
+        app = self._app()
+        if app.sio is None or not sid:
+            return
+        manager = app.sio.manager
+        namespace = rx.config.get_config().get_event_namespace()
+        wanted = {room_name(channel, locale) for channel in channels}
+        current = {room for room in (manager.get_rooms(sid, namespace) or [])
+                   if isinstance(room, str) and room.startswith(ROOM_PREFIX)}
+        for room in current - wanted:
+            manager.basic_leave_room(sid, namespace, room)
+        for room in wanted - current:
+            manager.basic_enter_room(sid, namespace, room)
+
+    def viewer_count(self, channel: str, locale: str) -> int:
+        app = self._app()
+        namespace = rx.config.get_config().get_event_namespace()
+        room = room_name(channel, locale)
+        return sum(1 for _ in app.sio.manager.get_participants(namespace, room))
+
+    # --- publishing -----------------------------------------------------------------------
+
+    def publish(self, events: list[DomainEvent]) -> None:
+        """Database publisher: called after each commit, from any thread."""
+        channels: set[str] = set()
+        for event in events:
+            channels |= {c for c in channels_for(event) if parse(c)[0] in self._kinds}
+        if not channels or self._queue is None or self._loop is None:
+            return
+        try:
+            self._loop.call_soon_threadsafe(self._queue.put_nowait, channels)
+        except RuntimeError:  # loop closed at shutdown
+            pass
+
+    def _payloads(self, channels: set[str]) -> list[tuple[str, dict]]:
+        """(room, Reflex update) for each channel and language; one DB session for all."""
+        timezone = get_settings().timezone
+        version = str(time.time_ns())
+        out = []
+        with session_scope() as session:
+            for channel in sorted(channels):
+                kind_name, key = parse(channel)
+                kind = self._kinds[kind_name]
+                for locale in SUPPORTED_LOCALES:
+                    values = kind.presenter(session, key, locale, timezone)
+                    if not values:
+                        continue
+                    values["live_version"] = version
+                    delta = {kind.state.get_full_name(): {
+                        f"{name}{FIELD_MARKER}": value for name, value in values.items()
+                    }}
+                    out.append((room_name(channel, locale), {"delta": delta}))
+        return out
+
+    async def _emit_local(self, room: str, update: dict) -> None:
+        app = self._app()
+        namespace = rx.config.get_config().get_event_namespace()
+        await app.sio.emit("event", update, room=room, namespace=namespace)
+        self.sent += 1
+
+    async def _consume(self) -> None:
+        assert self._queue is not None
+        while True:
+            channels = await self._queue.get()
+            # Coalesce a burst: one payload per channel, however many commits.
+            while not self._queue.empty():
+                channels |= self._queue.get_nowait()
+            try:
+                payloads = await asyncio.to_thread(self._payloads, channels)
+                for room, update in payloads:
+                    if self._redis is not None:
+                        await self._redis.publish(REDIS_CHANNEL, json.dumps([room, update]))
+                    else:
+                        await self._emit_local(room, update)
+            except Exception:
+                log.exception("live broadcast failed")
+
+    async def _relay_from_redis(self) -> None:
+        """Scale-out: emit to this worker's sockets what any worker published."""
+        pubsub = self._redis.pubsub()
+        await pubsub.subscribe(REDIS_CHANNEL)
+        async for message in pubsub.listen():
+            if message.get("type") != "message":
+                continue
+            try:
+                room, update = json.loads(message["data"])
+                await self._emit_local(room, update)
+            except Exception:
+                log.exception("live relay failed")
+
+    async def run(self) -> None:
+        """Lifespan task: the consumer (and the Redis relay in scale-out mode)."""
+        self._loop = asyncio.get_running_loop()
+        self._queue = asyncio.Queue()
+        redis_url = get_settings().redis_url
+        tasks = [asyncio.create_task(self._consume())]
+        if redis_url:
+            import redis.asyncio as aioredis
+
+            self._redis = aioredis.from_url(redis_url)
+            tasks.append(asyncio.create_task(self._relay_from_redis()))
+        try:
+            await asyncio.gather(*tasks)
+        finally:
+            for task in tasks:
+                task.cancel()
+            if self._redis is not None:
+                await self._redis.aclose()
+
+
+live = LiveBoards()
