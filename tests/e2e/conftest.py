@@ -72,13 +72,13 @@ def _wait_until_up(url: str, process: subprocess.Popen, log: Path, seconds: int)
 class AppServer:
     """A running production server; can be restarted on the same port and database."""
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, extra_env: dict[str, str] | None = None) -> None:
         self.data_dir = data_dir
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = data_dir / "server.log"
         self.process: subprocess.Popen | None = None
-        self.env = _server_env(data_dir)
+        self.env = _server_env(data_dir, extra_env)
 
     def seed(self) -> None:
         subprocess.run([sys.executable, "-m", "heurecivique_app.manage", "seed"], cwd=ROOT,
@@ -137,6 +137,15 @@ def new_context(browser: Browser, app_server: AppServer):
     yield make
     for context in contexts:
         context.close()
+
+
+def ws_frames(page: Page) -> list[str]:
+    """Every socket.io message this page receives from now on (pings left out)."""
+    frames: list[str] = []
+    page.on("websocket", lambda ws: ws.on(
+        "framereceived", lambda frame: frames.append(str(frame)) if str(frame)[:1] == "4"
+        else None))
+    return frames
 
 
 def login(page: Page, email: str, expected_path: str) -> None:

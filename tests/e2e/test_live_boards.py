@@ -1,0 +1,65 @@
+"""Live boards in the embedded mode: fan-out to the right viewers, reconnects, restarts."""
+
+from __future__ import annotations
+
+from conftest import PHONE, TABLET, login
+from live_scenario import (
+    accept_shows_live_on_board_a_and_console_never_on_board_b,
+    console_row,
+    open_mission,
+)
+from playwright.sync_api import expect
+
+
+def test_an_accept_reaches_board_a_and_the_console_but_never_board_b(new_context):
+    accept_shows_live_on_board_a_and_console_never_on_board_b(
+        new_context, "Visite de convivialité et partie de belote")
+
+
+def test_a_dropped_socket_comes_back_logged_in_on_the_current_board(new_context):
+    title = "Prise en main de la tablette"
+    viewer_context = new_context(PHONE)
+    viewer = viewer_context.new_page()
+    sockets: list[str] = []
+    viewer.on("websocket", lambda ws: (sockets.append("open"),
+                                       ws.on("close", lambda _ws: sockets.append("close"))))
+    login(viewer, "voisine@vitre.demo", "/board")
+    card = viewer.locator(".mission-card", has_text=title)
+    expect(card).to_contain_text("Ouverte")
+
+    viewer_context.set_offline(True)  # the socket drops; the change happens meanwhile
+    viewer.wait_for_timeout(500)
+    assert sockets[-1] == "close", sockets
+    volunteer = new_context(PHONE).new_page()
+    login(volunteer, "volontaire@vitre.demo", "/board")
+    open_mission(volunteer, title)
+    volunteer.locator("#accept").click()
+    expect(volunteer.locator("#outcome")).to_contain_text("Merci")
+    viewer_context.set_offline(False)
+
+    # Rebuilt from the database and the cookie on reconnect, not from what the tab held.
+    expect(card).to_contain_text("Bénévole trouvé")
+    expect(viewer.locator("#user-name")).to_have_text("Nathalie Rouxel")
+    assert sockets[-1] == "open", sockets  # a new socket, not the old one
+
+
+def test_a_backend_restart_under_connected_clients(new_context, app_server):
+    console = new_context(TABLET).new_page()
+    login(console, "referent@vitre.demo", "/console")
+    viewer = new_context(PHONE).new_page()
+    login(viewer, "voisine@vitre.demo", "/board")
+    expect(viewer.locator(".mission-card").first).to_be_visible()
+
+    app_server.stop()
+    app_server.start()  # every tab's in-memory state is gone
+
+    # After the restart both tabs are still logged in and live: a change shows at once.
+    volunteer = new_context(PHONE).new_page()
+    login(volunteer, "volontaire@vitre.demo", "/board")
+    title = "Courses au marché"
+    mission_id = open_mission(volunteer, title)
+    volunteer.locator("#accept").click()
+    expect(volunteer.locator("#outcome")).to_contain_text("Merci")
+    expect(viewer.locator(".mission-card", has_text=title)).to_contain_text("Bénévole trouvé")
+    expect(viewer.locator("#user-name")).to_have_text("Nathalie Rouxel")
+    expect(console_row(console, mission_id)).to_contain_text("Bénévole trouvé")
