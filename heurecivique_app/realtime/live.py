@@ -29,6 +29,7 @@ import json
 import logging
 import time
 from collections.abc import Callable
+from urllib.parse import urlsplit
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,7 +45,6 @@ from heurecivique_app.settings import get_settings
 log = logging.getLogger(__name__)
 
 ROOM_PREFIX = "hc:"
-REDIS_CHANNEL = "heurecivique:live"
 Presenter = Callable[..., dict[str, Any]]  # (session, key, locale, timezone) -> vars
 
 
@@ -58,12 +58,20 @@ def room_name(channel: str, locale: str) -> str:
     return f"{ROOM_PREFIX}{channel}:{locale}"
 
 
+def redis_channel(redis_url: str) -> str:
+    """The pub/sub channel, per Redis database: pub/sub ignores database numbers,
+    so two deployments sharing one Redis server must not hear each other."""
+    database = urlsplit(redis_url).path.strip("/") or "0"
+    return f"heurecivique:{database}:live"
+
+
 class LiveBoards:
     def __init__(self) -> None:
         self._kinds: dict[str, ChannelKind] = {}
         self._queue: asyncio.Queue[set[str]] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._redis = None
+        self._redis_channel = ""
         self.sent = 0  # broadcasts emitted by this worker (for tests and benchmarks)
 
     # --- wiring -------------------------------------------------------------------------
@@ -152,7 +160,8 @@ class LiveBoards:
                 payloads = await asyncio.to_thread(self._payloads, channels)
                 for room, update in payloads:
                     if self._redis is not None:
-                        await self._redis.publish(REDIS_CHANNEL, json.dumps([room, update]))
+                        await self._redis.publish(self._redis_channel,
+                                                  json.dumps([room, update]))
                     else:
                         await self._emit_local(room, update)
             except Exception:
@@ -161,7 +170,7 @@ class LiveBoards:
     async def _relay_from_redis(self) -> None:
         """Scale-out: emit to this worker's sockets what any worker published."""
         pubsub = self._redis.pubsub()
-        await pubsub.subscribe(REDIS_CHANNEL)
+        await pubsub.subscribe(self._redis_channel)
         async for message in pubsub.listen():
             if message.get("type") != "message":
                 continue
@@ -181,6 +190,7 @@ class LiveBoards:
             import redis.asyncio as aioredis
 
             self._redis = aioredis.from_url(redis_url)
+            self._redis_channel = redis_channel(redis_url)
             tasks.append(asyncio.create_task(self._relay_from_redis()))
         try:
             await asyncio.gather(*tasks)

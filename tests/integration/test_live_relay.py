@@ -1,0 +1,93 @@
+"""The live broadcaster's routing and its Redis relay between workers, without a browser."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from dataclasses import replace
+
+import pytest
+import redis
+
+from heurecivique_app.domain.events import DomainEvent
+from heurecivique_app.realtime import live as live_module
+from heurecivique_app.realtime.live import LiveBoards, redis_channel
+from heurecivique_app.settings import Settings
+
+REDIS_URL = "redis://127.0.0.1:6379/8"
+
+
+class FakeBoardState:
+    @classmethod
+    def get_full_name(cls) -> str:
+        return "state.board_state"
+
+
+def fake_presenter(session, key, locale, timezone):
+    return {"missions": [f"board {key} in {locale}"]}
+
+
+def _worker(received: list) -> LiveBoards:
+    worker = LiveBoards()
+    worker.register("board", FakeBoardState, fake_presenter)
+
+    async def record(room, update):
+        received.append((room, update))
+
+    worker._emit_local = record  # noqa: SLF001 - the socket.io side is the browser tests' job
+    return worker
+
+
+@pytest.fixture
+def redis_settings(monkeypatch):
+    try:
+        redis.Redis.from_url(REDIS_URL).ping()
+    except redis.ConnectionError:
+        pytest.skip("Redis is not running")
+    settings = replace(Settings.from_env({}), redis_url=REDIS_URL)
+    monkeypatch.setattr(live_module, "get_settings", lambda: settings)
+    monkeypatch.setattr(live_module, "session_scope", contextlib.nullcontext)
+
+
+async def _wait_for(predicate, seconds: float = 5.0) -> None:
+    deadline = asyncio.get_running_loop().time() + seconds
+    while not predicate():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("timed out")
+        await asyncio.sleep(0.02)
+
+
+def test_an_event_committed_on_one_worker_is_emitted_by_every_worker(redis_settings):
+    async def scenario():
+        on_a, on_b = [], []
+        worker_a, worker_b = _worker(on_a), _worker(on_b)
+        tasks = [asyncio.create_task(w.run()) for w in (worker_a, worker_b)]
+        probe = redis.Redis.from_url(REDIS_URL)
+        await _wait_for(lambda: probe.pubsub_numsub(redis_channel(REDIS_URL))[0][1] >= 2)
+
+        # A board change (the console and mission channels are not registered here).
+        worker_a.publish([DomainEvent(kind="mission.accepted", commune_id=1,
+                                      neighbourhood_id=3, mission_id=7)])
+        await _wait_for(lambda: len(on_a) == 2 and len(on_b) == 2)
+        for received in (on_a, on_b):
+            rooms = {room for room, _ in received}
+            assert rooms == {"hc:board:3:fr", "hc:board:3:en"}
+            update = dict(received)["hc:board:3:fr"]
+            assert update["delta"]["state.board_state"]["missions_rx_state_"] == [
+                "board 3 in fr"]
+
+        # A change no board shows fans out to nobody.
+        worker_b.publish([DomainEvent(kind="profile.updated", commune_id=1)])
+        await asyncio.sleep(0.3)
+        assert len(on_a) == 2 and len(on_b) == 2
+
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    asyncio.run(scenario())
+
+
+def test_pub_sub_channels_are_separated_by_redis_database():
+    assert redis_channel("redis://127.0.0.1:6379/8") == "heurecivique:8:live"
+    assert redis_channel("redis://127.0.0.1:6379") == "heurecivique:0:live"
