@@ -29,9 +29,9 @@ import json
 import logging
 import time
 from collections.abc import Callable
-from urllib.parse import urlsplit
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import reflex as rx
 from reflex_base.constants.state import FIELD_MARKER

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
 import pytest
@@ -85,7 +86,13 @@ def test_an_event_committed_on_one_worker_is_emitted_by_every_worker(redis_setti
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
 
-    asyncio.run(scenario())
+    _run_in_own_thread(scenario())
+
+
+def _run_in_own_thread(coroutine) -> None:
+    """asyncio.run, in a thread: Playwright's sync API may own this thread's loop."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, coroutine).result()
 
 
 def test_pub_sub_channels_are_separated_by_redis_database():
