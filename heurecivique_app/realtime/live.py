@@ -11,11 +11,14 @@ How it works:
   the rooms of the page it showed before). socket.io forgets a socket's rooms
   when it disconnects, so nothing here grows with past viewers.
 - After a commit, the database adapter hands the domain events to
-  :meth:`publish` (any thread). A single consumer task per worker coalesces
-  them, asks the registered presenter for each affected channel's public vars
-  in every language, and sends each as a Reflex state delta to the room.
-- In scale-out mode (REDIS_URL) the payloads go through a Redis pub/sub
-  channel, and every worker emits them to its own sockets.
+  :meth:`publish` (any thread). One task per worker takes them in order,
+  coalesces bursts and stamps each change with a version.
+- For each affected channel and language that has viewers on this worker,
+  the registered presenter computes the public vars once, and they go to
+  the room as one Reflex state delta.
+- In scale-out mode (REDIS_URL) the change (channels and version, not the
+  payload) goes through a Redis pub/sub channel, and every worker renders it
+  for its own viewers: the cost follows the workers, not the viewers.
 - The payload holds only public, viewer-independent data (presenters), and
   each state keeps its private vars out of it. Server-side copies of the
   broadcast vars in viewers' states go stale; they are rebuilt from the
@@ -68,7 +71,7 @@ def redis_channel(redis_url: str) -> str:
 class LiveBoards:
     def __init__(self) -> None:
         self._kinds: dict[str, ChannelKind] = {}
-        self._queue: asyncio.Queue[set[str]] | None = None
+        self._outbox: asyncio.Queue[set[str]] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._redis = None
         self._redis_channel = ""
@@ -116,31 +119,76 @@ class LiveBoards:
         channels: set[str] = set()
         for event in events:
             channels |= {c for c in channels_for(event) if parse(c)[0] in self._kinds}
-        if not channels or self._queue is None or self._loop is None:
+        if not channels or self._outbox is None or self._loop is None:
             return
         try:
-            self._loop.call_soon_threadsafe(self._queue.put_nowait, channels)
+            self._loop.call_soon_threadsafe(self._outbox.put_nowait, channels)
         except RuntimeError:  # loop closed at shutdown
             pass
 
-    def _payloads(self, channels: set[str]) -> list[tuple[str, dict]]:
-        """(room, Reflex update) for each channel and language; one DB session for all."""
+    async def _forward(self) -> None:
+        """Take committed changes in order; hand them to every worker (or just this one)."""
+        assert self._outbox is not None
+        while True:
+            channels = await self._outbox.get()
+            # Coalesce a burst: one payload per channel, however many commits.
+            while not self._outbox.empty():
+                channels |= self._outbox.get_nowait()
+            version = str(time.time_ns())  # one per change, the same on every worker
+            try:
+                if self._redis is not None:
+                    message = json.dumps({"channels": sorted(channels), "version": version})
+                    await self._redis.publish(self._redis_channel, message)
+                else:
+                    await self._render(channels, version)
+            except Exception:
+                log.exception("live broadcast failed")
+
+    async def _relay_from_redis(self) -> None:
+        """Scale-out: render, for this worker's own viewers, what any worker committed."""
+        pubsub = self._redis.pubsub()
+        await pubsub.subscribe(self._redis_channel)
+        async for message in pubsub.listen():
+            if message.get("type") != "message":
+                continue
+            try:
+                change = json.loads(message["data"])
+                await self._render(set(change["channels"]), change["version"])
+            except Exception:
+                log.exception("live relay failed")
+
+    def _has_viewers(self, room: str) -> bool:
+        """Whether a socket of this worker is in ``room`` (socket.io drops empty rooms)."""
+        app = self._app()
+        namespace = rx.config.get_config().get_event_namespace()
+        return room in app.sio.manager.rooms.get(namespace, {})
+
+    async def _render(self, channels: set[str], version: str) -> None:
+        """Compute each watched (channel, language) once and emit it to its room."""
+        wanted = [(channel, locale) for channel in sorted(channels)
+                  for locale in SUPPORTED_LOCALES if self._has_viewers(room_name(channel, locale))]
+        if not wanted:
+            return
+        payloads = await asyncio.to_thread(self._payloads, wanted, version)
+        for room, update in payloads:
+            await self._emit_local(room, update)
+
+    def _payloads(self, wanted: list[tuple[str, str]], version: str) -> list[tuple[str, dict]]:
+        """(room, Reflex state update) for each (channel, language); one DB session for all."""
         timezone = get_settings().timezone
-        version = str(time.time_ns())
         out = []
         with session_scope() as session:
-            for channel in sorted(channels):
+            for channel, locale in wanted:
                 kind_name, key = parse(channel)
                 kind = self._kinds[kind_name]
-                for locale in SUPPORTED_LOCALES:
-                    values = kind.presenter(session, key, locale, timezone)
-                    if not values:
-                        continue
-                    values["live_version"] = version
-                    delta = {kind.state.get_full_name(): {
-                        f"{name}{FIELD_MARKER}": value for name, value in values.items()
-                    }}
-                    out.append((room_name(channel, locale), {"delta": delta}))
+                values = kind.presenter(session, key, locale, timezone)
+                if not values:
+                    continue
+                values["live_version"] = version
+                delta = {kind.state.get_full_name(): {
+                    f"{name}{FIELD_MARKER}": value for name, value in values.items()
+                }}
+                out.append((room_name(channel, locale), {"delta": delta}))
         return out
 
     async def _emit_local(self, room: str, update: dict) -> None:
@@ -149,43 +197,12 @@ class LiveBoards:
         await app.sio.emit("event", update, room=room, namespace=namespace)
         self.sent += 1
 
-    async def _consume(self) -> None:
-        assert self._queue is not None
-        while True:
-            channels = await self._queue.get()
-            # Coalesce a burst: one payload per channel, however many commits.
-            while not self._queue.empty():
-                channels |= self._queue.get_nowait()
-            try:
-                payloads = await asyncio.to_thread(self._payloads, channels)
-                for room, update in payloads:
-                    if self._redis is not None:
-                        await self._redis.publish(self._redis_channel,
-                                                  json.dumps([room, update]))
-                    else:
-                        await self._emit_local(room, update)
-            except Exception:
-                log.exception("live broadcast failed")
-
-    async def _relay_from_redis(self) -> None:
-        """Scale-out: emit to this worker's sockets what any worker published."""
-        pubsub = self._redis.pubsub()
-        await pubsub.subscribe(self._redis_channel)
-        async for message in pubsub.listen():
-            if message.get("type") != "message":
-                continue
-            try:
-                room, update = json.loads(message["data"])
-                await self._emit_local(room, update)
-            except Exception:
-                log.exception("live relay failed")
-
     async def run(self) -> None:
-        """Lifespan task: the consumer (and the Redis relay in scale-out mode)."""
+        """Lifespan task: forward committed changes (and relay them, in scale-out mode)."""
         self._loop = asyncio.get_running_loop()
-        self._queue = asyncio.Queue()
+        self._outbox = asyncio.Queue()
         redis_url = get_settings().redis_url
-        tasks = [asyncio.create_task(self._consume())]
+        tasks = [asyncio.create_task(self._forward())]
         if redis_url:
             import redis.asyncio as aioredis
 

@@ -28,9 +28,11 @@ def fake_presenter(session, key, locale, timezone):
     return {"missions": [f"board {key} in {locale}"]}
 
 
-def _worker(received: list) -> LiveBoards:
+def _worker(received: list, watched_rooms: set[str]) -> LiveBoards:
+    """A worker whose sockets watch ``watched_rooms``; it records what it would emit."""
     worker = LiveBoards()
     worker.register("board", FakeBoardState, fake_presenter)
+    worker._has_viewers = watched_rooms.__contains__  # noqa: SLF001
 
     async def record(room, update):
         received.append((room, update))
@@ -61,7 +63,9 @@ async def _wait_for(predicate, seconds: float = 5.0) -> None:
 def test_an_event_committed_on_one_worker_is_emitted_by_every_worker(redis_settings):
     async def scenario():
         on_a, on_b = [], []
-        worker_a, worker_b = _worker(on_a), _worker(on_b)
+        # Worker A has French and English viewers of board 3; worker B only French ones.
+        worker_a = _worker(on_a, {"hc:board:3:fr", "hc:board:3:en"})
+        worker_b = _worker(on_b, {"hc:board:3:fr", "hc:board:5:fr"})
         tasks = [asyncio.create_task(w.run()) for w in (worker_a, worker_b)]
         probe = redis.Redis.from_url(REDIS_URL)
         await _wait_for(lambda: probe.pubsub_numsub(redis_channel(REDIS_URL))[0][1] >= 2)
@@ -69,18 +73,20 @@ def test_an_event_committed_on_one_worker_is_emitted_by_every_worker(redis_setti
         # A board change (the console and mission channels are not registered here).
         worker_a.publish([DomainEvent(kind="mission.accepted", commune_id=1,
                                       neighbourhood_id=3, mission_id=7)])
-        await _wait_for(lambda: len(on_a) == 2 and len(on_b) == 2)
-        for received in (on_a, on_b):
-            rooms = {room for room, _ in received}
-            assert rooms == {"hc:board:3:fr", "hc:board:3:en"}
-            update = dict(received)["hc:board:3:fr"]
-            assert update["delta"]["state.board_state"]["missions_rx_state_"] == [
-                "board 3 in fr"]
+        await _wait_for(lambda: len(on_a) == 2 and len(on_b) == 1)
+        await asyncio.sleep(0.2)
+        assert {room for room, _ in on_a} == {"hc:board:3:fr", "hc:board:3:en"}
+        assert [room for room, _ in on_b] == ["hc:board:3:fr"]  # no English viewer there
+        french_a, french_b = dict(on_a)["hc:board:3:fr"], dict(on_b)["hc:board:3:fr"]
+        assert french_b["delta"]["state.board_state"]["missions_rx_state_"] == ["board 3 in fr"]
+        # Both workers stamp the change with the same version.
+        assert (french_a["delta"]["state.board_state"]["live_version_rx_state_"]
+                == french_b["delta"]["state.board_state"]["live_version_rx_state_"])
 
         # A change no board shows fans out to nobody.
         worker_b.publish([DomainEvent(kind="profile.updated", commune_id=1)])
         await asyncio.sleep(0.3)
-        assert len(on_a) == 2 and len(on_b) == 2
+        assert len(on_a) == 2 and len(on_b) == 1
 
         for task in tasks:
             task.cancel()
