@@ -11,6 +11,10 @@ config = rx.Config(
     cors_allowed_origins=[],
     # Scale-out: with REDIS_URL, Reflex keeps states in Redis and runs several workers.
     redis_url=get_settings().redis_url,
+    # Embedded: states in memory, not written to disk after every event. A tab's
+    # state is only a cache: on_load rebuilds it from the database and the cookie.
+    state_manager_mode=(rx.constants.StateManagerMode.REDIS if get_settings().redis_url
+                        else rx.constants.StateManagerMode.MEMORY),
     plugins=[rx.plugins.RadixThemesPlugin(theme=rx.theme(accent_color="indigo", radius="large"))],
     disable_plugins=[rx.plugins.SitemapPlugin],
 )

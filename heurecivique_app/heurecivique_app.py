@@ -10,6 +10,7 @@ from heurecivique_app.pages.index import index
 from heurecivique_app.pages.login import login
 from heurecivique_app.pages.mission import mission
 from heurecivique_app.presenters.missions import board_vars, console_vars, mission_vars
+from heurecivique_app.realtime.gc_tuning import tune_garbage_collector
 from heurecivique_app.realtime.live import live
 from heurecivique_app.state.base import AppState
 from heurecivique_app.state.board import BoardState
@@ -41,4 +42,5 @@ live.register("board", BoardState, board_vars)
 live.register("console", ConsoleState, console_vars)
 live.register("mission", MissionState, mission_vars)
 app.register_lifespan_task(live.run)
+app.register_lifespan_task(tune_garbage_collector)
 add_event_publisher(live.publish)
