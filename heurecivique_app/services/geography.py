@@ -21,18 +21,17 @@ import math
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, text
 from sqlmodel import Session, col, select
 
 from heurecivique_app.domain.enums import MissionStatus
 from heurecivique_app.domain.errors import NotFound, ValidationFailed
 from heurecivique_app.domain.geo import (
     APPROX_RADIUS_M,
+    EARTH_RADIUS_M,
     Area,
     Point,
     approximate_point,
     area_for_point,
-    distance_m,
     neighbouring_areas,
     search_box,
 )
@@ -44,6 +43,7 @@ from heurecivique_app.services.audit import audit
 
 MAX_RADIUS_M = 50_000.0
 FIRST_RADIUS_M = 500.0
+MIN_FIRST_RADIUS_M = 100.0
 
 # --- placing a mission ------------------------------------------------------------------
 
@@ -156,31 +156,49 @@ class Nearby:
     queries: int  # boxes searched (1 when the first circle was enough)
 
 
-def _box_sql(dialect: str, *, use_index: bool, by_commune: bool) -> str:
+def _box_sql(dialect: str, *, use_index: bool, by_commune: bool, cells: int) -> str:
+    """The box query, in the driver's own parameter style (no per-call SQL compiling)."""
+    mark = "?" if dialect == "sqlite" else "%s"
     if dialect == "sqlite":
         table = "mission INDEXED BY ix_mission_nearby" if use_index else "mission NOT INDEXED"
     else:
         table = "mission"
-    where = ["status = :status", "approx_lon BETWEEN :west AND :east",
-             "approx_lat BETWEEN :south AND :north"]
+    where = [f"status = {mark}"]
     if use_index:
-        where.insert(1, "geo_cell IN :cells")
+        # PostgreSQL: one statement text for any number of bands, so it stays prepared.
+        where.append(f"geo_cell = ANY({mark})" if dialect != "sqlite"
+                     else f"geo_cell IN ({', '.join(mark for _ in range(cells))})")
+    where += [f"approx_lon BETWEEN {mark} AND {mark}", f"approx_lat BETWEEN {mark} AND {mark}"]
     if by_commune:
-        where.append("commune_id = :commune_id")
+        where.append(f"commune_id = {mark}")
     return f"SELECT id, approx_lat, approx_lon FROM {table} WHERE {' AND '.join(where)}"
 
 
-_STATEMENTS: dict[tuple[str, bool, bool], object] = {}
+_SQL: dict[tuple[str, bool, bool, int], str] = {}
+
+# The circle that was last enough, per database and commune: where the next search
+# starts. Only a hint (any start gives the same answer); it keeps dense areas to one
+# box and lets sparse ones start wide.
+_first_circle: dict[tuple[str, int | None], float] = {}
 
 
-def _statement(dialect: str, use_index: bool, by_commune: bool):
-    key = (dialect, use_index, by_commune)
-    if key not in _STATEMENTS:
-        statement = text(_box_sql(dialect, use_index=use_index, by_commune=by_commune))
-        if use_index:
-            statement = statement.bindparams(bindparam("cells", expanding=True))
-        _STATEMENTS[key] = statement
-    return _STATEMENTS[key]
+def _inside(rows, lat: float, lon: float, circle_m: float) -> list[tuple[float, int]]:
+    """(distance, id) of the rows within ``circle_m``: domain.geo.distance_m, inlined."""
+    p1 = math.radians(lat)
+    cos_p1 = math.cos(p1)
+    radians, sin, cos, asin, sqrt = math.radians, math.sin, math.cos, math.asin, math.sqrt
+    scale = 2 * EARTH_RADIUS_M
+    # Haversine of the circle: compare before the asin/sqrt, compute those only inside.
+    limit_h = sin(circle_m / scale) ** 2
+    found = []
+    for mission_id, mlat, mlon in rows:
+        p2 = radians(mlat)
+        h = sin((p2 - p1) / 2) ** 2 + cos_p1 * cos(p2) * sin(radians(mlon - lon) / 2) ** 2
+        if h <= limit_h * (1 + 1e-12):
+            d = scale * asin(min(1.0, sqrt(h)))
+            if d <= circle_m:
+                found.append((d, mission_id))
+    return found
 
 
 def nearby_missions(
@@ -210,29 +228,33 @@ def nearby_missions(
         return Nearby([], False, 0)
     radius_m = min(float(radius_m), MAX_RADIUS_M)
     want = limit + 1  # one more than shown tells whether there are more
-    dialect = session.get_bind().dialect.name
-    statement = _statement(dialect, use_index, commune_id is not None)
     connection = session.connection()
+    dialect = connection.dialect.name
     if not use_index and dialect == "postgresql":
         for flag in ("enable_indexscan", "enable_indexonlyscan", "enable_bitmapscan"):
             connection.exec_driver_sql(f"SET LOCAL {flag} = off")
-    circle = radius_m if not use_index else min(radius_m, FIRST_RADIUS_M)
+    hint_key = (dialect, commune_id)
+    circle = radius_m if not use_index else min(
+        radius_m, max(MIN_FIRST_RADIUS_M, _first_circle.get(hint_key, FIRST_RADIUS_M)))
     queries = 0
     while True:
         box = search_box(lat, lon, circle)
-        params = {"status": MissionStatus.OPEN.value, "west": box.min_lon, "east": box.max_lon,
-                  "south": box.min_lat, "north": box.max_lat}
+        params: list = [MissionStatus.OPEN.value]
+        cells = box.cells()
         if use_index:
-            params["cells"] = box.cells()
+            params += cells if dialect == "sqlite" else [cells]
+        params += [box.min_lon, box.max_lon, box.min_lat, box.max_lat]
         if commune_id is not None:
-            params["commune_id"] = commune_id
-        rows = connection.execute(statement, params).all()
+            params.append(commune_id)
+        key = (dialect, use_index, commune_id is not None,
+               len(cells) if dialect == "sqlite" and use_index else 0)
+        sql = _SQL.get(key)
+        if sql is None:
+            sql = _SQL[key] = _box_sql(dialect, use_index=use_index,
+                                       by_commune=commune_id is not None, cells=key[3])
+        rows = connection.exec_driver_sql(sql, tuple(params)).all()
         queries += 1
-        inside = []
-        for mission_id, mlat, mlon in rows:
-            d = distance_m(lat, lon, mlat, mlon)
-            if d <= circle:
-                inside.append((d, mission_id))
+        inside = _inside(rows, lat, lon, circle)
         if len(inside) >= want or circle >= radius_m:
             break
         # Widen by the density seen: aim at ~1.7 times the area that should hold `want`.
@@ -241,6 +263,10 @@ def nearby_missions(
     if not use_index and dialect == "postgresql":
         for flag in ("enable_indexscan", "enable_indexonlyscan", "enable_bitmapscan"):
             connection.exec_driver_sql(f"SET LOCAL {flag} = on")
+    elif use_index:
+        # Next time start with a circle that should hold about twice `want`.
+        _first_circle[hint_key] = min(
+            MAX_RADIUS_M, circle * math.sqrt(2 * want / max(len(inside), 1)))
     inside.sort()
     return Nearby(inside[:limit], len(inside) > limit, queries)
 

@@ -20,9 +20,9 @@ from heurecivique_app.adapters.db import (
 from heurecivique_app.domain.enums import MissionStatus
 from heurecivique_app.domain.errors import NotAllowed, ValidationFailed
 from heurecivique_app.domain.events import DomainEvent
+from heurecivique_app.domain.geo import distance_m
 from heurecivique_app.domain.models import AuditEntry, Beneficiary, Mission
 from heurecivique_app.domain.rules import IntakeAnswers
-from heurecivique_app.domain.geo import distance_m
 from heurecivique_app.domain.types import utcnow
 from heurecivique_app.services.intake import NeedForm, create_need
 
