@@ -314,3 +314,32 @@ def nearby_cards(session: Session, *, actor: Actor, lat: float, lon: float, radi
             approx_lon=m.approx_lon, approx_radius_m=m.approx_radius_m, distance_m=d,
         ))
     return cards, found.more
+
+
+@dataclass(frozen=True)
+class MapOrigin:
+    """Where a volunteer's map starts: home neighbourhood, default radius, boards around."""
+
+    lat: float
+    lon: float
+    neighbourhood_name: str
+    radius_m: int
+    neighbours: list[NearbyBoard]
+
+
+def map_origin(session: Session, *, actor: Actor) -> MapOrigin:
+    """The volunteer's home neighbourhood (else the commune's middle) and preferred radius."""
+    from heurecivique_app.domain.models import VolunteerProfile
+
+    profile = session.get(VolunteerProfile, actor.user_id)
+    radius = int(round((profile.max_distance_km if profile else 2.0) * 1000))
+    home = session.get(Neighbourhood, actor.neighbourhood_id) if actor.neighbourhood_id else None
+    if home is not None and home.commune_id == actor.commune_id:
+        return MapOrigin(home.lat, home.lon, home.name, radius,
+                         neighbouring_boards(session, neighbourhood_id=home.id or 0))
+    everything = areas(session, actor.commune_id)
+    if not everything:
+        raise NotFound()
+    lat = sum(a.lat for a in everything) / len(everything)
+    lon = sum(a.lon for a in everything) / len(everything)
+    return MapOrigin(lat, lon, "", radius, [])
