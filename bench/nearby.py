@@ -139,8 +139,12 @@ def load(url: str, n: int) -> None:
     engine.dispose()
 
 
+boxes: list[int] = []
+
+
 def timed(session: Session, points, use_index: bool) -> tuple[list[float], list[int]]:
     times, found = [], []
+    boxes.clear()
     for lat, lon in points:
         # Check-out (and PostgreSQL's pre-ping) happen once per request, whatever it does:
         # not part of the query. Its transaction's BEGIN is.
@@ -150,6 +154,7 @@ def timed(session: Session, points, use_index: bool) -> tuple[list[float], list[
                                  use_index=use_index)
         times.append((time.perf_counter() - start) * 1000)
         found.append(len(result.hits))
+        boxes.append(result.queries)
         session.rollback()  # end the read transaction, as each request of the app does
     return times, found
 
@@ -176,6 +181,7 @@ def run(kind: str, n: int, indexed_queries: int) -> dict:
             gc.freeze()
             timed(session, points[:200], True)  # warm caches
             indexed, found = timed(session, points, True)
+            boxes_mean = statistics.mean(boxes)
             timed(session, points[:3], False)
             scan, _ = timed(session, points[:scans], False)
             gc.unfreeze()
@@ -193,6 +199,7 @@ def run(kind: str, n: int, indexed_queries: int) -> dict:
         "indexed_queries": len(indexed),
         "scan_queries": len(scan),
         "hits_p50": statistics.median(found),
+        "boxes_per_query": round(boxes_mean, 3),
         "load_s": round(load_s, 1),
     }
 

@@ -10,6 +10,7 @@ from heurecivique_app.pages.index import index
 from heurecivique_app.pages.login import login
 from heurecivique_app.pages.map import map_page
 from heurecivique_app.pages.mission import mission
+from heurecivique_app.pages.place import place
 from heurecivique_app.realtime.hub import bind_hub_to_loop, hub
 from heurecivique_app.state.base import AppState
 from heurecivique_app.state.board import BoardState
@@ -17,6 +18,7 @@ from heurecivique_app.state.console import ConsoleState
 from heurecivique_app.state.login import LoginState
 from heurecivique_app.state.map import MapState
 from heurecivique_app.state.mission import MissionState
+from heurecivique_app.state.place import PlaceState
 
 TITLE = "HeureCivique"
 
@@ -37,6 +39,7 @@ app.add_page(board, route="/board", title=TITLE, on_load=BoardState.load)
 app.add_page(mission, route="/missions/[mission_id]", title=TITLE, on_load=MissionState.load)
 app.add_page(map_page, route="/map", title=TITLE, on_load=MapState.load)
 app.add_page(console, route="/console", title=TITLE, on_load=ConsoleState.load)
+app.add_page(place, route="/place/[mission_id]", title=TITLE, on_load=PlaceState.load)
 
 app.register_lifespan_task(bind_hub_to_loop)
 add_event_publisher(hub.publish)

@@ -54,3 +54,16 @@ tile_layer = TileLayer.create
 circle = Circle.create
 circle_marker = CircleMarker.create
 popup = Popup.create
+
+
+class MapClick(rx.NoSSRComponent):
+    """Calls ``on_pick([lat, lon])`` when the map around it is tapped (see map_click.jsx)."""
+
+    library = "$/public" + rx.asset("map_click.jsx", shared=True)
+    tag = "MapClick"
+    is_default = True
+    lib_dependencies: list[str] = ["react-leaflet@5.0.0", "leaflet@1.9.4"]
+    on_pick: rx.EventHandler[lambda point: [point]]
+
+
+map_click = MapClick.create

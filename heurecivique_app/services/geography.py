@@ -264,9 +264,10 @@ def nearby_missions(
         for flag in ("enable_indexscan", "enable_indexonlyscan", "enable_bitmapscan"):
             connection.exec_driver_sql(f"SET LOCAL {flag} = on")
     elif use_index:
-        # Next time start with a circle that should hold about twice `want`.
+        # Next time start with a circle that should hold about 1.5 times `want`: one box
+        # almost always (a second one is needed when fewer than `want` fall inside).
         _first_circle[hint_key] = min(
-            MAX_RADIUS_M, circle * math.sqrt(2 * want / max(len(inside), 1)))
+            MAX_RADIUS_M, circle * math.sqrt(1.5 * want / max(len(inside), 1)))
     inside.sort()
     return Nearby(inside[:limit], len(inside) > limit, queries)
 
@@ -343,3 +344,33 @@ def map_origin(session: Session, *, actor: Actor) -> MapOrigin:
     lat = sum(a.lat for a in everything) / len(everything)
     lon = sum(a.lon for a in everything) / len(everything)
     return MapOrigin(lat, lon, "", radius, [])
+
+
+@dataclass(frozen=True)
+class Placement:
+    """What the referent sees when placing a need: staff only (the point is private)."""
+
+    mission_id: int
+    title: str
+    address: str
+    neighbourhood_name: str
+    lat: float
+    lon: float
+    source: str
+
+
+def placement(session: Session, *, actor: Actor, mission_id: int) -> Placement:
+    """The mission's current point for its commune's staff (exact if known, else the area)."""
+    mission = session.get(Mission, mission_id)
+    if mission is None:
+        raise NotFound()
+    require_staff(actor, mission.commune_id)
+    hood = session.get(Neighbourhood, mission.neighbourhood_id)
+    exact = mission.exact_lat is not None and mission.exact_lon is not None
+    return Placement(
+        mission_id=mission_id, title=mission.title, address=mission.exact_address,
+        neighbourhood_name=hood.name if hood else "",
+        lat=mission.exact_lat if exact else mission.approx_lat,
+        lon=mission.exact_lon if exact else mission.approx_lon,
+        source=mission.geo_source,
+    )

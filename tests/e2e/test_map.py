@@ -7,7 +7,7 @@ import re
 import sqlite3
 import urllib.request
 
-from conftest import PHONE, login
+from conftest import PHONE, TABLET, login
 from playwright.sync_api import Page, expect
 
 from heurecivique_app.domain.geo import distance_m
@@ -81,6 +81,13 @@ def test_volunteer_finds_needs_nearby_without_learning_addresses(new_context, ap
     assert distances == sorted(distances) and max(distances) <= 2000
     expect(page.locator("path.leaflet-interactive")).to_have_count(count + 1)  # + my dot
 
+    # Tapping an area opens its summary, with a link to the mission page.
+    page.locator("path.leaflet-interactive").first.dispatch_event("click")
+    popup = page.locator(".leaflet-popup-content")
+    expect(popup).to_contain_text("Voir la mission")
+    expect(popup.get_by_role("link", name="Voir la mission")).to_have_attribute(
+        "href", re.compile(r"^/missions/\d+$"))
+
     # A smaller radius keeps only the nearest.
     page.select_option("#radius", "500")
     expect(rows).not_to_have_count(count)
@@ -94,11 +101,8 @@ def test_volunteer_finds_needs_nearby_without_learning_addresses(new_context, ap
     near_me = page.locator("#nearby-list .nearby-row").first
     expect(near_me).to_be_visible()
 
-    # The popup links to the mission page, where the accept button lives.
-    page.locator("path.leaflet-interactive").first.dispatch_event("click")
-    popup = page.locator(".leaflet-popup-content")
-    expect(popup).to_contain_text("Voir la mission")
-    popup.get_by_role("link", name="Voir la mission").click()
+    # From the list to the mission page, where the accept button lives.
+    near_me.get_by_role("link").click()
     page.wait_for_url(re.compile(r".*/missions/\d+"))
     expect(page.locator("#accept")).to_be_visible()
 
@@ -114,3 +118,30 @@ def test_volunteer_finds_needs_nearby_without_learning_addresses(new_context, ap
     for x, y in exact.values():
         for value in (x, y):
             assert json.dumps(value) not in blob and f"{value:.6f}" not in blob
+
+
+def test_referent_places_a_need_by_tapping_the_map(new_context, app_server):
+    with sqlite3.connect(app_server.data_dir / "e2e.db") as db:
+        mission_id, = db.execute("SELECT id FROM mission WHERE title = ?",
+                                 ("Changer une ampoule au plafond",)).fetchone()
+    page = new_context(TABLET).new_page()
+    login(page, "referent@vitre.demo", "/console")
+    expect(page.locator(f'.mission-row[data-mission-id="{mission_id}"] .place-link')) \
+        .to_have_attribute("href", f"/place/{mission_id}")
+    page.goto(f"/place/{mission_id}")
+    expect(page.locator("#place-source")).to_contain_text("Localisé à partir de l'adresse")
+    box = page.locator("#place-map .leaflet-container").bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2 + 60, box["y"] + box["height"] / 2 + 40)
+    expect(page.locator("#place-message")).to_contain_text("Point enregistré")
+    expect(page.locator("#place-source")).to_contain_text("Placé sur la carte")
+    with sqlite3.connect(app_server.data_dir / "e2e.db") as db:
+        source, = db.execute("SELECT geo_source FROM mission WHERE id = ?",
+                             (mission_id,)).fetchone()
+    assert source == "map"
+
+    # A volunteer cannot open the placing page.
+    volunteer = new_context(PHONE).new_page()
+    login(volunteer, "volontaire2@vitre.demo", "/board")
+    volunteer.goto(f"/place/{mission_id}")
+    volunteer.wait_for_url(re.compile(r".*/$|.*/board"))
+    expect(volunteer.locator("#place-map")).to_have_count(0)
