@@ -28,14 +28,21 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('exact_lon', sa.Float(), nullable=True))
         batch_op.add_column(sa.Column('geo_source', sqlmodel.sql.sqltypes.AutoString(length=16),
                                       nullable=False, server_default='neighbourhood'))
-    # Existing missions stood on their neighbourhood's centre: give them their band.
+    # Existing missions stand on their neighbourhood's centre (geo_source stays
+    # "neighbourhood"): their band, and an area as wide as the neighbourhood, since
+    # a 250 m circle there would claim a precision nobody has.
     bind = op.get_bind()
     mission = sa.table('mission', sa.column('id', sa.Integer), sa.column('approx_lat', sa.Float),
-                       sa.column('geo_cell', sa.Integer))
-    rows = bind.execute(sa.select(mission.c.id, mission.c.approx_lat)).all()
-    for mission_id, lat in rows:
+                       sa.column('geo_cell', sa.Integer), sa.column('approx_radius_m', sa.Integer),
+                       sa.column('neighbourhood_id', sa.Integer))
+    hood = sa.table('neighbourhood', sa.column('id', sa.Integer),
+                    sa.column('radius_m', sa.Integer))
+    rows = bind.execute(sa.select(mission.c.id, mission.c.approx_lat, hood.c.radius_m)
+                        .join(hood, hood.c.id == mission.c.neighbourhood_id)).all()
+    for mission_id, lat, radius in rows:
         bind.execute(sa.update(mission).where(mission.c.id == mission_id)
-                     .values(geo_cell=math.floor(lat / CELL_DEGREES)))
+                     .values(geo_cell=math.floor(lat / CELL_DEGREES),
+                             approx_radius_m=max(250, int(radius))))
     with op.batch_alter_table('mission', schema=None) as batch_op:
         batch_op.create_index('ix_mission_nearby', ['status', 'geo_cell', 'approx_lon',
                                                     'approx_lat', 'commune_id', 'id'],
