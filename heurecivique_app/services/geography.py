@@ -230,9 +230,31 @@ def nearby_missions(
     want = limit + 1  # one more than shown tells whether there are more
     connection = session.connection()
     dialect = connection.dialect.name
+    scan_flags = ("enable_indexscan", "enable_indexonlyscan", "enable_bitmapscan")
     if not use_index and dialect == "postgresql":
-        for flag in ("enable_indexscan", "enable_indexonlyscan", "enable_bitmapscan"):
-            connection.exec_driver_sql(f"SET LOCAL {flag} = off")
+        # Session-level (not LOCAL: the map reads in autocommit), reset below.
+        for flag in scan_flags:
+            connection.exec_driver_sql(f"SET {flag} = off")
+    try:
+        inside, circle, queries = _grow(connection, dialect, lat=lat, lon=lon,
+                                        radius_m=radius_m, want=want, commune_id=commune_id,
+                                        use_index=use_index)
+    finally:
+        if not use_index and dialect == "postgresql":
+            for flag in scan_flags:
+                connection.exec_driver_sql(f"RESET {flag}")
+    if use_index:
+        # Next time start with a circle that should hold about 1.5 times `want`: one box
+        # almost always (a second one is needed when fewer than `want` fall inside).
+        _first_circle[(dialect, commune_id)] = min(
+            MAX_RADIUS_M, circle * math.sqrt(1.5 * want / max(len(inside), 1)))
+    inside.sort()
+    return Nearby(inside[:limit], len(inside) > limit, queries)
+
+
+def _grow(connection, dialect: str, *, lat: float, lon: float, radius_m: float, want: int,
+          commune_id: int | None, use_index: bool) -> tuple[list[tuple[float, int]], float, int]:
+    """Search growing circles until one holds ``want`` missions or is the whole radius."""
     hint_key = (dialect, commune_id)
     circle = radius_m if not use_index else min(
         radius_m, max(MIN_FIRST_RADIUS_M, _first_circle.get(hint_key, FIRST_RADIUS_M)))
@@ -256,20 +278,10 @@ def nearby_missions(
         queries += 1
         inside = _inside(rows, lat, lon, circle)
         if len(inside) >= want or circle >= radius_m:
-            break
+            return inside, circle, queries
         # Widen by the density seen: aim at ~1.7 times the area that should hold `want`.
         growth = 4.0 if not inside else max(1.5, math.sqrt(want / len(inside)) * 1.3)
         circle = min(radius_m, circle * growth)
-    if not use_index and dialect == "postgresql":
-        for flag in ("enable_indexscan", "enable_indexonlyscan", "enable_bitmapscan"):
-            connection.exec_driver_sql(f"SET LOCAL {flag} = on")
-    elif use_index:
-        # Next time start with a circle that should hold about 1.5 times `want`: one box
-        # almost always (a second one is needed when fewer than `want` fall inside).
-        _first_circle[hint_key] = min(
-            MAX_RADIUS_M, circle * math.sqrt(1.5 * want / max(len(inside), 1)))
-    inside.sort()
-    return Nearby(inside[:limit], len(inside) > limit, queries)
 
 
 @dataclass(frozen=True)

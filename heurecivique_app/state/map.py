@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from heurecivique_app.adapters.db import read_scope
 from heurecivique_app.domain.enums import CATEGORY_LABELS
 from heurecivique_app.domain.errors import NotFound
 from heurecivique_app.domain.geo import distance_m
@@ -77,7 +78,7 @@ class MapState(AppState):
 
     def _search(self, actor) -> None:
         lat, lon = self.centre
-        with self._unit_of_work() as session:
+        with read_scope() as session:  # reads only: no transaction, fewer round trips
             cards, more = geography.nearby_cards(session, actor=actor, lat=lat, lon=lon,
                                                  radius_m=self.radius_m, limit=MAX_MARKERS)
         tz = self._settings.timezone

@@ -11,7 +11,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from heurecivique_app.adapters.db import session_scope
+from heurecivique_app.adapters.db import read_scope, session_scope
 from heurecivique_app.domain.enums import MissionStatus
 from heurecivique_app.domain.models import Mission
 from heurecivique_app.services.geography import nearby_missions
@@ -120,3 +120,18 @@ def test_nonsense_input_returns_nothing(db_engine, scattered):
         assert nearby_missions(session, lat=95, lon=0, radius_m=1000).hits == []
         assert nearby_missions(session, lat=48.12, lon=-1.2, radius_m=0).hits == []
         assert nearby_missions(session, lat=48.12, lon=-1.2, radius_m=500, limit=0).hits == []
+
+
+def test_map_reads_without_a_transaction_and_scans_leave_no_trace(db_engine, scattered):
+    """The map's autocommit session gives the same answers; the baseline resets its flags."""
+    with Session(db_engine) as session:
+        expected = nearby_missions(session, lat=48.1236, lon=-1.2085, radius_m=3000, limit=20)
+    with read_scope(db_engine) as session:
+        again = nearby_missions(session, lat=48.1236, lon=-1.2085, radius_m=3000, limit=20)
+        assert (again.hits, again.more) == (expected.hits, expected.more)
+        scanned = nearby_missions(session, lat=48.1236, lon=-1.2085, radius_m=3000, limit=20,
+                                  use_index=False)
+        assert scanned.hits == expected.hits
+        if db_engine.dialect.name == "postgresql":
+            flag = session.connection().exec_driver_sql("SHOW enable_indexscan").scalar()
+            assert flag == "on"
