@@ -145,3 +145,15 @@ def test_referent_places_a_need_by_tapping_the_map(new_context, app_server):
     volunteer.goto(f"/place/{mission_id}")
     volunteer.wait_for_url(re.compile(r".*/$|.*/board"))
     expect(volunteer.locator("#place-map")).to_have_count(0)
+
+
+def test_without_geolocation_the_map_falls_back_to_home(new_context, app_server):
+    page = new_context(PHONE, locale="en-GB").new_page()  # no permission granted: denied
+    login(page, "volontaire2@vitre.demo", "/board")
+    page.goto("/map")
+    expect(page.locator("#map-origin")).to_contain_text("Around your neighbourhood: Rachapt")
+    expect(page.locator("#nearby-list .nearby-row").first).to_contain_text("at ")
+    page.locator("#use-location").click()
+    expect(page.get_by_role("status")).to_contain_text("Your position is not available")
+    expect(page.locator("#map-origin")).to_contain_text("Rachapt")
+    expect(page.locator("#show-home")).to_have_count(0)

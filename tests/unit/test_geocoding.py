@@ -97,3 +97,17 @@ def test_settings_choose_the_geocoder() -> None:
     assert isinstance(get_geocoder("ban", 2.0, 0.2), BanGeocoder)
     with pytest.raises(ValueError):
         get_geocoder("google")
+
+
+def test_geography_settings_come_from_the_environment() -> None:
+    from heurecivique_app.settings import Settings
+
+    default = Settings.from_env({})
+    assert default.geocoder == "gazetteer"
+    assert default.map_tile_url.startswith("https://tile.openstreetmap.org/")
+    assert "OpenStreetMap" in default.map_attribution
+    custom = Settings.from_env({"HC_GEOCODER": "ban", "HC_GEO_SALT": "s", "HC_MAP_TILE_URL":
+                                "https://tiles.example/{z}/{x}/{y}.png",
+                                "HC_GEOCODER_TIMEOUT_S": "1.5"})
+    assert (custom.geocoder, custom.geo_salt, custom.geocoder_timeout_s) == ("ban", "s", 1.5)
+    assert custom.map_tile_url == "https://tiles.example/{z}/{x}/{y}.png"
