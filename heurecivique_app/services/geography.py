@@ -35,7 +35,7 @@ from heurecivique_app.domain.geo import (
     neighbouring_areas,
     search_box,
 )
-from heurecivique_app.domain.models import GeoSource, Mission, Neighbourhood
+from heurecivique_app.domain.models import GeoSource, Mission, Neighbourhood, VolunteerProfile
 from heurecivique_app.domain.text import N_
 from heurecivique_app.domain.types import utcnow
 from heurecivique_app.services.actor import Actor, require_staff
@@ -342,8 +342,6 @@ class MapOrigin:
 
 def map_origin(session: Session, *, actor: Actor) -> MapOrigin:
     """The volunteer's home neighbourhood (else the commune's middle) and preferred radius."""
-    from heurecivique_app.domain.models import VolunteerProfile
-
     profile = session.get(VolunteerProfile, actor.user_id)
     radius = int(round((profile.max_distance_km if profile else 2.0) * 1000))
     home = session.get(Neighbourhood, actor.neighbourhood_id) if actor.neighbourhood_id else None
