@@ -8,7 +8,9 @@ from heurecivique_app.pages.board import board
 from heurecivique_app.pages.console import console
 from heurecivique_app.pages.index import index
 from heurecivique_app.pages.login import login
+from heurecivique_app.pages.map import map_page
 from heurecivique_app.pages.mission import mission
+from heurecivique_app.pages.place import place
 from heurecivique_app.presenters.missions import board_vars, console_vars, mission_vars
 from heurecivique_app.realtime.gc_tuning import tune_garbage_collector
 from heurecivique_app.realtime.live import live
@@ -16,7 +18,9 @@ from heurecivique_app.state.base import AppState
 from heurecivique_app.state.board import BoardState
 from heurecivique_app.state.console import ConsoleState
 from heurecivique_app.state.login import LoginState
+from heurecivique_app.state.map import MapState
 from heurecivique_app.state.mission import MissionState
+from heurecivique_app.state.place import PlaceState
 
 TITLE = "HeureCivique"
 
@@ -35,7 +39,9 @@ app.add_page(index, route="/", title=TITLE, on_load=AppState.go_home)
 app.add_page(login, route="/login", title=TITLE, on_load=LoginState.load)
 app.add_page(board, route="/board", title=TITLE, on_load=BoardState.load)
 app.add_page(mission, route="/missions/[mission_id]", title=TITLE, on_load=MissionState.load)
+app.add_page(map_page, route="/map", title=TITLE, on_load=MapState.load)
 app.add_page(console, route="/console", title=TITLE, on_load=ConsoleState.load)
+app.add_page(place, route="/place/[mission_id]", title=TITLE, on_load=PlaceState.load)
 
 # Live boards: which state each kind of channel updates, and from which public data.
 live.register("board", BoardState, board_vars)

@@ -29,6 +29,18 @@ class Settings:
     charter_version: str
     # How long after a mission the accepted volunteer still sees the exact address.
     contact_visible_hours_after: int
+    # Geography: "gazetteer" (offline, the default: demo and tests) or "ban"
+    # (api-adresse.data.gouv.fr through geopy), its timeout and pace.
+    geocoder: str = "gazetteer"
+    geocoder_timeout_s: float = 3.0
+    geocoder_min_delay_s: float = 0.1
+    # Secret salt of the approximate points: changing it moves every public area.
+    geo_salt: str = "heurecivique-demo-salt"
+    map_tile_url: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    map_attribution: str = (
+        '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> '
+        "contributors"
+    )
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -44,6 +56,12 @@ class Settings:
             timezone=env.get("HC_TIMEZONE", "Europe/Paris"),
             charter_version=env.get("HC_CHARTER_VERSION", "2024-01"),
             contact_visible_hours_after=int(env.get("HC_CONTACT_VISIBLE_HOURS", "48")),
+            geocoder=env.get("HC_GEOCODER", "gazetteer"),
+            geocoder_timeout_s=float(env.get("HC_GEOCODER_TIMEOUT_S", "3")),
+            geocoder_min_delay_s=float(env.get("HC_GEOCODER_MIN_DELAY_S", "0.1")),
+            geo_salt=env.get("HC_GEO_SALT") or "heurecivique-demo-salt",
+            map_tile_url=env.get("HC_MAP_TILE_URL") or cls.map_tile_url,
+            map_attribution=env.get("HC_MAP_ATTRIBUTION") or cls.map_attribution,
         )
 
 

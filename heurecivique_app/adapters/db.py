@@ -70,6 +70,18 @@ def session_scope(engine: Engine | None = None) -> Iterator[Session]:
             raise
 
 
+@contextmanager
+def read_scope(engine: Engine | None = None) -> Iterator[Session]:
+    """A session for reads only, without a transaction (autocommit).
+
+    Saves the BEGIN and ROLLBACK round trips on PostgreSQL; each statement sees
+    the latest committed data. For hot read paths (the map) that write nothing.
+    """
+    reader = (engine or get_engine()).execution_options(isolation_level="AUTOCOMMIT")
+    with Session(reader) as session:
+        yield session
+
+
 def add_event_publisher(publisher: domain_events.Publisher) -> None:
     """Register a callable that receives the events of each committed transaction."""
     if publisher not in _publishers:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, UniqueConstraint, event
 from sqlmodel import Field, SQLModel
 
 from heurecivique_app.domain.enums import (
@@ -15,6 +15,7 @@ from heurecivique_app.domain.enums import (
     Role,
     VolunteerStatus,
 )
+from heurecivique_app.domain.geo import APPROX_RADIUS_M, geo_cell
 from heurecivique_app.domain.types import UTCDateTime, utcnow
 
 
@@ -109,8 +110,22 @@ class Beneficiary(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
 
 
+class GeoSource:
+    """Where a mission's private point comes from (stored as plain strings)."""
+
+    ADDRESS = "address"  # geocoded from the address
+    MAP = "map"  # placed by the referent on the map
+    NEIGHBOURHOOD = "neighbourhood"  # unknown: the neighbourhood's centre stands in
+
+
 class Mission(SQLModel, table=True):
-    __table_args__ = (Index("ix_mission_board", "neighbourhood_id", "status"),)
+    __table_args__ = (
+        Index("ix_mission_board", "neighbourhood_id", "status"),
+        # The nearby query: equality on status, a few latitude bands, a longitude
+        # range; latitude, commune and id are read from the index itself (covering).
+        Index("ix_mission_nearby", "status", "geo_cell", "approx_lon", "approx_lat",
+              "commune_id", "id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     commune_id: int = Field(foreign_key="commune.id", index=True)
@@ -124,11 +139,17 @@ class Mission(SQLModel, table=True):
     capacity: int = Field(default=1)
     accepted_count: int = Field(default=0)
     status: str = Field(default=MissionStatus.DRAFT, max_length=16, index=True)
-    # Public, approximate point (never the address itself).
+    # Public: the centre and radius of the area drawn on the map, never the address
+    # itself (see domain.geo.approximate_point). geo_cell follows approx_lat.
     approx_lat: float
     approx_lon: float
-    # Private: only for accepted volunteers and staff.
+    approx_radius_m: int = Field(default=APPROX_RADIUS_M)
+    geo_cell: int = Field(default=0)
+    # Private: only for accepted volunteers and staff (the point never leaves the server).
     exact_address: str = Field(default="", max_length=255)
+    exact_lat: float | None = Field(default=None)
+    exact_lon: float | None = Field(default=None)
+    geo_source: str = Field(default=GeoSource.NEIGHBOURHOOD, max_length=16)
     starts_at: datetime = Field(sa_column=_utc_column(index=True))
     duration_minutes: int = Field(default=60)
     created_by_id: int | None = Field(default=None, foreign_key="user.id")
@@ -175,3 +196,10 @@ class AuditEntry(SQLModel, table=True):
     entity_id: int | None = None
     detail: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+
+
+@event.listens_for(Mission, "before_insert")
+@event.listens_for(Mission, "before_update")
+def _keep_geo_cell(_mapper, _connection, mission: Mission) -> None:
+    """The index band always matches the public point, whoever wrote it."""
+    mission.geo_cell = geo_cell(mission.approx_lat)

@@ -19,6 +19,7 @@ import phonenumbers
 from babel import Locale, negotiate_locale
 from babel.dates import format_datetime
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
 
 SUPPORTED_LOCALES = ("fr", "en")
 DEFAULT_LOCALE = "fr"
@@ -98,3 +99,15 @@ def format_phone(e164: str) -> str:
     except phonenumbers.NumberParseException:
         return e164
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+
+
+def format_distance(metres: float, locale: str) -> str:
+    """'600 m', '1,2 km' (fr) / '1.2 km' (en): rounded as people say it."""
+    from heurecivique_app.domain.geo import rounded_distance_m
+
+    rounded = rounded_distance_m(metres)
+    if rounded < 1000:
+        return f"{rounded} m"
+    km = rounded / 1000
+    pattern = "#,##0.#" if km < 10 else "#,##0"
+    return f"{format_decimal(km, format=pattern, locale=Locale.parse(locale))} km"

@@ -106,7 +106,9 @@ def mission_row(row: rx.Var) -> rx.Component:
     return rx.table.row(
         rx.table.cell(rx.text(row["title"], weight="medium"),
                       rx.text(row["category"], " · ", row["neighbourhood"], size="1",
-                              color_scheme="gray")),
+                              color_scheme="gray"),
+                      rx.link(T("Place on the map"), href="/place/" + row["id"], size="1",
+                              class_name="place-link")),
         rx.table.cell(row["when"]),
         rx.table.cell(status_badge(row["status"], row["status_label"]),
                       class_name="mission-status"),

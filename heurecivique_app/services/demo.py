@@ -21,16 +21,19 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from heurecivique_app.adapters.geocoding import GazetteerGeocoder
 from heurecivique_app.adapters.passwords import hash_password
 from heurecivique_app.domain.enums import MissionKind, ParticipationStatus, Role
 from heurecivique_app.domain.enums import MissionStatus as St
 from heurecivique_app.domain.enums import VolunteerStatus as Vs
+from heurecivique_app.domain.geo import Point
 from heurecivique_app.domain.hours import month_key
 from heurecivique_app.domain.models import (
     AuditEntry,
     Beneficiary,
     Commune,
     Departement,
+    GeoSource,
     HourEntry,
     Mission,
     Neighbourhood,
@@ -53,6 +56,7 @@ from heurecivique_app.services.demo_data import (
     MissionSpec,
     Person,
 )
+from heurecivique_app.services.geography import place_mission
 from heurecivique_app.settings import get_settings
 
 __all__ = ["DEMO_ACCOUNTS", "DEMO_PASSWORD", "DemoSummary", "load_demo_data"]
@@ -101,6 +105,7 @@ class _Loader:
         self.created: dict[str, int] = {}
         self.audit: list[AuditEntry] = []
         self._password_hash: str | None = None
+        self.gazetteer = GazetteerGeocoder()
 
     def password_hash(self) -> str:
         # The demo password is published, so a salt per account protects nothing;
@@ -258,6 +263,10 @@ class _Loader:
             created_at=created, updated_at=created,
         ))
         self.session.flush()
+        # The offline gazetteer, whatever the settings say: the demo never needs a network.
+        hit = self.gazetteer.locate(mission.exact_address)
+        place_mission(mission, hood=hood, exact=Point(hit.lat, hit.lon) if hit else None,
+                      source=GeoSource.ADDRESS, salt=get_settings().geo_salt)
         self._log(created, referent, "need.created", mission, channel=spec.channel,
                   published=spec.status != St.DRAFT)
         last = created

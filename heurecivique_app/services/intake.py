@@ -6,10 +6,12 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, select
 
+from heurecivique_app.adapters.geocoding import Geocoder, get_geocoder
 from heurecivique_app.domain import events
 from heurecivique_app.domain.enums import Category, Channel, MissionKind, MissionStatus
 from heurecivique_app.domain.errors import ValidationFailed
-from heurecivique_app.domain.models import Beneficiary, Mission, Neighbourhood
+from heurecivique_app.domain.geo import Point
+from heurecivique_app.domain.models import Beneficiary, GeoSource, Mission, Neighbourhood
 from heurecivique_app.domain.rules import IntakeAnswers, check_intake
 from heurecivique_app.domain.text import N_
 from heurecivique_app.domain.types import utcnow
@@ -23,6 +25,8 @@ from heurecivique_app.domain.validation import (
 )
 from heurecivique_app.services.actor import Actor, require_staff
 from heurecivique_app.services.audit import audit
+from heurecivique_app.services.geography import areas, neighbourhood_for_point, place_mission
+from heurecivique_app.settings import get_settings
 
 
 @dataclass
@@ -72,6 +76,8 @@ def _clean(session: Session, actor: Actor, form: NeedForm, timezone: str) -> dic
         return form.channel
 
     def neighbourhood():
+        if not str(form.neighbourhood_id).strip():
+            return None  # found from the address below, if it can be located
         try:
             hood = session.get(Neighbourhood, int(form.neighbourhood_id))
         except (TypeError, ValueError):
@@ -110,6 +116,28 @@ def _clean(session: Session, actor: Actor, form: NeedForm, timezone: str) -> dic
     return clean
 
 
+def _locate(session: Session, actor: Actor, clean: dict, geocoder: Geocoder) -> Point | None:
+    """The address's point, or None (not found, or no network: the fallback applies).
+
+    Also settles the neighbourhood when the referent left it empty.
+    """
+    commune_areas = areas(session, actor.commune_id)
+    near = None
+    if commune_areas:
+        near = Point(sum(a.lat for a in commune_areas) / len(commune_areas),
+                     sum(a.lon for a in commune_areas) / len(commune_areas))
+    hit = geocoder.locate(clean["address"], near=near)
+    point = Point(hit.lat, hit.lon) if hit else None
+    if clean["neighbourhood_id"] is None:
+        hood = (neighbourhood_for_point(session, commune_id=actor.commune_id, point=point)
+                if point else None)
+        if hood is None:
+            raise ValidationFailed({"neighbourhood_id": N_(
+                "The address could not be placed in a neighbourhood: choose one.")})
+        clean["neighbourhood_id"] = hood
+    return point
+
+
 def _find_or_create_beneficiary(session: Session, actor: Actor, clean: dict) -> Beneficiary:
     """Reuse the beneficiary with the same name and phone in the commune, if any."""
     existing = session.exec(
@@ -139,9 +167,14 @@ def _find_or_create_beneficiary(session: Session, actor: Actor, clean: dict) -> 
 
 
 def create_need(
-    session: Session, *, actor: Actor, form: NeedForm, publish: bool, timezone: str
+    session: Session, *, actor: Actor, form: NeedForm, publish: bool, timezone: str,
+    geocoder: Geocoder | None = None, geo_salt: str | None = None,
 ) -> Mission:
     """Record a need as a draft mission, or publish it on its neighbourhood board.
+
+    The address is geocoded (``geocoder``, by default the one the settings choose);
+    its point stays private, the board and map get an area around an offset centre.
+    Without a point the neighbourhood's centre stands in (see ``place_mission``).
 
     Raises:
         NotAllowed: the actor is not a referent of the commune.
@@ -150,6 +183,11 @@ def create_need(
     """
     require_staff(actor, actor.commune_id)
     clean = _clean(session, actor, form, timezone)
+    settings = get_settings()
+    if geocoder is None:
+        geocoder = get_geocoder(settings.geocoder, settings.geocoder_timeout_s,
+                                settings.geocoder_min_delay_s)
+    exact = _locate(session, actor, clean, geocoder)
     hood: Neighbourhood = clean["neighbourhood_id"]
     beneficiary = _find_or_create_beneficiary(session, actor, clean)
     session.flush()
@@ -164,7 +202,7 @@ def create_need(
         channel=clean["channel"],
         capacity=1,
         status=MissionStatus.OPEN if publish else MissionStatus.DRAFT,
-        # The board shows the neighbourhood's centre, never the address.
+        # Provisional: place_mission below needs the ids to derive the public area.
         approx_lat=hood.lat,
         approx_lon=hood.lon,
         exact_address=clean["address"],
@@ -172,6 +210,10 @@ def create_need(
         duration_minutes=clean["duration_minutes"],
         created_by_id=actor.user_id,
     )
+    session.add(mission)
+    session.flush()
+    place_mission(mission, hood=hood, exact=exact, source=GeoSource.ADDRESS,
+                  salt=geo_salt or settings.geo_salt)
     session.add(mission)
     session.flush()
     audit(session, actor=actor, action="need.created", entity="mission", entity_id=mission.id,

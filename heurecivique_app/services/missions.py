@@ -208,6 +208,10 @@ def decline_mission(
         session.refresh(mission)
         session.refresh(participation)
     else:
+        if participation is not None and participation.status == ParticipationStatus.CANCELLED:
+            # A withdrawal stays one: the second tap of a double tap, read after the first
+            # committed, must not turn it into a plain "declined".
+            return participation
         if participation is None:
             participation = Participation(mission_id=mission_id, volunteer_id=actor.user_id)
         participation.status = ParticipationStatus.DECLINED

@@ -25,9 +25,11 @@ from heurecivique_app.domain.enums import (
     Role,
     VolunteerStatus,
 )
+from heurecivique_app.domain.geo import APPROX_MIN_OFFSET_M, distance_m
 from heurecivique_app.domain.hours import month_key
 from heurecivique_app.domain.models import (
     Beneficiary,
+    GeoSource,
     HourEntry,
     Mission,
     Neighbourhood,
@@ -100,9 +102,13 @@ def test_every_status_and_missions_consistent_with_it(seeded) -> None:
     for m in missions:
         assert m.accepted_count == accepted[m.id], m.title
         assert m.accepted_count <= m.capacity, m.title
-        # The board shows the neighbourhood's centre, never the address.
-        assert (m.approx_lat, m.approx_lon) == (hoods[m.neighbourhood_id].lat,
-                                                hoods[m.neighbourhood_id].lon)
+        # Every demo address is in the gazetteer: a private point, and a public area
+        # around an offset centre that contains it without revealing it.
+        assert m.geo_source == GeoSource.ADDRESS and m.exact_lat is not None, m.title
+        offset = distance_m(m.exact_lat, m.exact_lon, m.approx_lat, m.approx_lon)
+        assert APPROX_MIN_OFFSET_M - 1 <= offset <= m.approx_radius_m, m.title
+        hood = hoods[m.neighbourhood_id]
+        assert distance_m(hood.lat, hood.lon, m.exact_lat, m.exact_lon) <= hood.radius_m + 300
         if m.beneficiary_id is not None:
             assert m.exact_address == people[m.beneficiary_id].address
         if m.status == MissionStatus.FULL:

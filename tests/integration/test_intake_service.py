@@ -20,6 +20,7 @@ from heurecivique_app.adapters.db import (
 from heurecivique_app.domain.enums import MissionStatus
 from heurecivique_app.domain.errors import NotAllowed, ValidationFailed
 from heurecivique_app.domain.events import DomainEvent
+from heurecivique_app.domain.geo import distance_m
 from heurecivique_app.domain.models import AuditEntry, Beneficiary, Mission
 from heurecivique_app.domain.rules import IntakeAnswers
 from heurecivique_app.domain.types import utcnow
@@ -104,8 +105,11 @@ def test_valid_need_creates_beneficiary_mission_audit_and_event(
         assert stored.status == MissionStatus.OPEN
         assert stored.capacity == 1 and stored.accepted_count == 0
         assert stored.exact_address == "12 rue Baudrairie, 35500 Vitré"
-        # The board point is the neighbourhood's centre, never the address.
-        assert (stored.approx_lat, stored.approx_lon) == (setup["hood"].lat, setup["hood"].lon)
+        # The address is located (offline gazetteer) but only an offset area is public.
+        assert stored.geo_source == "address" and stored.exact_lat is not None
+        offset = distance_m(stored.exact_lat, stored.exact_lon, stored.approx_lat,
+                            stored.approx_lon)
+        assert 50 < offset < stored.approx_radius_m
         assert person.phone == "+33299750000"
         assert person.full_name == "Mme Jeanne Leroux"
         assert audit.action == "need.created" and audit.actor_id == actor.user_id

@@ -1,0 +1,160 @@
+"""/map: open missions nearby, as areas on a map and as a list sorted by distance."""
+
+import reflex as rx
+
+from heurecivique_app.components import leaflet
+from heurecivique_app.components.layout import page
+from heurecivique_app.components.text import T
+from heurecivique_app.state.map import RADIUS_CHOICES, MapState
+
+
+def mission_area(marker: rx.Var) -> rx.Component:
+    return leaflet.circle(
+        leaflet.popup(
+            rx.el.div(
+                rx.el.strong(marker["title"]),
+                rx.el.div(marker["category"], " · ", marker["distance"]),
+                rx.el.div(marker["when"], " · ", marker["duration"]),
+                rx.el.a(T("See the mission"), href=marker["href"], class_name="map-popup-link"),
+                class_name="map-popup",
+            ),
+        ),
+        center=marker["center"],
+        radius=marker["radius"],
+        path_options=marker["path"],
+    )
+
+
+def the_map() -> rx.Component:
+    return rx.box(
+        leaflet.map_container(
+            leaflet.tile_layer(url=MapState.tile_url, attribution=MapState.attribution),
+            rx.foreach(MapState.markers, mission_area),
+            # Where the search starts from: a small dot, not an area.
+            leaflet.circle_marker(center=MapState.centre, radius=6,
+                                  path_options={"color": "#111827", "fillColor": "#ffffff",
+                                                "fillOpacity": 1, "weight": 3}),
+            key=MapState.map_key,
+            center=MapState.centre,
+            zoom=MapState.zoom,
+            scroll_wheel_zoom=False,
+            style={"height": "100%", "width": "100%"},
+        ),
+        id="nearby-map",
+        role="region",
+        aria_label=T("Map of the missions nearby"),
+        style={"height": "55vh", "minHeight": "18rem", "width": "100%",
+               "borderRadius": "var(--radius-3)", "overflow": "hidden"},
+    )
+
+
+def controls() -> rx.Component:
+    return rx.vstack(
+        rx.hstack(
+            rx.button(T("Use my location"), on_click=MapState.use_my_location, size="3",
+                      id="use-location"),
+            rx.cond(MapState.located,
+                    rx.button(T("Back to my neighbourhood"), on_click=MapState.show_home,
+                              variant="soft", size="3", id="show-home")),
+            wrap="wrap",
+            spacing="2",
+        ),
+        rx.hstack(
+            rx.el.label(T("Within"), html_for="radius"),
+            rx.el.select(
+                *[rx.el.option(f"{r} m" if r < 1000 else f"{r // 1000} km", value=str(r))
+                  for r in RADIUS_CHOICES],
+                id="radius",
+                value=MapState.radius_value,
+                on_change=MapState.set_radius,
+                class_name="native-select",
+            ),
+            align="center",
+            spacing="2",
+        ),
+        rx.text(MapState.origin_label, id="map-origin", size="2", color_scheme="gray"),
+        rx.cond(
+            MapState.neighbours.length() > 0,
+            rx.hstack(
+                rx.text(T("Neighbouring boards:"), size="2"),
+                rx.foreach(MapState.neighbours, lambda n: rx.button(
+                    n["name"], on_click=MapState.show_board(n["id"]), variant="outline",
+                    size="1", class_name="neighbour-board")),
+                wrap="wrap",
+                spacing="2",
+                align="center",
+            ),
+        ),
+        spacing="2",
+        width="100%",
+    )
+
+
+def legend() -> rx.Component:
+    return rx.hstack(
+        rx.foreach(MapState.legend, lambda item: rx.hstack(
+            rx.box(style={"width": "0.8rem", "height": "0.8rem", "borderRadius": "50%",
+                          "background": item["colour"]}),
+            rx.text(item["label"], size="1"),
+            align="center",
+            spacing="1",
+        )),
+        wrap="wrap",
+        spacing="3",
+        id="map-legend",
+    )
+
+
+def mission_row(row: rx.Var) -> rx.Component:
+    return rx.el.li(
+        rx.link(
+            rx.card(
+                rx.hstack(
+                    rx.box(style={"width": "0.8rem", "height": "0.8rem", "borderRadius": "50%",
+                                  "background": row["colour"], "flexShrink": "0",
+                                  "marginTop": "0.35rem"}),
+                    rx.vstack(
+                        rx.hstack(rx.text(row["title"], weight="bold"), rx.spacer(),
+                                  rx.text(row["distance"], size="2", class_name="distance"),
+                                  width="100%"),
+                        rx.text(row["category"], " · ", row["neighbourhood"], size="2",
+                                color_scheme="gray"),
+                        rx.text(row["when"], " · ", row["duration"], size="2"),
+                        spacing="1",
+                        width="100%",
+                    ),
+                    align="start",
+                    width="100%",
+                ),
+                width="100%",
+            ),
+            href=row["href"],
+            underline="none",
+            width="100%",
+        ),
+        class_name="nearby-row",
+        style={"listStyle": "none", "width": "100%"},
+    )
+
+
+def map_page() -> rx.Component:
+    return page(
+        rx.heading(T("Needs near me"), as_="h1", size="6"),
+        controls(),
+        the_map(),
+        legend(),
+        rx.text(T("Each circle is an approximate area: the exact address is given only to the "
+                  "volunteer who accepts."), size="1", color_scheme="gray"),
+        rx.cond(MapState.more_text != "", rx.callout(MapState.more_text, id="map-more",
+                                                     width="100%")),
+        rx.heading(T("Sorted by distance"), as_="h2", size="4"),
+        rx.cond(
+            MapState.missions.length() > 0,
+            rx.el.ol(rx.foreach(MapState.missions, mission_row), id="nearby-list",
+                     style={"padding": 0, "margin": 0, "width": "100%", "display": "flex",
+                            "flexDirection": "column", "gap": "0.5rem"}),
+            rx.cond(MapState.loaded, rx.text(MapState.empty_text, id="nearby-empty")),
+        ),
+        rx.link(T("Back to the board"), href="/board"),
+        next_path="/map",
+    )

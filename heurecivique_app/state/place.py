@@ -1,0 +1,86 @@
+"""/place/[mission_id]: the referent taps the map to place a need the geocoder missed.
+
+Staff only: the page shows the private point, which staff may see (they took the
+address down). Every tap is checked on the server (commune, neighbourhood).
+"""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from heurecivique_app.domain.errors import DomainError, NotFound, ValidationFailed
+from heurecivique_app.domain.text import N_
+from heurecivique_app.services import geography
+from heurecivique_app.state.base import AppState
+from heurecivique_app.state.console import STAFF
+
+SOURCE_LABELS = {
+    "address": N_("Located from the address"),
+    "map": N_("Placed on the map"),
+    "neighbourhood": N_("Not located: the neighbourhood's centre stands in"),
+}
+
+
+class PlaceState(AppState):
+    found: bool = False
+    title: str = ""
+    address: str = ""
+    neighbourhood: str = ""
+    point: list[float] = [48.1236, -1.2085]
+    source_label: str = ""
+    message: str = ""
+    tile_url: str = ""
+    attribution: str = ""
+    _mission_id: int = 0
+
+    def _show(self, view: geography.Placement) -> None:
+        self.found = True
+        self.title = view.title
+        self.address = view.address
+        self.neighbourhood = view.neighbourhood_name
+        self.point = [view.lat, view.lon]
+        self.source_label = self._tr(SOURCE_LABELS.get(view.source, view.source))
+
+    @rx.event
+    def load(self):
+        actor, redirect = self._load_identity(STAFF)
+        if redirect is not None:
+            return redirect
+        self.tile_url = self._settings.map_tile_url
+        self.attribution = self._settings.map_attribution
+        self.message = ""
+        try:
+            self._mission_id = int(self.router.page.params.get("mission_id", "0"))
+            with self._unit_of_work() as session:
+                view = geography.placement(session, actor=actor, mission_id=self._mission_id)
+        except (ValueError, DomainError):
+            self.found = False
+            return
+        self._show(view)
+
+    @rx.event
+    def pick(self, point: list):
+        actor = self._actor()
+        if actor is None:
+            return rx.redirect("/login")
+        try:
+            lat, lon = float(point[0]), float(point[1])
+        except (TypeError, ValueError, IndexError):
+            return
+        try:
+            with self._unit_of_work() as session:
+                geography.set_mission_point(session, actor=actor, mission_id=self._mission_id,
+                                            lat=lat, lon=lon, salt=self._settings.geo_salt)
+            with self._unit_of_work() as session:
+                view = geography.placement(session, actor=actor, mission_id=self._mission_id)
+        except ValidationFailed:
+            self.message = self._tr("This point is not inside the commune.")
+            return
+        except NotFound:
+            self.found = False
+            return
+        except DomainError as error:
+            self.message = self._error_text(error)
+            return
+        self._show(view)
+        self.message = self._tr("Point saved ({name}).", name=view.neighbourhood_name)
