@@ -29,6 +29,14 @@ class Settings:
     charter_version: str
     # How long after a mission the accepted volunteer still sees the exact address.
     contact_visible_hours_after: int
+    # Files written by the app: report and story photos, the e-mail outbox.
+    data_dir: Path = PROJECT_ROOT / "data"
+    # The site's public address for links printed on paper (QR codes); empty: the
+    # address the request came in on.
+    public_url: str = ""
+    # Where relays' reports are forwarded (the town's technical services).
+    technical_services_email: str = "services-techniques@mairie.example"
+    max_photo_bytes: int = 5 * 1024 * 1024
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -44,6 +52,11 @@ class Settings:
             timezone=env.get("HC_TIMEZONE", "Europe/Paris"),
             charter_version=env.get("HC_CHARTER_VERSION", "2024-01"),
             contact_visible_hours_after=int(env.get("HC_CONTACT_VISIBLE_HOURS", "48")),
+            data_dir=data_dir,
+            public_url=(env.get("HC_PUBLIC_URL") or "").rstrip("/"),
+            technical_services_email=env.get(
+                "HC_TECH_SERVICES_EMAIL", "services-techniques@mairie.example"),
+            max_photo_bytes=int(env.get("HC_MAX_PHOTO_BYTES", str(5 * 1024 * 1024))),
         )
 
 

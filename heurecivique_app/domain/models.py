@@ -35,6 +35,9 @@ class Commune(SQLModel, table=True):
     name: str = Field(max_length=120)
     slug: str = Field(max_length=120, unique=True)
     theme_color: str = Field(default="#1d4ed8", max_length=9)
+    # The town hall's contacts on the public site and the flyers (how to ask for help).
+    contact_phone: str = Field(default="", max_length=32, sa_column_kwargs={"server_default": ""})
+    contact_email: str = Field(default="", max_length=254, sa_column_kwargs={"server_default": ""})
 
 
 class Neighbourhood(SQLModel, table=True):
@@ -175,3 +178,11 @@ class AuditEntry(SQLModel, table=True):
     entity_id: int | None = None
     detail: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+
+
+# The relays' tables live in their own module; importing it registers them here too.
+from heurecivique_app.domain.community import (  # noqa: E402, F401
+    RelayNeighbourhood,
+    RelayReport,
+    SuccessStory,
+)

@@ -50,6 +50,33 @@ class NeedForm:
     )
 
 
+# The paper flyer « Besoins à compléter » asks exactly what the intake form asks:
+# one printed field per NeedForm field (``channel`` is the flyer itself, and
+# ``answers`` are the four rule questions). A test keeps the two in step.
+PAPER_FIELDS: dict[str, str] = {
+    "category": N_("What kind of help? (shopping, visit, walk, lift, garden, digital, DIY)"),
+    "title": N_("Your need in a few words"),
+    "description": N_("Details"),
+    "neighbourhood_id": N_("Neighbourhood"),
+    "beneficiary_name": N_("Full name"),
+    "beneficiary_phone": N_("Phone"),
+    "address": N_("Address"),
+    "access_notes": N_("Access notes (door code, floor…)"),
+    "consent": N_("I agree that the town hall stores these details to organise the help"),
+    "preferred_date": N_("Preferred date"),
+    "preferred_time": N_("Time"),
+    "duration_minutes": N_("Duration (minutes)"),
+    "answers": N_("Please tick to confirm"),
+}
+PAPER_NOT_PRINTED = frozenset({"channel"})
+PAPER_RULE_QUESTIONS: tuple[str, ...] = (
+    N_("This is not a job for a professional (care, cleaning, repairs)"),
+    N_("This is a one-off need, not a regular one"),
+    N_("This is not urgent"),
+    N_("I know that each party's own civil-liability insurance applies"),
+)
+
+
 def _clean(session: Session, actor: Actor, form: NeedForm, timezone: str) -> dict:
     """Validate every field; collect all errors at once so the form shows them together."""
     errors: dict[str, str] = {}
@@ -110,6 +137,11 @@ def _clean(session: Session, actor: Actor, form: NeedForm, timezone: str) -> dic
     return clean
 
 
+def validate_need(session: Session, actor: Actor, form: NeedForm, timezone: str) -> dict:
+    """The clean values of an intake form, or ValidationFailed with every error at once."""
+    return _clean(session, actor, form, timezone)
+
+
 def _find_or_create_beneficiary(session: Session, actor: Actor, clean: dict) -> Beneficiary:
     """Reuse the beneficiary with the same name and phone in the commune, if any."""
     existing = session.exec(
@@ -138,18 +170,12 @@ def _find_or_create_beneficiary(session: Session, actor: Actor, clean: dict) -> 
     return beneficiary
 
 
-def create_need(
-    session: Session, *, actor: Actor, form: NeedForm, publish: bool, timezone: str
-) -> Mission:
-    """Record a need as a draft mission, or publish it on its neighbourhood board.
+def build_mission(session: Session, *, actor: Actor, clean: dict, publish: bool) -> Mission:
+    """Write the beneficiary and the mission of a validated need (no audit, no event).
 
-    Raises:
-        NotAllowed: the actor is not a referent of the commune.
-        ValidationFailed: a field is wrong or a rule of the scheme is broken;
-            nothing is written.
+    Shared with the relays' need reports (``services.relays``), which go to the
+    referent's queue as drafts.
     """
-    require_staff(actor, actor.commune_id)
-    clean = _clean(session, actor, form, timezone)
     hood: Neighbourhood = clean["neighbourhood_id"]
     beneficiary = _find_or_create_beneficiary(session, actor, clean)
     session.flush()
@@ -174,12 +200,29 @@ def create_need(
     )
     session.add(mission)
     session.flush()
+    return mission
+
+
+def create_need(
+    session: Session, *, actor: Actor, form: NeedForm, publish: bool, timezone: str
+) -> Mission:
+    """Record a need as a draft mission, or publish it on its neighbourhood board.
+
+    Raises:
+        NotAllowed: the actor is not a referent of the commune.
+        ValidationFailed: a field is wrong or a rule of the scheme is broken;
+            nothing is written.
+    """
+    require_staff(actor, actor.commune_id)
+    clean = _clean(session, actor, form, timezone)
+    mission = build_mission(session, actor=actor, clean=clean, publish=publish)
+    hood_id = mission.neighbourhood_id
     audit(session, actor=actor, action="need.created", entity="mission", entity_id=mission.id,
           commune_id=actor.commune_id, channel=mission.channel, published=publish)
     events.record(session, events.DomainEvent(
         kind="mission.published" if publish else "need.created",
         commune_id=actor.commune_id,
-        neighbourhood_id=hood.id if publish else None,
+        neighbourhood_id=hood_id if publish else None,
         mission_id=mission.id,
         actor_name=actor.display_name,
         data={"title": mission.title},
