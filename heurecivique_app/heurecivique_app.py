@@ -9,12 +9,18 @@ from heurecivique_app.pages.console import console
 from heurecivique_app.pages.index import index
 from heurecivique_app.pages.login import login
 from heurecivique_app.pages.mission import mission
+from heurecivique_app.pages.public import public_site
+from heurecivique_app.pages.relay import relay_home, relay_issue, relay_need
+from heurecivique_app.pages.triage import triage
 from heurecivique_app.realtime.hub import bind_hub_to_loop, hub
 from heurecivique_app.state.base import AppState
 from heurecivique_app.state.board import BoardState
 from heurecivique_app.state.console import ConsoleState
 from heurecivique_app.state.login import LoginState
 from heurecivique_app.state.mission import MissionState
+from heurecivique_app.state.public import PublicState
+from heurecivique_app.state.relay import RelayState
+from heurecivique_app.state.triage import TriageState
 
 TITLE = "HeureCivique"
 
@@ -34,6 +40,11 @@ app.add_page(login, route="/login", title=TITLE, on_load=LoginState.load)
 app.add_page(board, route="/board", title=TITLE, on_load=BoardState.load)
 app.add_page(mission, route="/missions/[mission_id]", title=TITLE, on_load=MissionState.load)
 app.add_page(console, route="/console", title=TITLE, on_load=ConsoleState.load)
+app.add_page(triage, route="/console/reports", title=TITLE, on_load=TriageState.load)
+app.add_page(relay_home, route="/relay", title=TITLE, on_load=RelayState.load)
+app.add_page(relay_issue, route="/relay/issue", title=TITLE, on_load=RelayState.load)
+app.add_page(relay_need, route="/relay/need", title=TITLE, on_load=RelayState.load)
+app.add_page(public_site, route="/c/[slug]", title="L'Heure Civique", on_load=PublicState.load)
 
 app.register_lifespan_task(bind_hub_to_loop)
 add_event_publisher(hub.publish)

@@ -12,3 +12,12 @@ SMALL_GESTURES: tuple[str, ...] = (
     N_("Pick up litter in your street with your children."),
     N_("Tell the town hall about a broken street light or a dangerous crossing."),
 )
+
+# The citizen's charter, in short (the full text is signed with the referent).
+CHARTER_POINTS: tuple[str, ...] = (
+    N_("I give one hour a month, freely, near my home."),
+    N_("I respect the people I help, their privacy and their home."),
+    N_("I keep to what was agreed and warn the referent if I cannot come."),
+    N_("I never handle money, bank cards or medicines for the person."),
+    N_("I tell the referent if something worries me."),
+)

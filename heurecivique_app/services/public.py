@@ -59,6 +59,13 @@ def commune_by_slug(session: Session, slug: str) -> PublicCommune:
                          commune.contact_phone, commune.contact_email)
 
 
+def commune_by_id(session: Session, commune_id: int) -> PublicCommune:
+    commune = session.get(Commune, commune_id)
+    if commune is None:
+        raise NotFound()
+    return commune_by_slug(session, commune.slug)
+
+
 def counters(session: Session, *, commune_id: int, timezone: str,
              now: datetime | None = None) -> Counters:
     """Volunteers signed up and active, hours given this month and year, actions done."""
