@@ -13,9 +13,11 @@ from heurecivique_app.state.public import PublicState
 
 def public_header() -> rx.Component:
     def lang(code: str, name: str) -> rx.Component:
+        # The accessible name starts with the visible text (WCAG 2.5.3, label in name).
         return rx.el.a(code.upper(), href="/api/locale?lang=" + code + "&next=/c/"
-                       + PublicState.commune_slug, lang=code, aria_label=name,
-                       class_name="touch lang-link public-lang",
+                       + PublicState.commune_slug, lang=code,
+                       aria_label=f"{code.upper()} ({name})",
+                       class_name="touch lang-link",
                        custom_attrs={"reloadDocument": True})
 
     return rx.el.header(
@@ -27,9 +29,10 @@ def public_header() -> rx.Component:
             ),
             rx.spacer(),
             rx.hstack(lang("fr", "Français"), lang("en", "English"), role="group"),
-            rx.link(T("Log in"), href="/login", class_name="touch public-lang"),
+            rx.link(T("Log in"), href="/login", class_name="touch"),
             align="center", width="100%", wrap="wrap", spacing="3",
         ),
+        class_name="public-header",
         style={"background": PublicState.theme_color, "color": "white",
                "padding": "1rem"},
     )
