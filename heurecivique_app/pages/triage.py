@@ -99,6 +99,35 @@ def story_form() -> rx.Component:
     ), width="100%")
 
 
+def relay_panel() -> rx.Component:
+    return rx.card(rx.vstack(
+        rx.heading(T("Neighbourhood relays"), as_="h2", size="5"),
+        rx.el.ul(rx.foreach(TriageState.relay_rows, lambda r: rx.el.li(
+            rx.text(r["name"], weight="medium"), " — ", r["hoods"])),
+            id="relay-list", style={"paddingLeft": "1.25rem"}),
+        rx.form(
+            rx.vstack(
+                forms.dynamic_select(TriageState.relay_errors, N_("Resident"), "relay_user",
+                                     TriageState.people_options),
+                rx.el.fieldset(
+                    rx.el.legend(T("Neighbourhoods they watch over")),
+                    rx.foreach(TriageState.neighbourhood_options, lambda h: rx.el.label(
+                        rx.el.input(type="checkbox", name="hood-" + h["id"].to(str),
+                                    class_name="touch-check"),
+                        " ", h["name"], style={"display": "block"})),
+                    class_name="plain-fieldset",
+                ),
+                rx.text(T("Tick no neighbourhood to take the relay role back."), size="2"),
+                rx.button(T("Save"), type="submit", id="assign-relay"),
+                spacing="2", width="100%",
+            ),
+            on_submit=TriageState.assign_relay,
+            key=TriageState.relay_key,
+        ),
+        spacing="3", width="100%",
+    ), width="100%")
+
+
 def printables() -> rx.Component:
     base = "/api/c/" + TriageState.commune_slug
     return rx.card(rx.vstack(
@@ -130,7 +159,7 @@ def triage() -> rx.Component:
                         rx.cond(TriageState.loaded, rx.text(T("No report yet.")))),
                 width="100%",
             ),
-            rx.vstack(story_form(), printables(), width="100%"),
+            rx.vstack(story_form(), relay_panel(), printables(), width="100%"),
             columns=rx.breakpoints(initial="1", md="2"),
             spacing="4", width="100%",
         ),

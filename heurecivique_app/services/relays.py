@@ -93,6 +93,43 @@ def assign_neighbourhoods(
     return hoods
 
 
+@dataclass(frozen=True)
+class RelayPerson:
+    """A resident a referent may make a relay, with the neighbourhoods they watch."""
+
+    user_id: int
+    name: str
+    is_relay: bool
+    neighbourhood_ids: tuple[int, ...]
+    neighbourhood_names: tuple[str, ...]
+
+
+def relay_candidates(session: Session, *, actor: Actor) -> list[RelayPerson]:
+    """The commune's volunteers and relays, relays first, for the referent's relay panel."""
+    require_staff(actor, actor.commune_id)
+    people = session.exec(
+        select(User).where(User.commune_id == actor.commune_id, User.is_active,
+                           col(User.role).in_([Role.VOLUNTEER.value, Role.RELAY.value]))
+        .order_by(User.display_name)
+    ).all()
+    links = session.exec(
+        select(RelayNeighbourhood.user_id, Neighbourhood.id, Neighbourhood.name)
+        .join(Neighbourhood, Neighbourhood.id == RelayNeighbourhood.neighbourhood_id)
+        .where(Neighbourhood.commune_id == actor.commune_id)
+        .order_by(Neighbourhood.name)
+    ).all()
+    hoods: dict[int, list[tuple[int, str]]] = {}
+    for user_id, hood_id, name in links:
+        hoods.setdefault(user_id, []).append((hood_id, name))
+    found = [
+        RelayPerson(p.id or 0, p.display_name, p.role == Role.RELAY,
+                    tuple(h for h, _ in hoods.get(p.id or 0, [])),
+                    tuple(n for _, n in hoods.get(p.id or 0, [])))
+        for p in people
+    ]
+    return sorted(found, key=lambda p: not p.is_relay)
+
+
 @dataclass
 class IssueForm:
     """Raw input of the neighbourhood-issue form, as typed on the relay's phone."""

@@ -20,7 +20,7 @@ from heurecivique_app.domain.enums import CATEGORY_LABELS, STAFF_ROLES
 from heurecivique_app.domain.errors import DomainError, ValidationFailed
 from heurecivique_app.domain.text import N_
 from heurecivique_app.i18n import format_when
-from heurecivique_app.services import public, relays, triage
+from heurecivique_app.services import public, relays, selectors, triage
 from heurecivique_app.state.base import AppState
 
 STAFF = {role.value for role in STAFF_ROLES}
@@ -36,6 +36,12 @@ class TriageState(AppState):
     story_ok: bool = False
     story_key: int = 0
     photo_label: str = ""
+    # The relay panel: who watches which neighbourhood (staff only page).
+    relay_rows: list[dict[str, str]] = []
+    people_options: list[dict[str, str]] = []
+    neighbourhood_options: list[dict[str, str]] = []
+    relay_key: int = 0
+    relay_errors: dict[str, str] = {}
     loaded: bool = False
     _photo_name: str | None = None
 
@@ -44,6 +50,13 @@ class TriageState(AppState):
         with self._unit_of_work() as session:
             views = relays.commune_reports(session, actor=actor)
             commune = public.commune_by_id(session, actor.commune_id)
+            people = relays.relay_candidates(session, actor=actor)
+            hoods = selectors.neighbourhoods(session, actor.commune_id)
+        self.relay_rows = [{"id": str(p.user_id), "name": p.name,
+                            "hoods": ", ".join(p.neighbourhood_names)}
+                           for p in people if p.is_relay]
+        self.people_options = [{"id": str(p.user_id), "name": p.name} for p in people]
+        self.neighbourhood_options = [{"id": str(h.id), "name": h.name} for h in hoods]
         self.commune_slug = commune.slug
         self.reports = [
             {
@@ -144,6 +157,24 @@ class TriageState(AppState):
         return self._act(
             lambda s, a: triage.close(s, actor=a, report_id=int(report_id), answer=answer),
             N_("The report is closed; the relay sees your answer."))
+
+    @rx.event
+    def assign_relay(self, form_data: dict):
+        """Attach the chosen resident to the ticked neighbourhoods (none: no longer a relay)."""
+        actor = self._staff()
+        if actor is None:
+            return rx.redirect("/login")
+        hood_ids = [int(key.removeprefix("hood-")) for key in form_data
+                    if key.startswith("hood-") and key[5:].isdigit() and ticked(form_data, key)]
+
+        def assign(session, actor_):
+            relays.assign_neighbourhoods(session, actor=actor_,
+                                         user_id=int(form_data.get("relay_user") or 0),
+                                         neighbourhood_ids=hood_ids)
+
+        result = self._act(assign, N_("The relay's neighbourhoods are saved."))
+        self.relay_key += 1
+        return result
 
     # --- success stories ----------------------------------------------------------------
 

@@ -118,3 +118,35 @@ def test_relay_reports_on_a_phone_and_follows_the_referents_answer(new_context, 
     expect(relay.locator(".report-card", has_text=NEED)).to_contain_text("Devenu une mission")
     # The relay's page never carries the neighbour's phone or address.
     assert "61 91 35 99" not in relay.content() and "rue de Sainte-Croix" not in relay.content()
+
+
+def test_referent_names_a_relay_and_publishes_a_story(new_context) -> None:
+    referent = new_context(TABLET).new_page()
+    login(referent, "referent@vitre.demo", "/console")
+    referent.goto("/console/reports")
+    expect(referent.locator("#relay-list")).to_contain_text("Lucas Morel")
+
+    referent.select_option("#relay_user", label="Emma Jouan")
+    referent.locator("input[name^=hood-]").nth(0).check()
+    referent.locator("#assign-relay").click()
+    expect(referent.locator("#relay-list")).to_contain_text("Emma Jouan")
+
+    referent.locator("#story_title").fill("Le banc réparé")
+    referent.locator("#story_text").fill("Signalé par Lucas, réparé en deux jours.")
+    referent.locator("#story-photo input[type=file]").set_input_files(
+        files=[{"name": "banc.jpg", "mimeType": "image/jpeg", "buffer": _jpeg_with_gps()}])
+    expect(referent.get_by_text("localisation supprimées")).to_be_visible()
+    referent.locator("#publish-story").click()
+    # Without the consent of the people shown, the photo is not published.
+    expect(referent.locator("#photo_consent-error")).to_be_visible()
+    referent.locator("#photo_consent").check()
+    referent.locator("#publish-story").click()
+    expect(referent.get_by_text("site public de la commune").first).to_be_visible()
+
+    visitor = new_context(PHONE).new_page()
+    visitor.goto("/c/vitre")
+    story = visitor.locator(".story", has_text="Le banc réparé")
+    expect(story.get_by_role("img", name="Le banc réparé")).to_be_visible()
+    src = story.get_by_role("img").get_attribute("src")
+    photo = visitor.request.get(src)
+    assert photo.ok and b"PhoneMaker" not in photo.body()

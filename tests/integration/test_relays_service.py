@@ -66,6 +66,9 @@ def test_assigning_makes_a_relay_of_the_communes_neighbourhoods_only(town) -> No
         assert [h.id for h in relays.relay_neighbourhoods(s, relay_id=town["relay"].user_id)] \
             == [town["hood"]]
         assert s.exec(select(AuditEntry).where(AuditEntry.action == "relay.assigned")).first()
+        panel = relays.relay_candidates(s, actor=town["ref"])
+        assert (panel[0].user_id, panel[0].neighbourhood_names) == (town["relay"].user_id,
+                                                                    ("Rachapt",))
     with pytest.raises(NotFound), session_scope(town["engine"]) as s:
         relays.assign_neighbourhoods(s, actor=town["foreign"], user_id=town["relay"].user_id,
                                      neighbourhood_ids=[town["hood"]])
