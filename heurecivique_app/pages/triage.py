@@ -103,7 +103,7 @@ def relay_panel() -> rx.Component:
     return rx.card(rx.vstack(
         rx.heading(T("Neighbourhood relays"), as_="h2", size="5"),
         rx.el.ul(rx.foreach(TriageState.relay_rows, lambda r: rx.el.li(
-            rx.text(r["name"], weight="medium"), " — ", r["hoods"])),
+            rx.text(rx.text.strong(r["name"]), " — ", r["hoods"]))),
             id="relay-list", style={"paddingLeft": "1.25rem"}),
         rx.form(
             rx.vstack(
@@ -148,7 +148,9 @@ def triage() -> rx.Component:
             rx.spacer(),
             rx.link(T("Back to the console"), href="/console", class_name="touch"),
             rx.el.a(T("Export as CSV"), href="/api/reports.csv", download="signalements.csv",
-                    class_name="touch", id="export-csv"),
+                    class_name="touch", id="export-csv",
+                    style={"color": "var(--accent-11)", "display": "inline-flex",
+                           "alignItems": "center"}),
             width="100%", align="center", wrap="wrap", spacing="4",
         ),
         rx.grid(

@@ -8,7 +8,7 @@ never a mission on the board straight away.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlmodel import Session, col, delete, select
@@ -216,7 +216,7 @@ def report_need(
             neighbourhood is not one of the relay's; nothing is written.
     """
     require_relay(actor)
-    form.channel = Channel.RELAY
+    form = replace(form, channel=Channel.RELAY)  # however it was filled in
     errors: dict[str, str] = {}
     try:
         _relay_hood(session, actor, form.neighbourhood_id)
