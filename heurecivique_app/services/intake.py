@@ -142,7 +142,9 @@ def validate_need(session: Session, actor: Actor, form: NeedForm, timezone: str)
     return _clean(session, actor, form, timezone)
 
 
-def _find_or_create_beneficiary(session: Session, actor: Actor, clean: dict) -> Beneficiary:
+def _find_or_create_beneficiary(
+    session: Session, actor: Actor, clean: dict, update_existing: bool = True
+) -> Beneficiary:
     """Reuse the beneficiary with the same name and phone in the commune, if any."""
     existing = session.exec(
         select(Beneficiary).where(
@@ -151,6 +153,8 @@ def _find_or_create_beneficiary(session: Session, actor: Actor, clean: dict) -> 
             Beneficiary.phone == clean["beneficiary_phone"],
         )
     ).first()
+    if existing is not None and not update_existing:
+        return existing
     if existing is not None:
         existing.address = clean["address"]
         existing.access_notes = clean["access_notes"] or existing.access_notes
@@ -170,14 +174,18 @@ def _find_or_create_beneficiary(session: Session, actor: Actor, clean: dict) -> 
     return beneficiary
 
 
-def build_mission(session: Session, *, actor: Actor, clean: dict, publish: bool) -> Mission:
+def build_mission(
+    session: Session, *, actor: Actor, clean: dict, publish: bool, update_existing: bool = True
+) -> Mission:
     """Write the beneficiary and the mission of a validated need (no audit, no event).
 
     Shared with the relays' need reports (``services.relays``), which go to the
-    referent's queue as drafts.
+    referent's queue as drafts. ``update_existing=False`` leaves a known
+    beneficiary's stored details alone (a relay's typing is checked by the
+    referent first; the mission keeps the address the relay gave).
     """
     hood: Neighbourhood = clean["neighbourhood_id"]
-    beneficiary = _find_or_create_beneficiary(session, actor, clean)
+    beneficiary = _find_or_create_beneficiary(session, actor, clean, update_existing)
     session.flush()
     mission = Mission(
         commune_id=actor.commune_id,

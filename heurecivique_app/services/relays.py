@@ -228,7 +228,8 @@ def report_need(
         errors = {**failed.errors, **errors}
     if errors:
         raise ValidationFailed(errors)
-    mission = intake.build_mission(session, actor=actor, clean=clean, publish=False)
+    mission = intake.build_mission(session, actor=actor, clean=clean, publish=False,
+                                   update_existing=False)
     report = RelayReport(
         commune_id=actor.commune_id, neighbourhood_id=mission.neighbourhood_id,
         relay_id=actor.user_id, kind=ReportKind.NEED, category=mission.category,

@@ -95,6 +95,22 @@ def test_a_relays_need_is_a_draft_in_the_queue_never_on_the_board(town) -> None:
         assert mine[0].status == ReportStatus.NEW
 
 
+def test_a_relay_cannot_rewrite_a_known_beneficiarys_details(town) -> None:
+    with session_scope(town["engine"]) as s:
+        hood = s.get(f.Neighbourhood, town["hood"])
+        known = f.beneficiary(s, neighbourhood_=hood, full_name="Marcel Dubreuil",
+                              phone="+33261913599", address="1 rue Vraie, Vitré")
+        known_id = known.id
+    with session_scope(town["engine"]) as s:
+        report = relays.report_need(s, actor=town["relay"], form=_need(town["hood"]),
+                                    timezone=TZ)
+        mission = s.get(Mission, report.mission_id)
+        assert mission.beneficiary_id == known_id
+        assert mission.exact_address == "4 rue de Rachapt, 35500 Vitré"
+    with session_scope(town["engine"]) as s:
+        assert s.get(f.Beneficiary, known_id).address == "1 rue Vraie, Vitré"
+
+
 @pytest.mark.parametrize("changes, field", [
     ({"answers": IntakeAnswers(False, False, True, True)}, "urgent"),
     ({"answers": IntakeAnswers(True, False, False, True)}, "replaces_professional"),
