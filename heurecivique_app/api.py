@@ -14,6 +14,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from heurecivique_app.adapters.db import session_scope
+from heurecivique_app.api_community import routes as community_routes
 from heurecivique_app.domain.errors import DomainError
 from heurecivique_app.i18n import LOCALE_COOKIE, SUPPORTED_LOCALES
 from heurecivique_app.services import auth
@@ -85,4 +86,5 @@ api = Starlette(routes=[
     Route("/api/auth/logout", logout, methods=["POST"]),
     Route("/api/locale", choose_locale, methods=["GET"]),
     Route("/api/health", health, methods=["GET"]),
+    *community_routes,
 ])

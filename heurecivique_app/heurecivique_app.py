@@ -11,6 +11,9 @@ from heurecivique_app.pages.login import login
 from heurecivique_app.pages.map import map_page
 from heurecivique_app.pages.mission import mission
 from heurecivique_app.pages.place import place
+from heurecivique_app.pages.public import public_site
+from heurecivique_app.pages.relay import relay_home, relay_issue, relay_need
+from heurecivique_app.pages.triage import triage
 from heurecivique_app.presenters.missions import board_vars, console_vars, mission_vars
 from heurecivique_app.realtime.gc_tuning import tune_garbage_collector
 from heurecivique_app.realtime.live import live
@@ -21,6 +24,9 @@ from heurecivique_app.state.login import LoginState
 from heurecivique_app.state.map import MapState
 from heurecivique_app.state.mission import MissionState
 from heurecivique_app.state.place import PlaceState
+from heurecivique_app.state.public import PublicState
+from heurecivique_app.state.relay import RelayState
+from heurecivique_app.state.triage import TriageState
 
 TITLE = "HeureCivique"
 
@@ -42,6 +48,11 @@ app.add_page(mission, route="/missions/[mission_id]", title=TITLE, on_load=Missi
 app.add_page(map_page, route="/map", title=TITLE, on_load=MapState.load)
 app.add_page(console, route="/console", title=TITLE, on_load=ConsoleState.load)
 app.add_page(place, route="/place/[mission_id]", title=TITLE, on_load=PlaceState.load)
+app.add_page(triage, route="/console/reports", title=TITLE, on_load=TriageState.load)
+app.add_page(relay_home, route="/relay", title=TITLE, on_load=RelayState.load)
+app.add_page(relay_issue, route="/relay/issue", title=TITLE, on_load=RelayState.load)
+app.add_page(relay_need, route="/relay/need", title=TITLE, on_load=RelayState.load)
+app.add_page(public_site, route="/c/[slug]", title="L'Heure Civique", on_load=PublicState.load)
 
 # Live boards: which state each kind of channel updates, and from which public data.
 live.register("board", BoardState, board_vars)

@@ -41,6 +41,14 @@ class Settings:
         '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> '
         "contributors"
     )
+    # Files written by the app: report and story photos, the e-mail outbox.
+    data_dir: Path = PROJECT_ROOT / "data"
+    # The site's public address for links printed on paper (QR codes); empty: the
+    # address the request came in on.
+    public_url: str = ""
+    # Where relays' reports are forwarded (the town's technical services).
+    technical_services_email: str = "services-techniques@mairie.example"
+    max_photo_bytes: int = 5 * 1024 * 1024
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -62,6 +70,11 @@ class Settings:
             geo_salt=env.get("HC_GEO_SALT") or "heurecivique-demo-salt",
             map_tile_url=env.get("HC_MAP_TILE_URL") or cls.map_tile_url,
             map_attribution=env.get("HC_MAP_ATTRIBUTION") or cls.map_attribution,
+            data_dir=data_dir,
+            public_url=(env.get("HC_PUBLIC_URL") or "").rstrip("/"),
+            technical_services_email=env.get(
+                "HC_TECH_SERVICES_EMAIL", "services-techniques@mairie.example"),
+            max_photo_bytes=int(env.get("HC_MAX_PHOTO_BYTES", str(5 * 1024 * 1024))),
         )
 
 

@@ -13,10 +13,10 @@ def language_links(next_path: str) -> rx.Component:
     return rx.hstack(
         # Full page loads (not client routing): the server sets the language cookie.
         rx.el.a("FR", href=f"/api/locale?lang=fr&next={next_path}", lang="fr",
-                aria_label="Français", class_name="touch lang-link",
+                aria_label="FR (Français)", class_name="touch lang-link",
                 custom_attrs={"reloadDocument": True}),
         rx.el.a("EN", href=f"/api/locale?lang=en&next={next_path}", lang="en",
-                aria_label="English", class_name="touch lang-link",
+                aria_label="EN (English)", class_name="touch lang-link",
                 custom_attrs={"reloadDocument": True}),
         spacing="2",
         role="group",

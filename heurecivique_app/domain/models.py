@@ -36,6 +36,9 @@ class Commune(SQLModel, table=True):
     name: str = Field(max_length=120)
     slug: str = Field(max_length=120, unique=True)
     theme_color: str = Field(default="#1d4ed8", max_length=9)
+    # The town hall's contacts on the public site and the flyers (how to ask for help).
+    contact_phone: str = Field(default="", max_length=32, sa_column_kwargs={"server_default": ""})
+    contact_email: str = Field(default="", max_length=254, sa_column_kwargs={"server_default": ""})
 
 
 class Neighbourhood(SQLModel, table=True):
@@ -203,3 +206,9 @@ class AuditEntry(SQLModel, table=True):
 def _keep_geo_cell(_mapper, _connection, mission: Mission) -> None:
     """The index band always matches the public point, whoever wrote it."""
     mission.geo_cell = geo_cell(mission.approx_lat)
+# The relays' tables live in their own module; importing it registers them here too.
+from heurecivique_app.domain.community import (  # noqa: E402, F401
+    RelayNeighbourhood,
+    RelayReport,
+    SuccessStory,
+)

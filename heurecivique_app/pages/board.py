@@ -46,6 +46,8 @@ def hour_counter() -> rx.Component:
 
 def board() -> rx.Component:
     return page(
+        rx.cond(BoardState.user_role == "relay",
+                rx.link(T("My relay space: reports and sharing"), href="/relay", id="relay-link")),
         hour_counter(),
         rx.cond(
             BoardState.my_missions.length() > 0,

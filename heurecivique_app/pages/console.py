@@ -174,7 +174,7 @@ def activity_feed() -> rx.Component:
 
 def console() -> rx.Component:
     return page(
-        rx.heading(T("Referent console"), as_="h1", size="7"),
+        rx.hstack(rx.heading(T("Referent console"), as_="h1", size="7"), rx.link(T("Relay reports"), href="/console/reports", id="reports-link"), align="center", spacing="4", wrap="wrap"),  # noqa: E501
         rx.grid(
             rx.vstack(missions_table(), waiting_list(), activity_feed(), width="100%"),
             intake_form(),

@@ -23,6 +23,11 @@ from sqlmodel import Session, col, select
 
 from heurecivique_app.adapters.geocoding import GazetteerGeocoder
 from heurecivique_app.adapters.passwords import hash_password
+from heurecivique_app.domain.community import (
+    RelayNeighbourhood,
+    RelayReport,
+    SuccessStory,
+)
 from heurecivique_app.domain.enums import MissionKind, ParticipationStatus, Role
 from heurecivique_app.domain.enums import MissionStatus as St
 from heurecivique_app.domain.enums import VolunteerStatus as Vs
@@ -44,6 +49,7 @@ from heurecivique_app.domain.models import (
 from heurecivique_app.domain.types import utcnow
 from heurecivique_app.services.demo_data import (
     BENEFICIARIES,
+    COMMUNE_CONTACT,
     DEMO_ACCOUNTS,
     DEMO_PASSWORD,
     LAST_CHRISTMAS,
@@ -53,6 +59,9 @@ from heurecivique_app.services.demo_data import (
     NOT_AVAILABLE,
     PEOPLE,
     REFERENT,
+    RELAY_HOODS,
+    REPORTS,
+    STORIES,
     MissionSpec,
     Person,
 )
@@ -136,6 +145,9 @@ class _Loader:
                 theme_color="#8c1d40",  # dark enough for white text (contrast above 7:1)
             ))
             self.session.flush()
+        if not commune.contact_phone and not commune.contact_email:
+            commune.contact_phone, commune.contact_email = COMMUNE_CONTACT
+            self.session.add(commune)
         return commune
 
     def neighbourhoods(self, commune: Commune) -> dict[str, Neighbourhood]:
@@ -307,6 +319,55 @@ class _Loader:
         mission.updated_at = last
         self.session.add(mission)
 
+    # --- relays and the public site ---------------------------------------------------------
+
+    def relays(self, hoods: dict[str, Neighbourhood], users: dict[str, User]) -> None:
+        referent = users[REFERENT.login]
+        for login, slugs in RELAY_HOODS.items():
+            for slug in slugs:
+                key = (users[login].id, hoods[slug].id)
+                if self.session.get(RelayNeighbourhood, key) is None:
+                    self._add("relay_neighbourhoods", RelayNeighbourhood(
+                        user_id=key[0], neighbourhood_id=key[1], assigned_by_id=referent.id,
+                        assigned_at=users[login].created_at + timedelta(days=7)))
+        self.session.flush()
+
+    def reports(self, commune: Commune, hoods: dict[str, Neighbourhood],
+                users: dict[str, User]) -> None:
+        for spec in REPORTS:
+            relay = users[spec.relay]
+            if self._first(select(RelayReport).where(RelayReport.relay_id == relay.id,
+                                                     RelayReport.title == spec.title)):
+                continue
+            mission = None
+            if spec.mission is not None:
+                mission = self._first(select(Mission).where(
+                    Mission.commune_id == commune.id, Mission.title == spec.mission))
+            at = self.now - timedelta(days=spec.days_ago)
+            lat, lon = spec.point if spec.point else (None, None)
+            report = self._add("relay_reports", RelayReport(
+                commune_id=commune.id, neighbourhood_id=hoods[spec.hood].id,
+                relay_id=relay.id, kind=spec.kind, category=spec.category, title=spec.title,
+                description=spec.description, status=spec.status, answer=spec.answer,
+                lat=lat, lon=lon, mission_id=mission.id if mission else None,
+                created_at=at, updated_at=at + timedelta(hours=20 if spec.status != "new"
+                                                         else 0)))
+            self.session.flush()
+            self.audit.append(AuditEntry(
+                commune_id=commune.id, actor_id=relay.id, action="report.created",
+                entity="relay_report", entity_id=report.id,
+                detail={"demo": True, "kind": spec.kind}, at=at))
+
+    def stories(self, commune: Commune, referent: User) -> None:
+        for title, text, days_ago in STORIES:
+            if self._first(select(SuccessStory).where(SuccessStory.commune_id == commune.id,
+                                                      SuccessStory.title == title)):
+                continue
+            self._add("success_stories", SuccessStory(
+                commune_id=commune.id, title=title, text=text, created_by_id=referent.id,
+                created_at=self.now - timedelta(days=days_ago)))
+        self.session.flush()
+
     def _log(self, at: datetime, user: User, action: str, mission: Mission, **detail) -> None:
         self.audit.append(AuditEntry(
             commune_id=mission.commune_id, actor_id=user.id, action=action, entity="mission",
@@ -349,6 +410,9 @@ def load_demo_data(
     beneficiaries = loader.beneficiaries(commune, hoods, users[REFERENT.login])
     loader.missions(commune, hoods, users, beneficiaries)
     session.flush()
+    loader.relays(hoods, users)
+    loader.reports(commune, hoods, users)
+    loader.stories(commune, users[REFERENT.login])
     loader.flush_audit()
     return DemoSummary(
         created=dict(sorted(loader.created.items())),

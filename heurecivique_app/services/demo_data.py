@@ -274,3 +274,66 @@ DEMO_ACCOUNTS: tuple[tuple[str, str, str], ...] = tuple(
                         ("voisine", Role.VOLUNTEER), ("volontaire2", Role.VOLUNTEER),
                         ("relais", Role.RELAY))
 )
+
+
+# --- relays, their reports, the public site ------------------------------------------------
+
+# The town hall's contacts (the 02 61 91 range is reserved for fiction).
+COMMUNE_CONTACT = ("02 61 91 35 00", "heure-civique@vitre.demo")
+
+# Relay login -> the neighbourhoods a referent attached them to (the first is their board).
+RELAY_HOODS: dict[str, tuple[str, ...]] = {
+    "relais": ("rachapt", "sainte-croix"),
+    "relais2": ("saint-martin",),
+}
+
+
+@dataclass(frozen=True)
+class ReportSpec:
+    """A relay report. ``mission`` names the demo mission a need became."""
+
+    relay: str
+    hood: str
+    kind: str  # ReportKind
+    category: str
+    title: str
+    description: str
+    status: str  # ReportStatus
+    days_ago: int
+    answer: str = ""
+    mission: str | None = None
+    point: tuple[float, float] | None = None
+
+
+REPORTS: tuple[ReportSpec, ...] = (
+    ReportSpec("relais", "rachapt", "need", Cat.GARDENING, "Tailler une petite haie",
+               "Haie de troènes côté rue ; le taille-haie est fourni.", "mission", 9,
+               "Merci Lucas, c'est sur le tableau du quartier.",
+               mission="Tailler une petite haie"),
+    ReportSpec("relais", "rachapt", "issue", "comfort", "Lampadaire éteint rue de Rachapt",
+               "Le lampadaire en face du n° 12 ne s'allume plus depuis une semaine.", "new", 1,
+               point=(48.12671, -1.21098)),
+    ReportSpec("relais", "sainte-croix", "issue", "safety",
+               "Passage piéton effacé devant l'école",
+               "Les bandes blanches ne se voient presque plus ; les voitures ne s'arrêtent pas.",
+               "forwarded", 6, "Transmis aux services techniques, marquage prévu ce mois-ci."),
+    ReportSpec("relais", "rachapt", "issue", "health", "Voisine âgée qui ne sort plus",
+               "Une dame seule au bout de l'impasse ne sort plus depuis l'hiver.", "closed", 20,
+               "Merci Lucas : le CCAS l'a appelée, une visite de convivialité est prévue."),
+    ReportSpec("relais2", "saint-martin", "need", Cat.VISIT, "Visite et lecture du courrier",
+               "Lire le courrier à voix haute ; aucune démarche administrative.", "mission", 8,
+               mission="Visite et lecture du courrier"),
+    ReportSpec("relais2", "saint-martin", "issue", "comfort", "Dépôt sauvage près du square",
+               "Des sacs et un vieux matelas au coin du square.", "new", 2),
+)
+
+# (title, text, days ago): success stories published by the referent (no photo in the demo).
+STORIES: tuple[tuple[str, str, int], ...] = (
+    ("1 000 boîtes cadeaux pour Noël",
+     "Grâce à vous, plus de mille boîtes cadeaux ont été collectées, triées et remises aux "
+     "associations caritatives de Vitré. Merci à toutes celles et ceux qui ont donné une "
+     "heure (ou plus) de leur temps !", 40),
+    ("Un café, une visite, un sourire",
+     "Chaque semaine, Olivier rend visite à Jean-Claude, 84 ans, à Rachapt. « On parle du "
+     "quartier d'avant, de la Vilaine, du marché. Une heure passe très vite. »", 5),
+)

@@ -54,6 +54,33 @@ class NeedForm:
     )
 
 
+# The paper flyer « Besoins à compléter » asks exactly what the intake form asks:
+# one printed field per NeedForm field (``channel`` is the flyer itself, and
+# ``answers`` are the four rule questions). A test keeps the two in step.
+PAPER_FIELDS: dict[str, str] = {
+    "category": N_("What kind of help? (shopping, visit, walk, lift, garden, digital, DIY)"),
+    "title": N_("Your need in a few words"),
+    "description": N_("Details"),
+    "neighbourhood_id": N_("Neighbourhood"),
+    "beneficiary_name": N_("Full name"),
+    "beneficiary_phone": N_("Phone"),
+    "address": N_("Address"),
+    "access_notes": N_("Access notes (door code, floor…)"),
+    "consent": N_("I agree that the town hall stores these details to organise the help"),
+    "preferred_date": N_("Preferred date"),
+    "preferred_time": N_("Time"),
+    "duration_minutes": N_("Duration (minutes)"),
+    "answers": N_("Please tick to confirm"),
+}
+PAPER_NOT_PRINTED = frozenset({"channel"})
+PAPER_RULE_QUESTIONS: tuple[str, ...] = (
+    N_("This is not a job for a professional (care, cleaning, repairs)"),
+    N_("This is a one-off need, not a regular one"),
+    N_("This is not urgent"),
+    N_("I know that each party's own civil-liability insurance applies"),
+)
+
+
 def _clean(session: Session, actor: Actor, form: NeedForm, timezone: str) -> dict:
     """Validate every field; collect all errors at once so the form shows them together."""
     errors: dict[str, str] = {}
@@ -138,7 +165,14 @@ def _locate(session: Session, actor: Actor, clean: dict, geocoder: Geocoder) -> 
     return point
 
 
-def _find_or_create_beneficiary(session: Session, actor: Actor, clean: dict) -> Beneficiary:
+def validate_need(session: Session, actor: Actor, form: NeedForm, timezone: str) -> dict:
+    """The clean values of an intake form, or ValidationFailed with every error at once."""
+    return _clean(session, actor, form, timezone)
+
+
+def _find_or_create_beneficiary(
+    session: Session, actor: Actor, clean: dict, update_existing: bool = True
+) -> Beneficiary:
     """Reuse the beneficiary with the same name and phone in the commune, if any."""
     existing = session.exec(
         select(Beneficiary).where(
@@ -147,6 +181,8 @@ def _find_or_create_beneficiary(session: Session, actor: Actor, clean: dict) -> 
             Beneficiary.phone == clean["beneficiary_phone"],
         )
     ).first()
+    if existing is not None and not update_existing:
+        return existing
     if existing is not None:
         existing.address = clean["address"]
         existing.access_notes = clean["access_notes"] or existing.access_notes
@@ -166,30 +202,28 @@ def _find_or_create_beneficiary(session: Session, actor: Actor, clean: dict) -> 
     return beneficiary
 
 
-def create_need(
-    session: Session, *, actor: Actor, form: NeedForm, publish: bool, timezone: str,
+def build_mission(
+    session: Session, *, actor: Actor, clean: dict, publish: bool, update_existing: bool = True,
     geocoder: Geocoder | None = None, geo_salt: str | None = None,
 ) -> Mission:
-    """Record a need as a draft mission, or publish it on its neighbourhood board.
+    """Write the beneficiary and the mission of a validated need (no audit, no event).
 
     The address is geocoded (``geocoder``, by default the one the settings choose);
     its point stays private, the board and map get an area around an offset centre.
     Without a point the neighbourhood's centre stands in (see ``place_mission``).
 
-    Raises:
-        NotAllowed: the actor is not a referent of the commune.
-        ValidationFailed: a field is wrong or a rule of the scheme is broken;
-            nothing is written.
+    Shared with the relays' need reports (``services.relays``), which go to the
+    referent's queue as drafts. ``update_existing=False`` leaves a known
+    beneficiary's stored details alone (a relay's typing is checked by the
+    referent first; the mission keeps the address the relay gave).
     """
-    require_staff(actor, actor.commune_id)
-    clean = _clean(session, actor, form, timezone)
     settings = get_settings()
     if geocoder is None:
         geocoder = get_geocoder(settings.geocoder, settings.geocoder_timeout_s,
                                 settings.geocoder_min_delay_s)
     exact = _locate(session, actor, clean, geocoder)
     hood: Neighbourhood = clean["neighbourhood_id"]
-    beneficiary = _find_or_create_beneficiary(session, actor, clean)
+    beneficiary = _find_or_create_beneficiary(session, actor, clean, update_existing)
     session.flush()
     mission = Mission(
         commune_id=actor.commune_id,
@@ -216,12 +250,31 @@ def create_need(
                   salt=geo_salt or settings.geo_salt)
     session.add(mission)
     session.flush()
+    return mission
+
+
+def create_need(
+    session: Session, *, actor: Actor, form: NeedForm, publish: bool, timezone: str,
+    geocoder: Geocoder | None = None, geo_salt: str | None = None,
+) -> Mission:
+    """Record a need as a draft mission, or publish it on its neighbourhood board.
+
+    Raises:
+        NotAllowed: the actor is not a referent of the commune.
+        ValidationFailed: a field is wrong or a rule of the scheme is broken;
+            nothing is written.
+    """
+    require_staff(actor, actor.commune_id)
+    clean = _clean(session, actor, form, timezone)
+    mission = build_mission(session, actor=actor, clean=clean, publish=publish,
+                            geocoder=geocoder, geo_salt=geo_salt)
+    hood_id = mission.neighbourhood_id
     audit(session, actor=actor, action="need.created", entity="mission", entity_id=mission.id,
           commune_id=actor.commune_id, channel=mission.channel, published=publish)
     events.record(session, events.DomainEvent(
         kind="mission.published" if publish else "need.created",
         commune_id=actor.commune_id,
-        neighbourhood_id=hood.id if publish else None,
+        neighbourhood_id=hood_id if publish else None,
         mission_id=mission.id,
         actor_name=actor.display_name,
         data={"title": mission.title},

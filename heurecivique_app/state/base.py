@@ -95,4 +95,5 @@ class AppState(rx.State):
         actor, redirect = self._load_identity()
         if redirect is not None:
             return redirect
-        return rx.redirect("/console" if actor.is_staff else "/board")
+        return rx.redirect("/console" if actor.is_staff
+                           else "/relay" if actor.role == "relay" else "/board")

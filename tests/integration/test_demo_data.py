@@ -226,3 +226,23 @@ def test_command_line_seed_is_repeatable(tmp_path: Path) -> None:
     refused = run("reset-demo")
     assert refused.returncode == 2
     assert "--yes" in refused.stderr
+
+
+def test_relays_reports_and_stories_of_the_demo(seeded) -> None:
+    from heurecivique_app.domain.community import RelayReport, SuccessStory
+    from heurecivique_app.services.relays import relay_neighbourhoods
+
+    _url, engine, _counts = seeded
+    with Session(engine) as session:
+        lucas = session.exec(sm_select(User).where(User.email == "relais@vitre.demo")).one()
+        hoods = [h.slug for h in relay_neighbourhoods(session, relay_id=lucas.id)]
+        assert sorted(hoods) == ["rachapt", "sainte-croix"]
+        assert session.get(Neighbourhood, lucas.neighbourhood_id).slug == "rachapt"
+        reports = session.exec(sm_select(RelayReport)).all()
+        assert {r.status for r in reports} == {"new", "mission", "forwarded", "closed"}
+        for report in reports:  # a need points at its (relay-channel) mission
+            if report.kind == "need":
+                assert session.get(Mission, report.mission_id).title == report.title
+            if report.status in ("forwarded", "closed"):
+                assert report.answer
+        assert len(session.exec(sm_select(SuccessStory)).all()) == 2

@@ -47,7 +47,7 @@ def test_upgrade_downgrade_upgrade(empty_url: str) -> None:
 
     migrate(empty_url)
     assert _tables(empty_url) == MODEL_TABLES | {"alembic_version"}
-    assert _current_heads(empty_url) == {_script_head()}
+    assert _current_heads(empty_url) == {_script_head()}  # one linear history
 
 
 def test_migrations_match_the_models(empty_url: str) -> None:

@@ -1,0 +1,103 @@
+"""Plain HTTP routes of the relays' feature and the commune's public face.
+
+PDFs (poster, flyer, paper intake flyer), photos and the CSV export of the
+triage queue are files, not pages: Starlette serves them. Private files check
+the session cookie on the server, like every state does.
+"""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import FileResponse, Response
+from starlette.routing import Route
+
+from heurecivique_app.adapters import printables
+from heurecivique_app.adapters.db import session_scope
+from heurecivique_app.adapters.photos import PhotoStore
+from heurecivique_app.domain.community import RelayReport
+from heurecivique_app.domain.errors import DomainError
+from heurecivique_app.i18n import SUPPORTED_LOCALES
+from heurecivique_app.services import auth, public, triage
+from heurecivique_app.services.actor import Actor
+from heurecivique_app.settings import get_settings
+
+PRINTABLES = {"poster": "affiche", "flyer": "flyer", "besoins": "besoins-a-completer"}
+
+
+def signup_url(request: Request, slug: str) -> str:
+    """The commune's sign-up page, as printed in QR codes."""
+    base = get_settings().public_url or str(request.base_url).rstrip("/")
+    return f"{base}/c/{slug}#sign-up"
+
+
+def _staff(request: Request, session) -> Actor | None:
+    actor = auth.actor_for_token(session, request.cookies.get(auth.SESSION_COOKIE))
+    return actor if actor is not None and actor.is_staff else None
+
+
+async def printable(request: Request) -> Response:
+    slug = request.path_params["slug"]
+    kind = request.path_params["kind"]
+    lang = request.query_params.get("lang", "fr")
+    if kind not in PRINTABLES or lang not in SUPPORTED_LOCALES:
+        return Response(status_code=404)
+    try:
+        with session_scope() as session:
+            commune = public.commune_by_slug(session, slug)
+    except DomainError:
+        return Response(status_code=404)
+    if kind == "besoins":
+        data = printables.needs_flyer(commune, locale=lang)
+    else:
+        make = printables.poster if kind == "poster" else printables.flyer
+        data = make(commune, signup_url=signup_url(request, slug), locale=lang)
+    name = f"heure-civique-{slug}-{PRINTABLES[kind]}.pdf"
+    return Response(data, media_type="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{name}"'})
+
+
+def _photo(name: str | None) -> Response:
+    path = PhotoStore(get_settings().data_dir).path(name)
+    if path is None:
+        return Response(status_code=404)
+    return FileResponse(path, headers={"Cache-Control": "private, max-age=3600",
+                                       "X-Content-Type-Options": "nosniff"})
+
+
+async def story_photo(request: Request) -> Response:
+    try:
+        with session_scope() as session:
+            name = public.story_photo_name(session, story_id=int(request.path_params["id"]))
+    except (DomainError, ValueError):
+        return Response(status_code=404)
+    return _photo(name)
+
+
+async def report_photo(request: Request) -> Response:
+    """Only the commune's staff see a report's photo."""
+    with session_scope() as session:
+        actor = _staff(request, session)
+        report = session.get(RelayReport, int(request.path_params["id"]))
+        if actor is None or report is None or report.commune_id != actor.commune_id:
+            return Response(status_code=404)
+        name = report.photo_name
+    return _photo(name)
+
+
+async def reports_csv(request: Request) -> Response:
+    with session_scope() as session:
+        actor = _staff(request, session)
+        if actor is None:
+            return Response(status_code=403)
+        text = triage.export_csv(session, actor=actor)
+    # A BOM so that spreadsheet programs read the accents right.
+    return Response("\ufeff" + text, media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": 'attachment; filename="signalements.csv"'})
+
+
+routes = [
+    Route("/api/c/{slug}/{kind}.pdf", printable, methods=["GET"]),
+    Route("/api/stories/{id:int}/photo", story_photo, methods=["GET"]),
+    Route("/api/reports/{id:int}/photo", report_photo, methods=["GET"]),
+    Route("/api/reports.csv", reports_csv, methods=["GET"]),
+]

@@ -1,0 +1,64 @@
+"""Form fields with a label, and their translated error below (any state's error dict)."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from heurecivique_app.components.text import T
+
+
+def error_for(errors: rx.Var, name: str) -> rx.Component:
+    return rx.cond(
+        errors.contains(name),
+        rx.text(errors[name], color_scheme="red", size="2", id=f"{name}-error", role="alert"),
+    )
+
+
+def labelled(errors: rx.Var, label: str, name: str, control: rx.Component) -> rx.Component:
+    return rx.vstack(rx.el.label(T(label), html_for=name), control, error_for(errors, name),
+                     spacing="1", width="100%")
+
+
+def text_input(errors: rx.Var, label: str, name: str, **props) -> rx.Component:
+    return labelled(errors, label, name, rx.input(id=name, name=name, width="100%", size="3",
+                                                  **props))
+
+
+def text_area(errors: rx.Var, label: str, name: str, **props) -> rx.Component:
+    return labelled(errors, label, name, rx.text_area(id=name, name=name, width="100%",
+                                                      **props))
+
+
+def select(errors: rx.Var, label: str, name: str, options: dict[str, str]) -> rx.Component:
+    """A native select over fixed options whose labels are message ids."""
+    return labelled(errors, label, name, rx.el.select(
+        rx.el.option(T("Choose…"), value=""),
+        *[rx.el.option(T(text), value=value) for value, text in options.items()],
+        id=name, name=name, class_name="native-select",
+    ))
+
+
+def dynamic_select(errors: rx.Var, label: str, name: str, options: rx.Var) -> rx.Component:
+    """A native select over ``[{"id":…, "name":…}]`` options coming from the state."""
+    return labelled(errors, label, name, rx.el.select(
+        rx.el.option(T("Choose…"), value=""),
+        rx.foreach(options, lambda o: rx.el.option(o["name"], value=o["id"])),
+        id=name, name=name, class_name="native-select",
+    ))
+
+
+def checkbox(errors: rx.Var, label: str, name: str, default: bool = False) -> rx.Component:
+    return rx.vstack(
+        rx.el.label(
+            rx.el.input(type="checkbox", name=name, id=name, default_checked=default,
+                        class_name="touch-check"),
+            " ", T(label),
+            html_for=name,
+        ),
+        error_for(errors, name),
+        spacing="1",
+    )
+
+
+def ticked(form_data: dict, name: str) -> bool:
+    return str(form_data.get(name, "")).lower() in {"on", "true", "1", "yes"}

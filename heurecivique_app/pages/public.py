@@ -1,0 +1,143 @@
+"""/c/[slug]: the commune's public site — the scheme, signing up, asking for help, live figures."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from heurecivique_app.components.text import T
+from heurecivique_app.domain.gestures import CHARTER_POINTS, SMALL_GESTURES
+from heurecivique_app.domain.rules import RULE_TEXTS
+from heurecivique_app.domain.text import N_
+from heurecivique_app.state.public import PublicState
+
+
+def public_header() -> rx.Component:
+    def lang(code: str, name: str) -> rx.Component:
+        # The accessible name starts with the visible text (WCAG 2.5.3, label in name).
+        return rx.el.a(code.upper(), href="/api/locale?lang=" + code + "&next=/c/"
+                       + PublicState.commune_slug, lang=code,
+                       aria_label=f"{code.upper()} ({name})",
+                       class_name="touch lang-link",
+                       custom_attrs={"reloadDocument": True})
+
+    return rx.el.header(
+        rx.hstack(
+            rx.vstack(
+                rx.text("L'Heure Civique", size="6", weight="bold"),
+                rx.text(PublicState.commune_name, size="4"),
+                spacing="0",
+            ),
+            rx.spacer(),
+            rx.hstack(lang("fr", "Français"), lang("en", "English"), role="group"),
+            rx.link(T("Log in"), href="/login", class_name="touch"),
+            align="center", width="100%", wrap="wrap", spacing="3",
+        ),
+        class_name="public-header",
+        style={"background": PublicState.theme_color, "color": "white",
+               "padding": "1rem"},
+    )
+
+
+def section(title: rx.Var, *children: rx.Component, id: str = "") -> rx.Component:
+    return rx.el.section(
+        rx.vstack(rx.heading(title, as_="h2", size="6"), *children, spacing="3",
+                  width="100%"),
+        id=id, style={"width": "100%"},
+    )
+
+
+def counter(value: rx.Var, label: str, id: str) -> rx.Component:
+    return rx.card(rx.vstack(
+        rx.text(value, size="7", weight="bold", id=id),
+        rx.text(T(label), size="2"),
+        spacing="1", align="center",
+    ), width="100%")
+
+
+def story(row: rx.Var) -> rx.Component:
+    return rx.card(rx.vstack(
+        rx.cond(row["photo"] != "",
+                rx.image(src=row["photo"], alt=row["title"], width="100%",
+                         style={"borderRadius": "6px"})),
+        rx.heading(row["title"], as_="h3", size="4"),
+        rx.text(row["text"]),
+        spacing="2",
+    ), width="100%", class_name="story")
+
+
+def bullets(items, **props) -> rx.Component:
+    return rx.el.ul(*[rx.el.li(T(item)) for item in items],
+                    style={"paddingLeft": "1.25rem", "lineHeight": "1.6"}, **props)
+
+
+def found_page() -> rx.Component:
+    return rx.vstack(
+        rx.heading(T("One hour a month to help a neighbour."), as_="h1", size="8"),
+        rx.text(T("Give one hour a month to help a fragile neighbour or a collective action "
+                  "near home: shopping, a visit, a lift, a walk, cleaning a street together."),
+                size="4"),
+        section(T("Live figures"), rx.grid(
+            counter(PublicState.volunteers, N_("volunteers"), "count-volunteers"),
+            counter(PublicState.hours_month, N_("given this month"), "count-month"),
+            counter(PublicState.hours_year, N_("given this year"), "count-year"),
+            counter(PublicState.actions_done, N_("actions done"), "count-actions"),
+            columns=rx.breakpoints(initial="2", md="4"), spacing="3", width="100%",
+        ), id="figures"),
+        section(T("The rules"), bullets(RULE_TEXTS.values()), id="rules"),
+        section(T("The citizen's charter"), bullets(CHARTER_POINTS), id="charter"),
+        section(
+            T("Sign up as a volunteer"),
+            rx.text(T("Call or write to the town hall: a referent meets you, presents the "
+                      "charter and asks what you like doing and when you are free.")),
+            id="sign-up",
+        ),
+        section(
+            T("Ask for help"),
+            rx.text(T("You, or a neighbour, need a hand? Call the town hall, write to us, or "
+                      "fill in the paper form and leave it at the town hall.")),
+            rx.el.ul(
+                rx.cond(PublicState.contact_phone != "", rx.el.li(
+                    T("Phone: "), rx.link(PublicState.contact_phone,
+                                          href=PublicState.contact_phone_href, id="phone"))),
+                rx.cond(PublicState.contact_email != "", rx.el.li(
+                    T("Email: "), rx.link(PublicState.contact_email,
+                                          href="mailto:" + PublicState.contact_email,
+                                          id="email"))),
+                rx.el.li(rx.link(T("The “Needs to fill in” paper form (PDF)"),
+                                 href="/api/c/" + PublicState.commune_slug + "/besoins.pdf",
+                                 is_external=True)),
+                style={"paddingLeft": "1.25rem", "lineHeight": "1.8"},
+            ),
+            rx.callout(T("Emergencies: call 15 (SAMU), 17 (police), 18 (fire brigade) or "
+                         "112."), color_scheme="red", width="100%"),
+            id="ask-help",
+        ),
+        section(T("Success stories"),
+                rx.cond(PublicState.stories.length() > 0,
+                        rx.grid(rx.foreach(PublicState.stories, story),
+                                columns=rx.breakpoints(initial="1", md="2"), spacing="3",
+                                width="100%", id="stories"),
+                        rx.text(T("Soon here: the first stories of our volunteers."))),
+                id="stories-section"),
+        section(T("Ideas of small gestures"), bullets(SMALL_GESTURES, id="gestures"),
+                id="gestures-section"),
+        section(T("Posters and flyers"), rx.hstack(
+            rx.link(T("A4 poster (PDF)"), href="/api/c/" + PublicState.commune_slug + "/poster.pdf",
+                    is_external=True),
+            rx.link(T("A5 flyer (PDF)"), href="/api/c/" + PublicState.commune_slug + "/flyer.pdf",
+                    is_external=True),
+            spacing="4", wrap="wrap",
+        ), id="print"),
+        spacing="6", width="100%",
+    )
+
+
+def public_site() -> rx.Component:
+    return rx.box(
+        public_header(),
+        rx.el.main(
+            rx.cond(PublicState.found, found_page(),
+                    rx.heading(T("This commune is not on HeureCivique."), as_="h1", size="6")),
+            style={"maxWidth": "60rem", "margin": "0 auto", "padding": "1rem"},
+        ),
+    )

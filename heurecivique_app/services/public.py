@@ -1,0 +1,152 @@
+"""The commune's public face: its page, live counters and success stories.
+
+Reads (selectors) are open to anyone: they return only public figures and the
+stories the referent chose to publish. Writing a story is for the referent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from heurecivique_app.domain.community import PHOTO_NAME, SuccessStory
+from heurecivique_app.domain.enums import MissionStatus, Role, VolunteerStatus
+from heurecivique_app.domain.errors import NotFound, ValidationFailed
+from heurecivique_app.domain.hours import month_key
+from heurecivique_app.domain.models import Commune, HourEntry, Mission, User, VolunteerProfile
+from heurecivique_app.domain.text import N_
+from heurecivique_app.domain.types import utcnow
+from heurecivique_app.domain.validation import FieldError, required_text
+from heurecivique_app.services.actor import Actor, require_staff
+from heurecivique_app.services.audit import audit
+
+
+@dataclass(frozen=True)
+class PublicCommune:
+    id: int
+    name: str
+    slug: str
+    theme_color: str
+    contact_phone: str
+    contact_email: str
+
+
+@dataclass(frozen=True)
+class Counters:
+    volunteers: int
+    minutes_this_month: int
+    minutes_this_year: int
+    actions_done: int
+
+
+@dataclass(frozen=True)
+class StoryView:
+    id: int
+    title: str
+    text: str
+    photo_name: str | None  # only when the people shown consented
+    created_at: datetime
+
+
+def commune_by_slug(session: Session, slug: str) -> PublicCommune:
+    commune = session.exec(select(Commune).where(Commune.slug == slug)).first()
+    if commune is None or commune.id is None:
+        raise NotFound()
+    return PublicCommune(commune.id, commune.name, commune.slug, commune.theme_color,
+                         commune.contact_phone, commune.contact_email)
+
+
+def commune_by_id(session: Session, commune_id: int) -> PublicCommune:
+    commune = session.get(Commune, commune_id)
+    if commune is None:
+        raise NotFound()
+    return commune_by_slug(session, commune.slug)
+
+
+def counters(session: Session, *, commune_id: int, timezone: str,
+             now: datetime | None = None) -> Counters:
+    """Volunteers signed up and active, hours given this month and year, actions done."""
+    month = month_key(now or utcnow(), timezone)
+    volunteers = session.exec(
+        select(func.count()).select_from(VolunteerProfile)
+        .join(User, User.id == VolunteerProfile.user_id)
+        .where(User.commune_id == commune_id, User.is_active,
+               col(User.role).in_([Role.VOLUNTEER.value, Role.RELAY.value]),
+               VolunteerProfile.status == VolunteerStatus.ACTIVE)
+    ).one()
+
+    def minutes(condition) -> int:
+        return int(session.exec(
+            select(func.coalesce(func.sum(HourEntry.minutes), 0))
+            .join(Mission, Mission.id == HourEntry.mission_id)
+            .where(Mission.commune_id == commune_id, condition)
+        ).one())
+
+    done = session.exec(
+        select(func.count()).select_from(Mission)
+        .where(Mission.commune_id == commune_id,
+               col(Mission.status).in_([MissionStatus.DONE.value, MissionStatus.CLOSED.value]))
+    ).one()
+    return Counters(
+        volunteers=int(volunteers),
+        minutes_this_month=minutes(HourEntry.month == month),
+        minutes_this_year=minutes(col(HourEntry.month).startswith(month[:4] + "-")),
+        actions_done=int(done),
+    )
+
+
+def stories(session: Session, *, commune_id: int, limit: int = 6) -> list[StoryView]:
+    rows = session.exec(
+        select(SuccessStory)
+        .where(SuccessStory.commune_id == commune_id, SuccessStory.published)
+        .order_by(col(SuccessStory.created_at).desc()).limit(limit)
+    ).all()
+    return [StoryView(s.id or 0, s.title, s.text,
+                      s.photo_name if s.photo_consent else None, s.created_at) for s in rows]
+
+
+def story_photo_name(session: Session, *, story_id: int) -> str:
+    """The photo of a published story whose people consented; NotFound otherwise."""
+    story = session.get(SuccessStory, story_id)
+    if story is None or not story.published or not story.photo_consent or not story.photo_name:
+        raise NotFound()
+    return story.photo_name
+
+
+def publish_story(
+    session: Session, *, actor: Actor, title: str, text: str,
+    photo_name: str | None = None, photo_consent: bool = False,
+) -> SuccessStory:
+    """Publish a success story on the commune's public site.
+
+    Raises:
+        NotAllowed: not a referent.
+        ValidationFailed: missing title/text, or a photo without the consent of the
+            people shown; nothing is written.
+    """
+    require_staff(actor, actor.commune_id)
+    errors: dict[str, str] = {}
+    clean: dict[str, str] = {}
+    for name, value, limit in (("title", title, 120), ("text", text, 4000)):
+        try:
+            clean[name] = required_text(value, max_length=limit)
+        except FieldError as exc:
+            errors[name] = exc.message
+    if photo_name and not PHOTO_NAME.match(photo_name):
+        errors["photo"] = N_("Send a JPEG, PNG or WebP photo.")
+    elif photo_name and not photo_consent:
+        errors["photo_consent"] = N_(
+            "A photo is published only with the consent of the people shown.")
+    if errors:
+        raise ValidationFailed(errors)
+    story = SuccessStory(commune_id=actor.commune_id, title=clean["title"], text=clean["text"],
+                         photo_name=photo_name or None, photo_consent=bool(photo_consent),
+                         created_by_id=actor.user_id)
+    session.add(story)
+    session.flush()
+    audit(session, actor=actor, action="story.published", entity="success_story",
+          entity_id=story.id, commune_id=actor.commune_id, photo=bool(photo_name))
+    return story

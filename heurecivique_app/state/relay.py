@@ -1,0 +1,180 @@
+"""The neighbourhood relay's phone pages: report a need or an issue, follow the reports."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from heurecivique_app.adapters.photos import PhotoStore
+from heurecivique_app.components.forms import ticked
+from heurecivique_app.domain.community import (
+    ISSUE_CATEGORY_LABELS,
+    REPORT_KIND_LABELS,
+    REPORT_STATUS_LABELS,
+)
+from heurecivique_app.domain.enums import CATEGORY_LABELS, Role
+from heurecivique_app.domain.errors import DomainError, ValidationFailed
+from heurecivique_app.domain.rules import IntakeAnswers
+from heurecivique_app.domain.text import N_
+from heurecivique_app.i18n import format_when
+from heurecivique_app.services import intake, relays, selectors
+from heurecivique_app.state.base import AppState
+
+RELAY = {Role.RELAY.value}
+
+
+class RelayState(AppState):
+    neighbourhood_options: list[dict[str, str]] = []
+    reports: list[dict[str, str]] = []
+    # Open missions of the relay's neighbourhoods, to share (public card data only).
+    shareable: list[dict[str, str]] = []
+    field_errors: dict[str, str] = {}
+    form_message: str = ""
+    form_ok: bool = False
+    form_key: int = 0
+    photo_label: str = ""
+    loaded: bool = False
+    # The stored photo of the report being written (a random file name, server side only).
+    _photo_name: str | None = None
+
+    def _reload(self, actor) -> None:
+        tz = self._settings.timezone
+        with self._unit_of_work() as session:
+            hoods = relays.relay_neighbourhoods(session, relay_id=actor.user_id)
+            mine = relays.my_reports(session, actor=actor)
+            cards = [card for hood in hoods
+                     for card in selectors.board(session, actor=actor, neighbourhood_id=hood.id)
+                     if card.status == "open"]
+        self.neighbourhood_options = [{"id": str(h.id), "name": h.name} for h in hoods]
+        self.reports = [
+            {
+                "id": str(r.id),
+                "kind": self._tr(REPORT_KIND_LABELS[r.kind]),
+                "category": self._tr(ISSUE_CATEGORY_LABELS.get(r.category)
+                                     or CATEGORY_LABELS.get(r.category, r.category)),
+                "title": r.title,
+                "status": r.status,
+                "status_label": self._tr(REPORT_STATUS_LABELS[r.status]),
+                "answer": r.answer,
+                "neighbourhood": r.neighbourhood_name,
+                "when": format_when(r.created_at, self.locale, tz),
+            }
+            for r in mine
+        ]
+        self.shareable = [
+            {
+                "id": str(c.id),
+                "title": c.title,
+                "neighbourhood": c.neighbourhood_name,
+                "when": format_when(c.starts_at, self.locale, tz),
+                "href": f"/missions/{c.id}",
+            }
+            for c in cards
+        ]
+        self.loaded = True
+
+    def _relay(self):
+        actor = self._actor()
+        return actor if actor is not None and actor.role == Role.RELAY else None
+
+    @rx.event
+    def load(self):
+        actor, redirect = self._load_identity(RELAY)
+        if redirect is not None:
+            return redirect
+        self.field_errors = {}
+        self.form_message = ""
+        self.form_ok = False
+        self.photo_label = ""
+        self._photo_name = None
+        self._reload(actor)
+
+    @rx.event
+    async def upload_photo(self, files: list[rx.UploadFile]):
+        """Check, clean (EXIF removed) and store the photo; the report refers to it."""
+        actor = self._relay()
+        if actor is None:
+            return rx.redirect("/login")
+        if not files:
+            return
+        limit = self._settings.max_photo_bytes
+        data = await files[0].read(limit + 1)
+        try:
+            self._photo_name = PhotoStore(self._settings.data_dir).save(data, max_bytes=limit)
+        except DomainError as error:
+            self._photo_name = None
+            self.photo_label = ""
+            self.field_errors = {**self.field_errors, "photo": self._error_text(error)}
+            return
+        self.field_errors = {k: v for k, v in self.field_errors.items() if k != "photo"}
+        self.photo_label = self._tr(N_("Photo attached (location data removed)."))
+
+    def _done(self, actor, message: str) -> None:
+        self.field_errors = {}
+        self.form_ok = True
+        self.form_message = self._tr(message)
+        self.form_key += 1
+        self.photo_label = ""
+        self._photo_name = None
+        self._reload(actor)
+
+    def _failed(self, error: DomainError) -> None:
+        self.form_ok = False
+        if isinstance(error, ValidationFailed):
+            self.field_errors = self._field_errors(error)
+        self.form_message = self._error_text(error)
+
+    @rx.event
+    def submit_issue(self, form_data: dict):
+        actor = self._relay()
+        if actor is None:
+            return rx.redirect("/login")
+        form = relays.IssueForm(
+            category=str(form_data.get("category", "")),
+            title=str(form_data.get("title", "")),
+            description=str(form_data.get("description", "")),
+            neighbourhood_id=str(form_data.get("neighbourhood_id", "")),
+            lat=str(form_data.get("lat", "")),
+            lon=str(form_data.get("lon", "")),
+            photo_name=self._photo_name,
+        )
+        try:
+            with self._unit_of_work() as session:
+                relays.report_issue(session, actor=actor, form=form)
+        except DomainError as error:
+            self._failed(error)
+            return
+        self._done(actor, N_("Thank you! The town hall has received your report."))
+
+    @rx.event
+    def submit_need(self, form_data: dict):
+        actor = self._relay()
+        if actor is None:
+            return rx.redirect("/login")
+        form = intake.NeedForm(
+            category=str(form_data.get("category", "")),
+            title=str(form_data.get("title", "")),
+            description=str(form_data.get("description", "")),
+            neighbourhood_id=str(form_data.get("neighbourhood_id", "")),
+            beneficiary_name=str(form_data.get("beneficiary_name", "")),
+            beneficiary_phone=str(form_data.get("beneficiary_phone", "")),
+            address=str(form_data.get("address", "")),
+            access_notes=str(form_data.get("access_notes", "")),
+            consent=ticked(form_data, "consent"),
+            preferred_date=str(form_data.get("preferred_date", "")),
+            preferred_time=str(form_data.get("preferred_time", "")),
+            duration_minutes=str(form_data.get("duration_minutes", "")),
+            answers=IntakeAnswers(
+                replaces_professional=ticked(form_data, "replaces_professional"),
+                recurring=ticked(form_data, "recurring"),
+                urgent=ticked(form_data, "urgent"),
+                insurance_acknowledged=ticked(form_data, "insurance_acknowledged"),
+            ),
+        )
+        try:
+            with self._unit_of_work() as session:
+                relays.report_need(session, actor=actor, form=form,
+                                   timezone=self._settings.timezone)
+        except DomainError as error:
+            self._failed(error)
+            return
+        self._done(actor, N_("Thank you! The referent will call your neighbour back."))

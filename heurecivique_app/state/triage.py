@@ -1,0 +1,222 @@
+"""/console/reports: the referent's triage queue of relay reports, and success stories."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import reflex as rx
+
+from heurecivique_app.adapters.mail import EmlOutbox
+from heurecivique_app.adapters.photos import PhotoStore
+from heurecivique_app.components.forms import ticked
+from heurecivique_app.domain.community import (
+    ISSUE_CATEGORY_LABELS,
+    REPORT_KIND_LABELS,
+    REPORT_STATUS_LABELS,
+    ReportKind,
+    ReportStatus,
+)
+from heurecivique_app.domain.enums import CATEGORY_LABELS, STAFF_ROLES
+from heurecivique_app.domain.errors import DomainError, ValidationFailed
+from heurecivique_app.domain.text import N_
+from heurecivique_app.i18n import format_when
+from heurecivique_app.services import public, relays, selectors, triage
+from heurecivique_app.state.base import AppState
+
+STAFF = {role.value for role in STAFF_ROLES}
+
+
+class TriageState(AppState):
+    reports: list[dict[str, str]] = []
+    commune_slug: str = ""
+    # The answer typed for each report (by id), sent with "forward" or "close".
+    answers: dict[str, str] = {}
+    story_errors: dict[str, str] = {}
+    story_message: str = ""
+    story_ok: bool = False
+    story_key: int = 0
+    photo_label: str = ""
+    # The relay panel: who watches which neighbourhood (staff only page).
+    relay_rows: list[dict[str, str]] = []
+    people_options: list[dict[str, str]] = []
+    neighbourhood_options: list[dict[str, str]] = []
+    relay_key: int = 0
+    relay_errors: dict[str, str] = {}
+    loaded: bool = False
+    _photo_name: str | None = None
+
+    def _reload(self, actor) -> None:
+        tz = self._settings.timezone
+        with self._unit_of_work() as session:
+            views = relays.commune_reports(session, actor=actor)
+            commune = public.commune_by_id(session, actor.commune_id)
+            people = relays.relay_candidates(session, actor=actor)
+            hoods = selectors.neighbourhoods(session, actor.commune_id)
+        self.relay_rows = [{"id": str(p.user_id), "name": p.name,
+                            "hoods": ", ".join(p.neighbourhood_names)}
+                           for p in people if p.is_relay]
+        self.people_options = [{"id": str(p.user_id), "name": p.name} for p in people]
+        self.neighbourhood_options = [{"id": str(h.id), "name": h.name} for h in hoods]
+        self.commune_slug = commune.slug
+        self.reports = [
+            {
+                "id": str(v.id),
+                "kind": self._tr(REPORT_KIND_LABELS[v.kind]),
+                "category": self._tr(ISSUE_CATEGORY_LABELS.get(v.category)
+                                     or CATEGORY_LABELS.get(v.category, v.category)),
+                "title": v.title,
+                "description": v.description,
+                "status": v.status,
+                "status_label": self._tr(REPORT_STATUS_LABELS[v.status]),
+                "answer": v.answer,
+                "neighbourhood": v.neighbourhood_name,
+                "relay": v.relay_name,
+                "when": format_when(v.created_at, self.locale, tz),
+                "point": "" if v.lat is None else f"{v.lat:.5f}, {v.lon:.5f}",
+                "map_href": "" if v.lat is None else (
+                    f"https://www.openstreetmap.org/?mlat={v.lat}&mlon={v.lon}#map=18/"
+                    f"{v.lat}/{v.lon}"),
+                "photo_href": f"/api/reports/{v.id}/photo" if v.has_photo else "",
+                "can_mission": "1" if v.status == ReportStatus.NEW else "",
+                "can_forward": "1" if (v.status == ReportStatus.NEW
+                                       and v.kind == ReportKind.ISSUE) else "",
+                "can_close": "1" if v.status != ReportStatus.CLOSED else "",
+            }
+            for v in views
+        ]
+        self.loaded = True
+
+    def _staff(self):
+        actor = self._actor()
+        return actor if actor is not None and actor.is_staff else None
+
+    @rx.event
+    def load(self):
+        actor, redirect = self._load_identity(STAFF)
+        if redirect is not None:
+            return redirect
+        self.answers = {}
+        self.story_errors = {}
+        self.story_message = ""
+        self.photo_label = ""
+        self._photo_name = None
+        self._reload(actor)
+
+    @rx.event
+    def set_answer(self, report_id: str, text: str):
+        self.answers = {**self.answers, str(report_id): str(text)[:1000]}
+
+    def _act(self, action, success: str):
+        actor = self._staff()
+        if actor is None:
+            return rx.redirect("/login")
+        try:
+            with self._unit_of_work() as session:
+                action(session, actor)
+        except (DomainError, ValueError) as error:
+            if isinstance(error, ValidationFailed):
+                message = next(iter(error.errors.values()))
+            elif isinstance(error, DomainError):
+                message = error.message
+            else:
+                message = N_("This item no longer exists.")
+            return rx.toast.error(self._tr(message))
+        self._reload(actor)
+        return rx.toast.success(self._tr(success))
+
+    @rx.event
+    def to_mission(self, report_id: str):
+        tz = self._settings.timezone
+        return self._act(
+            lambda s, a: triage.turn_into_mission(s, actor=a, report_id=int(report_id),
+                                                  timezone=tz),
+            N_("A mission draft is waiting in the console."))
+
+    @rx.event
+    def forward(self, report_id: str):
+        settings = self._settings
+        outbox = EmlOutbox(settings.data_dir)
+        photos = PhotoStore(settings.data_dir)
+
+        def send(*, to, subject, body, photo_name):
+            outbox.send(sender="heure-civique@localhost", to=to, subject=subject, body=body,
+                        attachment=photos.path(photo_name))
+
+        return self._act(
+            partial(self._forward, int(report_id), settings.technical_services_email, send,
+                    self.answers.get(str(report_id), "")),
+            N_("Sent to the technical services."))
+
+    @staticmethod
+    def _forward(report_id, to, send, note, session, actor):
+        triage.forward(session, actor=actor, report_id=report_id, note=note, to=to, send=send)
+
+    @rx.event
+    def close(self, report_id: str):
+        answer = self.answers.get(str(report_id), "")
+        return self._act(
+            lambda s, a: triage.close(s, actor=a, report_id=int(report_id), answer=answer),
+            N_("The report is closed; the relay sees your answer."))
+
+    @rx.event
+    def assign_relay(self, form_data: dict):
+        """Attach the chosen resident to the ticked neighbourhoods (none: no longer a relay)."""
+        actor = self._staff()
+        if actor is None:
+            return rx.redirect("/login")
+        hood_ids = [int(key.removeprefix("hood-")) for key in form_data
+                    if key.startswith("hood-") and key[5:].isdigit() and ticked(form_data, key)]
+
+        def assign(session, actor_):
+            relays.assign_neighbourhoods(session, actor=actor_,
+                                         user_id=int(form_data.get("relay_user") or 0),
+                                         neighbourhood_ids=hood_ids)
+
+        result = self._act(assign, N_("The relay's neighbourhoods are saved."))
+        self.relay_key += 1
+        return result
+
+    # --- success stories ----------------------------------------------------------------
+
+    @rx.event
+    async def upload_story_photo(self, files: list[rx.UploadFile]):
+        actor = self._staff()
+        if actor is None:
+            return rx.redirect("/login")
+        if not files:
+            return
+        limit = self._settings.max_photo_bytes
+        data = await files[0].read(limit + 1)
+        try:
+            self._photo_name = PhotoStore(self._settings.data_dir).save(data, max_bytes=limit)
+        except DomainError as error:
+            self._photo_name = None
+            self.photo_label = ""
+            self.story_errors = {"photo": self._error_text(error)}
+            return
+        self.story_errors = {}
+        self.photo_label = self._tr(N_("Photo attached (location data removed)."))
+
+    @rx.event
+    def publish_story(self, form_data: dict):
+        actor = self._staff()
+        if actor is None:
+            return rx.redirect("/login")
+        try:
+            with self._unit_of_work() as session:
+                public.publish_story(
+                    session, actor=actor, title=str(form_data.get("story_title", "")),
+                    text=str(form_data.get("story_text", "")), photo_name=self._photo_name,
+                    photo_consent=ticked(form_data, "photo_consent"))
+        except ValidationFailed as error:
+            names = {"title": "story_title", "text": "story_text"}
+            self.story_errors = {names.get(k, k): self._tr(v) for k, v in error.errors.items()}
+            self.story_ok = False
+            self.story_message = self._error_text(error)
+            return
+        self.story_errors = {}
+        self.story_ok = True
+        self.story_message = self._tr(N_("The story is on the commune's public site."))
+        self.story_key += 1
+        self.photo_label = ""
+        self._photo_name = None

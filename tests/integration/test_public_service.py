@@ -1,0 +1,74 @@
+"""The public site's selectors (counters, stories) and the referent's success stories."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import factories as f
+import pytest
+from scratch_db import row_counts
+from sqlalchemy.engine import Engine
+
+from heurecivique_app.adapters.db import session_scope
+from heurecivique_app.domain.enums import MissionStatus, VolunteerStatus
+from heurecivique_app.domain.errors import NotAllowed, NotFound, ValidationFailed
+from heurecivique_app.domain.models import HourEntry
+from heurecivique_app.services import public
+
+NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+PHOTO = "0123456789abcdef0123456789abcdef.jpg"
+
+
+def test_counters_count_only_the_communes_figures(db_engine: Engine) -> None:
+    with session_scope(db_engine) as s:
+        w = f.world(s, status=MissionStatus.DONE)
+        f.volunteer(s, neighbourhood_=w.neighbourhood, status=VolunteerStatus.PENDING)
+        earlier = f.mission(s, neighbourhood_=w.neighbourhood, status=MissionStatus.CLOSED)
+        for mission, month, minutes in ((w.mission, "2026-11", 45), (earlier, "2026-03", 90)):
+            s.add(HourEntry(volunteer_id=w.volunteer.id, mission_id=mission.id,
+                            minutes=minutes, month=month))
+        elsewhere = f.world(s, status=MissionStatus.DONE)  # another commune
+        s.add(HourEntry(volunteer_id=elsewhere.volunteer.id, mission_id=elsewhere.mission.id,
+                        minutes=600, month="2026-11"))
+        commune_id = w.commune.id
+    with session_scope(db_engine) as s:
+        figures = public.counters(s, commune_id=commune_id, timezone="Europe/Paris", now=NOW)
+    assert figures == public.Counters(volunteers=1, minutes_this_month=45,
+                                      minutes_this_year=135, actions_done=2)
+
+
+def test_stories_show_a_photo_only_with_consent(db_engine: Engine) -> None:
+    with session_scope(db_engine) as s:
+        town = f.commune(s)
+        ref = f.actor(f.referent(s, commune_=town))
+        commune_id = town.id
+    before = row_counts(db_engine)
+    with pytest.raises(ValidationFailed) as failure, session_scope(db_engine) as s:
+        public.publish_story(s, actor=ref, title="Noël", text="Mille boîtes.",
+                             photo_name=PHOTO, photo_consent=False)
+    assert set(failure.value.errors) == {"photo_consent"}
+    with pytest.raises(ValidationFailed), session_scope(db_engine) as s:
+        public.publish_story(s, actor=ref, title=" ", text="", photo_name="../x.jpg")
+    assert row_counts(db_engine) == before
+    with session_scope(db_engine) as s:
+        story = public.publish_story(s, actor=ref, title="Noël", text="Mille boîtes.",
+                                     photo_name=PHOTO, photo_consent=True)
+        public.publish_story(s, actor=ref, title="Sans photo", text="Un café.")
+        story_id = story.id
+    with session_scope(db_engine) as s:
+        shown = public.stories(s, commune_id=commune_id)
+        assert {v.title: v.photo_name for v in shown} == {"Noël": PHOTO, "Sans photo": None}
+        assert public.story_photo_name(s, story_id=story_id) == PHOTO
+
+
+def test_only_staff_publish_and_unknown_communes_are_not_found(db_engine: Engine) -> None:
+    with session_scope(db_engine) as s:
+        w = f.world(s)
+        volunteer = w.volunteer_actor
+        slug = w.commune.slug
+    with pytest.raises(NotAllowed), session_scope(db_engine) as s:
+        public.publish_story(s, actor=volunteer, title="Moi", text="Moi")
+    with session_scope(db_engine) as s:
+        assert public.commune_by_slug(s, slug).slug == slug
+        with pytest.raises(NotFound):
+            public.commune_by_slug(s, "nowhere")
