@@ -155,3 +155,11 @@ def login(page: Page, email: str, expected_path: str) -> None:
     page.locator("#password").fill(PASSWORD)
     page.locator("#login-submit").click()
     page.wait_for_url(f"**{expected_path}", timeout=30_000)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Scale-out tests last: their server rebuilds the shared frontend (.web), whose
+    bundle names the backend's port, so the embedded server's pages would then
+    talk to the wrong server."""
+    scaleout = [item for item in items if "test_live_scaleout" in item.nodeid]
+    items[:] = [item for item in items if item not in scaleout] + scaleout
