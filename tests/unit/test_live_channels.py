@@ -1,0 +1,23 @@
+"""Which viewers a committed change reaches."""
+
+from heurecivique_app.domain.events import DomainEvent
+from heurecivique_app.realtime.channels import channels_for, parse
+
+
+def test_a_mission_change_reaches_its_board_its_page_and_the_communes_consoles():
+    event = DomainEvent(kind="mission.accepted", commune_id=2, neighbourhood_id=5, mission_id=9)
+    assert channels_for(event) == {"console:2", "board:5", "mission:9"}
+
+
+def test_a_new_draft_need_reaches_only_the_consoles():
+    event = DomainEvent(kind="need.created", commune_id=2, neighbourhood_id=None, mission_id=9)
+    assert channels_for(event) == {"console:2"}
+
+
+def test_changes_that_no_board_shows_fan_out_to_nobody():
+    for kind in ("user.profile_updated", "auth.login", "report.created"):
+        assert channels_for(DomainEvent(kind=kind, commune_id=2, neighbourhood_id=5)) == set()
+
+
+def test_channel_names_parse_back():
+    assert parse("board:12") == ("board", 12)
