@@ -75,7 +75,6 @@ class LiveBoards:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._redis = None
         self._redis_channel = ""
-        self.sent = 0  # broadcasts emitted by this worker (for tests and benchmarks)
 
     # --- wiring -------------------------------------------------------------------------
 
@@ -105,12 +104,6 @@ class LiveBoards:
             manager.basic_leave_room(sid, namespace, room)
         for room in wanted - current:
             manager.basic_enter_room(sid, namespace, room)
-
-    def viewer_count(self, channel: str, locale: str) -> int:
-        app = self._app()
-        namespace = rx.config.get_config().get_event_namespace()
-        room = room_name(channel, locale)
-        return sum(1 for _ in app.sio.manager.get_participants(namespace, room))
 
     # --- publishing -----------------------------------------------------------------------
 
@@ -195,7 +188,6 @@ class LiveBoards:
         app = self._app()
         namespace = rx.config.get_config().get_event_namespace()
         await app.sio.emit("event", update, room=room, namespace=namespace)
-        self.sent += 1
 
     async def run(self) -> None:
         """Lifespan task: forward committed changes (and relay them, in scale-out mode)."""
