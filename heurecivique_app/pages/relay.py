@@ -43,7 +43,9 @@ def relay_nav() -> rx.Component:
             rx.link(T("Report an issue"), href="/relay/issue", class_name="touch",
                     id="nav-issue"),
             rx.link(T("Report a need"), href="/relay/need", class_name="touch", id="nav-need"),
-            rx.link(T("My neighbourhood board"), href="/board", class_name="touch"),
+            rx.foreach(RelayState.neighbourhood_options, lambda hood: rx.link(
+                T("Board"), " ", hood["name"], href="/board?n=" + hood["id"],
+                class_name="touch relay-board-link")),
             wrap="wrap", spacing="4",
         ),
         aria_label=T("Relay menu"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs, urlsplit
+
 import reflex as rx
 
 from heurecivique_app.domain.enums import Role
@@ -10,7 +12,7 @@ from heurecivique_app.i18n import format_duration
 from heurecivique_app.presenters.missions import board_vars, card_row
 from heurecivique_app.realtime.channels import board_channel
 from heurecivique_app.realtime.live import live
-from heurecivique_app.services import selectors
+from heurecivique_app.services import relays, selectors
 from heurecivique_app.state.base import AppState
 
 VOLUNTEER_ROLES = {Role.VOLUNTEER.value, Role.RELAY.value}
@@ -28,16 +30,37 @@ class BoardState(AppState):
     hour_label: str = ""
     loaded: bool = False
 
+    _board_id: int | None = None
+
+    def _requested_board(self) -> int | None:
+        """The board asked for in the URL (?n=<neighbourhood id>), if any."""
+        query = parse_qs(urlsplit(str(self.router.url)).query)
+        try:
+            return int((query.get("n") or [""])[0])
+        except ValueError:
+            return None
+
+    def _choose_board(self, session, actor) -> Neighbourhood | None:
+        """The requested board if it is in the user's commune (boards are public there),
+        else their own neighbourhood's, else (a relay without one) their first relay area."""
+        requested = self._requested_board()
+        for candidate in (requested, actor.neighbourhood_id):
+            hood = session.get(Neighbourhood, candidate) if candidate else None
+            if hood is not None and hood.commune_id == actor.commune_id:
+                return hood
+        if actor.role == Role.RELAY:
+            areas = relays.relay_neighbourhoods(session, relay_id=actor.user_id)
+            return areas[0] if areas else None
+        return None
+
     def _reload(self, actor) -> None:
         tz = self._settings.timezone
         with self._unit_of_work() as session:
             hour = selectors.monthly_hour(session, volunteer_id=actor.user_id, timezone=tz)
             mine = selectors.my_missions(session, actor=actor)
-            board = {"missions": []}
-            hood = None
-            if actor.neighbourhood_id is not None:
-                hood = session.get(Neighbourhood, actor.neighbourhood_id)
-                board = board_vars(session, actor.neighbourhood_id, self.locale, tz)
+            hood = self._choose_board(session, actor)
+            board = board_vars(session, hood.id, self.locale, tz) if hood else {"missions": []}
+        self._board_id = hood.id if hood else None
         self.neighbourhood_name = hood.name if hood else ""
         self.missions = board["missions"]
         self.hour_minutes = hour.minutes
@@ -55,5 +78,5 @@ class BoardState(AppState):
         if redirect is not None:
             return redirect
         self._reload(actor)
-        channels = {board_channel(actor.neighbourhood_id)} if actor.neighbourhood_id else set()
+        channels = {board_channel(self._board_id)} if self._board_id else set()
         live.watch(self.router.session.session_id, channels, self.locale)

@@ -63,3 +63,13 @@ def test_a_backend_restart_under_connected_clients(new_context, app_server):
     expect(viewer.locator(".mission-card", has_text=title)).to_contain_text("Bénévole trouvé")
     expect(viewer.locator("#user-name")).to_have_text("Nathalie Rouxel")
     expect(console_row(console, mission_id)).to_contain_text("Bénévole trouvé")
+
+
+def test_a_relay_watches_each_of_their_neighbourhoods_boards(new_context):
+    relay = new_context(PHONE).new_page()
+    login(relay, "relais@vitre.demo", "/relay")
+    links = relay.locator(".relay-board-link")
+    expect(links).to_have_count(2)  # Rachapt and Sainte-Croix in the demo data
+    links.filter(has_text="Sainte-Croix").click()
+    relay.wait_for_url("**/board?n=*")
+    expect(relay.get_by_role("heading", level=1)).to_contain_text("Sainte-Croix")
