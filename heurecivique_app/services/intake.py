@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlmodel import Session, select
 
@@ -52,6 +54,31 @@ class NeedForm:
             insurance_acknowledged=False,
         )
     )
+
+    @classmethod
+    def from_form(cls, data: Mapping[str, Any]) -> NeedForm:
+        """Read a submitted HTML form: text fields as typed, ticked boxes as True."""
+
+        def text(name: str, default: str = "") -> str:
+            return str(data.get(name, default))
+
+        def ticked(name: str) -> bool:
+            return str(data.get(name, "")).lower() in {"on", "true", "1", "yes"}
+
+        return cls(
+            category=text("category"), title=text("title"), description=text("description"),
+            neighbourhood_id=text("neighbourhood_id"), channel=text("channel", Channel.PHONE),
+            beneficiary_name=text("beneficiary_name"),
+            beneficiary_phone=text("beneficiary_phone"), address=text("address"),
+            access_notes=text("access_notes"), consent=ticked("consent"),
+            preferred_date=text("preferred_date"), preferred_time=text("preferred_time"),
+            duration_minutes=text("duration_minutes"),
+            answers=IntakeAnswers(
+                replaces_professional=ticked("replaces_professional"),
+                recurring=ticked("recurring"), urgent=ticked("urgent"),
+                insurance_acknowledged=ticked("insurance_acknowledged"),
+            ),
+        )
 
 
 # The paper flyer « Besoins à compléter » asks exactly what the intake form asks:

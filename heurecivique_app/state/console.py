@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import reflex as rx
 
+from heurecivique_app.components.forms import ticked
 from heurecivique_app.domain.enums import STAFF_ROLES
 from heurecivique_app.domain.errors import DomainError, ValidationFailed
-from heurecivique_app.domain.rules import IntakeAnswers
 from heurecivique_app.domain.text import N_
 from heurecivique_app.presenters.missions import console_vars
 from heurecivique_app.realtime.channels import console_channel
@@ -15,10 +15,6 @@ from heurecivique_app.services import intake, missions, selectors
 from heurecivique_app.state.base import AppState
 
 STAFF = {role.value for role in STAFF_ROLES}
-
-def _ticked(form_data: dict, name: str) -> bool:
-    return str(form_data.get(name, "")).lower() in {"on", "true", "1", "yes"}
-
 
 class ConsoleState(AppState):
     neighbourhood_options: list[dict[str, str]] = []
@@ -62,28 +58,8 @@ class ConsoleState(AppState):
         actor = self._staff()
         if actor is None:
             return rx.redirect("/login")
-        form = intake.NeedForm(
-            category=str(form_data.get("category", "")),
-            title=str(form_data.get("title", "")),
-            description=str(form_data.get("description", "")),
-            neighbourhood_id=str(form_data.get("neighbourhood_id", "")),
-            channel=str(form_data.get("channel", "")),
-            beneficiary_name=str(form_data.get("beneficiary_name", "")),
-            beneficiary_phone=str(form_data.get("beneficiary_phone", "")),
-            address=str(form_data.get("address", "")),
-            access_notes=str(form_data.get("access_notes", "")),
-            consent=_ticked(form_data, "consent"),
-            preferred_date=str(form_data.get("preferred_date", "")),
-            preferred_time=str(form_data.get("preferred_time", "")),
-            duration_minutes=str(form_data.get("duration_minutes", "")),
-            answers=IntakeAnswers(
-                replaces_professional=_ticked(form_data, "replaces_professional"),
-                recurring=_ticked(form_data, "recurring"),
-                urgent=_ticked(form_data, "urgent"),
-                insurance_acknowledged=_ticked(form_data, "insurance_acknowledged"),
-            ),
-        )
-        publish = _ticked(form_data, "publish")
+        form = intake.NeedForm.from_form(form_data)
+        publish = ticked(form_data, "publish")
         try:
             with self._unit_of_work() as session:
                 intake.create_need(session, actor=actor, form=form, publish=publish,

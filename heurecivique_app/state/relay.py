@@ -5,7 +5,6 @@ from __future__ import annotations
 import reflex as rx
 
 from heurecivique_app.adapters.photos import PhotoStore
-from heurecivique_app.components.forms import ticked
 from heurecivique_app.domain.community import (
     ISSUE_CATEGORY_LABELS,
     REPORT_KIND_LABELS,
@@ -13,7 +12,6 @@ from heurecivique_app.domain.community import (
 )
 from heurecivique_app.domain.enums import CATEGORY_LABELS, Role
 from heurecivique_app.domain.errors import DomainError, ValidationFailed
-from heurecivique_app.domain.rules import IntakeAnswers
 from heurecivique_app.domain.text import N_
 from heurecivique_app.i18n import format_when
 from heurecivique_app.services import intake, relays, selectors
@@ -150,26 +148,7 @@ class RelayState(AppState):
         actor = self._relay()
         if actor is None:
             return rx.redirect("/login")
-        form = intake.NeedForm(
-            category=str(form_data.get("category", "")),
-            title=str(form_data.get("title", "")),
-            description=str(form_data.get("description", "")),
-            neighbourhood_id=str(form_data.get("neighbourhood_id", "")),
-            beneficiary_name=str(form_data.get("beneficiary_name", "")),
-            beneficiary_phone=str(form_data.get("beneficiary_phone", "")),
-            address=str(form_data.get("address", "")),
-            access_notes=str(form_data.get("access_notes", "")),
-            consent=ticked(form_data, "consent"),
-            preferred_date=str(form_data.get("preferred_date", "")),
-            preferred_time=str(form_data.get("preferred_time", "")),
-            duration_minutes=str(form_data.get("duration_minutes", "")),
-            answers=IntakeAnswers(
-                replaces_professional=ticked(form_data, "replaces_professional"),
-                recurring=ticked(form_data, "recurring"),
-                urgent=ticked(form_data, "urgent"),
-                insurance_acknowledged=ticked(form_data, "insurance_acknowledged"),
-            ),
-        )
+        form = intake.NeedForm.from_form(form_data)
         try:
             with self._unit_of_work() as session:
                 relays.report_need(session, actor=actor, form=form,
