@@ -11,6 +11,7 @@ from contextlib import contextmanager
 import reflex as rx
 
 from heurecivique_app.adapters.db import session_scope
+from heurecivique_app.adapters.photos import PhotoStore
 from heurecivique_app.domain.errors import DomainError, ValidationFailed
 from heurecivique_app.i18n import DEFAULT_LOCALE, catalog, negotiate, read_cookie, translate
 from heurecivique_app.services import auth
@@ -51,6 +52,15 @@ class AppState(rx.State):
     def _say(self, message: str, tone: str = "info", **params) -> None:
         self.notice = self._tr(message, **params)
         self.notice_tone = tone
+
+    async def _store_photo(self, upload) -> tuple[str | None, str]:
+        """Check, clean (EXIF removed) and store an uploaded photo: (its name, or an error)."""
+        limit = self._settings.max_photo_bytes
+        data = await upload.read(limit + 1)
+        try:
+            return PhotoStore(self._settings.data_dir).save(data, max_bytes=limit), ""
+        except DomainError as error:
+            return None, self._error_text(error)
 
     @contextmanager
     def _unit_of_work(self):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import reflex as rx
 
-from heurecivique_app.adapters.photos import PhotoStore
 from heurecivique_app.domain.community import (
     ISSUE_CATEGORY_LABELS,
     REPORT_KIND_LABELS,
@@ -94,17 +93,11 @@ class RelayState(AppState):
             return rx.redirect("/login")
         if not files:
             return
-        limit = self._settings.max_photo_bytes
-        data = await files[0].read(limit + 1)
-        try:
-            self._photo_name = PhotoStore(self._settings.data_dir).save(data, max_bytes=limit)
-        except DomainError as error:
-            self._photo_name = None
-            self.photo_label = ""
-            self.field_errors = {**self.field_errors, "photo": self._error_text(error)}
-            return
+        self._photo_name, error = await self._store_photo(files[0])
         self.field_errors = {k: v for k, v in self.field_errors.items() if k != "photo"}
-        self.photo_label = self._tr(N_("Photo attached (location data removed)."))
+        if error:
+            self.field_errors["photo"] = error
+        self.photo_label = "" if error else self._tr(N_("Photo attached (location data removed)."))
 
     def _done(self, actor, message: str) -> None:
         self.field_errors = {}

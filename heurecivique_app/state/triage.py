@@ -185,17 +185,9 @@ class TriageState(AppState):
             return rx.redirect("/login")
         if not files:
             return
-        limit = self._settings.max_photo_bytes
-        data = await files[0].read(limit + 1)
-        try:
-            self._photo_name = PhotoStore(self._settings.data_dir).save(data, max_bytes=limit)
-        except DomainError as error:
-            self._photo_name = None
-            self.photo_label = ""
-            self.story_errors = {"photo": self._error_text(error)}
-            return
-        self.story_errors = {}
-        self.photo_label = self._tr(N_("Photo attached (location data removed)."))
+        self._photo_name, error = await self._store_photo(files[0])
+        self.story_errors = {"photo": error} if error else {}
+        self.photo_label = "" if error else self._tr(N_("Photo attached (location data removed)."))
 
     @rx.event
     def publish_story(self, form_data: dict):
