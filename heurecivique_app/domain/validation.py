@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, time
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import phonenumbers
 
+from heurecivique_app.domain.errors import ValidationFailed
 from heurecivique_app.domain.text import N_
 
 
@@ -16,6 +19,34 @@ class FieldError(ValueError):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+class FormCheck:
+    """Runs each field's check and keeps every error, so a form shows them all at once."""
+
+    def __init__(self) -> None:
+        self.clean: dict[str, Any] = {}
+        self.errors: dict[str, str] = {}
+
+    def take(self, name: str, check: Callable[[], Any]) -> None:
+        """Store ``check()`` as the clean value of ``name``, or its error."""
+        try:
+            self.clean[name] = check()
+        except FieldError as exc:
+            self.errors[name] = exc.message
+
+    def result(self) -> dict[str, Any]:
+        """The clean values; ValidationFailed with every error if there is any."""
+        if self.errors:
+            raise ValidationFailed(self.errors)
+        return self.clean
+
+
+def one_of(value: str, allowed: Iterable[str], message: str) -> str:
+    """``value`` if it is one of ``allowed`` (e.g. an enum's values), else ``message``."""
+    if value not in {str(option) for option in allowed}:
+        raise FieldError(message)
+    return value
 
 
 def required_text(value: str | None, *, max_length: int) -> str:

@@ -19,8 +19,10 @@ from heurecivique_app.domain.text import N_
 from heurecivique_app.domain.types import utcnow
 from heurecivique_app.domain.validation import (
     FieldError,
+    FormCheck,
     french_phone,
     local_datetime,
+    one_of,
     optional_text,
     required_text,
     whole_number,
@@ -110,24 +112,7 @@ PAPER_RULE_QUESTIONS: tuple[str, ...] = (
 
 def _clean(session: Session, actor: Actor, form: NeedForm, timezone: str) -> dict:
     """Validate every field; collect all errors at once so the form shows them together."""
-    errors: dict[str, str] = {}
-    clean: dict = {}
-
-    def take(name: str, fn):
-        try:
-            clean[name] = fn()
-        except FieldError as exc:
-            errors[name] = exc.message
-
-    def category():
-        if form.category not in {c.value for c in Category}:
-            raise FieldError(N_("Choose a category."))
-        return form.category
-
-    def channel():
-        if form.channel not in {c.value for c in Channel}:
-            raise FieldError(N_("Choose how the need reached you."))
-        return form.channel
+    check = FormCheck()
 
     def neighbourhood():
         if not str(form.neighbourhood_id).strip():
@@ -151,23 +136,23 @@ def _clean(session: Session, actor: Actor, form: NeedForm, timezone: str) -> dic
             raise FieldError(N_("The person's consent to store their details is required."))
         return True
 
-    take("category", category)
-    take("channel", channel)
-    take("title", lambda: required_text(form.title, max_length=120))
-    take("description", lambda: optional_text(form.description, max_length=2000))
-    take("neighbourhood_id", neighbourhood)
-    take("beneficiary_name", lambda: required_text(form.beneficiary_name, max_length=120))
-    take("beneficiary_phone", lambda: french_phone(form.beneficiary_phone, required=True))
-    take("address", lambda: required_text(form.address, max_length=255))
-    take("access_notes", lambda: optional_text(form.access_notes, max_length=500))
-    take("consent", consent)
-    take("starts_at", starts_at)
-    take("duration_minutes", lambda: whole_number(form.duration_minutes, low=15, high=480))
+    check.take("category", lambda: one_of(form.category, Category, N_("Choose a category.")))
+    check.take("channel", lambda: one_of(form.channel, Channel,
+                                         N_("Choose how the need reached you.")))
+    check.take("title", lambda: required_text(form.title, max_length=120))
+    check.take("description", lambda: optional_text(form.description, max_length=2000))
+    check.take("neighbourhood_id", neighbourhood)
+    check.take("beneficiary_name", lambda: required_text(form.beneficiary_name, max_length=120))
+    check.take("beneficiary_phone", lambda: french_phone(form.beneficiary_phone, required=True))
+    check.take("address", lambda: required_text(form.address, max_length=255))
+    check.take("access_notes", lambda: optional_text(form.access_notes, max_length=500))
+    check.take("consent", consent)
+    check.take("starts_at", starts_at)
+    check.take("duration_minutes",
+               lambda: whole_number(form.duration_minutes, low=15, high=480))
     for breach in check_intake(form.answers):
-        errors[breach.field] = breach.message
-    if errors:
-        raise ValidationFailed(errors)
-    return clean
+        check.errors[breach.field] = breach.message
+    return check.result()
 
 
 def _locate(session: Session, actor: Actor, clean: dict, geocoder: Geocoder) -> Point | None:

@@ -14,12 +14,12 @@ from sqlmodel import Session, col, select
 
 from heurecivique_app.domain.community import PHOTO_NAME, SuccessStory
 from heurecivique_app.domain.enums import MissionStatus, Role, VolunteerStatus
-from heurecivique_app.domain.errors import NotFound, ValidationFailed
+from heurecivique_app.domain.errors import NotFound
 from heurecivique_app.domain.hours import month_key
 from heurecivique_app.domain.models import Commune, HourEntry, Mission, User, VolunteerProfile
 from heurecivique_app.domain.text import N_
 from heurecivique_app.domain.types import utcnow
-from heurecivique_app.domain.validation import FieldError, required_text
+from heurecivique_app.domain.validation import FormCheck, required_text
 from heurecivique_app.services.actor import Actor, require_staff
 from heurecivique_app.services.audit import audit
 
@@ -128,20 +128,15 @@ def publish_story(
             people shown; nothing is written.
     """
     require_staff(actor, actor.commune_id)
-    errors: dict[str, str] = {}
-    clean: dict[str, str] = {}
-    for name, value, limit in (("title", title, 120), ("text", text, 4000)):
-        try:
-            clean[name] = required_text(value, max_length=limit)
-        except FieldError as exc:
-            errors[name] = exc.message
+    check = FormCheck()
+    check.take("title", lambda: required_text(title, max_length=120))
+    check.take("text", lambda: required_text(text, max_length=4000))
     if photo_name and not PHOTO_NAME.match(photo_name):
-        errors["photo"] = N_("Send a JPEG, PNG or WebP photo.")
+        check.errors["photo"] = N_("Send a JPEG, PNG or WebP photo.")
     elif photo_name and not photo_consent:
-        errors["photo_consent"] = N_(
+        check.errors["photo_consent"] = N_(
             "A photo is published only with the consent of the people shown.")
-    if errors:
-        raise ValidationFailed(errors)
+    clean = check.result()
     story = SuccessStory(commune_id=actor.commune_id, title=clean["title"], text=clean["text"],
                          photo_name=photo_name or None, photo_consent=bool(photo_consent),
                          created_by_id=actor.user_id)

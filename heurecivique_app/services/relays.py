@@ -26,7 +26,13 @@ from heurecivique_app.domain.enums import Channel, Role
 from heurecivique_app.domain.errors import NotAllowed, NotFound, ValidationFailed
 from heurecivique_app.domain.models import Neighbourhood, User
 from heurecivique_app.domain.text import N_
-from heurecivique_app.domain.validation import FieldError, optional_text, required_text
+from heurecivique_app.domain.validation import (
+    FieldError,
+    FormCheck,
+    one_of,
+    optional_text,
+    required_text,
+)
 from heurecivique_app.services import intake
 from heurecivique_app.services.actor import Actor, require_staff
 from heurecivique_app.services.audit import audit
@@ -164,34 +170,22 @@ def report_issue(session: Session, *, actor: Actor, form: IssueForm) -> RelayRep
         ValidationFailed: a field is wrong; nothing is written.
     """
     require_relay(actor)
-    errors: dict[str, str] = {}
-    clean: dict = {}
-
-    def take(name, fn):
-        try:
-            clean[name] = fn()
-        except FieldError as exc:
-            errors[name] = exc.message
-
-    def category():
-        if form.category not in {c.value for c in IssueCategory}:
-            raise FieldError(N_("Choose a category."))
-        return form.category
-
-    take("category", category)
-    take("title", lambda: required_text(form.title, max_length=120))
-    take("description", lambda: optional_text(form.description, max_length=2000))
-    take("neighbourhood_id", lambda: _relay_hood(session, actor, form.neighbourhood_id))
-    take("lat", lambda: _coordinate(form.lat, -90, 90))
-    take("lon", lambda: _coordinate(form.lon, -180, 180))
+    check = FormCheck()
+    check.take("category", lambda: one_of(form.category, IssueCategory,
+                                          N_("Choose a category.")))
+    check.take("title", lambda: required_text(form.title, max_length=120))
+    check.take("description", lambda: optional_text(form.description, max_length=2000))
+    check.take("neighbourhood_id", lambda: _relay_hood(session, actor, form.neighbourhood_id))
+    check.take("lat", lambda: _coordinate(form.lat, -90, 90))
+    check.take("lon", lambda: _coordinate(form.lon, -180, 180))
+    clean, errors = check.clean, check.errors
     if (clean.get("lat") is None) != (clean.get("lon") is None) and not errors.keys() & {
             "lat", "lon"}:
         errors["lat" if clean.get("lat") is None else "lon"] = N_(
             "Give both latitude and longitude, or neither.")
     if form.photo_name is not None and not PHOTO_NAME.match(form.photo_name):
         errors["photo"] = N_("Send a JPEG, PNG or WebP photo.")
-    if errors:
-        raise ValidationFailed(errors)
+    clean = check.result()
     hood: Neighbourhood = clean["neighbourhood_id"]
     report = RelayReport(
         commune_id=actor.commune_id, neighbourhood_id=hood.id, relay_id=actor.user_id,
