@@ -294,66 +294,99 @@ class Figures:
     payload_bytes: int
 
 
+@dataclass
+class Crowd:
+    """N viewers of one board: ~40 timestamping observers, the others counting passively."""
+
+    server: list[psutil.Process]
+    observers: list = field(default_factory=list)
+    passives: list = field(default_factory=list)
+    logs: list[list[tuple[float, str]]] = field(default_factory=list)
+    passive_frames: list[list[str]] = field(default_factory=list)
+    tasks: list[asyncio.Task] = field(default_factory=list)
+    rss_kib_added: float = 0.0
+
+    async def connect(self, n: int, open_one) -> None:
+        """Open ``open_one(i)`` for i < n, 50 at a time; note the server's memory growth."""
+        rss_before = rss_kib(self.server)
+        watched = observer_indexes(n)
+        for start in range(0, n, 50):
+            batch = range(start, min(n, start + 50))
+            opened = await asyncio.gather(*[open_one(i) for i in batch])
+            for i, ws in zip(batch, opened, strict=True):
+                (self.observers if i in watched else self.passives).append(ws)
+        await asyncio.sleep(1)
+        self.rss_kib_added = rss_kib(self.server) - rss_before
+        self.logs = [[] for _ in self.observers]
+        self.passive_frames = [[] for _ in self.passives]
+
+    def observe(self, extra: list[tuple[object, list]] = ()) -> None:
+        """Observers (and ``extra`` (ws, log) pairs) timestamp every frame from now on."""
+        pairs = [*zip(self.observers, self.logs, strict=True), *extra]
+        self.tasks = [asyncio.create_task(observe(ws, log)) for ws, log in pairs]
+
+    async def drain(self) -> None:
+        await asyncio.gather(*[drain(ws, frames) for ws, frames in
+                               zip(self.passives, self.passive_frames, strict=True)])
+
+    def forget(self, *logs: list) -> None:
+        """Drop what was received so far (the warm-up)."""
+        for log in [*self.logs, *logs]:
+            log.clear()
+        self.passive_frames = [[] for _ in self.passives]
+
+    async def sample(self, samples: int, send) -> tuple[list[float], float]:
+        """One ``send(seq)`` per interval; passives read after each. (send times, CPU s)."""
+        sent: list[float] = []
+        cpu_before = cpu_seconds(self.server)
+        for seq in range(samples):
+            sent.append(time.perf_counter())
+            await send(seq)
+            await asyncio.sleep(DRAIN_AFTER_S)
+            await self.drain()
+            await asyncio.sleep(max(0.0, INTERVAL_S - DRAIN_AFTER_S))
+        await asyncio.sleep(2)
+        await self.drain()
+        return sent, cpu_seconds(self.server) - cpu_before
+
+    async def close(self, *others) -> None:
+        for task in self.tasks:
+            task.cancel()
+        await asyncio.gather(*[ws.close() for ws in [*self.observers, *self.passives, *others]],
+                             return_exceptions=True)
+
+
 async def run_app(protocol: Protocol, fixture: Fixture, n: int, samples: int,
                   server: list[psutil.Process]) -> Figures:
-    rss_before = rss_kib(server)
-    watched = observer_indexes(n)
-    observers, passives = [], []
-    for start in range(0, n, 50):
-        batch = range(start, min(n, start + 50))
-        opened = await asyncio.gather(*[
-            protocol.open(fixture.viewer_cookies[i], "/board", {}, protocol.board_load,
-                          "missions_rx_state_") for i in batch])
-        for i, (_token, ws) in zip(batch, opened, strict=True):
-            (observers if i in watched else passives).append(ws)
-    await asyncio.sleep(1)
-    rss_added = rss_kib(server) - rss_before
+    crowd = Crowd(server)
 
+    async def open_viewer(i: int):
+        _token, ws = await protocol.open(fixture.viewer_cookies[i], "/board", {},
+                                         protocol.board_load, "missions_rx_state_")
+        return ws
+
+    await crowd.connect(n, open_viewer)
     mission_path = f"/missions/{fixture.mission_id}"
     query = {"mission_id": str(fixture.mission_id)}
     driver_token, driver = await protocol.open(
         fixture.driver_cookie, mission_path, query, f"{protocol.mission}.load",
         "status_rx_state_")
-    logs: list[list[tuple[float, str]]] = [[] for _ in observers]
     driver_log: list[tuple[float, str]] = []
-    tasks = [asyncio.create_task(observe(ws, log)) for ws, log in zip(observers, logs,
-                                                                           strict=True)]
-    tasks.append(asyncio.create_task(observe(driver, driver_log)))
-    passive_frames: list[list[str]] = [[] for _ in passives]
+    crowd.observe([(driver, driver_log)])
 
-    def trigger(seq: int) -> str:
+    async def trigger(seq: int) -> None:
         action = "accept" if seq % 2 == 0 else "decline"
         payload = {} if action == "accept" else {"form_data": {"reason": ""}}
-        return protocol.event(driver_token, f"{protocol.mission}.{action}", mission_path,
-                              query, payload)
+        await driver.send(protocol.event(driver_token, f"{protocol.mission}.{action}",
+                                         mission_path, query, payload))
 
     for seq in range(2):  # warm-up (first use of each code path), not measured
-        await driver.send(trigger(seq))
+        await trigger(seq)
         await asyncio.sleep(INTERVAL_S)
-    await asyncio.gather(*[drain(ws, frames) for ws, frames in zip(passives, passive_frames,
-                                                                   strict=True)])
-    for log in [*logs, driver_log]:
-        log.clear()
-    passive_frames = [[] for _ in passives]
-
-    sent: list[float] = []
-    cpu_before = cpu_seconds(server)
-    for seq in range(samples):
-        sent.append(time.perf_counter())
-        await driver.send(trigger(seq))
-        await asyncio.sleep(DRAIN_AFTER_S)
-        await asyncio.gather(*[drain(ws, frames) for ws, frames in zip(passives,
-                                                                       passive_frames,
-                                                                       strict=True)])
-        await asyncio.sleep(max(0.0, INTERVAL_S - DRAIN_AFTER_S))
-    await asyncio.sleep(2)
-    await asyncio.gather(*[drain(ws, frames) for ws, frames in zip(passives, passive_frames,
-                                                                   strict=True)])
-    cpu_used = cpu_seconds(server) - cpu_before
-    for task in tasks:
-        task.cancel()
-    await asyncio.gather(*[ws.close() for ws in [*observers, *passives, driver]],
-                         return_exceptions=True)
+    await crowd.drain()
+    crowd.forget(driver_log)
+    sent, cpu_used = await crowd.sample(samples, trigger)
+    await crowd.close(driver)
 
     version = re.compile(LIVE_MARK + r'":"(\d+)"')
     # The driver's page gets the same broadcast batch: its version names the sample.
@@ -364,28 +397,39 @@ async def run_app(protocol: Protocol, fixture: Fixture, n: int, samples: int,
             versions.append(found.group(1))
     sample_of = {v: i for i, v in enumerate(versions[:samples])}
 
-    latencies, duplicates, lost, payload = [], 0, 0, 0
-    for log in logs:
+    def sample_in(message: str) -> int | None:
+        found = version.search(message) if "missions_rx_state_" in message else None
+        return sample_of.get(found.group(1), -1) if found else None
+
+    figures = tally(crowd, samples, sent, sample_in)
+    figures.lost += (samples - len(sample_of)) * n  # samples the driver never saw broadcast
+    figures.cpu_s = cpu_used
+    return figures
+
+
+def tally(crowd: Crowd, samples: int, sent: list[float], sample_in) -> Figures:
+    """Latencies, losses and duplicates; ``sample_in(message)`` names a frame's sample
+    (None: not an update; -1: an update of no measured sample)."""
+    latencies, lost, duplicates, payload = [], 0, 0, 0
+    for log in crowd.logs:
         seen = set()
         for stamp, message in log:
-            found = version.search(message)
-            if not found or "missions_rx_state_" not in message:
+            seq = sample_in(message)
+            if seq is None:
                 continue
             payload = max(payload, len(message))
-            if found.group(1) in seen:
+            if seq in seen:
                 duplicates += 1
                 continue
-            seen.add(found.group(1))
-            if found.group(1) in sample_of:
-                latencies.append((stamp - sent[sample_of[found.group(1)]]) * 1000)
-        lost += samples - len(seen & set(sample_of))
-    for frames in passive_frames:
-        got = [version.search(m).group(1) for m in frames
-               if "missions_rx_state_" in m and version.search(m)]
+            seen.add(seq)
+            if seq >= 0:
+                latencies.append((stamp - sent[seq]) * 1000)
+        lost += samples - len(seen - {-1})
+    for frames in crowd.passive_frames:
+        got = [seq for message in frames if (seq := sample_in(message)) is not None]
         duplicates += len(got) - len(set(got))
-        lost += samples - len(set(got) & set(sample_of))
-    lost += (samples - len(sample_of)) * n  # samples the driver never saw broadcast
-    return Figures(latencies, lost, duplicates, cpu_used, rss_added, payload)
+        lost += samples - len(set(got) - {-1})
+    return Figures(latencies, lost, duplicates, 0.0, crowd.rss_kib_added, payload)
 
 
 async def run_baseline(port: int, n: int, samples: int, payload_bytes: int,
@@ -393,7 +437,7 @@ async def run_baseline(port: int, n: int, samples: int, payload_bytes: int,
     url = f"ws://127.0.0.1:{port}/socket.io/?EIO=4&transport=websocket"
     room = f"board-{uuid.uuid4().hex[:6]}"
 
-    async def open_client():
+    async def open_client(_i: int = 0):
         ws = await connect(url, compression=None, open_timeout=120, ping_interval=None)
         await ws.recv()
         await ws.send("40")
@@ -404,61 +448,28 @@ async def run_baseline(port: int, n: int, samples: int, payload_bytes: int,
             pass
         return ws
 
-    rss_before = rss_kib(server)
-    watched = observer_indexes(n)
-    observers, passives = [], []
-    for start in range(0, n, 50):
-        batch = range(start, min(n, start + 50))
-        opened = await asyncio.gather(*[open_client() for _ in batch])
-        for i, ws in zip(batch, opened, strict=True):
-            (observers if i in watched else passives).append(ws)
-    await asyncio.sleep(1)
-    rss_added = rss_kib(server) - rss_before
+    crowd = Crowd(server)
+    await crowd.connect(n, open_client)
     publisher = await open_client()
-    logs: list[list[tuple[float, str]]] = [[] for _ in observers]
-    tasks = [asyncio.create_task(observe(ws, log)) for ws, log in zip(observers, logs,
-                                                                           strict=True)]
-    tasks.append(asyncio.create_task(observe(publisher, [])))
-    passive_frames: list[list[str]] = [[] for _ in passives]
+    crowd.observe([(publisher, [])])
     pad = "x" * max(0, payload_bytes - 60)
-    sent = []
-    cpu_before = cpu_seconds(server)
-    for seq in range(samples):
-        sent.append(time.perf_counter())
+
+    async def publish(seq: int) -> None:
         message = {"room": room, "seq": seq, "pad": pad}
         await publisher.send("42" + json.dumps(["publish", message]))
-        await asyncio.sleep(DRAIN_AFTER_S)
-        await asyncio.gather(*[drain(ws, f) for ws, f in zip(passives, passive_frames,
-                                                            strict=True)])
-        await asyncio.sleep(max(0.0, INTERVAL_S - DRAIN_AFTER_S))
-    await asyncio.sleep(2)
-    await asyncio.gather(*[drain(ws, f) for ws, f in zip(passives, passive_frames,
-                                                        strict=True)])
-    cpu_used = cpu_seconds(server) - cpu_before
-    for task in tasks:
-        task.cancel()
-    await asyncio.gather(*[ws.close() for ws in [*observers, *passives, publisher]],
-                         return_exceptions=True)
+
+    sent, cpu_used = await crowd.sample(samples, publish)
+    await crowd.close(publisher)
     seq_mark = re.compile(r'"seq":\s*(\d+)')
-    latencies, lost, duplicates = [], 0, 0
-    for log in logs:
-        seen = set()
-        for stamp, message in log:
-            found = seq_mark.search(message)
-            if not found:
-                continue
-            seq = int(found.group(1))
-            if seq in seen:
-                duplicates += 1
-                continue
-            seen.add(seq)
-            latencies.append((stamp - sent[seq]) * 1000)
-        lost += samples - len(seen)
-    for frames in passive_frames:
-        got = [int(m.group(1)) for f in frames if (m := seq_mark.search(f))]
-        duplicates += len(got) - len(set(got))
-        lost += samples - len(set(got))
-    return Figures(latencies, lost, duplicates, cpu_used, rss_added, payload_bytes)
+
+    def sample_in(message: str) -> int | None:
+        found = seq_mark.search(message)
+        return int(found.group(1)) if found else None
+
+    figures = tally(crowd, samples, sent, sample_in)
+    figures.cpu_s = cpu_used
+    figures.payload_bytes = payload_bytes
+    return figures
 
 
 # --- orchestration --------------------------------------------------------------------------
