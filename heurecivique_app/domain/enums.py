@@ -41,6 +41,10 @@ class ParticipationStatus(StrEnum):
     ACCEPTED = "accepted"
     DECLINED = "declined"
     CANCELLED = "cancelled"
+    # A referent offered the mission to this volunteer; they accept or decline it.
+    PROPOSED = "proposed"
+    # A collective action was full when they signed up; promoted on a cancellation.
+    WAITLISTED = "waitlisted"
 
 
 class Channel(StrEnum):
