@@ -7,20 +7,9 @@ import io
 import pypdfium2
 import pytest
 import zxingcpp
-from conftest import PHONE, ROOT, TABLET
+from a11y import axe_violations
+from conftest import PHONE, TABLET
 from playwright.sync_api import Page, expect
-
-AXE = ROOT / ".tools/node_modules/axe-core/axe.min.js"
-
-
-def axe_violations(page: Page) -> list[dict]:
-    """WCAG 2.0/2.1 A and AA violations on the page, as reported by axe-core."""
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
-        "async () => (await axe.run(document, {runOnly: {type: 'tag', values: "
-        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})).violations"
-    )
-    return [{"id": v["id"], "nodes": [n["target"] for n in v["nodes"]][:5]} for v in result]
 
 
 @pytest.mark.parametrize("locale", ["fr-FR", "en-GB"])
