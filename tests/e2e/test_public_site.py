@@ -9,7 +9,7 @@ import pytest
 import zxingcpp
 from a11y import axe_violations
 from conftest import PHONE, TABLET
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 
 @pytest.mark.parametrize("locale", ["fr-FR", "en-GB"])
