@@ -96,6 +96,17 @@ class VolunteerProfile(SQLModel, table=True):
         default=None, sa_column=_utc_column(nullable=True)
     )
     validated_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+    validated_by_id: int | None = Field(default=None, foreign_key="user.id")
+    # The referent's notes from the interview (staff only).
+    validation_note: str = Field(default="", max_length=1000,
+                                 sa_column_kwargs={"server_default": ""})
+    # Skills in the volunteer's own words, besides the catalogue.
+    skills_note: str = Field(default="", max_length=500, sa_column_kwargs={"server_default": ""})
+    # Private: where the volunteer starts from (geocoded address), for distances only.
+    # Never sent to a browser; without it the neighbourhood's centre stands in.
+    home_address: str = Field(default="", max_length=255, sa_column_kwargs={"server_default": ""})
+    home_lat: float | None = Field(default=None)
+    home_lon: float | None = Field(default=None)
 
 
 class Beneficiary(SQLModel, table=True):
@@ -168,6 +179,14 @@ class Participation(SQLModel, table=True):
     volunteer_id: int = Field(foreign_key="user.id", index=True)
     status: str = Field(default=ParticipationStatus.ACCEPTED, max_length=16)
     reason: str = Field(default="", max_length=500)
+    # The volunteer's own account after the mission (volunteer app).
+    confirmed_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+    reported_minutes: int | None = Field(default=None)
+    feedback: str = Field(default="", max_length=1000, sa_column_kwargs={"server_default": ""})
+    # A problem the volunteer reports to the referent (empty: none).
+    problem: str = Field(default="", max_length=1000, sa_column_kwargs={"server_default": ""})
+    # Checked by the referent on the day of a collective action (None: not yet checked).
+    attended: bool | None = Field(default=None)
     created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
     updated_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
 
