@@ -8,7 +8,14 @@ from heurecivique_app.domain.events import DomainEvent
 # else (a user editing their profile, a login) fans out to nobody.
 BOARD_EVENTS = frozenset({
     "mission.published", "mission.accepted", "mission.declined", "mission.withdrawn",
-    "mission.cancelled", "mission.done", "need.created", "volunteer.validated",
+    "mission.cancelled", "mission.done", "need.created",
+})
+
+# Events that change only what the commune's consoles show (pool, follow-up, feed).
+CONSOLE_EVENTS = frozenset({
+    "volunteer.signed_up", "volunteer.validated", "volunteer.paused",
+    "participation.cancelled", "participation.confirmed", "participation.problem",
+    "report.created",
 })
 
 
@@ -26,6 +33,8 @@ def mission_channel(mission_id: int) -> str:
 
 def channels_for(event: DomainEvent) -> set[str]:
     """The commune's consoles, and the board and page of the mission if it is public."""
+    if event.kind in CONSOLE_EVENTS:
+        return {console_channel(event.commune_id)}
     if event.kind not in BOARD_EVENTS:
         return set()
     channels = {console_channel(event.commune_id)}
