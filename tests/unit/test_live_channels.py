@@ -15,8 +15,14 @@ def test_a_new_draft_need_reaches_only_the_consoles():
 
 
 def test_changes_that_no_board_shows_fan_out_to_nobody():
-    for kind in ("user.profile_updated", "auth.login", "report.created"):
+    for kind in ("user.profile_updated", "auth.login"):
         assert channels_for(DomainEvent(kind=kind, commune_id=2, neighbourhood_id=5)) == set()
+
+
+def test_console_only_changes_reach_the_consoles_and_no_board():
+    for kind in ("report.created", "volunteer.signed_up", "participation.problem"):
+        event = DomainEvent(kind=kind, commune_id=2, neighbourhood_id=5, mission_id=9)
+        assert channels_for(event) == {"console:2"}
 
 
 def test_channel_names_parse_back():
