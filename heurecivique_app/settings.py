@@ -49,6 +49,9 @@ class Settings:
     # Where relays' reports are forwarded (the town's technical services).
     technical_services_email: str = "services-techniques@mairie.example"
     max_photo_bytes: int = 5 * 1024 * 1024
+    # The commune this deployment serves (its slug): the installed app's name and
+    # colour. Empty: the first commune in the database.
+    commune_slug: str = ""
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -75,6 +78,7 @@ class Settings:
             technical_services_email=env.get(
                 "HC_TECH_SERVICES_EMAIL", "services-techniques@mairie.example"),
             max_photo_bytes=int(env.get("HC_MAX_PHOTO_BYTES", str(5 * 1024 * 1024))),
+            commune_slug=env.get("HC_COMMUNE", ""),
         )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from heurecivique_app.components.native_form import native_form
+from heurecivique_app.components.pwa import install_button
 from heurecivique_app.components.text import T
 from heurecivique_app.state.base import AppState
 
@@ -40,6 +41,7 @@ def header(next_path: str, show_user: bool = True) -> rx.Component:
             rx.spacer(),
             rx.cond(show_user & (AppState.user_name != ""),
                     rx.text(AppState.user_name, size="2", id="user-name")),
+            install_button(),
             language_links(next_path),
             rx.cond(show_user & (AppState.user_name != ""), logout_button()),
             align="center",

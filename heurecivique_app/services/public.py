@@ -59,6 +59,14 @@ def commune_by_slug(session: Session, slug: str) -> PublicCommune:
                          commune.contact_phone, commune.contact_email)
 
 
+def home_commune(session: Session, *, slug: str = "") -> PublicCommune | None:
+    """The commune a single-commune deployment serves: the one named, else the first."""
+    if slug:
+        return commune_by_slug(session, slug)
+    commune = session.exec(select(Commune).order_by(col(Commune.id))).first()
+    return None if commune is None else commune_by_slug(session, commune.slug)
+
+
 def commune_by_id(session: Session, commune_id: int) -> PublicCommune:
     commune = session.get(Commune, commune_id)
     if commune is None:

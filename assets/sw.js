@@ -1,0 +1,105 @@
+// HeureCivique service worker: the app shell and the build's files, never the backend.
+//
+// - hashed build files (/assets/*): cache-first (a new build has new names);
+// - the shell (offline page in both languages, manifest, icons, stylesheet):
+//   stored at install, network-first afterwards so a change shows up;
+// - page navigations: always the network; when it fails, the offline page.
+//   Pages are not stored: their content (boards, missions, addresses) comes over
+//   the websocket, so a stored page would be an empty frame, and nothing private
+//   should stay on a shared phone;
+// - the backend is never intercepted: /_event (the websocket), /_upload, /ping,
+//   /_health, /api/* (login, photos, exports) go straight to the network.
+const VERSION = "v1";
+const SHELL_CACHE = `hc-shell-${VERSION}`;
+const ASSET_CACHE = `hc-assets-${VERSION}`;
+const MAX_ASSETS = 200; // several builds' worth; the oldest entries go first
+const OFFLINE = { fr: "/offline?lang=fr", en: "/offline?lang=en" };
+const SHELL = [
+  OFFLINE.fr, OFFLINE.en, "/manifest.webmanifest", "/styles.css",
+  "/icons/icon-192.png", "/icons/icon-512.png", "/icons/icon-maskable-512.png",
+];
+const BACKEND = [/^\/_event/, /^\/_upload/, /^\/ping/, /^\/_health/, /^\/api(\/|$)/,
+                 /^\/_all_routes/];
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(caches.open(SHELL_CACHE).then((cache) => cache.addAll(SHELL))
+    .then(() => self.skipWaiting()));
+});
+
+self.addEventListener("activate", (event) => {
+  const keep = [SHELL_CACHE, ASSET_CACHE];
+  event.waitUntil(caches.keys()
+    .then((keys) => Promise.all(keys.filter((k) => !keep.includes(k)).map((k) => caches.delete(k))))
+    .then(() => self.clients.claim()));
+});
+
+async function locale() {
+  // The language chosen in the app (a readable cookie), else the browser's.
+  try {
+    const chosen = self.cookieStore && await self.cookieStore.get("hc_locale");
+    if (chosen && OFFLINE[chosen.value]) return chosen.value;
+  } catch (_) { /* no cookieStore: fall through */ }
+  return (self.navigator.language || "fr").toLowerCase().startsWith("en") ? "en" : "fr";
+}
+
+async function offlinePage() {
+  const cache = await caches.open(SHELL_CACHE);
+  return (await cache.match(OFFLINE[await locale()])) || (await cache.match(OFFLINE.fr)) ||
+    new Response("Hors ligne / Offline", { status: 503, headers: { "Content-Type": "text/plain" } });
+}
+
+async function networkFirst(request) {
+  const cache = await caches.open(SHELL_CACHE);
+  try {
+    const response = await fetch(request);
+    if (response.ok) cache.put(request, response.clone());
+    return response;
+  } catch (error) {
+    const hit = await cache.match(request);
+    if (hit) return hit;
+    throw error;
+  }
+}
+
+async function keep(cache, request, response) {
+  await cache.put(request, response);
+  const keys = await cache.keys();
+  await Promise.all(keys.slice(0, Math.max(0, keys.length - MAX_ASSETS)).map((k) => cache.delete(k)));
+}
+
+async function cacheFirst(request) {
+  const cache = await caches.open(ASSET_CACHE);
+  const hit = await cache.match(request);
+  if (hit) return hit;
+  const response = await fetch(request);
+  if (response.ok) await keep(cache, request, response.clone());
+  return response;
+}
+
+// assets/pwa.js sends the build files the first page loaded before this worker ran.
+self.addEventListener("message", (event) => {
+  const files = (event.data && event.data.cacheAssets) || [];
+  event.waitUntil(caches.open(ASSET_CACHE).then((cache) => Promise.all(files
+    .filter((url) => new URL(url).origin === self.location.origin &&
+      new URL(url).pathname.startsWith("/assets/"))
+    .map(async (url) => {
+      if (await cache.match(url)) return;
+      const response = await fetch(url).catch(() => null);
+      if (response && response.ok) await keep(cache, url, response);
+    }))));
+});
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  const url = new URL(request.url);
+  if (request.method !== "GET" || url.origin !== self.location.origin) return;
+  if (BACKEND.some((pattern) => pattern.test(url.pathname))) return;
+  if (request.mode === "navigate") {
+    event.respondWith(fetch(request).catch(() => offlinePage()));
+  } else if (url.pathname.startsWith("/assets/")) {
+    event.respondWith(cacheFirst(request));
+  } else if (SHELL.includes(url.pathname + url.search)) {
+    event.respondWith(networkFirst(request));
+  }
+  // Anything else (e.g. a route's data file): the browser's own handling.
+});

@@ -1,0 +1,56 @@
+"""Plain HTTP routes of the installable app: the web manifest and the offline page.
+
+Served by Starlette rather than as static assets because they depend on the
+database (the commune's name and colour) and on the visitor's language. The
+service worker (assets/sw.js) keeps a copy of the offline page for when the
+network is gone.
+"""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Route
+
+from heurecivique_app.adapters.db import session_scope
+from heurecivique_app.domain.errors import DomainError
+from heurecivique_app.i18n import SUPPORTED_LOCALES, negotiate
+from heurecivique_app.presenters import pwa
+from heurecivique_app.services import public
+from heurecivique_app.services.public import PublicCommune
+from heurecivique_app.settings import get_settings
+
+# Short: a change of the commune's colour reaches installed apps within the hour.
+CACHE_CONTROL = "public, max-age=3600"
+
+
+def _commune() -> PublicCommune | None:
+    try:
+        with session_scope() as session:
+            return public.home_commune(session, slug=get_settings().commune_slug)
+    except DomainError:  # HC_COMMUNE names no commune: stay installable, unbranded
+        return None
+
+
+def _locale(request: Request) -> str:
+    lang = request.query_params.get("lang", "")
+    if lang in SUPPORTED_LOCALES:
+        return lang
+    return negotiate(request.headers.get("cookie"), request.headers.get("accept-language"))
+
+
+async def manifest(request: Request) -> Response:
+    return JSONResponse(pwa.manifest(_commune(), _locale(request)),
+                        media_type="application/manifest+json",
+                        headers={"Cache-Control": CACHE_CONTROL, "Vary": "Cookie, Accept-Language"})
+
+
+async def offline(request: Request) -> Response:
+    return HTMLResponse(pwa.offline_page(_locale(request), _commune()),
+                        headers={"Cache-Control": "no-cache"})
+
+
+routes = [
+    Route("/manifest.webmanifest", manifest, methods=["GET"]),
+    Route("/offline", offline, methods=["GET"]),
+]

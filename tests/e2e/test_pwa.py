@@ -1,0 +1,161 @@
+"""The installable app: manifest and icons, installability, service worker, offline page,
+install button, and the volunteer pages on a small phone in both orientations."""
+
+from __future__ import annotations
+
+import io
+import sqlite3
+
+import pytest
+from a11y import axe_violations
+from conftest import CHROMIUM, login
+from PIL import Image
+from playwright.sync_api import BrowserContext, Page, expect
+
+SMALL = {"width": 360, "height": 640}
+LANDSCAPE = {"width": 640, "height": 360}
+PHONE_360 = {"viewport": SMALL, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
+MIN_TARGET = 44
+# Every control a finger can hit, that is shown (hidden inputs and display:none excluded).
+TARGETS_JS = """() => [...document.querySelectorAll(
+    'a[href], button, input:not([type=hidden]), select, textarea, [role=button], [tabindex="0"]')]
+  .filter(e => e.getClientRects().length && getComputedStyle(e).visibility !== 'hidden')
+  .map(e => { const r = e.getBoundingClientRect(), l = e.closest('label');
+              const t = l ? l.getBoundingClientRect() : r;  // a label is part of its target
+              return {what: e.outerHTML.slice(0, 90), w: Math.max(r.width, t.width),
+                      h: Math.max(r.height, t.height)}; })"""
+
+
+def _commune_colour(app_server) -> str:
+    with sqlite3.connect(app_server.data_dir / "e2e.db") as db:
+        return db.execute("SELECT theme_color FROM commune ORDER BY id LIMIT 1").fetchone()[0]
+
+
+def _served_by_worker(page: Page, path: str) -> bool:
+    with page.expect_response(lambda r: path in r.url) as info:
+        page.evaluate("path => fetch(path).catch(() => null)", path)
+    return info.value.from_service_worker
+
+
+def _cached_urls(page: Page) -> list[str]:
+    return page.evaluate("""async () => { const out = [];
+        for (const name of await caches.keys())
+          for (const request of await (await caches.open(name)).keys()) out.push(request.url);
+        return out; }""")
+
+
+@pytest.fixture
+def installable_context(playwright, app_server, tmp_path) -> BrowserContext:
+    # Chromium never installs from an incognito profile, which every new_context() is.
+    context = playwright.chromium.launch_persistent_context(
+        str(tmp_path / "profile"), executable_path=CHROMIUM, headless=True,
+        args=["--no-sandbox", "--disable-gpu", "--no-first-run"],
+        base_url=app_server.url, locale="fr-FR", **PHONE_360)
+    yield context
+    context.close()
+
+
+def test_manifest_installability_service_worker_and_offline_page(installable_context,
+                                                                 app_server):
+    context = installable_context
+    page = context.pages[0] if context.pages else context.new_page()
+
+    # The manifest: the commune's name and colour, and icons that really are their size.
+    manifest = page.request.get("/manifest.webmanifest").json()
+    assert manifest["display"] == "standalone" and manifest["short_name"] == "HeureCivique"
+    assert manifest["name"] == "L'Heure Civique à Vitré"
+    assert manifest["theme_color"] == _commune_colour(app_server)
+    purposes = set()
+    for icon in manifest["icons"]:
+        body = page.request.get(icon["src"]).body()
+        with Image.open(io.BytesIO(body)) as image:
+            assert image.format == "PNG"
+            assert f"{image.width}x{image.height}" == icon["sizes"]
+        purposes.add((icon["sizes"], icon["purpose"]))
+    assert {("192x192", "any"), ("512x512", "any"), ("512x512", "maskable")} <= purposes
+
+    # Installable: the worker is registered and controls the page.
+    page.goto("/login")
+    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=30_000)
+    cdp = context.new_cdp_session(page)
+    assert cdp.send("Page.getInstallabilityErrors")["installabilityErrors"] == []
+
+    # The worker answers the shell, never the backend (websocket transport, API).
+    assert _served_by_worker(page, "/manifest.webmanifest")
+    assert not _served_by_worker(page, "/api/health")
+    assert not _served_by_worker(page, "/_event/?EIO=4&transport=polling")
+    socket_frames: list[str] = []
+    page.on("websocket", lambda ws: ws.on("framereceived",
+                                          lambda f: socket_frames.append(str(f))))
+    login(page, "volontaire@vitre.demo", "/board")
+    expect(page.locator(".mission-card").first).to_be_visible()
+    assert socket_frames  # the live board still talks to the server through the worker
+    page.wait_for_load_state("networkidle")
+    cached = _cached_urls(page)
+    assert any("/assets/" in url and url.endswith(".js") for url in cached)
+    assert any(url.endswith("/offline?lang=fr") for url in cached)
+    # No page (their data) and nothing of the backend is kept on the device.
+    assert not [u for u in cached if "/api" in u or "/_event" in u or u.endswith("/board")]
+
+    # The install button: Chromium itself offered to install (beforeinstallprompt), so it
+    # shows (it stays hidden where the browser cannot install: see the test below). The
+    # offer is replaced by one whose prompt() we can observe, then used by keyboard alone.
+    button = page.locator("#install-app")
+    expect(button).to_be_visible()
+    page.evaluate("""() => { const offer = new Event('beforeinstallprompt', {cancelable: true});
+        offer.prompt = () => { window.__prompted = true; return Promise.resolve(); };
+        window.dispatchEvent(offer); }""")
+    expect(button).to_be_visible()
+    expect(button).to_have_text("Installer l'application")
+    assert button.bounding_box()["height"] >= MIN_TARGET
+    for _ in range(15):
+        if page.evaluate("document.activeElement && document.activeElement.id") == "install-app":
+            break
+        page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "install-app"
+    page.keyboard.press("Enter")
+    assert page.evaluate("window.__prompted === true")
+    expect(button).to_be_hidden()  # a prompt is offered once
+
+    # Offline: any navigation shows the offline page, in the user's language.
+    context.set_offline(True)
+    for path in ("/a-page-never-visited", "/missions/1", "/board"):
+        page.goto(path)
+        expect(page.locator("h1")).to_have_text("Vous êtes hors ligne")
+        expect(page.locator("#offline")).to_contain_text("Accepter une mission")
+    assert axe_violations(page) == []
+    context.set_offline(False)
+    page.locator("#offline-retry").click()  # reloads the address that failed
+    expect(page.locator(".mission-card").first).to_be_visible()
+
+
+def _check_fits(page: Page, where: str) -> None:
+    width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert width[0] <= width[1], f"{where}: horizontal scroll {width}"
+    small = [t for t in page.evaluate(TARGETS_JS)
+             if t["w"] < MIN_TARGET or t["h"] < MIN_TARGET]
+    assert small == [], f"{where}: touch targets under {MIN_TARGET}px: {small}"
+    assert axe_violations(page) == [], where
+
+
+def test_volunteer_pages_fit_a_small_phone_in_both_orientations(new_context):
+    context = new_context(PHONE_360)  # incognito: Chromium never offers to install here
+    page = context.new_page()
+    for viewport in (SMALL, LANDSCAPE):
+        page.set_viewport_size(viewport)
+        page.goto("/login")
+        expect(page.locator("#login-submit")).to_be_visible()
+        _check_fits(page, f"/login {viewport}")
+    expect(page.locator("#install-app")).to_be_hidden()
+    login(page, "volontaire@vitre.demo", "/board")
+    expect(page.locator(".mission-card").first).to_be_visible()
+    mission_href = page.locator("a[href^='/missions/']").first.get_attribute("href")
+    for viewport in (SMALL, LANDSCAPE):
+        page.set_viewport_size(viewport)
+        page.goto("/board")
+        expect(page.locator(".mission-card").first).to_be_visible()
+        _check_fits(page, f"/board {viewport}")
+        page.goto(mission_href)
+        expect(page.locator("h1")).to_be_visible()
+        page.wait_for_load_state("networkidle")
+        _check_fits(page, f"{mission_href} {viewport}")
