@@ -13,7 +13,7 @@ import reflex as rx
 from heurecivique_app.adapters.db import session_scope
 from heurecivique_app.adapters.photos import PhotoStore
 from heurecivique_app.domain.errors import DomainError, ValidationFailed
-from heurecivique_app.i18n import DEFAULT_LOCALE, catalog, negotiate, read_cookie, translate
+from heurecivique_app.i18n import DEFAULT_LOCALE, negotiate, read_cookie, translate
 from heurecivique_app.services import auth
 from heurecivique_app.services.actor import Actor
 from heurecivique_app.settings import get_settings
@@ -22,8 +22,8 @@ from heurecivique_app.settings import get_settings
 class AppState(rx.State):
     """Session and language, shared by every page."""
 
+    # The page's language; components/text.py T() picks each label's translation by it.
     locale: str = DEFAULT_LOCALE
-    t: dict[str, str] = catalog(DEFAULT_LOCALE)
     user_name: str = ""
     user_role: str = ""
     # A flash message for the whole page (translated), and its tone.
@@ -76,7 +76,6 @@ class AppState(rx.State):
         locale = negotiate(self.router.headers.cookie, self.router.headers.accept_language)
         if locale != self.locale:
             self.locale = locale
-            self.t = catalog(locale)
         self.notice = ""
         actor = self._actor()
         if actor is None:
@@ -97,7 +96,6 @@ class AppState(rx.State):
         locale = negotiate(self.router.headers.cookie, self.router.headers.accept_language)
         if locale != self.locale:
             self.locale = locale
-            self.t = catalog(locale)
 
     @rx.event
     def go_home(self):
