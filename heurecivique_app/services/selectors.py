@@ -78,6 +78,11 @@ def _card(mission: Mission, hood: Neighbourhood) -> MissionCard:
     )
 
 
+def card_of(mission: Mission, hood: Neighbourhood) -> MissionCard:
+    """The public card of a mission read together with its neighbourhood."""
+    return _card(mission, hood)
+
+
 def neighbourhoods(session: Session, commune_id: int) -> list[Neighbourhood]:
     return list(session.exec(
         select(Neighbourhood).where(Neighbourhood.commune_id == commune_id)
