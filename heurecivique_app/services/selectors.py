@@ -24,6 +24,8 @@ from heurecivique_app.domain.types import utcnow
 from heurecivique_app.services.actor import Actor
 
 BOARD_STATUSES = (MissionStatus.OPEN, MissionStatus.FULL)
+# Volunteers' own moves that the referent's feed shows besides the missions' events.
+VOLUNTEER_FEED_ACTIONS = ("volunteer.signed_up", "volunteer.paused", "volunteer.resumed")
 
 
 @dataclass(frozen=True)
@@ -253,7 +255,9 @@ def commune_activity(session: Session, *, commune_id: int, limit: int = 15) -> l
         select(AuditEntry, User.display_name, Mission.title)
         .join(User, User.id == AuditEntry.actor_id, isouter=True)
         .join(Mission, Mission.id == AuditEntry.entity_id, isouter=True)
-        .where(AuditEntry.commune_id == commune_id, AuditEntry.entity == "mission")
+        .where(AuditEntry.commune_id == commune_id,
+               (col(AuditEntry.entity) == "mission")
+               | col(AuditEntry.action).in_(VOLUNTEER_FEED_ACTIONS))
         .order_by(col(AuditEntry.id).desc())
         .limit(limit)
     ).all()
