@@ -19,7 +19,7 @@ def charter() -> rx.Component:
         rx.cond(
             CharterState.approved,
             rx.callout(T("You approved this version of the charter. Thank you!"),
-                       color_scheme="green", id="charter-approved"),
+                       high_contrast=True, color_scheme="green", id="charter-approved"),
             rx.button(T("I have read the charter and I approve it."),
                       on_click=CharterState.approve, size="3", width="100%",
                       id="approve-charter"),

@@ -38,18 +38,19 @@ def banners() -> rx.Component:
         rx.cond(HomeState.welcome, rx.callout(
             T("Welcome! Your account is created. A referent will call you to meet; "
               "meanwhile you can join collective actions."),
-            color_scheme="green", id="welcome", width="100%")),
+            high_contrast=True, color_scheme="green", id="welcome", width="100%")),
         rx.cond(HomeState.volunteer_status == "pending", rx.callout(
             T("A referent must meet you before you can help someone at home. "
               "Meanwhile you can join collective actions."), id="pending-note", width="100%")),
-        rx.cond(HomeState.volunteer_status == "paused", rx.callout(
+        rx.cond(HomeState.volunteer_status == "paused", rx.callout.root(rx.callout.text(
             T("Your participation is paused."), " ",
-            rx.link(T("Resume it in my account"), href="/account"),
-            color_scheme="amber", id="paused-note", width="100%")),
-        rx.cond(~HomeState.charter_ok, rx.callout(
+            rx.link(T("Resume it in my account"), href="/account", underline="always")),
+            high_contrast=True, color_scheme="amber", id="paused-note", width="100%")),
+        rx.cond(~HomeState.charter_ok, rx.callout.root(rx.callout.text(
             T("The charter has changed: read it and approve it again before accepting a "
-              "mission."), " ", rx.link(T("Read the charter"), href="/charter?next=/home"),
-            color_scheme="amber", id="charter-note", width="100%")),
+              "mission."), " ",
+            rx.link(T("Read the charter"), href="/charter?next=/home", underline="always")),
+            high_contrast=True, color_scheme="amber", id="charter-note", width="100%")),
         width="100%",
     )
 

@@ -5,6 +5,7 @@ import reflex as rx
 from heurecivique_app.components import forms
 from heurecivique_app.components.layout import page, status_badge
 from heurecivique_app.components.text import T
+from heurecivique_app.components.volunteer import volunteer_nav
 from heurecivique_app.domain.text import N_
 from heurecivique_app.state.mission import MissionState
 
@@ -14,6 +15,7 @@ def outcome_banner() -> rx.Component:
         MissionState.outcome != "",
         rx.callout(
             MissionState.outcome_text,
+            high_contrast=True,
             color_scheme=rx.match(MissionState.outcome, ("accepted", "green"),
                                   ("done", "green"), ("taken", "amber"), ("error", "red"),
                                   "blue"),
@@ -44,11 +46,11 @@ def contact_card() -> rx.Component:
 
 def accept_or_decline() -> rx.Component:
     return rx.vstack(
-        rx.cond(~MissionState.charter_ok, rx.callout(
+        rx.cond(~MissionState.charter_ok, rx.callout.root(rx.callout.text(
             T("The charter has changed: read it and approve it again before accepting a "
               "mission."), " ",
-            rx.link(T("Read the charter"), href=MissionState.charter_href),
-            color_scheme="amber", id="charter-note", width="100%")),
+            rx.link(T("Read the charter"), href=MissionState.charter_href, underline="always")),
+            high_contrast=True, color_scheme="amber", id="charter-note", width="100%")),
         rx.button(
             rx.cond(MissionState.outcome == "pending", T("Sending…"), T("I accept")),
             on_click=MissionState.accept,
@@ -97,7 +99,7 @@ def cancel_form() -> rx.Component:
         rx.el.summary(T("I can no longer come"), class_name="touch summary"),
         rx.form(
             rx.vstack(
-                forms.text_input(ERR, N_("Why? (for the referent)"), "cancel_reason"),
+                forms.text_input(ERR, N_("Why? (for the referent)"), "reason"),
                 rx.button(T("Cancel my participation"), type="submit", variant="soft",
                           color_scheme="red", id="cancel-participation", size="3"),
                 width="100%",
@@ -116,7 +118,8 @@ def my_part() -> rx.Component:
                     T("Too late to cancel in the app: please phone the referent at the town "
                       "hall."), size="2", id="cutoff-note"))),
         rx.cond(MissionState.confirmed,
-                rx.callout(T("You confirmed this mission. Thank you!"), color_scheme="green",
+                rx.callout(T("You confirmed this mission. Thank you!"), high_contrast=True,
+                           color_scheme="green",
                            id="confirmed"),
                 rx.cond(open_or_full | (MissionState.status == "done"), mark_done_form())),
         width="100%",
@@ -150,6 +153,7 @@ def details() -> rx.Component:
 
 def mission() -> rx.Component:
     return page(
+        volunteer_nav(),
         rx.cond(MissionState.found, details(),
                 rx.text(T("This item no longer exists."))),
         next_path="/home",

@@ -90,8 +90,11 @@ def found_page() -> rx.Component:
             rx.text(T("Sign up here in three minutes, on your phone: a referent then meets "
                       "you and presents the charter. You can also call or write to the "
                       "town hall.")),
-            rx.link(T("Sign up as a volunteer"), href="/signup?c=" + PublicState.commune_slug,
-                    class_name="touch", id="signup-link", weight="bold"),
+            # Shown once the commune is known, so the link always names it.
+            rx.cond(PublicState.commune_name != "",
+                    rx.link(T("Sign up as a volunteer"),
+                            href="/signup?c=" + PublicState.commune_slug,
+                            class_name="touch", id="signup-link", weight="bold")),
             id="sign-up",
         ),
         section(

@@ -78,7 +78,8 @@ def signup() -> rx.Component:
                   "meet you; until then you can join collective actions.")),
         rx.cond(SignupState.commune_found, signup_form(),
                 rx.callout(T("This commune's sign-up link is not valid."), color_scheme="red")),
-        rx.text(T("Already signed up?"), " ", rx.link(T("Log in"), href="/login")),
+        rx.text(T("Already signed up?"), " ",
+                rx.link(T("Log in"), href="/login", underline="always")),
         # Filled and posted by a script once the account exists: the server sets the cookie.
         native_form(rx.el.input(type="hidden", name="code", default_value=""),
                     action="/api/auth/handoff", method="post", id="handoff-form",

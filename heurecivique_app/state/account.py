@@ -115,5 +115,5 @@ class AccountState(AppState):
         except DomainError as error:
             self.delete_error = self._error_text(error)
             return None
-        # Every login is revoked on the server; the page reload clears what the tab held.
-        return rx.redirect("/login?deleted=1", is_external=True)
+        # Every login is revoked on the server; a full page load clears what the tab held.
+        return rx.call_script("window.location.assign('/login')")

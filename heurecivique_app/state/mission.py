@@ -150,7 +150,7 @@ class MissionState(AppState):
 
     @rx.event
     def cancel(self, form_data: dict):
-        reason = str(form_data.get("cancel_reason", ""))
+        reason = str(form_data.get("reason", ""))
         yield self._run(
             lambda s, a: volunteering.cancel(s, actor=a, mission_id=self._mission_id,
                                              reason=reason,
