@@ -109,3 +109,19 @@ def place_fields(errors: rx.Var, options: rx.Var, hood: rx.Var | str = "",
                          auto_complete="street-address"),
         class_name="plain-fieldset",
     )
+
+
+def hour_card(percent: rx.Var, label: rx.Var, *extra: rx.Component) -> rx.Component:
+    """« Mon heure ce mois-ci »: progress towards the one-hour pledge."""
+    return rx.card(
+        rx.vstack(
+            rx.heading(T("My hour this month"), as_="h2", size="4"),
+            rx.progress(value=percent, aria_label=label),
+            rx.text(label, id="hour-label"),
+            *extra,
+            spacing="2",
+            width="100%",
+        ),
+        width="100%",
+        id="my-hour",
+    )

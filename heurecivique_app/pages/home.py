@@ -6,30 +6,24 @@ import reflex as rx
 
 from heurecivique_app.components.layout import page
 from heurecivique_app.components.text import T
-from heurecivique_app.components.volunteer import volunteer_nav
+from heurecivique_app.components.volunteer import hour_card, volunteer_nav
 from heurecivique_app.domain.enums import CATEGORY_LABELS
 from heurecivique_app.domain.text import N_
 from heurecivique_app.pages.board import mission_card
 from heurecivique_app.state.home import HomeState
 
 
-def hour_card() -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.heading(T("My hour this month"), as_="h2", size="4"),
-            rx.progress(value=HomeState.hour_percent, aria_label=HomeState.hour_label),
-            rx.text(HomeState.hour_label, id="hour-label"),
-            rx.text(HomeState.streak_label, size="2", id="streak"),
-            rx.el.details(
-                rx.el.summary(T("My history"), class_name="touch summary"),
-                rx.el.ul(rx.foreach(HomeState.history, lambda h: rx.el.li(
-                    h["month"], " : ", h["given"],
-                    rx.cond(h["met"] == "1", rx.fragment(" ✓ ", T("hour given"))))),
-                    id="history", style={"paddingLeft": "1.25rem"}),
-            ),
-            spacing="2", width="100%",
+def my_hour() -> rx.Component:
+    return hour_card(
+        HomeState.hour_percent, HomeState.hour_label,
+        rx.text(HomeState.streak_label, size="2", id="streak"),
+        rx.el.details(
+            rx.el.summary(T("My history"), class_name="touch summary"),
+            rx.el.ul(rx.foreach(HomeState.history, lambda h: rx.el.li(
+                h["month"], " : ", h["given"],
+                rx.cond(h["met"] == "1", rx.fragment(" ✓ ", T("hour given"))))),
+                id="history", style={"paddingLeft": "1.25rem"}),
         ),
-        width="100%", id="my-hour",
     )
 
 
@@ -121,7 +115,7 @@ def home() -> rx.Component:
         volunteer_nav(),
         rx.heading(T("Hello"), " ", HomeState.user_name, as_="h1", size="7"),
         banners(),
-        hour_card(),
+        my_hour(),
         rx.cond(HomeState.proposed.length() > 0,
                 section(N_("Proposed to you"), HomeState.proposed, proposal, "", "proposed")),
         section(N_("My upcoming missions"), HomeState.upcoming, mission_card,

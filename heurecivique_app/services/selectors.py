@@ -223,15 +223,18 @@ def monthly_hour(session: Session, *, volunteer_id: int, timezone: str,
     return MonthlyHour(month=month, minutes=int(minutes))
 
 
-def my_missions(session: Session, *, actor: Actor) -> list[MissionCard]:
-    """Missions this volunteer accepted that are still to do."""
+def my_missions(
+    session: Session, *, actor: Actor, participation: str = ParticipationStatus.ACCEPTED,
+    mission_statuses: tuple[str, ...] = BOARD_STATUSES,
+) -> list[MissionCard]:
+    """Missions this volunteer accepted (or: ``participation``) that are still to do."""
     rows = session.exec(
         select(Mission, Neighbourhood)
         .join(Participation, Participation.mission_id == Mission.id)
         .join(Neighbourhood, Neighbourhood.id == Mission.neighbourhood_id)
         .where(Participation.volunteer_id == actor.user_id,
-               Participation.status == ParticipationStatus.ACCEPTED,
-               col(Mission.status).in_([s.value for s in BOARD_STATUSES]))
+               Participation.status == participation,
+               col(Mission.status).in_([str(s) for s in mission_statuses]))
         .order_by(Mission.starts_at)
     ).all()
     return [_card(m, h) for m, h in rows]

@@ -71,16 +71,9 @@ def hour_summary(session: Session, *, volunteer_id: int, timezone: str,
 
 def proposed_to_me(session: Session, *, actor: Actor) -> list[MissionCard]:
     """Missions a referent offered me, still open, soonest first."""
-    rows = session.exec(
-        select(Mission, Neighbourhood)
-        .join(Participation, Participation.mission_id == Mission.id)
-        .join(Neighbourhood, Neighbourhood.id == Mission.neighbourhood_id)
-        .where(Participation.volunteer_id == actor.user_id,
-               Participation.status == ParticipationStatus.PROPOSED,
-               Mission.status == MissionStatus.OPEN)
-        .order_by(Mission.starts_at)
-    ).all()
-    return [selectors.card_of(m, h) for m, h in rows]
+    return selectors.my_missions(session, actor=actor,
+                                 participation=ParticipationStatus.PROPOSED,
+                                 mission_statuses=(MissionStatus.OPEN,))
 
 
 @dataclass(frozen=True)

@@ -149,8 +149,9 @@ def ws_frames(page: Page) -> list[str]:
 
 
 def login(page: Page, email: str, expected_path: str) -> None:
-    """Log in through the real form (the server sets the HttpOnly cookie)."""
-    page.goto("/login")
+    """Log in through the real form (the server sets the HttpOnly cookie), then go to
+    ``expected_path`` (volunteers otherwise land on their home, /home)."""
+    page.goto(f"/login?next={expected_path}")
     page.locator("#email").fill(email)
     page.locator("#password").fill(PASSWORD)
     page.locator("#login-submit").click()

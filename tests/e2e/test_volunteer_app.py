@@ -221,3 +221,11 @@ def test_sign_up_with_the_keyboard_only(new_context, app_server) -> None:
     page.wait_for_url(re.compile(r".*/home/?\?welcome=1$"))
     expect(page.locator("#user-name")).to_have_text("Louise Clavier")
     expect(page.locator("#nearby")).to_contain_text("Rachapt")
+    # Back later: logging in lands a volunteer on their home.
+    page.locator("#logout").click()
+    page.wait_for_url(re.compile(r".*/login/?$"))
+    page.locator("#email").fill("louise.clavier@exemple.fr")
+    page.locator("#password").fill(PASSWORD)
+    page.locator("#login-submit").click()
+    page.wait_for_url(re.compile(r".*/home/?$"))
+    expect(page.locator("#my-hour")).to_be_visible()
