@@ -88,7 +88,7 @@ def filters() -> rx.Component:
             on_change=HomeState.set_when,
         ),
         rx.el.label(
-            rx.el.input(type="checkbox", id="filter-mine", checked=HomeState.filter_mine,
+            rx.el.input(type="checkbox", id="filter-mine", default_checked=HomeState.filter_mine,
                         on_change=HomeState.set_mine, class_name="touch-check"),
             rx.el.span(T("Only what I like doing")),
             html_for="filter-mine", class_name="check-label",
