@@ -16,6 +16,7 @@ from starlette.routing import Route
 from heurecivique_app.adapters.db import session_scope
 from heurecivique_app.api_community import routes as community_routes
 from heurecivique_app.api_pwa import routes as pwa_routes
+from heurecivique_app.api_volunteer import routes as volunteer_routes
 from heurecivique_app.domain.errors import DomainError
 from heurecivique_app.i18n import LOCALE_COOKIE, SUPPORTED_LOCALES
 from heurecivique_app.services import auth
@@ -89,4 +90,5 @@ api = Starlette(routes=[
     Route("/api/health", health, methods=["GET"]),
     *community_routes,
     *pwa_routes,
+    *volunteer_routes,
 ])

@@ -5,8 +5,11 @@ import reflex as rx
 from heurecivique_app.adapters.db import add_event_publisher
 from heurecivique_app.api import api
 from heurecivique_app.components.pwa import pwa_head
+from heurecivique_app.pages.account import account
 from heurecivique_app.pages.board import board
+from heurecivique_app.pages.charter import charter
 from heurecivique_app.pages.console import console
+from heurecivique_app.pages.home import home
 from heurecivique_app.pages.index import index
 from heurecivique_app.pages.login import login
 from heurecivique_app.pages.map import map_page
@@ -14,19 +17,24 @@ from heurecivique_app.pages.mission import mission
 from heurecivique_app.pages.place import place
 from heurecivique_app.pages.public import public_site
 from heurecivique_app.pages.relay import relay_home, relay_issue, relay_need
+from heurecivique_app.pages.signup import signup
 from heurecivique_app.pages.triage import triage
 from heurecivique_app.presenters.missions import board_vars, console_vars, mission_vars
 from heurecivique_app.realtime.gc_tuning import tune_garbage_collector
 from heurecivique_app.realtime.live import live
+from heurecivique_app.state.account import AccountState
 from heurecivique_app.state.base import AppState
 from heurecivique_app.state.board import BoardState
+from heurecivique_app.state.charter import CharterState
 from heurecivique_app.state.console import ConsoleState
+from heurecivique_app.state.home import HomeState
 from heurecivique_app.state.login import LoginState
 from heurecivique_app.state.map import MapState
 from heurecivique_app.state.mission import MissionState
 from heurecivique_app.state.place import PlaceState
 from heurecivique_app.state.public import PublicState
 from heurecivique_app.state.relay import RelayState
+from heurecivique_app.state.signup import SignupState
 from heurecivique_app.state.triage import TriageState
 
 TITLE = "HeureCivique"
@@ -53,6 +61,11 @@ app.add_page(triage, route="/console/reports", title=TITLE, on_load=TriageState.
 app.add_page(relay_home, route="/relay", title=TITLE, on_load=RelayState.load)
 app.add_page(relay_issue, route="/relay/issue", title=TITLE, on_load=RelayState.load)
 app.add_page(relay_need, route="/relay/need", title=TITLE, on_load=RelayState.load)
+# The volunteer's app (issue 4): sign-up from the poster, home, charter, account.
+app.add_page(signup, route="/signup", title=TITLE, on_load=SignupState.load)
+app.add_page(home, route="/home", title=TITLE, on_load=HomeState.load)
+app.add_page(charter, route="/charter", title=TITLE, on_load=CharterState.load)
+app.add_page(account, route="/account", title=TITLE, on_load=AccountState.load)
 app.add_page(public_site, route="/c/[slug]", title="L'Heure Civique", on_load=PublicState.load)
 
 # Live boards: which state each kind of channel updates, and from which public data.

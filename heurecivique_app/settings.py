@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from heurecivique_app.domain.charter import CHARTER_VERSION
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -29,6 +31,9 @@ class Settings:
     charter_version: str
     # How long after a mission the accepted volunteer still sees the exact address.
     contact_visible_hours_after: int
+    # A volunteer may cancel their participation in the app until this many hours
+    # before the mission; after that they phone the referent.
+    cancel_cutoff_hours: int = 24
     # Geography: "gazetteer" (offline, the default: demo and tests) or "ban"
     # (api-adresse.data.gouv.fr through geopy), its timeout and pace.
     geocoder: str = "gazetteer"
@@ -65,8 +70,9 @@ class Settings:
             cookie_secure=_env_bool(env.get("HC_COOKIE_SECURE"), False),
             default_locale=env.get("HC_DEFAULT_LOCALE", "fr"),
             timezone=env.get("HC_TIMEZONE", "Europe/Paris"),
-            charter_version=env.get("HC_CHARTER_VERSION", "2024-01"),
+            charter_version=env.get("HC_CHARTER_VERSION", CHARTER_VERSION),
             contact_visible_hours_after=int(env.get("HC_CONTACT_VISIBLE_HOURS", "48")),
+            cancel_cutoff_hours=int(env.get("HC_CANCEL_CUTOFF_HOURS", "24")),
             geocoder=env.get("HC_GEOCODER", "gazetteer"),
             geocoder_timeout_s=float(env.get("HC_GEOCODER_TIMEOUT_S", "3")),
             geocoder_min_delay_s=float(env.get("HC_GEOCODER_MIN_DELAY_S", "0.1")),

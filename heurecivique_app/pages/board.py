@@ -4,6 +4,7 @@ import reflex as rx
 
 from heurecivique_app.components.layout import page, status_badge
 from heurecivique_app.components.text import T
+from heurecivique_app.components.volunteer import hour_card
 from heurecivique_app.state.board import BoardState
 
 
@@ -31,17 +32,7 @@ def mission_card(row: rx.Var) -> rx.Component:
 
 
 def hour_counter() -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.heading(T("My hour this month"), as_="h2", size="4"),
-            rx.progress(value=BoardState.hour_percent, aria_label=BoardState.hour_label),
-            rx.text(BoardState.hour_label, id="hour-label"),
-            spacing="2",
-            width="100%",
-        ),
-        width="100%",
-        id="my-hour",
-    )
+    return hour_card(BoardState.hour_percent, BoardState.hour_label)
 
 
 def board() -> rx.Component:

@@ -2,8 +2,11 @@
 
 import reflex as rx
 
+from heurecivique_app.components import forms
 from heurecivique_app.components.layout import page, status_badge
 from heurecivique_app.components.text import T
+from heurecivique_app.components.volunteer import volunteer_nav
+from heurecivique_app.domain.text import N_
 from heurecivique_app.state.mission import MissionState
 
 
@@ -12,6 +15,7 @@ def outcome_banner() -> rx.Component:
         MissionState.outcome != "",
         rx.callout(
             MissionState.outcome_text,
+            high_contrast=True,
             color_scheme=rx.match(MissionState.outcome, ("accepted", "green"),
                                   ("done", "green"), ("taken", "amber"), ("error", "red"),
                                   "blue"),
@@ -42,6 +46,11 @@ def contact_card() -> rx.Component:
 
 def accept_or_decline() -> rx.Component:
     return rx.vstack(
+        rx.cond(~MissionState.charter_ok, rx.callout.root(rx.callout.text(
+            T("The charter has changed: read it and approve it again before accepting a "
+              "mission."), " ",
+            rx.link(T("Read the charter"), href=MissionState.charter_href, underline="always")),
+            high_contrast=True, color_scheme="amber", id="charter-note", width="100%")),
         rx.button(
             rx.cond(MissionState.outcome == "pending", T("Sending…"), T("I accept")),
             on_click=MissionState.accept,
@@ -64,17 +73,55 @@ def accept_or_decline() -> rx.Component:
     )
 
 
+ERR = MissionState.field_errors
+
+
 def mark_done_form() -> rx.Component:
+    """After the mission: it took place, time spent, feedback, a problem for the referent."""
     return rx.form(
         rx.vstack(
             rx.heading(T("After the mission"), as_="h2", size="4"),
-            rx.el.label(T("Minutes spent"), html_for="minutes"),
-            rx.input(id="minutes", name="minutes", type="number", min=15, max=480,
-                     default_value="60", width="8rem"),
+            forms.labelled(ERR, N_("Minutes spent"), "minutes", rx.input(
+                id="minutes", name="minutes", type="number", min=15, max=480,
+                default_value="60", width="8rem", size="3")),
+            forms.text_area(ERR, N_("How did it go? (optional)"), "feedback"),
+            forms.text_area(ERR, N_("A problem to report to the referent (optional)"), "problem"),
             rx.button(T("It took place"), type="submit", id="mark-done", size="3"),
             width="100%",
         ),
         on_submit=MissionState.mark_done,
+        width="100%",
+    )
+
+
+def cancel_form() -> rx.Component:
+    return rx.el.details(
+        rx.el.summary(T("I can no longer come"), class_name="touch summary"),
+        rx.form(
+            rx.vstack(
+                forms.text_input(ERR, N_("Why? (for the referent)"), "reason"),
+                rx.button(T("Cancel my participation"), type="submit", variant="soft",
+                          color_scheme="red", id="cancel-participation", size="3"),
+                width="100%",
+            ),
+            on_submit=MissionState.cancel,
+        ),
+    )
+
+
+def my_part() -> rx.Component:
+    """What an accepted volunteer may still do."""
+    open_or_full = (MissionState.status == "full") | (MissionState.status == "open")
+    return rx.vstack(
+        rx.cond(MissionState.can_cancel, cancel_form(),
+                rx.cond(open_or_full, rx.text(
+                    T("Too late to cancel in the app: please phone the referent at the town "
+                      "hall."), size="2", id="cutoff-note"))),
+        rx.cond(MissionState.confirmed,
+                rx.callout(T("You confirmed this mission. Thank you!"), high_contrast=True,
+                           color_scheme="green",
+                           id="confirmed"),
+                rx.cond(open_or_full | (MissionState.status == "done"), mark_done_form())),
         width="100%",
     )
 
@@ -95,11 +142,10 @@ def details() -> rx.Component:
         rx.cond(MissionState.has_contact, contact_card()),
         rx.cond(
             MissionState.my_participation == "accepted",
-            rx.cond((MissionState.status == "full") | (MissionState.status == "open"),
-                    mark_done_form()),
+            my_part(),
             rx.cond(MissionState.status == "open", accept_or_decline()),
         ),
-        rx.link(T("Back to the board"), href="/board"),
+        rx.link(T("Back to my home"), href="/home", class_name="touch"),
         spacing="3",
         width="100%",
     )
@@ -107,7 +153,8 @@ def details() -> rx.Component:
 
 def mission() -> rx.Component:
     return page(
+        volunteer_nav(),
         rx.cond(MissionState.found, details(),
                 rx.text(T("This item no longer exists."))),
-        next_path="/board",
+        next_path="/home",
     )

@@ -87,8 +87,14 @@ def found_page() -> rx.Component:
         section(T("The citizen's charter"), bullets(CHARTER_POINTS), id="charter"),
         section(
             T("Sign up as a volunteer"),
-            rx.text(T("Call or write to the town hall: a referent meets you, presents the "
-                      "charter and asks what you like doing and when you are free.")),
+            rx.text(T("Sign up here in three minutes, on your phone: a referent then meets "
+                      "you and presents the charter. You can also call or write to the "
+                      "town hall.")),
+            # Shown once the commune is known, so the link always names it.
+            rx.cond(PublicState.commune_name != "",
+                    rx.link(T("Sign up as a volunteer"),
+                            href="/signup?c=" + PublicState.commune_slug,
+                            class_name="touch", id="signup-link", weight="bold")),
             id="sign-up",
         ),
         section(

@@ -22,6 +22,13 @@ ACTIVITY_TEXTS = {
     "mission.declined": N_("{actor} declined “{title}”"),
     "mission.done": N_("{actor} marked “{title}” as done"),
     "mission.cancelled": N_("{actor} cancelled “{title}”"),
+    # The volunteer app (the reason and the problem themselves are on the mission's follow-up).
+    "participation.cancelled": N_("{actor} cancelled their participation in “{title}”"),
+    "participation.confirmed": N_("{actor} confirmed that “{title}” took place"),
+    "participation.problem": N_("{actor} reported a problem on “{title}”"),
+    "volunteer.signed_up": N_("{actor} signed up as a volunteer"),
+    "volunteer.paused": N_("{actor} paused their participation"),
+    "volunteer.resumed": N_("{actor} resumed their participation"),
 }
 
 

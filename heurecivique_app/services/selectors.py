@@ -24,6 +24,8 @@ from heurecivique_app.domain.types import utcnow
 from heurecivique_app.services.actor import Actor
 
 BOARD_STATUSES = (MissionStatus.OPEN, MissionStatus.FULL)
+# Volunteers' own moves that the referent's feed shows besides the missions' events.
+VOLUNTEER_FEED_ACTIONS = ("volunteer.signed_up", "volunteer.paused", "volunteer.resumed")
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,11 @@ def _card(mission: Mission, hood: Neighbourhood) -> MissionCard:
         approx_lat=mission.approx_lat,
         approx_lon=mission.approx_lon,
     )
+
+
+def card_of(mission: Mission, hood: Neighbourhood) -> MissionCard:
+    """The public card of a mission read together with its neighbourhood."""
+    return _card(mission, hood)
 
 
 def neighbourhoods(session: Session, commune_id: int) -> list[Neighbourhood]:
@@ -216,15 +223,18 @@ def monthly_hour(session: Session, *, volunteer_id: int, timezone: str,
     return MonthlyHour(month=month, minutes=int(minutes))
 
 
-def my_missions(session: Session, *, actor: Actor) -> list[MissionCard]:
-    """Missions this volunteer accepted that are still to do."""
+def my_missions(
+    session: Session, *, actor: Actor, participation: str = ParticipationStatus.ACCEPTED,
+    mission_statuses: tuple[str, ...] = BOARD_STATUSES,
+) -> list[MissionCard]:
+    """Missions this volunteer accepted (or: ``participation``) that are still to do."""
     rows = session.exec(
         select(Mission, Neighbourhood)
         .join(Participation, Participation.mission_id == Mission.id)
         .join(Neighbourhood, Neighbourhood.id == Mission.neighbourhood_id)
         .where(Participation.volunteer_id == actor.user_id,
-               Participation.status == ParticipationStatus.ACCEPTED,
-               col(Mission.status).in_([s.value for s in BOARD_STATUSES]))
+               Participation.status == participation,
+               col(Mission.status).in_([str(s) for s in mission_statuses]))
         .order_by(Mission.starts_at)
     ).all()
     return [_card(m, h) for m, h in rows]
@@ -248,7 +258,9 @@ def commune_activity(session: Session, *, commune_id: int, limit: int = 15) -> l
         select(AuditEntry, User.display_name, Mission.title)
         .join(User, User.id == AuditEntry.actor_id, isouter=True)
         .join(Mission, Mission.id == AuditEntry.entity_id, isouter=True)
-        .where(AuditEntry.commune_id == commune_id, AuditEntry.entity == "mission")
+        .where(AuditEntry.commune_id == commune_id,
+               (col(AuditEntry.entity) == "mission")
+               | col(AuditEntry.action).in_(VOLUNTEER_FEED_ACTIONS))
         .order_by(col(AuditEntry.id).desc())
         .limit(limit)
     ).all()

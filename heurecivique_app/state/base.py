@@ -104,4 +104,4 @@ class AppState(rx.State):
         if redirect is not None:
             return redirect
         return rx.redirect("/console" if actor.is_staff
-                           else "/relay" if actor.role == "relay" else "/board")
+                           else "/relay" if actor.role == "relay" else "/home")

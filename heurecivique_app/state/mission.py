@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import reflex as rx
 
-from heurecivique_app.domain.errors import AlreadyTaken, DomainError, NotFound
+from heurecivique_app.domain.errors import (
+    AlreadyTaken,
+    DomainError,
+    NotFound,
+    ValidationFailed,
+)
 from heurecivique_app.domain.text import N_
 from heurecivique_app.i18n import format_phone
 from heurecivique_app.presenters.missions import card_row
 from heurecivique_app.realtime.channels import mission_channel
 from heurecivique_app.realtime.live import live
-from heurecivique_app.services import missions, selectors
+from heurecivique_app.services import selectors, volunteer_home, volunteering
 from heurecivique_app.state.base import AppState
 from heurecivique_app.state.board import VOLUNTEER_ROLES
 
@@ -35,6 +40,11 @@ class MissionState(AppState):
     contact_phone_label: str = ""
     contact_address: str = ""
     contact_notes: str = ""
+    # The volunteer app: may I still cancel, did I confirm, is my charter current.
+    can_cancel: bool = False
+    confirmed: bool = False
+    charter_ok: bool = True
+    field_errors: dict[str, str] = {}
     # The outcome of the last tap: "", "pending", "accepted", "taken", "error", "done".
     outcome: str = ""
     outcome_text: str = ""
@@ -43,6 +53,10 @@ class MissionState(AppState):
     @rx.var
     def has_contact(self) -> bool:
         return self.contact_address != ""
+
+    @rx.var
+    def charter_href(self) -> str:
+        return f"/charter?next=/missions/{self._mission_id}"
 
     def _reload(self, actor) -> None:
         try:
@@ -73,6 +87,13 @@ class MissionState(AppState):
         self.contact_phone_label = format_phone(contact.phone) if contact else ""
         self.contact_address = contact.address if contact else ""
         self.contact_notes = contact.access_notes if contact else ""
+        with self._unit_of_work() as session:
+            part = volunteer_home.my_part(session, actor=actor, mission_id=card.id,
+                                          cutoff_hours=self._settings.cancel_cutoff_hours)
+            standing = volunteer_home.standing(session, actor=actor)
+        self.can_cancel = bool(part and part.can_cancel)
+        self.confirmed = bool(part and part.confirmed)
+        self.charter_ok = standing.charter_current if standing else True
         live.watch(self.router.session.session_id, {mission_channel(card.id)}, self.locale)
 
     @rx.event
@@ -82,6 +103,7 @@ class MissionState(AppState):
             return redirect
         self.outcome = ""
         self.outcome_text = ""
+        self.field_errors = {}
         try:
             self._mission_id = int(self.router.page.params.get("mission_id", "0"))
         except ValueError:
@@ -99,8 +121,11 @@ class MissionState(AppState):
         except AlreadyTaken as error:
             self.outcome, self.outcome_text = "taken", self._error_text(error)
         except DomainError as error:
+            self.field_errors = (self._field_errors(error)
+                                 if isinstance(error, ValidationFailed) else {})
             self.outcome, self.outcome_text = "error", self._error_text(error)
         else:
+            self.field_errors = {}
             self.outcome, self.outcome_text = success_outcome, self._tr(success_text)
         self._reload(actor)
 
@@ -110,7 +135,7 @@ class MissionState(AppState):
         self.outcome, self.outcome_text = "pending", self._tr("Sending your answer…")
         yield
         yield self._run(
-            lambda s, a: missions.accept_mission(s, actor=a, mission_id=self._mission_id),
+            lambda s, a: volunteering.accept(s, actor=a, mission_id=self._mission_id),
             "accepted", N_("Thank you! The mission is yours. The contact details are below."),
         )
 
@@ -118,20 +143,31 @@ class MissionState(AppState):
     def decline(self, form_data: dict):
         reason = str(form_data.get("reason", ""))
         yield self._run(
-            lambda s, a: missions.decline_mission(s, actor=a, mission_id=self._mission_id,
-                                                  reason=reason),
+            lambda s, a: volunteering.decline(s, actor=a, mission_id=self._mission_id,
+                                              reason=reason),
             "declined", N_("Noted. The referent will see your answer."),
         )
 
     @rx.event
-    def mark_done(self, form_data: dict):
-        try:
-            minutes = int(str(form_data.get("minutes", "")).strip() or "0")
-        except ValueError:
-            minutes = 0
+    def cancel(self, form_data: dict):
+        reason = str(form_data.get("reason", ""))
         yield self._run(
-            lambda s, a: missions.mark_done(s, actor=a, mission_id=self._mission_id,
-                                            timezone=self._settings.timezone,
-                                            minutes=minutes),
+            lambda s, a: volunteering.cancel(s, actor=a, mission_id=self._mission_id,
+                                             reason=reason,
+                                             cutoff_hours=self._settings.cancel_cutoff_hours),
+            "declined", N_("Your participation is cancelled. The referent has been told."),
+        )
+
+    @rx.event
+    def mark_done(self, form_data: dict):
+        """After the mission: it took place, time spent, feedback, maybe a problem."""
+        form = volunteering.Confirmation(
+            minutes=str(form_data.get("minutes", "")),
+            feedback=str(form_data.get("feedback", "")),
+            problem=str(form_data.get("problem", "")),
+        )
+        yield self._run(
+            lambda s, a: volunteering.confirm(s, actor=a, mission_id=self._mission_id,
+                                              form=form, timezone=self._settings.timezone),
             "done", N_("Well done! Your time has been added to your hour this month."),
         )

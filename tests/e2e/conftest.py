@@ -8,6 +8,7 @@ Playwright (Playwright cannot download its own browser here).
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -149,12 +150,15 @@ def ws_frames(page: Page) -> list[str]:
 
 
 def login(page: Page, email: str, expected_path: str) -> None:
-    """Log in through the real form (the server sets the HttpOnly cookie)."""
-    page.goto("/login")
+    """Log in through the real form (the server sets the HttpOnly cookie), then go to
+    ``expected_path`` (volunteers otherwise land on their home, /home)."""
+    page.goto(f"/login?next={expected_path}")
     page.locator("#email").fill(email)
     page.locator("#password").fill(PASSWORD)
     page.locator("#login-submit").click()
-    page.wait_for_url(f"**{expected_path}", timeout=30_000)
+    # A full page load of a route comes back with a trailing slash (/board/).
+    page.wait_for_url(re.compile(".*" + re.escape(expected_path) + r"/?(\?.*)?$"),
+                      timeout=30_000)
 
 
 def pytest_collection_modifyitems(config, items):

@@ -143,7 +143,7 @@ def test_referent_places_a_need_by_tapping_the_map(new_context, app_server):
     volunteer = new_context(PHONE).new_page()
     login(volunteer, "volontaire2@vitre.demo", "/board")
     volunteer.goto(f"/place/{mission_id}")
-    volunteer.wait_for_url(re.compile(r".*/$|.*/board"))
+    volunteer.wait_for_url(re.compile(r".*/$|.*/board|.*/home/?$"))
     expect(volunteer.locator("#place-map")).to_have_count(0)
 
 

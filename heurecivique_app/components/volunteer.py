@@ -1,0 +1,127 @@
+"""Pieces of the volunteer's pages: their menu, the charter, the profile fields."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from heurecivique_app.components import forms
+from heurecivique_app.components.text import T
+from heurecivique_app.domain.charter import CHARTER_ARTICLES
+from heurecivique_app.domain.enums import CATEGORY_LABELS
+from heurecivique_app.domain.text import N_
+from heurecivique_app.domain.volunteering import (
+    DAY_PART_LABELS,
+    DAY_PARTS,
+    DISTANCE_CHOICES,
+    WEEKDAY_LABELS,
+    WEEKDAYS,
+    availability_field,
+)
+
+
+def volunteer_nav() -> rx.Component:
+    return rx.el.nav(
+        rx.hstack(
+            rx.link(T("Home"), href="/home", class_name="touch", id="nav-home"),
+            rx.link(T("Board"), href="/board", class_name="touch", id="nav-board"),
+            rx.link(T("Map"), href="/map", class_name="touch", id="nav-map"),
+            rx.link(T("My account"), href="/account", class_name="touch", id="nav-account"),
+            wrap="wrap", spacing="4",
+        ),
+        aria_label=T("Volunteer menu"),
+    )
+
+
+def charter_text() -> rx.Component:
+    return rx.vstack(
+        *[rx.box(rx.heading(T(a.title), as_="h3", size="3"), rx.text(T(a.text), size="2"))
+          for a in CHARTER_ARTICLES],
+        spacing="3", width="100%", id="charter-text",
+    )
+
+
+def tick(name: str, label: rx.Var | str, checked: rx.Var | bool = False) -> rx.Component:
+    """A checkbox inside its label: the whole line is the touch target (44 px high)."""
+    return rx.el.label(
+        rx.el.input(type="checkbox", name=name, id=name, default_checked=checked,
+                    class_name="touch-check"),
+        rx.el.span(T(label) if isinstance(label, str) else label),
+        html_for=name, class_name="check-label",
+    )
+
+
+def _checked(ticked: rx.Var | None, name: str) -> rx.Var | bool:
+    return ticked.contains(name) if ticked is not None else False
+
+
+def skills_fieldset(errors: rx.Var, ticked: rx.Var | None = None) -> rx.Component:
+    return rx.el.fieldset(
+        rx.el.legend(T("What I like doing")),
+        rx.grid(
+            *[tick(f"skill_{value}", label, _checked(ticked, f"skill_{value}"))
+              for value, label in CATEGORY_LABELS.items()],
+            columns=rx.breakpoints(initial="1", sm="2"), spacing="1", width="100%",
+        ),
+        forms.error_for(errors, "skills"),
+        class_name="plain-fieldset", id="skills",
+    )
+
+
+def availability_fieldset(errors: rx.Var, ticked: rx.Var | None = None) -> rx.Component:
+    return rx.el.fieldset(
+        rx.el.legend(T("When I am usually free")),
+        *[rx.el.fieldset(
+            rx.el.legend(T(WEEKDAY_LABELS[day]), class_name="day-legend"),
+            rx.hstack(*[tick(availability_field(day, part), DAY_PART_LABELS[part],
+                             _checked(ticked, availability_field(day, part)))
+                        for part in DAY_PARTS], wrap="wrap", spacing="3"),
+            class_name="day-fieldset",
+        ) for day in WEEKDAYS],
+        forms.error_for(errors, "availability"),
+        class_name="plain-fieldset", id="availability",
+    )
+
+
+def distance_select(errors: rx.Var, value: rx.Var | str = "2") -> rx.Component:
+    labels = {c: (f"{int(float(c) * 1000)} m" if float(c) < 1 else f"{c} km")
+              for c in DISTANCE_CHOICES}
+    label = N_("How far I will go from home")
+    return forms.labelled(errors, label, "max_distance_km", rx.el.select(
+        *[rx.el.option(text, value=choice) for choice, text in labels.items()],
+        id="max_distance_km", name="max_distance_km", default_value=value,
+        class_name="native-select",
+    ))
+
+
+def place_fields(errors: rx.Var, options: rx.Var, hood: rx.Var | str = "",
+                 address: rx.Var | str = "") -> rx.Component:
+    return rx.el.fieldset(
+        rx.el.legend(T("Where I live")),
+        rx.text(T("Choose your neighbourhood, or give your address: it stays private and "
+                  "only serves to find missions near you."), size="2"),
+        forms.labelled(errors, N_("Neighbourhood"), "neighbourhood_id", rx.el.select(
+            rx.el.option(T("Choose…"), value=""),
+            rx.foreach(options, lambda o: rx.el.option(o["name"], value=o["id"])),
+            id="neighbourhood_id", name="neighbourhood_id", default_value=hood,
+            class_name="native-select",
+        )),
+        forms.text_input(errors, N_("Address (optional)"), "address", default_value=address,
+                         auto_complete="street-address"),
+        class_name="plain-fieldset",
+    )
+
+
+def hour_card(percent: rx.Var, label: rx.Var, *extra: rx.Component) -> rx.Component:
+    """« Mon heure ce mois-ci »: progress towards the one-hour pledge."""
+    return rx.card(
+        rx.vstack(
+            rx.heading(T("My hour this month"), as_="h2", size="4"),
+            rx.progress(value=percent, aria_label=label),
+            rx.text(label, id="hour-label"),
+            *extra,
+            spacing="2",
+            width="100%",
+        ),
+        width="100%",
+        id="my-hour",
+    )

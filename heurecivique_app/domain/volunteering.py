@@ -1,0 +1,86 @@
+"""The volunteer's own vocabulary: weekly availability, how far they go, their skills.
+
+Skills are picked from the catalogue of concrete gestures (the mission
+categories, :data:`~heurecivique_app.domain.enums.CATEGORY_LABELS`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+
+from heurecivique_app.domain.enums import CATEGORY_LABELS
+from heurecivique_app.domain.text import N_
+from heurecivique_app.domain.validation import FieldError
+
+WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+WEEKDAY_LABELS: dict[str, str] = {
+    "mon": N_("Monday"), "tue": N_("Tuesday"), "wed": N_("Wednesday"),
+    "thu": N_("Thursday"), "fri": N_("Friday"), "sat": N_("Saturday"), "sun": N_("Sunday"),
+}
+DAY_PARTS: tuple[str, ...] = ("morning", "afternoon", "evening")
+DAY_PART_LABELS: dict[str, str] = {
+    "morning": N_("Morning"), "afternoon": N_("Afternoon"), "evening": N_("Evening"),
+}
+# How far a volunteer will go from home, in kilometres (the form's choices).
+DISTANCE_CHOICES: tuple[str, ...] = ("0.5", "1", "2", "5", "10")
+
+PASSWORD_MIN = 10
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.IGNORECASE)
+
+
+def availability_field(day: str, part: str) -> str:
+    """The form field name of one box of the availability grid."""
+    return f"avail_{day}_{part}"
+
+
+def clean_email(value: str | None) -> str:
+    text = (value or "").strip().lower()
+    if not text:
+        raise FieldError(N_("This field is required."))
+    if len(text) > 254 or not _EMAIL.match(text):
+        raise FieldError(N_("Enter a valid email address, e.g. name@example.fr."))
+    return text
+
+
+def clean_password(value: str | None) -> str:
+    text = value or ""
+    if len(text) < PASSWORD_MIN:
+        raise FieldError(N_("Choose a password of at least 10 characters."))
+    if len(text) > 128:
+        raise FieldError(N_("This text is too long."))
+    return text
+
+
+def clean_skills(values: Iterable[str]) -> list[str]:
+    """Known gestures only, in the catalogue's order, at least one."""
+    chosen = set(values)
+    unknown = chosen - set(CATEGORY_LABELS)
+    if unknown:
+        raise FieldError(N_("Pick gestures from the list."))
+    skills = [str(skill) for skill in CATEGORY_LABELS if skill in chosen]
+    if not skills:
+        raise FieldError(N_("Pick at least one gesture you like doing."))
+    return skills
+
+
+def clean_availability(ticked: Mapping[str, Iterable[str]]) -> dict[str, list[str]]:
+    """{"mon": ["morning"], ...} with known days and day parts only, in week order."""
+    result: dict[str, list[str]] = {}
+    for day in WEEKDAYS:
+        parts = set(ticked.get(day, ()))
+        if parts - set(DAY_PARTS):
+            raise FieldError(N_("Pick times from the grid."))
+        ordered = [part for part in DAY_PARTS if part in parts]
+        if ordered:
+            result[day] = ordered
+    if set(ticked) - set(WEEKDAYS):
+        raise FieldError(N_("Pick times from the grid."))
+    return result
+
+
+def clean_distance(value: str | None) -> float:
+    text = (value or "").strip()
+    if text not in DISTANCE_CHOICES:
+        raise FieldError(N_("Choose a distance from the list."))
+    return float(text)

@@ -1,0 +1,104 @@
+"""/account: edit my profile, pause, download my data, delete my account."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from heurecivique_app.components import forms
+from heurecivique_app.components.layout import page
+from heurecivique_app.components.text import T
+from heurecivique_app.components.volunteer import (
+    availability_fieldset,
+    distance_select,
+    place_fields,
+    skills_fieldset,
+    tick,
+    volunteer_nav,
+)
+from heurecivique_app.domain.text import N_
+from heurecivique_app.state.account import AccountState
+
+ERR = AccountState.field_errors
+
+
+def profile_form() -> rx.Component:
+    return rx.form(
+        rx.vstack(
+            forms.text_input(ERR, N_("Name"), "display_name", auto_complete="name",
+                             default_value=AccountState.display_name),
+            rx.text(T("Email"), ": ", AccountState.email, size="2", id="account-email"),
+            forms.text_input(ERR, N_("Phone"), "phone", type="tel", auto_complete="tel",
+                             default_value=AccountState.phone),
+            place_fields(ERR, AccountState.neighbourhood_options, AccountState.neighbourhood_id,
+                         AccountState.address),
+            skills_fieldset(ERR, AccountState.ticked),
+            forms.text_area(ERR, N_("Other things I can do (optional)"), "skills_note",
+                            default_value=AccountState.skills_note),
+            availability_fieldset(ERR, AccountState.ticked),
+            distance_select(ERR, AccountState.max_distance_km),
+            rx.cond(AccountState.form_message != "",
+                    rx.callout(AccountState.form_message, role="status", id="form-message",
+                               width="100%",
+                               high_contrast=True,
+                               color_scheme=rx.cond(AccountState.form_ok, "green", "red"))),
+            rx.button(T("Save my profile"), type="submit", size="3", width="100%",
+                      id="save-profile"),
+            spacing="4", width="100%",
+        ),
+        on_submit=AccountState.save,
+        key=AccountState.form_key,
+        width="100%",
+    )
+
+
+def pause_section() -> rx.Component:
+    return rx.el.section(rx.vstack(
+        rx.heading(T("Holidays"), as_="h2", size="5"),
+        rx.cond(
+            AccountState.volunteer_status == "paused",
+            rx.vstack(
+                rx.text(T("Your participation is paused."), id="paused-status"),
+                rx.button(T("Resume my participation"), on_click=AccountState.set_paused(False),
+                          size="3", id="resume"),
+            ),
+            rx.vstack(
+                rx.text(T("Away for a while? Pause: no mission will be proposed to you.")),
+                rx.button(T("Pause my participation"), on_click=AccountState.set_paused(True),
+                          size="3", variant="soft", id="pause"),
+            ),
+        ),
+    ), style={"width": "100%"})
+
+
+def data_section() -> rx.Component:
+    return rx.el.section(rx.vstack(
+        rx.heading(T("My data"), as_="h2", size="5"),
+        rx.el.a(T("Download my data (JSON)"), href="/api/me/export", download=True,
+                class_name="touch lang-link", id="export",
+                custom_attrs={"reloadDocument": True}),
+        rx.form(
+            rx.vstack(
+                rx.text(T("Deleting your account erases your name, email, phone, address "
+                          "and messages. The hours you gave stay in the town's statistics, "
+                          "anonymously.")),
+                tick("confirm_delete", N_("I want to delete my account for good.")),
+                rx.cond(AccountState.delete_error != "",
+                        rx.text(AccountState.delete_error, color_scheme="red", role="alert",
+                                id="confirm_delete-error")),
+                rx.button(T("Delete my account"), type="submit", color_scheme="red",
+                          high_contrast=True, size="3", id="delete-account"),
+            ),
+            on_submit=AccountState.delete_account,
+        ),
+    ), style={"width": "100%"})
+
+
+def account() -> rx.Component:
+    return page(
+        volunteer_nav(),
+        rx.heading(T("My account"), as_="h1", size="7"),
+        profile_form(),
+        pause_section(),
+        data_section(),
+        next_path="/account",
+    )

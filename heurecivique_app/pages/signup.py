@@ -1,0 +1,88 @@
+"""/signup?c=<commune>: sign up as a volunteer on a phone, from the poster's QR code."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from heurecivique_app.components import forms
+from heurecivique_app.components.layout import page
+from heurecivique_app.components.native_form import native_form
+from heurecivique_app.components.text import T
+from heurecivique_app.components.volunteer import (
+    availability_fieldset,
+    charter_text,
+    distance_select,
+    place_fields,
+    skills_fieldset,
+    tick,
+)
+from heurecivique_app.domain.text import N_
+from heurecivique_app.state.signup import SignupState
+
+ERR = SignupState.field_errors
+
+
+def about_me() -> rx.Component:
+    return rx.el.fieldset(
+        rx.el.legend(T("About me")),
+        forms.text_input(ERR, N_("Name"), "display_name", auto_complete="name"),
+        forms.text_input(ERR, N_("Email"), "email", input_mode="email", auto_complete="email"),
+        forms.text_input(ERR, N_("Phone"), "phone", type="tel", auto_complete="tel"),
+        forms.text_input(ERR, N_("Password (at least 10 characters)"), "password",
+                         type="password", auto_complete="new-password"),
+        class_name="plain-fieldset",
+    )
+
+
+def charter_fieldset() -> rx.Component:
+    return rx.el.fieldset(
+        rx.el.legend(T("The citizen's charter")),
+        charter_text(),
+        tick("charter", N_("I have read the charter and I approve it.")),
+        forms.error_for(ERR, "charter"),
+        class_name="plain-fieldset",
+    )
+
+
+def signup_form() -> rx.Component:
+    return rx.form(
+        rx.vstack(
+            about_me(),
+            place_fields(ERR, SignupState.neighbourhood_options),
+            skills_fieldset(ERR),
+            forms.text_area(ERR, N_("Other things I can do (optional)"), "skills_note"),
+            availability_fieldset(ERR),
+            distance_select(ERR),
+            charter_fieldset(),
+            forms.error_for(ERR, "commune"),
+            rx.cond(SignupState.form_message != "",
+                    rx.callout(SignupState.form_message, color_scheme="red", role="alert",
+                               id="form-message", width="100%")),
+            rx.button(rx.cond(SignupState.sending, T("Sending…"), T("Sign up")), type="submit",
+                      size="3", width="100%", id="signup-submit",
+                      disabled=SignupState.sending),
+            spacing="4", width="100%",
+        ),
+        on_submit=SignupState.submit,
+        width="100%",
+        id="signup-form",
+    )
+
+
+def signup() -> rx.Component:
+    return page(
+        rx.heading(T("Become a volunteer"), as_="h1", size="7"),
+        rx.cond(SignupState.commune_name != "",
+                rx.text(T("L'Heure Civique in"), " ", SignupState.commune_name, weight="bold")),
+        rx.text(T("One hour a month for your neighbours. A referent of the town hall will "
+                  "meet you; until then you can join collective actions.")),
+        rx.cond(SignupState.commune_found, signup_form(),
+                rx.callout(T("This commune's sign-up link is not valid."), color_scheme="red")),
+        rx.text(T("Already signed up?"), " ",
+                rx.link(T("Log in"), href="/login", underline="always")),
+        # Filled and posted by a script once the account exists: the server sets the cookie.
+        native_form(rx.el.input(type="hidden", name="code", default_value=""),
+                    action="/api/auth/handoff", method="post", id="handoff-form",
+                    hidden=True),
+        next_path="/signup",
+    )

@@ -1,0 +1,119 @@
+"""/account: my profile, pausing, my data (JSON), deleting my account."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from heurecivique_app.domain.errors import DomainError, ValidationFailed
+from heurecivique_app.domain.text import N_
+from heurecivique_app.domain.volunteering import availability_field
+from heurecivique_app.i18n import format_phone
+from heurecivique_app.services import accounts, selectors, volunteering
+from heurecivique_app.services.signup import ProfileForm
+from heurecivique_app.state.base import AppState
+from heurecivique_app.state.board import VOLUNTEER_ROLES
+
+
+class AccountState(AppState):
+    # The volunteer's own data, sent to their own tab only (the form's starting values).
+    display_name: str = ""
+    email: str = ""
+    phone: str = ""
+    neighbourhood_id: str = ""
+    address: str = ""
+    skills_note: str = ""
+    max_distance_km: str = "2"
+    ticked: list[str] = []
+    volunteer_status: str = ""
+    neighbourhood_options: list[dict[str, str]] = []
+    field_errors: dict[str, str] = {}
+    form_message: str = ""
+    form_ok: bool = False
+    form_key: int = 0
+    delete_error: str = ""
+
+    def _reload(self, actor) -> None:
+        with self._unit_of_work() as session:
+            user, profile = accounts.my_profile(session, actor=actor)
+            hoods = selectors.neighbourhoods(session, user.commune_id)
+        self.display_name = user.display_name
+        self.email = user.email
+        self.phone = format_phone(user.phone) if user.phone else ""
+        self.neighbourhood_id = str(user.neighbourhood_id or "")
+        self.address = profile.home_address
+        self.skills_note = profile.skills_note
+        distance = profile.max_distance_km
+        self.max_distance_km = f"{distance:g}"
+        self.ticked = [f"skill_{s}" for s in profile.skills] + [
+            availability_field(day, part)
+            for day, parts in profile.availability.items() for part in parts]
+        self.volunteer_status = profile.status
+        self.neighbourhood_options = [{"id": str(h.id), "name": h.name} for h in hoods]
+        self.form_key += 1
+
+    @rx.event
+    def load(self):
+        actor, redirect = self._load_identity(VOLUNTEER_ROLES)
+        if redirect is not None:
+            return redirect
+        self.field_errors, self.form_message, self.delete_error = {}, "", ""
+        try:
+            self._reload(actor)
+        except DomainError:
+            return rx.redirect("/")
+        return None
+
+    @rx.event
+    def save(self, form_data: dict):
+        actor = self._actor()
+        if actor is None:
+            return rx.redirect("/login")
+        try:
+            with self._unit_of_work() as session:
+                accounts.update_profile(session, actor=actor,
+                                        form=ProfileForm.from_form(form_data))
+        except DomainError as error:
+            self.form_ok = False
+            self.field_errors = (self._field_errors(error)
+                                 if isinstance(error, ValidationFailed) else {})
+            self.form_message = self._error_text(error)
+            return None
+        self.field_errors = {}
+        self.form_ok = True
+        self.form_message = self._tr(N_("Your profile is saved."))
+        self._reload(actor)
+        self.user_name = self.display_name
+        return None
+
+    @rx.event
+    def set_paused(self, paused: bool):
+        actor = self._actor()
+        if actor is None:
+            return rx.redirect("/login")
+        try:
+            with self._unit_of_work() as session:
+                volunteering.set_paused(session, actor=actor, paused=bool(paused))
+        except DomainError as error:
+            self._say(error.message, "error")
+            return None
+        self._say(N_("Your participation is paused. Enjoy your break!") if paused
+                  else N_("Welcome back! You can accept missions again."), "success")
+        self._reload(actor)
+        return None
+
+    @rx.event
+    def delete_account(self, form_data: dict):
+        actor = self._actor()
+        if actor is None:
+            return rx.redirect("/login")
+        if str(form_data.get("confirm_delete", "")).lower() not in {"on", "true", "1"}:
+            self.delete_error = self._tr(N_("Tick the box to confirm."))
+            return None
+        try:
+            with self._unit_of_work() as session:
+                accounts.delete_account(session, actor=actor)
+        except DomainError as error:
+            self.delete_error = self._error_text(error)
+            return None
+        # Every login is revoked on the server; a full page load clears what the tab held.
+        return rx.call_script("window.location.assign('/login')")

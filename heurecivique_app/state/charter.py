@@ -1,0 +1,44 @@
+"""/charter: the citizen's charter in full; a volunteer approves the version in force."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+import reflex as rx
+
+from heurecivique_app.api import safe_next
+from heurecivique_app.domain.charter import CHARTER_VERSION
+from heurecivique_app.domain.errors import DomainError
+from heurecivique_app.services import volunteering
+from heurecivique_app.state.base import AppState
+from heurecivique_app.state.board import VOLUNTEER_ROLES
+
+
+class CharterState(AppState):
+    version: str = CHARTER_VERSION
+    approved: bool = False
+    next_path: str = "/home"
+
+    @rx.event
+    def load(self):
+        actor, redirect = self._load_identity(VOLUNTEER_ROLES)
+        if redirect is not None:
+            return redirect
+        query = parse_qs(urlsplit(str(self.router.url)).query)
+        self.next_path = safe_next((query.get("next") or [""])[0], "/home")
+        with self._unit_of_work() as session:
+            self.approved = volunteering.charter_current(session, actor=actor)
+
+    @rx.event
+    def approve(self):
+        actor = self._actor()
+        if actor is None:
+            return rx.redirect("/login")
+        try:
+            with self._unit_of_work() as session:
+                volunteering.approve_charter(session, actor=actor)
+        except DomainError as error:
+            self.notice = self._error_text(error)
+            return
+        self.approved = True
+        return rx.redirect(self.next_path)

@@ -1,0 +1,61 @@
+"""/signup: a resident signs up from the commune's poster (QR code), then is logged in."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import parse_qs, urlsplit
+
+import reflex as rx
+
+from heurecivique_app.domain.errors import DomainError, ValidationFailed
+from heurecivique_app.services import selectors, signup
+from heurecivique_app.state.base import AppState
+
+# Posts the one-time code to the server, which answers with the session cookie.
+HANDOFF_JS = ("(function (code) { const f = document.getElementById('handoff-form');"
+              " f.elements.code.value = code; f.submit(); })({code})")
+
+
+class SignupState(AppState):
+    commune_slug: str = ""
+    commune_name: str = ""
+    commune_found: bool = True
+    neighbourhood_options: list[dict[str, str]] = []
+    field_errors: dict[str, str] = {}
+    form_message: str = ""
+    sending: bool = False
+
+    @rx.event
+    def load(self):
+        self.load_locale()
+        query = parse_qs(urlsplit(str(self.router.url)).query)
+        self.commune_slug = (query.get("c") or [""])[0]
+        self.field_errors, self.form_message, self.sending = {}, "", False
+        with self._unit_of_work() as session:
+            commune = signup.find_commune(session, self.commune_slug)
+            hoods = selectors.neighbourhoods(session, commune.id) if commune else []
+        self.commune_found = commune is not None
+        self.commune_name = commune.name if commune else ""
+        self.commune_slug = commune.slug if commune else self.commune_slug
+        self.neighbourhood_options = [{"id": str(h.id), "name": h.name} for h in hoods]
+
+    @rx.event
+    def submit(self, form_data: dict):
+        self.sending = True
+        yield
+        form = signup.SignupForm.from_form(form_data, commune_slug=self.commune_slug,
+                                           locale=self.locale)
+        try:
+            with self._unit_of_work() as session:
+                user = signup.sign_up(session, form=form)
+                code = signup.open_handoff(session, user=user)
+        except DomainError as error:
+            self.sending = False
+            self.field_errors = (self._field_errors(error)
+                                 if isinstance(error, ValidationFailed) else {})
+            self.form_message = self._error_text(error)
+            return
+        self.field_errors = {}
+        self.form_message = ""
+        # The code goes only to this tab, as the argument of a script, never into a var.
+        yield rx.call_script(HANDOFF_JS.replace("{code}", json.dumps(code)))

@@ -1,0 +1,247 @@
+"""Issue 4: a resident goes from the poster's page to a first accepted mission on a phone,
+in French and in English; privacy over the websocket; axe-core; keyboard only."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from a11y import axe_violations
+from conftest import PHONE, ws_frames
+from playwright.sync_api import Page, expect
+
+from heurecivique_app.services.demo_data import BENEFICIARIES
+
+CHRISTMAS = "Collecte des boîtes cadeaux solidaires de Noël"
+PASSWORD = "une-phrase-assez-longue"
+
+
+def fill_sign_up(page: Page, *, name: str, email: str, phone: str) -> None:
+    page.locator("#display_name").fill(name)
+    page.locator("#email").fill(email)
+    page.locator("#phone").fill(phone)
+    page.locator("#password").fill(PASSWORD)
+    page.select_option("#neighbourhood_id", label="Centre historique")
+    page.locator("#skill_collective_event").check()
+    page.locator("#skill_visit").check()
+    page.locator("#avail_sat_morning").check()
+    page.select_option("#max_distance_km", "1")
+    page.locator("#charter").check()
+
+
+def private_data_in(frames: list[str]) -> list[str]:
+    """Beneficiaries' names, phones and addresses found in what the server sent."""
+    found = []
+    for name, _hood, phone, address, _notes in BENEFICIARIES:
+        street = address.split(",")[0]
+        found += [value for value in (name, phone, street) if any(value in f for f in frames)]
+    return found
+
+
+def assert_touch_targets(page: Page) -> None:
+    """Buttons, menu links and checkbox lines are at least 44 px high."""
+    small = page.evaluate("""() => [...document.querySelectorAll(
+        'main button, nav a.touch, label.check-label, main select')]
+        .filter(e => e.offsetParent !== null)
+        .map(e => [e.id || e.textContent.trim().slice(0, 30), e.getBoundingClientRect().height])
+        .filter(([, h]) => h < 44)""")
+    assert small == []
+
+
+def test_french_journey_from_the_poster_to_a_first_mission(new_context, app_server) -> None:
+    page = new_context(PHONE).new_page()
+    frames = ws_frames(page)  # the socket opens once; client-side routing keeps it
+    page.goto("/c/vitre")
+    expect(page.locator("#signup-link")).to_have_attribute("href", "/signup?c=vitre")
+    page.locator("#signup-link").click()
+    page.wait_for_url(re.compile(r".*/signup/?\?c=vitre$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Devenir volontaire")
+    expect(page.locator("#charter-text")).to_contain_text("Jamais à la place d'un professionnel")
+    assert axe_violations(page) == []
+    assert_touch_targets(page)
+
+    # A wrong phone number first: the message sits next to the field, nothing is created.
+    fill_sign_up(page, name="Aline Durand", email="aline.durand@exemple.fr", phone="12 34")
+    page.locator("#signup-submit").click()
+    expect(page.locator("#phone-error")).to_contain_text("numéro de téléphone français")
+    expect(page.locator("#form-message")).to_be_visible()
+    assert "/signup" in page.url
+    assert axe_violations(page) == []
+
+    page.locator("#phone").fill("06 12 34 56 78")
+    page.locator("#signup-submit").click()
+    page.wait_for_url(re.compile(r".*/home/?\?welcome=1$"))
+    expect(page.locator("#welcome")).to_contain_text("Bienvenue")
+    expect(page.locator("#pending-note")).to_be_visible()
+    expect(page.locator("#user-name")).to_have_text("Aline Durand")
+    expect(page.locator("#hour-label")).to_contain_text("0 min")
+    cookies = {c["name"]: c for c in page.context.cookies()}
+    assert cookies["hc_session"]["httpOnly"]
+    assert page.evaluate("() => JSON.stringify(localStorage)").find("hc_session") < 0
+    assert axe_violations(page) == []
+    assert_touch_targets(page)
+
+    # Missions near me, filtered by category.
+    nearby = page.locator("#nearby")
+    expect(nearby).to_contain_text(CHRISTMAS)
+    page.select_option("#filter-category", "collective_event")
+    collective = "Aide lors d’un événement collectif"
+    expect(nearby.locator(".mission-card", has_not_text=collective)).to_have_count(0)
+    expect(nearby.locator(".mission-card", has_text=CHRISTMAS)).to_be_visible()
+
+    # An individual mission seen before any acceptance: no private data over the socket.
+    page.select_option("#filter-category", "visit")
+    expect(nearby.locator(".mission-card", has_text=CHRISTMAS)).to_have_count(0)
+    individual = nearby.locator(".mission-card").first
+    expect(individual).to_be_visible()
+    seen = len(frames)
+    individual.click()
+    page.wait_for_url(re.compile(r".*/missions/\d+"))
+    expect(page.locator("#approx-location")).to_contain_text("Centre historique")
+    assert axe_violations(page) == []
+    page.locator("#accept").click()
+    # Not yet met by a referent: an individual mission at home is refused, explained.
+    expect(page.locator("#outcome")).to_contain_text("référent")
+    expect(page.locator("#contact")).to_have_count(0)
+    assert len(frames) > seen, "the mission page received no frame"
+    assert private_data_in(frames) == []
+
+    # A collective action is open to a new volunteer: accept it.
+    page.locator("#nav-home").click()
+    page.wait_for_url(re.compile(r".*/home/?$"))
+    # "Only what I like doing" (collective events, visits) hides the other gestures.
+    page.select_option("#filter-category", "")
+    expect(nearby).to_contain_text("Courses")
+    page.locator("#filter-mine").check()
+    expect(nearby.locator(".mission-card", has_text="Courses")).to_have_count(0)
+    expect(nearby).to_contain_text(CHRISTMAS)
+    page.locator("#filter-mine").uncheck()
+    expect(nearby).to_contain_text("Courses")
+    page.select_option("#filter-category", "collective_event")
+    page.locator("#nearby .mission-card", has_text=CHRISTMAS).click()
+    page.wait_for_url(re.compile(r".*/missions/\d+"))
+    page.locator("#accept").click()
+    expect(page.locator("#outcome")).to_contain_text("Merci")
+    expect(page.get_by_text("Je ne peux plus venir")).to_be_visible()
+    assert axe_violations(page) == []
+    page.locator("#nav-home").click()
+    expect(page.locator("#upcoming")).to_contain_text(CHRISTMAS)
+
+    # My account: pause for the holidays, resume, download my data.
+    page.locator("#nav-account").click()
+    page.wait_for_url(re.compile(r".*/account/?$"))
+    expect(page.locator("#display_name")).to_have_value("Aline Durand")
+    expect(page.locator("#skill_visit")).to_be_checked()
+    assert axe_violations(page) == []
+    page.locator("#phone").fill("06 00 00 00 0")
+    page.locator("#save-profile").click()
+    expect(page.locator("#phone-error")).to_contain_text("numéro de téléphone français")
+    page.locator("#phone").fill("06 98 76 54 32")
+    page.locator("#save-profile").click()
+    expect(page.locator("#form-message")).to_contain_text("Votre profil est enregistré")
+    expect(page.locator("#phone")).to_have_value("06 98 76 54 32")
+    expect(page.locator("#neighbourhood_id")).to_have_value(re.compile(r"\d+"))
+    page.locator("#pause").click()
+    expect(page.locator("#paused-status")).to_be_visible()
+    page.locator("#resume").click()
+    expect(page.locator("#pause")).to_be_visible()
+    export = page.request.get("/api/me/export")
+    assert export.ok and "attachment" in export.headers["content-disposition"]
+    data = json.loads(export.text())
+    assert data["account"]["email"] == "aline.durand@exemple.fr"
+    assert [p["mission"] for p in data["participations"]] == [CHRISTMAS]
+
+    page.goto("/charter")
+    expect(page.locator("#charter-approved")).to_be_visible()
+    assert axe_violations(page) == []
+
+
+def test_english_journey_cancel_and_delete(new_context, app_server) -> None:
+    page = new_context(PHONE, locale="en-GB").new_page()
+    page.goto("/c/vitre")
+    link = page.get_by_role("link", name="Sign up as a volunteer")
+    expect(link).to_have_attribute("href", "/signup?c=vitre")
+    link.click()
+    page.wait_for_url(re.compile(r".*/signup/?\?c=vitre$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Become a volunteer")
+    fill_sign_up(page, name="Sam Taylor", email="not-an-email", phone="07 81 22 33 44")
+    page.locator("#charter").uncheck()
+    page.locator("#signup-submit").click()
+    expect(page.locator("#email-error")).to_contain_text("valid email")
+    expect(page.locator("#charter-error")).to_contain_text("Approve the charter")
+    expect(page.locator("#phone-error")).to_have_count(0)
+    page.locator("#email").fill("sam.taylor@example.co.uk")
+    page.locator("#charter").check()
+    page.locator("#signup-submit").click()
+    page.wait_for_url(re.compile(r".*/home/?\?welcome=1$"))
+    expect(page.locator("#welcome")).to_contain_text("Welcome")
+    assert axe_violations(page) == []
+
+    page.locator("#nearby .mission-card", has_text=CHRISTMAS).click()
+    page.wait_for_url(re.compile(r".*/missions/\d+"))
+    page.locator("#accept").click()
+    expect(page.locator("#outcome")).to_contain_text("Thank you")
+    # Cancelling asks for a reason, for the referent.
+    page.get_by_text("I can no longer come").click()
+    page.locator("#cancel-participation").click()
+    expect(page.locator("#reason-error")).to_contain_text("Tell the referent why")
+    page.locator("#reason").fill("Family visit that day")
+    page.locator("#cancel-participation").click()
+    expect(page.locator("#outcome")).to_contain_text("cancelled")
+    expect(page.locator("#accept")).to_be_visible()
+
+    page.locator("#nav-account").click()
+    page.wait_for_url(re.compile(r".*/account/?$"))
+    page.locator("#delete-account").click()
+    expect(page.locator("#confirm_delete-error")).to_contain_text("Tick the box")
+    page.locator("#confirm_delete").check()
+    page.locator("#delete-account").click()
+    page.wait_for_url(re.compile(r".*/login"))
+    # The account is gone: its email and password no longer open a session.
+    page.locator("#email").fill("sam.taylor@example.co.uk")
+    page.locator("#password").fill(PASSWORD)
+    page.locator("#login-submit").click()
+    expect(page.locator("#login-error")).to_be_visible()
+    assert page.request.get("/api/me/export").status == 401
+
+
+def _tab_to(page: Page, element_id: str, limit: int = 120) -> None:
+    """Press Tab until the element has the focus, checking the focus ring on the way."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        focused = page.evaluate("""() => { const e = document.activeElement;
+            const s = getComputedStyle(e);
+            return [e.id, s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2]; }""")
+        if focused[0] == element_id:
+            assert focused[1], f"no visible focus on #{element_id}"
+            return
+    raise AssertionError(f"#{element_id} never got the focus")
+
+
+def test_sign_up_with_the_keyboard_only(new_context, app_server) -> None:
+    page = new_context(PHONE).new_page()
+    page.goto("/signup?c=vitre")
+    expect(page.locator("#signup-submit")).to_be_visible()
+    for element_id, text in (("display_name", "Louise Clavier"),
+                             ("email", "louise.clavier@exemple.fr"),
+                             ("phone", "02 99 75 11 22"), ("password", PASSWORD)):
+        _tab_to(page, element_id)
+        page.keyboard.type(text)
+    _tab_to(page, "neighbourhood_id")
+    page.keyboard.type("Rachapt")
+    for box in ("skill_digital", "avail_wed_afternoon", "charter"):
+        _tab_to(page, box)
+        page.keyboard.press("Space")
+    _tab_to(page, "signup-submit")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r".*/home/?\?welcome=1$"))
+    expect(page.locator("#user-name")).to_have_text("Louise Clavier")
+    expect(page.locator("#nearby")).to_contain_text("Rachapt")
+    # Back later: logging in lands a volunteer on their home.
+    page.locator("#logout").click()
+    page.wait_for_url(re.compile(r".*/login/?$"))
+    page.locator("#email").fill("louise.clavier@exemple.fr")
+    page.locator("#password").fill(PASSWORD)
+    page.locator("#login-submit").click()
+    page.wait_for_url(re.compile(r".*/home/?$"))
+    expect(page.locator("#my-hour")).to_be_visible()

@@ -1,0 +1,67 @@
+"""Pure checks of the volunteer's form fields and the charter's version."""
+
+from __future__ import annotations
+
+import pytest
+
+from heurecivique_app.domain.charter import CHARTER_ARTICLES, CHARTER_VERSION, charter_is_current
+from heurecivique_app.domain.validation import FieldError
+from heurecivique_app.domain.volunteering import (
+    clean_availability,
+    clean_distance,
+    clean_email,
+    clean_password,
+    clean_skills,
+)
+from heurecivique_app.services.signup import SignupForm
+
+
+def test_availability_keeps_week_and_day_order_and_refuses_unknown_slots() -> None:
+    assert clean_availability({"sun": ["evening", "morning"], "mon": ["afternoon"]}) == {
+        "mon": ["afternoon"], "sun": ["morning", "evening"]}
+    assert clean_availability({}) == {}
+    with pytest.raises(FieldError):
+        clean_availability({"mon": ["night"]})
+    with pytest.raises(FieldError):
+        clean_availability({"someday": ["morning"]})
+
+
+def test_skills_come_from_the_catalogue_in_its_order() -> None:
+    assert clean_skills(["digital", "shopping"]) == ["shopping", "digital"]
+    for bad in ([], ["juggling"]):
+        with pytest.raises(FieldError):
+            clean_skills(bad)
+
+
+@pytest.mark.parametrize("value", ["", "x@y", "a b@c.fr", "@exemple.fr"])
+def test_bad_emails_are_refused(value: str) -> None:
+    with pytest.raises(FieldError):
+        clean_email(value)
+
+
+def test_email_is_lower_cased_and_password_needs_ten_characters() -> None:
+    assert clean_email("  Aline.Durand@Exemple.FR ") == "aline.durand@exemple.fr"
+    assert clean_password("dix-signes") == "dix-signes"
+    with pytest.raises(FieldError):
+        clean_password("9-signes!")
+
+
+def test_distance_is_one_of_the_choices() -> None:
+    assert clean_distance("0.5") == 0.5
+    for bad in ("", "3", "-1", "abc"):
+        with pytest.raises(FieldError):
+            clean_distance(bad)
+
+
+def test_form_reads_checkbox_grids() -> None:
+    form = SignupForm.from_form({"skill_visit": "on", "avail_tue_evening": "on",
+                                 "avail_tue_morning": "on", "charter": "on",
+                                 "skill_diy": ""}, commune_slug="vitre")
+    assert form.skills == ["visit"] and form.charter_approved
+    assert form.availability == {"tue": ["morning", "evening"]}
+
+
+def test_only_the_version_in_force_is_current() -> None:
+    assert charter_is_current(CHARTER_VERSION)
+    assert not charter_is_current(None) and not charter_is_current("2019-01")
+    assert len(CHARTER_ARTICLES) >= 5 and all(a.title and a.text for a in CHARTER_ARTICLES)
