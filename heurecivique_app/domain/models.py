@@ -165,6 +165,11 @@ class Mission(SQLModel, table=True):
     exact_lon: float | None = Field(default=None)
     geo_source: str = Field(default=GeoSource.NEIGHBOURHOOD, max_length=16)
     starts_at: datetime = Field(sa_column=_utc_column(index=True))
+    # Every date the beneficiary offered, as aware UTC ISO strings; ``starts_at`` is
+    # the earliest. Matching checks a volunteer's availability against any of them.
+    preferred_starts: list[str] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]")
+    )
     duration_minutes: int = Field(default=60)
     created_by_id: int | None = Field(default=None, foreign_key="user.id")
     created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())

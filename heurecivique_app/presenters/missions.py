@@ -22,6 +22,8 @@ ACTIVITY_TEXTS = {
     "mission.declined": N_("{actor} declined “{title}”"),
     "mission.done": N_("{actor} marked “{title}” as done"),
     "mission.cancelled": N_("{actor} cancelled “{title}”"),
+    "mission.proposed": N_("{actor} proposed “{title}” to volunteers"),
+    "mission.assigned": N_("{actor} assigned a volunteer to “{title}”"),
 }
 
 
