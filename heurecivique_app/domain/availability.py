@@ -54,15 +54,23 @@ def slots_of(moments: Iterable[datetime], timezone: str) -> tuple[Slot, ...]:
     return tuple(seen)
 
 
-def free_slot(availability: Mapping[str, Iterable[str]], slots: Iterable[Slot]) -> Slot | None:
-    """The first of ``slots`` the volunteer said they are free in, or None."""
-    for day, part in slots:
-        if part in availability.get(day, ()):
-            return day, part
-    return None
-
-
 def clean_availability(raw: Mapping[str, Iterable[str]]) -> dict[str, list[str]]:
     """Only known days and parts, in calendar order (for storing a sign-up's choice)."""
     return {day: [part for part in DAY_PARTS if part in set(raw.get(day, ()))]
             for day in WEEKDAYS if set(raw.get(day, ())) & set(DAY_PARTS)}
+
+
+def slot_key(day: str, part: str) -> str:
+    """``"sat:morning"``: one slot as a word of ``VolunteerProfile.slots_key``."""
+    return f"{day}:{part}"
+
+
+def slots_key(availability: Mapping[str, Iterable[str]]) -> str:
+    """Every known slot of an availability, space-separated, in calendar order."""
+    clean = clean_availability(availability)
+    return " ".join(slot_key(day, part) for day, parts in clean.items() for part in parts)
+
+
+def skills_key(skills: Iterable[str]) -> str:
+    """The skills, space-separated (skill values are single words)."""
+    return " ".join(dict.fromkeys(str(s) for s in skills if str(s).strip()))

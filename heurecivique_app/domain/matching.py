@@ -1,19 +1,20 @@
 """Ranking volunteers for one mission, with the reasons a referent reads. Pure; no DB.
 
-Scoring is split in two so that ten thousand candidates cost little: :func:`assess`
-computes a few numbers per candidate (cheap, run for all), :func:`reasons` turns
-one assessment into translated message ids with parameters (run only for the
-volunteers shown).
+Scoring is split so that ten thousand candidates cost little: :func:`score` is
+one number per candidate (run for all, allocation-free), :func:`assess` keeps what
+was found and :func:`reasons` turns it into message ids with parameters (both
+run only for the volunteers shown).
 """
 
 from __future__ import annotations
 
 import heapq
 import math
+from collections.abc import Collection
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
-from heurecivique_app.domain.availability import DAY_LABELS, PART_LABELS, Slot, free_slot
+from heurecivique_app.domain.availability import DAY_LABELS, PART_LABELS, Slot, slot_key
 from heurecivique_app.domain.enums import CATEGORY_LABELS, ParticipationStatus, VolunteerStatus
 from heurecivique_app.domain.hours import PLEDGE_MINUTES
 from heurecivique_app.domain.text import N_
@@ -28,19 +29,22 @@ MAX_DECLINE_PENALTY = 24.0
 RECENT_DECLINE_DAYS = 30
 
 _EARTH_RADIUS_KM = 6371.009
+KM_PER_LAT_DEGREE = math.pi * _EARTH_RADIUS_KM / 180
 _ENGAGED = frozenset({ParticipationStatus.ACCEPTED.value, ParticipationStatus.PROPOSED.value,
                       ParticipationStatus.WAITLISTED.value})
 
 
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    """What the ranking knows of one volunteer (loaded in bulk by services.matching)."""
+class Candidate(NamedTuple):
+    """What the ranking knows of one volunteer (loaded in bulk by services.matching).
+
+    A named tuple: ten thousand of them are built per ranking.
+    """
 
     volunteer_id: int
     name: str
     status: str
-    skills: tuple[str, ...] | list[str]
-    availability: dict[str, list[str]]
+    skills: Collection[str]
+    slots: Collection[str]  # "sat:morning" words (see domain.availability.slot_key)
     max_distance_km: float
     lat: float | None  # the private home point, else the neighbourhood's centre
     lon: float | None
@@ -60,6 +64,15 @@ class Need:
     lat: float
     lon: float
     slots: tuple[Slot, ...]
+    # Derived once: the slots as "sat:morning" words, and km per degree of longitude here.
+    slot_keys: tuple[tuple[str, Slot], ...] = field(init=False, repr=False, compare=False)
+    km_per_lon_degree: float = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "slot_keys", tuple(
+            (slot_key(day, part), (day, part)) for day, part in self.slots))
+        object.__setattr__(self, "km_per_lon_degree",
+                           KM_PER_LAT_DEGREE * math.cos(math.radians(self.lat)))
 
 
 @dataclass(slots=True)
@@ -89,64 +102,87 @@ class Reason:
     translated: tuple[str, ...] = ()
 
 
-def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance (haversine), inlined math for the hot loop."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    h = (math.sin((p2 - p1) / 2) ** 2
-         + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2)
-    return 2 * _EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+def distance_km(candidate_lat: float, candidate_lon: float, need: Need) -> float:
+    """Distance from the need, flat-earth around its latitude: within a commune (a few
+    km) it differs from the great circle by well under a metre, at a third of the cost."""
+    dy = (candidate_lat - need.lat) * KM_PER_LAT_DEGREE
+    dx = (candidate_lon - need.lon) * need.km_per_lon_degree
+    return math.sqrt(dx * dx + dy * dy)
+
+
+def score(candidate: Candidate, need: Need) -> float | None:
+    """The candidate's points for the need, or None if they may not be asked: paused,
+    not met yet (except for a collective action), or farther than they would go.
+
+    The hot loop of :func:`rank`: one call per volunteer, no allocation.
+    """
+    status = candidate.status
+    if status != VolunteerStatus.ACTIVE and not (
+            status == VolunteerStatus.PENDING and need.collective):
+        return None
+    points = 0.0
+    if candidate.lat is not None and candidate.lon is not None:
+        far = distance_km(candidate.lat, candidate.lon, need)
+        reach = candidate.max_distance_km
+        if far > reach:
+            return None
+        if reach > 0:
+            points = DISTANCE_POINTS * (1.0 - far / reach)
+    if need.category in candidate.skills:
+        points += SKILL_POINTS
+    slots = candidate.slots
+    for key, _slot in need.slot_keys:
+        if key in slots:
+            points += AVAILABILITY_POINTS
+            break
+    minutes = candidate.minutes_this_month
+    if minutes < PLEDGE_MINUTES:
+        points += FAIRNESS_POINTS * (PLEDGE_MINUTES - minutes) / PLEDGE_MINUTES
+    if candidate.recent_declines:
+        points -= min(MAX_DECLINE_PENALTY, DECLINE_PENALTY * candidate.recent_declines)
+    return points
 
 
 def assess(candidate: Candidate, need: Need) -> Fit:
-    """Score one candidate. Not eligible: paused, not yet met (for an individual need),
-    or farther than they are willing to go. Someone already taking part in the
-    mission stays listed (the referent sees them as such) whatever the rules say.
-    """
-    skill = need.category in candidate.skills
-    slot = free_slot(candidate.availability, need.slots)
+    """Everything found about one candidate, for the reasons shown to the referent."""
     far = None
     if candidate.lat is not None and candidate.lon is not None:
-        far = distance_km(candidate.lat, candidate.lon, need.lat, need.lon)
-    eligible = candidate.status == VolunteerStatus.ACTIVE or (
-        candidate.status == VolunteerStatus.PENDING and need.collective)
-    if far is not None and far > candidate.max_distance_km:
-        eligible = False
-    score = (SKILL_POINTS if skill else 0.0) + (AVAILABILITY_POINTS if slot else 0.0)
-    if far is not None and candidate.max_distance_km > 0:
-        score += DISTANCE_POINTS * max(0.0, 1.0 - far / candidate.max_distance_km)
-    left = max(0, PLEDGE_MINUTES - candidate.minutes_this_month)
-    score += FAIRNESS_POINTS * left / PLEDGE_MINUTES
-    score -= min(MAX_DECLINE_PENALTY, DECLINE_PENALTY * candidate.recent_declines)
-    return Fit(candidate, eligible, skill, slot, far, score)
+        far = distance_km(candidate.lat, candidate.lon, need)
+    slot = next((slot for key, slot in need.slot_keys if key in candidate.slots), None)
+    points = score(candidate, need)
+    return Fit(candidate, points is not None, need.category in candidate.skills, slot, far,
+               points if points is not None else 0.0)
 
 
 def rank(candidates: list[Candidate], need: Need, *, limit: int = 20) -> list[Fit]:
-    """The best ``limit`` eligible candidates, best first, after those already involved.
+    """Those already involved in the mission (shown as such, whatever the rules say),
+    then the best ``limit`` candidates who may be asked, best first.
 
     Ties go to the volunteer who gave the least time this month, then by id, so
     the order is stable from one look to the next.
     """
     involved: list[Fit] = []
-    eligible: list[Fit] = []
+    scored: list[tuple[float, int, int, Candidate]] = []
     for candidate in candidates:
-        fit = assess(candidate, need)
         if candidate.participation is not None:
-            involved.append(fit)
-        elif fit.eligible:
-            eligible.append(fit)
+            involved.append(assess(candidate, need))
+            continue
+        points = score(candidate, need)
+        if points is not None:
+            scored.append((-points, candidate.minutes_this_month, candidate.volunteer_id,
+                           candidate))
     involved.sort(key=ranking_key)
-    return involved + _best(eligible, limit)
+    best = heapq.nsmallest(limit, scored, key=_order)
+    return involved + [assess(candidate, need) for *_, candidate in best]
+
+
+def _order(item: tuple[float, int, int, Candidate]) -> tuple[float, int, int]:
+    return item[0], item[1], item[2]
 
 
 def ranking_key(fit: Fit) -> tuple[float, int, int]:
     """Best score first; ties to the least busy this month, then a stable order."""
     return -fit.score, fit.candidate.minutes_this_month, fit.candidate.volunteer_id
-
-
-def _best(fits: list[Fit], limit: int) -> list[Fit]:
-    if len(fits) <= limit:
-        return sorted(fits, key=ranking_key)
-    return heapq.nsmallest(limit, fits, key=ranking_key)
 
 
 def reasons(fit: Fit, need: Need) -> list[Reason]:

@@ -31,7 +31,7 @@ def suggestion(row: rx.Var) -> rx.Component:
             ),
         ),
         rx.vstack(
-            rx.hstack(rx.text(row["name"], weight="bold"),
+            rx.hstack(rx.text(row["name"], weight="bold", class_name="suggestion-name"),
                       rx.text(row["neighbourhood"], size="1", color_scheme="gray"),
                       rx.text(T("score"), " ", row["score"], size="1", color_scheme="gray"),
                       align="center", wrap="wrap"),

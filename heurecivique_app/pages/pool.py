@@ -46,8 +46,10 @@ def pool_row(row: rx.Var) -> rx.Component:
         rx.table.cell(rx.link(row["name"], href=row["href"], class_name="touch",
                               weight="medium"),
                       rx.text(row["neighbourhood"], size="1", color_scheme="gray")),
-        rx.table.cell(rx.badge(row["status_label"], size="2", color_scheme=rx.match(
-            row["status"], ("active", "green"), ("pending", "amber"), "gray"))),
+        rx.table.cell(rx.badge(
+            row["status_label"], size="2", high_contrast=True,
+            color_scheme=rx.match(row["status"], ("active", "green"), ("pending", "amber"),
+                                  "gray"))),
         rx.table.cell(rx.text(row["skills"], size="2")),
         rx.table.cell(rx.text(row["availability"], size="2")),
         rx.table.cell(row["month"]),

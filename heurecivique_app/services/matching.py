@@ -84,6 +84,21 @@ def _per_volunteer(session: Session, query) -> dict[int, int]:
     return {volunteer_id: int(total) for volunteer_id, total in session.execute(query).all()}
 
 
+def candidate_columns(commune_id: int, only: list[int] | None = None):
+    """The SELECT of every volunteer who may be asked: plain columns only (no JSON to
+    decode), the skills and slots as their text keys."""
+    return (
+        select(User.id, User.display_name, VolunteerProfile.status, VolunteerProfile.skills_key,
+               VolunteerProfile.slots_key, VolunteerProfile.max_distance_km,
+               VolunteerProfile.home_lat, VolunteerProfile.home_lon, User.neighbourhood_id)
+        .join(VolunteerProfile, VolunteerProfile.user_id == User.id)
+        .where(User.commune_id == commune_id, User.is_active,
+               col(User.role).in_(VOLUNTEER_ROLES),
+               VolunteerProfile.status != VolunteerStatus.PAUSED.value,
+               *([col(User.id).in_(only)] if only is not None else []))
+    )
+
+
 def load_candidates(
     session: Session, *, commune_id: int, mission_id: int | None, timezone: str,
     now: datetime | None = None, only: list[int] | None = None,
@@ -95,18 +110,11 @@ def load_candidates(
     this mission's participations. ``only`` narrows it to a few volunteers.
     """
     now = now or utcnow()
-    rows = session.execute(
-        select(User.id, User.display_name, VolunteerProfile.status, VolunteerProfile.skills,
-               VolunteerProfile.availability, VolunteerProfile.max_distance_km,
-               VolunteerProfile.home_lat, VolunteerProfile.home_lon,
-               Neighbourhood.lat, Neighbourhood.lon, Neighbourhood.name)
-        .join(VolunteerProfile, VolunteerProfile.user_id == User.id)
-        .outerjoin(Neighbourhood, Neighbourhood.id == User.neighbourhood_id)
-        .where(User.commune_id == commune_id, User.is_active,
-               col(User.role).in_(VOLUNTEER_ROLES),
-               VolunteerProfile.status != VolunteerStatus.PAUSED.value,
-               *([col(User.id).in_(only)] if only is not None else []))
-    ).all()
+    hoods = {hood_id: (lat, lon, name) for hood_id, lat, lon, name in session.execute(
+        select(Neighbourhood.id, Neighbourhood.lat, Neighbourhood.lon, Neighbourhood.name)
+        .where(Neighbourhood.commune_id == commune_id)).all()}
+    # Core execution: plain rows, no ORM result machinery for ten thousand of them.
+    rows = session.connection().execute(candidate_columns(commune_id, only)).all()
     minutes = _per_volunteer(session, (
         select(HourEntry.volunteer_id, func.sum(HourEntry.minutes))
         .join(User, User.id == HourEntry.volunteer_id)
@@ -124,16 +132,18 @@ def load_candidates(
         involved = dict(session.execute(
             select(Participation.volunteer_id, Participation.status)
             .where(Participation.mission_id == mission_id)).all())
+    nowhere = (None, None, "")
+    hood_of, minutes_of, declines_of, involved_in = (
+        hoods.get, minutes.get, declines.get, involved.get)
     out = []
-    for (vid, name, status, skills, availability, max_km, home_lat, home_lon,
-         hood_lat, hood_lon, hood_name) in rows:
-        home = home_lat is not None and home_lon is not None
-        out.append(Candidate(
-            volunteer_id=vid, name=name, status=status, skills=skills or (),
-            availability=availability or {}, max_distance_km=max_km,
-            lat=home_lat if home else hood_lat, lon=home_lon if home else hood_lon,
-            neighbourhood=hood_name or "", minutes_this_month=minutes.get(vid, 0),
-            recent_declines=declines.get(vid, 0), participation=involved.get(vid)))
+    append = out.append
+    for (vid, name, status, skills, slots, max_km, home_lat, home_lon, hood_id) in rows:
+        hood_lat, hood_lon, hood_name = hood_of(hood_id, nowhere)
+        if home_lat is None or home_lon is None:
+            home_lat, home_lon = hood_lat, hood_lon
+        append(Candidate(vid, name, status, skills.split(), slots.split(), max_km, home_lat,
+                         home_lon, hood_name, minutes_of(vid, 0), declines_of(vid, 0),
+                         involved_in(vid)))
     return out
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from heurecivique_app.domain import events
+from heurecivique_app.domain.availability import slot_key
 from heurecivique_app.domain.enums import VolunteerStatus
 from heurecivique_app.domain.errors import DomainError, NotFound
 from heurecivique_app.domain.hours import month_key
@@ -89,16 +90,26 @@ def _minutes_by_volunteer(session: Session, commune_id: int, month: str) -> dict
         .group_by(HourEntry.volunteer_id)).all()}
 
 
-def _matches(row: PoolRow, wanted: PoolFilter) -> bool:
-    if wanted.skill and wanted.skill not in row.skills:
-        return False
-    if wanted.day and wanted.part:
-        return wanted.part in row.availability.get(wanted.day, ())
-    if wanted.day:
-        return bool(row.availability.get(wanted.day))
-    if wanted.part:
-        return any(wanted.part in parts for parts in row.availability.values())
-    return True
+def _padded(column):
+    """' shopping visit ': a key with a space each side, so LIKE '% word %' finds words."""
+    return " " + column + " "
+
+
+def _filtered(query, wanted: PoolFilter):
+    """The filters in SQL, on the plain-text keys (see domain.availability.slots_key)."""
+    if wanted.status:
+        query = query.where(VolunteerProfile.status == wanted.status)
+    if wanted.neighbourhood_id is not None:
+        query = query.where(User.neighbourhood_id == wanted.neighbourhood_id)
+    if wanted.text.strip():
+        query = query.where(func.lower(User.display_name).contains(wanted.text.strip().lower()))
+    if wanted.skill:
+        query = query.where(_padded(VolunteerProfile.skills_key).contains(f" {wanted.skill} "))
+    if wanted.day or wanted.part:
+        slot = (f" {slot_key(wanted.day, wanted.part)} " if wanted.day and wanted.part
+                else f" {wanted.day}:" if wanted.day else f":{wanted.part} ")
+        query = query.where(_padded(VolunteerProfile.slots_key).contains(slot))
+    return query
 
 
 def search_pool(
@@ -107,26 +118,25 @@ def search_pool(
 ) -> tuple[list[PoolRow], int]:
     """The commune's volunteers matching ``wanted``, by name, and how many matched in all."""
     require_staff(actor, actor.commune_id)
-    query = (
+    base = (
+        select(User.id)
+        .join(VolunteerProfile, VolunteerProfile.user_id == User.id)
+        .where(User.commune_id == actor.commune_id, col(User.role).in_(VOLUNTEER_ROLES))
+    )
+    total = session.execute(select(func.count()).select_from(
+        _filtered(base, wanted).subquery())).scalar_one()
+    query = _filtered(
         select(User.id, User.display_name, Neighbourhood.name, VolunteerProfile.status,
                VolunteerProfile.skills, VolunteerProfile.availability)
         .join(VolunteerProfile, VolunteerProfile.user_id == User.id)
         .outerjoin(Neighbourhood, Neighbourhood.id == User.neighbourhood_id)
-        .where(User.commune_id == actor.commune_id, col(User.role).in_(VOLUNTEER_ROLES))
-        .order_by(User.display_name, User.id)
-    )
-    if wanted.status:
-        query = query.where(VolunteerProfile.status == wanted.status)
-    if wanted.neighbourhood_id is not None:
-        query = query.where(User.neighbourhood_id == wanted.neighbourhood_id)
-    if wanted.text.strip():
-        query = query.where(func.lower(User.display_name).contains(wanted.text.strip().lower()))
+        .where(User.commune_id == actor.commune_id, col(User.role).in_(VOLUNTEER_ROLES)),
+        wanted).order_by(User.display_name, User.id).limit(limit)
     minutes = _minutes_by_volunteer(session, actor.commune_id, month_key(utcnow(), timezone))
     rows = [PoolRow(vid, name, hood or "", status, skills or [], availability or {},
                     minutes.get(vid, 0))
             for vid, name, hood, status, skills, availability in session.execute(query).all()]
-    found = [row for row in rows if _matches(row, wanted)]
-    return found[:limit], len(found)
+    return rows, total
 
 
 def _volunteer(session: Session, actor: Actor, volunteer_id: int

@@ -7,13 +7,28 @@ from datetime import UTC, datetime
 
 import pytest
 
-from heurecivique_app.domain.availability import clean_availability, day_part, slot_of, slots_of
+from heurecivique_app.domain.availability import (
+    clean_availability,
+    day_part,
+    skills_key,
+    slot_of,
+    slots_key,
+    slots_of,
+)
 from heurecivique_app.domain.duplicates import (
     is_likely_duplicate,
     normalise_address,
     normalise_name,
 )
-from heurecivique_app.domain.matching import Candidate, Need, assess, may_be_offered, rank, reasons
+from heurecivique_app.domain.matching import (
+    Candidate,
+    Need,
+    assess,
+    may_be_offered,
+    rank,
+    reasons,
+    score,
+)
 
 # Vitré's centre; 0.009° of latitude is about 1 km.
 LAT, LON = 48.1236, -1.2085
@@ -22,15 +37,14 @@ NEED = Need(category="shopping", collective=False, lat=LAT, lon=LON, slots=(("sa
 
 def volunteer(n: int, **kw) -> Candidate:
     base = Candidate(volunteer_id=n, name=f"V{n}", status="active", skills=("shopping",),
-                     availability={"sat": ["morning"]}, max_distance_km=2.0,
-                     lat=LAT + 0.0045, lon=LON)
-    return replace(base, **kw)
+                     slots=("sat:morning",), max_distance_km=2.0, lat=LAT + 0.0045, lon=LON)
+    return base._replace(**kw)
 
 
 def test_a_better_fit_ranks_first_on_each_criterion() -> None:
     ideal = volunteer(1)
     assert assess(ideal, NEED).score > assess(volunteer(2, skills=("diy",)), NEED).score
-    assert assess(ideal, NEED).score > assess(volunteer(3, availability={}), NEED).score
+    assert assess(ideal, NEED).score > assess(volunteer(3, slots=()), NEED).score
     assert assess(ideal, NEED).score > assess(volunteer(4, lat=LAT + 0.015), NEED).score
     assert assess(ideal, NEED).score > assess(volunteer(5, minutes_this_month=60), NEED).score
     assert assess(ideal, NEED).score > assess(volunteer(6, recent_declines=2), NEED).score
@@ -54,6 +68,7 @@ def test_the_load_is_spread_to_those_who_have_not_given_their_hour() -> None:
 def test_who_may_be_suggested(candidate: Candidate, collective: bool, eligible: bool) -> None:
     need = replace(NEED, collective=collective)
     assert assess(candidate, need).eligible is eligible
+    assert (score(candidate, need) is not None) is eligible
     assert [f.candidate.volunteer_id for f in rank([candidate], need)] == ([1] if eligible else [])
 
 
@@ -82,7 +97,7 @@ def test_reasons_explain_every_criterion_with_parameters() -> None:
     assert by_kind["distance"].params == {"km": 0.5, "max": 2.0}
     assert by_kind["load"].params == {"minutes": 30}
     assert by_kind["declines"].params == {"count": 1} and by_kind["declines"].good is False
-    unfit = assess(volunteer(2, skills=(), availability={}), NEED)
+    unfit = assess(volunteer(2, skills=(), slots=()), NEED)
     assert [r.good for r in reasons(unfit, NEED)][:2] == [False, False]
 
 
@@ -109,6 +124,14 @@ def test_a_start_time_maps_to_the_local_weekday_and_part_of_day() -> None:
 def test_availability_is_cleaned_to_known_days_and_parts() -> None:
     raw = {"sat": ["evening", "morning", "night"], "xyz": ["morning"], "mon": []}
     assert clean_availability(raw) == {"sat": ["morning", "evening"]}
+    assert slots_key({"sun": ["evening"], **raw}) == "sat:morning sat:evening sun:evening"
+    assert skills_key(["visit", "shopping", "visit", " "]) == "visit shopping"
+
+
+def test_score_and_assessment_agree() -> None:
+    for candidate in (volunteer(1), volunteer(2, skills=(), minutes_this_month=20),
+                      volunteer(3, recent_declines=5, lat=None, lon=None)):
+        assert score(candidate, NEED) == pytest.approx(assess(candidate, NEED).score)
 
 
 @pytest.mark.parametrize(("other", "same"), [
