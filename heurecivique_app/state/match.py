@@ -10,13 +10,13 @@ from heurecivique_app.domain.errors import DomainError
 from heurecivique_app.domain.text import N_
 from heurecivique_app.presenters.pool import mission_summary, suggestion_row
 from heurecivique_app.services import matching
-from heurecivique_app.state.base import AppState
+from heurecivique_app.state.staff import StaffPageState
 
 STAFF = {role.value for role in STAFF_ROLES}
 PICK_PREFIX = "pick_"  # checkbox names of the proposal form: pick_<volunteer id>
 
 
-class MatchState(AppState):
+class MatchState(StaffPageState):
     mission: dict[str, str] = {}
     rows: list[dict[str, str]] = []
     found: bool = False
@@ -40,16 +40,7 @@ class MatchState(AppState):
         if redirect is not None:
             return redirect
         self.found, self.mission, self.rows, self.result = False, {}, [], ""
-        try:
-            self._mission_id = int(self.router.page.params.get("mission_id", "0"))
-            self._reload(actor)
-        except (ValueError, DomainError):
-            self._mission_id = 0
-            self._say(N_("This item no longer exists."), "error")
-
-    def _staff(self):
-        actor = self._actor()
-        return actor if actor is not None and actor.is_staff else None
+        self._open_record(actor, "mission_id", "_mission_id")
 
     def _done(self, actor, message: str, **params) -> None:
         self.result, self.result_ok = self._tr(message, **params), True

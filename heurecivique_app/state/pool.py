@@ -11,6 +11,7 @@ from heurecivique_app.domain.text import N_
 from heurecivique_app.presenters.pool import pool_row, record_vars
 from heurecivique_app.services import pool, selectors
 from heurecivique_app.state.base import AppState
+from heurecivique_app.state.staff import StaffPageState
 
 STAFF = {role.value for role in STAFF_ROLES}
 
@@ -61,7 +62,7 @@ class PoolState(AppState):
             status=text["status"], neighbourhood_id=_hood_id(text["neighbourhood_id"])))
 
 
-class VolunteerState(AppState):
+class VolunteerState(StaffPageState):
     """One volunteer's record; filled only after the server checked the commune."""
 
     volunteer: dict[str, str] = {}
@@ -89,16 +90,7 @@ class VolunteerState(AppState):
             return redirect
         self.found, self.volunteer, self.note, self.history = False, {}, "", []
         self.field_errors, self.form_message = {}, ""
-        try:
-            self._volunteer_id = int(self.router.page.params.get("volunteer_id", "0"))
-            self._reload(actor)
-        except (ValueError, DomainError):
-            self._volunteer_id = 0
-            self._say(N_("This item no longer exists."), "error")
-
-    def _staff(self):
-        actor = self._actor()
-        return actor if actor is not None and actor.is_staff else None
+        self._open_record(actor, "volunteer_id", "_volunteer_id")
 
     @rx.event
     def validate(self, form_data: dict):

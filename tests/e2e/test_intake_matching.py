@@ -8,6 +8,7 @@ import json
 import re
 import sqlite3
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 
 from a11y import axe_violations
@@ -171,6 +172,12 @@ async def _call(port: int, cookie: str, calls: list[tuple[str, str, dict, dict]]
             return frames
 
 
+def _run(coroutine):
+    """Playwright's sync API owns this thread's event loop: the socket gets its own."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def _cookie(page: Page) -> str:
     return next(c["value"] for c in page.context.cookies() if c["name"] == "hc_session")
 
@@ -200,7 +207,7 @@ def test_a_volunteer_socket_calling_referent_handlers_is_refused(new_context, ap
         (f"{ms}.propose", match, {"mission_id": str(mission_id)},
          {"form_data": {f"pick_{volunteer_id}": "on"}}),
     ]
-    frames = asyncio.run(_call(app_server.port, _cookie(volunteer), attack))
+    frames = _run(_call(app_server.port, _cookie(volunteer), attack))
     redirects = [f for f in frames if "_redirect" in f]
     assert len(redirects) >= 5, frames  # every handler ran and sent the volunteer away
     assert not any("Nathalie" in f or "self-validated" in f for f in frames)
@@ -213,7 +220,7 @@ def test_a_volunteer_socket_calling_referent_handlers_is_refused(new_context, ap
     # The same frames from the referent's session do validate: the path is a real one.
     referent = new_context(TABLET).new_page()
     login(referent, "referent@vitre.demo", "/console")
-    asyncio.run(_call(app_server.port, _cookie(referent), attack[:2]))
+    _run(_call(app_server.port, _cookie(referent), attack[:2]))
     status, = db.execute("SELECT status FROM volunteer_profile WHERE user_id = ?",
                          (pending_id,)).fetchone()
     assert status == "active"
