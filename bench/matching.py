@@ -11,7 +11,9 @@ Baseline, same run, same data: the bare SELECT of the same candidate columns
 grouped counts plus the ranking itself.
 
 Prints one JSON object: volunteers, runs, p50_ms, p95_ms, baseline_p50_ms,
-baseline_p95_ms, suggestions. Schema by alembic.
+baseline_p95_ms, rank_only_p50_ms (the pure ranking over candidates already in
+memory), suggestions. Runs under the app workers' garbage-collector settings
+(``--default-gc`` for CPython's). Schema by alembic.
 
     python bench/matching.py                 # SQLite in a temporary folder
     python bench/matching.py --pg            # PostgreSQL (HC_BENCH_PG_URL, as bench/nearby.py)
@@ -38,6 +40,7 @@ from sqlalchemy import insert  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
 from heurecivique_app.adapters.db import make_engine  # noqa: E402
+from heurecivique_app.domain import matching as ranking  # noqa: E402
 from heurecivique_app.domain.availability import (  # noqa: E402
     DAY_PARTS,
     WEEKDAYS,
@@ -179,6 +182,14 @@ def main() -> None:
             gc.set_threshold(*THRESHOLDS)
         baseline, read = timed(engine, args.runs, bare_select)
         samples, found = timed(engine, args.runs, rank)
+        with Session(engine) as session:  # the pure ranking alone, on candidates in memory
+            candidates = matching.load_candidates(session, commune_id=1,
+                                                  mission_id=mission_id, timezone=TZ)
+        scoring = []
+        for _ in range(args.runs):
+            started = time.perf_counter()
+            ranking.rank(candidates, found.need)
+            scoring.append((time.perf_counter() - started) * 1000)
         engine.dispose()
     print(json.dumps({
         "database": kind, "volunteers": args.volunteers, "runs": args.runs,
@@ -187,6 +198,7 @@ def main() -> None:
         "p50_ms": round(percentile(samples, 50), 2), "p95_ms": round(percentile(samples, 95), 2),
         "baseline_p50_ms": round(percentile(baseline, 50), 2),
         "baseline_p95_ms": round(percentile(baseline, 95), 2),
+        "rank_only_p50_ms": round(percentile(scoring, 50), 2),
         "target_p95_ms": 50,
     }))
 
