@@ -11,10 +11,13 @@ from heurecivique_app.pages.charter import charter
 from heurecivique_app.pages.console import console
 from heurecivique_app.pages.home import home
 from heurecivique_app.pages.index import index
+from heurecivique_app.pages.intake import intake_page
 from heurecivique_app.pages.login import login
 from heurecivique_app.pages.map import map_page
+from heurecivique_app.pages.match import match_page
 from heurecivique_app.pages.mission import mission
 from heurecivique_app.pages.place import place
+from heurecivique_app.pages.pool import pool_page, volunteer_page
 from heurecivique_app.pages.public import public_site
 from heurecivique_app.pages.relay import relay_home, relay_issue, relay_need
 from heurecivique_app.pages.signup import signup
@@ -28,10 +31,13 @@ from heurecivique_app.state.board import BoardState
 from heurecivique_app.state.charter import CharterState
 from heurecivique_app.state.console import ConsoleState
 from heurecivique_app.state.home import HomeState
+from heurecivique_app.state.intake import IntakeState
 from heurecivique_app.state.login import LoginState
 from heurecivique_app.state.map import MapState
+from heurecivique_app.state.match import MatchState
 from heurecivique_app.state.mission import MissionState
 from heurecivique_app.state.place import PlaceState
+from heurecivique_app.state.pool import PoolState, VolunteerState
 from heurecivique_app.state.public import PublicState
 from heurecivique_app.state.relay import RelayState
 from heurecivique_app.state.signup import SignupState
@@ -58,6 +64,12 @@ app.add_page(map_page, route="/map", title=TITLE, on_load=MapState.load)
 app.add_page(console, route="/console", title=TITLE, on_load=ConsoleState.load)
 app.add_page(place, route="/place/[mission_id]", title=TITLE, on_load=PlaceState.load)
 app.add_page(triage, route="/console/reports", title=TITLE, on_load=TriageState.load)
+app.add_page(intake_page, route="/console/intake", title=TITLE, on_load=IntakeState.load)
+app.add_page(pool_page, route="/console/volunteers", title=TITLE, on_load=PoolState.load)
+app.add_page(volunteer_page, route="/console/volunteers/[volunteer_id]", title=TITLE,
+             on_load=VolunteerState.load)
+app.add_page(match_page, route="/console/match/[mission_id]", title=TITLE,
+             on_load=MatchState.load)
 app.add_page(relay_home, route="/relay", title=TITLE, on_load=RelayState.load)
 app.add_page(relay_issue, route="/relay/issue", title=TITLE, on_load=RelayState.load)
 app.add_page(relay_need, route="/relay/need", title=TITLE, on_load=RelayState.load)

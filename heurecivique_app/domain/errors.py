@@ -54,3 +54,16 @@ class ValidationFailed(DomainError):
     def __init__(self, errors: dict[str, str]) -> None:
         super().__init__(N_("Please correct the highlighted fields."))
         self.errors = errors
+
+
+class PossibleDuplicates(DomainError):
+    """The beneficiary typed looks like one already known: the referent must choose.
+
+    ``matches`` are the known people (the service's summaries), most likely first.
+    """
+
+    def __init__(self, matches: list) -> None:
+        super().__init__(N_(
+            "This person may already be known. Pick them, or confirm that this is someone new."
+        ))
+        self.matches = matches

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import JSON, Column, Index, UniqueConstraint, event
 from sqlmodel import Field, SQLModel
 
+from heurecivique_app.domain.availability import skills_key, slots_key
 from heurecivique_app.domain.enums import (
     Channel,
     MissionKind,
@@ -90,6 +91,11 @@ class VolunteerProfile(SQLModel, table=True):
     availability: dict[str, list[str]] = Field(
         default_factory=dict, sa_column=Column(JSON, nullable=False)
     )
+    # Plain-text copies of skills and availability ("shopping visit", "sat:morning
+    # mon:evening"), kept in step by the mapper event below: matching reads ten
+    # thousand of them per ranking, and decoding JSON would cost most of its time.
+    skills_key: str = Field(default="", max_length=400, sa_column_kwargs={"server_default": ""})
+    slots_key: str = Field(default="", max_length=400, sa_column_kwargs={"server_default": ""})
     max_distance_km: float = Field(default=2.0)
     charter_version: str | None = Field(default=None, max_length=20)
     charter_accepted_at: datetime | None = Field(
@@ -165,6 +171,11 @@ class Mission(SQLModel, table=True):
     exact_lon: float | None = Field(default=None)
     geo_source: str = Field(default=GeoSource.NEIGHBOURHOOD, max_length=16)
     starts_at: datetime = Field(sa_column=_utc_column(index=True))
+    # Every date the beneficiary offered, as aware UTC ISO strings; ``starts_at`` is
+    # the earliest. Matching checks a volunteer's availability against any of them.
+    preferred_starts: list[str] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]")
+    )
     duration_minutes: int = Field(default=60)
     created_by_id: int | None = Field(default=None, foreign_key="user.id")
     created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
@@ -225,6 +236,16 @@ class AuditEntry(SQLModel, table=True):
 def _keep_geo_cell(_mapper, _connection, mission: Mission) -> None:
     """The index band always matches the public point, whoever wrote it."""
     mission.geo_cell = geo_cell(mission.approx_lat)
+
+
+@event.listens_for(VolunteerProfile, "before_insert")
+@event.listens_for(VolunteerProfile, "before_update")
+def _keep_search_keys(_mapper, _connection, profile: VolunteerProfile) -> None:
+    """The plain-text keys always match the JSON, whoever wrote it through the ORM."""
+    profile.skills_key = skills_key(profile.skills or [])
+    profile.slots_key = slots_key(profile.availability or {})
+
+
 # The relays' tables live in their own module; importing it registers them here too.
 from heurecivique_app.domain.community import (  # noqa: E402, F401
     RelayNeighbourhood,

@@ -1,105 +1,11 @@
-"""/console: the referent's tablet console — intake of needs, missions, live activity."""
+"""/console: the referent's tablet console — missions, live activity, links to intake,
+the volunteer pool and matching."""
 
 import reflex as rx
 
 from heurecivique_app.components.layout import page, status_badge
 from heurecivique_app.components.text import T
-from heurecivique_app.domain.enums import CATEGORY_LABELS, CHANNEL_LABELS
-from heurecivique_app.domain.rules import RULE_TEXTS
-from heurecivique_app.domain.text import N_
 from heurecivique_app.state.console import ConsoleState
-
-
-def error_for(name: str) -> rx.Component:
-    return rx.cond(
-        ConsoleState.field_errors.contains(name),
-        rx.text(ConsoleState.field_errors[name], color_scheme="red", size="2",
-                id=f"{name}-error", role="alert"),
-    )
-
-
-def labelled(label: str, name: str, control: rx.Component) -> rx.Component:
-    return rx.vstack(rx.el.label(T(label), html_for=name), control, error_for(name),
-                     spacing="1", width="100%")
-
-
-def text_input(label: str, name: str, **props) -> rx.Component:
-    return labelled(label, name, rx.input(id=name, name=name, width="100%", **props))
-
-
-def select(label: str, name: str, options: dict[str, str]) -> rx.Component:
-    return labelled(label, name, rx.el.select(
-        rx.el.option(T("Choose…"), value=""),
-        *[rx.el.option(T(text), value=value) for value, text in options.items()],
-        id=name, name=name, class_name="native-select",
-    ))
-
-
-def checkbox(label: str, name: str, default: bool = False) -> rx.Component:
-    return rx.vstack(
-        rx.el.label(
-            rx.el.input(type="checkbox", name=name, id=name, default_checked=default,
-                        class_name="touch-check"),
-            " ", T(label),
-            html_for=name,
-        ),
-        error_for(name),
-        spacing="1",
-    )
-
-
-def intake_form() -> rx.Component:
-    neighbourhood_select = labelled(N_("Neighbourhood"), "neighbourhood_id", rx.el.select(
-        rx.el.option(T("Choose…"), value=""),
-        rx.foreach(ConsoleState.neighbourhood_options,
-                   lambda h: rx.el.option(h["name"], value=h["id"])),
-        id="neighbourhood_id", name="neighbourhood_id", class_name="native-select",
-    ))
-    return rx.card(rx.form(
-        rx.vstack(
-            rx.heading(T("New need"), as_="h2", size="5"),
-            select(N_("How did the need reach you?"), "channel", CHANNEL_LABELS),
-            select(N_("Category"), "category", CATEGORY_LABELS),
-            text_input(N_("Short title"), "title"),
-            labelled(N_("Description"), "description",
-                     rx.text_area(id="description", name="description", width="100%")),
-            neighbourhood_select,
-            rx.heading(T("Beneficiary"), as_="h3", size="3"),
-            text_input(N_("Full name"), "beneficiary_name"),
-            text_input(N_("Phone"), "beneficiary_phone", type="tel"),
-            text_input(N_("Address"), "address", auto_complete="off"),
-            text_input(N_("Access notes (door code, floor…)"), "access_notes"),
-            checkbox(N_("The person agrees that we store these details"), "consent"),
-            rx.heading(T("When"), as_="h3", size="3"),
-            rx.hstack(text_input(N_("Preferred date"), "preferred_date", type="date"),
-                      text_input(N_("Time"), "preferred_time", type="time", default_value="10:00"),
-                      text_input(N_("Duration (minutes)"), "duration_minutes", type="number",
-                                 default_value="60"),
-                      width="100%"),
-            rx.el.fieldset(
-                rx.el.legend(T("The rules of L'Heure Civique")),
-                rx.vstack(*[rx.text("• ", T(text), size="2") for text in RULE_TEXTS.values()],
-                          spacing="1"),
-                checkbox(N_("It would replace a professional"), "replaces_professional"),
-                checkbox(N_("It is a recurring need"), "recurring"),
-                checkbox(N_("It is urgent"), "urgent"),
-                checkbox(N_("I told the person that each party's civil-liability insurance "
-                            "applies"), "insurance_acknowledged"),
-                style={"border": "1px solid var(--gray-6)", "borderRadius": "8px",
-                       "padding": "0.75rem"},
-            ),
-            checkbox(N_("Publish on the neighbourhood board now"), "publish", default=True),
-            rx.cond(ConsoleState.form_message != "",
-                    rx.callout(ConsoleState.form_message, role="status", id="form-message",
-                               width="100%")),
-            rx.button(T("Save the need"), type="submit", size="3", id="save-need"),
-            spacing="3",
-            width="100%",
-        ),
-        on_submit=ConsoleState.submit_need,
-        reset_on_submit=False,
-        key=ConsoleState.form_key,
-    ), width="100%")
 
 
 def mission_row(row: rx.Var) -> rx.Component:
@@ -108,7 +14,10 @@ def mission_row(row: rx.Var) -> rx.Component:
                       rx.text(row["category"], " · ", row["neighbourhood"], size="1",
                               color_scheme="gray"),
                       rx.link(T("Place on the map"), href="/place/" + row["id"], size="1",
-                              class_name="place-link")),
+                              class_name="place-link"),
+                      rx.cond(row["status"] == "open",
+                              rx.link(T("Find a volunteer"), href="/console/match/" + row["id"],
+                                      size="1", class_name="match-link"))),
         rx.table.cell(row["when"]),
         rx.table.cell(status_badge(row["status"], row["status_label"]),
                       class_name="mission-status"),
@@ -175,9 +84,18 @@ def activity_feed() -> rx.Component:
 def console() -> rx.Component:
     return page(
         rx.hstack(rx.heading(T("Referent console"), as_="h1", size="7"), rx.link(T("Relay reports"), href="/console/reports", id="reports-link"), align="center", spacing="4", wrap="wrap"),  # noqa: E501
+        rx.hstack(
+            rx.link(T("New need"), href="/console/intake", id="intake-link", class_name="touch",
+                    weight="bold"),
+            rx.link(T("Volunteers"), href="/console/volunteers", id="pool-link",
+                    class_name="touch"),
+            rx.link(T("Awaiting validation"), href="/console/volunteers?status=pending",
+                    id="pending-link", class_name="touch"),
+            spacing="4", align="center", wrap="wrap",
+        ),
         rx.grid(
-            rx.vstack(missions_table(), waiting_list(), activity_feed(), width="100%"),
-            intake_form(),
+            missions_table(),
+            rx.vstack(waiting_list(), activity_feed(), width="100%"),
             columns=rx.breakpoints(initial="1", md="2"),
             spacing="4",
             width="100%",

@@ -29,6 +29,8 @@ ACTIVITY_TEXTS = {
     "volunteer.signed_up": N_("{actor} signed up as a volunteer"),
     "volunteer.paused": N_("{actor} paused their participation"),
     "volunteer.resumed": N_("{actor} resumed their participation"),
+    "mission.proposed": N_("{actor} proposed “{title}” to volunteers"),
+    "mission.assigned": N_("{actor} assigned a volunteer to “{title}”"),
 }
 
 

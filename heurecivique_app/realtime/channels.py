@@ -8,14 +8,14 @@ from heurecivique_app.domain.events import DomainEvent
 # else (a user editing their profile, a login) fans out to nobody.
 BOARD_EVENTS = frozenset({
     "mission.published", "mission.accepted", "mission.declined", "mission.withdrawn",
-    "mission.cancelled", "mission.done", "need.created",
+    "mission.cancelled", "mission.done", "need.created", "mission.assigned",
 })
 
 # Events that change only what the commune's consoles show (pool, follow-up, feed).
 CONSOLE_EVENTS = frozenset({
     "volunteer.signed_up", "volunteer.validated", "volunteer.paused",
     "participation.cancelled", "participation.confirmed", "participation.problem",
-    "report.created",
+    "report.created", "mission.proposed",
 })
 
 

@@ -105,6 +105,12 @@ PEOPLE: tuple[Person, ...] = (
            skills=(Cat.SHOPPING, Cat.WALK), slots="sun:afternoon", status=Vs.PENDING),
     Person("mathis.collin", "Mathis Collin", hood="ronciniere",
            skills=(Cat.CLEANUP,), slots="sat:morning", status=Vs.PENDING),
+    # Signed up lately, waiting for their interview at the CCAS (the pool's first filter).
+    Person("gaelle.lebrun", "Gaëlle Lebrun", hood="rachapt",
+           skills=(Cat.VISIT, Cat.DIGITAL), slots="tue:afternoon sat:afternoon",
+           status=Vs.PENDING),
+    Person("romain.daniel", "Romain Daniel", hood="centre-historique",
+           skills=(Cat.DIY, Cat.CARPOOL), slots="wed:evening sun:morning", status=Vs.PENDING),
     Person("bernard.lemaitre", "Bernard Lemaître", hood="sainte-croix",
            skills=(Cat.CARPOOL, Cat.GARDENING), slots="tue:morning", status=Vs.PAUSED),
 )

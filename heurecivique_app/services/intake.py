@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import UTC
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, func, select
 
 from heurecivique_app.adapters.geocoding import Geocoder, get_geocoder
 from heurecivique_app.domain import events
+from heurecivique_app.domain.duplicates import is_likely_duplicate
 from heurecivique_app.domain.enums import Category, Channel, MissionKind, MissionStatus
-from heurecivique_app.domain.errors import ValidationFailed
+from heurecivique_app.domain.errors import PossibleDuplicates, ValidationFailed
 from heurecivique_app.domain.geo import Point
 from heurecivique_app.domain.models import Beneficiary, GeoSource, Mission, Neighbourhood
 from heurecivique_app.domain.rules import IntakeAnswers, check_intake
@@ -32,6 +34,21 @@ from heurecivique_app.services.audit import audit
 from heurecivique_app.services.geography import areas, neighbourhood_for_point, place_mission
 from heurecivique_app.settings import get_settings
 
+MAX_OTHER_DATES = 2  # besides the first preferred date
+NEW_BENEFICIARY = "new"
+
+
+@dataclass(frozen=True)
+class BeneficiaryMatch:
+    """A known person who looks like the one being typed (shown to the commune's staff)."""
+
+    id: int
+    full_name: str
+    phone: str
+    address: str
+    neighbourhood: str
+    missions: int
+
 
 @dataclass
 class NeedForm:
@@ -50,6 +67,11 @@ class NeedForm:
     preferred_date: str = ""
     preferred_time: str = ""
     duration_minutes: str = "60"
+    # Further dates the person could do, (date, time) pairs as typed; empty ones are ignored.
+    other_dates: tuple[tuple[str, str], ...] = ()
+    # "" (check for a known person first), "new" (confirmed someone new) or a known
+    # beneficiary's id picked by the referent after the duplicate warning.
+    beneficiary_choice: str = ""
     answers: IntakeAnswers = field(
         default_factory=lambda: IntakeAnswers(
             replaces_professional=False, recurring=False, urgent=False,
@@ -75,6 +97,11 @@ class NeedForm:
             access_notes=text("access_notes"), consent=ticked("consent"),
             preferred_date=text("preferred_date"), preferred_time=text("preferred_time"),
             duration_minutes=text("duration_minutes"),
+            other_dates=tuple(
+                (text(f"preferred_date_{n}"), text(f"preferred_time_{n}"))
+                for n in range(2, 2 + MAX_OTHER_DATES)
+            ),
+            beneficiary_choice=text("beneficiary_choice"),
             answers=IntakeAnswers(
                 replaces_professional=ticked("replaces_professional"),
                 recurring=ticked("recurring"), urgent=ticked("urgent"),
@@ -99,9 +126,10 @@ PAPER_FIELDS: dict[str, str] = {
     "preferred_date": N_("Preferred date"),
     "preferred_time": N_("Time"),
     "duration_minutes": N_("Duration (minutes)"),
+    "other_dates": N_("Other possible dates and times"),
     "answers": N_("Please tick to confirm"),
 }
-PAPER_NOT_PRINTED = frozenset({"channel"})
+PAPER_NOT_PRINTED = frozenset({"channel", "beneficiary_choice"})
 PAPER_RULE_QUESTIONS: tuple[str, ...] = (
     N_("This is not a job for a professional (care, cleaning, repairs)"),
     N_("This is a one-off need, not a regular one"),
@@ -125,11 +153,14 @@ def _clean(session: Session, actor: Actor, form: NeedForm, timezone: str) -> dic
             raise FieldError(N_("Choose a neighbourhood of your commune."))
         return hood
 
-    def starts_at():
-        moment = local_datetime(form.preferred_date, form.preferred_time, timezone=timezone)
+    def future(day: str, hour: str):
+        moment = local_datetime(day, hour, timezone=timezone)
         if moment <= utcnow():
             raise FieldError(N_("The preferred date must be in the future."))
         return moment
+
+    def other_starts():
+        return [future(day, hour) for day, hour in form.other_dates if str(day).strip()]
 
     def consent():
         if not form.consent:
@@ -147,12 +178,17 @@ def _clean(session: Session, actor: Actor, form: NeedForm, timezone: str) -> dic
     check.take("address", lambda: required_text(form.address, max_length=255))
     check.take("access_notes", lambda: optional_text(form.access_notes, max_length=500))
     check.take("consent", consent)
-    check.take("starts_at", starts_at)
+    check.take("starts_at", lambda: future(form.preferred_date, form.preferred_time))
+    check.take("other_dates", other_starts)
     check.take("duration_minutes",
                lambda: whole_number(form.duration_minutes, low=15, high=480))
     for breach in check_intake(form.answers):
         check.errors[breach.field] = breach.message
-    return check.result()
+    clean = check.result()
+    every = sorted({clean["starts_at"], *clean.pop("other_dates")})
+    clean["starts_at"] = every[0]
+    clean["preferred_starts"] = [moment.astimezone(UTC).isoformat() for moment in every]
+    return clean
 
 
 def _locate(session: Session, actor: Actor, clean: dict, geocoder: Geocoder) -> Point | None:
@@ -182,24 +218,90 @@ def validate_need(session: Session, actor: Actor, form: NeedForm, timezone: str)
     return _clean(session, actor, form, timezone)
 
 
-def _find_or_create_beneficiary(
-    session: Session, actor: Actor, clean: dict, update_existing: bool = True
-) -> Beneficiary:
-    """Reuse the beneficiary with the same name and phone in the commune, if any."""
-    existing = session.exec(
+def likely_duplicates(
+    session: Session, *, commune_id: int, name: str, phone: str | None, address: str,
+) -> list[BeneficiaryMatch]:
+    """Known people of the commune who are probably the one typed (see domain.duplicates).
+
+    A commune has a few hundred beneficiaries at most: their four columns are read
+    once and compared in Python, where names and addresses are normalised.
+    """
+    rows = session.exec(
+        select(Beneficiary.id, Beneficiary.full_name, Beneficiary.phone, Beneficiary.address,
+               Neighbourhood.name)
+        .join(Neighbourhood, Neighbourhood.id == Beneficiary.neighbourhood_id)
+        .where(Beneficiary.commune_id == commune_id)
+        .order_by(Beneficiary.created_at.desc())
+    ).all()
+    hits = [row for row in rows if is_likely_duplicate(
+        name=name, phone=phone, address=address,
+        other_name=row[1], other_phone=row[2], other_address=row[3])]
+    if not hits:
+        return []
+    counts = dict(session.exec(
+        select(Mission.beneficiary_id, func.count())
+        .where(col(Mission.beneficiary_id).in_([row[0] for row in hits]))
+        .group_by(Mission.beneficiary_id)
+    ).all())
+    return [BeneficiaryMatch(id=row[0], full_name=row[1], phone=row[2] or "", address=row[3],
+                             neighbourhood=row[4], missions=counts.get(row[0], 0))
+            for row in hits]
+
+
+def _chosen_beneficiary(session: Session, actor: Actor, clean: dict,
+                        choice: str) -> Beneficiary | None:
+    """The known person the referent picked, None for someone new.
+
+    Raises:
+        PossibleDuplicates: nothing chosen yet and the person looks already known.
+        ValidationFailed: the picked id is not a beneficiary of the commune.
+    """
+    choice = (choice or "").strip()
+    if choice == NEW_BENEFICIARY:
+        return None
+    if not choice:
+        matches = likely_duplicates(
+            session, commune_id=actor.commune_id, name=clean["beneficiary_name"],
+            phone=clean["beneficiary_phone"], address=clean["address"])
+        if matches:
+            raise PossibleDuplicates(matches)
+        return None
+    try:
+        known = session.get(Beneficiary, int(choice))
+    except ValueError:
+        known = None
+    if known is None or known.commune_id != actor.commune_id:
+        raise ValidationFailed({"beneficiary_choice": N_(
+            "This person is not known in your commune.")})
+    return known
+
+
+def _exact_match(session: Session, actor: Actor, clean: dict) -> Beneficiary | None:
+    """The beneficiary with the same name and phone in the commune (relays' reports)."""
+    return session.exec(
         select(Beneficiary).where(
             Beneficiary.commune_id == actor.commune_id,
             Beneficiary.full_name == clean["beneficiary_name"],
             Beneficiary.phone == clean["beneficiary_phone"],
         )
     ).first()
-    if existing is not None and not update_existing:
-        return existing
-    if existing is not None:
-        existing.address = clean["address"]
-        existing.access_notes = clean["access_notes"] or existing.access_notes
-        existing.neighbourhood_id = clean["neighbourhood_id"].id
-        return existing
+
+
+def _find_or_create_beneficiary(
+    session: Session, actor: Actor, clean: dict, *, known: Beneficiary | None,
+    update_existing: bool,
+) -> Beneficiary:
+    """Update ``known`` with the details just typed (if allowed), or create someone new."""
+    if known is not None and not update_existing:
+        return known
+    if known is not None:
+        known.full_name = clean["beneficiary_name"]
+        known.phone = clean["beneficiary_phone"]
+        known.address = clean["address"]
+        known.access_notes = clean["access_notes"] or known.access_notes
+        known.neighbourhood_id = clean["neighbourhood_id"].id
+        session.add(known)
+        return known
     beneficiary = Beneficiary(
         commune_id=actor.commune_id,
         neighbourhood_id=clean["neighbourhood_id"].id,
@@ -217,6 +319,7 @@ def _find_or_create_beneficiary(
 def build_mission(
     session: Session, *, actor: Actor, clean: dict, publish: bool, update_existing: bool = True,
     geocoder: Geocoder | None = None, geo_salt: str | None = None,
+    known: Beneficiary | None = None, match_exact: bool = True,
 ) -> Mission:
     """Write the beneficiary and the mission of a validated need (no audit, no event).
 
@@ -228,6 +331,8 @@ def build_mission(
     referent's queue as drafts. ``update_existing=False`` leaves a known
     beneficiary's stored details alone (a relay's typing is checked by the
     referent first; the mission keeps the address the relay gave).
+    ``known`` is the person the referent picked; without it and with
+    ``match_exact`` the same name and phone reuse a known person.
     """
     settings = get_settings()
     if geocoder is None:
@@ -235,7 +340,10 @@ def build_mission(
                                 settings.geocoder_min_delay_s)
     exact = _locate(session, actor, clean, geocoder)
     hood: Neighbourhood = clean["neighbourhood_id"]
-    beneficiary = _find_or_create_beneficiary(session, actor, clean, update_existing)
+    if known is None and match_exact:
+        known = _exact_match(session, actor, clean)
+    beneficiary = _find_or_create_beneficiary(session, actor, clean, known=known,
+                                              update_existing=update_existing)
     session.flush()
     mission = Mission(
         commune_id=actor.commune_id,
@@ -253,6 +361,7 @@ def build_mission(
         approx_lon=hood.lon,
         exact_address=clean["address"],
         starts_at=clean["starts_at"],
+        preferred_starts=clean["preferred_starts"],
         duration_minutes=clean["duration_minutes"],
         created_by_id=actor.user_id,
     )
@@ -271,18 +380,27 @@ def create_need(
 ) -> Mission:
     """Record a need as a draft mission, or publish it on its neighbourhood board.
 
+    The beneficiary is found or created: a likely known person (same name, and
+    same phone or address) stops the intake until the referent picks them or
+    confirms someone new (``form.beneficiary_choice``).
+
     Raises:
         NotAllowed: the actor is not a referent of the commune.
         ValidationFailed: a field is wrong or a rule of the scheme is broken;
             nothing is written.
+        PossibleDuplicates: the person looks already known; nothing is written.
     """
     require_staff(actor, actor.commune_id)
     clean = _clean(session, actor, form, timezone)
+    known = _chosen_beneficiary(session, actor, clean, form.beneficiary_choice)
     mission = build_mission(session, actor=actor, clean=clean, publish=publish,
-                            geocoder=geocoder, geo_salt=geo_salt)
+                            geocoder=geocoder, geo_salt=geo_salt, known=known,
+                            match_exact=False)
     hood_id = mission.neighbourhood_id
     audit(session, actor=actor, action="need.created", entity="mission", entity_id=mission.id,
-          commune_id=actor.commune_id, channel=mission.channel, published=publish)
+          commune_id=actor.commune_id, channel=mission.channel, published=publish,
+          beneficiary_id=mission.beneficiary_id, known_beneficiary=known is not None,
+          preferred_starts=clean["preferred_starts"])
     events.record(session, events.DomainEvent(
         kind="mission.published" if publish else "need.created",
         commune_id=actor.commune_id,

@@ -91,6 +91,29 @@ def accept_mission(session: Session, *, actor: Actor, mission_id: int) -> Missio
     if existing is not None and existing.status == ParticipationStatus.ACCEPTED:
         raise DomainError(N_("You have already accepted this mission."))
 
+    take_place(session, mission=mission, volunteer_id=actor.user_id, existing=existing,
+               already=N_("You have already accepted this mission."))
+    session.refresh(mission)
+    audit(session, actor=actor, action="mission.accepted", entity="mission",
+          entity_id=mission.id, commune_id=mission.commune_id)
+    _emit(session, "mission.accepted", mission, actor,
+          places_left=mission.capacity - mission.accepted_count)
+    return mission
+
+
+def take_place(
+    session: Session, *, mission: Mission, volunteer_id: int, existing: Participation | None,
+    already: str,
+) -> None:
+    """Take one place of ``mission`` for ``volunteer_id`` (the volunteer's tap or staff's
+    assignment): one conditional UPDATE decides any race, see :func:`accept_mission`.
+
+    Raises:
+        AlreadyTaken: no place was left at that instant.
+        DomainError: the mission is not open, or this volunteer's place was just
+            taken by another request (``already``).
+    """
+    mission_id = mission.id
     now = utcnow()
     taken = session.execute(
         update(Mission)
@@ -118,16 +141,10 @@ def accept_mission(session: Session, *, actor: Actor, mission_id: int) -> Missio
             raise AlreadyTaken()
         raise DomainError(N_("This mission is no longer open to volunteers."))
 
-    if not _claim_participation(session, existing, mission_id, actor.user_id, now):
+    if not _claim_participation(session, existing, mission_id, volunteer_id, now):
         # This volunteer's other tap got there first: give back the place taken above.
         session.rollback()
-        raise DomainError(N_("You have already accepted this mission."))
-    session.refresh(mission)
-    audit(session, actor=actor, action="mission.accepted", entity="mission",
-          entity_id=mission.id, commune_id=mission.commune_id)
-    _emit(session, "mission.accepted", mission, actor,
-          places_left=mission.capacity - mission.accepted_count)
-    return mission
+        raise DomainError(already)
 
 
 def _claim_participation(

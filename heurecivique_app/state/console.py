@@ -1,17 +1,16 @@
-"""The referent's console: take in a need, follow the commune's missions live."""
+"""The referent's console: follow the commune's missions live (intake: state/intake.py)."""
 
 from __future__ import annotations
 
 import reflex as rx
 
-from heurecivique_app.components.forms import ticked
 from heurecivique_app.domain.enums import STAFF_ROLES
-from heurecivique_app.domain.errors import DomainError, ValidationFailed
+from heurecivique_app.domain.errors import DomainError
 from heurecivique_app.domain.text import N_
 from heurecivique_app.presenters.missions import console_vars
 from heurecivique_app.realtime.channels import console_channel
 from heurecivique_app.realtime.live import live
-from heurecivique_app.services import intake, missions, selectors
+from heurecivique_app.services import missions, selectors
 from heurecivique_app.state.base import AppState
 
 STAFF = {role.value for role in STAFF_ROLES}
@@ -23,10 +22,6 @@ class ConsoleState(AppState):
     waiting: list[dict[str, str]] = []
     activity: list[dict[str, str]] = []
     live_version: str = ""
-    # This referent's own form.
-    field_errors: dict[str, str] = {}
-    form_message: str = ""
-    form_key: int = 0  # bumped to reset the intake form after a success
 
     def _reload(self, actor) -> None:
         with self._unit_of_work() as session:
@@ -43,8 +38,6 @@ class ConsoleState(AppState):
         actor, redirect = self._load_identity(STAFF)
         if redirect is not None:
             return redirect
-        self.field_errors = {}
-        self.form_message = ""
         self._reload(actor)
         live.watch(self.router.session.session_id, {console_channel(actor.commune_id)},
                    self.locale)
@@ -52,29 +45,6 @@ class ConsoleState(AppState):
     def _staff(self):
         actor = self._actor()
         return actor if actor is not None and actor.is_staff else None
-
-    @rx.event
-    def submit_need(self, form_data: dict):
-        actor = self._staff()
-        if actor is None:
-            return rx.redirect("/login")
-        form = intake.NeedForm.from_form(form_data)
-        publish = ticked(form_data, "publish")
-        try:
-            with self._unit_of_work() as session:
-                intake.create_need(session, actor=actor, form=form, publish=publish,
-                                   timezone=self._settings.timezone)
-        except ValidationFailed as error:
-            self.field_errors = self._field_errors(error)
-            self.form_message = self._error_text(error)
-            return
-        self.field_errors = {}
-        self.form_message = self._tr(
-            N_("The mission is on its neighbourhood board.") if publish
-            else N_("The need is saved as a draft.")
-        )
-        self.form_key += 1
-        self._reload(actor)
 
     def _mission_action(self, action, mission_id: str):
         actor = self._staff()

@@ -38,15 +38,20 @@ def test_referent_publishes_volunteer_accepts_and_hour_is_credited(new_context):
     login(referent, "referent@vitre.demo", "/console")
     expect(referent.get_by_role("heading", name="Console du référent")).to_be_visible()
 
+    expect(referent.locator("#console-missions")).not_to_contain_text(TITLE)
+    referent.locator("#intake-link").click()
+    referent.wait_for_url("**/console/intake")
+
     # A need that breaks a rule is refused with an explanation, and nothing is published.
     fill_need(referent, urgent=True)
     referent.locator("#save-need").click()
     expect(referent.locator("#urgent-error")).to_contain_text("15")
-    expect(referent.locator("#console-missions")).not_to_contain_text(TITLE)
 
     fill_need(referent, urgent=False)
     referent.locator("#save-need").click()
     expect(referent.locator("#form-message")).to_contain_text("tableau du quartier")
+    referent.get_by_role("link", name="Retour à la console").click()
+    referent.wait_for_url("**/console")
     row = referent.locator(".mission-row", has_text=TITLE)
     expect(row).to_contain_text("Ouverte")
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import factories as f
 import pytest
@@ -18,7 +18,7 @@ from heurecivique_app.adapters.db import (
     session_scope,
 )
 from heurecivique_app.domain.enums import MissionStatus
-from heurecivique_app.domain.errors import NotAllowed, ValidationFailed
+from heurecivique_app.domain.errors import NotAllowed, PossibleDuplicates, ValidationFailed
 from heurecivique_app.domain.events import DomainEvent
 from heurecivique_app.domain.geo import distance_m
 from heurecivique_app.domain.models import AuditEntry, Beneficiary, Mission
@@ -141,16 +141,93 @@ def test_rolled_back_need_publishes_nothing(
     assert row_counts(db_engine) == before
 
 
-def test_second_need_reuses_the_same_beneficiary(db_engine: Engine, setup: dict) -> None:
+def test_a_known_person_is_shown_and_reused_only_once_picked(
+    db_engine: Engine, setup: dict
+) -> None:
+    actor = f.actor(setup["referent"])
+    with session_scope(db_engine) as s:
+        first = create_need(s, actor=actor, form=good_form(setup["hood"].id),
+                            publish=True, timezone=TZ)
+    again = good_form(setup["hood"].id, title="Visite", category="visit",
+                      beneficiary_name="mme JEANNE LEROUX", beneficiary_phone="+33 2 99 75 00 00",
+                      address="3 place du Château, 35500 Vitré")
+    before = row_counts(db_engine)
+    with pytest.raises(PossibleDuplicates) as warned, session_scope(db_engine) as s:
+        create_need(s, actor=actor, form=again, publish=True, timezone=TZ)
+    assert [m.id for m in warned.value.matches] == [first.beneficiary_id]
+    assert warned.value.matches[0].missions == 1
+    assert row_counts(db_engine) == before  # nothing written until the referent chooses
+
+    with session_scope(db_engine) as s:
+        second = create_need(s, actor=actor, form=replace(
+            again, beneficiary_choice=str(first.beneficiary_id)), publish=True, timezone=TZ)
+        person = s.get(Beneficiary, second.beneficiary_id)
+        assert person.address == "3 place du Château, 35500 Vitré"  # updated as just told
+    assert second.beneficiary_id == first.beneficiary_id
+
+
+def test_a_confirmed_new_person_is_created_despite_the_likeness(
+    db_engine: Engine, setup: dict
+) -> None:
     actor = f.actor(setup["referent"])
     with session_scope(db_engine) as s:
         first = create_need(s, actor=actor, form=good_form(setup["hood"].id),
                             publish=True, timezone=TZ)
     with session_scope(db_engine) as s:
         second = create_need(s, actor=actor, form=good_form(
-            setup["hood"].id, title="Visite", category="visit",
-            beneficiary_phone="+33 2 99 75 00 00"), publish=True, timezone=TZ)
-    assert second.beneficiary_id == first.beneficiary_id
+            setup["hood"].id, beneficiary_phone="06 12 34 56 78", beneficiary_choice="new"),
+            publish=True, timezone=TZ)
+    assert second.beneficiary_id != first.beneficiary_id
+
+
+def test_a_namesake_elsewhere_is_not_a_duplicate(db_engine: Engine, setup: dict) -> None:
+    actor = f.actor(setup["referent"])
+    with session_scope(db_engine) as s:
+        first = create_need(s, actor=actor, form=good_form(setup["hood"].id),
+                            publish=True, timezone=TZ)
+    with session_scope(db_engine) as s:
+        second = create_need(s, actor=actor, form=good_form(
+            setup["hood"].id, beneficiary_phone="06 12 34 56 78",
+            address="40 rue de Paris, 35500 Vitré"), publish=True, timezone=TZ)
+    assert second.beneficiary_id != first.beneficiary_id
+
+
+def test_another_communes_person_cannot_be_picked(db_engine: Engine, setup: dict) -> None:
+    with session_scope(db_engine) as s:
+        stranger = f.beneficiary(s, neighbourhood_=setup["other_hood"])
+    before = row_counts(db_engine)
+    with pytest.raises(ValidationFailed) as info, session_scope(db_engine) as s:
+        create_need(s, actor=f.actor(setup["referent"]), form=good_form(
+            setup["hood"].id, beneficiary_choice=str(stranger.id)), publish=True, timezone=TZ)
+    assert list(info.value.errors) == ["beneficiary_choice"]
+    assert row_counts(db_engine) == before
+
+
+def test_every_preferred_date_is_kept_and_the_earliest_starts(
+    db_engine: Engine, setup: dict
+) -> None:
+    later = (utcnow() + timedelta(days=9)).date().isoformat()
+    sooner = (utcnow() + timedelta(days=3)).date().isoformat()
+    with session_scope(db_engine) as s:
+        mission = create_need(s, actor=f.actor(setup["referent"]), form=good_form(
+            setup["hood"].id, other_dates=((later, "15:00"), (sooner, "09:30"), ("", ""))),
+            publish=True, timezone=TZ)
+        stored = s.get(Mission, mission.id)
+        assert len(stored.preferred_starts) == 3
+        assert stored.starts_at.date().isoformat() == sooner
+        assert datetime.fromisoformat(stored.preferred_starts[0]) == stored.starts_at
+        assert stored.preferred_starts[0].endswith("+00:00")  # stored as UTC
+        audit = s.exec(select(AuditEntry).where(AuditEntry.entity_id == mission.id)).one()
+        assert audit.detail["preferred_starts"] == stored.preferred_starts
+
+
+def test_a_past_other_date_is_refused(db_engine: Engine, setup: dict) -> None:
+    before = row_counts(db_engine)
+    with pytest.raises(ValidationFailed) as info, session_scope(db_engine) as s:
+        create_need(s, actor=f.actor(setup["referent"]), form=good_form(
+            setup["hood"].id, other_dates=(("2020-01-01", "10:00"),)), publish=True, timezone=TZ)
+    assert list(info.value.errors) == ["other_dates"]
+    assert row_counts(db_engine) == before
 
 
 BROKEN_RULES = [

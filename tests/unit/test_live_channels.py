@@ -9,6 +9,11 @@ def test_a_mission_change_reaches_its_board_its_page_and_the_communes_consoles()
     assert channels_for(event) == {"console:2", "board:5", "mission:9"}
 
 
+def test_a_direct_assignment_changes_the_board_like_an_acceptance():
+    event = DomainEvent(kind="mission.assigned", commune_id=2, neighbourhood_id=5, mission_id=9)
+    assert channels_for(event) == {"console:2", "board:5", "mission:9"}
+
+
 def test_a_new_draft_need_reaches_only_the_consoles():
     event = DomainEvent(kind="need.created", commune_id=2, neighbourhood_id=None, mission_id=9)
     assert channels_for(event) == {"console:2"}
@@ -20,7 +25,8 @@ def test_changes_that_no_board_shows_fan_out_to_nobody():
 
 
 def test_console_only_changes_reach_the_consoles_and_no_board():
-    for kind in ("report.created", "volunteer.signed_up", "participation.problem"):
+    for kind in ("report.created", "volunteer.signed_up", "participation.problem",
+                 "mission.proposed", "volunteer.validated"):
         event = DomainEvent(kind=kind, commune_id=2, neighbourhood_id=5, mission_id=9)
         assert channels_for(event) == {"console:2"}
 

@@ -1,0 +1,207 @@
+"""Benchmark of matching (services.matching.suggest): one mission ranked over a commune's pool.
+
+Seeds one commune with N volunteers (10,000 by default) in seven neighbourhoods:
+90 % active, 5 % waiting for validation, 5 % paused; one to three skills, a few
+availability slots, 30 % with a private home point; 40 % gave time this month,
+10 % declined a mission lately. Then ranks one open mission ``--runs`` times, each
+in a fresh session as the console page does (four reads and the scoring).
+
+Baseline, same run, same data: the bare SELECT of the same candidate columns
+(what reading the pool costs before any scoring), so the difference is the
+grouped counts plus the ranking itself.
+
+Prints one JSON object: volunteers, runs, p50_ms, p95_ms, baseline_p50_ms,
+baseline_p95_ms, rank_only_p50_ms (the pure ranking over candidates already in
+memory), suggestions. Runs under the app workers' garbage-collector settings
+(``--default-gc`` for CPython's). Schema by alembic.
+
+    python bench/matching.py                 # SQLite in a temporary folder
+    python bench/matching.py --pg            # PostgreSQL (HC_BENCH_PG_URL, as bench/nearby.py)
+    python bench/matching.py --volunteers 2000 --runs 100
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import random
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from nearby import database, percentile  # noqa: E402
+from sqlalchemy import insert  # noqa: E402
+from sqlmodel import Session  # noqa: E402
+
+from heurecivique_app.adapters.db import make_engine  # noqa: E402
+from heurecivique_app.domain import matching as ranking  # noqa: E402
+from heurecivique_app.domain.availability import (  # noqa: E402
+    DAY_PARTS,
+    WEEKDAYS,
+    skills_key,
+    slots_key,
+)
+from heurecivique_app.domain.enums import Category, Role  # noqa: E402
+from heurecivique_app.domain.hours import month_key  # noqa: E402
+from heurecivique_app.domain.models import (  # noqa: E402
+    Beneficiary,
+    Commune,
+    Departement,
+    HourEntry,
+    Mission,
+    Neighbourhood,
+    Participation,
+    User,
+    VolunteerProfile,
+)
+from heurecivique_app.realtime.gc_tuning import THRESHOLDS  # noqa: E402
+from heurecivique_app.services import matching  # noqa: E402
+from heurecivique_app.services.actor import Actor  # noqa: E402
+
+TZ = "Europe/Paris"
+HOODS = [(f"q{i}", f"Quartier {i}", 48.1236 + 0.004 * (i % 3), -1.2085 + 0.005 * (i // 3))
+         for i in range(7)]
+SKILLS = [c.value for c in Category]
+
+
+def seed(url: str, volunteers: int) -> tuple[int, int]:
+    """The commune, its pool and one open mission; returns (referent id, mission id)."""
+    rnd = random.Random(7)
+    now = datetime.now(UTC)
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        conn.execute(insert(Departement.__table__), [{"id": 1, "code": "35", "name": "I&V"}])
+        conn.execute(insert(Commune.__table__), [{
+            "id": 1, "departement_id": 1, "insee_code": "35360", "name": "Vitré",
+            "slug": "vitre", "theme_color": "#000", "contact_phone": "", "contact_email": ""}])
+        conn.execute(insert(Neighbourhood.__table__), [
+            {"id": i + 1, "commune_id": 1, "slug": slug, "name": name, "lat": lat, "lon": lon,
+             "radius_m": 600} for i, (slug, name, lat, lon) in enumerate(HOODS)])
+        people = [{"id": 1, "commune_id": 1, "email": "ref@bench", "password_hash": "x",
+                   "display_name": "Référente", "role": Role.REFERENT.value, "locale": "fr",
+                   "is_active": True, "created_at": now}]
+        profiles, hours, declines = [], [], []
+        for n in range(2, volunteers + 2):
+            people.append({"id": n, "commune_id": 1, "email": f"v{n}@bench",
+                           "password_hash": "x", "display_name": f"Volontaire {n}",
+                           "role": Role.VOLUNTEER.value, "neighbourhood_id": rnd.randint(1, 7),
+                           "locale": "fr", "is_active": True, "created_at": now})
+            roll = rnd.random()
+            home = rnd.random() < 0.3
+            skills = rnd.sample(SKILLS, rnd.randint(1, 3))
+            availability = {day: rnd.sample(DAY_PARTS, rnd.randint(1, 2))
+                            for day in rnd.sample(WEEKDAYS, rnd.randint(1, 3))}
+            profiles.append({  # bulk insert: no mapper event, so the keys are set here
+                "user_id": n,
+                "status": "active" if roll < 0.9 else "pending" if roll < 0.95 else "paused",
+                "skills": skills, "availability": availability,
+                "skills_key": skills_key(skills), "slots_key": slots_key(availability),
+                "max_distance_km": rnd.choice([1.0, 2.0, 3.0, 5.0]),
+                "home_lat": 48.1236 + rnd.uniform(-0.02, 0.02) if home else None,
+                "home_lon": -1.2085 + rnd.uniform(-0.03, 0.03) if home else None,
+                "validation_note": "", "skills_note": "", "home_address": "",
+            })
+            if rnd.random() < 0.4:
+                hours.append(n)
+            if rnd.random() < 0.1:
+                declines.append(n)
+        conn.execute(insert(User.__table__), people)
+        conn.execute(insert(VolunteerProfile.__table__), profiles)
+        conn.execute(insert(Beneficiary.__table__), [{
+            "id": 1, "commune_id": 1, "neighbourhood_id": 1, "full_name": "Mme B",
+            "address": "1 rue", "access_notes": "", "consent_at": now, "created_at": now}])
+        mission = {"commune_id": 1, "neighbourhood_id": 1, "beneficiary_id": 1,
+                   "kind": "individual", "category": "shopping", "description": "",
+                   "channel": "phone", "capacity": 1, "accepted_count": 0,
+                   "approx_lat": 48.1236, "approx_lon": -1.2085, "approx_radius_m": 250,
+                   "geo_cell": 0, "exact_address": "1 rue", "exact_lat": 48.1240,
+                   "exact_lon": -1.2080, "geo_source": "address", "duration_minutes": 60,
+                   "created_at": now, "updated_at": now}
+        starts = [now + timedelta(days=3), now + timedelta(days=5, hours=7)]
+        conn.execute(insert(Mission.__table__), [
+            {**mission, "id": 1, "title": "Courses", "status": "open", "starts_at": starts[0],
+             "preferred_starts": [s.isoformat() for s in starts]},
+            {**mission, "id": 2, "title": "Faites", "status": "done", "starts_at": now,
+             "preferred_starts": []}])
+        if hours:
+            conn.execute(insert(HourEntry.__table__), [
+                {"volunteer_id": n, "mission_id": 2, "minutes": 60, "created_at": now,
+                 "month": month_key(now, TZ)} for n in hours])
+        if declines:
+            conn.execute(insert(Participation.__table__), [
+                {"mission_id": 2, "volunteer_id": n, "status": "declined", "reason": "",
+                 "feedback": "", "problem": "", "created_at": now, "updated_at": now}
+                for n in declines])
+    engine.dispose()
+    return 1, 1
+
+
+def bare_select(session: Session) -> int:
+    """The baseline: the candidate columns alone, as load_candidates reads them."""
+    return len(session.connection().execute(matching.candidate_columns(1)).all())
+
+
+def timed(engine, runs: int, work) -> tuple[list[float], object]:
+    samples, result = [], None
+    for _ in range(runs):
+        with Session(engine) as session:
+            started = time.perf_counter()
+            result = work(session)
+            samples.append((time.perf_counter() - started) * 1000)
+    return samples, result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--volunteers", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=50)
+    parser.add_argument("--pg", action="store_true", help="PostgreSQL instead of SQLite")
+    parser.add_argument("--default-gc", action="store_true",
+                        help="CPython's collector thresholds, not the app workers' tuning")
+    args = parser.parse_args()
+    kind = "postgresql" if args.pg else "sqlite"
+    with database(kind) as url:
+        referent_id, mission_id = seed(url, args.volunteers)
+        engine = make_engine(url)
+        actor = Actor(user_id=referent_id, role=Role.REFERENT, commune_id=1,
+                      display_name="Référente", neighbourhood_id=None, locale="fr")
+
+        def rank(session: Session):
+            return matching.suggest(session, actor=actor, mission_id=mission_id, timezone=TZ)
+
+        timed(engine, 3, rank)  # warm the caches and the statement compilation
+        if not args.default_gc:  # as the app's workers run (realtime/gc_tuning.py)
+            gc.collect()
+            gc.freeze()
+            gc.set_threshold(*THRESHOLDS)
+        baseline, read = timed(engine, args.runs, bare_select)
+        samples, found = timed(engine, args.runs, rank)
+        with Session(engine) as session:  # the pure ranking alone, on candidates in memory
+            candidates = matching.load_candidates(session, commune_id=1,
+                                                  mission_id=mission_id, timezone=TZ)
+        scoring = []
+        for _ in range(args.runs):
+            started = time.perf_counter()
+            ranking.rank(candidates, found.need)
+            scoring.append((time.perf_counter() - started) * 1000)
+        engine.dispose()
+    print(json.dumps({
+        "database": kind, "volunteers": args.volunteers, "runs": args.runs,
+        "gc": "default" if args.default_gc else "app",
+        "candidates_read": read, "suggestions": len(found.fits),
+        "p50_ms": round(percentile(samples, 50), 2), "p95_ms": round(percentile(samples, 95), 2),
+        "baseline_p50_ms": round(percentile(baseline, 50), 2),
+        "baseline_p95_ms": round(percentile(baseline, 95), 2),
+        "rank_only_p50_ms": round(percentile(scoring, 50), 2),
+        "target_p95_ms": 50,
+    }))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,163 @@
+"""/console/volunteers (the pool) and /console/volunteers/[volunteer_id] (one record)."""
+
+import reflex as rx
+
+from heurecivique_app.components.forms import checkbox, dynamic_select, select, text_area
+from heurecivique_app.components.layout import page
+from heurecivique_app.components.text import T
+from heurecivique_app.domain.availability import DAY_LABELS, PART_LABELS
+from heurecivique_app.domain.enums import CATEGORY_LABELS
+from heurecivique_app.domain.text import N_
+from heurecivique_app.presenters.pool import VOLUNTEER_STATUS_LABELS
+from heurecivique_app.state.pool import PoolState, VolunteerState
+
+
+def _title(text: str, back: str = "/console") -> rx.Component:
+    return rx.hstack(
+        rx.heading(T(text), as_="h1", size="7"),
+        rx.link(T("Back to the console") if back == "/console" else T("Back to the pool"),
+                href=back, class_name="touch"),
+        align="center", spacing="4", wrap="wrap",
+    )
+
+
+def search_form() -> rx.Component:
+    E = PoolState.field_errors  # noqa: N806
+    return rx.card(rx.form(
+        rx.grid(
+            rx.vstack(rx.el.label(T("Name"), html_for="text"),
+                      rx.input(id="text", name="text", size="3", width="100%"),
+                      spacing="1", width="100%"),
+            select(E, N_("Skill"), "skill", CATEGORY_LABELS),
+            dynamic_select(E, N_("Neighbourhood"), "neighbourhood_id",
+                           PoolState.neighbourhood_options),
+            select(E, N_("Available on"), "day", DAY_LABELS),
+            select(E, N_("Part of the day"), "part", PART_LABELS),
+            select(E, N_("Status"), "status", VOLUNTEER_STATUS_LABELS),
+            columns=rx.breakpoints(initial="1", sm="2", md="3"), spacing="3", width="100%",
+        ),
+        rx.button(T("Search"), type="submit", size="3", id="pool-search", margin_top="0.75rem"),
+        on_submit=PoolState.search, reset_on_submit=False, role="search",
+    ), width="100%")
+
+
+def pool_row(row: rx.Var) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(rx.link(row["name"], href=row["href"], class_name="touch",
+                              weight="medium"),
+                      rx.text(row["neighbourhood"], size="1", color_scheme="gray")),
+        rx.table.cell(rx.badge(
+            row["status_label"], size="2", high_contrast=True,
+            color_scheme=rx.match(row["status"], ("active", "green"), ("pending", "amber"),
+                                  "gray"))),
+        rx.table.cell(rx.text(row["skills"], size="2")),
+        rx.table.cell(rx.text(row["availability"], size="2")),
+        rx.table.cell(row["month"]),
+        class_name="pool-row", data_volunteer_id=row["id"],
+    )
+
+
+def pool_page() -> rx.Component:
+    return page(
+        _title(N_("Volunteers")),
+        search_form(),
+        rx.text(T("Volunteers found:"), " ", PoolState.total, id="pool-count", role="status"),
+        rx.cond(
+            PoolState.rows.length() > 0,
+            rx.table.root(
+                rx.table.header(rx.table.row(
+                    rx.table.column_header_cell(T("Volunteer")),
+                    rx.table.column_header_cell(T("Status")),
+                    rx.table.column_header_cell(T("Skills")),
+                    rx.table.column_header_cell(T("Availability")),
+                    rx.table.column_header_cell(T("This month")),
+                )),
+                rx.table.body(rx.foreach(PoolState.rows, pool_row)),
+                width="100%", id="pool-table",
+            ),
+            rx.text(T("No volunteer matches this search.")),
+        ),
+        next_path="/console/volunteers",
+        max_width="80rem",
+    )
+
+
+def _fact(label: str, value: rx.Var) -> rx.Component:
+    return rx.hstack(rx.text(T(label), weight="bold", size="2"), rx.text(value, size="2"),
+                     spacing="2", wrap="wrap")
+
+
+def validation_form() -> rx.Component:
+    E = VolunteerState.field_errors  # noqa: N806
+    return rx.card(rx.form(
+        rx.vstack(
+            rx.heading(T("Validate after the interview"), as_="h2", size="4"),
+            checkbox(E, N_("We went through the citizen charter together"), "charter"),
+            text_area(E, N_("Interview notes (staff only)"), "validation_note"),
+            rx.cond(VolunteerState.form_message != "", rx.callout(
+                VolunteerState.form_message, role="status", id="validation-message",
+                width="100%")),
+            rx.button(T("Validate the volunteer"), type="submit", size="3", id="validate"),
+            spacing="3", width="100%",
+        ),
+        on_submit=VolunteerState.validate, reset_on_submit=False,
+    ), width="100%")
+
+
+def history_list() -> rx.Component:
+    return rx.card(rx.vstack(
+        rx.heading(T("History"), as_="h2", size="4"),
+        rx.cond(
+            VolunteerState.history.length() > 0,
+            rx.el.ul(rx.foreach(VolunteerState.history, lambda h: rx.el.li(
+                rx.text(h["title"], weight="medium"),
+                rx.text(h["when"], " · ", h["status"], " ", h["minutes"], size="1",
+                        color_scheme="gray"),
+            )), id="history", style={"paddingLeft": "1rem"}),
+            rx.text(T("No mission yet.")),
+        ),
+        width="100%",
+    ), width="100%")
+
+
+def volunteer_page() -> rx.Component:
+    v = VolunteerState.volunteer
+    return page(
+        _title(N_("Volunteer"), back="/console/volunteers"),
+        rx.cond(VolunteerState.found, rx.vstack(
+            rx.card(rx.vstack(
+                rx.hstack(rx.heading(v["name"], as_="h2", size="5"),
+                          rx.badge(v["status_label"], size="2", id="volunteer-status"),
+                          align="center", wrap="wrap"),
+                _fact(N_("Neighbourhood"), v["neighbourhood"]),
+                _fact(N_("Skills"), v["skills"]),
+                rx.cond(v["skills_note"] != "", _fact(N_("In their words"), v["skills_note"])),
+                _fact(N_("Availability"), v["availability"]),
+                _fact(N_("Goes up to"), v["max_distance"]),
+                _fact(N_("This month"), v["month"]),
+                _fact(N_("In all"), v["total"]),
+                rx.hstack(rx.text(T("Contact"), weight="bold", size="2"),
+                          rx.cond(v["phone"] != "", rx.link(v["phone"], href="tel:" + v["phone"],
+                                                            class_name="touch")),
+                          rx.link(v["email"], href="mailto:" + v["email"], class_name="touch"),
+                          spacing="2", wrap="wrap"),
+                rx.cond(v["charter"] != "", _fact(N_("Charter approved"), v["charter"])),
+                rx.cond(v["validated"] != "", _fact(N_("Validated"),
+                                                    v["validated"] + " · " + v["validated_by"])),
+                rx.cond(VolunteerState.note != "", _fact(N_("Interview notes (staff only)"),
+                                                         VolunteerState.note)),
+                spacing="2", width="100%",
+            ), width="100%"),
+            rx.cond(v["status"] == "pending", validation_form()),
+            rx.cond(v["status"] == "active",
+                    rx.button(T("Pause this volunteer"), on_click=VolunteerState.pause,
+                              variant="soft", size="3", id="pause")),
+            rx.cond(v["status"] == "paused",
+                    rx.button(T("Make active again"), on_click=VolunteerState.resume,
+                              size="3", id="resume")),
+            history_list(),
+            spacing="4", width="100%",
+        )),
+        next_path="/console/volunteers",
+        max_width="48rem",
+    )

@@ -1,0 +1,123 @@
+"""Rows of the volunteer pool and of matching suggestions, translated. No reflex.
+
+Only what the commune's staff may see: never a home address or point.
+"""
+
+from __future__ import annotations
+
+from babel.numbers import format_decimal
+
+from heurecivique_app.domain.availability import DAY_LABELS, PART_LABELS
+from heurecivique_app.domain.enums import CATEGORY_LABELS, STATUS_LABELS
+from heurecivique_app.domain.matching import Fit, Need, Reason, may_be_offered, reasons
+from heurecivique_app.domain.text import N_
+from heurecivique_app.i18n import format_duration, format_when, translate
+from heurecivique_app.services.pool import PoolRow, VolunteerRecord
+
+VOLUNTEER_STATUS_LABELS = {
+    "pending": N_("Awaiting validation"),
+    "active": N_("Active"),
+    "paused": N_("Paused"),
+}
+PARTICIPATION_LABELS = {
+    "accepted": N_("Taking part"),
+    "proposed": N_("Proposed"),
+    "declined": N_("Declined"),
+    "cancelled": N_("Withdrew"),
+    "waitlisted": N_("Waiting list"),
+}
+# The reason kinds a suggestion row shows, in this order.
+REASON_KINDS = ("participation", "skill", "availability", "distance", "load", "declines",
+                "status")
+
+
+def _tone(good: bool | None) -> str:
+    return "good" if good else "neutral" if good is None else "bad"
+
+
+def reason_text(reason: Reason, locale: str) -> str:
+    params = dict(reason.params)
+    for name in reason.translated:
+        params[name] = translate(params[name], locale)
+    for name in ("km", "max"):
+        if name in params:
+            params[name] = format_decimal(params[name], format="0.#", locale=locale)
+    return translate(reason.message, locale, **params)
+
+
+def suggestion_row(fit: Fit, need: Need, locale: str) -> dict[str, str]:
+    """One suggested volunteer: a text and a tone per reason kind ("" when absent)."""
+    c = fit.candidate
+    row = {"id": str(c.volunteer_id), "name": c.name, "neighbourhood": c.neighbourhood,
+           "score": str(round(fit.score)), "can_offer": "1" if may_be_offered(fit) else "",
+           "state": c.participation or ""}
+    for kind in REASON_KINDS:
+        row[kind], row[f"{kind}_tone"] = "", ""
+    for reason in reasons(fit, need):
+        row[reason.kind] = reason_text(reason, locale)
+        row[f"{reason.kind}_tone"] = _tone(reason.good)
+    return row
+
+
+def skills_text(skills: list[str], locale: str) -> str:
+    return ", ".join(translate(CATEGORY_LABELS.get(s, s), locale) for s in skills)
+
+
+def availability_text(availability: dict[str, list[str]], locale: str) -> str:
+    return "; ".join(
+        f"{translate(DAY_LABELS[day], locale)} "
+        + ", ".join(translate(PART_LABELS[p], locale) for p in parts if p in PART_LABELS)
+        for day, parts in availability.items() if day in DAY_LABELS)
+
+
+def pool_row(row: PoolRow, locale: str) -> dict[str, str]:
+    return {
+        "id": str(row.volunteer_id), "name": row.name, "neighbourhood": row.neighbourhood,
+        "status": row.status,
+        "status_label": translate(VOLUNTEER_STATUS_LABELS.get(row.status, row.status), locale),
+        "skills": skills_text(row.skills, locale),
+        "availability": availability_text(row.availability, locale),
+        "month": format_duration(row.minutes_this_month, locale) if row.minutes_this_month
+        else translate(N_("Nothing yet"), locale),
+        "href": f"/console/volunteers/{row.volunteer_id}",
+    }
+
+
+def record_vars(record: VolunteerRecord, locale: str, timezone: str) -> dict:
+    """The detail page of one volunteer (staff of their commune only)."""
+    def when(moment) -> str:
+        return format_when(moment, locale, timezone) if moment else ""
+
+    return {
+        "volunteer": {
+            **pool_row(record.row, locale),
+            "email": record.email, "phone": record.phone, "skills_note": record.skills_note,
+            "max_distance": format_decimal(record.max_distance_km, format="0.#",
+                                           locale=locale) + " km",
+            "charter": when(record.charter_accepted_at),
+            "validated": when(record.validated_at), "validated_by": record.validated_by,
+            "total": format_duration(record.minutes_total, locale) if record.minutes_total
+            else translate(N_("Nothing yet"), locale),
+        },
+        "note": record.validation_note,
+        "history": [
+            {"id": str(h.mission_id), "title": h.title, "when": when(h.starts_at),
+             "status": translate(PARTICIPATION_LABELS.get(h.status, h.status), locale),
+             "minutes": format_duration(h.minutes, locale) if h.minutes else ""}
+            for h in record.history
+        ],
+    }
+
+
+def mission_summary(mission, need_slots: int, locale: str, timezone: str) -> dict[str, str]:
+    return {
+        "id": str(mission.id), "title": mission.title,
+        "category": translate(CATEGORY_LABELS.get(mission.category, mission.category), locale),
+        "status": mission.status,
+        "status_label": translate(STATUS_LABELS.get(mission.status, mission.status), locale),
+        "when": format_when(mission.starts_at, locale, timezone),
+        "dates": str(need_slots),
+        "places": translate("{count} place(s) left", locale,
+                            count=mission.capacity - mission.accepted_count),
+        "open": "1" if mission.status == "open" else "",
+    }

@@ -1,0 +1,253 @@
+"""Matching a mission with volunteers: suggestions, proposals, direct assignment.
+
+The ranking itself is pure (``domain.matching``); this module loads what it
+needs in a few bulk reads (one row of plain columns per volunteer, one grouped
+query for the hours of the month, one for recent declines) and writes the
+referent's decisions with an audit entry and an event each.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from heurecivique_app.domain import events
+from heurecivique_app.domain.availability import slots_of
+from heurecivique_app.domain.enums import (
+    MissionKind,
+    MissionStatus,
+    ParticipationStatus,
+    Role,
+    VolunteerStatus,
+)
+from heurecivique_app.domain.errors import DomainError, NotFound
+from heurecivique_app.domain.hours import month_key
+from heurecivique_app.domain.matching import (
+    RECENT_DECLINE_DAYS,
+    Candidate,
+    Fit,
+    Need,
+    assess,
+    may_be_offered,
+    rank,
+)
+from heurecivique_app.domain.models import (
+    HourEntry,
+    Mission,
+    Neighbourhood,
+    Participation,
+    User,
+    VolunteerProfile,
+)
+from heurecivique_app.domain.text import N_
+from heurecivique_app.domain.types import utcnow
+from heurecivique_app.services.actor import Actor, require_staff
+from heurecivique_app.services.audit import audit
+from heurecivique_app.services.missions import take_place
+
+VOLUNTEER_ROLES = (Role.VOLUNTEER.value, Role.RELAY.value)
+MAX_PROPOSALS = 10  # at once: a referent offers a mission to a few people, not to a crowd
+
+
+@dataclass(frozen=True)
+class Suggestions:
+    mission: Mission
+    need: Need
+    fits: list[Fit]
+
+
+def _staff_mission(session: Session, actor: Actor, mission_id: int) -> Mission:
+    mission = session.get(Mission, mission_id)
+    if mission is None or mission.commune_id != actor.commune_id:
+        raise NotFound()
+    require_staff(actor, mission.commune_id)
+    return mission
+
+
+def need_of(session: Session, mission: Mission, timezone: str) -> Need:
+    """The mission as the ranking sees it: its exact point (server-side only), else
+    its neighbourhood's centre, and the slots of every preferred date."""
+    lat, lon = mission.exact_lat, mission.exact_lon
+    if lat is None or lon is None:
+        hood = session.get(Neighbourhood, mission.neighbourhood_id)
+        assert hood is not None
+        lat, lon = hood.lat, hood.lon
+    starts = [datetime.fromisoformat(s) for s in mission.preferred_starts or ()]
+    return Need(category=mission.category, collective=mission.kind == MissionKind.COLLECTIVE,
+                lat=lat, lon=lon, slots=slots_of(starts or [mission.starts_at], timezone))
+
+
+def _per_volunteer(session: Session, query) -> dict[int, int]:
+    return {volunteer_id: int(total) for volunteer_id, total in session.execute(query).all()}
+
+
+def candidate_columns(commune_id: int, only: list[int] | None = None):
+    """The SELECT of every volunteer who may be asked: plain columns only (no JSON to
+    decode), the skills and slots as their text keys."""
+    return (
+        select(User.id, User.display_name, VolunteerProfile.status, VolunteerProfile.skills_key,
+               VolunteerProfile.slots_key, VolunteerProfile.max_distance_km,
+               VolunteerProfile.home_lat, VolunteerProfile.home_lon, User.neighbourhood_id)
+        .join(VolunteerProfile, VolunteerProfile.user_id == User.id)
+        .where(User.commune_id == commune_id, User.is_active,
+               col(User.role).in_(VOLUNTEER_ROLES),
+               VolunteerProfile.status != VolunteerStatus.PAUSED.value,
+               *([col(User.id).in_(only)] if only is not None else []))
+    )
+
+
+def load_candidates(
+    session: Session, *, commune_id: int, mission_id: int | None, timezone: str,
+    now: datetime | None = None, only: list[int] | None = None,
+) -> list[Candidate]:
+    """Every volunteer of the commune who may be asked (paused ones are left out).
+
+    Four reads whatever the number of volunteers: the volunteers' columns (not ORM
+    objects), the minutes of this month and the recent declines (grouped), and
+    this mission's participations. ``only`` narrows it to a few volunteers.
+    """
+    now = now or utcnow()
+    hoods = {hood_id: (lat, lon, name) for hood_id, lat, lon, name in session.execute(
+        select(Neighbourhood.id, Neighbourhood.lat, Neighbourhood.lon, Neighbourhood.name)
+        .where(Neighbourhood.commune_id == commune_id)).all()}
+    # Core execution: plain rows, no ORM result machinery for ten thousand of them.
+    rows = session.connection().execute(candidate_columns(commune_id, only)).all()
+    minutes = _per_volunteer(session, (
+        select(HourEntry.volunteer_id, func.sum(HourEntry.minutes))
+        .join(User, User.id == HourEntry.volunteer_id)
+        .where(User.commune_id == commune_id, HourEntry.month == month_key(now, timezone))
+        .group_by(HourEntry.volunteer_id)))
+    declines = _per_volunteer(session, (
+        select(Participation.volunteer_id, func.count())
+        .join(Mission, Mission.id == Participation.mission_id)
+        .where(Mission.commune_id == commune_id,
+               Participation.status == ParticipationStatus.DECLINED.value,
+               Participation.updated_at >= now - timedelta(days=RECENT_DECLINE_DAYS))
+        .group_by(Participation.volunteer_id)))
+    involved: dict[int, str] = {}
+    if mission_id is not None:
+        involved = dict(session.execute(
+            select(Participation.volunteer_id, Participation.status)
+            .where(Participation.mission_id == mission_id)).all())
+    nowhere = (None, None, "")
+    hood_of, minutes_of, declines_of, involved_in = (
+        hoods.get, minutes.get, declines.get, involved.get)
+    out = []
+    append = out.append
+    for (vid, name, status, skills, slots, max_km, home_lat, home_lon, hood_id) in rows:
+        hood_lat, hood_lon, hood_name = hood_of(hood_id, nowhere)
+        if home_lat is None or home_lon is None:
+            home_lat, home_lon = hood_lat, hood_lon
+        append(Candidate(vid, name, status, skills.split(), slots.split(), max_km, home_lat,
+                         home_lon, hood_name, minutes_of(vid, 0), declines_of(vid, 0),
+                         involved_in(vid)))
+    return out
+
+
+def suggest(
+    session: Session, *, actor: Actor, mission_id: int, timezone: str, limit: int = 20,
+) -> Suggestions:
+    """The ranked volunteers for a mission of the actor's commune (staff only)."""
+    mission = _staff_mission(session, actor, mission_id)
+    need = need_of(session, mission, timezone)
+    candidates = load_candidates(session, commune_id=mission.commune_id,
+                                 mission_id=mission.id, timezone=timezone)
+    return Suggestions(mission, need, rank(candidates, need, limit=limit))
+
+
+def _offerable(session: Session, mission: Mission, volunteer_id: int, timezone: str) -> Fit:
+    """The volunteer's fit, if the mission may be offered to them; else a DomainError."""
+    if mission.status != MissionStatus.OPEN:
+        raise DomainError(N_("Only an open mission can be offered to volunteers."))
+    found = load_candidates(session, commune_id=mission.commune_id, mission_id=mission.id,
+                            timezone=timezone, only=[volunteer_id])
+    if not found:  # another commune's, paused, or not a volunteer at all
+        raise NotFound()
+    fit = assess(found[0], need_of(session, mission, timezone))
+    if not may_be_offered(fit):
+        raise DomainError(N_("{name} cannot be offered this mission."), name=found[0].name)
+    return fit
+
+
+def _emit(session: Session, kind: str, mission: Mission, actor: Actor, **data) -> None:
+    events.record(session, events.DomainEvent(
+        kind=kind, commune_id=mission.commune_id, neighbourhood_id=mission.neighbourhood_id,
+        mission_id=mission.id, actor_name=actor.display_name,
+        data={"title": mission.title, "status": mission.status, **data},
+    ))
+
+
+def propose_mission(
+    session: Session, *, actor: Actor, mission_id: int, volunteer_ids: list[int],
+    timezone: str,
+) -> list[Participation]:
+    """Offer an open mission to one or several volunteers, who accept or decline it in
+    their app (``missions.accept_mission`` / ``decline_mission``).
+
+    Raises:
+        NotFound: the mission or a volunteer is not of the actor's commune.
+        DomainError: the mission is not open, or a volunteer may not be offered it
+            (paused, too far, already involved, not met for an individual need);
+            nothing is written.
+    """
+    mission = _staff_mission(session, actor, mission_id)
+    wanted = list(dict.fromkeys(volunteer_ids))
+    if not wanted:
+        raise DomainError(N_("Choose at least one volunteer."))
+    if len(wanted) > MAX_PROPOSALS:
+        raise DomainError(N_("Propose a mission to {count} volunteers at most."),
+                          count=MAX_PROPOSALS)
+    for volunteer_id in wanted:
+        _offerable(session, mission, volunteer_id, timezone)
+    existing = {p.volunteer_id: p for p in session.exec(
+        select(Participation).where(Participation.mission_id == mission.id,
+                                    col(Participation.volunteer_id).in_(wanted)))}
+    now = utcnow()
+    out = []
+    for volunteer_id in wanted:
+        row = existing.get(volunteer_id) or Participation(mission_id=mission.id,
+                                                          volunteer_id=volunteer_id)
+        row.status = ParticipationStatus.PROPOSED
+        row.reason = ""
+        row.updated_at = now
+        session.add(row)
+        out.append(row)
+    session.flush()
+    audit(session, actor=actor, action="mission.proposed", entity="mission",
+          entity_id=mission.id, commune_id=mission.commune_id, volunteers=wanted)
+    _emit(session, "mission.proposed", mission, actor, count=len(wanted))
+    return out
+
+
+def assign_volunteer(
+    session: Session, *, actor: Actor, mission_id: int, volunteer_id: int, timezone: str,
+) -> Mission:
+    """Give a place to a volunteer directly (they agreed on the phone).
+
+    The place is taken with the same conditional UPDATE as a volunteer's own
+    acceptance, so a referent and a volunteer tapping at once never overfill it.
+
+    Raises:
+        NotFound: the mission or the volunteer is not of the actor's commune.
+        AlreadyTaken: the last place went to someone else first.
+        DomainError: the volunteer may not take part (see :func:`propose_mission`).
+    """
+    mission = _staff_mission(session, actor, mission_id)
+    fit = _offerable(session, mission, volunteer_id, timezone)
+    existing = session.exec(select(Participation).where(
+        Participation.mission_id == mission.id,
+        Participation.volunteer_id == volunteer_id)).first()
+    if existing is not None and existing.status == ParticipationStatus.ACCEPTED:
+        raise DomainError(N_("{name} already takes part in this mission."),
+                          name=fit.candidate.name)
+    take_place(session, mission=mission, volunteer_id=volunteer_id, existing=existing,
+               already=N_("This volunteer already takes part in this mission."))
+    session.refresh(mission)
+    audit(session, actor=actor, action="mission.assigned", entity="mission",
+          entity_id=mission.id, commune_id=mission.commune_id, volunteer_id=volunteer_id)
+    _emit(session, "mission.assigned", mission, actor,
+          places_left=mission.capacity - mission.accepted_count)
+    return mission

@@ -1,0 +1,91 @@
+"""/console/match/[mission_id]: suggested volunteers, proposals, direct assignment."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from heurecivique_app.components.forms import ticked
+from heurecivique_app.domain.enums import STAFF_ROLES
+from heurecivique_app.domain.errors import DomainError
+from heurecivique_app.domain.text import N_
+from heurecivique_app.presenters.pool import mission_summary, suggestion_row
+from heurecivique_app.services import matching
+from heurecivique_app.state.staff import StaffPageState
+
+STAFF = {role.value for role in STAFF_ROLES}
+PICK_PREFIX = "pick_"  # checkbox names of the proposal form: pick_<volunteer id>
+
+
+class MatchState(StaffPageState):
+    mission: dict[str, str] = {}
+    rows: list[dict[str, str]] = []
+    found: bool = False
+    result: str = ""
+    result_ok: bool = False
+    form_key: int = 0
+    _mission_id: int = 0
+
+    def _reload(self, actor) -> None:
+        tz = self._settings.timezone
+        with self._unit_of_work() as session:
+            found = matching.suggest(session, actor=actor, mission_id=self._mission_id,
+                                     timezone=tz)
+            self.mission = mission_summary(found.mission, len(found.need.slots), self.locale, tz)
+        self.rows = [suggestion_row(fit, found.need, self.locale) for fit in found.fits]
+        self.found = True
+
+    @rx.event
+    def load(self):
+        actor, redirect = self._load_identity(STAFF)
+        if redirect is not None:
+            return redirect
+        self.found, self.mission, self.rows, self.result = False, {}, [], ""
+        self._open_record(actor, "mission_id", "_mission_id")
+
+    def _done(self, actor, message: str, **params) -> None:
+        self.result, self.result_ok = self._tr(message, **params), True
+        self.form_key += 1
+        self._reload(actor)
+
+    def _failed(self, actor, error: DomainError) -> None:
+        self.result, self.result_ok = self._error_text(error), False
+        if self._mission_id:
+            self._reload(actor)
+
+    @rx.event
+    def propose(self, form_data: dict):
+        actor = self._staff()
+        if actor is None:
+            return rx.redirect("/login")
+        picked = []
+        for name in form_data:
+            if (str(name).startswith(PICK_PREFIX) and str(name)[len(PICK_PREFIX):].isdigit()
+                    and ticked(form_data, name)):
+                picked.append(int(str(name)[len(PICK_PREFIX):]))
+        try:
+            with self._unit_of_work() as session:
+                matching.propose_mission(session, actor=actor, mission_id=self._mission_id,
+                                         volunteer_ids=picked, timezone=self._settings.timezone)
+        except DomainError as error:
+            self._failed(actor, error)
+            return
+        self._done(actor, N_("Proposed to {count} volunteer(s): it is in their app."),
+                   count=len(picked))
+
+    @rx.event
+    def assign(self, volunteer_id: str):
+        actor = self._staff()
+        if actor is None:
+            return rx.redirect("/login")
+        try:
+            with self._unit_of_work() as session:
+                matching.assign_volunteer(session, actor=actor, mission_id=self._mission_id,
+                                          volunteer_id=int(volunteer_id),
+                                          timezone=self._settings.timezone)
+        except ValueError:
+            self._failed(actor, DomainError(N_("This item no longer exists.")))
+            return
+        except DomainError as error:
+            self._failed(actor, error)
+            return
+        self._done(actor, N_("The volunteer is assigned to the mission."))

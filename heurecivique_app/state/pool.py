@@ -1,0 +1,134 @@
+"""/console/volunteers and /console/volunteers/[id]: the commune's volunteer pool."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from heurecivique_app.components.forms import ticked
+from heurecivique_app.domain.enums import STAFF_ROLES
+from heurecivique_app.domain.errors import DomainError, ValidationFailed
+from heurecivique_app.domain.text import N_
+from heurecivique_app.presenters.pool import pool_row, record_vars
+from heurecivique_app.services import pool, selectors
+from heurecivique_app.state.base import AppState
+from heurecivique_app.state.staff import StaffPageState
+
+STAFF = {role.value for role in STAFF_ROLES}
+
+
+def _hood_id(value: str) -> int | None:
+    try:
+        return int(value) if str(value).strip() else None
+    except ValueError:
+        return None
+
+
+class PoolState(AppState):
+    """The list and its search (what any referent of the commune may see)."""
+
+    rows: list[dict[str, str]] = []
+    total: int = 0
+    shown: int = 0
+    neighbourhood_options: list[dict[str, str]] = []
+    field_errors: dict[str, str] = {}  # every filter is optional: stays empty
+
+    def _search(self, actor, wanted: pool.PoolFilter) -> None:
+        with self._unit_of_work() as session:
+            rows, total = pool.search_pool(session, actor=actor, wanted=wanted,
+                                           timezone=self._settings.timezone)
+        self.rows = [pool_row(row, self.locale) for row in rows]
+        self.total, self.shown = total, len(rows)
+
+    @rx.event
+    def load(self):
+        actor, redirect = self._load_identity(STAFF)
+        if redirect is not None:
+            return redirect
+        with self._unit_of_work() as session:
+            hoods = selectors.neighbourhoods(session, actor.commune_id)
+        self.neighbourhood_options = [{"id": str(h.id), "name": h.name} for h in hoods]
+        status = self.router.page.params.get("status", "")
+        self._search(actor, pool.PoolFilter(status=status if isinstance(status, str) else ""))
+
+    @rx.event
+    def search(self, form_data: dict):
+        actor = self._actor()
+        if actor is None or not actor.is_staff:
+            return rx.redirect("/login")
+        text = {key: str(form_data.get(key, "")) for key in
+                ("text", "skill", "neighbourhood_id", "day", "part", "status")}
+        self._search(actor, pool.PoolFilter(
+            text=text["text"][:120], skill=text["skill"], day=text["day"], part=text["part"],
+            status=text["status"], neighbourhood_id=_hood_id(text["neighbourhood_id"])))
+
+
+class VolunteerState(StaffPageState):
+    """One volunteer's record; filled only after the server checked the commune."""
+
+    volunteer: dict[str, str] = {}
+    # The referent's interview notes: read only by this commune's staff (this page).
+    note: str = ""
+    history: list[dict[str, str]] = []
+    field_errors: dict[str, str] = {}
+    form_message: str = ""
+    found: bool = False
+    _volunteer_id: int = 0
+
+    def _reload(self, actor) -> None:
+        with self._unit_of_work() as session:
+            record = pool.volunteer_record(session, actor=actor, volunteer_id=self._volunteer_id,
+                                           timezone=self._settings.timezone)
+        shown = record_vars(record, self.locale, self._settings.timezone)
+        self.volunteer, self.note, self.history = (shown["volunteer"], shown["note"],
+                                                   shown["history"])
+        self.found = True
+
+    @rx.event
+    def load(self):
+        actor, redirect = self._load_identity(STAFF)
+        if redirect is not None:
+            return redirect
+        self.found, self.volunteer, self.note, self.history = False, {}, "", []
+        self.field_errors, self.form_message = {}, ""
+        self._open_record(actor, "volunteer_id", "_volunteer_id")
+
+    @rx.event
+    def validate(self, form_data: dict):
+        actor = self._staff()
+        if actor is None:
+            return rx.redirect("/login")
+        try:
+            with self._unit_of_work() as session:
+                pool.validate_volunteer(
+                    session, actor=actor, volunteer_id=self._volunteer_id,
+                    charter_checked=ticked(form_data, "charter"),
+                    note=str(form_data.get("validation_note", "")),
+                    charter_version=self._settings.charter_version)
+        except ValidationFailed as error:
+            self.field_errors = self._field_errors(error)
+            self.form_message = self._error_text(error)
+            return
+        except DomainError as error:
+            return rx.toast.error(self._error_text(error))
+        self.field_errors, self.form_message = {}, self._tr(N_("The volunteer is now active."))
+        self._reload(actor)
+
+    def _set_paused(self, paused: bool):
+        actor = self._staff()
+        if actor is None:
+            return rx.redirect("/login")
+        try:
+            with self._unit_of_work() as session:
+                pool.set_paused(session, actor=actor, volunteer_id=self._volunteer_id,
+                                paused=paused)
+        except DomainError as error:
+            return rx.toast.error(self._error_text(error))
+        self._reload(actor)
+
+    @rx.event
+    def pause(self):
+        return self._set_paused(True)
+
+    @rx.event
+    def resume(self):
+        return self._set_paused(False)

@@ -1,0 +1,29 @@
+"""Helpers of the console's record pages (a volunteer, a mission to match). No vars."""
+
+from __future__ import annotations
+
+from heurecivique_app.domain.errors import DomainError
+from heurecivique_app.domain.text import N_
+from heurecivique_app.state.base import AppState
+
+
+class StaffPageState(AppState):
+    """A staff page about one record named in its route (``/…/[param]``)."""
+
+    def _staff(self):
+        """The actor if they are staff, re-checked from the cookie on every call."""
+        actor = self._actor()
+        return actor if actor is not None and actor.is_staff else None
+
+    def _reload(self, actor) -> None:
+        raise NotImplementedError
+
+    def _open_record(self, actor, param: str, attr: str) -> None:
+        """Read the record's id from the route into backend var ``attr`` and load it;
+        an unknown id, or one of another commune, shows "no longer exists"."""
+        try:
+            setattr(self, attr, int(self.router.page.params.get(param, "0")))
+            self._reload(actor)
+        except (ValueError, DomainError):
+            setattr(self, attr, 0)
+            self._say(N_("This item no longer exists."), "error")
