@@ -166,6 +166,9 @@ class Mission(SQLModel, table=True):
     geo_source: str = Field(default=GeoSource.NEIGHBOURHOOD, max_length=16)
     starts_at: datetime = Field(sa_column=_utc_column(index=True))
     duration_minutes: int = Field(default=60)
+    # Collective actions: the skills wanted (the volunteers' skill vocabulary).
+    skills_wanted: list[str] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]"))
     created_by_id: int | None = Field(default=None, foreign_key="user.id")
     created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
     updated_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
@@ -231,3 +234,4 @@ from heurecivique_app.domain.community import (  # noqa: E402, F401
     RelayReport,
     SuccessStory,
 )
+from heurecivique_app.domain.followup import MissionFollowUp  # noqa: E402, F401

@@ -21,6 +21,7 @@ from heurecivique_app.domain.lifecycle import check_transition
 from heurecivique_app.domain.models import HourEntry, Mission, Participation, VolunteerProfile
 from heurecivique_app.domain.text import N_
 from heurecivique_app.domain.types import utcnow
+from heurecivique_app.services import waitlist
 from heurecivique_app.services.actor import Actor, require_staff, require_volunteer
 from heurecivique_app.services.audit import audit
 
@@ -90,6 +91,8 @@ def accept_mission(session: Session, *, actor: Actor, mission_id: int) -> Missio
     existing = _participation(session, mission_id, actor.user_id)
     if existing is not None and existing.status == ParticipationStatus.ACCEPTED:
         raise DomainError(N_("You have already accepted this mission."))
+    if existing is not None and existing.status == ParticipationStatus.WAITLISTED:
+        raise DomainError(N_("You are already on the waiting list of this action."))
 
     now = utcnow()
     taken = session.execute(
@@ -112,6 +115,9 @@ def accept_mission(session: Session, *, actor: Actor, mission_id: int) -> Missio
     if taken.rowcount != 1:
         session.rollback()
         session.refresh(mission)
+        if mission.kind == MissionKind.COLLECTIVE and mission.status in (
+                MissionStatus.OPEN, MissionStatus.FULL):
+            return waitlist.join(session, actor=actor, mission=mission, emit=_emit)
         # Open or full now, it had no place left at the instant of the tap (a place
         # freed by a withdrawal since then is not this tap's to take).
         if mission.status in (MissionStatus.OPEN, MissionStatus.FULL):
@@ -173,10 +179,14 @@ def decline_mission(
     )
     clean_reason = (reason or "").strip()[:500]
     now = utcnow()
+    promoted: int | None = None
     if was_accepted:
         assert participation is not None
         if mission.status not in (MissionStatus.OPEN, MissionStatus.FULL):
             raise DomainError(N_("This mission can no longer be cancelled."))
+        # Lock the mission row first: a volunteer joining the waiting list at this
+        # instant re-checks the places under the same lock (see services.waitlist).
+        session.refresh(mission, with_for_update=waitlist.ROW_LOCK)
         released = session.execute(
             update(Participation)
             .where(Participation.id == participation.id,
@@ -188,14 +198,19 @@ def decline_mission(
             # Another request of this volunteer withdrew first: nothing left to do.
             session.refresh(participation)
             return participation
+        # The place goes straight to the first volunteer waiting, if any: then the
+        # number of places taken does not change.
+        promoted = waitlist.promote_first(session, mission_id=mission_id, now=now)
+        step = 0 if promoted is not None else 1
         reopened = session.execute(
             update(Mission)
             .where(Mission.id == mission_id,
                    col(Mission.status).in_([MissionStatus.OPEN.value, MissionStatus.FULL.value]))
             .values(
-                accepted_count=Mission.accepted_count - 1,
+                accepted_count=Mission.accepted_count - step,
                 status=case(
-                    (Mission.accepted_count - 1 >= Mission.capacity, MissionStatus.FULL.value),
+                    (Mission.accepted_count - step >= Mission.capacity,
+                     MissionStatus.FULL.value),
                     else_=MissionStatus.OPEN.value,
                 ),
                 updated_at=now,
@@ -214,7 +229,11 @@ def decline_mission(
             return participation
         if participation is None:
             participation = Participation(mission_id=mission_id, volunteer_id=actor.user_id)
-        participation.status = ParticipationStatus.DECLINED
+        # Leaving a waiting list is a withdrawal; anything else is a plain "no".
+        participation.status = (
+            ParticipationStatus.CANCELLED
+            if participation.status == ParticipationStatus.WAITLISTED
+            else ParticipationStatus.DECLINED)
         participation.reason = clean_reason
         participation.updated_at = now
         session.add(participation)
@@ -223,6 +242,9 @@ def decline_mission(
           entity_id=mission.id, commune_id=mission.commune_id, withdrew=was_accepted)
     _emit(session, "mission.withdrawn" if was_accepted else "mission.declined", mission, actor,
           places_left=mission.capacity - mission.accepted_count)
+    if promoted is not None:
+        waitlist.record_promotion(session, actor=actor, mission=mission, volunteer_id=promoted,
+                                  emit=_emit)
     return participation
 
 
