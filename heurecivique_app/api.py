@@ -15,6 +15,7 @@ from starlette.routing import Route
 
 from heurecivique_app.adapters.db import session_scope
 from heurecivique_app.api_community import routes as community_routes
+from heurecivique_app.api_exports import routes as export_routes
 from heurecivique_app.domain.errors import DomainError
 from heurecivique_app.i18n import LOCALE_COOKIE, SUPPORTED_LOCALES
 from heurecivique_app.services import auth
@@ -87,4 +88,5 @@ api = Starlette(routes=[
     Route("/api/locale", choose_locale, methods=["GET"]),
     Route("/api/health", health, methods=["GET"]),
     *community_routes,
+    *export_routes,
 ])
