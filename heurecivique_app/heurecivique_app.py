@@ -5,8 +5,11 @@ import reflex as rx
 from heurecivique_app.adapters.db import add_event_publisher
 from heurecivique_app.api import api
 from heurecivique_app.pages.board import board
+from heurecivique_app.pages.collective import attendance, collective_new
 from heurecivique_app.pages.console import console
+from heurecivique_app.pages.followup import followup_page
 from heurecivique_app.pages.index import index
+from heurecivique_app.pages.lists import beneficiaries_list, missions_list
 from heurecivique_app.pages.login import login
 from heurecivique_app.pages.map import map_page
 from heurecivique_app.pages.mission import mission
@@ -14,12 +17,16 @@ from heurecivique_app.pages.place import place
 from heurecivique_app.pages.public import public_site
 from heurecivique_app.pages.relay import relay_home, relay_issue, relay_need
 from heurecivique_app.pages.triage import triage
+from heurecivique_app.presenters.collective import roster_vars
 from heurecivique_app.presenters.missions import board_vars, console_vars, mission_vars
 from heurecivique_app.realtime.gc_tuning import tune_garbage_collector
 from heurecivique_app.realtime.live import live
 from heurecivique_app.state.base import AppState
 from heurecivique_app.state.board import BoardState
+from heurecivique_app.state.collective import AttendanceState, CollectiveFormState
 from heurecivique_app.state.console import ConsoleState
+from heurecivique_app.state.followup import FollowUpState
+from heurecivique_app.state.lists import BeneficiaryListState, MissionListState
 from heurecivique_app.state.login import LoginState
 from heurecivique_app.state.map import MapState
 from heurecivique_app.state.mission import MissionState
@@ -49,6 +56,16 @@ app.add_page(map_page, route="/map", title=TITLE, on_load=MapState.load)
 app.add_page(console, route="/console", title=TITLE, on_load=ConsoleState.load)
 app.add_page(place, route="/place/[mission_id]", title=TITLE, on_load=PlaceState.load)
 app.add_page(triage, route="/console/reports", title=TITLE, on_load=TriageState.load)
+app.add_page(missions_list, route="/console/missions", title=TITLE,
+             on_load=MissionListState.load)
+app.add_page(followup_page, route="/console/missions/[mission_id]", title=TITLE,
+             on_load=FollowUpState.load)
+app.add_page(beneficiaries_list, route="/console/beneficiaries", title=TITLE,
+             on_load=BeneficiaryListState.load)
+app.add_page(collective_new, route="/console/collective/new", title=TITLE,
+             on_load=CollectiveFormState.load)
+app.add_page(attendance, route="/console/attendance/[mission_id]", title=TITLE,
+             on_load=AttendanceState.load)
 app.add_page(relay_home, route="/relay", title=TITLE, on_load=RelayState.load)
 app.add_page(relay_issue, route="/relay/issue", title=TITLE, on_load=RelayState.load)
 app.add_page(relay_need, route="/relay/need", title=TITLE, on_load=RelayState.load)
@@ -58,6 +75,7 @@ app.add_page(public_site, route="/c/[slug]", title="L'Heure Civique", on_load=Pu
 live.register("board", BoardState, board_vars)
 live.register("console", ConsoleState, console_vars)
 live.register("mission", MissionState, mission_vars)
+live.register("roster", AttendanceState, roster_vars)
 app.register_lifespan_task(live.run)
 app.register_lifespan_task(tune_garbage_collector)
 add_event_publisher(live.publish)

@@ -22,6 +22,10 @@ class ConsoleState(AppState):
     missions: list[dict[str, str]] = []
     waiting: list[dict[str, str]] = []
     activity: list[dict[str, str]] = []
+    today: list[dict[str, str]] = []
+    followups: list[dict[str, str]] = []
+    pending_volunteers: list[dict[str, str]] = []
+    new_reports: list[dict[str, str]] = []
     live_version: str = ""
     # This referent's own form.
     field_errors: dict[str, str] = {}
@@ -37,6 +41,8 @@ class ConsoleState(AppState):
         self.missions = shared["missions"]
         self.waiting = shared["waiting"]
         self.activity = shared["activity"]
+        for name in ("today", "followups", "pending_volunteers", "new_reports"):
+            setattr(self, name, shared[name])
 
     @rx.event
     def load(self):
