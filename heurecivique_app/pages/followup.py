@@ -8,6 +8,7 @@ from heurecivique_app.components.forms import error_for
 from heurecivique_app.components.layout import page, status_badge
 from heurecivique_app.components.text import T
 from heurecivique_app.domain.followup import SATISFACTION_LABELS
+from heurecivique_app.domain.text import N_
 from heurecivique_app.state.followup import FollowUpState as S
 
 
@@ -102,14 +103,14 @@ def _followup_form() -> rx.Component:
                         " ", T("I called the beneficiary"), html_for="beneficiary_called"),
             error_for(S.field_errors, "beneficiary_called"),
             went_well,
-            rx.vstack(_label("Time given (minutes)", "minutes"),
+            rx.vstack(_label(N_("Time given (minutes)"), "minutes"),
                       rx.input(id="minutes", name="minutes", type="number", min=15, max=480,
                                default_value=S.form["minutes"], size="3"),
                       error_for(S.field_errors, "minutes"), spacing="1"),
-            rx.grid(_satisfaction("Beneficiary's satisfaction", "beneficiary_satisfaction"),
-                    _satisfaction("Volunteer's satisfaction", "volunteer_satisfaction"),
+            rx.grid(_satisfaction(N_("Beneficiary's satisfaction"), "beneficiary_satisfaction"),
+                    _satisfaction(N_("Volunteer's satisfaction"), "volunteer_satisfaction"),
                     columns=rx.breakpoints(initial="1", sm="2"), spacing="3", width="100%"),
-            rx.vstack(_label("Incident or remark (empty if none)", "incident"),
+            rx.vstack(_label(N_("Incident or remark (empty if none)"), "incident"),
                       rx.text_area(id="incident", name="incident", width="100%",
                                    default_value=S.form["incident"]),
                       error_for(S.field_errors, "incident"), spacing="1", width="100%"),
@@ -130,11 +131,11 @@ def _duplicate() -> rx.Component:
             rx.text(T("A new draft for the same person, with the same text, on a new date."),
                     size="2"),
             rx.hstack(
-                rx.vstack(_label("New date", "duplicate_date"),
+                rx.vstack(_label(N_("New date"), "duplicate_date"),
                           rx.input(id="duplicate_date", name="duplicate_date", type="date",
                                    default_value=S.duplicate_default, size="3"),
                           spacing="1"),
-                rx.vstack(_label("Time", "duplicate_time"),
+                rx.vstack(_label(N_("Time"), "duplicate_time"),
                           rx.input(id="duplicate_time", name="duplicate_time", type="time",
                                    default_value="10:00", size="3"),
                           spacing="1"),

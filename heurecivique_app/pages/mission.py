@@ -4,6 +4,7 @@ import reflex as rx
 
 from heurecivique_app.components.layout import page, status_badge
 from heurecivique_app.components.text import T
+from heurecivique_app.domain.text import N_
 from heurecivique_app.state.mission import MissionState
 
 
@@ -43,7 +44,9 @@ def contact_card() -> rx.Component:
 def accept_or_decline() -> rx.Component:
     return rx.vstack(
         rx.button(
-            rx.cond(MissionState.outcome == "pending", T("Sending…"), T("I accept")),
+            rx.cond(MissionState.outcome == "pending", T("Sending…"),
+                    rx.cond(MissionState.status == "full", T("Join the waiting list"),
+                            T("I accept"))),
             on_click=MissionState.accept,
             disabled=MissionState.outcome == "pending",
             size="3", width="100%", id="accept",
@@ -79,6 +82,15 @@ def mark_done_form() -> rx.Component:
     )
 
 
+def withdraw_button(label: str) -> rx.Component:
+    """Give the place back (or leave the waiting list): the first one waiting moves up."""
+    return rx.form(
+        rx.button(T(label), type="submit", variant="soft", color_scheme="red", size="3",
+                  id="withdraw"),
+        on_submit=MissionState.decline,
+    )
+
+
 def details() -> rx.Component:
     return rx.vstack(
         rx.hstack(rx.text(MissionState.category, color_scheme="gray"), rx.spacer(),
@@ -97,8 +109,20 @@ def details() -> rx.Component:
             MissionState.my_participation == "accepted",
             rx.cond((MissionState.status == "full") | (MissionState.status == "open"),
                     mark_done_form()),
-            rx.cond(MissionState.status == "open", accept_or_decline()),
+            rx.cond((MissionState.status == "open")
+                    | ((MissionState.status == "full") & MissionState.is_collective
+                       & (MissionState.my_participation != "waitlisted")),
+                    accept_or_decline()),
         ),
+        rx.cond(
+            MissionState.my_participation == "waitlisted",
+            rx.vstack(rx.text(T("You are on the waiting list: you will move up if someone "
+                                "cancels."), id="waitlisted-note"),
+                      withdraw_button(N_("Leave the waiting list"))),
+        ),
+        rx.cond((MissionState.my_participation == "accepted")
+                & ((MissionState.status == "full") | (MissionState.status == "open")),
+                withdraw_button(N_("Cancel my participation"))),
         rx.link(T("Back to the board"), href="/board"),
         spacing="3",
         width="100%",

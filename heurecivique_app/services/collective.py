@@ -224,6 +224,11 @@ def record_attendance(
     return mission
 
 
+def action_for_staff(session: Session, *, actor: Actor, mission_id: int) -> Mission:
+    """A collective action of the actor's commune (staff only), for its attendance page."""
+    return _collective(session, actor, mission_id)
+
+
 @dataclass(frozen=True)
 class RosterLine:
     user_id: int

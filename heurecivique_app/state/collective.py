@@ -74,27 +74,25 @@ class AttendanceState(AppState):
     _mission_id: int = 0
 
     def _reload(self, actor) -> None:
-        from heurecivique_app.domain.models import Mission
-
-        with self._unit_of_work() as session:
-            mission = session.get(Mission, self._mission_id)
-            if (mission is None or mission.commune_id != actor.commune_id
-                    or mission.kind != "collective"):
-                self.found = False
-                return
-            shared = roster_vars(session, self._mission_id, self.locale,
-                                 self._settings.timezone)
-            self.found = True
-            self.title = mission.title
-            self.when = format_when(mission.starts_at, self.locale, self._settings.timezone)
-            self.place = mission.exact_address
-            self.status = mission.status
-            self.status_label = self._tr(STATUS_LABELS[mission.status])
-            self.capacity = self._tr("{taken} of {capacity} places taken",
-                                     taken=mission.accepted_count, capacity=mission.capacity)
-            self.minutes = str(mission.duration_minutes)
-            self.skills = ", ".join(self._tr(collective.SKILL_OPTIONS.get(s, s))
-                                    for s in mission.skills_wanted or [])
+        tz = self._settings.timezone
+        try:
+            with self._unit_of_work() as session:
+                mission = collective.action_for_staff(session, actor=actor,
+                                                      mission_id=self._mission_id)
+                shared = roster_vars(session, self._mission_id, self.locale, tz)
+        except DomainError:
+            self.found = False
+            return
+        self.found = True
+        self.title = mission.title
+        self.when = format_when(mission.starts_at, self.locale, tz)
+        self.place = mission.exact_address
+        self.status = mission.status
+        self.status_label = self._tr(STATUS_LABELS[mission.status])
+        self.capacity = shared["capacity"]
+        self.minutes = str(mission.duration_minutes)
+        self.skills = ", ".join(self._tr(collective.SKILL_OPTIONS.get(s, s))
+                                for s in mission.skills_wanted or [])
         self.present_rows = shared["present_rows"]
         self.waiting_rows = shared["waiting_rows"]
         self.form_key += 1

@@ -114,7 +114,7 @@ def test_csv_starts_with_a_bom_and_accents_round_trip_xlsx_opens_back(db_engine:
     data = to_csv(headers, rows)
     assert data[:3] == b"\xef\xbb\xbf"
     parsed = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
-    assert parsed[0][1] == "Nom complet"
+    assert parsed[0][1] == "Nom et prénom"
     assert parsed[1][1] == "Mme Hélène Lemarié"
     book = load_workbook(io.BytesIO(to_xlsx(headers, rows, title="beneficiaires")))
     sheet = book.active
