@@ -94,9 +94,11 @@ def _clean(session: Session, actor: Actor, form: CollectiveForm, timezone: str) 
         return hood
 
     def starts_at():
+        # Today is allowed, even a past hour: the referent may record this morning's
+        # action afterwards, to check attendance and credit the time.
         moment = local_datetime(form.date, form.time, timezone=timezone)
-        if moment <= utcnow():
-            raise FieldError(N_("The preferred date must be in the future."))
+        if moment.date() < utcnow().astimezone(ZoneInfo(timezone)).date():
+            raise FieldError(N_("The date cannot be in the past."))
         return moment
 
     def skills() -> list[str]:

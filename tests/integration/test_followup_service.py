@@ -173,3 +173,46 @@ def test_attendance_credits_only_those_present(db_engine):
         attended = {p.volunteer_id: p.attended for p in s.exec(select(Participation)).all()}
         assert attended == {w.volunteer.id: True, other.user_id: False, late.user_id: False}
         assert s.get(Mission, w.mission.id).status == MissionStatus.DONE
+
+
+def test_another_communes_referent_cannot_check_attendance_or_see_the_roster(db_engine):
+    from heurecivique_app.services import collective
+
+    with session_scope(db_engine) as s:
+        w = f.world(s, kind=MissionKind.COLLECTIVE, capacity=2)
+        stranger = f.actor(f.referent(s))
+    with session_scope(db_engine) as s:
+        missions.accept_mission(s, actor=w.volunteer_actor, mission_id=w.mission.id)
+        s.get(Mission, w.mission.id).starts_at = utcnow() - timedelta(hours=1)
+    for actor, error in ((stranger, NotFound), (w.volunteer_actor, NotAllowed)):
+        with pytest.raises(error), session_scope(db_engine) as s:
+            collective.record_attendance(s, actor=actor, mission_id=w.mission.id,
+                                         present=[w.volunteer.id], minutes=60, timezone=TZ)
+        with pytest.raises(error), session_scope(db_engine) as s:
+            collective.action_for_staff(s, actor=actor, mission_id=w.mission.id)
+    assert hours(db_engine, w.mission.id) == []
+
+
+def test_the_dashboard_lists_today_followups_due_volunteers_to_meet_and_new_reports(db_engine):
+    from heurecivique_app.domain.enums import VolunteerStatus
+    from heurecivique_app.presenters.missions import console_vars
+
+    with session_scope(db_engine) as s:
+        w = f.world(s, title="Demain")
+        f.volunteer(s, neighbourhood_=w.neighbourhood, status=VolunteerStatus.PENDING,
+                    display_name="Nouvelle Recrue")
+        past = f.mission(s, neighbourhood_=w.neighbourhood, title="Hier",
+                         status=MissionStatus.FULL, starts_at=utcnow() - timedelta(days=1))
+        past.accepted_count = 1
+        f.mission(s, neighbourhood_=w.neighbourhood, title="Maintenant",
+                  starts_at=utcnow() - timedelta(minutes=1))
+        f.mission(s, title="Autre commune", status=MissionStatus.FULL,
+                  starts_at=utcnow() - timedelta(days=1), accepted_count=1)
+    with session_scope(db_engine) as s:
+        shown = console_vars(s, w.commune.id, "fr", "UTC")
+    assert [m["title"] for m in shown["followups"]] == ["Hier"]
+    assert shown["followups"][0]["href"].startswith("/console/missions/")
+    assert "Maintenant" in [m["title"] for m in shown["today"]]
+    assert [v["name"] for v in shown["pending_volunteers"]] == ["Nouvelle Recrue"]
+    assert shown["pending_volunteers"][0]["href"].startswith("/console/volunteers/")
+    assert shown["new_reports"] == []
