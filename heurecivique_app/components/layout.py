@@ -75,4 +75,6 @@ def status_badge(status: rx.Var, label: rx.Var) -> rx.Component:
         color_scheme=rx.match(status, ("open", "green"), ("full", "blue"), ("done", "gray"),
                               ("draft", "amber"), ("cancelled", "red"), "gray"),
         size="2",
+        # Radix's default soft badge text misses the WCAG AA contrast ratio on its tint.
+        high_contrast=True,
     )

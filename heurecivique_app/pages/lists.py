@@ -126,7 +126,7 @@ def _beneficiary_row(row: rx.Var) -> rx.Component:
         rx.table.cell(row["last"]),
         rx.table.cell(rx.cond(row["recurring"] != "",
                               rx.badge(T("Recurring: "), row["recurring"], color_scheme="amber",
-                                       size="2"))),
+                                       high_contrast=True, size="2"))),
         class_name="list-row",
     )
 

@@ -13,6 +13,7 @@ import sqlite3
 import urllib.parse
 import urllib.request
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -228,6 +229,12 @@ async def _call_handlers(port: int, cookie: str, calls: list[tuple[str, str, dic
     return frames
 
 
+def _run(coroutine):
+    """Run a coroutine on a thread of its own (Playwright's sync API holds this one's loop)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def _db(app_server) -> sqlite3.Connection:
     return sqlite3.connect(app_server.data_dir / "e2e.db")
 
@@ -263,13 +270,14 @@ def test_a_volunteers_socket_cannot_call_referent_handlers(app_server):
         (f"{AttendanceState.get_full_name()}.submit", f"/console/attendance/{past_id}",
          {"form_data": {"minutes": "480"}}),
     ]
+    volunteer_cookie = _http_login(app_server.url, "volontaire@vitre.demo")
     before = _snapshot(app_server, draft_id)
-    frames = asyncio.run(_call_handlers(app_server.port, _http_login(
-        app_server.url, "volontaire@vitre.demo"), calls))
+    frames = _run(_call_handlers(app_server.port, volunteer_cookie, calls))
     assert any("/login" in frame for frame in frames), frames[-3:]
     assert _snapshot(app_server, draft_id) == before, "a volunteer's call changed something"
 
-    # The same protocol with a referent's cookie does publish: the refusal above is real.
-    asyncio.run(_call_handlers(app_server.port, _http_login(
-        app_server.url, "referent@vitre.demo"), calls[:1]))
-    assert _snapshot(app_server, draft_id)[0] == "open"
+    # The same calls with a referent's cookie publish and create: the refusal above is real.
+    _run(_call_handlers(app_server.port, _http_login(
+        app_server.url, "referent@vitre.demo"), calls[:2]))
+    after = _snapshot(app_server, draft_id)
+    assert after[0] == "open" and after[1] == before[1] + 1
