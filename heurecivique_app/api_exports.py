@@ -6,6 +6,7 @@ commune's staff get a file, and every export (personal data) is audited.
 
 from __future__ import annotations
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -35,6 +36,11 @@ async def export(request: Request) -> Response:
     kind, fmt = request.path_params["kind"], request.path_params["fmt"]
     if kind not in KINDS or fmt not in MEDIA:
         return Response(status_code=404)
+    # Thousands of rows take a second or more: off the event loop, which serves every socket.
+    return await run_in_threadpool(_export, request, kind, fmt)
+
+
+def _export(request: Request, kind: str, fmt: str) -> Response:
     select_rows, to_table, file_stem = KINDS[kind]
     locale = negotiate(request.headers.get("cookie"), request.headers.get("accept-language"))
     timezone = get_settings().timezone

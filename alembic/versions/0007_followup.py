@@ -1,4 +1,4 @@
-"""Follow-up of missions by the referent; skills wanted for collective actions
+"""Follow-up of missions by the referent; skills wanted for collective actions; console index
 
 Revision ID: 0007_followup
 Revises: 0004_volunteer_profile
@@ -22,6 +22,8 @@ def upgrade() -> None:
     with op.batch_alter_table('mission', schema=None) as batch_op:
         batch_op.add_column(sa.Column('skills_wanted', sa.JSON(), server_default='[]',
                                       nullable=False))
+        batch_op.create_index('ix_mission_commune_updated', ['commune_id', 'updated_at'],
+                              unique=False)
     op.create_table(
         'mission_followup',
         sa.Column('id', sa.Integer(), nullable=False),
@@ -47,4 +49,5 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table('mission_followup')
     with op.batch_alter_table('mission', schema=None) as batch_op:
+        batch_op.drop_index('ix_mission_commune_updated')
         batch_op.drop_column('skills_wanted')

@@ -7,6 +7,7 @@ import io
 from collections.abc import Sequence
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 Cell = str | int | float | None
@@ -23,16 +24,23 @@ def to_csv(headers: Sequence[str], rows: Sequence[Sequence[Cell]]) -> bytes:
 
 
 def to_xlsx(headers: Sequence[str], rows: Sequence[Sequence[Cell]], *, title: str) -> bytes:
-    """One sheet named ``title``, a bold header row, frozen below it."""
-    book = Workbook(write_only=False)
-    sheet = book.active
-    sheet.title = title[:31]
-    sheet.append(list(headers))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+    """One sheet named ``title``, a bold header row, frozen below it.
+
+    Written in openpyxl's streaming (write-only) mode: several times faster on
+    thousands of rows, and the memory stays flat.
+    """
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title[:31])
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    header_cells = []
+    for name in headers:
+        cell = WriteOnlyCell(sheet, value=name)
+        cell.font = bold
+        header_cells.append(cell)
+    sheet.append(header_cells)
     for row in rows:
         sheet.append([_safe(cell) for cell in row])
-    sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

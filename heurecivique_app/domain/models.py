@@ -139,6 +139,8 @@ class Mission(SQLModel, table=True):
         # range; latitude, commune and id are read from the index itself (covering).
         Index("ix_mission_nearby", "status", "geo_cell", "approx_lon", "approx_lat",
               "commune_id", "id"),
+        # The console's latest missions of a commune (one read per change, every console).
+        Index("ix_mission_commune_updated", "commune_id", "updated_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
