@@ -15,6 +15,7 @@ from starlette.routing import Route
 
 from heurecivique_app.adapters.db import session_scope
 from heurecivique_app.api_community import routes as community_routes
+from heurecivique_app.api_exports import routes as export_routes
 from heurecivique_app.api_pwa import routes as pwa_routes
 from heurecivique_app.api_volunteer import routes as volunteer_routes
 from heurecivique_app.domain.errors import DomainError
@@ -91,4 +92,5 @@ api = Starlette(routes=[
     *community_routes,
     *pwa_routes,
     *volunteer_routes,
+    *export_routes,
 ])

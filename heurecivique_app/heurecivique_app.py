@@ -8,10 +8,13 @@ from heurecivique_app.components.pwa import pwa_head
 from heurecivique_app.pages.account import account
 from heurecivique_app.pages.board import board
 from heurecivique_app.pages.charter import charter
+from heurecivique_app.pages.collective import attendance, collective_new
 from heurecivique_app.pages.console import console
+from heurecivique_app.pages.followup import followup_page
 from heurecivique_app.pages.home import home
 from heurecivique_app.pages.index import index
 from heurecivique_app.pages.intake import intake_page
+from heurecivique_app.pages.lists import beneficiaries_list, missions_list
 from heurecivique_app.pages.login import login
 from heurecivique_app.pages.map import map_page
 from heurecivique_app.pages.match import match_page
@@ -22,6 +25,7 @@ from heurecivique_app.pages.public import public_site
 from heurecivique_app.pages.relay import relay_home, relay_issue, relay_need
 from heurecivique_app.pages.signup import signup
 from heurecivique_app.pages.triage import triage
+from heurecivique_app.presenters.collective import roster_vars
 from heurecivique_app.presenters.missions import board_vars, console_vars, mission_vars
 from heurecivique_app.realtime.gc_tuning import tune_garbage_collector
 from heurecivique_app.realtime.live import live
@@ -29,9 +33,12 @@ from heurecivique_app.state.account import AccountState
 from heurecivique_app.state.base import AppState
 from heurecivique_app.state.board import BoardState
 from heurecivique_app.state.charter import CharterState
+from heurecivique_app.state.collective import AttendanceState, CollectiveFormState
 from heurecivique_app.state.console import ConsoleState
+from heurecivique_app.state.followup import FollowUpState
 from heurecivique_app.state.home import HomeState
 from heurecivique_app.state.intake import IntakeState
+from heurecivique_app.state.lists import BeneficiaryListState, MissionListState
 from heurecivique_app.state.login import LoginState
 from heurecivique_app.state.map import MapState
 from heurecivique_app.state.match import MatchState
@@ -70,6 +77,16 @@ app.add_page(volunteer_page, route="/console/volunteers/[volunteer_id]", title=T
              on_load=VolunteerState.load)
 app.add_page(match_page, route="/console/match/[mission_id]", title=TITLE,
              on_load=MatchState.load)
+app.add_page(missions_list, route="/console/missions", title=TITLE,
+             on_load=MissionListState.load)
+app.add_page(followup_page, route="/console/missions/[mission_id]", title=TITLE,
+             on_load=FollowUpState.load)
+app.add_page(beneficiaries_list, route="/console/beneficiaries", title=TITLE,
+             on_load=BeneficiaryListState.load)
+app.add_page(collective_new, route="/console/collective/new", title=TITLE,
+             on_load=CollectiveFormState.load)
+app.add_page(attendance, route="/console/attendance/[mission_id]", title=TITLE,
+             on_load=AttendanceState.load)
 app.add_page(relay_home, route="/relay", title=TITLE, on_load=RelayState.load)
 app.add_page(relay_issue, route="/relay/issue", title=TITLE, on_load=RelayState.load)
 app.add_page(relay_need, route="/relay/need", title=TITLE, on_load=RelayState.load)
@@ -84,6 +101,7 @@ app.add_page(public_site, route="/c/[slug]", title="L'Heure Civique", on_load=Pu
 live.register("board", BoardState, board_vars)
 live.register("console", ConsoleState, console_vars)
 live.register("mission", MissionState, mission_vars)
+live.register("roster", AttendanceState, roster_vars)
 app.register_lifespan_task(live.run)
 app.register_lifespan_task(tune_garbage_collector)
 add_event_publisher(live.publish)

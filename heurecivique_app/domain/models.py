@@ -145,6 +145,8 @@ class Mission(SQLModel, table=True):
         # range; latitude, commune and id are read from the index itself (covering).
         Index("ix_mission_nearby", "status", "geo_cell", "approx_lon", "approx_lat",
               "commune_id", "id"),
+        # The console's latest missions of a commune (one read per change, every console).
+        Index("ix_mission_commune_updated", "commune_id", "updated_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -177,6 +179,9 @@ class Mission(SQLModel, table=True):
         default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]")
     )
     duration_minutes: int = Field(default=60)
+    # Collective actions: the skills wanted (the volunteers' skill vocabulary).
+    skills_wanted: list[str] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]"))
     created_by_id: int | None = Field(default=None, foreign_key="user.id")
     created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
     updated_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
@@ -252,3 +257,4 @@ from heurecivique_app.domain.community import (  # noqa: E402, F401
     RelayReport,
     SuccessStory,
 )
+from heurecivique_app.domain.followup import MissionFollowUp  # noqa: E402, F401

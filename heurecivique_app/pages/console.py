@@ -5,6 +5,7 @@ import reflex as rx
 
 from heurecivique_app.components.layout import page, status_badge
 from heurecivique_app.components.text import T
+from heurecivique_app.domain.text import N_
 from heurecivique_app.state.console import ConsoleState
 
 
@@ -67,6 +68,73 @@ def waiting_list() -> rx.Component:
     ), width="100%")
 
 
+def _panel(title: str, items: rx.Var, item, empty: str, list_id: str) -> rx.Component:
+    """A card of the live dashboard: a heading, a list (or an empty state)."""
+    return rx.card(rx.vstack(
+        rx.heading(T(title), as_="h2", size="4"),
+        rx.cond(items.length() > 0,
+                rx.el.ul(rx.foreach(items, item), id=list_id, style={"paddingLeft": "1rem"}),
+                rx.text(T(empty), size="2")),
+        width="100%",
+    ), width="100%")
+
+
+def _mission_item(m: rx.Var) -> rx.Component:
+    return rx.el.li(
+        rx.link(m["title"], href=m["href"], class_name="touch-link"),
+        rx.text(m["when"], " · ", m["neighbourhood"], " · ", m["status_label"], size="1",
+                color_scheme="gray"),
+    )
+
+
+def today_panel() -> rx.Component:
+    return _panel(N_("Today"), ConsoleState.today, _mission_item,
+                  N_("No mission today."), "today-list")
+
+
+def followups_panel() -> rx.Component:
+    return _panel(N_("To follow up and close"), ConsoleState.followups, _mission_item,
+                  N_("Every past mission is closed."), "followup-list")
+
+
+def pending_panel() -> rx.Component:
+    return _panel(N_("Volunteers awaiting validation"), ConsoleState.pending_volunteers,
+                  lambda v: rx.el.li(
+                      rx.link(v["name"], href=v["href"], class_name="touch-link"),
+                      rx.text(v["neighbourhood"], " · ", v["since"], size="1",
+                              color_scheme="gray")),
+                  N_("Nobody is waiting for an interview."), "pending-volunteers")
+
+
+def reports_panel() -> rx.Component:
+    return _panel(N_("New relay reports"), ConsoleState.new_reports,
+                  lambda r: rx.el.li(
+                      rx.link(r["title"], href=r["href"], class_name="touch-link"),
+                      rx.text(r["neighbourhood"], " · ", r["when"], size="1",
+                              color_scheme="gray")),
+                  N_("No new report."), "new-reports")
+
+
+def console_nav() -> rx.Component:
+    return rx.el.nav(rx.hstack(
+        rx.link(T("New need"), href="/console/intake", id="intake-link",
+                class_name="touch-link", weight="bold"),
+        rx.link(T("Volunteers"), href="/console/volunteers", id="pool-link",
+                class_name="touch-link"),
+        rx.link(T("Awaiting validation"), href="/console/volunteers?status=pending",
+                id="pending-link", class_name="touch-link"),
+        rx.link(T("Relay reports"), href="/console/reports", id="reports-link",
+                class_name="touch-link"),
+        rx.link(T("Search and export"), href="/console/missions", id="missions-link",
+                class_name="touch-link"),
+        rx.link(T("Beneficiaries"), href="/console/beneficiaries", id="beneficiaries-link",
+                class_name="touch-link"),
+        rx.link(T("New collective action"), href="/console/collective/new",
+                id="collective-link", class_name="touch-link"),
+        spacing="4", wrap="wrap",
+    ), aria_label=T("Console"))
+
+
 def activity_feed() -> rx.Component:
     return rx.card(rx.vstack(
         rx.heading(T("Live activity"), as_="h2", size="4"),
@@ -83,15 +151,11 @@ def activity_feed() -> rx.Component:
 
 def console() -> rx.Component:
     return page(
-        rx.hstack(rx.heading(T("Referent console"), as_="h1", size="7"), rx.link(T("Relay reports"), href="/console/reports", id="reports-link"), align="center", spacing="4", wrap="wrap"),  # noqa: E501
-        rx.hstack(
-            rx.link(T("New need"), href="/console/intake", id="intake-link", class_name="touch",
-                    weight="bold"),
-            rx.link(T("Volunteers"), href="/console/volunteers", id="pool-link",
-                    class_name="touch"),
-            rx.link(T("Awaiting validation"), href="/console/volunteers?status=pending",
-                    id="pending-link", class_name="touch"),
-            spacing="4", align="center", wrap="wrap",
+        rx.heading(T("Referent console"), as_="h1", size="7"),
+        console_nav(),
+        rx.grid(
+            today_panel(), followups_panel(), pending_panel(), reports_panel(),
+            columns=rx.breakpoints(initial="1", sm="2"), spacing="4", width="100%",
         ),
         rx.grid(
             missions_table(),

@@ -52,7 +52,9 @@ def accept_or_decline() -> rx.Component:
             rx.link(T("Read the charter"), href=MissionState.charter_href, underline="always")),
             high_contrast=True, color_scheme="amber", id="charter-note", width="100%")),
         rx.button(
-            rx.cond(MissionState.outcome == "pending", T("Sending…"), T("I accept")),
+            rx.cond(MissionState.outcome == "pending", T("Sending…"),
+                    rx.cond(MissionState.status == "full", T("Join the waiting list"),
+                            T("I accept"))),
             on_click=MissionState.accept,
             disabled=MissionState.outcome == "pending",
             size="3", width="100%", id="accept",
@@ -109,6 +111,15 @@ def cancel_form() -> rx.Component:
     )
 
 
+def withdraw_button(label: str) -> rx.Component:
+    """Leave the waiting list: the place goes to the next one waiting."""
+    return rx.form(
+        rx.button(T(label), type="submit", variant="soft", color_scheme="red", size="3",
+                  id="withdraw"),
+        on_submit=MissionState.decline,
+    )
+
+
 def my_part() -> rx.Component:
     """What an accepted volunteer may still do."""
     open_or_full = (MissionState.status == "full") | (MissionState.status == "open")
@@ -143,7 +154,16 @@ def details() -> rx.Component:
         rx.cond(
             MissionState.my_participation == "accepted",
             my_part(),
-            rx.cond(MissionState.status == "open", accept_or_decline()),
+            rx.cond((MissionState.status == "open")
+                    | ((MissionState.status == "full") & MissionState.is_collective
+                       & (MissionState.my_participation != "waitlisted")),
+                    accept_or_decline()),
+        ),
+        rx.cond(
+            MissionState.my_participation == "waitlisted",
+            rx.vstack(rx.text(T("You are on the waiting list: you will move up if someone "
+                                "cancels."), id="waitlisted-note"),
+                      withdraw_button(N_("Leave the waiting list"))),
         ),
         rx.link(T("Back to my home"), href="/home", class_name="touch"),
         spacing="3",

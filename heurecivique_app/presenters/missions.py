@@ -12,7 +12,7 @@ from heurecivique_app.domain.models import Neighbourhood
 from heurecivique_app.domain.text import N_
 from heurecivique_app.domain.types import utcnow
 from heurecivique_app.i18n import format_duration, format_when, translate
-from heurecivique_app.services import selectors
+from heurecivique_app.services import dashboard, selectors
 from heurecivique_app.services.selectors import MissionCard
 
 ACTIVITY_TEXTS = {
@@ -31,6 +31,12 @@ ACTIVITY_TEXTS = {
     "volunteer.resumed": N_("{actor} resumed their participation"),
     "mission.proposed": N_("{actor} proposed “{title}” to volunteers"),
     "mission.assigned": N_("{actor} assigned a volunteer to “{title}”"),
+    "mission.waitlisted": N_("{actor} joined the waiting list of “{title}”"),
+    "mission.promoted": N_("A volunteer moved up from the waiting list of “{title}”"),
+    "mission.followed_up": N_("{actor} recorded the follow-up of “{title}”"),
+    "mission.closed": N_("{actor} closed “{title}”"),
+    "need.duplicated": N_("{actor} duplicated the need “{title}”"),
+    "attendance.recorded": N_("{actor} checked attendance at “{title}”"),
 }
 
 
@@ -71,6 +77,7 @@ def console_vars(session: Session, commune_id: int, locale: str, timezone: str
     waiting = selectors.missions_waiting(session, commune_id=commune_id)
     feed = selectors.commune_activity(session, commune_id=commune_id)
     return {
+        **dashboard_vars(session, commune_id, locale, timezone),
         "missions": [card_row(card, locale, timezone) for card in cards],
         "waiting": [
             {
@@ -89,6 +96,32 @@ def console_vars(session: Session, commune_id: int, locale: str, timezone: str
             for a in feed
             if a.action in ACTIVITY_TEXTS
         ],
+    }
+
+
+def _follow_row(card: MissionCard, locale: str, timezone: str) -> dict[str, str]:
+    return {**card_row(card, locale, timezone), "href": f"/console/missions/{card.id}"}
+
+
+def dashboard_vars(session: Session, commune_id: int, locale: str, timezone: str
+                   ) -> dict[str, Any]:
+    """Today's missions, follow-ups due, volunteers awaiting validation, new relay reports."""
+    today = dashboard.todays_missions(session, commune_id=commune_id, timezone=timezone)
+    due = dashboard.followups_due(session, commune_id=commune_id)
+    pending = dashboard.volunteers_awaiting_validation(session, commune_id=commune_id)
+    reports = dashboard.new_reports(session, commune_id=commune_id)
+    return {
+        "today": [_follow_row(card, locale, timezone) for card in today],
+        "followups": [_follow_row(card, locale, timezone) for card in due],
+        "pending_volunteers": [{
+            "id": str(p.user_id), "name": p.name, "neighbourhood": p.neighbourhood,
+            "since": format_when(p.signed_up, locale, timezone),
+            "href": f"/console/volunteers/{p.user_id}",
+        } for p in pending],
+        "new_reports": [{
+            "id": str(r.id), "title": r.title, "neighbourhood": r.neighbourhood,
+            "when": format_when(r.created_at, locale, timezone), "href": "/console/reports",
+        } for r in reports],
     }
 
 

@@ -16,6 +16,16 @@ CONSOLE_EVENTS = frozenset({
     "volunteer.signed_up", "volunteer.validated", "volunteer.paused",
     "participation.cancelled", "participation.confirmed", "participation.problem",
     "report.created", "mission.proposed",
+    "mission.waitlisted", "mission.promoted", "mission.followed_up", "mission.closed",
+    "attendance.recorded",
+})
+
+# Events that change who takes part in a mission: the referent's roster of it
+# (attendance page) follows them live. Staff only: the roster names people.
+ROSTER_EVENTS = frozenset({
+    "mission.accepted", "mission.assigned", "mission.withdrawn", "mission.waitlisted",
+    "mission.promoted",
+    "mission.done", "mission.cancelled", "mission.closed", "attendance.recorded",
 })
 
 
@@ -31,13 +41,20 @@ def mission_channel(mission_id: int) -> str:
     return f"mission:{mission_id}"
 
 
+def roster_channel(mission_id: int) -> str:
+    return f"roster:{mission_id}"
+
+
 def channels_for(event: DomainEvent) -> set[str]:
     """The commune's consoles, and the board and page of the mission if it is public."""
+    channels: set[str] = set()
+    if event.kind in ROSTER_EVENTS and event.mission_id is not None:
+        channels.add(roster_channel(event.mission_id))
     if event.kind in CONSOLE_EVENTS:
-        return {console_channel(event.commune_id)}
+        return channels | {console_channel(event.commune_id)}
     if event.kind not in BOARD_EVENTS:
-        return set()
-    channels = {console_channel(event.commune_id)}
+        return channels
+    channels.add(console_channel(event.commune_id))
     if event.neighbourhood_id is not None:
         channels.add(board_channel(event.neighbourhood_id))
         if event.mission_id is not None:

@@ -95,6 +95,8 @@ def _check_spec(spec: MissionSpec, people: dict[str, Person]) -> None:
         St.OPEN: taken < spec.capacity, St.FULL: taken == spec.capacity,
         St.DONE: 0 < taken <= spec.capacity, St.CLOSED: 0 < taken <= spec.capacity,
     }[spec.status]
+    if spec.waitlisted and (spec.status != St.FULL or spec.beneficiary is not None):
+        raise ValueError(f"only a full collective action has a waiting list: {spec.title}")
     if not ok or (spec.beneficiary is None) != bool(spec.meeting_point):
         raise ValueError(f"inconsistent demo mission: {spec.title}")
     if spec.beneficiary is not None:  # individual help at home needs a met volunteer
@@ -284,16 +286,19 @@ class _Loader:
         last = created
         # Volunteers answer between publication and the day itself.
         answered = min(created + timedelta(hours=2), starts - timedelta(hours=2))
-        for step, login in enumerate(spec.accepted + spec.withdrawn + spec.declined):
+        answers = spec.accepted + spec.withdrawn + spec.declined + spec.waitlisted
+        for step, login in enumerate(answers):
             at = answered + timedelta(minutes=7 * step)
             status = (ParticipationStatus.ACCEPTED if login in spec.accepted
                       else ParticipationStatus.CANCELLED if login in spec.withdrawn
+                      else ParticipationStatus.WAITLISTED if login in spec.waitlisted
                       else ParticipationStatus.DECLINED)
+            kept = status in (ParticipationStatus.ACCEPTED, ParticipationStatus.WAITLISTED)
             self._add("participations", Participation(
                 mission_id=mission.id, volunteer_id=users[login].id, status=status,
-                reason="" if status == ParticipationStatus.ACCEPTED else NOT_AVAILABLE,
-                created_at=at, updated_at=at))
-            action = {ParticipationStatus.ACCEPTED: "mission.accepted"}.get(
+                reason="" if kept else NOT_AVAILABLE, created_at=at, updated_at=at))
+            action = {ParticipationStatus.ACCEPTED: "mission.accepted",
+                      ParticipationStatus.WAITLISTED: "mission.waitlisted"}.get(
                 status, "mission.declined")
             self._log(at, users[login], action, mission)
             last = at

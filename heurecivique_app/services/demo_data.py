@@ -164,6 +164,8 @@ class MissionSpec:
     declined: tuple[str, ...] = ()
     withdrawn: tuple[str, ...] = ()
     meeting_point: str = ""
+    # Signed up once it was full (collective actions): in this order on the waiting list.
+    waitlisted: tuple[str, ...] = ()
 
 
 M = MissionSpec
@@ -187,6 +189,15 @@ MISSIONS: tuple[MissionSpec, ...] = (
     M("Lecture du journal à voix haute", "centre-historique", Cat.VISIT, St.CLOSED, -40, "10:30",
       60, "Odette Fournel", "Lire la Chronique républicaine et discuter des nouvelles.",
       accepted=("volontaire",)),
+    # Past its date with a volunteer: the referent's follow-up is due. Mme Lemarié's third
+    # shopping request in a few weeks: flagged as recurring.
+    M("Aide aux courses du samedi", "centre-historique", Cat.SHOPPING, St.FULL, -1, "10:00",
+      60, "Yvonne Lemarié", "Courses de la semaine au supermarché du centre.",
+      accepted=("volontaire",)),
+    M("Accueil au forum des associations", "centre-historique", Cat.COLLECTIVE_EVENT, St.FULL,
+      10, "09:00", 180, None, "Accueillir le public et orienter les visiteurs vers les stands.",
+      Channel.IN_PERSON, 2, accepted=("voisine", "julien.gicquel"), waitlisted=("lea.herve",),
+      meeting_point=TOWN_HALL),
     M("Changer une ampoule au plafond", "centre-historique", Cat.DIY, St.DRAFT, 8, "11:00", 30,
       "Marcel Bouvier", "À confirmer : ampoule à acheter avant le passage.", Channel.IN_PERSON),
     M("Collecte des boîtes cadeaux solidaires de Noël", "centre-historique",

@@ -21,6 +21,7 @@ from heurecivique_app.domain.lifecycle import check_transition
 from heurecivique_app.domain.models import HourEntry, Mission, Participation, VolunteerProfile
 from heurecivique_app.domain.text import N_
 from heurecivique_app.domain.types import utcnow
+from heurecivique_app.services import waitlist
 from heurecivique_app.services.actor import Actor, require_staff, require_volunteer
 from heurecivique_app.services.audit import audit
 
@@ -90,9 +91,14 @@ def accept_mission(session: Session, *, actor: Actor, mission_id: int) -> Missio
     existing = _participation(session, mission_id, actor.user_id)
     if existing is not None and existing.status == ParticipationStatus.ACCEPTED:
         raise DomainError(N_("You have already accepted this mission."))
+    if existing is not None and existing.status == ParticipationStatus.WAITLISTED:
+        raise DomainError(N_("You are already on the waiting list of this action."))
 
-    take_place(session, mission=mission, volunteer_id=actor.user_id, existing=existing,
-               already=N_("You have already accepted this mission."))
+    waitlisted = take_place(
+        session, mission=mission, volunteer_id=actor.user_id, existing=existing,
+        already=N_("You have already accepted this mission."), waitlist_actor=actor)
+    if waitlisted is not None:  # a full collective action: on its waiting list instead
+        return waitlisted
     session.refresh(mission)
     audit(session, actor=actor, action="mission.accepted", entity="mission",
           entity_id=mission.id, commune_id=mission.commune_id)
@@ -103,10 +109,13 @@ def accept_mission(session: Session, *, actor: Actor, mission_id: int) -> Missio
 
 def take_place(
     session: Session, *, mission: Mission, volunteer_id: int, existing: Participation | None,
-    already: str,
-) -> None:
+    already: str, waitlist_actor: Actor | None = None,
+) -> Mission | None:
     """Take one place of ``mission`` for ``volunteer_id`` (the volunteer's tap or staff's
     assignment): one conditional UPDATE decides any race, see :func:`accept_mission`.
+
+    With ``waitlist_actor`` (the volunteer's own tap), a full collective action puts
+    them on its waiting list instead: the mission is returned then, None otherwise.
 
     Raises:
         AlreadyTaken: no place was left at that instant.
@@ -135,6 +144,9 @@ def take_place(
     if taken.rowcount != 1:
         session.rollback()
         session.refresh(mission)
+        if waitlist_actor is not None and mission.kind == MissionKind.COLLECTIVE and (
+                mission.status in (MissionStatus.OPEN, MissionStatus.FULL)):
+            return waitlist.join(session, actor=waitlist_actor, mission=mission, emit=_emit)
         # Open or full now, it had no place left at the instant of the tap (a place
         # freed by a withdrawal since then is not this tap's to take).
         if mission.status in (MissionStatus.OPEN, MissionStatus.FULL):
@@ -145,6 +157,7 @@ def take_place(
         # This volunteer's other tap got there first: give back the place taken above.
         session.rollback()
         raise DomainError(already)
+    return None
 
 
 def _claim_participation(
@@ -190,10 +203,14 @@ def decline_mission(
     )
     clean_reason = (reason or "").strip()[:500]
     now = utcnow()
+    promoted: int | None = None
     if was_accepted:
         assert participation is not None
         if mission.status not in (MissionStatus.OPEN, MissionStatus.FULL):
             raise DomainError(N_("This mission can no longer be cancelled."))
+        # Lock the mission row first: a volunteer joining the waiting list at this
+        # instant re-checks the places under the same lock (see services.waitlist).
+        session.refresh(mission, with_for_update=waitlist.ROW_LOCK)
         released = session.execute(
             update(Participation)
             .where(Participation.id == participation.id,
@@ -205,14 +222,19 @@ def decline_mission(
             # Another request of this volunteer withdrew first: nothing left to do.
             session.refresh(participation)
             return participation
+        # The place goes straight to the first volunteer waiting, if any: then the
+        # number of places taken does not change.
+        promoted = waitlist.promote_first(session, mission_id=mission_id, now=now)
+        step = 0 if promoted is not None else 1
         reopened = session.execute(
             update(Mission)
             .where(Mission.id == mission_id,
                    col(Mission.status).in_([MissionStatus.OPEN.value, MissionStatus.FULL.value]))
             .values(
-                accepted_count=Mission.accepted_count - 1,
+                accepted_count=Mission.accepted_count - step,
                 status=case(
-                    (Mission.accepted_count - 1 >= Mission.capacity, MissionStatus.FULL.value),
+                    (Mission.accepted_count - step >= Mission.capacity,
+                     MissionStatus.FULL.value),
                     else_=MissionStatus.OPEN.value,
                 ),
                 updated_at=now,
@@ -231,7 +253,11 @@ def decline_mission(
             return participation
         if participation is None:
             participation = Participation(mission_id=mission_id, volunteer_id=actor.user_id)
-        participation.status = ParticipationStatus.DECLINED
+        # Leaving a waiting list is a withdrawal; anything else is a plain "no".
+        participation.status = (
+            ParticipationStatus.CANCELLED
+            if participation.status == ParticipationStatus.WAITLISTED
+            else ParticipationStatus.DECLINED)
         participation.reason = clean_reason
         participation.updated_at = now
         session.add(participation)
@@ -240,6 +266,9 @@ def decline_mission(
           entity_id=mission.id, commune_id=mission.commune_id, withdrew=was_accepted)
     _emit(session, "mission.withdrawn" if was_accepted else "mission.declined", mission, actor,
           places_left=mission.capacity - mission.accepted_count)
+    if promoted is not None:
+        waitlist.record_promotion(session, actor=actor, mission=mission, volunteer_id=promoted,
+                                  emit=_emit)
     return participation
 
 

@@ -43,6 +43,7 @@ class MissionCard:
     places_left: int
     approx_lat: float
     approx_lon: float
+    kind: str = "individual"
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,7 @@ def _card(mission: Mission, hood: Neighbourhood) -> MissionCard:
         places_left=max(0, mission.capacity - mission.accepted_count),
         approx_lat=mission.approx_lat,
         approx_lon=mission.approx_lon,
+        kind=mission.kind,
     )
 
 

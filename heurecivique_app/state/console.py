@@ -21,6 +21,10 @@ class ConsoleState(AppState):
     missions: list[dict[str, str]] = []
     waiting: list[dict[str, str]] = []
     activity: list[dict[str, str]] = []
+    today: list[dict[str, str]] = []
+    followups: list[dict[str, str]] = []
+    pending_volunteers: list[dict[str, str]] = []
+    new_reports: list[dict[str, str]] = []
     live_version: str = ""
 
     def _reload(self, actor) -> None:
@@ -32,6 +36,8 @@ class ConsoleState(AppState):
         self.missions = shared["missions"]
         self.waiting = shared["waiting"]
         self.activity = shared["activity"]
+        for name in ("today", "followups", "pending_volunteers", "new_reports"):
+            setattr(self, name, shared[name])
 
     @rx.event
     def load(self):

@@ -34,6 +34,8 @@ class MissionState(AppState):
     places: str = ""
     description: str = ""
     my_participation: str = ""
+    # A full collective action still takes sign-ups, on its waiting list.
+    is_collective: bool = False
     # Private contact: filled only when the server allows this user to see it.
     contact_name: str = ""
     contact_phone: str = ""  # E.164, for the tel: link
@@ -81,6 +83,7 @@ class MissionState(AppState):
         self.places = row["places"]
         self.description = detail.description
         self.my_participation = detail.my_participation or ""
+        self.is_collective = card.kind == "collective"
         contact = detail.contact
         self.contact_name = contact.beneficiary_name if contact else ""
         self.contact_phone = contact.phone if contact else ""
@@ -138,6 +141,10 @@ class MissionState(AppState):
             lambda s, a: volunteering.accept(s, actor=a, mission_id=self._mission_id),
             "accepted", N_("Thank you! The mission is yours. The contact details are below."),
         )
+        if self.my_participation == "waitlisted":  # a full collective action
+            self.outcome_text = self._tr(N_(
+                "The action is full: you are on its waiting list and will move up if someone "
+                "cancels."))
 
     @rx.event
     def decline(self, form_data: dict):

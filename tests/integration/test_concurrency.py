@@ -23,7 +23,7 @@ from heurecivique_app.adapters.db import (
 from heurecivique_app.domain.enums import MissionKind, MissionStatus, ParticipationStatus
 from heurecivique_app.domain.errors import AlreadyTaken, DomainError
 from heurecivique_app.domain.events import DomainEvent
-from heurecivique_app.domain.models import AuditEntry, Mission, Participation
+from heurecivique_app.domain.models import AuditEntry, Mission, Neighbourhood, Participation
 from heurecivique_app.services.actor import Actor
 from heurecivique_app.services.missions import accept_mission, decline_mission
 
@@ -90,28 +90,33 @@ def _one_race(engine: Engine, capacity: int, published: list[DomainEvent]) -> No
     published.clear()
 
     outcomes = race(engine, actors, mission.id)
+    collective = capacity > 1
 
     unexpected = [o for o in outcomes if o != "ok" and not isinstance(o, AlreadyTaken)]
     assert not unexpected, f"unexpected errors: {unexpected!r}"
     tally = Counter("ok" if o == "ok" else "taken" for o in outcomes)
-    assert tally == {"ok": capacity, "taken": N - capacity}
+    # A full collective action puts the late volunteers on its waiting list instead.
+    assert tally == ({"ok": N} if collective else {"ok": capacity, "taken": N - capacity})
 
-    winners = {a.user_id for a, o in zip(actors, outcomes, strict=True) if o == "ok"}
     with session_scope(engine) as s:
         stored = s.get(Mission, mission.id)
         assert stored.accepted_count == capacity
         assert stored.status == MissionStatus.FULL
         rows = s.exec(select(Participation).where(Participation.mission_id == mission.id)).all()
-        assert {p.volunteer_id for p in rows} == winners
-        assert all(p.status == ParticipationStatus.ACCEPTED for p in rows)
-        assert len(rows) == capacity
+        winners = {p.volunteer_id for p in rows if p.status == ParticipationStatus.ACCEPTED}
+        waiting = {p.volunteer_id for p in rows if p.status == ParticipationStatus.WAITLISTED}
+        assert len(winners) == capacity
+        assert len(waiting) == (N - capacity if collective else 0)
+        assert len(rows) == len(winners) + len(waiting)
         audits = s.exec(select(AuditEntry).where(AuditEntry.entity_id == mission.id,
                                                  AuditEntry.action == "mission.accepted")).all()
         assert {a.actor_id for a in audits} == winners and len(audits) == capacity
 
     # One board update per place taken, none for the losers' rolled-back attempts.
     accepted = [e for e in published if e.kind == "mission.accepted"]
-    assert len(accepted) == capacity and len(published) == capacity
+    assert len(accepted) == capacity
+    assert len([e for e in published if e.kind == "mission.waitlisted"]) == len(waiting)
+    assert len(published) == capacity + len(waiting)
     assert sorted(e.data["places_left"] for e in accepted) == list(range(capacity))
 
 
@@ -197,9 +202,77 @@ def test_withdrawals_and_acceptances_at_once_keep_the_books_straight(db_engine: 
     outcomes = race(db_engine, leaving + coming, mission.id,
                     actions=[decline_mission] * 4 + [accept_mission] * 4)
 
-    assert outcomes[:4] == ["ok"] * 4
-    unexpected = [o for o in outcomes[4:] if o != "ok" and not isinstance(o, AlreadyTaken)]
-    assert not unexpected, unexpected
+    assert outcomes == ["ok"] * 8, outcomes  # late newcomers wait instead of being refused
     count, rows, status = _counts(db_engine, mission.id)
-    assert count == rows == outcomes[4:].count("ok")
+    assert count == rows
+    with session_scope(db_engine) as s:
+        waiting = s.exec(select(Participation).where(
+            Participation.mission_id == mission.id,
+            Participation.status == ParticipationStatus.WAITLISTED)).all()
+    # Nobody waits while a place is free, and every newcomer holds a place or waits.
+    assert count == 4 or not waiting
+    assert count + len(waiting) == 4
     assert status == (MissionStatus.FULL if count == 4 else MissionStatus.OPEN)
+
+
+def _waitlisted_action(engine: Engine, capacity: int, waiting: int):
+    """A full collective action of ``capacity`` places and ``waiting`` volunteers waiting."""
+    with session_scope(engine) as s:
+        hood = f.neighbourhood(s)
+        mission = f.mission(s, neighbourhood_=hood, kind=MissionKind.COLLECTIVE,
+                            capacity=capacity)
+        holders = [f.actor(f.volunteer(s, neighbourhood_=hood)) for _ in range(capacity)]
+        queue = [f.actor(f.volunteer(s, neighbourhood_=hood)) for _ in range(waiting)]
+    for actor in holders + queue:
+        with session_scope(engine) as s:
+            accept_mission(s, actor=actor, mission_id=mission.id)
+    return mission, holders, queue
+
+
+def _statuses(engine: Engine, mission_id: int) -> dict[int, str]:
+    with session_scope(engine) as s:
+        return {p.volunteer_id: p.status for p in s.exec(
+            select(Participation).where(Participation.mission_id == mission_id)).all()}
+
+
+def test_simultaneous_cancellations_promote_the_first_waiting_once_each(
+    db_engine: Engine,
+) -> None:
+    """Three holders cancel at once: the three longest-waiting move up, nobody twice."""
+    for _ in range(ROUNDS):
+        mission, holders, queue = _waitlisted_action(db_engine, capacity=3, waiting=5)
+
+        outcomes = race(db_engine, holders, mission.id, actions=[decline_mission] * 3)
+
+        assert outcomes == ["ok"] * 3, outcomes
+        statuses = _statuses(db_engine, mission.id)
+        assert [statuses[a.user_id] for a in queue] == ["accepted"] * 3 + ["waitlisted"] * 2
+        assert all(statuses[a.user_id] == "cancelled" for a in holders)
+        assert _counts(db_engine, mission.id) == (3, 3, MissionStatus.FULL)
+        with session_scope(db_engine) as s:
+            promotions = s.exec(select(AuditEntry).where(
+                AuditEntry.entity_id == mission.id, AuditEntry.action == "mission.promoted")).all()
+        assert sorted(a.detail["volunteer_id"] for a in promotions) == sorted(
+            a.user_id for a in queue[:3])
+
+
+def test_cancellations_racing_newcomers_leave_no_free_place_with_people_waiting(
+    db_engine: Engine,
+) -> None:
+    """Holders cancel while newcomers sign up: places stay full, the rest wait in order."""
+    for _ in range(ROUNDS):
+        mission, holders, queue = _waitlisted_action(db_engine, capacity=2, waiting=1)
+        with session_scope(db_engine) as s:
+            hood = s.get(Neighbourhood, mission.neighbourhood_id)
+            newcomers = [f.actor(f.volunteer(s, neighbourhood_=hood)) for _ in range(4)]
+
+        outcomes = race(db_engine, holders + newcomers, mission.id,
+                        actions=[decline_mission] * 2 + [accept_mission] * 4)
+
+        assert outcomes == ["ok"] * 6, outcomes
+        statuses = _statuses(db_engine, mission.id)
+        count, rows, status = _counts(db_engine, mission.id)
+        assert (count, rows, status) == (2, 2, MissionStatus.FULL)
+        # The one who waited before the race was first in line for the first place freed.
+        assert statuses[queue[0].user_id] == "accepted"
+        assert list(statuses.values()).count("waitlisted") == 3

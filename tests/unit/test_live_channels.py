@@ -6,12 +6,24 @@ from heurecivique_app.realtime.channels import channels_for, parse
 
 def test_a_mission_change_reaches_its_board_its_page_and_the_communes_consoles():
     event = DomainEvent(kind="mission.accepted", commune_id=2, neighbourhood_id=5, mission_id=9)
-    assert channels_for(event) == {"console:2", "board:5", "mission:9"}
+    assert channels_for(event) == {"console:2", "board:5", "mission:9", "roster:9"}
 
 
-def test_a_direct_assignment_changes_the_board_like_an_acceptance():
+def test_waiting_list_moves_reach_the_consoles_and_the_roster_but_no_board():
+    for kind in ("mission.waitlisted", "mission.promoted", "attendance.recorded"):
+        event = DomainEvent(kind=kind, commune_id=2, neighbourhood_id=5, mission_id=9)
+        assert channels_for(event) == {"console:2", "roster:9"}
+
+
+def test_a_follow_up_reaches_only_the_consoles():
+    event = DomainEvent(kind="mission.followed_up", commune_id=2, neighbourhood_id=5,
+                        mission_id=9)
+    assert channels_for(event) == {"console:2"}
+
+
+def test_a_direct_assignment_changes_the_board_and_the_roster_like_an_acceptance():
     event = DomainEvent(kind="mission.assigned", commune_id=2, neighbourhood_id=5, mission_id=9)
-    assert channels_for(event) == {"console:2", "board:5", "mission:9"}
+    assert channels_for(event) == {"console:2", "board:5", "mission:9", "roster:9"}
 
 
 def test_a_new_draft_need_reaches_only_the_consoles():

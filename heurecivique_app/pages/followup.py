@@ -1,0 +1,174 @@
+"""/console/missions/[mission_id]: the referent's follow-up, closing and duplicating a need."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from heurecivique_app.components.forms import error_for
+from heurecivique_app.components.layout import page, status_badge
+from heurecivique_app.components.text import T
+from heurecivique_app.domain.followup import SATISFACTION_LABELS
+from heurecivique_app.domain.text import N_
+from heurecivique_app.state.followup import FollowUpState as S
+
+
+def _label(text: str, name: str) -> rx.Component:
+    return rx.el.label(T(text), html_for=name)
+
+
+def _satisfaction(label: str, name: str) -> rx.Component:
+    return rx.vstack(
+        _label(label, name),
+        rx.el.select(
+            rx.el.option(T("Not asked"), value=""),
+            *[rx.el.option(T(text), value=value) for value, text in SATISFACTION_LABELS.items()],
+            id=name, name=name, class_name="native-select",
+            default_value=S.form[name],
+        ),
+        error_for(S.field_errors, name),
+        spacing="1", width="100%",
+    )
+
+
+def _volunteer(v: rx.Var) -> rx.Component:
+    return rx.el.li(
+        rx.text(v["name"], " — ", v["status"], weight="medium"),
+        rx.cond(v["reported"] != "", rx.text(T("Time they reported: "), v["reported"],
+                                             size="2")),
+        rx.cond(v["credited"] != "", rx.text(T("Time credited: "), v["credited"], size="2")),
+        rx.cond(v["attended"] != "", rx.text(v["attended"], size="2")),
+        rx.cond(v["feedback"] != "", rx.text(T("Their feedback: "), v["feedback"], size="2")),
+        rx.cond(v["problem"] != "", rx.text(T("Problem reported: "), v["problem"], size="2",
+                                            color_scheme="red")),
+        class_name="volunteer-account",
+    )
+
+
+def _summary() -> rx.Component:
+    return rx.card(rx.vstack(
+        rx.hstack(rx.heading(S.title, as_="h1", size="7"),
+                  status_badge(S.status, S.status_label), align="center", wrap="wrap",
+                  id="followup-status"),
+        rx.text(S.category, " · ", S.neighbourhood, " · ", S.when, " · ", S.duration),
+        rx.cond(S.beneficiary_name != "", rx.text(
+            T("Beneficiary: "), S.beneficiary_name, " · ",
+            rx.el.a(S.beneficiary_phone_label, href="tel:" + S.beneficiary_phone,
+                    class_name="touch-link"))),
+        rx.cond(S.recurring_text != "",
+                rx.callout(S.recurring_text, color_scheme="amber", role="note",
+                           id="recurring-flag", width="100%")),
+        rx.cond(S.is_collective,
+                rx.link(T("Attendance and waiting list"), href="/console/attendance/"
+                        + S.mission_id, class_name="touch-link", id="attendance-link")),
+        width="100%",
+    ), width="100%")
+
+
+def _accounts() -> rx.Component:
+    return rx.card(rx.vstack(
+        rx.heading(T("The volunteers' own account"), as_="h2", size="4"),
+        rx.cond(S.volunteers.length() > 0,
+                rx.el.ul(rx.foreach(S.volunteers, _volunteer), id="volunteer-accounts",
+                         style={"paddingLeft": "1rem"}),
+                rx.text(T("No volunteer has taken this mission."))),
+        width="100%",
+    ), width="100%")
+
+
+def _followup_form() -> rx.Component:
+    went_well = rx.el.fieldset(
+        rx.el.legend(T("Did the action go well?")),
+        rx.hstack(
+            rx.el.label(rx.el.input(type="radio", name="went_well", value="yes", id="went-yes",
+                                    default_checked=S.form["went_well"] == "yes",
+                                    class_name="touch-check"), " ", T("Yes"),
+                        html_for="went-yes"),
+            rx.el.label(rx.el.input(type="radio", name="went_well", value="no", id="went-no",
+                                    default_checked=S.form["went_well"] == "no",
+                                    class_name="touch-check"), " ", T("No"),
+                        html_for="went-no"),
+            spacing="5"),
+        error_for(S.field_errors, "went_well"),
+        class_name="plain-fieldset",
+    )
+    return rx.card(rx.form(
+        rx.vstack(
+            rx.heading(T("Follow-up"), as_="h2", size="5"),
+            rx.text(T("Call the beneficiary, then record how it went. The time you enter is "
+                      "what is credited to each volunteer present (it replaces theirs)."),
+                    size="2"),
+            rx.el.label(rx.el.input(type="checkbox", name="beneficiary_called",
+                                    id="beneficiary_called", class_name="touch-check",
+                                    default_checked=S.form["called"] == "1"),
+                        " ", T("I called the beneficiary"), html_for="beneficiary_called"),
+            error_for(S.field_errors, "beneficiary_called"),
+            went_well,
+            rx.vstack(_label(N_("Time given (minutes)"), "minutes"),
+                      rx.input(id="minutes", name="minutes", type="number", min=15, max=480,
+                               default_value=S.form["minutes"], size="3"),
+                      error_for(S.field_errors, "minutes"), spacing="1"),
+            rx.grid(_satisfaction(N_("Beneficiary's satisfaction"), "beneficiary_satisfaction"),
+                    _satisfaction(N_("Volunteer's satisfaction"), "volunteer_satisfaction"),
+                    columns=rx.breakpoints(initial="1", sm="2"), spacing="3", width="100%"),
+            rx.vstack(_label(N_("Incident or remark (empty if none)"), "incident"),
+                      rx.text_area(id="incident", name="incident", width="100%",
+                                   default_value=S.form["incident"]),
+                      error_for(S.field_errors, "incident"), spacing="1", width="100%"),
+            rx.el.label(rx.el.input(type="checkbox", name="close", id="close",
+                                    class_name="touch-check"),
+                        " ", T("Close the mission now"), html_for="close"),
+            rx.button(T("Save the follow-up"), type="submit", size="3", id="save-followup"),
+            spacing="3", width="100%",
+        ),
+        on_submit=S.submit, reset_on_submit=False, key=S.form_key,
+    ), width="100%")
+
+
+def _duplicate() -> rx.Component:
+    return rx.card(rx.form(
+        rx.vstack(
+            rx.heading(T("Duplicate this need"), as_="h2", size="4"),
+            rx.text(T("A new draft for the same person, with the same text, on a new date."),
+                    size="2"),
+            rx.hstack(
+                rx.vstack(_label(N_("New date"), "duplicate_date"),
+                          rx.input(id="duplicate_date", name="duplicate_date", type="date",
+                                   default_value=S.duplicate_default, size="3"),
+                          spacing="1"),
+                rx.vstack(_label(N_("Time"), "duplicate_time"),
+                          rx.input(id="duplicate_time", name="duplicate_time", type="time",
+                                   default_value="10:00", size="3"),
+                          spacing="1"),
+                wrap="wrap", spacing="3"),
+            error_for(S.field_errors, "duplicate_date"),
+            rx.button(T("Duplicate"), type="submit", size="3", variant="soft",
+                      id="duplicate-need"),
+            spacing="3", width="100%",
+        ),
+        on_submit=S.duplicate, reset_on_submit=False, key=S.form_key,
+    ), width="100%")
+
+
+def followup_page() -> rx.Component:
+    return page(
+        rx.link(T("Back to the console"), href="/console", class_name="touch-link"),
+        rx.cond(
+            S.found,
+            rx.vstack(
+                _summary(),
+                rx.cond(S.message != "", rx.callout(S.message, role="status", width="100%",
+                                                    id="followup-message")),
+                _accounts(),
+                rx.cond(S.can_follow_up, _followup_form(),
+                        rx.cond(S.closed,
+                                rx.text(T("This mission is closed."), id="closed-note"),
+                                rx.text(T("The follow-up opens once the mission has taken "
+                                          "place with a volunteer.")))),
+                rx.cond(~S.is_collective, _duplicate()),
+                spacing="4", width="100%",
+            ),
+            rx.text(T("This item no longer exists.")),
+        ),
+        next_path="/console",
+        max_width="56rem",
+    )

@@ -1,0 +1,163 @@
+"""/console/missions and /console/beneficiaries: filtered lists, exported as CSV and XLSX."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from heurecivique_app.components.forms import dynamic_select, select, text_input
+from heurecivique_app.components.layout import page, status_badge
+from heurecivique_app.components.text import T
+from heurecivique_app.domain.enums import CATEGORY_LABELS, STATUS_LABELS
+from heurecivique_app.domain.text import N_
+from heurecivique_app.state.lists import BeneficiaryListState, ListState, MissionListState
+
+KIND_OPTIONS = {"individual": N_("Individual"), "collective": N_("Collective action")}
+VOLUNTEER_STATUS = {"pending": N_("Awaiting validation"), "active": N_("Active"),
+                    "paused": N_("Paused")}
+
+
+def _export_link(label: str, kind: str, fmt: str, query: rx.Var, link_id: str) -> rx.Component:
+    # A plain download: the server reads the session cookie and refuses non-staff.
+    return rx.el.a(T(label), href=f"/api/exports/{kind}.{fmt}?" + query, id=link_id,
+                   class_name="touch-link", download="",
+                   custom_attrs={"reloadDocument": True})
+
+
+def exports(kind: str, state: type[ListState]) -> rx.Component:
+    return rx.el.nav(rx.hstack(
+        rx.text(T("Export this list:"), weight="medium"),
+        _export_link(N_("CSV (spreadsheet)"), kind, "csv", state.export_query,
+                     f"export-{kind}-csv"),
+        _export_link(N_("Excel (XLSX)"), kind, "xlsx", state.export_query,
+                     f"export-{kind}-xlsx"),
+        spacing="4", align="center", wrap="wrap",
+    ), aria_label=T("Exports"))
+
+
+def _filters(state: type[ListState], with_mission_fields: bool) -> rx.Component:
+    errors = state.filter_errors
+    fields = [text_input(errors, N_("Search"), "q", placeholder="", type="search")]
+    if with_mission_fields:
+        fields += [
+            select(errors, N_("Status"), "status", STATUS_LABELS),
+            select(errors, N_("Category"), "category", CATEGORY_LABELS),
+            select(errors, N_("Kind"), "kind", KIND_OPTIONS),
+            text_input(errors, N_("From"), "date_from", type="date"),
+            text_input(errors, N_("To"), "date_to", type="date"),
+        ]
+    fields.append(dynamic_select(errors, N_("Neighbourhood"), "neighbourhood_id",
+                                 state.neighbourhood_options))
+    return rx.card(rx.form(
+        rx.vstack(
+            rx.grid(*fields, columns=rx.breakpoints(initial="1", sm="3"), spacing="3",
+                    width="100%"),
+            rx.button(T("Filter"), type="submit", size="3", id="apply-filters"),
+            spacing="3", width="100%",
+        ),
+        on_submit=state.apply, reset_on_submit=False,
+    ), width="100%")
+
+
+def _nav() -> rx.Component:
+    return rx.hstack(
+        rx.link(T("Back to the console"), href="/console", class_name="touch-link"),
+        rx.link(T("Missions"), href="/console/missions", class_name="touch-link"),
+        rx.link(T("Beneficiaries"), href="/console/beneficiaries", class_name="touch-link"),
+        spacing="4", wrap="wrap",
+    )
+
+
+def _mission_row(row: rx.Var) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(rx.link(row["title"], href=row["href"], class_name="touch-link"),
+                      rx.text(row["category"], " · ", row["neighbourhood"], size="1",
+                              color_scheme="gray")),
+        rx.table.cell(row["when"]),
+        rx.table.cell(row["beneficiary"]),
+        rx.table.cell(row["volunteers"]),
+        rx.table.cell(status_badge(row["status"], row["status_label"])),
+        class_name="list-row",
+    )
+
+
+def missions_list() -> rx.Component:
+    return page(
+        rx.heading(T("Missions: search and export"), as_="h1", size="7"),
+        _nav(),
+        _filters(MissionListState, with_mission_fields=True),
+        exports("missions", MissionListState),
+        rx.card(rx.vstack(
+            rx.heading(T("Volunteers"), as_="h2", size="4"),
+            rx.text(T("Every volunteer of the commune, with their time given (personal data: "
+                      "keep the file safe)."), size="2"),
+            rx.hstack(
+                _export_link(N_("CSV (spreadsheet)"), "volunteers", "csv",
+                             rx.Var.create(""), "export-volunteers-csv"),
+                _export_link(N_("Excel (XLSX)"), "volunteers", "xlsx", rx.Var.create(""),
+                             "export-volunteers-xlsx"),
+                spacing="4", wrap="wrap"),
+            width="100%"), width="100%"),
+        rx.text(MissionListState.count_text, role="status", id="list-count"),
+        rx.cond(
+            MissionListState.rows.length() > 0,
+            rx.table.root(
+                rx.table.header(rx.table.row(
+                    rx.table.column_header_cell(T("Mission")),
+                    rx.table.column_header_cell(T("When")),
+                    rx.table.column_header_cell(T("Beneficiary")),
+                    rx.table.column_header_cell(T("Volunteers")),
+                    rx.table.column_header_cell(T("Status")),
+                )),
+                rx.table.body(rx.foreach(MissionListState.rows, _mission_row)),
+                width="100%", id="missions-list",
+            ),
+            rx.text(T("No mission matches these filters.")),
+        ),
+        next_path="/console/missions",
+        max_width="80rem",
+    )
+
+
+def _beneficiary_row(row: rx.Var) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(rx.link(row["name"], href=row["href"], class_name="touch-link")),
+        rx.table.cell(row["neighbourhood"]),
+        rx.table.cell(row["needs"]),
+        rx.table.cell(row["last"]),
+        rx.table.cell(rx.cond(row["recurring"] != "",
+                              rx.badge(T("Recurring: "), row["recurring"], color_scheme="amber",
+                                       high_contrast=True, size="2"))),
+        class_name="list-row",
+    )
+
+
+def beneficiaries_list() -> rx.Component:
+    return page(
+        rx.heading(T("Beneficiaries"), as_="h1", size="7"),
+        _nav(),
+        rx.text(T("A person is flagged when 3 or more needs of the same kind fall within 90 "
+                  "days: L'Heure Civique is for one-off help."), size="2"),
+        _filters(BeneficiaryListState, with_mission_fields=False),
+        exports("beneficiaries", BeneficiaryListState),
+        rx.text(BeneficiaryListState.count_text, role="status", id="list-count"),
+        rx.cond(
+            BeneficiaryListState.rows.length() > 0,
+            rx.table.root(
+                rx.table.header(rx.table.row(
+                    rx.table.column_header_cell(T("Full name")),
+                    rx.table.column_header_cell(T("Neighbourhood")),
+                    rx.table.column_header_cell(T("Needs")),
+                    rx.table.column_header_cell(T("Last need")),
+                    rx.table.column_header_cell(T("Recurring request")),
+                )),
+                rx.table.body(rx.foreach(BeneficiaryListState.rows, _beneficiary_row)),
+                width="100%", id="beneficiaries-list",
+            ),
+            rx.text(T("Nobody matches these filters.")),
+        ),
+        next_path="/console/beneficiaries",
+        max_width="80rem",
+    )
+
+
+__all__ = ["beneficiaries_list", "missions_list"]
