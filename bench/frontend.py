@@ -52,13 +52,20 @@ class PageSpec:
 # One line per route; a new volunteer page is one more line here.
 PAGES = (
     PageSpec("/login", "volunteer"),
+    PageSpec("/signup", "volunteer"),
+    PageSpec("/home", "volunteer", VOLUNTEER),
     PageSpec("/board", "volunteer", VOLUNTEER),
     PageSpec("/missions/{mission}", "volunteer", VOLUNTEER),
     PageSpec("/map", "volunteer", VOLUNTEER, map=True),
+    PageSpec("/charter", "volunteer", VOLUNTEER),
+    PageSpec("/account", "volunteer", VOLUNTEER),
     PageSpec("/relay", "relay", "relais@vitre.demo"),
     PageSpec("/c/vitre", "public"),
     PageSpec("/console", "referent", "referent@vitre.demo"),
     PageSpec("/console/reports", "referent", "referent@vitre.demo"),
+    PageSpec("/console/intake", "referent", "referent@vitre.demo"),
+    PageSpec("/console/volunteers", "referent", "referent@vitre.demo"),
+    PageSpec("/console/missions", "referent", "referent@vitre.demo"),
 )
 
 BLANK_APP = '''

@@ -6,7 +6,7 @@ read it on the server from the websocket's request headers.
 
 from __future__ import annotations
 
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -39,11 +39,27 @@ def _cross_site(request: Request) -> bool:
     return bool(origin) and urlsplit(origin).netloc != request.headers.get("host")
 
 
+def _next_of_referer(request: Request) -> str:
+    """The ``next`` of the login page the form was posted from.
+
+    The form's hidden ``next`` field is filled by the page's script (its static
+    default is "/"): a tap before the script has run, on a slow phone, would
+    otherwise lose where the user was going.
+    """
+    referer = urlsplit(request.headers.get("referer") or "")
+    if referer.netloc != request.headers.get("host") or referer.path.rstrip("/") != "/login":
+        return ""
+    return (parse_qs(referer.query).get("next") or [""])[0]
+
+
 async def login(request: Request) -> Response:
     if _cross_site(request):
         return Response(status_code=403)
     form = await request.form()
-    next_path = safe_next(str(form.get("next") or ""), "/")
+    form_next = str(form.get("next") or "")
+    if form_next in ("", "/"):  # the page's default: maybe its script had not run yet
+        form_next = _next_of_referer(request) or form_next
+    next_path = safe_next(form_next, "/")
     settings = get_settings()
     try:
         with session_scope() as session:

@@ -197,7 +197,7 @@ def reasons(fit: Fit, need: Need) -> list[Reason]:
     ]
     if fit.slot is not None:
         day, part = fit.slot
-        out.append(Reason("availability", N_("Free on {day} {part}"), True,
+        out.append(Reason("availability", N_("Free: {day} {part}"), True,
                           {"day": DAY_LABELS[day], "part": PART_LABELS[part]}, ("day", "part")))
     else:
         out.append(Reason("availability", N_("Not free on the preferred dates"), False))

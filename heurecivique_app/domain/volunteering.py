@@ -9,16 +9,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
+from heurecivique_app.domain.availability import DAY_LABELS, DAY_PARTS, WEEKDAYS
 from heurecivique_app.domain.enums import CATEGORY_LABELS
 from heurecivique_app.domain.text import N_
 from heurecivique_app.domain.validation import FieldError
 
-WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-WEEKDAY_LABELS: dict[str, str] = {
-    "mon": N_("Monday"), "tue": N_("Tuesday"), "wed": N_("Wednesday"),
-    "thu": N_("Thursday"), "fri": N_("Friday"), "sat": N_("Saturday"), "sun": N_("Sunday"),
-}
-DAY_PARTS: tuple[str, ...] = ("morning", "afternoon", "evening")
+# The slots themselves are the matching's (domain/availability.py): one vocabulary.
+WEEKDAY_LABELS = DAY_LABELS
+# Capitalised: they label the boxes of the grid (the matching's are mid-sentence).
 DAY_PART_LABELS: dict[str, str] = {
     "morning": N_("Morning"), "afternoon": N_("Afternoon"), "evening": N_("Evening"),
 }

@@ -15,7 +15,12 @@ from sqlmodel import Session, select
 
 from heurecivique_app.domain import events
 from heurecivique_app.domain.charter import CHARTER_VERSION, charter_is_current
-from heurecivique_app.domain.enums import MissionStatus, ParticipationStatus, VolunteerStatus
+from heurecivique_app.domain.enums import (
+    MissionKind,
+    MissionStatus,
+    ParticipationStatus,
+    VolunteerStatus,
+)
 from heurecivique_app.domain.errors import DomainError, NotAllowed, NotFound
 from heurecivique_app.domain.hours import month_key
 from heurecivique_app.domain.models import HourEntry, Mission, Participation, VolunteerProfile
@@ -97,9 +102,21 @@ def decline(session: Session, *, actor: Actor, mission_id: int, reason: str) -> 
     return missions.decline_mission(session, actor=actor, mission_id=mission_id, reason=text)
 
 
+def cancel_deadline(mission: Mission, cutoff_hours: int) -> datetime:
+    """The last moment a volunteer may cancel in the app.
+
+    Someone waits at home for an individual mission: ``cutoff_hours`` before it, so
+    the referent has time to find another volunteer. A collective action's waiting
+    list fills the place at once, so cancelling stays open until it starts.
+    """
+    if mission.kind == MissionKind.COLLECTIVE:
+        return mission.starts_at
+    return mission.starts_at - timedelta(hours=cutoff_hours)
+
+
 def cancel(session: Session, *, actor: Actor, mission_id: int, reason: str,
            cutoff_hours: int, now: datetime | None = None) -> Participation:
-    """Withdraw from an accepted mission until ``cutoff_hours`` before it; the referent is told.
+    """Withdraw from an accepted mission before its deadline; the referent is told.
 
     Raises:
         ValidationFailed: the reason is missing or too long.
@@ -115,7 +132,7 @@ def cancel(session: Session, *, actor: Actor, mission_id: int, reason: str,
     mine = _participation(session, mission_id, actor.user_id)
     if mine is None or mine.status != ParticipationStatus.ACCEPTED:
         raise DomainError(N_("You are not taking part in this mission."))
-    if (now or utcnow()) > mission.starts_at - timedelta(hours=cutoff_hours):
+    if (now or utcnow()) > cancel_deadline(mission, cutoff_hours):
         raise DomainError(N_("It is too late to cancel in the app: please phone the "
                              "referent at the town hall."))
     participation = missions.decline_mission(session, actor=actor, mission_id=mission_id,

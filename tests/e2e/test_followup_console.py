@@ -114,12 +114,12 @@ def test_follow_up_collective_action_and_exports_on_a_tablet(new_context):
     assert_accessible(page)
 
     first = new_context(PHONE).new_page()
-    login(first, "voisine@vitre.demo", "/board")
+    login(first, "voisine@vitre.demo", "/home")
     first.goto(f"/missions/{action_id}")
     first.locator("#accept").click()
     expect(first.locator("#outcome")).to_contain_text("Merci")
     second = new_context(PHONE).new_page()
-    login(second, "volontaire@vitre.demo", "/board")
+    login(second, "volontaire@vitre.demo", "/home")
     second.goto(f"/missions/{action_id}")
     expect(second.locator("#accept")).to_contain_text("liste d’attente")
     second.locator("#accept").click()
@@ -130,12 +130,15 @@ def test_follow_up_collective_action_and_exports_on_a_tablet(new_context):
     expect(page.locator("#roster-waiting")).to_contain_text("Camille Martin")
     expect(console.locator("#activity-feed")).to_contain_text("liste d’attente")
 
-    first.locator("#withdraw").click()
+    # Cancelling the same day stays open for a collective action: the waiting list refills it.
+    first.get_by_text("Je ne peux plus venir").click()
+    first.locator("#reason").fill("Un imprévu ce soir")
+    first.locator("#cancel-participation").click()
     expect(page.locator("#roster-present")).to_contain_text("Camille Martin")
     expect(page.locator("#roster-present")).not_to_contain_text("Nathalie Rouxel")
     expect(page.locator("#roster-waiting")).to_have_count(0)
     second.reload()
-    expect(second.locator("#withdraw")).to_contain_text("Annuler ma participation")
+    expect(second.get_by_text("Je ne peux plus venir")).to_be_visible()
 
     minutes_before = volunteer_minutes(console, "Camille Martin")
     page.reload()

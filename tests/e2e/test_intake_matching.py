@@ -79,7 +79,7 @@ def test_intake_to_match_propose_accept_and_assign(new_context):
     mission_id = mission_path.rsplit("/", 1)[1]
     camille = referent.locator(".suggestion", has_text="Camille Martin")
     expect(camille).to_contain_text("A la compétence « Courses »")
-    expect(camille).to_contain_text("Disponible le samedi matin")
+    expect(camille).to_contain_text("Disponible : Samedi matin")
     expect(camille.locator(".reason-distance")).to_contain_text("km")
     assert_accessible(referent)
     camille.locator("input[type=checkbox]").check()
