@@ -116,6 +116,8 @@ def test_pool_search_and_validation_after_the_interview(new_context):
     login(referent, "referent@vitre.demo", "/console")
     referent.locator("#pool-link").click()
     referent.wait_for_url("**/console/volunteers")
+    expect(referent.get_by_role("heading", name="Volontaires", exact=True)).to_be_visible()
+    expect(referent.locator("#pool-table")).to_be_visible()
     assert_accessible(referent)
     referent.select_option("#status", "pending")
     referent.select_option("#skill", "shopping")
