@@ -151,6 +151,9 @@ def details() -> rx.Component:
         rx.text(MissionState.description),
         outcome_banner(),
         rx.cond(MissionState.has_contact, contact_card()),
+        rx.cond((MissionState.my_participation == "proposed") & (MissionState.status == "open"),
+                rx.callout(T("The town hall proposed this mission to you: will you take it?"),
+                           id="proposal", width="100%")),
         rx.cond(
             MissionState.my_participation == "accepted",
             my_part(),

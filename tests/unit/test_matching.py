@@ -151,3 +151,18 @@ def test_normalisation_ignores_civility_case_accents_and_abbreviations() -> None
     assert normalise_name("Mme Hélène LE-GOFF") == normalise_name("helene le goff")
     assert normalise_address("3 bd des Rochers") == normalise_address("3, Boulevard des rochers")
     assert normalise_name("") == ""
+
+
+def test_suggestion_rows_are_translated_with_their_parameters() -> None:
+    from heurecivique_app.presenters.pool import suggestion_row
+
+    fit = assess(volunteer(1, minutes_this_month=30, participation="proposed"), NEED)
+    french = suggestion_row(fit, NEED, "fr")
+    assert french["skill"] == "A la compétence « Courses »"
+    assert french["availability"] == "Disponible le samedi matin"
+    assert french["distance"] == "à 0,5 km (se déplace jusqu’à 2 km)"
+    assert french["participation_tone"] == "neutral" and french["declines"] == ""
+    assert french["can_offer"] == ""  # already proposed
+    english = suggestion_row(fit, NEED, "en")
+    assert english["distance"] == "0.5 km away (goes up to 2 km)"
+    assert english["skill_tone"] == "good" and english["load_tone"] == "neutral"
