@@ -153,6 +153,8 @@ def login(page: Page, email: str, expected_path: str) -> None:
     """Log in through the real form (the server sets the HttpOnly cookie), then go to
     ``expected_path`` (volunteers otherwise land on their home, /home)."""
     page.goto(f"/login?next={expected_path}")
+    # The form's hidden "next" is filled by the page's state: wait for it before sending.
+    expect(page.locator("input[name=next]")).to_have_value(expected_path)
     page.locator("#email").fill(email)
     page.locator("#password").fill(PASSWORD)
     page.locator("#login-submit").click()
