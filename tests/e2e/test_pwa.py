@@ -8,7 +8,7 @@ import sqlite3
 
 import pytest
 from a11y import axe_violations
-from conftest import CHROMIUM, login
+from conftest import CHROMIUM, PASSWORD, login
 from PIL import Image
 from playwright.sync_api import BrowserContext, Page, expect
 
@@ -98,8 +98,12 @@ def test_manifest_installability_service_worker_and_offline_page(installable_con
     socket_frames: list[str] = []
     page.on("websocket", lambda ws: ws.on("framereceived",
                                           lambda f: socket_frames.append(str(f))))
-    login(page, "volontaire@vitre.demo", "/board")
-    expect(page.locator(".mission-card").first).to_be_visible()
+    # The session cookie through the API (the form is the keyboard test's), then the board.
+    response = page.request.post("/api/auth/login", max_redirects=0, form={
+        "email": "volontaire@vitre.demo", "password": PASSWORD, "next": "/board"})
+    assert response.status == 303
+    page.goto("/board")
+    expect(page.locator(".mission-card").first).to_be_visible(timeout=30_000)
     assert socket_frames  # the live board still talks to the server through the worker
     page.wait_for_load_state("networkidle")
     cached = _cached_urls(page)
