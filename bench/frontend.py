@@ -6,7 +6,7 @@ what Reflex itself costs). Each page is loaded in Chromium in a fresh browser
 context (empty cache, no service worker yet), logged in where the page needs it,
 until the network is idle. Prints one JSON object per page, then the target check.
 
-    python bench/frontend.py                  # about 3 minutes (two production builds)
+    python bench/frontend.py                  # 1-2 minutes (two production builds)
     python bench/frontend.py --url http://127.0.0.1:3000 --no-baseline   # a running app
 
 Bytes: each JavaScript and CSS response body gzipped (level 9; the server sends

@@ -66,8 +66,7 @@ def installable_context(playwright, app_server, tmp_path) -> BrowserContext:
     context.close()
 
 
-def test_manifest_installability_service_worker_and_offline_page(installable_context,
-                                                                 app_server):
+def test_manifest_icons_installability_and_install_button(installable_context, app_server):
     context = installable_context
     page = context.pages[0] if context.pages else context.new_page()
 
@@ -91,6 +90,35 @@ def test_manifest_installability_service_worker_and_offline_page(installable_con
     cdp = context.new_cdp_session(page)
     assert cdp.send("Page.getInstallabilityErrors")["installabilityErrors"] == []
 
+    # The install button: Chromium itself offered to install (beforeinstallprompt), so it
+    # shows (it stays hidden where the browser cannot install: see the test below). The
+    # offer is replaced by one whose prompt() we can observe, then used by keyboard alone.
+    button = page.locator("#install-app")
+    expect(button).to_be_visible()
+    page.evaluate("""() => { const offer = new Event('beforeinstallprompt', {cancelable: true});
+        offer.prompt = () => { window.__prompted = true; return Promise.resolve(); };
+        window.dispatchEvent(offer); }""")
+    expect(button).to_be_visible()
+    expect(button).to_have_text("Installer l'application")
+    assert button.bounding_box()["height"] >= MIN_TARGET
+    for _ in range(15):
+        if page.evaluate("document.activeElement && document.activeElement.id") == "install-app":
+            break
+        page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "install-app"
+    page.keyboard.press("Enter")
+    assert page.evaluate("window.__prompted === true")
+    expect(button).to_be_hidden()  # a prompt is offered once
+
+
+def test_service_worker_spares_the_backend_and_serves_the_offline_page(new_context):
+    # An ordinary (incognito) context: service workers run there too; only installing
+    # needs a real profile.
+    context = new_context(PHONE_360)
+    page = context.new_page()
+    page.goto("/login")
+    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=30_000)
+
     # The worker answers the shell, never the backend (websocket transport, API).
     assert _served_by_worker(page, "/manifest.webmanifest")
     assert not _served_by_worker(page, "/api/health")
@@ -111,26 +139,6 @@ def test_manifest_installability_service_worker_and_offline_page(installable_con
     assert any(url.endswith("/offline?lang=fr") for url in cached)
     # No page (their data) and nothing of the backend is kept on the device.
     assert not [u for u in cached if "/api" in u or "/_event" in u or u.endswith("/board")]
-
-    # The install button: Chromium itself offered to install (beforeinstallprompt), so it
-    # shows (it stays hidden where the browser cannot install: see the test below). The
-    # offer is replaced by one whose prompt() we can observe, then used by keyboard alone.
-    button = page.locator("#install-app")
-    expect(button).to_be_visible()
-    page.evaluate("""() => { const offer = new Event('beforeinstallprompt', {cancelable: true});
-        offer.prompt = () => { window.__prompted = true; return Promise.resolve(); };
-        window.dispatchEvent(offer); }""")
-    expect(button).to_be_visible()
-    expect(button).to_have_text("Installer l'application")
-    assert button.bounding_box()["height"] >= MIN_TARGET
-    for _ in range(15):
-        if page.evaluate("document.activeElement && document.activeElement.id") == "install-app":
-            break
-        page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.id") == "install-app"
-    page.keyboard.press("Enter")
-    assert page.evaluate("window.__prompted === true")
-    expect(button).to_be_hidden()  # a prompt is offered once
 
     # Offline: any navigation shows the offline page, in the user's language.
     context.set_offline(True)
