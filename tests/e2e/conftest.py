@@ -163,6 +163,7 @@ def login(page: Page, email: str, expected_path: str) -> None:
                       timeout=30_000)
 
 
+@pytest.hookimpl(trylast=True)  # after pytest's own reordering by fixture parameters
 def pytest_collection_modifyitems(config, items):
     """Scale-out tests last: their server rebuilds the shared frontend (.web), whose
     bundle names the backend's port, so the embedded server's pages would then
