@@ -197,8 +197,8 @@ def _tab_to(page: Page, matches, limit: int = 40) -> dict:
 
 def test_volunteer_journey_with_the_keyboard_alone(new_context):
     page = new_context(PHONE_360).new_page()
-    page.goto("/login")
-    expect(page.locator("#login-submit")).to_be_visible()
+    page.goto("/login?next=/board")  # volunteers land on /home otherwise
+    expect(page.locator("input[name=next]")).to_have_value("/board")
     _tab_to(page, lambda f: f["id"] == "email")
     page.keyboard.type("volontaire@vitre.demo")
     _tab_to(page, lambda f: f["id"] == "password")
