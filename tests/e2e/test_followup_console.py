@@ -17,18 +17,12 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from a11y import axe_violations
 from conftest import PASSWORD, PHONE, TABLET, login
+from console_flow import assert_accessible
 from playwright.sync_api import Page, expect
 
 PAST_NEED = "Aide aux courses du samedi"
 ACTION = "Ramassage des déchets au jardin du Château"
-
-
-def assert_accessible(page: Page) -> None:
-    page.wait_for_load_state("networkidle")
-    violations = axe_violations(page)
-    assert violations == [], f"{page.url}: {violations}"
 
 
 def volunteer_minutes(page: Page, name: str) -> int:
