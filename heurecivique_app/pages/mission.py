@@ -149,6 +149,8 @@ def details() -> rx.Component:
                 id="approx-location"),
         rx.text(MissionState.places),
         rx.text(MissionState.description),
+        rx.cond(MissionState.skills_wanted != "",
+                rx.text(T("Skills wanted: "), MissionState.skills_wanted, id="skills-wanted")),
         outcome_banner(),
         rx.cond(MissionState.has_contact, contact_card()),
         rx.cond(

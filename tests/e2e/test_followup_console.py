@@ -110,6 +110,7 @@ def test_follow_up_collective_action_and_exports_on_a_tablet(new_context):
     first = new_context(PHONE).new_page()
     login(first, "voisine@vitre.demo", "/home")
     first.goto(f"/missions/{action_id}")
+    expect(first.locator("#skills-wanted")).to_contain_text("Petit jardinage")
     first.locator("#accept").click()
     expect(first.locator("#outcome")).to_contain_text("Merci")
     second = new_context(PHONE).new_page()
