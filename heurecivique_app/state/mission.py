@@ -116,6 +116,16 @@ class MissionState(AppState):
             self._mission_id = 0
         self._reload(actor)
 
+    @rx.event
+    def follow_live(self):
+        """A broadcast of this mission reached a tab whose own part may have changed (on the
+        waiting list): re-read this viewer's view, from the session, not from the client."""
+        actor = self._actor()
+        if actor is None:
+            return rx.redirect("/login")
+        self._reload(actor)
+        return None
+
     def _run(self, action, success_outcome: str, success_text: str):
         """Call one service for the logged-in user and turn its outcome into a message."""
         actor = self._actor()

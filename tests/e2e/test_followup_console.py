@@ -132,6 +132,10 @@ def test_follow_up_collective_action_and_exports_on_a_tablet(new_context):
     expect(page.locator("#roster-present")).to_contain_text("Camille Martin")
     expect(page.locator("#roster-present")).not_to_contain_text("Nathalie Rouxel")
     expect(page.locator("#roster-waiting")).to_have_count(0)
+    # The promoted volunteer's open page follows without reloading: the mission's public
+    # broadcast makes her tab re-read her own part.
+    expect(second.locator("#waitlisted-note")).to_have_count(0)
+    expect(second.get_by_text("Je ne peux plus venir")).to_be_visible()
     second.reload()
     expect(second.get_by_text("Je ne peux plus venir")).to_be_visible()
 
