@@ -62,3 +62,25 @@ def checkbox(errors: rx.Var, label: str, name: str, default: bool = False) -> rx
 
 def ticked(form_data: dict, name: str) -> bool:
     return str(form_data.get(name, "")).lower() in {"on", "true", "1", "yes"}
+
+
+PHOTO_TYPES = {"image/jpeg": [".jpg", ".jpeg"], "image/png": [".png"], "image/webp": [".webp"]}
+
+
+def photo_upload(upload_id: str, label: str, on_drop) -> rx.Component:
+    """A one-photo picker (a button); its hidden file input gets ``label`` as its name,
+    since rx.upload builds that input itself and screen readers announce it unnamed."""
+    upload = rx.upload(
+        rx.button(T("Choose a photo"), type="button", variant="soft"),
+        id=upload_id, accept=PHOTO_TYPES, max_files=1, multiple=False, no_drag=True,
+        on_drop=on_drop, border="none", padding="0",
+    )
+    _name_file_inputs(upload, T(label))
+    return upload
+
+
+def _name_file_inputs(component: rx.Component, name: rx.Var) -> None:
+    for child in component.children:
+        if getattr(child, "tag", None) == "input":
+            child.custom_attrs["aria-label"] = name
+        _name_file_inputs(child, name)

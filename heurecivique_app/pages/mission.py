@@ -4,6 +4,7 @@ import reflex as rx
 
 from heurecivique_app.components import forms
 from heurecivique_app.components.layout import page, status_badge
+from heurecivique_app.components.live_follow import on_live_version
 from heurecivique_app.components.text import T
 from heurecivique_app.components.volunteer import volunteer_nav
 from heurecivique_app.domain.text import N_
@@ -149,6 +150,8 @@ def details() -> rx.Component:
                 id="approx-location"),
         rx.text(MissionState.places),
         rx.text(MissionState.description),
+        rx.cond(MissionState.skills_wanted != "",
+                rx.text(T("Skills wanted: "), MissionState.skills_wanted, id="skills-wanted")),
         outcome_banner(),
         rx.cond(MissionState.has_contact, contact_card()),
         rx.cond((MissionState.my_participation == "proposed") & (MissionState.status == "open"),
@@ -162,6 +165,11 @@ def details() -> rx.Component:
                        & (MissionState.my_participation != "waitlisted")),
                     accept_or_decline()),
         ),
+        # Promoted from the waiting list: the public broadcast of this mission tells only
+        # that something changed; this tab then re-reads its own part.
+        on_live_version(version=MissionState.live_version,
+                        when=MissionState.my_participation == "waitlisted",
+                        then=MissionState.follow_live),
         rx.cond(
             MissionState.my_participation == "waitlisted",
             rx.vstack(rx.text(T("You are on the waiting list: you will move up if someone "

@@ -82,8 +82,8 @@ def pool_page() -> rx.Component:
     )
 
 
-def _fact(label: str, value: rx.Var) -> rx.Component:
-    return rx.hstack(rx.text(T(label), weight="bold", size="2"), rx.text(value, size="2"),
+def _fact(label: str, value: rx.Var, id: str | None = None) -> rx.Component:
+    return rx.hstack(rx.text(T(label), weight="bold", size="2"), rx.text(value, size="2", id=id),
                      spacing="2", wrap="wrap")
 
 
@@ -134,8 +134,8 @@ def volunteer_page() -> rx.Component:
                 rx.cond(v["skills_note"] != "", _fact(N_("In their words"), v["skills_note"])),
                 _fact(N_("Availability"), v["availability"]),
                 _fact(N_("Goes up to"), v["max_distance"]),
-                _fact(N_("This month"), v["month"]),
-                _fact(N_("In all"), v["total"]),
+                _fact(N_("This month"), v["month"], id="volunteer-month"),
+                _fact(N_("In all"), v["total"], id="volunteer-total"),
                 rx.hstack(rx.text(T("Contact"), weight="bold", size="2"),
                           rx.cond(v["phone"] != "", rx.link(v["phone"], href="tel:" + v["phone"],
                                                             class_name="touch")),

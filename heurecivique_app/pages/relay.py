@@ -13,6 +13,8 @@ from heurecivique_app.domain.rules import RULE_TEXTS
 from heurecivique_app.domain.text import N_
 from heurecivique_app.state.relay import RelayState
 
+PHOTO_HINT = N_("Photo (optional, JPEG, PNG or WebP, at most 5 MB)")
+
 ERR = RelayState.field_errors
 
 # Fills the latitude/longitude inputs from the phone's position (the inputs are not
@@ -144,18 +146,9 @@ def issue_form() -> rx.Component:
                 class_name="plain-fieldset",
             ),
             rx.vstack(
-                rx.text(T("Photo (optional, JPEG, PNG or WebP, at most 5 MB)"), as_="div"),
-                rx.upload(
-                    rx.button(T("Choose a photo"), type="button", variant="soft"),
-                    id="photo",
-                    accept={"image/jpeg": [".jpg", ".jpeg"], "image/png": [".png"],
-                            "image/webp": [".webp"]},
-                    max_files=1,
-                    multiple=False,
-                    no_drag=True,
-                    on_drop=RelayState.upload_photo(rx.upload_files(upload_id="photo")),
-                    border="none", padding="0",
-                ),
+                rx.text(T(PHOTO_HINT), as_="div"),
+                forms.photo_upload("photo", PHOTO_HINT,
+                                   RelayState.upload_photo(rx.upload_files(upload_id="photo"))),
                 rx.cond(RelayState.photo_label != "",
                         rx.text(RelayState.photo_label, id="photo-status", size="2",
                                 role="status")),

@@ -73,15 +73,9 @@ def story_form() -> rx.Component:
             rx.heading(T("Publish a success story"), as_="h2", size="5"),
             forms.text_input(err, N_("Title"), "story_title"),
             forms.text_area(err, N_("Story"), "story_text", rows="5"),
-            rx.upload(
-                rx.button(T("Choose a photo"), type="button", variant="soft"),
-                id="story-photo",
-                accept={"image/jpeg": [".jpg", ".jpeg"], "image/png": [".png"],
-                        "image/webp": [".webp"]},
-                max_files=1, multiple=False, no_drag=True,
-                on_drop=TriageState.upload_story_photo(rx.upload_files(upload_id="story-photo")),
-                border="none", padding="0",
-            ),
+            forms.photo_upload(
+                "story-photo", N_("Photo of the story (optional)"),
+                TriageState.upload_story_photo(rx.upload_files(upload_id="story-photo"))),
             rx.cond(TriageState.photo_label != "",
                     rx.text(TriageState.photo_label, size="2", role="status")),
             forms.error_for(err, "photo"),

@@ -62,6 +62,8 @@ class MissionDetail:
     description: str
     my_participation: str | None  # accepted / declined / cancelled / None
     contact: Contact | None
+    # A collective action's wanted skills (the volunteers' skill vocabulary): public.
+    skills_wanted: tuple[str, ...] = ()
 
 
 def _card(mission: Mission, hood: Neighbourhood) -> MissionCard:
@@ -211,6 +213,7 @@ def mission_detail(
         description=mission.description,
         my_participation=participation.status if participation else None,
         contact=contact,
+        skills_wanted=tuple(mission.skills_wanted or ()),
     )
 
 

@@ -13,6 +13,7 @@ from heurecivique_app.domain.errors import (
 from heurecivique_app.domain.text import N_
 from heurecivique_app.i18n import format_phone
 from heurecivique_app.presenters.missions import card_row
+from heurecivique_app.presenters.pool import skills_text
 from heurecivique_app.realtime.channels import mission_channel
 from heurecivique_app.realtime.live import live
 from heurecivique_app.services import selectors, volunteer_home, volunteering
@@ -33,6 +34,7 @@ class MissionState(AppState):
     neighbourhood: str = ""
     places: str = ""
     description: str = ""
+    skills_wanted: str = ""  # translated labels, comma-separated
     my_participation: str = ""
     # A full collective action still takes sign-ups, on its waiting list.
     is_collective: bool = False
@@ -82,6 +84,7 @@ class MissionState(AppState):
         self.neighbourhood = card.neighbourhood_name
         self.places = row["places"]
         self.description = detail.description
+        self.skills_wanted = skills_text(list(detail.skills_wanted), self.locale)
         self.my_participation = detail.my_participation or ""
         self.is_collective = card.kind == "collective"
         contact = detail.contact
@@ -112,6 +115,16 @@ class MissionState(AppState):
         except ValueError:
             self._mission_id = 0
         self._reload(actor)
+
+    @rx.event
+    def follow_live(self):
+        """A broadcast of this mission reached a tab whose own part may have changed (on the
+        waiting list): re-read this viewer's view, from the session, not from the client."""
+        actor = self._actor()
+        if actor is None:
+            return rx.redirect("/login")
+        self._reload(actor)
+        return None
 
     def _run(self, action, success_outcome: str, success_text: str):
         """Call one service for the logged-in user and turn its outcome into a message."""

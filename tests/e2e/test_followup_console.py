@@ -17,18 +17,12 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from a11y import axe_violations
 from conftest import PASSWORD, PHONE, TABLET, login
+from console_flow import assert_accessible
 from playwright.sync_api import Page, expect
 
 PAST_NEED = "Aide aux courses du samedi"
 ACTION = "Ramassage des déchets au jardin du Château"
-
-
-def assert_accessible(page: Page) -> None:
-    page.wait_for_load_state("networkidle")
-    violations = axe_violations(page)
-    assert violations == [], f"{page.url}: {violations}"
 
 
 def volunteer_minutes(page: Page, name: str) -> int:
@@ -116,6 +110,7 @@ def test_follow_up_collective_action_and_exports_on_a_tablet(new_context):
     first = new_context(PHONE).new_page()
     login(first, "voisine@vitre.demo", "/home")
     first.goto(f"/missions/{action_id}")
+    expect(first.locator("#skills-wanted")).to_contain_text("Petit jardinage")
     first.locator("#accept").click()
     expect(first.locator("#outcome")).to_contain_text("Merci")
     second = new_context(PHONE).new_page()
@@ -137,6 +132,10 @@ def test_follow_up_collective_action_and_exports_on_a_tablet(new_context):
     expect(page.locator("#roster-present")).to_contain_text("Camille Martin")
     expect(page.locator("#roster-present")).not_to_contain_text("Nathalie Rouxel")
     expect(page.locator("#roster-waiting")).to_have_count(0)
+    # The promoted volunteer's open page follows without reloading: the mission's public
+    # broadcast makes her tab re-read her own part.
+    expect(second.locator("#waitlisted-note")).to_have_count(0)
+    expect(second.get_by_text("Je ne peux plus venir")).to_be_visible()
     second.reload()
     expect(second.get_by_text("Je ne peux plus venir")).to_be_visible()
 

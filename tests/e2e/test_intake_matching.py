@@ -9,10 +9,15 @@ import re
 import sqlite3
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date, timedelta
 
-from a11y import axe_violations
 from conftest import PHONE, TABLET, login
+from console_flow import (
+    Need,
+    assert_accessible,
+    check_reasons_and_propose,
+    fill_need,
+    next_saturday,
+)
 from playwright.sync_api import Page, expect
 from websockets.asyncio.client import connect
 
@@ -22,31 +27,10 @@ from heurecivique_app.state.pool import VolunteerState
 TITLE = "Courses du samedi pour Mme Lemarié"
 
 
-def next_saturday() -> str:
-    today = date.today()
-    return (today + timedelta(days=(5 - today.weekday()) % 7 or 7)).isoformat()
-
-
-def fill_need(page: Page, phone: str) -> None:
-    page.select_option("#channel", "phone")
-    page.select_option("#category", "shopping")
-    page.locator("#title").fill(TITLE)
-    page.select_option("#neighbourhood_id", label="Centre historique")
-    page.locator("#beneficiary_name").fill("Yvonne Lemarié")  # known in the demo data
-    page.locator("#beneficiary_phone").fill(phone)
-    page.locator("#address").fill("14 rue Baudrairie, 35500 Vitré")
-    page.locator("#consent").check()
-    page.locator("#preferred_date").fill(next_saturday())
-    page.locator("#preferred_time").fill("10:30")
-    page.locator("#preferred_date_2").fill((date.fromisoformat(next_saturday())
-                                            + timedelta(days=2)).isoformat())
-    page.locator("#preferred_time_2").fill("09:00")
-    page.locator("#duration_minutes").fill("60")
-    page.locator("#insurance_acknowledged").check()
-
-
-def assert_accessible(page: Page) -> None:
-    assert axe_violations(page) == [], page.url
+def yvonne(phone: str) -> Need:
+    """A need of Yvonne Lemarié, already known in the demo data."""
+    return Need(title=TITLE, name="Yvonne Lemarié", phone=phone,
+                address="14 rue Baudrairie, 35500 Vitré", day=next_saturday())
 
 
 def test_intake_to_match_propose_accept_and_assign(new_context):
@@ -58,7 +42,7 @@ def test_intake_to_match_propose_accept_and_assign(new_context):
     assert_accessible(referent)
 
     # A bad field first: refused next to the field, nothing saved.
-    fill_need(referent, phone="123")
+    fill_need(referent, yvonne(phone="123"))
     referent.locator("#save-need").click()
     expect(referent.locator("#beneficiary_phone-error")).to_contain_text("numéro")
 
@@ -77,15 +61,9 @@ def test_intake_to_match_propose_accept_and_assign(new_context):
     referent.wait_for_url(re.compile(r".*/console/match/\d+"))
     mission_path = referent.url.split("127.0.0.1")[1].split("/", 1)[1]
     mission_id = mission_path.rsplit("/", 1)[1]
-    camille = referent.locator(".suggestion", has_text="Camille Martin")
-    expect(camille).to_contain_text("A la compétence « Courses »")
-    expect(camille).to_contain_text("Disponible : Samedi matin")
-    expect(camille.locator(".reason-distance")).to_contain_text("km")
+    expect(referent.locator(".suggestion", has_text="Camille Martin")).to_be_visible()
     assert_accessible(referent)
-    camille.locator("input[type=checkbox]").check()
-    referent.locator("#propose").click()
-    expect(referent.locator("#match-result")).to_contain_text("Proposée à 1 volontaire")
-    expect(camille).to_contain_text("en attente de sa réponse")
+    check_reasons_and_propose(referent, "Camille Martin")
 
     # The volunteer, on a phone, opens the proposed mission and accepts it.
     volunteer = new_context(PHONE).new_page()

@@ -25,6 +25,7 @@ from heurecivique_app.domain.errors import (
     NotFound,
 )
 from heurecivique_app.domain.models import HourEntry, Mission, Participation
+from heurecivique_app.presenters.pool import skills_text
 from heurecivique_app.services import missions, selectors
 
 TZ = "Europe/Paris"
@@ -125,6 +126,21 @@ def test_pending_volunteer_is_refused_for_individual_missions(
     # A collective action is open to volunteers not yet met.
     joined = accept(db_engine, pending, collective.id)
     assert joined.accepted_count == 1 and joined.status == MissionStatus.OPEN
+
+
+def test_a_collective_actions_wanted_skills_reach_its_page_translated(
+    db_engine: Engine, world: f.World
+) -> None:
+    with session_scope(db_engine) as s:
+        action = f.mission(s, neighbourhood_=world.neighbourhood, kind=MissionKind.COLLECTIVE,
+                           capacity=10, skills_wanted=["gardening", "cleanup"])
+    seen = detail(db_engine, world.volunteer_actor, action.id)
+    assert seen.skills_wanted == ("gardening", "cleanup")
+    assert skills_text(list(seen.skills_wanted), "fr") == (
+        "Petit jardinage, Nettoyage de l’espace public")
+    assert skills_text(list(seen.skills_wanted), "en") == (
+        "Light gardening, Cleaning public space")
+    assert detail(db_engine, world.volunteer_actor, world.mission.id).skills_wanted == ()
 
 
 def test_paused_volunteer_and_referent_cannot_accept(db_engine: Engine, world: f.World) -> None:
