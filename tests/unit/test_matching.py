@@ -159,7 +159,7 @@ def test_suggestion_rows_are_translated_with_their_parameters() -> None:
     fit = assess(volunteer(1, minutes_this_month=30, participation="proposed"), NEED)
     french = suggestion_row(fit, NEED, "fr")
     assert french["skill"] == "A la compétence « Courses »"
-    assert french["availability"] == "Disponible le samedi matin"
+    assert french["availability"] == "Disponible : Samedi matin"  # one weekday vocabulary
     assert french["distance"] == "à 0,5 km (se déplace jusqu’à 2 km)"
     assert french["participation_tone"] == "neutral" and french["declines"] == ""
     assert french["can_offer"] == ""  # already proposed
