@@ -4,15 +4,22 @@ Seeds one commune with N volunteers (10,000 by default) in seven neighbourhoods:
 90 % active, 5 % waiting for validation, 5 % paused; one to three skills, a few
 availability slots, 30 % with a private home point; 40 % gave time this month,
 10 % declined a mission lately. Then ranks one open mission ``--runs`` times, each
-in a fresh session as the console page does (four reads and the scoring).
+in a fresh session as the console page does: ``suggest`` (the shortlist over
+plain rows, candidates built for the best 20 only; services/shortlist.py).
+There is no cache anywhere: every run does all its reads, so p50_ms / p95_ms
+are what the page costs after any change; the target (p95 <= 50 ms, issue 5)
+refers to p95_ms.
 
-Baseline, same run, same data: the bare SELECT of the same candidate columns
-(what reading the pool costs before any scoring), so the difference is the
-grouped counts plus the ranking itself.
+Same run, same data, for comparison:
+- straightforward_*: ranking every candidate (``load_candidates`` then
+  ``domain.matching.rank``), the path ``suggest`` replaced (same fits);
+- baseline_*: the bare SELECT of the candidate columns (reading the pool before
+  any count or scoring);
+- rank_only_p50_ms: the pure ranking over candidates already in memory.
+The three timed loops are interleaved run by run, so a burst of load from
+other jobs on the machine hits them alike.
 
-Prints one JSON object: volunteers, runs, p50_ms, p95_ms, baseline_p50_ms,
-baseline_p95_ms, rank_only_p50_ms (the pure ranking over candidates already in
-memory), suggestions. Runs under the app workers' garbage-collector settings
+Prints one JSON object. Runs under the app workers' garbage-collector settings
 (``--default-gc`` for CPython's). Schema by alembic.
 
     python bench/matching.py                 # SQLite in a temporary folder
@@ -25,6 +32,7 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import os
 import random
 import sys
 import time
@@ -175,13 +183,26 @@ def main() -> None:
         def rank(session: Session):
             return matching.suggest(session, actor=actor, mission_id=mission_id, timezone=TZ)
 
-        timed(engine, 3, rank)  # warm the caches and the statement compilation
+        def straightforward(session: Session):
+            need = matching.need_of(session, session.get(Mission, mission_id), TZ)
+            return ranking.rank(matching.load_candidates(
+                session, commune_id=1, mission_id=mission_id, timezone=TZ), need)
+
+        for work in (rank, straightforward, bare_select):  # caches, statement compilation
+            timed(engine, 3, work)
         if not args.default_gc:  # as the app's workers run (realtime/gc_tuning.py)
             gc.collect()
             gc.freeze()
             gc.set_threshold(*THRESHOLDS)
-        baseline, read = timed(engine, args.runs, bare_select)
-        samples, found = timed(engine, args.runs, rank)
+        samples, baseline, plain = [], [], []
+        for _ in range(args.runs):
+            run, found = timed(engine, 1, rank)
+            samples += run
+            run, read = timed(engine, 1, bare_select)
+            baseline += run
+            run, every = timed(engine, 1, straightforward)
+            plain += run
+        assert every == found.fits, "the shortlist must give the straightforward fits"
         with Session(engine) as session:  # the pure ranking alone, on candidates in memory
             candidates = matching.load_candidates(session, commune_id=1,
                                                   mission_id=mission_id, timezone=TZ)
@@ -196,10 +217,13 @@ def main() -> None:
         "gc": "default" if args.default_gc else "app",
         "candidates_read": read, "suggestions": len(found.fits),
         "p50_ms": round(percentile(samples, 50), 2), "p95_ms": round(percentile(samples, 95), 2),
+        "straightforward_p50_ms": round(percentile(plain, 50), 2),
+        "straightforward_p95_ms": round(percentile(plain, 95), 2),
         "baseline_p50_ms": round(percentile(baseline, 50), 2),
         "baseline_p95_ms": round(percentile(baseline, 95), 2),
         "rank_only_p50_ms": round(percentile(scoring, 50), 2),
-        "target_p95_ms": 50,
+        "target_p95_ms": 50, "cache": "none",
+        "load_average": [round(x, 2) for x in os.getloadavg()],
     }))
 
 

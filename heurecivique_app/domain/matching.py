@@ -116,31 +116,44 @@ def score(candidate: Candidate, need: Need) -> float | None:
 
     The hot loop of :func:`rank`: one call per volunteer, no allocation.
     """
-    status = candidate.status
+    slots = candidate.slots
+    free = False
+    for key, _slot in need.slot_keys:
+        if key in slots:
+            free = True
+            break
+    return points(need, candidate.status, candidate.lat, candidate.lon,
+                  candidate.max_distance_km, need.category in candidate.skills, free,
+                  candidate.minutes_this_month, candidate.recent_declines)
+
+
+def points(
+    need: Need, status: str, lat: float | None, lon: float | None, reach: float,
+    skilled: bool, free: bool, minutes: int, declines: int,
+) -> float | None:
+    """:func:`score` from what was found about a volunteer: whether they listed the
+    need's skill and are free on one of its slots (services.matching finds both in
+    SQL for the whole pool). The one place the points are added up, in one order,
+    so both ways of finding them give the same floats."""
     if status != VolunteerStatus.ACTIVE and not (
             status == VolunteerStatus.PENDING and need.collective):
         return None
-    points = 0.0
-    if candidate.lat is not None and candidate.lon is not None:
-        far = distance_km(candidate.lat, candidate.lon, need)
-        reach = candidate.max_distance_km
+    total = 0.0
+    if lat is not None and lon is not None:
+        far = distance_km(lat, lon, need)
         if far > reach:
             return None
         if reach > 0:
-            points = DISTANCE_POINTS * (1.0 - far / reach)
-    if need.category in candidate.skills:
-        points += SKILL_POINTS
-    slots = candidate.slots
-    for key, _slot in need.slot_keys:
-        if key in slots:
-            points += AVAILABILITY_POINTS
-            break
-    minutes = candidate.minutes_this_month
+            total = DISTANCE_POINTS * (1.0 - far / reach)
+    if skilled:
+        total += SKILL_POINTS
+    if free:
+        total += AVAILABILITY_POINTS
     if minutes < PLEDGE_MINUTES:
-        points += FAIRNESS_POINTS * (PLEDGE_MINUTES - minutes) / PLEDGE_MINUTES
-    if candidate.recent_declines:
-        points -= min(MAX_DECLINE_PENALTY, DECLINE_PENALTY * candidate.recent_declines)
-    return points
+        total += FAIRNESS_POINTS * (PLEDGE_MINUTES - minutes) / PLEDGE_MINUTES
+    if declines:
+        total -= min(MAX_DECLINE_PENALTY, DECLINE_PENALTY * declines)
+    return total
 
 
 def assess(candidate: Candidate, need: Need) -> Fit:

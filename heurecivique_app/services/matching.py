@@ -9,9 +9,8 @@ referent's decisions with an audit entry and an event each.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from heurecivique_app.domain import events
@@ -20,13 +19,9 @@ from heurecivique_app.domain.enums import (
     MissionKind,
     MissionStatus,
     ParticipationStatus,
-    Role,
-    VolunteerStatus,
 )
 from heurecivique_app.domain.errors import DomainError, NotFound
-from heurecivique_app.domain.hours import month_key
 from heurecivique_app.domain.matching import (
-    RECENT_DECLINE_DAYS,
     Candidate,
     Fit,
     Need,
@@ -35,20 +30,26 @@ from heurecivique_app.domain.matching import (
     rank,
 )
 from heurecivique_app.domain.models import (
-    HourEntry,
     Mission,
     Neighbourhood,
     Participation,
-    User,
-    VolunteerProfile,
 )
 from heurecivique_app.domain.text import N_
 from heurecivique_app.domain.types import utcnow
 from heurecivique_app.services.actor import Actor, require_staff
 from heurecivique_app.services.audit import audit
 from heurecivique_app.services.missions import take_place
+from heurecivique_app.services.shortlist import (
+    candidate_columns,
+    candidate_of,
+    in_mission,
+    minutes_of_month,
+    neighbourhood_points,
+    recent_declines,
+    shortlist,
+    totals,
+)
 
-VOLUNTEER_ROLES = (Role.VOLUNTEER.value, Role.RELAY.value)
 MAX_PROPOSALS = 10  # at once: a referent offers a mission to a few people, not to a crowd
 
 
@@ -80,71 +81,25 @@ def need_of(session: Session, mission: Mission, timezone: str) -> Need:
                 lat=lat, lon=lon, slots=slots_of(starts or [mission.starts_at], timezone))
 
 
-def _per_volunteer(session: Session, query) -> dict[int, int]:
-    return {volunteer_id: int(total) for volunteer_id, total in session.execute(query).all()}
-
-
-def candidate_columns(commune_id: int, only: list[int] | None = None):
-    """The SELECT of every volunteer who may be asked: plain columns only (no JSON to
-    decode), the skills and slots as their text keys."""
-    return (
-        select(User.id, User.display_name, VolunteerProfile.status, VolunteerProfile.skills_key,
-               VolunteerProfile.slots_key, VolunteerProfile.max_distance_km,
-               VolunteerProfile.home_lat, VolunteerProfile.home_lon, User.neighbourhood_id)
-        .join(VolunteerProfile, VolunteerProfile.user_id == User.id)
-        .where(User.commune_id == commune_id, User.is_active,
-               col(User.role).in_(VOLUNTEER_ROLES),
-               VolunteerProfile.status != VolunteerStatus.PAUSED.value,
-               *([col(User.id).in_(only)] if only is not None else []))
-    )
-
-
 def load_candidates(
     session: Session, *, commune_id: int, mission_id: int | None, timezone: str,
     now: datetime | None = None, only: list[int] | None = None,
 ) -> list[Candidate]:
     """Every volunteer of the commune who may be asked (paused ones are left out).
 
-    Four reads whatever the number of volunteers: the volunteers' columns (not ORM
-    objects), the minutes of this month and the recent declines (grouped), and
-    this mission's participations. ``only`` narrows it to a few volunteers.
+    The straightforward read (``suggest`` shortlists instead): five reads whatever
+    the number of volunteers (the neighbourhoods, the volunteers' columns as Core
+    rows, the minutes of this month and the recent declines grouped, this
+    mission's participations). ``only`` narrows it to a few volunteers.
     """
     now = now or utcnow()
-    hoods = {hood_id: (lat, lon, name) for hood_id, lat, lon, name in session.execute(
-        select(Neighbourhood.id, Neighbourhood.lat, Neighbourhood.lon, Neighbourhood.name)
-        .where(Neighbourhood.commune_id == commune_id)).all()}
-    # Core execution: plain rows, no ORM result machinery for ten thousand of them.
+    hoods = neighbourhood_points(session, commune_id)
     rows = session.connection().execute(candidate_columns(commune_id, only)).all()
-    minutes = _per_volunteer(session, (
-        select(HourEntry.volunteer_id, func.sum(HourEntry.minutes))
-        .join(User, User.id == HourEntry.volunteer_id)
-        .where(User.commune_id == commune_id, HourEntry.month == month_key(now, timezone))
-        .group_by(HourEntry.volunteer_id)))
-    declines = _per_volunteer(session, (
-        select(Participation.volunteer_id, func.count())
-        .join(Mission, Mission.id == Participation.mission_id)
-        .where(Mission.commune_id == commune_id,
-               Participation.status == ParticipationStatus.DECLINED.value,
-               Participation.updated_at >= now - timedelta(days=RECENT_DECLINE_DAYS))
-        .group_by(Participation.volunteer_id)))
-    involved: dict[int, str] = {}
-    if mission_id is not None:
-        involved = dict(session.execute(
-            select(Participation.volunteer_id, Participation.status)
-            .where(Participation.mission_id == mission_id)).all())
-    nowhere = (None, None, "")
-    hood_of, minutes_of, declines_of, involved_in = (
-        hoods.get, minutes.get, declines.get, involved.get)
-    out = []
-    append = out.append
-    for (vid, name, status, skills, slots, max_km, home_lat, home_lon, hood_id) in rows:
-        hood_lat, hood_lon, hood_name = hood_of(hood_id, nowhere)
-        if home_lat is None or home_lon is None:
-            home_lat, home_lon = hood_lat, hood_lon
-        append(Candidate(vid, name, status, skills.split(), slots.split(), max_km, home_lat,
-                         home_lon, hood_name, minutes_of(vid, 0), declines_of(vid, 0),
-                         involved_in(vid)))
-    return out
+    minutes = totals(session, minutes_of_month(commune_id, now, timezone, only))
+    declines = totals(session, recent_declines(commune_id, now, only))
+    involved = (dict(session.connection().execute(in_mission(mission_id)).all())
+                if mission_id is not None else {})
+    return [candidate_of(row, hoods, minutes, declines, involved) for row in rows]
 
 
 def suggest(
@@ -153,9 +108,11 @@ def suggest(
     """The ranked volunteers for a mission of the actor's commune (staff only)."""
     mission = _staff_mission(session, actor, mission_id)
     need = need_of(session, mission, timezone)
-    candidates = load_candidates(session, commune_id=mission.commune_id,
-                                 mission_id=mission.id, timezone=timezone)
-    return Suggestions(mission, need, rank(candidates, need, limit=limit))
+    # Only the best few become candidates: the same fits as ranking everyone
+    # (tests/integration/test_matching_service.py), without building 10,000 of them.
+    best = shortlist(session, commune_id=mission.commune_id, mission_id=mission.id,
+                     need=need, now=utcnow(), timezone=timezone, limit=limit)
+    return Suggestions(mission, need, rank(best, need, limit=limit))
 
 
 def _offerable(session: Session, mission: Mission, volunteer_id: int, timezone: str) -> Fit:

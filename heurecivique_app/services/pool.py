@@ -28,7 +28,7 @@ from heurecivique_app.domain.types import utcnow
 from heurecivique_app.domain.validation import FieldError, FormCheck, optional_text
 from heurecivique_app.services.actor import Actor, require_staff
 from heurecivique_app.services.audit import audit
-from heurecivique_app.services.matching import VOLUNTEER_ROLES
+from heurecivique_app.services.shortlist import VOLUNTEER_ROLES
 
 POOL_PAGE = 200  # rows shown at once; the search narrows the rest
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from datetime import timedelta
 
 import factories as f
@@ -11,7 +12,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from heurecivique_app.adapters.db import session_scope
+from heurecivique_app.domain.availability import DAY_PARTS, WEEKDAYS
 from heurecivique_app.domain.enums import (
+    Category,
     MissionKind,
     MissionStatus,
     ParticipationStatus,
@@ -19,6 +22,7 @@ from heurecivique_app.domain.enums import (
 )
 from heurecivique_app.domain.errors import AlreadyTaken, DomainError, NotAllowed, NotFound
 from heurecivique_app.domain.hours import month_key
+from heurecivique_app.domain.matching import KM_PER_LAT_DEGREE, rank
 from heurecivique_app.domain.models import (
     AuditEntry,
     HourEntry,
@@ -207,3 +211,66 @@ def test_old_declines_do_not_count(db_engine, town) -> None:
     busy = next(x.candidate for x in _suggest(db_engine, town).fits
                 if x.candidate.volunteer_id == town["busy"].id)
     assert busy.recent_declines == 0
+
+
+def _varied_pool(s, w, rnd: random.Random, count: int) -> None:
+    """Volunteers of every kind around the mission: any status, skills, slots and reach,
+    with or without a (partial) home point, some right at the edge of their reach,
+    hours this month and last, declines recent and old, and a participation in the
+    mission of every status."""
+    hood = w.neighbourhood
+    done = [f.mission(s, neighbourhood_=hood, status=MissionStatus.DONE) for _ in range(3)]
+    this_month, last_month = month_key(utcnow(), TZ), "2000-01"
+    statuses = list(ParticipationStatus)
+    for _ in range(count):
+        status = rnd.choice([VolunteerStatus.ACTIVE] * 3 + [VolunteerStatus.PENDING,
+                                                            VolunteerStatus.PAUSED])
+        person = f.volunteer(s, neighbourhood_=hood, status=status)
+        profile = s.get(VolunteerProfile, person.id)
+        profile.skills = rnd.sample([c.value for c in Category], rnd.randint(0, 3))
+        profile.availability = {day: rnd.sample(DAY_PARTS, rnd.randint(1, 2))
+                                for day in rnd.sample(WEEKDAYS, rnd.randint(0, 3))}
+        profile.max_distance_km = rnd.choice([0.0, 0.5, 1.0, 2.0, 5.0])
+        where = rnd.random()
+        if where < 0.15:  # exactly at the edge of their reach, due north of the mission
+            profile.home_lat = w.mission.approx_lat + profile.max_distance_km / KM_PER_LAT_DEGREE
+            profile.home_lon = w.mission.approx_lon
+        elif where < 0.5:
+            profile.home_lat = hood.lat + rnd.uniform(-0.03, 0.03)
+            profile.home_lon = hood.lon + rnd.uniform(-0.04, 0.04)
+        elif where < 0.55:  # half a home point: the neighbourhood's centre is used
+            profile.home_lat = hood.lat + 0.02
+        s.add(profile)
+        for mission in rnd.sample(done, rnd.randint(0, 3)):
+            s.add(HourEntry(volunteer_id=person.id, mission_id=mission.id,
+                            minutes=rnd.choice([15, 30, 60]),
+                            month=rnd.choice([this_month, last_month])))
+        if rnd.random() < 0.3:
+            s.add(Participation(mission_id=rnd.choice(done).id, volunteer_id=person.id,
+                                status=ParticipationStatus.DECLINED,
+                                updated_at=utcnow() - timedelta(days=rnd.choice([2, 45]))))
+        if rnd.random() < 0.08:
+            s.add(Participation(mission_id=w.mission.id, volunteer_id=person.id,
+                                status=rnd.choice(statuses)))
+    nowhere = f.volunteer(s, neighbourhood_=hood)  # no neighbourhood, no home point
+    nowhere.neighbourhood_id = None
+    s.add(nowhere)
+
+
+@pytest.mark.parametrize("kind", [MissionKind.INDIVIDUAL, MissionKind.COLLECTIVE])
+@pytest.mark.parametrize("limit", [3, 20])
+def test_suggestions_equal_ranking_every_candidate(db_engine, kind, limit) -> None:
+    """suggest() shortlists in SQL; the fits must be those of ranking the whole pool."""
+    rnd = random.Random(f"{kind}-{limit}")
+    with session_scope(db_engine) as s:
+        w = f.world(s, kind=kind, capacity=1 if kind == MissionKind.INDIVIDUAL else 5,
+                    preferred_starts=["2026-12-07T18:30:00+00:00", "2026-12-12T09:00:00+00:00"])
+        _varied_pool(s, w, rnd, 160)
+    with session_scope(db_engine) as s:
+        fast = matching.suggest(s, actor=w.referent_actor, mission_id=w.mission.id,
+                                timezone=TZ, limit=limit)
+        everyone = matching.load_candidates(s, commune_id=w.mission.commune_id,
+                                            mission_id=w.mission.id, timezone=TZ)
+        straightforward = rank(everyone, fast.need, limit=limit)
+    assert len(straightforward) > limit  # some involved, and more eligible than shown
+    assert fast.fits == straightforward
