@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 
 from heurecivique_app.domain import events
 from heurecivique_app.domain.enums import MissionKind, MissionStatus, ParticipationStatus
-from heurecivique_app.domain.errors import DomainError, NotFound
+from heurecivique_app.domain.errors import DomainError
 from heurecivique_app.domain.followup import MissionFollowUp, RecurringFlag, recurring_flag
 from heurecivique_app.domain.hours import month_key
 from heurecivique_app.domain.lifecycle import check_transition
@@ -39,8 +39,13 @@ from heurecivique_app.domain.validation import (
     optional_text,
     whole_number,
 )
-from heurecivique_app.services.actor import Actor, require_staff
+from heurecivique_app.services.actor import Actor
 from heurecivique_app.services.audit import audit
+from heurecivique_app.services.missions import (
+    accepted_volunteer_ids,
+    emit_mission_event,
+    staff_mission,
+)
 
 FOLLOW_UP_STATUSES = (MissionStatus.OPEN, MissionStatus.FULL, MissionStatus.DONE)
 
@@ -103,31 +108,6 @@ def _clean(form: FollowUpForm, *, close: bool) -> dict[str, Any]:
     return check.result()
 
 
-def _staff_mission(session: Session, actor: Actor, mission_id: int) -> Mission:
-    mission = session.get(Mission, mission_id)
-    if mission is None or mission.commune_id != actor.commune_id:
-        raise NotFound()
-    require_staff(actor, mission.commune_id)
-    return mission
-
-
-def _emit(session: Session, kind: str, mission: Mission, actor: Actor) -> None:
-    events.record(session, events.DomainEvent(
-        kind=kind, commune_id=mission.commune_id, neighbourhood_id=mission.neighbourhood_id,
-        mission_id=mission.id, actor_name=actor.display_name,
-        data={"title": mission.title, "status": mission.status},
-    ))
-
-
-def accepted_ids(session: Session, mission_id: int) -> list[int]:
-    return [int(v) for v in session.exec(
-        select(Participation.volunteer_id).where(
-            Participation.mission_id == mission_id,
-            Participation.status == ParticipationStatus.ACCEPTED)
-        .order_by(col(Participation.id))
-    ).all()]
-
-
 def credit_hours(session: Session, *, actor: Actor, mission: Mission,
                  present: Iterable[int], minutes: int, timezone: str) -> list[int]:
     """Make the ledger say ``minutes`` for each volunteer present, and nothing for the others.
@@ -176,14 +156,14 @@ def record_followup(
         ValidationFailed: a field is wrong; nothing is written.
         DomainError: the mission has not taken place yet, has no volunteer, or is closed.
     """
-    mission = _staff_mission(session, actor, mission_id)
+    mission = staff_mission(session, actor, mission_id)
     clean = _clean(form, close=close)
     if mission.status not in FOLLOW_UP_STATUSES:
         raise DomainError(N_("Only a mission that took place can be followed up."))
     if mission.starts_at > utcnow():
         raise DomainError(N_("The mission has not taken place yet."))
     present = _present(session, mission)
-    if not accepted_ids(session, mission_id):
+    if not accepted_volunteer_ids(session, mission_id):
         raise DomainError(N_("Only a mission with a volunteer can be marked as done."))
     if mission.status != MissionStatus.DONE:
         mission.status = check_transition(mission.status, MissionStatus.DONE)
@@ -218,7 +198,8 @@ def record_followup(
     mission.updated_at = now
     session.add(mission)
     session.flush()
-    _emit(session, "mission.closed" if close else "mission.followed_up", mission, actor)
+    emit_mission_event(
+        session, "mission.closed" if close else "mission.followed_up", mission, actor)
     return record
 
 
@@ -230,7 +211,7 @@ def duplicate_need(
     Raises:
         ValidationFailed: the date is missing, invalid or in the past.
     """
-    source = _staff_mission(session, actor, mission_id)
+    source = staff_mission(session, actor, mission_id)
     check = FormCheck()
 
     def starts_at() -> datetime:
@@ -317,7 +298,7 @@ class FollowUpView:
 
 def followup_view(session: Session, *, actor: Actor, mission_id: int) -> FollowUpView:
     """Everything the referent needs to follow a mission up (private: staff of the commune)."""
-    mission = _staff_mission(session, actor, mission_id)
+    mission = staff_mission(session, actor, mission_id)
     hood = session.get(Neighbourhood, mission.neighbourhood_id)
     person = session.get(Beneficiary, mission.beneficiary_id) if mission.beneficiary_id else None
     credited = {e.volunteer_id: e.minutes for e in session.exec(

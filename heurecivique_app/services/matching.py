@@ -13,7 +13,6 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from heurecivique_app.domain import events
 from heurecivique_app.domain.availability import slots_of
 from heurecivique_app.domain.enums import (
     MissionKind,
@@ -36,9 +35,13 @@ from heurecivique_app.domain.models import (
 )
 from heurecivique_app.domain.text import N_
 from heurecivique_app.domain.types import utcnow
-from heurecivique_app.services.actor import Actor, require_staff
+from heurecivique_app.services.actor import Actor
 from heurecivique_app.services.audit import audit
-from heurecivique_app.services.missions import take_place
+from heurecivique_app.services.missions import (
+    emit_mission_event,
+    staff_mission,
+    take_place,
+)
 from heurecivique_app.services.shortlist import (
     candidate_columns,
     candidate_of,
@@ -58,14 +61,6 @@ class Suggestions:
     mission: Mission
     need: Need
     fits: list[Fit]
-
-
-def _staff_mission(session: Session, actor: Actor, mission_id: int) -> Mission:
-    mission = session.get(Mission, mission_id)
-    if mission is None or mission.commune_id != actor.commune_id:
-        raise NotFound()
-    require_staff(actor, mission.commune_id)
-    return mission
 
 
 def need_of(session: Session, mission: Mission, timezone: str) -> Need:
@@ -106,7 +101,7 @@ def suggest(
     session: Session, *, actor: Actor, mission_id: int, timezone: str, limit: int = 20,
 ) -> Suggestions:
     """The ranked volunteers for a mission of the actor's commune (staff only)."""
-    mission = _staff_mission(session, actor, mission_id)
+    mission = staff_mission(session, actor, mission_id)
     need = need_of(session, mission, timezone)
     # Only the best few become candidates: the same fits as ranking everyone
     # (tests/integration/test_matching_service.py), without building 10,000 of them.
@@ -129,14 +124,6 @@ def _offerable(session: Session, mission: Mission, volunteer_id: int, timezone: 
     return fit
 
 
-def _emit(session: Session, kind: str, mission: Mission, actor: Actor, **data) -> None:
-    events.record(session, events.DomainEvent(
-        kind=kind, commune_id=mission.commune_id, neighbourhood_id=mission.neighbourhood_id,
-        mission_id=mission.id, actor_name=actor.display_name,
-        data={"title": mission.title, "status": mission.status, **data},
-    ))
-
-
 def propose_mission(
     session: Session, *, actor: Actor, mission_id: int, volunteer_ids: list[int],
     timezone: str,
@@ -150,7 +137,7 @@ def propose_mission(
             (paused, too far, already involved, not met for an individual need);
             nothing is written.
     """
-    mission = _staff_mission(session, actor, mission_id)
+    mission = staff_mission(session, actor, mission_id)
     wanted = list(dict.fromkeys(volunteer_ids))
     if not wanted:
         raise DomainError(N_("Choose at least one volunteer."))
@@ -175,7 +162,7 @@ def propose_mission(
     session.flush()
     audit(session, actor=actor, action="mission.proposed", entity="mission",
           entity_id=mission.id, commune_id=mission.commune_id, volunteers=wanted)
-    _emit(session, "mission.proposed", mission, actor, count=len(wanted))
+    emit_mission_event(session, "mission.proposed", mission, actor, count=len(wanted))
     return out
 
 
@@ -192,7 +179,7 @@ def assign_volunteer(
         AlreadyTaken: the last place went to someone else first.
         DomainError: the volunteer may not take part (see :func:`propose_mission`).
     """
-    mission = _staff_mission(session, actor, mission_id)
+    mission = staff_mission(session, actor, mission_id)
     fit = _offerable(session, mission, volunteer_id, timezone)
     existing = session.exec(select(Participation).where(
         Participation.mission_id == mission.id,
@@ -205,6 +192,7 @@ def assign_volunteer(
     session.refresh(mission)
     audit(session, actor=actor, action="mission.assigned", entity="mission",
           entity_id=mission.id, commune_id=mission.commune_id, volunteer_id=volunteer_id)
-    _emit(session, "mission.assigned", mission, actor,
-          places_left=mission.capacity - mission.accepted_count)
+    emit_mission_event(
+        session, "mission.assigned", mission, actor,
+        places_left=mission.capacity - mission.accepted_count)
     return mission

@@ -26,14 +26,24 @@ from heurecivique_app.services.actor import Actor, require_staff, require_volunt
 from heurecivique_app.services.audit import audit
 
 
-def _mission_in_commune(session: Session, actor: Actor, mission_id: int) -> Mission:
+def mission_in_commune(session: Session, actor: Actor, mission_id: int) -> Mission:
+    """The mission, if it belongs to the actor's commune (else NotFound: no hint it exists)."""
     mission = session.get(Mission, mission_id)
     if mission is None or mission.commune_id != actor.commune_id:
         raise NotFound()
     return mission
 
 
-def _emit(session: Session, kind: str, mission: Mission, actor: Actor, **data) -> None:
+def staff_mission(session: Session, actor: Actor, mission_id: int) -> Mission:
+    """A mission of the actor's commune, for its staff only."""
+    mission = mission_in_commune(session, actor, mission_id)
+    require_staff(actor, mission.commune_id)
+    return mission
+
+
+def emit_mission_event(session: Session, kind: str, mission: Mission, actor: Actor,
+                       **data) -> None:
+    """Record a mission's event for the live boards (published after commit)."""
     events.record(session, events.DomainEvent(
         kind=kind,
         commune_id=mission.commune_id,
@@ -46,14 +56,14 @@ def _emit(session: Session, kind: str, mission: Mission, actor: Actor, **data) -
 
 def publish_mission(session: Session, *, actor: Actor, mission_id: int) -> Mission:
     """Put a draft on its neighbourhood board."""
-    mission = _mission_in_commune(session, actor, mission_id)
+    mission = mission_in_commune(session, actor, mission_id)
     require_staff(actor, mission.commune_id)
     mission.status = check_transition(mission.status, MissionStatus.OPEN)
     mission.updated_at = utcnow()
     session.add(mission)
     audit(session, actor=actor, action="mission.published", entity="mission",
           entity_id=mission.id, commune_id=mission.commune_id)
-    _emit(session, "mission.published", mission, actor)
+    emit_mission_event(session, "mission.published", mission, actor)
     return mission
 
 
@@ -79,7 +89,7 @@ def accept_mission(session: Session, *, actor: Actor, mission_id: int) -> Missio
         DomainError: the volunteer may not accept this mission, or already has.
     """
     require_volunteer(actor)
-    mission = _mission_in_commune(session, actor, mission_id)
+    mission = mission_in_commune(session, actor, mission_id)
     profile = session.get(VolunteerProfile, actor.user_id)
     if profile is None or profile.status == VolunteerStatus.PAUSED:
         raise DomainError(N_("Your participation is paused: resume it in your profile first."))
@@ -102,8 +112,9 @@ def accept_mission(session: Session, *, actor: Actor, mission_id: int) -> Missio
     session.refresh(mission)
     audit(session, actor=actor, action="mission.accepted", entity="mission",
           entity_id=mission.id, commune_id=mission.commune_id)
-    _emit(session, "mission.accepted", mission, actor,
-          places_left=mission.capacity - mission.accepted_count)
+    emit_mission_event(
+        session, "mission.accepted", mission, actor,
+        places_left=mission.capacity - mission.accepted_count)
     return mission
 
 
@@ -146,7 +157,8 @@ def take_place(
         session.refresh(mission)
         if waitlist_actor is not None and mission.kind == MissionKind.COLLECTIVE and (
                 mission.status in (MissionStatus.OPEN, MissionStatus.FULL)):
-            return waitlist.join(session, actor=waitlist_actor, mission=mission, emit=_emit)
+            return waitlist.join(session, actor=waitlist_actor, mission=mission,
+                                 emit=emit_mission_event)
         # Open or full now, it had no place left at the instant of the tap (a place
         # freed by a withdrawal since then is not this tap's to take).
         if mission.status in (MissionStatus.OPEN, MissionStatus.FULL):
@@ -196,7 +208,7 @@ def decline_mission(
     place another volunteer took in the meantime.
     """
     require_volunteer(actor)
-    mission = _mission_in_commune(session, actor, mission_id)
+    mission = mission_in_commune(session, actor, mission_id)
     participation = _participation(session, mission_id, actor.user_id)
     was_accepted = (
         participation is not None and participation.status == ParticipationStatus.ACCEPTED
@@ -264,11 +276,12 @@ def decline_mission(
         session.flush()
     audit(session, actor=actor, action="mission.declined", entity="mission",
           entity_id=mission.id, commune_id=mission.commune_id, withdrew=was_accepted)
-    _emit(session, "mission.withdrawn" if was_accepted else "mission.declined", mission, actor,
-          places_left=mission.capacity - mission.accepted_count)
+    emit_mission_event(
+        session, "mission.withdrawn" if was_accepted else "mission.declined", mission, actor,
+        places_left=mission.capacity - mission.accepted_count)
     if promoted is not None:
         waitlist.record_promotion(session, actor=actor, mission=mission, volunteer_id=promoted,
-                                  emit=_emit)
+                                  emit=emit_mission_event)
     return participation
 
 
@@ -295,7 +308,7 @@ def mark_done(
     The time counts for the month the mission happened (or today, if it was
     done earlier than planned).
     """
-    mission = _mission_in_commune(session, actor, mission_id)
+    mission = mission_in_commune(session, actor, mission_id)
     volunteers = accepted_volunteer_ids(session, mission_id)
     if not actor.is_staff and actor.user_id not in volunteers:
         raise NotAllowed()
@@ -313,18 +326,18 @@ def mark_done(
     session.flush()
     audit(session, actor=actor, action="mission.done", entity="mission", entity_id=mission.id,
           commune_id=mission.commune_id, minutes=credited, volunteers=volunteers)
-    _emit(session, "mission.done", mission, actor)
+    emit_mission_event(session, "mission.done", mission, actor)
     return mission
 
 
 def cancel_mission(session: Session, *, actor: Actor, mission_id: int) -> Mission:
     """The referent withdraws a need (the beneficiary found help elsewhere, say)."""
-    mission = _mission_in_commune(session, actor, mission_id)
+    mission = mission_in_commune(session, actor, mission_id)
     require_staff(actor, mission.commune_id)
     mission.status = check_transition(mission.status, MissionStatus.CANCELLED)
     mission.updated_at = utcnow()
     session.add(mission)
     audit(session, actor=actor, action="mission.cancelled", entity="mission",
           entity_id=mission.id, commune_id=mission.commune_id)
-    _emit(session, "mission.cancelled", mission, actor)
+    emit_mission_event(session, "mission.cancelled", mission, actor)
     return mission

@@ -21,7 +21,7 @@ from heurecivique_app.domain.enums import (
     ParticipationStatus,
     VolunteerStatus,
 )
-from heurecivique_app.domain.errors import DomainError, NotAllowed, NotFound
+from heurecivique_app.domain.errors import DomainError, NotAllowed
 from heurecivique_app.domain.hours import month_key
 from heurecivique_app.domain.models import HourEntry, Mission, Participation, VolunteerProfile
 from heurecivique_app.domain.text import N_
@@ -46,13 +46,6 @@ def _profile(session: Session, actor: Actor) -> VolunteerProfile:
     if profile is None:
         raise NotAllowed()
     return profile
-
-
-def _mission(session: Session, actor: Actor, mission_id: int) -> Mission:
-    mission = session.get(Mission, mission_id)
-    if mission is None or mission.commune_id != actor.commune_id:
-        raise NotFound()
-    return mission
 
 
 def _participation(session: Session, mission_id: int, volunteer_id: int
@@ -128,7 +121,7 @@ def cancel(session: Session, *, actor: Actor, mission_id: int, reason: str,
     if not text:
         check.errors["reason"] = N_("Tell the referent why, in a few words.")
         check.result()
-    mission = _mission(session, actor, mission_id)
+    mission = missions.mission_in_commune(session, actor, mission_id)
     mine = _participation(session, mission_id, actor.user_id)
     if mine is None or mine.status != ParticipationStatus.ACCEPTED:
         raise DomainError(N_("You are not taking part in this mission."))
@@ -162,7 +155,7 @@ def confirm(session: Session, *, actor: Actor, mission_id: int, form: Confirmati
     check.take("feedback", lambda: optional_text(form.feedback, max_length=1000))
     check.take("problem", lambda: optional_text(form.problem, max_length=1000))
     clean = check.result()
-    mission = _mission(session, actor, mission_id)
+    mission = missions.mission_in_commune(session, actor, mission_id)
     mine = _participation(session, mission_id, actor.user_id)
     if mine is None or mine.status != ParticipationStatus.ACCEPTED:
         raise NotAllowed()

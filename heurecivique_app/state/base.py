@@ -12,11 +12,15 @@ import reflex as rx
 
 from heurecivique_app.adapters.db import session_scope
 from heurecivique_app.adapters.photos import PhotoStore
+from heurecivique_app.domain.enums import STAFF_ROLES
 from heurecivique_app.domain.errors import DomainError, ValidationFailed
 from heurecivique_app.i18n import DEFAULT_LOCALE, negotiate, read_cookie, translate
-from heurecivique_app.services import auth
+from heurecivique_app.services import auth, selectors
 from heurecivique_app.services.actor import Actor
 from heurecivique_app.settings import get_settings
+
+# The roles that open the console pages (``_load_identity(STAFF)``).
+STAFF = {role.value for role in STAFF_ROLES}
 
 
 class AppState(rx.State):
@@ -39,6 +43,17 @@ class AppState(rx.State):
         """The logged-in actor, re-checked against the database on every call."""
         with session_scope() as session:
             return auth.actor_for_token(session, self._cookie(auth.SESSION_COOKIE))
+
+    def _staff(self) -> Actor | None:
+        """The actor if they are the commune's staff, re-checked from the cookie."""
+        actor = self._actor()
+        return actor if actor is not None and actor.is_staff else None
+
+    def _neighbourhood_options(self, commune_id: int) -> list[dict[str, str]]:
+        """The commune's neighbourhoods, as the forms' select options."""
+        with session_scope() as session:
+            hoods = selectors.neighbourhoods(session, commune_id)
+        return [{"id": str(h.id), "name": h.name} for h in hoods]
 
     def _tr(self, message: str, **params) -> str:
         return translate(message, self.locale, **params)

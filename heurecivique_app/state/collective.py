@@ -5,17 +5,15 @@ from __future__ import annotations
 import reflex as rx
 
 from heurecivique_app.components.forms import ticked
-from heurecivique_app.domain.enums import STAFF_ROLES, STATUS_LABELS
+from heurecivique_app.domain.enums import STATUS_LABELS
 from heurecivique_app.domain.errors import DomainError, ValidationFailed
 from heurecivique_app.domain.text import N_
 from heurecivique_app.i18n import format_when
 from heurecivique_app.presenters.collective import roster_vars
 from heurecivique_app.realtime.channels import roster_channel
 from heurecivique_app.realtime.live import live
-from heurecivique_app.services import collective, selectors
-from heurecivique_app.state.base import AppState
-
-STAFF = {role.value for role in STAFF_ROLES}
+from heurecivique_app.services import collective
+from heurecivique_app.state.base import STAFF, AppState
 
 
 class CollectiveFormState(AppState):
@@ -30,9 +28,7 @@ class CollectiveFormState(AppState):
             return redirect
         self.field_errors = {}
         self.message = ""
-        with self._unit_of_work() as session:
-            hoods = selectors.neighbourhoods(session, actor.commune_id)
-        self.neighbourhood_options = [{"id": str(h.id), "name": h.name} for h in hoods]
+        self.neighbourhood_options = self._neighbourhood_options(actor.commune_id)
 
     @rx.event
     def submit(self, form_data: dict):

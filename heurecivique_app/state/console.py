@@ -4,19 +4,16 @@ from __future__ import annotations
 
 import reflex as rx
 
-from heurecivique_app.domain.enums import STAFF_ROLES
 from heurecivique_app.domain.errors import DomainError
 from heurecivique_app.domain.text import N_
 from heurecivique_app.presenters.missions import console_vars
 from heurecivique_app.realtime.channels import console_channel
 from heurecivique_app.realtime.live import live
-from heurecivique_app.services import missions, selectors
-from heurecivique_app.state.base import AppState
+from heurecivique_app.services import missions
+from heurecivique_app.state.base import STAFF, AppState
 
-STAFF = {role.value for role in STAFF_ROLES}
 
 class ConsoleState(AppState):
-    neighbourhood_options: list[dict[str, str]] = []
     # Broadcast to every console of the commune (see realtime/live.py).
     missions: list[dict[str, str]] = []
     waiting: list[dict[str, str]] = []
@@ -29,10 +26,8 @@ class ConsoleState(AppState):
 
     def _reload(self, actor) -> None:
         with self._unit_of_work() as session:
-            hoods = selectors.neighbourhoods(session, actor.commune_id)
             shared = console_vars(session, actor.commune_id, self.locale,
                                   self._settings.timezone)
-        self.neighbourhood_options = [{"id": str(h.id), "name": h.name} for h in hoods]
         self.missions = shared["missions"]
         self.waiting = shared["waiting"]
         self.activity = shared["activity"]
@@ -47,10 +42,6 @@ class ConsoleState(AppState):
         self._reload(actor)
         live.watch(self.router.session.session_id, {console_channel(actor.commune_id)},
                    self.locale)
-
-    def _staff(self):
-        actor = self._actor()
-        return actor if actor is not None and actor.is_staff else None
 
     def _mission_action(self, action, mission_id: str):
         actor = self._staff()

@@ -8,16 +8,15 @@ from zoneinfo import ZoneInfo
 import reflex as rx
 
 from heurecivique_app.components.forms import ticked
-from heurecivique_app.domain.enums import CATEGORY_LABELS, STAFF_ROLES, STATUS_LABELS
+from heurecivique_app.domain.enums import CATEGORY_LABELS, STATUS_LABELS
 from heurecivique_app.domain.errors import DomainError, NotFound, ValidationFailed
 from heurecivique_app.domain.followup import RECURRING_EXPLANATION
 from heurecivique_app.domain.text import N_
 from heurecivique_app.domain.types import utcnow
 from heurecivique_app.i18n import format_duration, format_phone, format_when
 from heurecivique_app.services import followup
-from heurecivique_app.state.base import AppState
+from heurecivique_app.state.base import STAFF, AppState
 
-STAFF = {role.value for role in STAFF_ROLES}
 PARTICIPATION_LABELS = {"accepted": N_("Holds a place"), "waitlisted": N_("On the waiting list"),
                         "declined": N_("Declined"), "cancelled": N_("Withdrew"),
                         "proposed": N_("Proposed")}
@@ -51,10 +50,6 @@ class FollowUpState(AppState):
     duplicate_default: str = ""
     duplicate_href: str = ""
     _mission_id: int = 0
-
-    def _staff(self):
-        actor = self._actor()
-        return actor if actor is not None and actor.is_staff else None
 
     def _reload(self, actor) -> None:
         tz = self._settings.timezone

@@ -5,14 +5,11 @@ from __future__ import annotations
 import reflex as rx
 
 from heurecivique_app.components.forms import ticked
-from heurecivique_app.domain.enums import STAFF_ROLES
 from heurecivique_app.domain.errors import PossibleDuplicates, ValidationFailed
 from heurecivique_app.domain.text import N_
 from heurecivique_app.i18n import format_phone
-from heurecivique_app.services import intake, selectors
-from heurecivique_app.state.base import AppState
-
-STAFF = {role.value for role in STAFF_ROLES}
+from heurecivique_app.services import intake
+from heurecivique_app.state.base import STAFF, AppState
 
 
 class IntakeState(AppState):
@@ -32,9 +29,7 @@ class IntakeState(AppState):
             return redirect
         self.field_errors, self.form_message, self.form_ok = {}, "", False
         self.matches, self.created_mission_id = [], ""
-        with self._unit_of_work() as session:
-            hoods = selectors.neighbourhoods(session, actor.commune_id)
-        self.neighbourhood_options = [{"id": str(h.id), "name": h.name} for h in hoods]
+        self.neighbourhood_options = self._neighbourhood_options(actor.commune_id)
 
     @rx.event
     def submit_need(self, form_data: dict):

@@ -6,13 +6,12 @@ from urllib.parse import urlencode
 
 import reflex as rx
 
-from heurecivique_app.domain.enums import CATEGORY_LABELS, STAFF_ROLES, STATUS_LABELS
+from heurecivique_app.domain.enums import CATEGORY_LABELS, STATUS_LABELS
 from heurecivique_app.domain.errors import ValidationFailed
 from heurecivique_app.i18n import format_when
-from heurecivique_app.services import search, selectors
-from heurecivique_app.state.base import AppState
+from heurecivique_app.services import search
+from heurecivique_app.state.base import STAFF, AppState
 
-STAFF = {role.value for role in STAFF_ROLES}
 SHOWN = 200  # rows on screen; the export holds every match
 
 
@@ -40,14 +39,8 @@ class ListState(AppState):
         actor, redirect = self._load_identity(STAFF)
         if redirect is not None:
             return None, redirect
-        with self._unit_of_work() as session:
-            hoods = selectors.neighbourhoods(session, actor.commune_id)
-        self.neighbourhood_options = [{"id": str(h.id), "name": h.name} for h in hoods]
+        self.neighbourhood_options = self._neighbourhood_options(actor.commune_id)
         return actor, None
-
-    def _staff(self):
-        actor = self._actor()
-        return actor if actor is not None and actor.is_staff else None
 
 
 class MissionListState(ListState):

@@ -5,14 +5,13 @@ from __future__ import annotations
 import reflex as rx
 
 from heurecivique_app.components.forms import ticked
-from heurecivique_app.domain.enums import STAFF_ROLES
 from heurecivique_app.domain.errors import DomainError
 from heurecivique_app.domain.text import N_
 from heurecivique_app.presenters.pool import mission_summary, suggestion_row
 from heurecivique_app.services import matching
+from heurecivique_app.state.base import STAFF
 from heurecivique_app.state.staff import StaffPageState
 
-STAFF = {role.value for role in STAFF_ROLES}
 PICK_PREFIX = "pick_"  # checkbox names of the proposal form: pick_<volunteer id>
 
 

@@ -5,15 +5,12 @@ from __future__ import annotations
 import reflex as rx
 
 from heurecivique_app.components.forms import ticked
-from heurecivique_app.domain.enums import STAFF_ROLES
 from heurecivique_app.domain.errors import DomainError, ValidationFailed
 from heurecivique_app.domain.text import N_
 from heurecivique_app.presenters.pool import pool_row, record_vars
-from heurecivique_app.services import pool, selectors
-from heurecivique_app.state.base import AppState
+from heurecivique_app.services import pool
+from heurecivique_app.state.base import STAFF, AppState
 from heurecivique_app.state.staff import StaffPageState
-
-STAFF = {role.value for role in STAFF_ROLES}
 
 
 def _hood_id(value: str) -> int | None:
@@ -44,9 +41,7 @@ class PoolState(AppState):
         actor, redirect = self._load_identity(STAFF)
         if redirect is not None:
             return redirect
-        with self._unit_of_work() as session:
-            hoods = selectors.neighbourhoods(session, actor.commune_id)
-        self.neighbourhood_options = [{"id": str(h.id), "name": h.name} for h in hoods]
+        self.neighbourhood_options = self._neighbourhood_options(actor.commune_id)
         status = self.router.page.params.get("status", "")
         self._search(actor, pool.PoolFilter(status=status if isinstance(status, str) else ""))
 

@@ -10,11 +10,6 @@ from heurecivique_app.state.base import AppState
 class StaffPageState(AppState):
     """A staff page about one record named in its route (``/…/[param]``)."""
 
-    def _staff(self):
-        """The actor if they are staff, re-checked from the cookie on every call."""
-        actor = self._actor()
-        return actor if actor is not None and actor.is_staff else None
-
     def _reload(self, actor) -> None:
         raise NotImplementedError
 

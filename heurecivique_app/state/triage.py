@@ -16,14 +16,12 @@ from heurecivique_app.domain.community import (
     ReportKind,
     ReportStatus,
 )
-from heurecivique_app.domain.enums import CATEGORY_LABELS, STAFF_ROLES
+from heurecivique_app.domain.enums import CATEGORY_LABELS
 from heurecivique_app.domain.errors import DomainError, ValidationFailed
 from heurecivique_app.domain.text import N_
 from heurecivique_app.i18n import format_when
 from heurecivique_app.services import public, relays, selectors, triage
-from heurecivique_app.state.base import AppState
-
-STAFF = {role.value for role in STAFF_ROLES}
+from heurecivique_app.state.base import STAFF, AppState
 
 
 class TriageState(AppState):
@@ -85,10 +83,6 @@ class TriageState(AppState):
             for v in views
         ]
         self.loaded = True
-
-    def _staff(self):
-        actor = self._actor()
-        return actor if actor is not None and actor.is_staff else None
 
     @rx.event
     def load(self):
