@@ -1,8 +1,8 @@
 """Matching a mission with volunteers: suggestions, proposals, direct assignment.
 
 The ranking itself is pure (``domain.matching``); this module loads what it
-needs in a few bulk reads (one row of plain columns per volunteer, one grouped
-query for the hours of the month, one for recent declines) and writes the
+needs in a few bulk reads (services.shortlist: plain columns per volunteer, with
+their minutes this month and recent declines) and writes the
 referent's decisions with an audit entry and an event each.
 """
 
@@ -46,11 +46,8 @@ from heurecivique_app.services.shortlist import (
     candidate_columns,
     candidate_of,
     in_mission,
-    minutes_of_month,
     neighbourhood_points,
-    recent_declines,
     shortlist,
-    totals,
 )
 
 MAX_PROPOSALS = 10  # at once: a referent offers a mission to a few people, not to a crowd
@@ -82,19 +79,17 @@ def load_candidates(
 ) -> list[Candidate]:
     """Every volunteer of the commune who may be asked (paused ones are left out).
 
-    The straightforward read (``suggest`` shortlists instead): five reads whatever
-    the number of volunteers (the neighbourhoods, the volunteers' columns as Core
-    rows, the minutes of this month and the recent declines grouped, this
-    mission's participations). ``only`` narrows it to a few volunteers.
+    The straightforward read (``suggest`` shortlists instead): three reads whatever
+    the number of volunteers (the neighbourhoods, the volunteers' columns with their
+    minutes and declines, this mission's participations). ``only`` narrows it to a
+    few volunteers.
     """
     now = now or utcnow()
     hoods = neighbourhood_points(session, commune_id)
-    rows = session.connection().execute(candidate_columns(commune_id, only)).all()
-    minutes = totals(session, minutes_of_month(commune_id, now, timezone, only))
-    declines = totals(session, recent_declines(commune_id, now, only))
+    rows = session.connection().execute(candidate_columns(commune_id, now, timezone, only)).all()
     involved = (dict(session.connection().execute(in_mission(mission_id)).all())
                 if mission_id is not None else {})
-    return [candidate_of(row, hoods, minutes, declines, involved) for row in rows]
+    return [candidate_of(row, hoods, involved) for row in rows]
 
 
 def suggest(

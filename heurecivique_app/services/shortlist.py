@@ -1,33 +1,48 @@
-"""The shortlist of a mission: the candidates who rank best, without building the rest.
+"""The shortlist of a mission: the candidates who rank best, reading as few as it can.
 
-Ranking ten thousand volunteers to show twenty used to build a full candidate
-(two keys split into lists, the neighbourhood looked up, a named tuple) for each
-of them. Here the pool's rows stay plain tuples: SQL leaves out those who can
-never be suggested (paused; not met yet, for an individual need) unless they are
-involved in the mission, Python adds up each row's points with the ranking's own
-function (``domain.matching.points``) and keeps the best ``limit`` by the
-ranking's order; only those (and the involved) become candidates, which
-``domain.matching.rank`` then orders as usual. Same reads as
-``services.matching.load_candidates``, same fits (tests/integration/test_matching_service.py).
+Ranking ten thousand volunteers to show twenty does not need to read ten
+thousand rows. A volunteer's points (``domain.matching.points``) are at most
+distance + skill + free slot + fairness; one who lacks the mission's skill or is
+not free on its dates can reach only part of that. So the pool is read in
+widening levels, the skill and slot tests done in SQL on the plain-text keys:
 
-Tried and dropped (slower here, see README "Matching"): testing the skill and
-slot words and the distance in SQL (instr/strpos, a CASE for the home point):
-SQLite and PostgreSQL spent more on those expressions than Python on split();
-joining the grouped counts as subqueries: PostgreSQL planned it at 15 s.
+1. those who have the skill *and* a free slot;
+2. those who have the skill *or* a free slot;
+3. everyone who may be asked.
+
+Each level's rows are scored in Python with the ranking's own function and the
+best ``limit`` kept. A level settles the shortlist when it found ``limit``
+eligible volunteers and the last of them scores strictly more than anyone the
+level left out could (a tie could go either way on the tie-breaks, so it reads
+on). Otherwise the next, wider level is read. Those involved in the mission are
+always read. The result is exactly the best ``limit`` of ranking everyone
+(tests/integration/test_matching_service.py), usually from the first level: a
+twentieth of the pool for a common skill (bench/matching.py).
+
+Tried and dropped (see README "Matching"): computing the skill and slot tests as
+columns for every row (SQL spent more on them than Python on split()); joining
+the grouped counts as derived tables (PostgreSQL planned it at 15 s). The
+minutes and declines are correlated subqueries instead: looked up by index for
+the rows a level returns only.
 """
 
 from __future__ import annotations
 
 import heapq
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_
+from sqlalchemy import and_, false, func, or_
 from sqlmodel import Session, col, select
 
 from heurecivique_app.domain.enums import ParticipationStatus, Role, VolunteerStatus
 from heurecivique_app.domain.hours import month_key
 from heurecivique_app.domain.matching import (
+    AVAILABILITY_POINTS,
+    DISTANCE_POINTS,
+    FAIRNESS_POINTS,
     RECENT_DECLINE_DAYS,
+    SKILL_POINTS,
     Candidate,
     Need,
     points,
@@ -51,57 +66,49 @@ def in_pool(commune_id: int) -> tuple:
             VolunteerProfile.status != VolunteerStatus.PAUSED.value)
 
 
-def minutes_of_month(commune_id: int, now: datetime, timezone: str,
-                     only: list[int] | None = None):
-    """(volunteer id, minutes given this local month) of the commune's volunteers."""
-    return (select(HourEntry.volunteer_id, func.sum(HourEntry.minutes).label("total"))
-            .join(User, User.id == HourEntry.volunteer_id)
-            .where(User.commune_id == commune_id, HourEntry.month == month_key(now, timezone),
-                   *([col(HourEntry.volunteer_id).in_(only)] if only is not None else []))
-            .group_by(HourEntry.volunteer_id))
+def key_has(column, word: str):
+    """Whether a space-separated key column (``VolunteerProfile.skills_key``,
+    ``slots_key``) holds ``word``: LIKE '% word %' on the key padded with spaces."""
+    return (" " + column + " ").contains(f" {word} ", autoescape=True)
 
 
-def recent_declines(commune_id: int, now: datetime, only: list[int] | None = None):
-    """(volunteer id, missions of the commune declined in the last 30 days)."""
-    return (select(Participation.volunteer_id, func.count().label("total"))
-            .join(Mission, Mission.id == Participation.mission_id)
-            .where(Mission.commune_id == commune_id,
-                   Participation.status == ParticipationStatus.DECLINED.value,
-                   Participation.updated_at >= now - timedelta(days=RECENT_DECLINE_DAYS),
-                   *([col(Participation.volunteer_id).in_(only)] if only is not None else []))
-            .group_by(Participation.volunteer_id))
-
-
-def candidate_columns(commune_id: int, only: list[int] | None = None):
-    """The SELECT of every volunteer who may be asked: plain columns only (no JSON to
-    decode), the skills and slots as their text keys."""
+def candidate_columns(commune_id: int, now: datetime, timezone: str,
+                      only: list[int] | None = None):
+    """The SELECT of the volunteers who may be asked: plain columns only (no JSON to
+    decode), the skills and slots as their text keys, then the minutes given this
+    local month and the missions of the commune declined in the last 30 days."""
+    minutes = (select(func.coalesce(func.sum(HourEntry.minutes), 0))
+               .where(HourEntry.volunteer_id == User.id,
+                      HourEntry.month == month_key(now, timezone))
+               .scalar_subquery())
+    declines = (select(func.count())
+                .select_from(Participation)
+                .join(Mission, Mission.id == Participation.mission_id)
+                .where(Participation.volunteer_id == User.id,
+                       Participation.status == ParticipationStatus.DECLINED.value,
+                       Participation.updated_at >= now - timedelta(days=RECENT_DECLINE_DAYS),
+                       Mission.commune_id == commune_id)
+                .scalar_subquery())
     return (
         select(User.id, User.display_name, VolunteerProfile.status, VolunteerProfile.skills_key,
                VolunteerProfile.slots_key, VolunteerProfile.max_distance_km,
-               VolunteerProfile.home_lat, VolunteerProfile.home_lon, User.neighbourhood_id)
+               VolunteerProfile.home_lat, VolunteerProfile.home_lon, User.neighbourhood_id,
+               minutes, declines)
         .join(VolunteerProfile, VolunteerProfile.user_id == User.id)
         .where(*in_pool(commune_id),
                *([col(User.id).in_(only)] if only is not None else []))
     )
 
 
-def totals(session: Session, query) -> dict[int, int]:
-    """{volunteer id: total} of a grouped (volunteer id, total) query."""
-    return {volunteer_id: int(total) for volunteer_id, total in session.execute(query).all()}
-
-
-def candidate_of(row, hoods: dict, minutes: dict, declines: dict, involved: dict) -> Candidate:
+def candidate_of(row, hoods: dict, involved: dict) -> Candidate:
     """One row of :func:`candidate_columns` as the ranking sees it: the home point,
     else the neighbourhood's centre."""
-    vid, name, status, skills, slots, max_km, lat, lon, hood_id = row
+    vid, name, status, skills, slots, max_km, lat, lon, hood_id, minutes, declines = row
     hood_lat, hood_lon, hood_name = hoods.get(hood_id, _NOWHERE)
     if lat is None or lon is None:
         lat, lon = hood_lat, hood_lon
     return Candidate(vid, name, status, skills.split(), slots.split(), max_km, lat, lon,
-                     hood_name, minutes.get(vid, 0), declines.get(vid, 0), involved.get(vid))
-
-
-
+                     hood_name, int(minutes), int(declines), involved.get(vid))
 
 
 def in_mission(mission_id: int):
@@ -110,12 +117,18 @@ def in_mission(mission_id: int):
             .where(Participation.mission_id == mission_id))
 
 
-def _is_free(slots: str, need: Need) -> bool:
-    words = slots.split()
-    for key, _slot in need.slot_keys:
-        if key in words:
-            return True
-    return False
+def levels(need: Need) -> list[tuple[object, float | None]]:
+    """(SQL condition, the most points anyone it leaves out can have) of each level,
+    narrowest first; the last one leaves no one out."""
+    skilled = key_has(VolunteerProfile.skills_key, need.category)
+    free = or_(*[key_has(VolunteerProfile.slots_key, key) for key, _slot in need.slot_keys]) \
+        if need.slot_keys else false()
+    return [
+        (and_(skilled, free), DISTANCE_POINTS + max(SKILL_POINTS, AVAILABILITY_POINTS)
+         + FAIRNESS_POINTS),
+        (or_(skilled, free), DISTANCE_POINTS + FAIRNESS_POINTS),
+        (None, None),
+    ]
 
 
 def shortlist(session: Session, *, commune_id: int, mission_id: int, need: Need,
@@ -123,32 +136,50 @@ def shortlist(session: Session, *, commune_id: int, mission_id: int, need: Need,
     """Those involved in the mission and the best ``limit`` who may be asked, as
     candidates (in no particular order: ``rank`` orders them)."""
     hoods = neighbourhood_points(session, commune_id)
-    minutes = totals(session, minutes_of_month(commune_id, now, timezone))
-    declines = totals(session, recent_declines(commune_id, now))
     involved = dict(session.connection().execute(in_mission(mission_id)).all())
+    pool = candidate_columns(commune_id, now, timezone)
+    kept = session.connection().execute(
+        pool.where(col(User.id).in_(select(Participation.volunteer_id)
+                                    .where(Participation.mission_id == mission_id)))).all()
     askable = ([VolunteerStatus.ACTIVE.value, VolunteerStatus.PENDING.value] if need.collective
                else [VolunteerStatus.ACTIVE.value])
-    query = candidate_columns(commune_id).where(or_(
-        col(VolunteerProfile.status).in_(askable),
-        col(User.id).in_(select(Participation.volunteer_id)
-                         .where(Participation.mission_id == mission_id))))
-    hood_of, minutes_of, declines_of = hoods.get, minutes.get, declines.get
+    asked = pool.where(col(VolunteerProfile.status).in_(askable))
+    for condition, left_out_at_most in levels(need):
+        rows = session.connection().execute(
+            asked if condition is None else asked.where(condition))
+        best = best_rows(rows, need, hoods, involved, limit)
+        if left_out_at_most is None or (
+                len(best) == limit and (limit == 0 or best[-1][0] > left_out_at_most)):
+            break
+    return [candidate_of(row, hoods, involved) for row in kept + [row for _, row in best]]
+
+
+def best_rows(rows: Iterable, need: Need, hoods: dict, involved: dict,
+              limit: int) -> list[tuple[float, tuple]]:
+    """(points, row) of the best ``limit`` rows not involved in the mission, best first
+    by the ranking's order (points, then the least busy, then the id)."""
+    hood_of = hoods.get
     category = need.category
-    kept, scored = [], []
-    for row in session.connection().execute(query):
-        vid, _name, status, skills, slots, reach, lat, lon, hood_id = row
+    scored = []
+    for row in rows:
+        vid, _name, status, skills, slots, reach, lat, lon, hood_id, minutes, declines = row
         if vid in involved:
-            kept.append(row)
             continue
         if lat is None or lon is None:
             lat, lon, _hood = hood_of(hood_id, _NOWHERE)
-        busy = minutes_of(vid, 0)
         found = points(need, status, lat, lon, reach, category in skills.split(),
-                       _is_free(slots, need), busy, declines_of(vid, 0))
+                       _is_free(slots, need), minutes, declines)
         if found is not None:
-            scored.append((-found, busy, vid, row))
-    kept += [row for *_, row in heapq.nsmallest(limit, scored, key=_order)]
-    return [candidate_of(row, hoods, minutes, declines, involved) for row in kept]
+            scored.append((-found, minutes, vid, row))
+    return [(-negated, row) for negated, _m, _v, row in heapq.nsmallest(limit, scored, key=_order)]
+
+
+def _is_free(slots: str, need: Need) -> bool:
+    words = slots.split()
+    for key, _slot in need.slot_keys:
+        if key in words:
+            return True
+    return False
 
 
 def _order(item: tuple) -> tuple[float, int, int]:

@@ -31,7 +31,7 @@ from heurecivique_app.domain.models import (
     VolunteerProfile,
 )
 from heurecivique_app.domain.types import utcnow
-from heurecivique_app.services import matching, missions
+from heurecivique_app.services import matching, missions, shortlist
 
 TZ = "Europe/Paris"
 
@@ -274,3 +274,31 @@ def test_suggestions_equal_ranking_every_candidate(db_engine, kind, limit) -> No
         straightforward = rank(everyone, fast.need, limit=limit)
     assert len(straightforward) > limit  # some involved, and more eligible than shown
     assert fast.fits == straightforward
+
+
+@pytest.mark.parametrize(("limit", "levels_read"), [(2, 1), (4, 2), (6, 3)])
+def test_the_shortlist_reads_a_wider_level_only_when_it_must(
+        db_engine, monkeypatch, limit, levels_read) -> None:
+    """Three volunteers have the skill and a free slot, two the skill only, two
+    neither: a level settles once it holds ``limit`` volunteers who all score more
+    than anyone it left out could; the fits stay those of ranking everyone."""
+    with session_scope(db_engine) as s:
+        w = f.world(s, preferred_starts=["2026-12-12T09:00:00+00:00"])  # a Saturday morning
+        for skills, availability in ([(["shopping"], {"sat": ["morning"]})] * 2
+                                     + [(["shopping"], {"mon": ["evening"]})] * 2
+                                     + [(["diy"], {"mon": ["evening"]})] * 2):
+            profile = s.get(VolunteerProfile, f.volunteer(s, neighbourhood_=w.neighbourhood).id)
+            profile.skills, profile.availability = skills, availability
+            s.add(profile)
+    reads = []
+    best_rows = shortlist.best_rows
+    monkeypatch.setattr(shortlist, "best_rows", lambda *a, **kw: reads.append(1) or best_rows(
+        *a, **kw))
+    with session_scope(db_engine) as s:
+        fast = matching.suggest(s, actor=w.referent_actor, mission_id=w.mission.id,
+                                timezone=TZ, limit=limit)
+        everyone = matching.load_candidates(s, commune_id=w.mission.commune_id,
+                                            mission_id=w.mission.id, timezone=TZ)
+    assert len(reads) == levels_read
+    assert fast.fits == rank(everyone, fast.need, limit=limit)
+    assert len(fast.fits) == min(limit, 7)
