@@ -8,7 +8,7 @@ $PYBABEL extract -F babel.cfg -k T -k N_ -k _tr -k translate --no-location --sor
   --project HeureCivique -o "$LOCALES/messages.pot" heurecivique_app
 for lang in fr en; do
   if [ -f "$LOCALES/$lang/LC_MESSAGES/messages.po" ]; then
-    $PYBABEL update --no-fuzzy-matching -i "$LOCALES/messages.pot" -d "$LOCALES" -l "$lang"
+    $PYBABEL update --no-fuzzy-matching --ignore-obsolete -i "$LOCALES/messages.pot" -d "$LOCALES" -l "$lang"
   else
     $PYBABEL init -i "$LOCALES/messages.pot" -d "$LOCALES" -l "$lang"
   fi

@@ -127,8 +127,8 @@ def my_part() -> rx.Component:
     return rx.vstack(
         rx.cond(MissionState.can_cancel, cancel_form(),
                 rx.cond(open_or_full, rx.text(
-                    T("Too late to cancel in the app: please phone the referent at the town "
-                      "hall."), size="2", id="cutoff-note"))),
+                    T("It is too late to cancel in the app: please phone the referent at the "
+                      "town hall."), size="2", id="cutoff-note"))),
         rx.cond(MissionState.confirmed,
                 rx.callout(T("You confirmed this mission. Thank you!"), high_contrast=True,
                            color_scheme="green",

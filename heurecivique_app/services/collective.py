@@ -98,7 +98,7 @@ def _clean(session: Session, actor: Actor, form: CollectiveForm, timezone: str) 
         # action afterwards, to check attendance and credit the time.
         moment = local_datetime(form.date, form.time, timezone=timezone)
         if moment.date() < utcnow().astimezone(ZoneInfo(timezone)).date():
-            raise FieldError(N_("The date cannot be in the past."))
+            raise FieldError(N_("The date must be in the future."))
         return moment
 
     def skills() -> list[str]:
