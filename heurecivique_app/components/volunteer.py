@@ -6,7 +6,6 @@ import reflex as rx
 
 from heurecivique_app.components import forms
 from heurecivique_app.components.text import T
-from heurecivique_app.domain.charter import CHARTER_ARTICLES
 from heurecivique_app.domain.enums import CATEGORY_LABELS
 from heurecivique_app.domain.text import N_
 from heurecivique_app.domain.volunteering import (
@@ -32,10 +31,13 @@ def volunteer_nav() -> rx.Component:
     )
 
 
-def charter_text() -> rx.Component:
+def charter_text(articles: rx.Var) -> rx.Component:
+    """The charter's articles (presenters/charter.py), filled by the page's on_load in the
+    user's language: one language over the websocket rather than both in the page's
+    JavaScript (issue 4; a language change reloads the page, which fills them again)."""
     return rx.vstack(
-        *[rx.box(rx.heading(T(a.title), as_="h3", size="3"), rx.text(T(a.text), size="2"))
-          for a in CHARTER_ARTICLES],
+        rx.foreach(articles, lambda a: rx.box(rx.heading(a["title"], as_="h3", size="3"),
+                                              rx.text(a["text"], size="2"))),
         spacing="3", width="100%", id="charter-text",
     )
 
