@@ -45,7 +45,7 @@ def charter_fieldset() -> rx.Component:
 
 
 def signup_form() -> rx.Component:
-    return rx.form(
+    return forms.form(
         rx.vstack(
             about_me(),
             place_fields(ERR, SignupState.neighbourhood_options),
