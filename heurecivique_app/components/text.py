@@ -1,4 +1,9 @@
-"""``T()``: a static label, compiled into the page in both languages."""
+"""``T()``: a static label, compiled into the page in both languages.
+
+``both()`` and ``T_each()``: the same for the items of a static list that one
+``rx.foreach`` template renders (a grid of checkboxes): each translation is in the
+page once, and the boxes share one template instead of one component each.
+"""
 
 from __future__ import annotations
 
@@ -23,3 +28,13 @@ def T(message: str) -> rx.Var:  # noqa: N802 - reads like gettext's _()
     if default == other:
         return rx.Var.create(default)
     return rx.cond(AppState.locale == OTHER_LOCALE, other, default)
+
+
+def both(message: str) -> dict[str, str]:
+    """The translations of ``message`` by locale: the label of an item for ``T_each``."""
+    return {locale: translate(message, locale) for locale in SUPPORTED_LOCALES}
+
+
+def T_each(item: rx.Var) -> rx.Var:  # noqa: N802 - T() for an item of rx.foreach
+    """The label of ``item`` (a dict var holding ``both()``) in the user's locale."""
+    return rx.cond(AppState.locale == OTHER_LOCALE, item[OTHER_LOCALE], item[DEFAULT_LOCALE])

@@ -5,8 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from heurecivique_app.components import forms
-from heurecivique_app.components.text import T
-from heurecivique_app.domain.charter import CHARTER_ARTICLES
+from heurecivique_app.components.text import T, T_each, both
 from heurecivique_app.domain.enums import CATEGORY_LABELS
 from heurecivique_app.domain.text import N_
 from heurecivique_app.domain.volunteering import (
@@ -32,10 +31,13 @@ def volunteer_nav() -> rx.Component:
     )
 
 
-def charter_text() -> rx.Component:
+def charter_text(articles: rx.Var) -> rx.Component:
+    """The charter's articles (presenters/charter.py), filled by the page's on_load in the
+    user's language: one language over the websocket rather than both in the page's
+    JavaScript (issue 4; a language change reloads the page, which fills them again)."""
     return rx.vstack(
-        *[rx.box(rx.heading(T(a.title), as_="h3", size="3"), rx.text(T(a.text), size="2"))
-          for a in CHARTER_ARTICLES],
+        rx.foreach(articles, lambda a: rx.box(rx.heading(a["title"], as_="h3", size="3"),
+                                              rx.text(a["text"], size="2"))),
         spacing="3", width="100%", id="charter-text",
     )
 
@@ -54,12 +56,29 @@ def _checked(ticked: rx.Var | None, name: str) -> rx.Var | bool:
     return ticked.contains(name) if ticked is not None else False
 
 
+def _skill_boxes() -> rx.Var:
+    """The skills' checkboxes as a static list: [{"name": "skill_visit", "fr": …, "en": …}]."""
+    return rx.Var.create([{"name": f"skill_{value}", **both(label)}
+                          for value, label in CATEGORY_LABELS.items()])
+
+
+def _availability_days() -> rx.Var:
+    """The grid as a static list: each day's labels and its boxes (names and labels)."""
+    return rx.Var.create([
+        {**both(WEEKDAY_LABELS[day]),
+         "boxes": [{"name": availability_field(day, part), **both(DAY_PART_LABELS[part])}
+                   for part in DAY_PARTS]}
+        for day in WEEKDAYS])
+
+
+# The skills and the availability grid are rx.foreach templates over static lists: one
+# template per list instead of one component per box (issue 4's JavaScript budget).
 def skills_fieldset(errors: rx.Var, ticked: rx.Var | None = None) -> rx.Component:
     return rx.el.fieldset(
         rx.el.legend(T("What I like doing")),
         rx.grid(
-            *[tick(f"skill_{value}", label, _checked(ticked, f"skill_{value}"))
-              for value, label in CATEGORY_LABELS.items()],
+            rx.foreach(_skill_boxes(), lambda box: tick(
+                box["name"], T_each(box), _checked(ticked, box["name"]))),
             columns=rx.breakpoints(initial="1", sm="2"), spacing="1", width="100%",
         ),
         forms.error_for(errors, "skills"),
@@ -70,13 +89,13 @@ def skills_fieldset(errors: rx.Var, ticked: rx.Var | None = None) -> rx.Componen
 def availability_fieldset(errors: rx.Var, ticked: rx.Var | None = None) -> rx.Component:
     return rx.el.fieldset(
         rx.el.legend(T("When I am usually free")),
-        *[rx.el.fieldset(
-            rx.el.legend(T(WEEKDAY_LABELS[day]), class_name="day-legend"),
-            rx.hstack(*[tick(availability_field(day, part), DAY_PART_LABELS[part],
-                             _checked(ticked, availability_field(day, part)))
-                        for part in DAY_PARTS], wrap="wrap", spacing="3"),
+        rx.foreach(_availability_days(), lambda day: rx.el.fieldset(
+            rx.el.legend(T_each(day), class_name="day-legend"),
+            rx.hstack(rx.foreach(day["boxes"].to(list[dict[str, str]]), lambda box: tick(
+                box["name"], T_each(box), _checked(ticked, box["name"]))),
+                wrap="wrap", spacing="3"),
             class_name="day-fieldset",
-        ) for day in WEEKDAYS],
+        )),
         forms.error_for(errors, "availability"),
         class_name="plain-fieldset", id="availability",
     )

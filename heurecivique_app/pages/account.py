@@ -22,7 +22,7 @@ ERR = AccountState.field_errors
 
 
 def profile_form() -> rx.Component:
-    return rx.form(
+    return forms.form(
         rx.vstack(
             forms.text_input(ERR, N_("Name"), "display_name", auto_complete="name",
                              default_value=AccountState.display_name),
@@ -76,7 +76,7 @@ def data_section() -> rx.Component:
         rx.el.a(T("Download my data (JSON)"), href="/api/me/export", download=True,
                 class_name="touch lang-link", id="export",
                 custom_attrs={"reloadDocument": True}),
-        rx.form(
+        forms.form(
             rx.vstack(
                 rx.text(T("Deleting your account erases your name, email, phone, address "
                           "and messages. The hours you gave stay in the town's statistics, "

@@ -15,7 +15,7 @@ def charter() -> rx.Component:
         volunteer_nav(),
         rx.heading(T("The citizen's charter"), as_="h1", size="7"),
         rx.text(T("Version"), " ", CharterState.version, size="2", color_scheme="gray"),
-        charter_text(),
+        charter_text(CharterState.charter_articles),
         rx.cond(
             CharterState.approved,
             rx.callout(T("You approved this version of the charter. Thank you!"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from heurecivique_app.components import forms
 from heurecivique_app.components.forms import (
     checkbox,
     dynamic_select,
@@ -41,7 +42,7 @@ def collective_new() -> rx.Component:
         rx.heading(T("New collective action"), as_="h1", size="7"),
         rx.text(T("A clean-up, help at an event, polling station assessors… Volunteers sign "
                   "up until it is full, then join a waiting list."), size="2"),
-        rx.card(rx.form(
+        rx.card(forms.form(
             rx.vstack(
                 text_input(errors, N_("Short title"), "title"),
                 select(errors, N_("Category"), "category", KINDS),
@@ -101,7 +102,7 @@ def attendance() -> rx.Component:
                 rx.text(A.when, " · ", A.place),
                 rx.text(A.capacity, id="capacity-text"),
                 rx.cond(A.skills != "", rx.text(T("Skills wanted: "), A.skills, size="2")),
-                rx.card(rx.form(
+                rx.card(forms.form(
                     rx.vstack(
                         rx.heading(T("Attendance on the day"), as_="h2", size="5"),
                         rx.text(T("Untick those who did not come: only those present are "

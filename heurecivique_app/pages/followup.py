@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from heurecivique_app.components import forms
 from heurecivique_app.components.forms import error_for
 from heurecivique_app.components.layout import page, status_badge
 from heurecivique_app.components.text import T
@@ -91,7 +92,7 @@ def _followup_form() -> rx.Component:
         error_for(S.field_errors, "went_well"),
         class_name="plain-fieldset",
     )
-    return rx.card(rx.form(
+    return rx.card(forms.form(
         rx.vstack(
             rx.heading(T("Follow-up"), as_="h2", size="5"),
             rx.text(T("Call the beneficiary, then record how it went. The time you enter is "
@@ -125,7 +126,7 @@ def _followup_form() -> rx.Component:
 
 
 def _duplicate() -> rx.Component:
-    return rx.card(rx.form(
+    return rx.card(forms.form(
         rx.vstack(
             rx.heading(T("Duplicate this need"), as_="h2", size="4"),
             rx.text(T("A new draft for the same person, with the same text, on a new date."),

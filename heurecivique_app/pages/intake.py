@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from heurecivique_app.components import forms
 from heurecivique_app.components.forms import (
     checkbox,
     dynamic_select,
@@ -90,7 +91,7 @@ def rules_box() -> rx.Component:
 
 
 def intake_form() -> rx.Component:
-    return rx.card(rx.form(
+    return rx.card(forms.form(
         rx.vstack(
             select(E, N_("How did the need reach you?"), "channel", CHANNEL_LABELS),
             select(E, N_("Category"), "category", CATEGORY_LABELS),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from heurecivique_app.components import forms
 from heurecivique_app.components.forms import dynamic_select, select, text_input
 from heurecivique_app.components.layout import page, status_badge
 from heurecivique_app.components.text import T
@@ -47,7 +48,7 @@ def _filters(state: type[ListState], with_mission_fields: bool) -> rx.Component:
         ]
     fields.append(dynamic_select(errors, N_("Neighbourhood"), "neighbourhood_id",
                                  state.neighbourhood_options))
-    return rx.card(rx.form(
+    return rx.card(forms.form(
         rx.vstack(
             rx.grid(*fields, columns=rx.breakpoints(initial="1", sm="3"), spacing="3",
                     width="100%"),

@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from heurecivique_app.components import forms
 from heurecivique_app.components.layout import page, status_badge
 from heurecivique_app.components.text import T
 from heurecivique_app.presenters.pool import REASON_KINDS
@@ -70,7 +71,7 @@ def match_page() -> rx.Component:
             rx.cond(MatchState.result != "", rx.callout(
                 MatchState.result, role="status", id="match-result", width="100%",
                 color_scheme=rx.cond(MatchState.result_ok, "green", "red"))),
-            rx.form(
+            forms.form(
                 rx.vstack(
                     rx.heading(T("Suggested volunteers"), as_="h2", size="4"),
                     rx.text(T("Tick one or several volunteers to propose the mission in "

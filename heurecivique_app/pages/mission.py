@@ -62,7 +62,7 @@ def accept_or_decline() -> rx.Component:
         ),
         rx.el.details(
             rx.el.summary(T("Not for me")),
-            rx.form(
+            forms.form(
                 rx.vstack(
                     rx.el.label(T("Reason (optional, for the referent)"), html_for="reason"),
                     rx.input(id="reason", name="reason", width="100%"),
@@ -81,7 +81,7 @@ ERR = MissionState.field_errors
 
 def mark_done_form() -> rx.Component:
     """After the mission: it took place, time spent, feedback, a problem for the referent."""
-    return rx.form(
+    return forms.form(
         rx.vstack(
             rx.heading(T("After the mission"), as_="h2", size="4"),
             forms.labelled(ERR, N_("Minutes spent"), "minutes", rx.input(
@@ -100,7 +100,7 @@ def mark_done_form() -> rx.Component:
 def cancel_form() -> rx.Component:
     return rx.el.details(
         rx.el.summary(T("I can no longer come"), class_name="touch summary"),
-        rx.form(
+        forms.form(
             rx.vstack(
                 forms.text_input(ERR, N_("Why? (for the referent)"), "reason"),
                 rx.button(T("Cancel my participation"), type="submit", variant="soft",
@@ -114,7 +114,7 @@ def cancel_form() -> rx.Component:
 
 def withdraw_button(label: str) -> rx.Component:
     """Leave the waiting list: the place goes to the next one waiting."""
-    return rx.form(
+    return forms.form(
         rx.button(T(label), type="submit", variant="soft", color_scheme="red", size="3",
                   id="withdraw"),
         on_submit=MissionState.decline,

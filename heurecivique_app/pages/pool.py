@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from heurecivique_app.components import forms
 from heurecivique_app.components.forms import checkbox, dynamic_select, select, text_area
 from heurecivique_app.components.layout import page
 from heurecivique_app.components.text import T
@@ -23,7 +24,7 @@ def _title(text: str, back: str = "/console") -> rx.Component:
 
 def search_form() -> rx.Component:
     E = PoolState.field_errors  # noqa: N806
-    return rx.card(rx.form(
+    return rx.card(forms.form(
         rx.grid(
             rx.vstack(rx.el.label(T("Name"), html_for="text"),
                       rx.input(id="text", name="text", size="3", width="100%"),
@@ -89,7 +90,7 @@ def _fact(label: str, value: rx.Var, id: str | None = None) -> rx.Component:
 
 def validation_form() -> rx.Component:
     E = VolunteerState.field_errors  # noqa: N806
-    return rx.card(rx.form(
+    return rx.card(forms.form(
         rx.vstack(
             rx.heading(T("Validate after the interview"), as_="h2", size="4"),
             checkbox(E, N_("We went through the citizen charter together"), "charter"),

@@ -125,7 +125,7 @@ def neighbourhood_select() -> rx.Component:
 
 
 def issue_form() -> rx.Component:
-    return rx.form(
+    return forms.form(
         rx.vstack(
             forms.select(ERR, N_("Category"), "category", ISSUE_CATEGORY_LABELS),
             forms.text_input(ERR, N_("Short title"), "title"),
@@ -181,7 +181,7 @@ def relay_issue() -> rx.Component:
 
 
 def need_form() -> rx.Component:
-    return rx.form(
+    return forms.form(
         rx.vstack(
             forms.select(ERR, N_("Category"), "category", CATEGORY_LABELS),
             forms.text_input(ERR, N_("Short title"), "title"),

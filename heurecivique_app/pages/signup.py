@@ -37,7 +37,7 @@ def about_me() -> rx.Component:
 def charter_fieldset() -> rx.Component:
     return rx.el.fieldset(
         rx.el.legend(T("The citizen's charter")),
-        charter_text(),
+        charter_text(SignupState.charter_articles),
         tick("charter", N_("I have read the charter and I approve it.")),
         forms.error_for(ERR, "charter"),
         class_name="plain-fieldset",
@@ -45,7 +45,7 @@ def charter_fieldset() -> rx.Component:
 
 
 def signup_form() -> rx.Component:
-    return rx.form(
+    return forms.form(
         rx.vstack(
             about_me(),
             place_fields(ERR, SignupState.neighbourhood_options),

@@ -68,7 +68,7 @@ def report_card(row: rx.Var) -> rx.Component:
 
 def story_form() -> rx.Component:
     err = TriageState.story_errors
-    return rx.card(rx.form(
+    return rx.card(forms.form(
         rx.vstack(
             rx.heading(T("Publish a success story"), as_="h2", size="5"),
             forms.text_input(err, N_("Title"), "story_title"),
@@ -99,7 +99,7 @@ def relay_panel() -> rx.Component:
         rx.el.ul(rx.foreach(TriageState.relay_rows, lambda r: rx.el.li(
             rx.text(rx.text.strong(r["name"]), " — ", r["hoods"]))),
             id="relay-list", style={"paddingLeft": "1.25rem"}),
-        rx.form(
+        forms.form(
             rx.vstack(
                 forms.dynamic_select(TriageState.relay_errors, N_("Resident"), "relay_user",
                                      TriageState.people_options),

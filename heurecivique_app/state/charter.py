@@ -9,6 +9,7 @@ import reflex as rx
 from heurecivique_app.api import safe_next
 from heurecivique_app.domain.charter import CHARTER_VERSION
 from heurecivique_app.domain.errors import DomainError
+from heurecivique_app.presenters.charter import charter_articles
 from heurecivique_app.services import volunteering
 from heurecivique_app.state.base import AppState
 from heurecivique_app.state.board import VOLUNTEER_ROLES
@@ -18,12 +19,15 @@ class CharterState(AppState):
     version: str = CHARTER_VERSION
     approved: bool = False
     next_path: str = "/home"
+    # The articles in the user's language (components/volunteer.py charter_text).
+    charter_articles: list[dict[str, str]] = []
 
     @rx.event
     def load(self):
         actor, redirect = self._load_identity(VOLUNTEER_ROLES)
         if redirect is not None:
             return redirect
+        self.charter_articles = charter_articles(self.locale)
         query = parse_qs(urlsplit(str(self.router.url)).query)
         self.next_path = safe_next((query.get("next") or [""])[0], "/home")
         with self._unit_of_work() as session:

@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 import reflex as rx
 
 from heurecivique_app.domain.errors import DomainError, ValidationFailed
+from heurecivique_app.presenters.charter import charter_articles
 from heurecivique_app.services import selectors, signup
 from heurecivique_app.state.base import AppState
 
@@ -24,10 +25,13 @@ class SignupState(AppState):
     field_errors: dict[str, str] = {}
     form_message: str = ""
     sending: bool = False
+    # The articles in the user's language (components/volunteer.py charter_text).
+    charter_articles: list[dict[str, str]] = []
 
     @rx.event
     def load(self):
         self.load_locale()
+        self.charter_articles = charter_articles(self.locale)
         query = parse_qs(urlsplit(str(self.router.url)).query)
         self.commune_slug = (query.get("c") or [""])[0]
         self.field_errors, self.form_message, self.sending = {}, "", False

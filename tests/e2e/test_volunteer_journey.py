@@ -165,6 +165,9 @@ def test_english_journey_cancel_and_delete(new_context, app_server) -> None:
     link.click()
     page.wait_for_url(re.compile(r".*/signup/?\?c=vitre$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Become a volunteer")
+    # The charter's articles come from the state, in the page's language (not both compiled in).
+    expect(page.locator("#charter-text")).to_contain_text("Never instead of a professional")
+    expect(page.locator("#charter-text")).not_to_contain_text("Jamais")
     fill_sign_up(page, name="Sam Taylor", email="not-an-email", phone="07 81 22 33 44")
     page.locator("#charter").uncheck()
     page.locator("#signup-submit").click()

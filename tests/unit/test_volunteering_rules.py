@@ -13,6 +13,7 @@ from heurecivique_app.domain.volunteering import (
     clean_password,
     clean_skills,
 )
+from heurecivique_app.presenters.charter import charter_articles
 from heurecivique_app.services.signup import SignupForm
 
 
@@ -65,3 +66,10 @@ def test_only_the_version_in_force_is_current() -> None:
     assert charter_is_current(CHARTER_VERSION)
     assert not charter_is_current(None) and not charter_is_current("2019-01")
     assert len(CHARTER_ARTICLES) >= 5 and all(a.title and a.text for a in CHARTER_ARTICLES)
+
+
+def test_the_pages_get_the_charter_in_one_language_in_its_order() -> None:
+    french, english = charter_articles("fr"), charter_articles("en")
+    assert [a["title"] for a in english] == [a.title for a in CHARTER_ARTICLES]
+    assert french[2]["title"] == "3. Jamais à la place d'un professionnel"
+    assert all(a["text"] and a["text"] != e["text"] for a, e in zip(french, english, strict=True))
