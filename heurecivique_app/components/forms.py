@@ -28,8 +28,17 @@ def error_for(errors: rx.Var, name: str) -> rx.Component:
     )
 
 
+def _invalid_when_in_error(control: rx.Component, errors: rx.Var, name: str) -> rx.Component:
+    """Screen readers announce the field as invalid and read its message with it."""
+    failed = errors.contains(name)
+    control.custom_attrs.update({"aria-invalid": rx.cond(failed, "true", "false"),
+                                 "aria-describedby": rx.cond(failed, f"{name}-error", None)})
+    return control
+
+
 def labelled(errors: rx.Var, label: str, name: str, control: rx.Component) -> rx.Component:
-    return rx.vstack(rx.el.label(T(label), html_for=name), control, error_for(errors, name),
+    return rx.vstack(rx.el.label(T(label), html_for=name),
+                     _invalid_when_in_error(control, errors, name), error_for(errors, name),
                      spacing="1", width="100%")
 
 
@@ -64,8 +73,9 @@ def dynamic_select(errors: rx.Var, label: str, name: str, options: rx.Var) -> rx
 def checkbox(errors: rx.Var, label: str, name: str, default: bool = False) -> rx.Component:
     return rx.vstack(
         rx.el.label(
-            rx.el.input(type="checkbox", name=name, id=name, default_checked=default,
-                        class_name="touch-check"),
+            _invalid_when_in_error(
+                rx.el.input(type="checkbox", name=name, id=name, default_checked=default,
+                            class_name="touch-check"), errors, name),
             " ", T(label),
             html_for=name,
         ),

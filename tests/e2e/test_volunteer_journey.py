@@ -174,6 +174,11 @@ def test_english_journey_cancel_and_delete(new_context, app_server) -> None:
     expect(page.locator("#email-error")).to_contain_text("valid email")
     expect(page.locator("#charter-error")).to_contain_text("Approve the charter")
     expect(page.locator("#phone-error")).to_have_count(0)
+    # A screen reader hears which field is wrong and its message with it.
+    expect(page.locator("#email")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#email")).to_have_attribute("aria-describedby", "email-error")
+    expect(page.locator("#phone")).to_have_attribute("aria-invalid", "false")
+    expect(page.locator("#phone")).not_to_have_attribute("aria-describedby", re.compile(".*"))
     page.locator("#email").fill("sam.taylor@example.co.uk")
     page.locator("#charter").check()
     page.locator("#signup-submit").click()
