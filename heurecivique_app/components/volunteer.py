@@ -36,8 +36,10 @@ def charter_text(articles: rx.Var) -> rx.Component:
     user's language: one language over the websocket rather than both in the page's
     JavaScript (issue 4; a language change reloads the page, which fills them again)."""
     return rx.vstack(
-        rx.foreach(articles, lambda a: rx.box(rx.heading(a["title"], as_="h3", size="3"),
-                                              rx.text(a["text"], size="2"))),
+        rx.cond(articles.length() > 0,
+                rx.foreach(articles, lambda a: rx.box(rx.heading(a["title"], as_="h3", size="3"),
+                                                      rx.text(a["text"], size="2"))),
+                rx.text(T("Loading the charter…"), size="2", role="status")),
         spacing="3", width="100%", id="charter-text",
     )
 
