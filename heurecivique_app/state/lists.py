@@ -35,12 +35,26 @@ class ListState(AppState):
         self.export_query = urlencode(self.filters)
         return filters
 
-    def _start(self):
+    def _search(self, actor, filters: search.Filters) -> None:
+        raise NotImplementedError  # each list page runs its own search
+
+    # The pages' event handlers call these two: handlers stay on each page's own state.
+    def _load(self):
         actor, redirect = self._load_identity(STAFF)
         if redirect is not None:
-            return None, redirect
+            return redirect
         self.neighbourhood_options = self._neighbourhood_options(actor.commune_id)
-        return actor, None
+        self._search(actor, self._filters_from(dict(self.router.page.params)) or search.Filters())
+        return None
+
+    def _apply(self, form_data: dict):
+        actor = self._staff()
+        if actor is None:
+            return rx.redirect("/login")
+        filters = self._filters_from(form_data)
+        if filters is not None:
+            self._search(actor, filters)
+        return None
 
 
 class MissionListState(ListState):
@@ -63,20 +77,11 @@ class MissionListState(ListState):
 
     @rx.event
     def load(self):
-        actor, redirect = self._start()
-        if redirect is not None:
-            return redirect
-        filters = self._filters_from(dict(self.router.page.params)) or search.Filters()
-        self._search(actor, filters)
+        return self._load()
 
     @rx.event
     def apply(self, form_data: dict):
-        actor = self._staff()
-        if actor is None:
-            return rx.redirect("/login")
-        filters = self._filters_from(form_data)
-        if filters is not None:
-            self._search(actor, filters)
+        return self._apply(form_data)
 
 
 class BeneficiaryListState(ListState):
@@ -99,17 +104,8 @@ class BeneficiaryListState(ListState):
 
     @rx.event
     def load(self):
-        actor, redirect = self._start()
-        if redirect is not None:
-            return redirect
-        filters = self._filters_from(dict(self.router.page.params)) or search.Filters()
-        self._search(actor, filters)
+        return self._load()
 
     @rx.event
     def apply(self, form_data: dict):
-        actor = self._staff()
-        if actor is None:
-            return rx.redirect("/login")
-        filters = self._filters_from(form_data)
-        if filters is not None:
-            self._search(actor, filters)
+        return self._apply(form_data)
