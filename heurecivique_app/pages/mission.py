@@ -133,7 +133,9 @@ def my_part() -> rx.Component:
                 rx.callout(T("You confirmed this mission. Thank you!"), high_contrast=True,
                            color_scheme="green",
                            id="confirmed"),
-                rx.cond(open_or_full | (MissionState.status == "done"), mark_done_form())),
+                # A collective action is marked done by the referent's attendance check.
+                rx.cond((open_or_full & ~MissionState.is_collective)
+                        | (MissionState.status == "done"), mark_done_form())),
         width="100%",
     )
 

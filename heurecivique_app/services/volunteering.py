@@ -146,8 +146,10 @@ def confirm(session: Session, *, actor: Actor, mission_id: int, form: Confirmati
     """After the mission: it took place, the time spent, feedback, maybe a problem.
 
     The time reaches "my hour" through the ledger: the first confirmation marks
-    the mission done (crediting every accepted volunteer, see ``missions.mark_done``);
-    a later one on a collective action adds the volunteer's own entry if missing.
+    an individual mission done (crediting every accepted volunteer, see
+    ``missions.mark_done``). A collective action is marked done by the referent's
+    attendance check; after it, a volunteer's confirmation adds their own entry if
+    missing, unless they were recorded absent.
     A problem goes to the referent (stored and sent to the consoles).
     """
     check = FormCheck()
@@ -161,11 +163,16 @@ def confirm(session: Session, *, actor: Actor, mission_id: int, form: Confirmati
         raise NotAllowed()
     if mine.confirmed_at is not None:
         raise DomainError(N_("You have already confirmed this mission. Thank you!"))
+    collective = mission.kind == MissionKind.COLLECTIVE
     if mission.status in (MissionStatus.OPEN, MissionStatus.FULL):
+        if collective:  # one volunteer must not mark it done for everyone, no-shows included
+            raise DomainError(N_("The referent records who came to a collective action on "
+                                 "the day; you can add your account once that is done."))
         missions.mark_done(session, actor=actor, mission_id=mission_id, timezone=timezone,
                            minutes=clean["minutes"])
     elif mission.status in (MissionStatus.DONE, MissionStatus.CLOSED):
-        _credit_own_time(session, actor, mission, clean["minutes"], timezone)
+        if not (collective and mine.attended is False):  # recorded absent: no hour
+            _credit_own_time(session, actor, mission, clean["minutes"], timezone)
     else:
         raise DomainError(N_("This mission can no longer be confirmed."))
     now = utcnow()

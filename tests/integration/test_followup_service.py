@@ -216,3 +216,29 @@ def test_the_dashboard_lists_today_followups_due_volunteers_to_meet_and_new_repo
     assert [v["name"] for v in shown["pending_volunteers"]] == ["Nouvelle Recrue"]
     assert shown["pending_volunteers"][0]["href"].startswith("/console/volunteers/")
     assert shown["new_reports"] == []
+
+
+def test_a_volunteer_cannot_close_a_collective_action_nor_credit_an_absence(db_engine):
+    """The referent's attendance check marks a collective action done; a volunteer's
+    confirmation before it is refused, and after it gives no hour to one recorded absent."""
+    from heurecivique_app.services import collective, volunteering
+
+    with session_scope(db_engine) as s:
+        w = f.world(s, kind=MissionKind.COLLECTIVE, capacity=3)
+        absent = f.actor(f.volunteer(s, neighbourhood_=w.neighbourhood))
+    for actor in (w.volunteer_actor, absent):
+        with session_scope(db_engine) as s:
+            missions.accept_mission(s, actor=actor, mission_id=w.mission.id)
+    account = volunteering.Confirmation("60", "", "")
+    with pytest.raises(DomainError), session_scope(db_engine) as s:
+        volunteering.confirm(s, actor=absent, mission_id=w.mission.id, form=account, timezone=TZ)
+    with session_scope(db_engine) as s:
+        assert s.get(Mission, w.mission.id).status == MissionStatus.OPEN
+        s.get(Mission, w.mission.id).starts_at = utcnow() - timedelta(hours=3)
+    assert hours(db_engine, w.mission.id) == []
+    with session_scope(db_engine) as s:
+        collective.record_attendance(s, actor=w.referent_actor, mission_id=w.mission.id,
+                                     present=[w.volunteer.id], minutes=90, timezone=TZ)
+    with session_scope(db_engine) as s:
+        volunteering.confirm(s, actor=absent, mission_id=w.mission.id, form=account, timezone=TZ)
+    assert hours(db_engine, w.mission.id) == [(w.volunteer.id, 90)]
