@@ -49,6 +49,13 @@ class AppState(rx.State):
         actor = self._actor()
         return actor if actor is not None and actor.is_staff else None
 
+    def _route_id(self, param: str = "mission_id") -> int:
+        """The page's numeric route parameter (``/missions/[mission_id]``); 0 if not a number."""
+        try:
+            return int(self.router.page.params.get(param, "0"))
+        except ValueError:
+            return 0
+
     def _neighbourhood_options(self, commune_id: int) -> list[dict[str, str]]:
         """The commune's neighbourhoods, as the forms' select options."""
         with session_scope() as session:

@@ -32,8 +32,8 @@ class CollectiveFormState(AppState):
 
     @rx.event
     def submit(self, form_data: dict):
-        actor = self._actor()
-        if actor is None or not actor.is_staff:
+        actor = self._staff()
+        if actor is None:
             return rx.redirect("/login")
         form = collective.CollectiveForm.from_form(form_data)
         try:
@@ -101,16 +101,13 @@ class AttendanceState(AppState):
         if redirect is not None:
             return redirect
         self.message = ""
-        try:
-            self._mission_id = int(self.router.page.params.get("mission_id", "0"))
-        except ValueError:
-            self._mission_id = 0
+        self._mission_id = self._route_id()
         self._reload(actor)
 
     @rx.event
     def submit(self, form_data: dict):
-        actor = self._actor()
-        if actor is None or not actor.is_staff:
+        actor = self._staff()
+        if actor is None:
             return rx.redirect("/login")
         present = [int(name.removeprefix("present_")) for name in form_data
                    if name.startswith("present_") and name.removeprefix("present_").isdigit()

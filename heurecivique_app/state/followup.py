@@ -115,10 +115,7 @@ class FollowUpState(AppState):
             return redirect
         self.field_errors = {}
         self.message = ""
-        try:
-            self._mission_id = int(self.router.page.params.get("mission_id", "0"))
-        except ValueError:
-            self._mission_id = 0
+        self._mission_id = self._route_id()
         self._reload(actor)
 
     def _save(self, form_data: dict, close: bool):

@@ -33,8 +33,8 @@ class IntakeState(AppState):
 
     @rx.event
     def submit_need(self, form_data: dict):
-        actor = self._actor()
-        if actor is None or not actor.is_staff:
+        actor = self._staff()
+        if actor is None:
             return rx.redirect("/login")
         form = intake.NeedForm.from_form(form_data)
         publish = ticked(form_data, "publish")

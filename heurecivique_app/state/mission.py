@@ -110,10 +110,7 @@ class MissionState(AppState):
         self.outcome = ""
         self.outcome_text = ""
         self.field_errors = {}
-        try:
-            self._mission_id = int(self.router.page.params.get("mission_id", "0"))
-        except ValueError:
-            self._mission_id = 0
+        self._mission_id = self._route_id()
         self._reload(actor)
 
     @rx.event

@@ -49,11 +49,11 @@ class PlaceState(AppState):
         self.tile_url = self._settings.map_tile_url
         self.attribution = self._settings.map_attribution
         self.message = ""
+        self._mission_id = self._route_id()
         try:
-            self._mission_id = int(self.router.page.params.get("mission_id", "0"))
             with self._unit_of_work() as session:
                 view = geography.placement(session, actor=actor, mission_id=self._mission_id)
-        except (ValueError, DomainError):
+        except DomainError:  # no such mission (0: not a number), or another commune's
             self.found = False
             return
         self._show(view)

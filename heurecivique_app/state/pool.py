@@ -47,8 +47,8 @@ class PoolState(AppState):
 
     @rx.event
     def search(self, form_data: dict):
-        actor = self._actor()
-        if actor is None or not actor.is_staff:
+        actor = self._staff()
+        if actor is None:
             return rx.redirect("/login")
         text = {key: str(form_data.get(key, "")) for key in
                 ("text", "skill", "neighbourhood_id", "day", "part", "status")}

@@ -16,9 +16,9 @@ class StaffPageState(AppState):
     def _open_record(self, actor, param: str, attr: str) -> None:
         """Read the record's id from the route into backend var ``attr`` and load it;
         an unknown id, or one of another commune, shows "no longer exists"."""
+        setattr(self, attr, self._route_id(param))
         try:
-            setattr(self, attr, int(self.router.page.params.get(param, "0")))
             self._reload(actor)
-        except (ValueError, DomainError):
+        except DomainError:  # no such record (0: not a number), or another commune's
             setattr(self, attr, 0)
             self._say(N_("This item no longer exists."), "error")
