@@ -161,7 +161,7 @@ def followup_page() -> rx.Component:
                                                     id="followup-message")),
                 _accounts(),
                 rx.cond(S.can_follow_up, _followup_form(),
-                        rx.cond(S.closed,
+                        rx.cond(S.status == "closed",
                                 rx.text(T("This mission is closed."), id="closed-note"),
                                 rx.text(T("The follow-up opens once the mission has taken "
                                           "place with a volunteer.")))),

@@ -94,7 +94,7 @@ class AccountState(AppState):
             with self._unit_of_work() as session:
                 volunteering.set_paused(session, actor=actor, paused=bool(paused))
         except DomainError as error:
-            self._say(error.message, "error")
+            self._say(error.message, "error", **error.params)
             return None
         self._say(N_("Your participation is paused. Enjoy your break!") if paused
                   else N_("Welcome back! You can accept missions again."), "success")

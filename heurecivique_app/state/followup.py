@@ -9,7 +9,7 @@ import reflex as rx
 
 from heurecivique_app.components.forms import ticked
 from heurecivique_app.domain.enums import CATEGORY_LABELS, STATUS_LABELS
-from heurecivique_app.domain.errors import DomainError, NotFound, ValidationFailed
+from heurecivique_app.domain.errors import DomainError, ValidationFailed
 from heurecivique_app.domain.followup import RECURRING_EXPLANATION
 from heurecivique_app.domain.text import N_
 from heurecivique_app.domain.types import utcnow
@@ -33,9 +33,7 @@ class FollowUpState(AppState):
     duration: str = ""
     neighbourhood: str = ""
     is_collective: bool = False
-    took_place: bool = False
     can_follow_up: bool = False
-    closed: bool = False
     # Staff-only page: the beneficiary's contact is there to call them back.
     beneficiary_name: str = ""
     beneficiary_phone: str = ""
@@ -48,7 +46,6 @@ class FollowUpState(AppState):
     field_errors: dict[str, str] = {}
     message: str = ""
     duplicate_default: str = ""
-    duplicate_href: str = ""
     _mission_id: int = 0
 
     def _reload(self, actor) -> None:
@@ -71,9 +68,7 @@ class FollowUpState(AppState):
         self.duration = format_duration(mission.duration_minutes, self.locale)
         self.neighbourhood = view.neighbourhood_name
         self.is_collective = view.is_collective
-        self.took_place = view.took_place
         self.can_follow_up = view.can_follow_up
-        self.closed = mission.status == "closed"
         self.beneficiary_name = view.beneficiary_name
         self.beneficiary_phone = view.beneficiary_phone
         self.beneficiary_phone_label = (format_phone(view.beneficiary_phone)
@@ -106,7 +101,6 @@ class FollowUpState(AppState):
         self.form_key += 1
         next_week = max(mission.starts_at, utcnow()) + timedelta(days=7)
         self.duplicate_default = next_week.astimezone(ZoneInfo(tz)).date().isoformat()
-        self.duplicate_href = ""
 
     @rx.event
     def load(self):
@@ -162,7 +156,7 @@ class FollowUpState(AppState):
         except ValidationFailed as error:
             self.field_errors = self._field_errors(error)
             return
-        except (DomainError, NotFound) as error:
+        except DomainError as error:  # NotFound included
             self.message = self._error_text(error)
             return
         self.field_errors = {}

@@ -151,7 +151,8 @@ class MissionState(AppState):
             lambda s, a: volunteering.accept(s, actor=a, mission_id=self._mission_id),
             "accepted", N_("Thank you! The mission is yours. The contact details are below."),
         )
-        if self.my_participation == "waitlisted":  # a full collective action
+        # A full collective action: the place taken is one on its waiting list.
+        if self.outcome == "accepted" and self.my_participation == "waitlisted":
             self.outcome_text = self._tr(N_(
                 "The action is full: you are on its waiting list and will move up if someone "
                 "cancels."))
