@@ -42,8 +42,9 @@ class CollectiveFormState(AppState):
                     session, actor=actor, form=form, timezone=self._settings.timezone,
                     publish=ticked(form_data, "publish"))
                 action_id = action.id
-        except ValidationFailed as error:
-            self.field_errors = self._field_errors(error)
+        except DomainError as error:  # a ValidationFailed names its fields
+            self.field_errors = (self._field_errors(error)
+                                 if isinstance(error, ValidationFailed) else {})
             self.message = self._error_text(error)
             return
         self.field_errors = {}
