@@ -62,7 +62,7 @@ def pool_page() -> rx.Component:
     return page(
         _title(N_("Volunteers")),
         search_form(),
-        rx.text(T("Volunteers found:"), " ", PoolState.total, id="pool-count", role="status"),
+        rx.text(PoolState.count_text, id="pool-count", role="status"),
         rx.cond(
             PoolState.rows.length() > 0,
             rx.table.root(

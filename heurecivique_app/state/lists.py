@@ -8,7 +8,9 @@ import reflex as rx
 
 from heurecivique_app.domain.enums import CATEGORY_LABELS, STATUS_LABELS
 from heurecivique_app.domain.errors import ValidationFailed
+from heurecivique_app.domain.text import N_
 from heurecivique_app.i18n import format_when
+from heurecivique_app.presenters.counts import count_line
 from heurecivique_app.services import search
 from heurecivique_app.state.base import STAFF, AppState
 
@@ -64,7 +66,8 @@ class MissionListState(ListState):
         tz = self._settings.timezone
         with self._unit_of_work() as session:
             lines = search.missions(session, actor=actor, filters=filters, timezone=tz)
-        self.count_text = self._tr("{count} mission(s) found", count=len(lines))
+        self.count_text = count_line(N_("{count} mission(s) found"), len(lines),
+                                     min(len(lines), SHOWN), self.locale)
         self.rows = [{
             "id": str(line.id), "title": line.title, "status": line.status,
             "status_label": self._tr(STATUS_LABELS.get(line.status, line.status)),
@@ -91,7 +94,8 @@ class BeneficiaryListState(ListState):
         tz = self._settings.timezone
         with self._unit_of_work() as session:
             lines = search.beneficiaries(session, actor=actor, filters=filters)
-        self.count_text = self._tr("{count} person(s) found", count=len(lines))
+        self.count_text = count_line(N_("{count} person(s) found"), len(lines),
+                                     min(len(lines), SHOWN), self.locale)
         self.rows = [{
             "id": str(line.id), "name": line.full_name, "neighbourhood": line.neighbourhood,
             "needs": str(line.needs),

@@ -7,6 +7,7 @@ import reflex as rx
 from heurecivique_app.components.forms import ticked
 from heurecivique_app.domain.errors import DomainError, ValidationFailed
 from heurecivique_app.domain.text import N_
+from heurecivique_app.presenters.counts import count_line
 from heurecivique_app.presenters.pool import pool_row, record_vars
 from heurecivique_app.services import pool
 from heurecivique_app.state.base import STAFF, AppState
@@ -24,8 +25,7 @@ class PoolState(AppState):
     """The list and its search (what any referent of the commune may see)."""
 
     rows: list[dict[str, str]] = []
-    total: int = 0
-    shown: int = 0
+    count_text: str = ""
     neighbourhood_options: list[dict[str, str]] = []
     field_errors: dict[str, str] = {}  # every filter is optional: stays empty
 
@@ -34,7 +34,8 @@ class PoolState(AppState):
             rows, total = pool.search_pool(session, actor=actor, wanted=wanted,
                                            timezone=self._settings.timezone)
         self.rows = [pool_row(row, self.locale) for row in rows]
-        self.total, self.shown = total, len(rows)
+        self.count_text = count_line(N_("Volunteers found: {count}"), total, len(rows),
+                                     self.locale)
 
     @rx.event
     def load(self):
