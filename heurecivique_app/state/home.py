@@ -35,18 +35,24 @@ class HomeState(AppState):
     filter_mine: bool = False
     loaded: bool = False
 
-    def _reload(self, actor) -> None:
+    def _reload_nearby(self, actor, session) -> None:
+        """The boards near me, as the filters say (all a filter change needs to read)."""
         tz = self._settings.timezone
         filters = volunteer_home.NearbyFilter(self.filter_category, self.filter_when,
                                               self.filter_mine)
+        nearby = volunteer_home.missions_near_me(session, actor=actor, timezone=tz,
+                                                 filters=filters)
+        self.nearby = [card_row(c, self.locale, tz) for c in nearby]
+
+    def _reload(self, actor) -> None:
+        tz = self._settings.timezone
         with self._unit_of_work() as session:
             summary = volunteer_home.hour_summary(session, volunteer_id=actor.user_id,
                                                   timezone=tz)
             proposed = volunteer_home.proposed_to_me(session, actor=actor)
             upcoming = selectors.my_missions(session, actor=actor)
-            nearby = volunteer_home.missions_near_me(session, actor=actor, timezone=tz,
-                                                     filters=filters)
             standing = volunteer_home.standing(session, actor=actor)
+            self._reload_nearby(actor, session)
         hour = summary.this_month
         self.hour_percent = hour.percent_of_pledge
         self.hour_label = self._tr("{given} given this month out of your hour",
@@ -62,7 +68,6 @@ class HomeState(AppState):
         ]
         self.proposed = [card_row(c, self.locale, tz) for c in proposed]
         self.upcoming = [card_row(c, self.locale, tz) for c in upcoming]
-        self.nearby = [card_row(c, self.locale, tz) for c in nearby]
         self.volunteer_status = standing.status if standing else ""
         self.charter_ok = standing.charter_current if standing else True
         self.loaded = True
@@ -77,10 +82,12 @@ class HomeState(AppState):
         self._reload(actor)
 
     def _refresh(self):
+        """After a filter change: only the boards near me are read again."""
         actor = self._actor()
         if actor is None:
             return rx.redirect("/login")
-        self._reload(actor)
+        with self._unit_of_work() as session:
+            self._reload_nearby(actor, session)
         return None
 
     @rx.event

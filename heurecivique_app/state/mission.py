@@ -64,11 +64,14 @@ class MissionState(AppState):
 
     def _reload(self, actor) -> None:
         try:
-            with self._unit_of_work() as session:
+            with self._unit_of_work() as session:  # one session for the whole page
                 detail = selectors.mission_detail(
                     session, actor=actor, mission_id=self._mission_id,
                     contact_hours_after=self._settings.contact_visible_hours_after,
                 )
+                part = volunteer_home.my_part(session, actor=actor, mission_id=detail.card.id,
+                                              cutoff_hours=self._settings.cancel_cutoff_hours)
+                standing = volunteer_home.standing(session, actor=actor)
         except NotFound:
             self.found = False
             return
@@ -93,10 +96,6 @@ class MissionState(AppState):
         self.contact_phone_label = format_phone(contact.phone) if contact else ""
         self.contact_address = contact.address if contact else ""
         self.contact_notes = contact.access_notes if contact else ""
-        with self._unit_of_work() as session:
-            part = volunteer_home.my_part(session, actor=actor, mission_id=card.id,
-                                          cutoff_hours=self._settings.cancel_cutoff_hours)
-            standing = volunteer_home.standing(session, actor=actor)
         self.can_cancel = bool(part and part.can_cancel)
         self.confirmed = bool(part and part.confirmed)
         self.charter_ok = standing.charter_current if standing else True
