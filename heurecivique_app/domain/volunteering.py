@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from datetime import datetime
 
 from heurecivique_app.domain.availability import DAY_LABELS, DAY_PARTS, WEEKDAYS
-from heurecivique_app.domain.enums import CATEGORY_LABELS
+from heurecivique_app.domain.enums import CATEGORY_LABELS, VolunteerStatus
 from heurecivique_app.domain.text import N_
 from heurecivique_app.domain.validation import FieldError
 
@@ -82,3 +83,9 @@ def clean_distance(value: str | None) -> float:
     if text not in DISTANCE_CHOICES:
         raise FieldError(N_("Choose a distance from the list."))
     return float(text)
+
+
+def status_after_pause(validated_at: datetime | None) -> VolunteerStatus:
+    """A paused volunteer coming back, whoever resumes them: active only if a referent
+    met them (validated), else still waiting for that interview."""
+    return VolunteerStatus.ACTIVE if validated_at is not None else VolunteerStatus.PENDING

@@ -26,6 +26,7 @@ from heurecivique_app.domain.models import (
 from heurecivique_app.domain.text import N_
 from heurecivique_app.domain.types import utcnow
 from heurecivique_app.domain.validation import FieldError, FormCheck, optional_text
+from heurecivique_app.domain.volunteering import status_after_pause
 from heurecivique_app.services.actor import Actor, require_staff
 from heurecivique_app.services.audit import audit
 from heurecivique_app.services.shortlist import VOLUNTEER_ROLES
@@ -229,13 +230,15 @@ def validate_volunteer(
 def set_paused(
     session: Session, *, actor: Actor, volunteer_id: int, paused: bool
 ) -> VolunteerProfile:
-    """Pause a volunteer (they asked for a break) or make a paused one active again."""
+    """Pause a volunteer (they asked for a break) or resume a paused one: active again
+    if a referent met them, else back to waiting for that interview."""
     person, profile = _volunteer(session, actor, volunteer_id)
     if paused and profile.status != VolunteerStatus.ACTIVE:
         raise DomainError(N_("Only an active volunteer can be paused."))
     if not paused and profile.status != VolunteerStatus.PAUSED:
         raise DomainError(N_("This volunteer is not paused."))
-    profile.status = VolunteerStatus.PAUSED if paused else VolunteerStatus.ACTIVE
+    profile.status = (VolunteerStatus.PAUSED if paused
+                      else status_after_pause(profile.validated_at))
     session.add(profile)
     session.flush()
     audit(session, actor=actor, action="volunteer.paused" if paused else "volunteer.resumed",

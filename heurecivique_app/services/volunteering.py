@@ -27,6 +27,7 @@ from heurecivique_app.domain.models import HourEntry, Mission, Participation, Vo
 from heurecivique_app.domain.text import N_
 from heurecivique_app.domain.types import utcnow
 from heurecivique_app.domain.validation import FormCheck, optional_text, whole_number
+from heurecivique_app.domain.volunteering import status_after_pause
 from heurecivique_app.services import missions
 from heurecivique_app.services.actor import Actor, require_volunteer
 from heurecivique_app.services.audit import audit
@@ -209,8 +210,7 @@ def set_paused(session: Session, *, actor: Actor, paused: bool) -> VolunteerProf
     if paused:
         profile.status = VolunteerStatus.PAUSED
     else:
-        profile.status = (VolunteerStatus.ACTIVE if profile.validated_at is not None
-                          else VolunteerStatus.PENDING)
+        profile.status = status_after_pause(profile.validated_at)
     session.add(profile)
     audit(session, actor=actor, action="volunteer.paused" if paused else "volunteer.resumed",
           entity="user", entity_id=actor.user_id, commune_id=actor.commune_id)

@@ -12,7 +12,13 @@ from heurecivique_app.adapters.db import session_scope
 from heurecivique_app.domain.enums import MissionStatus, ParticipationStatus, VolunteerStatus
 from heurecivique_app.domain.errors import DomainError, NotFound, ValidationFailed
 from heurecivique_app.domain.hours import month_key
-from heurecivique_app.domain.models import AuditEntry, HourEntry, Participation, VolunteerProfile
+from heurecivique_app.domain.models import (
+    AuditEntry,
+    HourEntry,
+    Participation,
+    User,
+    VolunteerProfile,
+)
 from heurecivique_app.domain.types import utcnow
 from heurecivique_app.services import pool
 
@@ -103,6 +109,19 @@ def test_pause_and_resume(db_engine, town) -> None:
     with session_scope(db_engine) as s:
         pool.set_paused(s, actor=w.referent_actor, volunteer_id=w.volunteer.id, paused=False)
     assert _names(db_engine, town, status="paused") == []
+
+
+def test_a_volunteer_not_met_yet_stays_waiting_when_staff_resume_them(db_engine, town) -> None:
+    """Paused by their own choice before any interview: resuming them must not skip it."""
+    from heurecivique_app.services import volunteering
+
+    w, gardener = town["w"], town["gardener"]
+    with session_scope(db_engine) as s:
+        volunteering.set_paused(s, actor=f.actor(s.get(User, gardener.id)), paused=True)
+    with session_scope(db_engine) as s:
+        pool.set_paused(s, actor=w.referent_actor, volunteer_id=gardener.id, paused=False)
+    with session_scope(db_engine) as s:
+        assert s.get(VolunteerProfile, gardener.id).status == VolunteerStatus.PENDING
 
 
 def test_nothing_across_communes_nor_for_volunteers(db_engine, town) -> None:
