@@ -139,11 +139,15 @@ def export_data(session: Session, *, actor: Actor) -> dict[str, Any]:
     }
 
 
+_NOT_YET_ANSWERED = (ParticipationStatus.WAITLISTED, ParticipationStatus.PROPOSED)
+
+
 def delete_account(session: Session, *, actor: Actor) -> None:
     """Erase the volunteer's personal data and logins; keep anonymous hours and history.
 
-    Places still held on upcoming missions are given back first, so no mission
-    waits for someone who no longer exists.
+    Places still held on upcoming missions are given back first, and waiting-list
+    places and proposals are withdrawn, so no mission waits for someone who no
+    longer exists.
     """
     user, profile = _mine(session, actor)
     upcoming = session.exec(
@@ -154,11 +158,14 @@ def delete_account(session: Session, *, actor: Actor) -> None:
     ).all()
     for mission_id in upcoming:
         missions.decline_mission(session, actor=actor, mission_id=mission_id)
+    now = utcnow()
     for part in session.exec(select(Participation)
                              .where(Participation.volunteer_id == user.id)).all():
         part.reason = part.feedback = part.problem = ""
+        if part.status in _NOT_YET_ANSWERED:  # never promoted nor awaited any more
+            part.status = ParticipationStatus.CANCELLED
+            part.updated_at = now
         session.add(part)
-    now = utcnow()
     for login in session.exec(select(UserSession).where(UserSession.user_id == user.id,
                                                         UserSession.revoked_at == None)  # noqa: E711
                               ).all():

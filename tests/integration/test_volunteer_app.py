@@ -33,7 +33,14 @@ from heurecivique_app.domain.models import (
     VolunteerProfile,
 )
 from heurecivique_app.domain.types import utcnow
-from heurecivique_app.services import accounts, auth, signup, volunteer_home, volunteering
+from heurecivique_app.services import (
+    accounts,
+    auth,
+    missions,
+    signup,
+    volunteer_home,
+    volunteering,
+)
 
 TZ = "Europe/Paris"
 
@@ -316,3 +323,21 @@ def test_delete_erases_the_person_and_keeps_anonymous_hours(db_engine, world) ->
         assert s.get(Mission, world.mission.id).accepted_count == 0
         parts = s.exec(select(Participation).where(Participation.volunteer_id == me.user_id)).all()
         assert len(parts) == 2 and all(p.feedback == p.problem == "" for p in parts)
+
+
+def test_a_deleted_account_leaves_waiting_lists_and_is_never_promoted(db_engine) -> None:
+    with session_scope(db_engine) as s:
+        w = f.world(s, kind=MissionKind.COLLECTIVE, capacity=1)
+        leaving = f.actor(f.volunteer(s, neighbourhood_=w.neighbourhood))
+    for actor in (w.volunteer_actor, leaving):  # the second one waits
+        with session_scope(db_engine) as s:
+            missions.accept_mission(s, actor=actor, mission_id=w.mission.id)
+    with session_scope(db_engine) as s:
+        accounts.delete_account(s, actor=leaving)
+    with session_scope(db_engine) as s:
+        missions.decline_mission(s, actor=w.volunteer_actor, mission_id=w.mission.id)
+    with session_scope(db_engine) as s:
+        mine = s.exec(select(Participation).where(
+            Participation.volunteer_id == leaving.user_id)).one()
+        assert mine.status == ParticipationStatus.CANCELLED
+        assert s.get(Mission, w.mission.id).accepted_count == 0
