@@ -105,18 +105,26 @@ def suggest(
     return Suggestions(mission, need, rank(best, need, limit=limit))
 
 
-def _offerable(session: Session, mission: Mission, volunteer_id: int, timezone: str) -> Fit:
-    """The volunteer's fit, if the mission may be offered to them; else a DomainError."""
+def _offerable(session: Session, mission: Mission, volunteer_ids: list[int],
+               timezone: str) -> dict[int, Fit]:
+    """Each volunteer's fit, if the mission may be offered to every one of them (one
+    read for all); else a DomainError before anything is written."""
     if mission.status != MissionStatus.OPEN:
         raise DomainError(N_("Only an open mission can be offered to volunteers."))
-    found = load_candidates(session, commune_id=mission.commune_id, mission_id=mission.id,
-                            timezone=timezone, only=[volunteer_id])
-    if not found:  # another commune's, paused, or not a volunteer at all
-        raise NotFound()
-    fit = assess(found[0], need_of(session, mission, timezone))
-    if not may_be_offered(fit):
-        raise DomainError(N_("{name} cannot be offered this mission."), name=found[0].name)
-    return fit
+    found = {c.volunteer_id: c for c in load_candidates(
+        session, commune_id=mission.commune_id, mission_id=mission.id, timezone=timezone,
+        only=volunteer_ids)}
+    need = need_of(session, mission, timezone)
+    fits = {}
+    for volunteer_id in volunteer_ids:
+        candidate = found.get(volunteer_id)
+        if candidate is None:  # another commune's, paused, or not a volunteer at all
+            raise NotFound()
+        fit = assess(candidate, need)
+        if not may_be_offered(fit):
+            raise DomainError(N_("{name} cannot be offered this mission."), name=candidate.name)
+        fits[volunteer_id] = fit
+    return fits
 
 
 def propose_mission(
@@ -139,8 +147,7 @@ def propose_mission(
     if len(wanted) > MAX_PROPOSALS:
         raise DomainError(N_("Propose a mission to {count} volunteers at most."),
                           count=MAX_PROPOSALS)
-    for volunteer_id in wanted:
-        _offerable(session, mission, volunteer_id, timezone)
+    _offerable(session, mission, wanted, timezone)
     existing = {p.volunteer_id: p for p in session.exec(
         select(Participation).where(Participation.mission_id == mission.id,
                                     col(Participation.volunteer_id).in_(wanted)))}
@@ -175,7 +182,7 @@ def assign_volunteer(
         DomainError: the volunteer may not take part (see :func:`propose_mission`).
     """
     mission = staff_mission(session, actor, mission_id)
-    fit = _offerable(session, mission, volunteer_id, timezone)
+    fit = _offerable(session, mission, [volunteer_id], timezone)[volunteer_id]
     existing = session.exec(select(Participation).where(
         Participation.mission_id == mission.id,
         Participation.volunteer_id == volunteer_id)).first()
