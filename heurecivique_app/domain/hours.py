@@ -36,9 +36,12 @@ class MonthlyHour:
         return min(100, round(100 * self.minutes / PLEDGE_MINUTES))
 
 
+# The range of the time given for one mission, said in full where a field is wrong.
+TIME_GIVEN_RANGE = N_("Time given must be between 15 minutes and 8 hours.")
+
+
 def validate_minutes(minutes: int) -> int:
     """Minutes credited for one mission: between 15 minutes and 8 hours."""
     if not 15 <= minutes <= 480:
-        raise DomainError(N_("Time given must be between 15 minutes and 8 hours."),
-                          field="minutes")
+        raise DomainError(TIME_GIVEN_RANGE, field="minutes")
     return minutes

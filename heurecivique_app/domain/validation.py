@@ -81,13 +81,16 @@ def french_phone(value: str | None, *, required: bool = False) -> str | None:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-def whole_number(value: str | int | None, *, low: int, high: int) -> int:
+def whole_number(value: str | int | None, *, low: int, high: int,
+                 out_of_range: str = N_("This number is out of the allowed range.")) -> int:
+    """``out_of_range``: the message id for a number outside ``low``–``high``, best one
+    that names the range (e.g. ``domain.hours.TIME_GIVEN_RANGE``)."""
     try:
         number = int(str(value).strip())
     except (TypeError, ValueError) as exc:
         raise FieldError(N_("Enter a whole number.")) from exc
     if not low <= number <= high:
-        raise FieldError(N_("This number is out of the allowed range."))
+        raise FieldError(out_of_range)
     return number
 
 

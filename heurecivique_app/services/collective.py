@@ -28,6 +28,7 @@ from heurecivique_app.domain.enums import (
 )
 from heurecivique_app.domain.errors import DomainError, NotFound
 from heurecivique_app.domain.geo import Point
+from heurecivique_app.domain.hours import validate_minutes
 from heurecivique_app.domain.lifecycle import check_transition
 from heurecivique_app.domain.models import GeoSource, Mission, Neighbourhood, Participation, User
 from heurecivique_app.domain.text import N_
@@ -193,9 +194,7 @@ def record_attendance(
     day = mission.starts_at.astimezone(ZoneInfo(timezone)).date()
     if utcnow().astimezone(ZoneInfo(timezone)).date() < day:
         raise DomainError(N_("Attendance is checked on the day of the action."))
-    if not 15 <= minutes <= 480:
-        raise DomainError(N_("Time given must be between 15 minutes and 8 hours."),
-                          field="minutes")
+    validate_minutes(minutes)
     rows = session.exec(select(Participation).where(
         Participation.mission_id == mission_id,
         Participation.status == ParticipationStatus.ACCEPTED)).all()

@@ -20,7 +20,7 @@ from heurecivique_app.domain import events
 from heurecivique_app.domain.enums import MissionKind, MissionStatus, ParticipationStatus
 from heurecivique_app.domain.errors import DomainError
 from heurecivique_app.domain.followup import MissionFollowUp, RecurringFlag, recurring_flag
-from heurecivique_app.domain.hours import month_key
+from heurecivique_app.domain.hours import TIME_GIVEN_RANGE, month_key
 from heurecivique_app.domain.lifecycle import check_transition
 from heurecivique_app.domain.models import (
     Beneficiary,
@@ -94,8 +94,7 @@ def _clean(form: FollowUpForm, *, close: bool) -> dict[str, Any]:
         return form.beneficiary_called
 
     def minutes() -> int:
-        value = whole_number(form.minutes, low=15, high=480)
-        return value
+        return whole_number(form.minutes, low=15, high=480, out_of_range=TIME_GIVEN_RANGE)
 
     check.take("beneficiary_called", called)
     check.take("went_well", went_well)

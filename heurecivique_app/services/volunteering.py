@@ -22,7 +22,7 @@ from heurecivique_app.domain.enums import (
     VolunteerStatus,
 )
 from heurecivique_app.domain.errors import DomainError, NotAllowed
-from heurecivique_app.domain.hours import month_key
+from heurecivique_app.domain.hours import TIME_GIVEN_RANGE, month_key
 from heurecivique_app.domain.models import HourEntry, Mission, Participation, VolunteerProfile
 from heurecivique_app.domain.text import N_
 from heurecivique_app.domain.types import utcnow
@@ -154,7 +154,8 @@ def confirm(session: Session, *, actor: Actor, mission_id: int, form: Confirmati
     A problem goes to the referent (stored and sent to the consoles).
     """
     check = FormCheck()
-    check.take("minutes", lambda: whole_number(form.minutes, low=15, high=480))
+    check.take("minutes", lambda: whole_number(form.minutes, low=15, high=480,
+                                               out_of_range=TIME_GIVEN_RANGE))
     check.take("feedback", lambda: optional_text(form.feedback, max_length=1000))
     check.take("problem", lambda: optional_text(form.problem, max_length=1000))
     clean = check.result()
