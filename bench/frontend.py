@@ -138,6 +138,9 @@ def measure_app(browser: Browser, base_url: str) -> list[dict]:
     for spec in PAGES:
         path = spec.path.format(mission=mission)
         figures = first_load(browser, base_url, path, sessions.get(spec.login or ""))
+        landed = figures["final_path"].split("?")[0].rstrip("/")
+        if landed != path.rstrip("/"):  # e.g. a failed login sent it to /login instead
+            raise SystemExit(f"{path} ended on {figures['final_path']}: not measured")
         rows.append({"label": "app", "page": path, "audience": spec.audience,
                      "map": spec.map, **figures})
     return rows

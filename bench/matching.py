@@ -11,8 +11,11 @@ reads, so p50_ms / p95_ms are what the page costs after any change; the target
 (p95 <= 50 ms, issue 5) refers to p95_ms.
 
 Same run, same data, for comparison:
-- rare_skill_*: ``suggest`` for a clean-up, a skill no volunteer listed, so the
-  first level finds no one and the shortlist reads a wider one (the slow case);
+- rare_skill_*: ``suggest`` for an individual clean-up need, a skill no volunteer
+  listed, so the first level finds no one and the shortlist reads a wider one
+  (the slow case; its fits are checked against ranking everyone too);
+- level_rows / rare_skill_level_rows: how many rows each level the shortlist
+  read returned (one untimed call each); pool_rows: the whole pool's;
 - straightforward_*: ranking every candidate (``load_candidates`` then
   ``domain.matching.rank``), the path ``suggest`` replaced (same fits);
 - baseline_*: the bare SELECT of the pool's plain columns (reading every
@@ -71,7 +74,7 @@ from heurecivique_app.domain.models import (  # noqa: E402
     VolunteerProfile,
 )
 from heurecivique_app.realtime.gc_tuning import THRESHOLDS  # noqa: E402
-from heurecivique_app.services import matching  # noqa: E402
+from heurecivique_app.services import matching, shortlist  # noqa: E402
 from heurecivique_app.services.actor import Actor  # noqa: E402
 from heurecivique_app.services.shortlist import in_pool  # noqa: E402
 
@@ -141,9 +144,8 @@ def seed(url: str, volunteers: int) -> tuple[int, int]:
              "preferred_starts": [s.isoformat() for s in starts]},
             {**mission, "id": 2, "title": "Faites", "status": "done", "starts_at": now,
              "preferred_starts": []},
-            {**mission, "id": 3, "title": "Nettoyage", "status": "open", "kind": "collective",
-             "category": RARE, "capacity": 10, "starts_at": starts[1],
-             "preferred_starts": [starts[1].isoformat()]}])
+            {**mission, "id": 3, "title": "Nettoyage", "status": "open", "category": RARE,
+             "starts_at": starts[1], "preferred_starts": [starts[1].isoformat()]}])
         if hours:
             conn.execute(insert(HourEntry.__table__), [
                 {"volunteer_id": n, "mission_id": 2, "minutes": 60, "created_at": now,
@@ -167,6 +169,32 @@ def bare_select(session: Session) -> int:
                VolunteerProfile.home_lat, VolunteerProfile.home_lon, User.neighbourhood_id)
         .join(VolunteerProfile, VolunteerProfile.user_id == User.id)
         .where(*in_pool(1))).all())
+
+
+def rows_per_level(engine, actor: Actor, mission_id: int) -> list[int]:
+    """How many rows each level of the shortlist read for the mission: one call, untimed,
+    through a counting wrapper of ``shortlist.best_rows``."""
+    counts, real = [], shortlist.best_rows
+
+    def counting(rows, *rest, **kw):
+        rows = list(rows)
+        counts.append(len(rows))
+        return real(rows, *rest, **kw)
+
+    shortlist.best_rows = counting
+    try:
+        with Session(engine) as session:
+            matching.suggest(session, actor=actor, mission_id=mission_id, timezone=TZ)
+    finally:
+        shortlist.best_rows = real
+    return counts
+
+
+def straightforward_fits(session: Session, mission_id: int) -> list:
+    """Ranking every candidate (``load_candidates`` then ``domain.matching.rank``)."""
+    need = matching.need_of(session, session.get(Mission, mission_id), TZ)
+    return ranking.rank(matching.load_candidates(
+        session, commune_id=1, mission_id=mission_id, timezone=TZ), need)
 
 
 def timed(engine, runs: int, work) -> tuple[list[float], object]:
@@ -201,9 +229,7 @@ def main() -> None:
             return matching.suggest(session, actor=actor, mission_id=3, timezone=TZ)
 
         def straightforward(session: Session):
-            need = matching.need_of(session, session.get(Mission, mission_id), TZ)
-            return ranking.rank(matching.load_candidates(
-                session, commune_id=1, mission_id=mission_id, timezone=TZ), need)
+            return straightforward_fits(session, mission_id)
 
         # Warm the caches and the statement compilation first.
         for work in (rank, rare_skill, straightforward, bare_select):
@@ -216,13 +242,17 @@ def main() -> None:
         for _ in range(args.runs):
             run, found = timed(engine, 1, rank)
             samples += run
-            run, _ = timed(engine, 1, rare_skill)
+            run, rare_found = timed(engine, 1, rare_skill)
             rare += run
             run, read = timed(engine, 1, bare_select)
             baseline += run
             run, every = timed(engine, 1, straightforward)
             plain += run
         assert every == found.fits, "the shortlist must give the straightforward fits"
+        with Session(engine) as session:
+            assert rare_found.fits == straightforward_fits(session, 3), "same, rare skill"
+        levels = rows_per_level(engine, actor, mission_id)
+        rare_levels = rows_per_level(engine, actor, 3)
         with Session(engine) as session:  # the pure ranking alone, on candidates in memory
             candidates = matching.load_candidates(session, commune_id=1,
                                                   mission_id=mission_id, timezone=TZ)
@@ -235,7 +265,8 @@ def main() -> None:
     print(json.dumps({
         "database": kind, "volunteers": args.volunteers, "runs": args.runs,
         "gc": "default" if args.default_gc else "app",
-        "candidates_read": read, "suggestions": len(found.fits),
+        "pool_rows": read, "suggestions": len(found.fits),
+        "level_rows": levels, "rare_skill_level_rows": rare_levels,
         "p50_ms": round(percentile(samples, 50), 2), "p95_ms": round(percentile(samples, 95), 2),
         "rare_skill_p50_ms": round(percentile(rare, 50), 2),
         "rare_skill_p95_ms": round(percentile(rare, 95), 2),

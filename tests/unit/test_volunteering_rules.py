@@ -18,8 +18,10 @@ from heurecivique_app.services.signup import SignupForm
 
 
 def test_availability_keeps_week_and_day_order_and_refuses_unknown_slots() -> None:
-    assert clean_availability({"sun": ["evening", "morning"], "mon": ["afternoon"]}) == {
-        "mon": ["afternoon"], "sun": ["morning", "evening"]}
+    # As a list of items: comparing dicts would ignore the week order.
+    assert list(clean_availability({"sun": ["evening", "morning"],
+                                    "mon": ["afternoon"]}).items()) == [
+        ("mon", ["afternoon"]), ("sun", ["morning", "evening"])]
     assert clean_availability({}) == {}
     with pytest.raises(FieldError):
         clean_availability({"mon": ["night"]})
