@@ -99,7 +99,7 @@ def _clean(session: Session, actor: Actor, form: CollectiveForm, timezone: str) 
         # action afterwards, to check attendance and credit the time.
         moment = local_datetime(form.date, form.time, timezone=timezone)
         if moment.date() < utcnow().astimezone(ZoneInfo(timezone)).date():
-            raise FieldError(N_("The date must be in the future."))
+            raise FieldError(N_("The date cannot be before today."))
         return moment
 
     def skills() -> list[str]:
