@@ -92,6 +92,12 @@ STATUS_LABELS: dict[str, str] = {
     MissionStatus.EXPIRED: N_("Expired"),
 }
 
+VOLUNTEER_STATUS_LABELS: dict[str, str] = {
+    VolunteerStatus.PENDING: N_("Awaiting validation"),
+    VolunteerStatus.ACTIVE: N_("Active"),
+    VolunteerStatus.PAUSED: N_("Paused"),
+}
+
 CHANNEL_LABELS: dict[str, str] = {
     Channel.PHONE: N_("Phone call"),
     Channel.FLYER: N_("Paper flyer"),

@@ -7,9 +7,8 @@ from heurecivique_app.components.forms import checkbox, dynamic_select, select, 
 from heurecivique_app.components.layout import page
 from heurecivique_app.components.text import T
 from heurecivique_app.domain.availability import DAY_LABELS, PART_LABELS
-from heurecivique_app.domain.enums import CATEGORY_LABELS
+from heurecivique_app.domain.enums import CATEGORY_LABELS, VOLUNTEER_STATUS_LABELS
 from heurecivique_app.domain.text import N_
-from heurecivique_app.presenters.pool import VOLUNTEER_STATUS_LABELS
 from heurecivique_app.state.pool import PoolState, VolunteerState
 
 

@@ -5,14 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from heurecivique_app.domain.enums import CATEGORY_LABELS, STATUS_LABELS
+from heurecivique_app.domain.enums import CATEGORY_LABELS, STATUS_LABELS, VOLUNTEER_STATUS_LABELS
 from heurecivique_app.domain.text import N_
 from heurecivique_app.i18n import format_when, translate
 from heurecivique_app.services.search import BeneficiaryLine, MissionLine, VolunteerLine
 
 KIND_LABELS = {"individual": N_("Individual"), "collective": N_("Collective action")}
-VOLUNTEER_STATUS_LABELS = {"pending": N_("Awaiting validation"), "active": N_("Active"),
-                           "paused": N_("Paused")}
 Table = tuple[list[str], list[list[Any]]]
 
 

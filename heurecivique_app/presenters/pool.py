@@ -8,17 +8,12 @@ from __future__ import annotations
 from babel.numbers import format_decimal
 
 from heurecivique_app.domain.availability import DAY_LABELS, PART_LABELS
-from heurecivique_app.domain.enums import CATEGORY_LABELS, STATUS_LABELS
+from heurecivique_app.domain.enums import CATEGORY_LABELS, STATUS_LABELS, VOLUNTEER_STATUS_LABELS
 from heurecivique_app.domain.matching import Fit, Need, Reason, may_be_offered, reasons
 from heurecivique_app.domain.text import N_
 from heurecivique_app.i18n import format_duration, format_when, translate
 from heurecivique_app.services.pool import PoolRow, VolunteerRecord
 
-VOLUNTEER_STATUS_LABELS = {
-    "pending": N_("Awaiting validation"),
-    "active": N_("Active"),
-    "paused": N_("Paused"),
-}
 PARTICIPATION_LABELS = {
     "accepted": N_("Taking part"),
     "proposed": N_("Proposed"),

@@ -136,12 +136,3 @@ def record_promotion(session: Session, *, actor: Actor, mission: Mission, volunt
           entity_id=mission.id, commune_id=mission.commune_id, volunteer_id=volunteer_id)
     emit(session, "mission.promoted", mission, actor,
          volunteer=person.display_name if person else "")
-
-
-def waiting_ids(session: Session, mission_id: int) -> list[int]:
-    """Waiting volunteers in the order they will move up."""
-    return [int(v) for v in session.exec(
-        select(Participation.volunteer_id)
-        .where(Participation.mission_id == mission_id, Participation.status == _WAITING)
-        .order_by(col(Participation.updated_at), col(Participation.id))
-    ).all()]
