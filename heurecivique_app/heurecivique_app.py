@@ -5,6 +5,7 @@ import reflex as rx
 from heurecivique_app.adapters.db import add_event_publisher
 from heurecivique_app.api import api
 from heurecivique_app.components.pwa import pwa_head
+from heurecivique_app.jobs import run_jobs
 from heurecivique_app.pages.account import account
 from heurecivique_app.pages.board import board
 from heurecivique_app.pages.charter import charter
@@ -104,4 +105,6 @@ live.register("mission", MissionState, mission_vars)
 live.register("roster", AttendanceState, roster_vars)
 app.register_lifespan_task(live.run)
 app.register_lifespan_task(tune_garbage_collector)
+# Due work (e-mails, reminders): one runner per backend worker, claims never overlap.
+app.register_lifespan_task(run_jobs)
 add_event_publisher(live.publish)

@@ -258,3 +258,4 @@ from heurecivique_app.domain.community import (  # noqa: E402, F401
     SuccessStory,
 )
 from heurecivique_app.domain.followup import MissionFollowUp  # noqa: E402, F401
+from heurecivique_app.domain.notifications import Job, NotificationOptOut  # noqa: E402, F401

@@ -42,6 +42,7 @@ from heurecivique_app.services.missions import (
     staff_mission,
     take_place,
 )
+from heurecivique_app.services.notifications import notify_proposal
 from heurecivique_app.services.shortlist import (
     candidate_columns,
     candidate_of,
@@ -165,6 +166,7 @@ def propose_mission(
     audit(session, actor=actor, action="mission.proposed", entity="mission",
           entity_id=mission.id, commune_id=mission.commune_id, volunteers=wanted)
     emit_mission_event(session, "mission.proposed", mission, actor, count=len(wanted))
+    notify_proposal(session, mission=mission, actor=actor, proposals=out, timezone=timezone)
     return out
 
 
