@@ -3,7 +3,7 @@
 Production sends through any SMTP relay (STARTTLS or implicit TLS, login)
 configured in settings. The embedded (laptop) mode has no mail server: each
 message is written as a standard RFC 5322 file under ``<data_dir>/outbox`` that
-any mail client can open. Both take the same :class:`email.message.EmailMessage`
+any mail client can open. Both take the same :class:`email.message.Message`
 (see :func:`compose`), so what is tested on one is what the other sends.
 
 Failures are sorted for the job runner: :class:`PermanentFailure` (the server
@@ -14,13 +14,17 @@ answered 5xx for this message: retrying cannot help) or :class:`TemporaryFailure
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 import smtplib
 import ssl
 from dataclasses import dataclass, field
-from email.headerregistry import Address
-from email.message import EmailMessage
-from email.utils import formatdate, make_msgid, parseaddr
+from email.message import Message
+from email.mime.image import MIMEImage
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.policy import compat32
+from email.utils import formataddr, formatdate, make_msgid, parseaddr
 from pathlib import Path
 from typing import Protocol
 
@@ -65,42 +69,58 @@ def _domain(sender: str) -> str:
     return address.rpartition("@")[2] or "heurecivique.local"
 
 
-def compose(mail: Mail) -> EmailMessage:
+_ONE_LINE_HEADERS = compat32.clone(max_line_length=998)
+# One address, nothing around it: no display name, no list, no line break.
+_ADDRESS = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+$")
+
+
+def compose(mail: Mail) -> Message:
     """The standard message for ``mail``: text, optional HTML alternative, attachments.
+
+    Built with the ``email.mime`` classes: a worker composes one message per
+    recipient, and these cost a few times less than ``EmailMessage``'s header
+    objects (measured in bench/notify.py); non-ASCII subjects and names are
+    encoded as RFC 2047 words all the same.
 
     Raises:
         PermanentFailure: the recipient's address cannot be written in a header.
     """
-    try:
-        Address(addr_spec=mail.to)
-    except (ValueError, IndexError) as exc:
-        raise PermanentFailure(f"invalid address: {mail.to!r}") from exc
-    message = EmailMessage()
-    message["From"] = mail.sender
+    if not _ADDRESS.match(mail.to):
+        raise PermanentFailure(f"invalid address: {mail.to!r}")
+    body: Message = MIMEText(mail.text, "plain", "utf-8")
+    if mail.html is not None:
+        body = MIMEMultipart("alternative", _subparts=[body, MIMEText(mail.html, "html",
+                                                                      "utf-8")])
+    message = body
+    if mail.attachments:
+        message = MIMEMultipart("mixed", _subparts=[body])
+        for path in mail.attachments:
+            suffix = path.suffix.lstrip(".").lower()
+            image = MIMEImage(path.read_bytes(), _subtype={"jpg": "jpeg"}.get(suffix, suffix))
+            image.add_header("Content-Disposition", "attachment", filename=path.name)
+            message.attach(image)
+    name, address = parseaddr(mail.sender)
+    message["From"] = formataddr((name, address))
     message["To"] = mail.to
-    message["Subject"] = mail.subject
+    message["Subject"] = " ".join(mail.subject.split())  # never a line break in a header
     message["Date"] = formatdate(localtime=False)
     if mail.idempotency_key:
         digest = hashlib.sha256(mail.idempotency_key.encode()).hexdigest()[:32]
         message["Message-ID"] = f"<{digest}@{_domain(mail.sender)}>"
     else:
         message["Message-ID"] = make_msgid(domain=_domain(mail.sender))
-    for name, value in mail.headers.items():
-        message[name] = value
-    message.set_content(mail.text)
-    if mail.html is not None:
-        message.add_alternative(mail.html, subtype="html")
-    for path in mail.attachments:
-        suffix = path.suffix.lstrip(".").lower()
-        message.add_attachment(path.read_bytes(), maintype="image",
-                               subtype={"jpg": "jpeg"}.get(suffix, suffix), filename=path.name)
+    for header, value in mail.headers.items():
+        message[header] = value
+    # Headers on one line each (up to SMTP's 998): a folded List-Unsubscribe address
+    # is read with a leading space by some mail clients.
+    message.policy = _ONE_LINE_HEADERS
     return message
 
 
 class Mailer(Protocol):
     """Where composed messages go. ``close`` ends a batch (an SMTP connection)."""
 
-    def deliver(self, message: EmailMessage) -> None: ...
+    def deliver(self, message: Message) -> None: ...
 
     def close(self) -> None: ...
 
@@ -111,7 +131,7 @@ class EmlOutbox:
     def __init__(self, data_dir: Path) -> None:
         self.root = Path(data_dir) / "outbox"
 
-    def deliver(self, message: EmailMessage) -> Path:
+    def deliver(self, message: Message) -> Path:
         """Write ``message`` as a new .eml file (the file appears whole or not at all)."""
         self.root.mkdir(parents=True, exist_ok=True)
         stamp = formatdate(usegmt=True)[5:25].replace(" ", "-").replace(":", "")
@@ -164,7 +184,7 @@ class SmtpMailer:
             smtp.login(self.user, self.password)
         return smtp
 
-    def deliver(self, message: EmailMessage) -> None:
+    def deliver(self, message: Message) -> None:
         """Send ``message``.
 
         Raises:

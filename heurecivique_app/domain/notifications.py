@@ -87,7 +87,7 @@ class MessageKind:
 
 # Kinds a person may turn off, with the label of their switch on the account page.
 OPTIONAL_KINDS: dict[str, str] = {
-    MessageKind.PROPOSAL: N_("A referent proposes me a mission"),
+    MessageKind.PROPOSAL: N_("When a referent proposes a mission to me"),
     MessageKind.REMINDER: N_("A reminder the day before a mission"),
 }
 

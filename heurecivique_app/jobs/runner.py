@@ -33,7 +33,7 @@ from datetime import datetime, timedelta
 from itertools import groupby
 from typing import Any
 
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from heurecivique_app.adapters.mail import Mailer, PermanentFailure
 from heurecivique_app.domain.notifications import (
@@ -142,38 +142,47 @@ class Runner:
         # Stop a batch with a good margin before the lease ends (SMTP timeouts add up).
         deadline = started + self.lease.total_seconds() * 0.8
         left = {job.id: job for job in jobs}
+        # One connection for the batch's outcomes; each is committed as soon as its send
+        # is over, before the next message starts: a worker killed at any point leaves
+        # at most the message in flight unrecorded.
+        conn = self.ctx.engine.connect()
+
+        def record(job: Claimed, outcome: Outcome, kind: JobKind | None) -> None:
+            left.pop(job.id)
+            self._record(conn, job, outcome, kind)
+
         try:
             for name, group in groupby(sorted(jobs, key=lambda j: j.kind), key=lambda j: j.kind):
                 if time.monotonic() > deadline:
                     break
                 kind = self.kinds.get(name)
-                if kind is None:
-                    for job in group:
-                        self._record(job, PermanentFailure(f"unknown job kind {name!r}"), None)
-                        left.pop(job.id)
-                    continue
                 batch = list(group)
+                if kind is None:
+                    for job in batch:
+                        record(job, PermanentFailure(f"unknown job kind {name!r}"), None)
+                    continue
                 outcomes = kind.handler(self.ctx, batch)
                 try:
                     for job, outcome in outcomes:
-                        self._record(job, outcome, kind)
-                        left.pop(job.id)
+                        record(job, outcome, kind)
                         if time.monotonic() > deadline:
                             outcomes.close()
                             break
                 except Exception as error:  # a handler's bug: counted as a failed try
                     log.exception("job handler %s failed", name)
                     for job in batch:
-                        if left.pop(job.id, None) is not None:
-                            self._record(job, error, kind)
+                        if job.id in left:
+                            record(job, error, kind)
         finally:
             self.ctx.mailer.close()
+            conn.close()
             if left:
                 queue.release(self.ctx.engine, left.values(), worker=self.worker)
         return len(jobs)
 
-    def _record(self, job: Claimed, outcome: Outcome, kind: JobKind | None) -> None:
-        with self.ctx.engine.begin() as conn:
+    def _record(self, conn: Connection, job: Claimed, outcome: Outcome,
+                kind: JobKind | None) -> None:
+        with conn.begin():
             if outcome is None:
                 if queue.finish(conn, job, worker=self.worker, status=JobStatus.DONE) and \
                         kind is not None and kind.next_run is not None:

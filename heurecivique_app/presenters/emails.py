@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from html import escape
 
-from heurecivique_app.domain.notifications import MessageKind
+from heurecivique_app.domain.notifications import OPTIONAL_KINDS, MessageKind
 from heurecivique_app.domain.text import N_
 from heurecivique_app.i18n import format_when, translate
 from heurecivique_app.presenters.pwa import DEFAULT_THEME, HEX_COLOUR, text_on
@@ -157,3 +157,39 @@ def _html(ctx: Context, lines: list[str], link: tuple[str, str] | None, why: str
             f'<div style="padding:16px;max-width:600px">{body}</div>'
             f'<div style="padding:0 16px 16px;color:#555;font-size:13px">{foot}</div>'
             f'</body></html>')
+
+
+def unsubscribe_page(locale: str, message: str, *, confirm: str = "") -> str:
+    """The small page behind an unsubscribe link: a message, and a button that POSTs the
+    one-click form when ``confirm`` names it (opening a link never changes anything:
+    mail scanners open links)."""
+    text = escape(translate(message, locale))
+    form = (f'<form method="post"><input type="hidden" name="List-Unsubscribe" '
+            f'value="One-Click"><button type="submit" style="min-height:44px;padding:0 16px">'
+            f'{escape(translate(confirm, locale))}</button></form>' if confirm else "")
+    account = escape(translate(N_("Your choices of e-mails are in your account."), locale))
+    return (f'<!doctype html><html lang="{locale}"><head><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f'<title>L’Heure Civique</title></head>'
+            f'<body style="font-family:system-ui,sans-serif;max-width:36rem;margin:2rem auto;'
+            f'padding:0 1rem"><h1 style="font-size:1.25rem">L’Heure Civique</h1>'
+            f'<p>{text}</p>{form}<p><a href="/account">{account}</a></p></body></html>')
+
+
+# What the unsubscribe page says, for each kind that can be turned off.
+UNSUBSCRIBE_QUESTION = {
+    MessageKind.PROPOSAL: N_("Stop the e-mails when a referent proposes you a mission?"),
+    MessageKind.REMINDER: N_("Stop the e-mail reminders the day before a mission?"),
+}
+
+
+def problem_rows(problems: list, locale: str, timezone: str) -> list[dict[str, str]]:
+    """A person's undelivered e-mails as the staff record shows them (DeliveryProblem list)."""
+    return [{
+        "kind": translate(OPTIONAL_KINDS.get(p.kind, p.kind), locale),
+        "when": format_when(p.at, locale, timezone),
+        "state": translate(N_("Refused for good: check the address with the volunteer.")
+                           if p.final else N_("Not delivered yet: it will be tried again."),
+                           locale),
+        "error": p.error,
+    } for p in problems]

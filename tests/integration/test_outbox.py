@@ -4,6 +4,7 @@ SMTP server on loopback, retries, gives up, respects choices — on SQLite and P
 from __future__ import annotations
 
 import ssl
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from email import message_from_bytes, policy
 from pathlib import Path
@@ -14,9 +15,12 @@ import pytest
 from mailserver import PASSWORD, USER, Recorder, free_port, smtp_server
 from sqlalchemy.engine import Engine
 from sqlmodel import select
+from starlette.applications import Starlette
+from starlette.testclient import TestClient
 
 from heurecivique_app.adapters.db import session_scope
 from heurecivique_app.adapters.mail import EmlOutbox, SmtpMailer
+from heurecivique_app.api import notifications as api_notifications
 from heurecivique_app.domain.community import RelayReport, ReportKind
 from heurecivique_app.domain.enums import MissionStatus, ParticipationStatus, Role
 from heurecivique_app.domain.errors import NotFound
@@ -73,7 +77,23 @@ def world(db_engine: Engine) -> f.World:
     return w
 
 
-def test_a_proposal_is_mailed_once_in_the_volunteers_language(db_engine, world, tmp_path):
+def _unsubscribe_client(engine: Engine, monkeypatch) -> TestClient:
+    @contextmanager
+    def scope():
+        with session_scope(engine) as session:
+            yield session
+
+    monkeypatch.setattr(api_notifications, "session_scope", scope)
+    return TestClient(Starlette(routes=api_notifications.routes))
+
+
+def _preferences(engine: Engine, w: f.World) -> dict[str, bool]:
+    with session_scope(engine) as s:
+        return notifications.preferences(s, actor=w.volunteer_actor)
+
+
+def test_a_proposal_is_mailed_once_in_the_volunteers_language(db_engine, world, tmp_path,
+                                                              monkeypatch):
     _propose(db_engine, world)
     [job] = _jobs(db_engine)
     assert (job.user_id, job.status, job.attempts) == (world.volunteer.id, JobStatus.PENDING, 0)
@@ -95,11 +115,18 @@ def test_a_proposal_is_mailed_once_in_the_volunteers_language(db_engine, world, 
     assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     url = str(mail["List-Unsubscribe"]).strip("<>")
     assert url.startswith("https://heure.vitre.example/api/unsubscribe/") and url in text
-    with session_scope(db_engine) as s:
-        assert notifications.unsubscribe(s, secret=settings.secret_key,
-                                         token=url.rsplit("/", 1)[1]) == MessageKind.PROPOSAL
-        prefs = notifications.preferences(s, actor=world.volunteer_actor)
-    assert prefs == {MessageKind.PROPOSAL: False, MessageKind.REMINDER: True}
+    client = _unsubscribe_client(db_engine, monkeypatch)
+    path = url.removeprefix("https://heure.vitre.example")
+    page = client.get(path)  # opening the link (a mail scanner does) changes nothing
+    assert page.status_code == 200 and "Ne plus recevoir ces e-mails" in page.text
+    assert _preferences(db_engine, world)[MessageKind.PROPOSAL] is True
+    # The mail client's one-click POST (RFC 8058) turns the kind off, and only that kind.
+    done = client.post(path, content=b"List-Unsubscribe=One-Click",
+                       headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert done.status_code == 200
+    assert _preferences(db_engine, world) == {MessageKind.PROPOSAL: False,
+                                              MessageKind.REMINDER: True}
+    assert client.post(path[:-3] + "abc").status_code == 404
     assert [j.status for j in _jobs(db_engine)] == [JobStatus.DONE]
 
 
