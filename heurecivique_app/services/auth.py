@@ -14,8 +14,8 @@ from heurecivique_app.domain.errors import DomainError
 from heurecivique_app.domain.models import User, UserSession
 from heurecivique_app.domain.text import N_
 from heurecivique_app.domain.types import utcnow
-from heurecivique_app.services.actor import Actor
 from heurecivique_app.services import login_throttle
+from heurecivique_app.services.actor import Actor
 from heurecivique_app.services.audit import audit
 
 SESSION_COOKIE = "hc_session"
