@@ -1,7 +1,7 @@
 """Due work (the job table: deliveries and scheduled jobs) and notification opt-outs
 
-Revision ID: 0008_jobs
-Revises: 0007_followup
+Revision ID: 0009_jobs
+Revises: 0008_login_throttle
 Create Date: 2026-12-04 19:45:00
 """
 from collections.abc import Sequence
@@ -12,8 +12,8 @@ from alembic import op
 
 import heurecivique_app.domain.types
 
-revision: str = '0008_jobs'
-down_revision: str | None = '0007_followup'
+revision: str = '0009_jobs'
+down_revision: str | None = '0008_login_throttle'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
