@@ -222,11 +222,15 @@ class Runner:
         """Lifespan loop: batches back to back while there is work, a pause when idle.
 
         The database and SMTP calls are blocking, so each batch runs in a thread;
-        an error in one batch is logged and the loop goes on.
+        an error in one batch is logged and the loop goes on. The recurring runs are
+        checked every hour too: a run that failed for good does not end its series.
         """
-        await asyncio.to_thread(self.schedule_recurring)
+        scheduled = float("-inf")
         while True:
             try:
+                if time.monotonic() - scheduled > 3600:
+                    await asyncio.to_thread(self.schedule_recurring)
+                    scheduled = time.monotonic()
                 claimed = await asyncio.to_thread(self.run_once)
             except Exception:
                 log.exception("job batch failed")

@@ -3,6 +3,7 @@ SMTP server on loopback, retries, gives up, respects choices — on SQLite and P
 
 from __future__ import annotations
 
+import asyncio
 import ssl
 from contextlib import contextmanager
 from datetime import datetime, timedelta
@@ -304,3 +305,27 @@ def test_starttls_and_login(db_engine, world, tmp_path) -> None:
                            tls="starttls", ssl_context=trust, timeout_s=5)
         _runner(db_engine, right, _settings(tmp_path), at=job.due_at).run_until_idle()
     assert [m["To"] for m in recorder.messages] == [world.volunteer.email]
+
+
+def test_the_lifespan_loop_schedules_the_scan_and_sends_what_is_due(db_engine, world, tmp_path):
+    """What each backend worker runs: the loop sends a due e-mail and plans the reminders."""
+    with session_scope(db_engine) as s:
+        notifications.notify(s, kind=MessageKind.REMINDER, event="loop", urgent=True,
+                             user_ids=[world.volunteer.id], timezone=TZ,
+                             params=notifications.mission_params(world.mission, "Centre"),
+                             commune=notifications.commune_look(s, world.commune.id))
+
+    async def run_briefly(runner: Runner) -> None:
+        task = asyncio.create_task(runner.run_forever(idle_s=0.05))
+        for _ in range(200):
+            await asyncio.sleep(0.05)
+            if {j.kind for j in _jobs(db_engine) if j.status == JobStatus.DONE} == {
+                    notifications.SEND_EMAIL, REMINDER_SCAN}:
+                break
+        task.cancel()
+
+    with smtp_server() as (controller, recorder):
+        asyncio.run(run_briefly(_runner(db_engine, _smtp(controller), _settings(tmp_path))))
+    assert [m["To"] for m in recorder.messages] == [world.volunteer.email]
+    scans = [(j.status, j.due_at > utcnow()) for j in _jobs(db_engine) if j.kind == REMINDER_SCAN]
+    assert scans == [(JobStatus.DONE, False), (JobStatus.PENDING, True)]
