@@ -12,6 +12,11 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 from conftest import PASSWORD
+from websockets.asyncio.client import connect
+
+# Imported here, on the test's own thread: Reflex registers state classes in a context
+# variable, which a first import on run()'s worker thread would leave on that thread.
+from heurecivique_app.state.base import AppState
 
 # (handler's full name, page path, payload)
 Call = tuple[str, str, dict]
@@ -39,10 +44,6 @@ async def call_handlers(port: int, cookie: str | None, calls: list[Call],
     ``token`` is the tab's Reflex token (a new one if None); ``cookie`` the
     session cookie sent with the handshake (none if None).
     """
-    from websockets.asyncio.client import connect
-
-    from heurecivique_app.state.base import AppState
-
     token = token or str(uuid.uuid4())
     root = AppState.get_root_state().get_full_name()
 

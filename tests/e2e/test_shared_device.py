@@ -60,6 +60,17 @@ def test_after_a_logout_the_tablet_keeps_nothing_for_the_next_user(new_context, 
     expect(page.locator("#my-hour")).to_be_visible()
     assert_nothing_private(traffic, database(app_server), VOLUNTEER, since=after_logout)
 
+    # Her data export holds no beneficiary's data, not even of the missions she accepted
+    # (she has some: a beneficiary field added to it would show here).
+    with sqlite3.connect(database(app_server)) as db:
+        assert db.execute(
+            "select count(*) from participation p join mission m on m.id = p.mission_id"
+            " join user u on u.id = p.volunteer_id where u.email = ? and p.status = 'accepted'"
+            " and m.beneficiary_id is not null", (VOLUNTEER,)).fetchone()[0] > 0
+    export = page.request.get("/api/me/export")
+    assert export.ok
+    assert private_data(database(app_server)).leaks([export.text()]) == []
+
 
 def test_a_script_reusing_the_tabs_old_token_gets_nothing_private(new_context, app_server):
     page = new_context(TABLET).new_page()
