@@ -51,7 +51,8 @@ from heurecivique_app.domain.notifications import Job, MessageKind  # noqa: E402
 from heurecivique_app.domain.types import utcnow  # noqa: E402
 from heurecivique_app.jobs.kinds import KINDS  # noqa: E402
 from heurecivique_app.jobs.runner import JobContext, Runner  # noqa: E402
-from heurecivique_app.services import missions, notifications  # noqa: E402
+from heurecivique_app.services import notifications  # noqa: E402
+from heurecivique_app.services.missions import lifecycle  # noqa: E402
 from heurecivique_app.settings import Settings  # noqa: E402
 
 TZ = "Europe/Paris"
@@ -113,7 +114,7 @@ def _publish_overhead_ms(engine, w, volunteer_id: int, repeat: int = 30) -> floa
             draft = f.mission(s, neighbourhood_=w.neighbourhood, status=MissionStatus.DRAFT)
         start = time.perf_counter()
         with session_scope(engine) as s:
-            mission = missions.publish_mission(s, actor=w.referent_actor, mission_id=draft.id)
+            mission = lifecycle.publish_mission(s, actor=w.referent_actor, mission_id=draft.id)
             if with_mail:
                 notifications.notify(s, kind=MessageKind.PROPOSAL, event=f"bench:pub:{i}",
                                      user_ids=[volunteer_id], timezone=TZ, urgent=True,
