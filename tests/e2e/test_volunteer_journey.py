@@ -10,7 +10,7 @@ from a11y import axe_violations
 from conftest import PHONE, ws_frames
 from playwright.sync_api import Page, expect
 
-from heurecivique_app.services.demo_data import BENEFICIARIES
+from heurecivique_app.demo.data import BENEFICIARIES
 
 CHRISTMAS = "Collecte des boîtes cadeaux solidaires de Noël"
 PASSWORD = "une-phrase-assez-longue"

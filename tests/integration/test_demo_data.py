@@ -18,6 +18,7 @@ from sqlmodel import select as sm_select
 
 from heurecivique_app import manage
 from heurecivique_app.adapters.db import make_engine, session_scope
+from heurecivique_app.demo.seed import DEMO_PASSWORD, load_demo_data
 from heurecivique_app.domain.enums import (
     MissionKind,
     MissionStatus,
@@ -38,7 +39,6 @@ from heurecivique_app.domain.models import (
     VolunteerProfile,
 )
 from heurecivique_app.services import auth
-from heurecivique_app.services.demo import DEMO_PASSWORD, load_demo_data
 
 ROOT = Path(__file__).resolve().parents[2]
 TZ = "Europe/Paris"
