@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from urllib.parse import parse_qs, urlsplit
 
 import reflex as rx
@@ -11,10 +10,6 @@ from heurecivique_app.domain.errors import DomainError, ValidationFailed
 from heurecivique_app.presenters.charter import charter_articles
 from heurecivique_app.services import selectors, signup
 from heurecivique_app.state.base import AppState
-
-# Posts the one-time code to the server, which answers with the session cookie.
-HANDOFF_JS = ("(function (code) { const f = document.getElementById('handoff-form');"
-              " f.elements.code.value = code; f.submit(); })({code})")
 
 
 class SignupState(AppState):
@@ -25,6 +20,9 @@ class SignupState(AppState):
     field_errors: dict[str, str] = {}
     form_message: str = ""
     sending: bool = False
+    # The one-time, two-minute code the page posts to /api/auth/handoff for the cookie
+    # (pages/signup.py); only this tab's state holds it, and it is used up at once.
+    handoff_code: str = ""
     # The articles in the user's language (components/volunteer.py charter_text).
     charter_articles: list[dict[str, str]] = []
 
@@ -35,6 +33,7 @@ class SignupState(AppState):
         query = parse_qs(urlsplit(str(self.router.url)).query)
         self.commune_slug = (query.get("c") or [""])[0]
         self.field_errors, self.form_message, self.sending = {}, "", False
+        self.handoff_code = ""
         with self._unit_of_work() as session:
             commune = signup.find_commune(session, self.commune_slug)
             hoods = selectors.neighbourhoods(session, commune.id) if commune else []
@@ -61,5 +60,4 @@ class SignupState(AppState):
             return
         self.field_errors = {}
         self.form_message = ""
-        # The code goes only to this tab, as the argument of a script, never into a var.
-        yield rx.call_script(HANDOFF_JS.replace("{code}", json.dumps(code)))
+        self.handoff_code = code
