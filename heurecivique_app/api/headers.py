@@ -129,9 +129,11 @@ class HeaderRules:
         if content_type.startswith("text/html"):
             on_map = path.rstrip("/") == MAP_PATH
             out["Content-Security-Policy"] = self.map_csp if on_map else self.page_csp
-        else:
+        elif content_type:
             # Not a document: nothing may run, nothing may frame it.
             out["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'none'"
+        # No body type (a 304 revalidating a cached page, a redirect): no policy, because
+        # browsers merge a 304's headers into the cached page's and would replace its own.
         if self.https:
             out["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
         if cache_control is None:

@@ -94,6 +94,16 @@ def test_hashed_build_files_are_immutable_others_revalidated(build: Path) -> Non
     assert client.get("/assets/missing-AbCdEf12.js").headers["cache-control"] == "no-store"
 
 
+def test_a_revalidated_page_keeps_its_own_policy(build: Path) -> None:
+    client = client_for(build)
+    first = client.get("/pwa.js")
+    again = client.get("/pwa.js", headers={"if-none-match": first.headers["etag"]})
+    assert again.status_code == 304
+    # The browser merges a 304's headers into the cached answer's: none may replace its CSP.
+    assert "content-security-policy" not in again.headers
+    assert again.headers["x-frame-options"] == "DENY"
+
+
 def test_personal_data_is_never_stored(build: Path) -> None:
     answer = client_for(build).get("/api/reports.csv")
     assert answer.headers["cache-control"] == "no-store"
