@@ -47,8 +47,9 @@ MAP_PATH = "/map"
 
 _INLINE_SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script>", re.S | re.I)
 
+# Only features Chromium knows (an unknown one is a console warning on every page).
 PERMISSIONS_POLICY = ("geolocation=(self), camera=(), microphone=(), payment=(), usb=(), "
-                      "serial=(), bluetooth=(), midi=()")
+                      "serial=(), midi=()")
 
 
 def inline_script_hashes(html_pages: Iterable[str]) -> list[str]:
@@ -129,6 +130,10 @@ class HeaderRules:
         if content_type.startswith("text/html"):
             on_map = path.rstrip("/") == MAP_PATH
             out["Content-Security-Policy"] = self.map_csp if on_map else self.page_csp
+        elif "javascript" in content_type:
+            # A script's own policy binds it only when it runs as a worker: the service
+            # worker (sw.js) must fetch the app's shell from our origin.
+            out["Content-Security-Policy"] = "default-src 'self'"
         elif content_type:
             # Not a document: nothing may run, nothing may frame it.
             out["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'none'"
