@@ -2,7 +2,6 @@
 
 import reflex as rx
 
-from heurecivique_app.adapters.db import add_event_publisher
 from heurecivique_app.api import api
 from heurecivique_app.components.pwa import pwa_head
 from heurecivique_app.pages.account import account
@@ -102,6 +101,5 @@ live.register("board", BoardState, board_vars)
 live.register("console", ConsoleState, console_vars)
 live.register("mission", MissionState, mission_vars)
 live.register("roster", AttendanceState, roster_vars)
-app.register_lifespan_task(live.run)
+live.attach(app)
 app.register_lifespan_task(tune_garbage_collector)
-add_event_publisher(live.publish)

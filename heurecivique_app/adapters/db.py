@@ -101,15 +101,19 @@ def remove_event_publisher(publisher: domain_events.Publisher) -> None:
 @event.listens_for(Session, "after_commit")
 def _publish_after_commit(session: Session) -> None:
     pending = domain_events.take_pending(session)
-    if not pending:
-        return
-    for publisher in list(_publishers):
+    for publisher in list(_publishers) if pending else []:
         try:
             publisher(pending)
         except Exception:  # a failing push must never undo a committed write
             log.exception("event publisher failed")
+    for action in domain_events.take_actions(session):
+        try:
+            action()
+        except Exception:  # the write is committed: log the failed side effect, go on
+            log.exception("after-commit action failed")
 
 
 @event.listens_for(Session, "after_rollback")
 def _drop_after_rollback(session: Session) -> None:
     domain_events.take_pending(session)
+    domain_events.take_actions(session)

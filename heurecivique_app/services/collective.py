@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
-from heurecivique_app.adapters.geocoding import Geocoder, get_geocoder
+from heurecivique_app.adapters.geocoding import Geocoder
 from heurecivique_app.domain import events
 from heurecivique_app.domain.enums import (
     CATEGORY_LABELS,
@@ -46,7 +46,6 @@ from heurecivique_app.services.actor import Actor, require_staff
 from heurecivique_app.services.audit import audit
 from heurecivique_app.services.followup import credit_hours
 from heurecivique_app.services.geography import place_mission
-from heurecivique_app.settings import get_settings
 
 # Skills use the volunteers' own vocabulary (their profile's categories).
 SKILL_OPTIONS = dict(CATEGORY_LABELS)
@@ -124,7 +123,7 @@ def _clean(session: Session, actor: Actor, form: CollectiveForm, timezone: str) 
 
 def create_collective(
     session: Session, *, actor: Actor, form: CollectiveForm, timezone: str,
-    publish: bool = True, geocoder: Geocoder | None = None,
+    geocoder: Geocoder, geo_salt: str, publish: bool = True,
 ) -> Mission:
     """Create a collective action (published on its neighbourhood board by default).
 
@@ -134,10 +133,6 @@ def create_collective(
     """
     require_staff(actor, actor.commune_id)
     clean = _clean(session, actor, form, timezone)
-    settings = get_settings()
-    if geocoder is None:
-        geocoder = get_geocoder(settings.geocoder, settings.geocoder_timeout_s,
-                                settings.geocoder_min_delay_s)
     hood: Neighbourhood = clean["neighbourhood_id"]
     hit = geocoder.locate(clean["place"], near=Point(hood.lat, hood.lon))
     mission = Mission(
@@ -152,7 +147,7 @@ def create_collective(
     session.add(mission)
     session.flush()
     place_mission(mission, hood=hood, exact=Point(hit.lat, hit.lon) if hit else None,
-                  source=GeoSource.ADDRESS, salt=settings.geo_salt)
+                  source=GeoSource.ADDRESS, salt=geo_salt)
     session.add(mission)
     session.flush()
     audit(session, actor=actor, action="need.created", entity="mission", entity_id=mission.id,

@@ -1,4 +1,4 @@
-"""The commune's public face: its page, live counters and success stories.
+"""The commune's public face: its page, live counters, success stories and printables.
 
 Reads (selectors) are open to anyone: they return only public figures and the
 stories the referent chose to publish. Writing a story is for the referent.
@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from heurecivique_app.adapters import printables
 from heurecivique_app.domain.community import PHOTO_NAME, SuccessStory
 from heurecivique_app.domain.enums import MissionStatus, Role, VolunteerStatus
 from heurecivique_app.domain.errors import NotFound
@@ -57,6 +58,21 @@ def commune_by_slug(session: Session, slug: str) -> PublicCommune:
         raise NotFound()
     return PublicCommune(commune.id, commune.name, commune.slug, commune.theme_color,
                          commune.contact_phone, commune.contact_email)
+
+
+def printable(commune: PublicCommune, *, kind: str, signup_url: str, locale: str) -> bytes:
+    """The commune's printable PDF of ``kind``, in ``locale``.
+
+    "poster" (A4) and "flyer" (A5) carry a QR code to ``signup_url``; "besoins" is
+    the paper form « Besoins à compléter ».
+    """
+    if kind == "besoins":
+        return printables.needs_flyer(commune, locale=locale)
+    if kind == "poster":
+        return printables.poster(commune, signup_url=signup_url, locale=locale)
+    if kind == "flyer":
+        return printables.flyer(commune, signup_url=signup_url, locale=locale)
+    raise ValueError(f"unknown printable {kind!r}")
 
 
 def home_commune(session: Session, *, slug: str = "") -> PublicCommune | None:

@@ -21,7 +21,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from heurecivique_app.adapters.geocoding import Geocoder, get_geocoder
+from heurecivique_app.adapters.geocoding import Geocoder
 from heurecivique_app.adapters.passwords import hash_password
 from heurecivique_app.domain import events
 from heurecivique_app.domain.charter import CHARTER_VERSION
@@ -58,7 +58,6 @@ from heurecivique_app.services import auth
 from heurecivique_app.services.actor import Actor
 from heurecivique_app.services.audit import audit
 from heurecivique_app.services.geography import areas, neighbourhood_for_point
-from heurecivique_app.settings import get_settings
 
 HANDOFF_MINUTES = 2
 
@@ -156,7 +155,7 @@ def _home_point(session: Session, commune_id: int, address: str,
 
 
 def check_profile(session: Session, check: FormCheck, form: ProfileForm, *, commune_id: int,
-                  geocoder: Geocoder | None) -> None:
+                  geocoder: Geocoder) -> None:
     """Check the profile fields into ``check``; geocode the address if there is one.
 
     Adds ``neighbourhood`` (from the list, else from the address) and ``home``
@@ -176,10 +175,6 @@ def check_profile(session: Session, check: FormCheck, form: ProfileForm, *, comm
     hood, address = check.clean["neighbourhood_id"], check.clean["address"]
     home = None
     if address:
-        if geocoder is None:
-            settings = get_settings()
-            geocoder = get_geocoder(settings.geocoder, settings.geocoder_timeout_s,
-                                    settings.geocoder_min_delay_s)
         home = _home_point(session, commune_id, address, geocoder)
     if hood is None and home is not None:
         hood = neighbourhood_for_point(session, commune_id=commune_id, point=home)
@@ -204,7 +199,7 @@ def _approved(ticked: bool) -> bool:
     return True
 
 
-def sign_up(session: Session, *, form: SignupForm, geocoder: Geocoder | None = None) -> User:
+def sign_up(session: Session, *, form: SignupForm, geocoder: Geocoder) -> User:
     """Create the volunteer's account and pending profile, with the charter approved.
 
     Raises:

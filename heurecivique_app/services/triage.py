@@ -11,6 +11,7 @@ import csv
 import io
 from collections.abc import Callable
 from datetime import datetime, time, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
@@ -46,7 +47,7 @@ _NEXT: dict[str, set[str]] = {
     ReportStatus.CLOSED: set(),
 }
 
-# Sends one e-mail: (to, subject, body, photo file name or None).
+# Sends one e-mail: (to, subject, body, photo file name or None), after the commit.
 Mailer = Callable[..., object]
 
 
@@ -143,8 +144,10 @@ def forward(
     # The move comes first: if the report was already handled, nothing is sent.
     report.answer = note
     _move(session, actor, report, ReportStatus.FORWARDED, to=to)
-    send(to=to, subject=f"[HeureCivique] Signalement : {report.title}", body=body,
-         photo_name=report.photo_name)
+    # Sent once the move is committed: a rolled-back forward sends nothing.
+    events.on_commit(session, partial(
+        send, to=to, subject=f"[HeureCivique] Signalement : {report.title}", body=body,
+        photo_name=report.photo_name))
     return report
 
 

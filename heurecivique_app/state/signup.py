@@ -51,7 +51,7 @@ class SignupState(AppState):
                                            locale=self.locale)
         try:
             with self._unit_of_work() as session:
-                user = signup.sign_up(session, form=form)
+                user = signup.sign_up(session, form=form, geocoder=self._adapters.geocoder)
                 code = signup.open_handoff(session, user=user)
         except DomainError as error:
             self.sending = False

@@ -6,8 +6,6 @@ from functools import partial
 
 import reflex as rx
 
-from heurecivique_app.adapters.mail import EmlOutbox
-from heurecivique_app.adapters.photos import PhotoStore
 from heurecivique_app.components.forms import ticked
 from heurecivique_app.domain.community import (
     ISSUE_CATEGORY_LABELS,
@@ -128,17 +126,9 @@ class TriageState(AppState):
 
     @rx.event
     def forward(self, report_id: str):
-        settings = self._settings
-        outbox = EmlOutbox(settings.data_dir)
-        photos = PhotoStore(settings.data_dir)
-
-        def send(*, to, subject, body, photo_name):
-            outbox.send(sender="heure-civique@localhost", to=to, subject=subject, body=body,
-                        attachment=photos.path(photo_name))
-
         return self._act(
-            partial(self._forward, int(report_id), settings.technical_services_email, send,
-                    self.answers.get(str(report_id), "")),
+            partial(self._forward, int(report_id), self._settings.technical_services_email,
+                    self._adapters.send_report, self.answers.get(str(report_id), "")),
             N_("Sent to the technical services."))
 
     @staticmethod

@@ -84,7 +84,7 @@ def test_assigning_makes_a_relay_of_the_communes_neighbourhoods_only(town) -> No
 def test_a_relays_need_is_a_draft_in_the_queue_never_on_the_board(town) -> None:
     with session_scope(town["engine"]) as s:
         report = relays.report_need(s, actor=town["relay"], form=_need(town["hood"]),
-                                    timezone=TZ)
+                                    timezone=TZ, **f.GEO)
         mission = s.get(Mission, report.mission_id)
         assert mission.status == MissionStatus.DRAFT and mission.channel == Channel.RELAY
         assert report.status == ReportStatus.NEW
@@ -103,7 +103,7 @@ def test_a_relay_cannot_rewrite_a_known_beneficiarys_details(town) -> None:
         known_id = known.id
     with session_scope(town["engine"]) as s:
         report = relays.report_need(s, actor=town["relay"], form=_need(town["hood"]),
-                                    timezone=TZ)
+                                    timezone=TZ, **f.GEO)
         mission = s.get(Mission, report.mission_id)
         assert mission.beneficiary_id == known_id
         assert mission.exact_address == "4 rue de Rachapt, 35500 Vitré"
@@ -122,7 +122,7 @@ def test_a_refused_need_writes_nothing(town, changes, field) -> None:
     form = _need(town["other"]) if changes == "other" else _need(town["hood"], **changes)
     before = row_counts(town["engine"])
     with pytest.raises(ValidationFailed) as failure, session_scope(town["engine"]) as s:
-        relays.report_need(s, actor=town["relay"], form=form, timezone=TZ)
+        relays.report_need(s, actor=town["relay"], form=form, timezone=TZ, **f.GEO)
     assert field in failure.value.errors
     assert row_counts(town["engine"]) == before
 
@@ -172,6 +172,22 @@ def test_forward_sends_one_mail_and_the_relay_sees_the_answer(town) -> None:
         actions = s.exec(select(AuditEntry.action).where(
             AuditEntry.entity == "relay_report")).all()
         assert actions == ["report.created", "report.forwarded"]
+
+
+def test_the_mail_leaves_only_once_the_forward_is_committed(town) -> None:
+    report_id = _issue(town)
+    sent: list[dict] = []
+    with pytest.raises(RuntimeError, match="after the forward"), \
+            session_scope(town["engine"]) as s:
+        triage.forward(s, actor=town["ref"], report_id=report_id, note="", to="st@x.example",
+                       send=lambda **mail: sent.append(mail))
+        raise RuntimeError("something failed after the forward")  # the unit of work rolls back
+    assert sent == []
+    with session_scope(town["engine"]) as s:
+        triage.forward(s, actor=town["ref"], report_id=report_id, note="", to="st@x.example",
+                       send=lambda **mail: sent.append(mail))
+        assert sent == []  # still inside the transaction
+    assert [mail["to"] for mail in sent] == ["st@x.example"]
 
 
 def test_an_issue_becomes_a_collective_mission_draft(town) -> None:

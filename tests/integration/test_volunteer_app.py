@@ -80,7 +80,8 @@ def world(db_engine: Engine) -> f.World:
 
 def test_sign_up_creates_a_pending_volunteer_with_the_charter(db_engine, world) -> None:
     with session_scope(db_engine) as s:
-        user = signup.sign_up(s, form=good_form(world.commune, world.neighbourhood))
+        user = signup.sign_up(s, form=good_form(world.commune, world.neighbourhood),
+                              geocoder=f.GEOCODER)
         pending = [e.kind for e in take_pending(s)]
         user_id = user.id
     assert pending == ["volunteer.signed_up"]
@@ -112,7 +113,7 @@ def test_bad_sign_up_shows_every_error_and_writes_nothing(db_engine, world) -> N
 def test_taken_email_is_refused(db_engine, world) -> None:
     with pytest.raises(ValidationFailed) as failed, session_scope(db_engine) as s:
         signup.sign_up(s, form=good_form(world.commune, world.neighbourhood,
-                                         email=world.volunteer.email.upper()))
+                                         email=world.volunteer.email.upper()), geocoder=f.GEOCODER)
     assert set(failed.value.errors) == {"email"}
 
 
