@@ -49,11 +49,22 @@ class AlreadyTaken(DomainError):
 
 
 class ValidationFailed(DomainError):
-    """Input did not pass validation; ``errors`` maps field names to message ids."""
+    """Input did not pass validation; ``errors`` maps field names to message ids.
 
-    def __init__(self, errors: dict[str, str]) -> None:
+    ``field_params`` holds the placeholders of the fields' messages that have any
+    (e.g. ``{"title": {"max_length": 120}}``).
+    """
+
+    def __init__(self, errors: dict[str, str],
+                 params: dict[str, dict[str, Any]] | None = None) -> None:
         super().__init__(N_("Please correct the highlighted fields."))
         self.errors = errors
+        self.field_params = params or {}
+
+    def translated(self, translate: Any) -> dict[str, str]:
+        """Every field's message through ``translate(message, **params)``."""
+        return {name: translate(message, **self.field_params.get(name, {}))
+                for name, message in self.errors.items()}
 
 
 class PossibleDuplicates(DomainError):

@@ -11,15 +11,12 @@ from zoneinfo import ZoneInfo
 import phonenumbers
 
 from heurecivique_app.domain.errors import ValidationFailed
-from heurecivique_app.domain.text import N_
+from heurecivique_app.domain.text import N_, FieldError, TextKind, clean_text
 
+# FieldError lives beside the text cleaner (which raises it); callers import it from here.
 
-class FieldError(ValueError):
-    """A single field is wrong; ``message`` is a message id."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+__all__ = ["FieldError", "FormCheck", "TextKind", "french_phone", "local_datetime", "one_of",
+           "optional_text", "required_text", "whole_number"]
 
 
 class FormCheck:
@@ -28,6 +25,7 @@ class FormCheck:
     def __init__(self) -> None:
         self.clean: dict[str, Any] = {}
         self.errors: dict[str, str] = {}
+        self.params: dict[str, dict[str, Any]] = {}
 
     def take(self, name: str, check: Callable[[], Any]) -> None:
         """Store ``check()`` as the clean value of ``name``, or its error."""
@@ -35,40 +33,39 @@ class FormCheck:
             self.clean[name] = check()
         except FieldError as exc:
             self.errors[name] = exc.message
+            if exc.params:
+                self.params[name] = exc.params
 
     def result(self) -> dict[str, Any]:
         """The clean values; ValidationFailed with every error if there is any."""
         if self.errors:
-            raise ValidationFailed(self.errors)
+            raise ValidationFailed(self.errors, params=self.params)
         return self.clean
 
 
 def one_of(value: str, allowed: Iterable[str], message: str) -> str:
     """``value`` if it is one of ``allowed`` (e.g. an enum's values), else ``message``."""
-    if value not in {str(option) for option in allowed}:
+    if not isinstance(value, str) or value not in {str(option) for option in allowed}:
         raise FieldError(message)
     return value
 
 
-def required_text(value: str | None, *, max_length: int) -> str:
-    text = (value or "").strip()
+def required_text(value: str | None, *, max_length: int, kind: TextKind = TextKind.TEXT) -> str:
+    """The clean text (see ``domain.text.clean_text``); an empty one is refused."""
+    text = clean_text(value, max_length=max_length, kind=kind)
     if not text:
         raise FieldError(N_("This field is required."))
-    if len(text) > max_length:
-        raise FieldError(N_("This text is too long."))
     return text
 
 
-def optional_text(value: str | None, *, max_length: int) -> str:
-    text = (value or "").strip()
-    if len(text) > max_length:
-        raise FieldError(N_("This text is too long."))
-    return text
+def optional_text(value: str | None, *, max_length: int, kind: TextKind = TextKind.TEXT) -> str:
+    """The clean text (see ``domain.text.clean_text``), possibly empty."""
+    return clean_text(value, max_length=max_length, kind=kind)
 
 
 def french_phone(value: str | None, *, required: bool = False) -> str | None:
     """A French phone number in E.164 form (+33...), or None if empty and optional."""
-    text = (value or "").strip()
+    text = clean_text(value, max_length=40, kind=TextKind.LINE)
     if not text:
         if required:
             raise FieldError(N_("This field is required."))
@@ -98,12 +95,13 @@ def whole_number(value: str | int | None, *, low: int, high: int,
 def local_datetime(day: str | None, hour: str | None, *, timezone: str) -> datetime:
     """Combine a local date (YYYY-MM-DD) and time (HH:MM) into an aware UTC-able datetime."""
     try:
-        parsed_day = date.fromisoformat((day or "").strip())
-    except ValueError as exc:
+        parsed_day = date.fromisoformat(clean_text(day, max_length=10, kind=TextKind.LINE))
+    except (FieldError, ValueError) as exc:
         raise FieldError(N_("Enter a valid date.")) from exc
     try:
-        parsed_time = time.fromisoformat((hour or "").strip() or "10:00")
-    except ValueError as exc:
+        typed = clean_text(hour, max_length=15, kind=TextKind.LINE)
+        parsed_time = time.fromisoformat(typed or "10:00")
+    except (FieldError, ValueError) as exc:
         raise FieldError(N_("Enter a valid time.")) from exc
     return datetime.combine(parsed_day, parsed_time, tzinfo=ZoneInfo(timezone))
 

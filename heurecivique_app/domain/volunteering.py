@@ -7,12 +7,13 @@ categories, :data:`~heurecivique_app.domain.enums.CATEGORY_LABELS`).
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 
 from heurecivique_app.domain.availability import DAY_LABELS, DAY_PARTS, WEEKDAYS
 from heurecivique_app.domain.enums import CATEGORY_LABELS, VolunteerStatus
-from heurecivique_app.domain.text import N_
+from heurecivique_app.domain.text import BAD_CHARACTER, N_, NOT_TEXT, TOO_LONG, TextKind, clean_text
 from heurecivique_app.domain.validation import FieldError
 
 # The slots themselves are the matching's (domain/availability.py): one vocabulary.
@@ -34,20 +35,30 @@ def availability_field(day: str, part: str) -> str:
 
 
 def clean_email(value: str | None) -> str:
-    text = (value or "").strip().lower()
+    text = clean_text(value, max_length=254, kind=TextKind.LINE).lower()
     if not text:
         raise FieldError(N_("This field is required."))
-    if len(text) > 254 or not _EMAIL.match(text):
+    if not _EMAIL.fullmatch(text):
         raise FieldError(N_("Enter a valid email address, e.g. name@example.fr."))
     return text
 
 
 def clean_password(value: str | None) -> str:
+    """The password exactly as typed (never normalised: it must hash the same at login).
+
+    Only what cannot be typed is refused: control characters and lone surrogates
+    (these last cannot even be encoded for hashing).
+    """
+    if value is not None and not isinstance(value, str):
+        raise FieldError(NOT_TEXT)
     text = value or ""
+    if len(text) > 128:
+        raise FieldError(TOO_LONG, max_length=128)
+    if any("\ud800" <= char <= "\udfff" or unicodedata.category(char) == "Cc"
+           for char in text):
+        raise FieldError(BAD_CHARACTER)
     if len(text) < PASSWORD_MIN:
         raise FieldError(N_("Choose a password of at least 10 characters."))
-    if len(text) > 128:
-        raise FieldError(N_("This text is too long."))
     return text
 
 

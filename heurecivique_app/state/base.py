@@ -68,7 +68,7 @@ class AppState(rx.State):
         return self._tr(error.message, **error.params)
 
     def _field_errors(self, error: ValidationFailed) -> dict[str, str]:
-        return {name: self._tr(message) for name, message in error.errors.items()}
+        return error.translated(self._tr)
 
     def _say(self, message: str, tone: str = "info", **params) -> None:
         self.notice = self._tr(message, **params)

@@ -75,3 +75,25 @@ def test_the_pages_get_the_charter_in_one_language_in_its_order() -> None:
     assert [a["title"] for a in english] == [a.title for a in CHARTER_ARTICLES]
     assert french[2]["title"] == "3. Jamais à la place d'un professionnel"
     assert all(a["text"] and a["text"] != e["text"] for a, e in zip(french, english, strict=True))
+
+
+@pytest.mark.parametrize("value", ["ana\x00@vitre.fr", "ana@vitre.fr\x00", "an\ud800a@vitre.fr",
+                                   "ana@vitre.fr\nBcc: x@evil.example"])
+def test_an_email_with_a_control_or_invalid_character_is_refused(value: str) -> None:
+    with pytest.raises(FieldError):
+        clean_email(value)
+
+
+def test_bidi_controls_are_dropped_from_an_email() -> None:
+    assert clean_email("\u202eAna@Vitre.fr") == "ana@vitre.fr"
+
+
+@pytest.mark.parametrize("value", ["heure-civique\x00", "heure\ud800civique", 1234567890123])
+def test_a_password_that_cannot_be_typed_or_hashed_is_refused(value: object) -> None:
+    with pytest.raises(FieldError, match="control character|not text"):
+        clean_password(value)  # type: ignore[arg-type]
+
+
+def test_a_password_is_kept_exactly_as_typed() -> None:
+    typed = "  Le\u0301a et\u00a0\u200dmoi  "
+    assert clean_password(typed) == typed
