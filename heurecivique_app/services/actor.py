@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlmodel import Session
-
 from heurecivique_app.domain.enums import STAFF_ROLES, Role
 from heurecivique_app.domain.errors import NotAllowed
 from heurecivique_app.domain.models import User
@@ -46,10 +44,3 @@ def require_staff(actor: Actor, commune_id: int) -> None:
 def require_volunteer(actor: Actor) -> None:
     if actor.role not in {Role.VOLUNTEER, Role.RELAY}:
         raise NotAllowed()
-
-
-def load_actor(session: Session, user_id: int) -> Actor | None:
-    user = session.get(User, user_id)
-    if user is None or not user.is_active:
-        return None
-    return Actor.from_user(user)

@@ -39,7 +39,6 @@ from heurecivique_app.domain.validation import FieldError, FormCheck
 from heurecivique_app.services.actor import Actor, require_staff
 
 MAX_ROWS = 5000
-FILTER_NAMES = ("status", "category", "kind", "neighbourhood_id", "date_from", "date_to", "q")
 
 
 @dataclass(frozen=True)

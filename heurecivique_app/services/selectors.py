@@ -118,17 +118,10 @@ def board_cards(session: Session, hood: Neighbourhood) -> list[MissionCard]:
     return [_card(m, hood) for m in missions]
 
 
-def console_missions(
-    session: Session, *, actor: Actor, statuses: list[str] | None = None, limit: int = 100
-) -> list[MissionCard]:
-    """The commune's missions for the referent console, newest activity first."""
-    return commune_missions(session, commune_id=actor.commune_id, statuses=statuses,
-                            limit=limit)
-
-
 def commune_missions(
     session: Session, *, commune_id: int, statuses: list[str] | None = None, limit: int = 100
 ) -> list[MissionCard]:
+    """The commune's missions for the referent console, newest activity first."""
     query = (
         select(Mission, Neighbourhood)
         .join(Neighbourhood, Neighbourhood.id == Mission.neighbourhood_id)
@@ -251,10 +244,6 @@ class Activity:
     action: str
     actor_name: str
     mission_title: str
-
-
-def recent_activity(session: Session, *, actor: Actor, limit: int = 15) -> list[Activity]:
-    return commune_activity(session, commune_id=actor.commune_id, limit=limit)
 
 
 def commune_activity(session: Session, *, commune_id: int, limit: int = 15) -> list[Activity]:
