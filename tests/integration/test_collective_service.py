@@ -70,7 +70,8 @@ def test_bad_collective_input_is_refused_and_writes_nothing(db_engine: Engine):
                       skills=["juggling"], category="shopping"))
     assert set(caught.value.errors) == {"capacity", "place", "date", "skills", "category"}
     assert row_counts(db_engine) == before
-    with pytest.raises(NotAllowed), session_scope(db_engine) as s:
+    with (pytest.raises(NotAllowed, match="You are not allowed to do this"),
+          session_scope(db_engine) as s):
         collective.create_collective(s, actor=w.volunteer_actor, timezone=TZ,
                                      form=form(w.neighbourhood.id),
                                      **f.GEO)
@@ -92,7 +93,7 @@ def test_search_sees_only_the_actors_commune_and_applies_the_filters(db_engine: 
         names = {p.full_name for p in people}
         assert here.beneficiary.full_name in names and len(names) == 2
         assert there.beneficiary.full_name not in names
-        with pytest.raises(NotAllowed):
+        with pytest.raises(NotAllowed, match="You are not allowed to do this"):
             search.volunteers(s, actor=here.volunteer_actor, filters=search.Filters())
 
 

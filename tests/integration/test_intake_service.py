@@ -300,7 +300,8 @@ def test_neighbourhood_of_another_commune_is_refused(db_engine: Engine, setup: d
 
 def test_a_volunteer_cannot_record_a_need(db_engine: Engine, setup: dict) -> None:
     before = row_counts(db_engine)
-    with pytest.raises(NotAllowed), session_scope(db_engine) as s:
+    with (pytest.raises(NotAllowed, match="You are not allowed to do this"),
+          session_scope(db_engine) as s):
         create_need(s, actor=f.actor(setup["volunteer"]), form=good_form(setup["hood"].id),
                     publish=True, timezone=TZ, **f.GEO)
     assert row_counts(db_engine) == before

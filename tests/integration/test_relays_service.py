@@ -69,10 +69,12 @@ def test_assigning_makes_a_relay_of_the_communes_neighbourhoods_only(town) -> No
         panel = relays.relay_candidates(s, actor=town["ref"])
         assert (panel[0].user_id, panel[0].neighbourhood_names) == (town["relay"].user_id,
                                                                     ("Rachapt",))
-    with pytest.raises(NotFound), session_scope(town["engine"]) as s:
+    with (pytest.raises(NotFound, match="This item no longer exists"),
+          session_scope(town["engine"]) as s):
         relays.assign_neighbourhoods(s, actor=town["foreign"], user_id=town["relay"].user_id,
                                      neighbourhood_ids=[town["hood"]])
-    with pytest.raises(NotAllowed), session_scope(town["engine"]) as s:
+    with (pytest.raises(NotAllowed, match="You are not allowed to do this"),
+          session_scope(town["engine"]) as s):
         relays.assign_neighbourhoods(s, actor=town["relay"], user_id=town["relay"].user_id,
                                      neighbourhood_ids=[town["hood"], town["other"]])
     with session_scope(town["engine"]) as s:  # an empty set takes the role back
@@ -128,7 +130,8 @@ def test_a_refused_need_writes_nothing(town, changes, field) -> None:
 
 
 def test_only_relays_report(town) -> None:
-    with pytest.raises(NotAllowed), session_scope(town["engine"]) as s:
+    with (pytest.raises(NotAllowed, match="You are not allowed to do this"),
+          session_scope(town["engine"]) as s):
         relays.report_issue(s, actor=town["ref"], form=relays.IssueForm(
             category="comfort", title="x", neighbourhood_id=str(town["hood"])))
 
@@ -162,7 +165,8 @@ def test_forward_sends_one_mail_and_the_relay_sees_the_answer(town) -> None:
                        to="st@mairie.example", send=lambda **mail: sent.append(mail))
     assert len(sent) == 1 and sent[0]["to"] == "st@mairie.example"
     assert "Passage piéton effacé" in sent[0]["subject"] and "48.12671" in sent[0]["body"]
-    with pytest.raises(InvalidTransition), session_scope(town["engine"]) as s:
+    with (pytest.raises(InvalidTransition, match="This report has already been dealt"),
+          session_scope(town["engine"]) as s):
         triage.forward(s, actor=town["ref"], report_id=report_id, note="", to="x@y.z",
                        send=lambda **mail: sent.append(mail))
     assert len(sent) == 1  # not sent twice
@@ -198,27 +202,33 @@ def test_an_issue_becomes_a_collective_mission_draft(town) -> None:
         assert (mission.kind, mission.status) == (MissionKind.COLLECTIVE, MissionStatus.DRAFT)
         assert mission.starts_at > utcnow()
         assert s.get(RelayReport, report_id).mission_id == mission.id
-    with pytest.raises(InvalidTransition), session_scope(town["engine"]) as s:
+    with (pytest.raises(InvalidTransition, match="This report has already been dealt"),
+          session_scope(town["engine"]) as s):
         triage.turn_into_mission(s, actor=town["ref"], report_id=report_id, timezone=TZ)
 
 
 def test_close_needs_an_answer_and_is_final(town) -> None:
     report_id = _issue(town)
-    with pytest.raises(ValidationFailed), session_scope(town["engine"]) as s:
+    with pytest.raises(ValidationFailed) as empty, session_scope(town["engine"]) as s:
         triage.close(s, actor=town["ref"], report_id=report_id, answer="  ")
+    assert set(empty.value.errors) == {"answer"}
     with session_scope(town["engine"]) as s:
         triage.close(s, actor=town["ref"], report_id=report_id, answer="Réparé, merci !")
-    with pytest.raises(InvalidTransition), session_scope(town["engine"]) as s:
+    with (pytest.raises(InvalidTransition, match="This report has already been dealt"),
+          session_scope(town["engine"]) as s):
         triage.close(s, actor=town["ref"], report_id=report_id, answer="Encore")
 
 
 def test_other_communes_and_relays_cannot_triage(town) -> None:
     report_id = _issue(town)
-    with pytest.raises(NotFound), session_scope(town["engine"]) as s:
+    with (pytest.raises(NotFound, match="This item no longer exists"),
+          session_scope(town["engine"]) as s):
         triage.close(s, actor=town["foreign"], report_id=report_id, answer="Non")
-    with pytest.raises(NotAllowed), session_scope(town["engine"]) as s:
+    with (pytest.raises(NotAllowed, match="You are not allowed to do this"),
+          session_scope(town["engine"]) as s):
         triage.close(s, actor=town["relay"], report_id=report_id, answer="Moi-même")
-    with pytest.raises(NotAllowed), session_scope(town["engine"]) as s:
+    with (pytest.raises(NotAllowed, match="You are not allowed to do this"),
+          session_scope(town["engine"]) as s):
         relays.commune_reports(s, actor=town["relay"])
 
 

@@ -154,7 +154,8 @@ def test_a_new_charter_version_is_asked_again_before_accepting(db_engine, world)
     me = world.volunteer_actor
     with session_scope(db_engine) as s:
         s.get(VolunteerProfile, me.user_id).charter_version = "2019-01"
-    with pytest.raises(volunteering.CharterOutdated), session_scope(db_engine) as s:
+    with (pytest.raises(volunteering.CharterOutdated, match="The charter has changed"),
+          session_scope(db_engine) as s):
         volunteering.accept(s, actor=me, mission_id=world.mission.id)
     with session_scope(db_engine) as s:
         assert s.get(Mission, world.mission.id).accepted_count == 0
@@ -170,7 +171,8 @@ def test_pending_volunteer_joins_collective_actions_only(db_engine, world) -> No
                                      status=VolunteerStatus.PENDING))
         action = f.mission(s, neighbourhood_=world.neighbourhood, kind=MissionKind.COLLECTIVE,
                            capacity=5)
-    with pytest.raises(DomainError), session_scope(db_engine) as s:
+    with (pytest.raises(DomainError, match="A referent must meet you before you"),
+          session_scope(db_engine) as s):
         volunteering.accept(s, actor=newbie, mission_id=world.mission.id)
     with session_scope(db_engine) as s:
         assert volunteering.accept(s, actor=newbie, mission_id=action.id).accepted_count == 1
@@ -209,9 +211,10 @@ def test_cancel_before_the_cut_off_with_a_reason_and_refused_after(db_engine, wo
     with session_scope(db_engine) as s:
         volunteering.accept(s, actor=me, mission_id=world.mission.id)
         volunteering.accept(s, actor=me, mission_id=soon.id)
-    with pytest.raises(ValidationFailed), session_scope(db_engine) as s:
+    with pytest.raises(ValidationFailed) as no_reason, session_scope(db_engine) as s:
         volunteering.cancel(s, actor=me, mission_id=world.mission.id, reason=" ",
                             cutoff_hours=24)
+    assert set(no_reason.value.errors) == {"reason"}
     with pytest.raises(DomainError) as late, session_scope(db_engine) as s:
         volunteering.cancel(s, actor=me, mission_id=soon.id, reason="Malade", cutoff_hours=24)
     assert "phone" in late.value.message
@@ -252,7 +255,8 @@ def test_confirming_credits_my_hour_and_reports_the_problem(db_engine, world) ->
         assert part.problem.startswith("Le chien") and part.feedback == "Très bon accueil"
         summary = volunteer_home.hour_summary(s, volunteer_id=me.user_id, timezone=TZ)
         assert summary.this_month.minutes == 45 and summary.streak == 0
-    with pytest.raises(DomainError), session_scope(db_engine) as s:
+    with (pytest.raises(DomainError, match="You have already confirmed this"),
+          session_scope(db_engine) as s):
         volunteering.confirm(s, actor=me, mission_id=world.mission.id, form=form, timezone=TZ)
 
 
@@ -277,7 +281,8 @@ def test_pause_blocks_accepting_and_resume_restores_the_status(db_engine, world)
     with session_scope(db_engine) as s:
         volunteering.set_paused(s, actor=me, paused=True)
         assert [e.kind for e in take_pending(s)] == ["volunteer.paused"]
-    with pytest.raises(DomainError), session_scope(db_engine) as s:
+    with (pytest.raises(DomainError, match="Your participation is paused"),
+          session_scope(db_engine) as s):
         volunteering.accept(s, actor=me, mission_id=world.mission.id)
     with session_scope(db_engine) as s:
         assert volunteering.set_paused(s, actor=me, paused=False).status == "active"
