@@ -21,6 +21,7 @@ class EmlOutbox:
 
     def send(self, *, sender: str, to: str, subject: str, body: str,
              attachment: Path | None = None) -> Path:
+        """Write one message (with an optional image attached); returns its file."""
         message = EmailMessage()
         message["From"] = sender
         message["To"] = to

@@ -31,13 +31,20 @@ class Letterhead(Protocol):
     """What a printable shows of its commune (``services.public.PublicCommune`` has it)."""
 
     @property
-    def name(self) -> str: ...
+    def name(self) -> str:
+        """The commune's name."""
+
     @property
-    def theme_color(self) -> str: ...
+    def theme_color(self) -> str:
+        """Its colour, "#rrggbb" (a default replaces anything else)."""
+
     @property
-    def contact_phone(self) -> str: ...
+    def contact_phone(self) -> str:
+        """The town hall's phone, or ""."""
+
     @property
-    def contact_email(self) -> str: ...
+    def contact_email(self) -> str:
+        """The town hall's e-mail, or ""."""
 
 
 def _colour(hex_value: str) -> colors.Color:
@@ -88,8 +95,9 @@ def _contacts(commune: Letterhead, tr: Tr) -> str:
     return " · ".join(parts)
 
 
-def _document(commune: Letterhead, locale: str, page_size, draw) -> bytes:
-    def tr(message: str, **params) -> str:
+def _document(commune: Letterhead, locale: str, page_size: tuple[float, float],
+              draw: Callable[[Canvas, Tr, float, float], None]) -> bytes:
+    def tr(message: str, **params: object) -> str:
         return translate(message, locale, **params)
 
     out = io.BytesIO()

@@ -23,6 +23,8 @@ class IntakeAnswers:
 
 @dataclass(frozen=True)
 class RuleBreach:
+    """A rule the need breaks: the answer's field and the explanation's message id."""
+
     field: str
     message: str
 
