@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -69,6 +70,7 @@ class CollectiveForm:
 
     @classmethod
     def from_form(cls, data: Mapping[str, Any]) -> CollectiveForm:
+        """The form as the page posted it; every value is checked by the service."""
         def text(name: str, default: str = "") -> str:
             return str(data.get(name, default) or default)
 
@@ -93,7 +95,7 @@ def _clean(session: Session, actor: Actor, form: CollectiveForm, timezone: str) 
             raise FieldError(N_("Choose a neighbourhood of your commune."))
         return hood
 
-    def starts_at():
+    def starts_at() -> datetime:
         # Today is allowed, even a past hour: the referent may record this morning's
         # action afterwards, to check attendance and credit the time.
         moment = local_datetime(form.date, form.time, timezone=timezone)
@@ -227,6 +229,8 @@ def action_for_staff(session: Session, *, actor: Actor, mission_id: int) -> Miss
 
 @dataclass(frozen=True)
 class RosterLine:
+    """One person on a collective action's roster (staff only: it names them)."""
+
     user_id: int
     name: str
     status: str  # accepted / waitlisted

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlmodel import Session, col, func, select
@@ -109,11 +109,12 @@ class NeedForm:
         )
 
 
-def _clean(session: Session, actor: Actor, form: NeedForm, timezone: str) -> dict:
+# One check per field, in a flat list: splitting it would scatter the form's rules.
+def _clean(session: Session, actor: Actor, form: NeedForm, timezone: str) -> dict:  # noqa: C901
     """Validate every field; collect all errors at once so the form shows them together."""
     check = FormCheck()
 
-    def neighbourhood():
+    def neighbourhood() -> Neighbourhood | None:
         if not str(form.neighbourhood_id).strip():
             return None  # found from the address below, if it can be located
         try:
@@ -124,16 +125,16 @@ def _clean(session: Session, actor: Actor, form: NeedForm, timezone: str) -> dic
             raise FieldError(N_("Choose a neighbourhood of your commune."))
         return hood
 
-    def future(day: str, hour: str):
+    def future(day: str, hour: str) -> datetime:
         moment = local_datetime(day, hour, timezone=timezone)
         if moment <= utcnow():
             raise FieldError(N_("The preferred date must be in the future."))
         return moment
 
-    def other_starts():
+    def other_starts() -> list[datetime]:
         return [future(day, hour) for day, hour in form.other_dates if str(day).strip()]
 
-    def consent():
+    def consent() -> bool:
         if not form.consent:
             raise FieldError(N_("The person's consent to store their details is required."))
         return True

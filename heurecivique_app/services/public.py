@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func
+from sqlalchemy import ColumnElement, func
 from sqlmodel import Session, col, select
 
 from heurecivique_app.adapters import printables
@@ -27,6 +27,8 @@ from heurecivique_app.services.audit import audit
 
 @dataclass(frozen=True)
 class PublicCommune:
+    """What anyone may see of a commune: name, colour, the town hall's contacts."""
+
     id: int
     name: str
     slug: str
@@ -37,6 +39,8 @@ class PublicCommune:
 
 @dataclass(frozen=True)
 class Counters:
+    """The public site's live figures."""
+
     volunteers: int
     minutes_this_month: int
     minutes_this_year: int
@@ -45,6 +49,8 @@ class Counters:
 
 @dataclass(frozen=True)
 class StoryView:
+    """A published success story."""
+
     id: int
     title: str
     text: str
@@ -53,6 +59,7 @@ class StoryView:
 
 
 def commune_by_slug(session: Session, slug: str) -> PublicCommune:
+    """The commune of a public link (``/c/<slug>``), or NotFound."""
     commune = session.exec(select(Commune).where(Commune.slug == slug)).first()
     if commune is None or commune.id is None:
         raise NotFound()
@@ -84,6 +91,7 @@ def home_commune(session: Session, *, slug: str = "") -> PublicCommune | None:
 
 
 def commune_by_id(session: Session, commune_id: int) -> PublicCommune:
+    """The public face of a commune by id, or NotFound."""
     commune = session.get(Commune, commune_id)
     if commune is None:
         raise NotFound()
@@ -102,7 +110,7 @@ def counters(session: Session, *, commune_id: int, timezone: str,
                VolunteerProfile.status == VolunteerStatus.ACTIVE)
     ).one()
 
-    def minutes(condition) -> int:
+    def minutes(condition: ColumnElement[bool]) -> int:
         return int(session.exec(
             select(func.coalesce(func.sum(HourEntry.minutes), 0))
             .join(Mission, Mission.id == HourEntry.mission_id)
@@ -123,6 +131,7 @@ def counters(session: Session, *, commune_id: int, timezone: str,
 
 
 def stories(session: Session, *, commune_id: int, limit: int = 6) -> list[StoryView]:
+    """The commune's published stories, newest first."""
     rows = session.exec(
         select(SuccessStory)
         .where(SuccessStory.commune_id == commune_id, SuccessStory.published)

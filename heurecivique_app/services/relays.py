@@ -40,6 +40,7 @@ from heurecivique_app.services.audit import audit
 
 
 def require_relay(actor: Actor) -> None:
+    """Only neighbourhood relays may go on."""
     if actor.role != Role.RELAY:
         raise NotAllowed()
 

@@ -99,11 +99,14 @@ class ProfileForm:
 
     @classmethod
     def from_form(cls, form: Mapping[str, Any]) -> ProfileForm:
+        """The form as the page posted it; every value is checked by the service."""
         return cls(**cls.fields_from(form))
 
 
 @dataclass
 class SignupForm(ProfileForm):
+    """The sign-up form: the profile plus the account and the charter's approval."""
+
     commune_slug: str = ""
     email: str = ""
     password: str = ""
@@ -113,6 +116,7 @@ class SignupForm(ProfileForm):
     @classmethod
     def from_form(cls, form: Mapping[str, Any], *, commune_slug: str = "",
                   locale: str = "fr") -> SignupForm:
+        """The form as the page posted it, with the commune of its link and the language."""
         return cls(
             **ProfileForm.fields_from(form),
             commune_slug=commune_slug,

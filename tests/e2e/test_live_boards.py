@@ -21,7 +21,7 @@ def test_a_dropped_socket_comes_back_logged_in_on_the_current_board(new_context)
     viewer_context = new_context(PHONE)
     viewer = viewer_context.new_page()
     sockets: list[WebSocket] = []
-    viewer.on("websocket", sockets.append)
+    viewer.on("websocket", lambda ws: sockets.append(ws))
     login(viewer, "voisine@vitre.demo", "/board")
     card = viewer.locator(".mission-card", has_text=title)
     expect(card).to_contain_text("Ouverte")

@@ -1,4 +1,6 @@
-"""The volunteer's side of a mission: accept (charter permitting), decline, withdraw
+"""The volunteer's side of a mission.
+
+The volunteer's side of a mission: accept (charter permitting), decline, withdraw
 before the cut-off; and a referent giving a place directly (:func:`take_place`).
 
 Every place is taken or given back through :mod:`.places`, so a referent and
@@ -109,7 +111,9 @@ def take_place(
     session: Session, *, mission: Mission, volunteer_id: int, existing: Participation | None,
     already: str, waitlist_actor: Actor | None = None,
 ) -> Mission | None:
-    """Take one place of ``mission`` for ``volunteer_id`` (the volunteer's tap or staff's
+    """Take one place of ``mission`` for ``volunteer_id``.
+
+    Take one place of ``mission`` for ``volunteer_id`` (the volunteer's tap or staff's
     assignment): one conditional UPDATE decides any race, see :func:`accept_mission`.
 
     With ``waitlist_actor`` (the volunteer's own tap), a full collective action puts
