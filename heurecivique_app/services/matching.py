@@ -66,8 +66,8 @@ class Suggestions:
 def need_of(session: Session, mission: Mission, timezone: str) -> Need:
     """The mission as the ranking sees it.
 
-    The mission as the ranking sees it: its exact point (server-side only), else
-    its neighbourhood's centre, and the slots of every preferred date.
+    Its exact point (server-side only), else its neighbourhood's centre, and the
+    slots of every preferred date.
     """
     lat, lon = mission.exact_lat, mission.exact_lon
     if lat is None or lon is None:
@@ -142,7 +142,7 @@ def propose_mission(
 ) -> list[Participation]:
     """Offer an open mission to volunteers.
 
-    Offer an open mission to one or several volunteers, who accept or decline it in
+    One or several volunteers, who accept or decline it in
     their app (``participation.accept_mission`` / ``decline_mission``).
 
     Raises:

@@ -194,8 +194,8 @@ def validate_volunteer(
 ) -> VolunteerProfile:
     """Make a volunteer active after the interview.
 
-    Make a volunteer active after the interview: the charter was gone through with
-    them (ticked by the referent), and the referent's notes are kept (staff only).
+    The charter was gone through with them (ticked by the referent), and the
+    referent's notes are kept (staff only).
 
     Raises:
         NotFound: not a volunteer of the actor's commune.

@@ -69,8 +69,8 @@ def in_pool(commune_id: int) -> tuple:
 def key_has(column: ColumnElement[str], word: str) -> ColumnElement[bool]:
     """Whether a space-separated key column holds ``word``.
 
-    Whether a space-separated key column (``VolunteerProfile.skills_key``,
-    ``slots_key``) holds ``word``: LIKE '% word %' on the key padded with spaces.
+    The columns are ``VolunteerProfile.skills_key`` and ``slots_key``: LIKE '% word %'
+    on the key padded with spaces.
     """
     return (" " + column + " ").contains(f" {word} ", autoescape=True)
 
@@ -79,9 +79,9 @@ def candidate_columns(commune_id: int, now: datetime, timezone: str,
                       only: list[int] | None = None) -> Select:
     """The SELECT of the volunteers who may be asked.
 
-    The SELECT of the volunteers who may be asked: plain columns only (no JSON to
-    decode), the skills and slots as their text keys, then the minutes given this
-    local month and the missions of the commune declined in the last 30 days.
+    Plain columns only (no JSON to decode), the skills and slots as their text keys,
+    then the minutes given this local month and the missions of the commune declined
+    in the last 30 days.
     """
     minutes = (select(func.coalesce(func.sum(HourEntry.minutes), 0))
                .where(HourEntry.volunteer_id == User.id,
@@ -109,8 +109,7 @@ def candidate_columns(commune_id: int, now: datetime, timezone: str,
 def candidate_of(row: Row, hoods: dict, involved: dict) -> Candidate:
     """One row of :func:`candidate_columns` as a ranking candidate.
 
-    One row of :func:`candidate_columns` as the ranking sees it: the home point,
-    else the neighbourhood's centre.
+    The home point, else the neighbourhood's centre.
     """
     vid, name, status, skills, slots, max_km, lat, lon, hood_id, minutes, declines = row
     hood_lat, hood_lon, hood_name = hoods.get(hood_id, _NOWHERE)

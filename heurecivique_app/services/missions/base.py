@@ -1,7 +1,6 @@
 """What every mission use case starts from.
 
-What every mission use case starts from: the mission, the volunteer's participation,
-and the event that tells the live boards about a change.
+The mission, the volunteer's participation, and the event that tells the live boards about a change.
 """
 
 from __future__ import annotations
@@ -66,8 +65,7 @@ def tell_referent(session: Session, kind: str, mission: Mission, actor: Actor,
                   **data: object) -> None:
     """Audit a volunteer's move and tell the consoles.
 
-    Audit a volunteer's move (the referent's feed reads mission entries) and tell
-    the consoles.
+    The referent's feed reads the mission's audit entries.
     """
     audit(session, actor=actor, action=kind, entity="mission", entity_id=mission.id,
           commune_id=mission.commune_id, **data)

@@ -1,7 +1,6 @@
 """After a mission, the volunteer's own account of it.
 
-After a mission, the volunteer's account: it took place, the time given, feedback,
-maybe a problem for the referent.
+It took place, the time given, feedback, maybe a problem for the referent.
 """
 
 from __future__ import annotations

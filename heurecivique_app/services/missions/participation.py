@@ -1,7 +1,7 @@
 """The volunteer's side of a mission.
 
-The volunteer's side of a mission: accept (charter permitting), decline, withdraw
-before the cut-off; and a referent giving a place directly (:func:`take_place`).
+Accept (charter permitting), decline, withdraw before the cut-off; and a referent
+giving a place directly (:func:`take_place`).
 
 Every place is taken or given back through :mod:`.places`, so a referent and
 volunteers tapping at the same instant never overfill a mission; a full
@@ -113,8 +113,8 @@ def take_place(
 ) -> Mission | None:
     """Take one place of ``mission`` for ``volunteer_id``.
 
-    Take one place of ``mission`` for ``volunteer_id`` (the volunteer's tap or staff's
-    assignment): one conditional UPDATE decides any race, see :func:`accept_mission`.
+    The volunteer's tap or staff's assignment: one conditional UPDATE decides any
+    race, see :func:`accept_mission`.
 
     With ``waitlist_actor`` (the volunteer's own tap), a full collective action puts
     them on its waiting list instead: the mission is returned then, None otherwise.
