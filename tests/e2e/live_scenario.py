@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 
@@ -30,6 +31,22 @@ def _mentions(frame: str, text: str) -> bool:
     """Whether a socket.io frame carries ``text``, raw or JSON-escaped (python-socketio
     escapes accents in broadcasts, Reflex's own answers do not)."""
     return text in frame or json.dumps(text)[1:-1] in frame
+
+
+def _first_frame(page: Page, frames: list[str], start: int,
+                 wanted: Callable[[str], bool], timeout_s: float = 15.0) -> int:
+    """The index of the first frame from ``start`` on that is ``wanted``, waiting for it.
+
+    Playwright hands frame events to Python while it waits for something else: a
+    page already showing what a frame carried does not mean its event has come.
+    """
+    deadline = time.monotonic() + timeout_s
+    while True:
+        found = next((i for i in range(start, len(frames)) if wanted(frames[i])), None)
+        if found is not None:
+            return found
+        assert time.monotonic() < deadline, frames[start:]
+        page.wait_for_timeout(50)  # lets Playwright deliver the pending events
 
 
 def _console(new_context, tab: TabProbe, name: str) -> Page:
@@ -88,7 +105,7 @@ def accept_shows_live_on_board_a_and_console_never_on_board_b(
     # with the ones A and the consoles received would arrive before that answer.
     expect(elsewhere.locator(".mission-card", has_text=title)).to_have_count(0)
     open_mission(elsewhere, title_on_b)
-    answer = next(i for i, f in enumerate(frames_on_b) if i >= loaded
-                  and "mission_state" in f and _mentions(f, title_on_b))
+    answer = _first_frame(elsewhere, frames_on_b, loaded,
+                          lambda f: "mission_state" in f and _mentions(f, title_on_b))
     unasked = frames_on_b[loaded:answer]
     assert not [f for f in unasked if _mentions(f, title) or "live_version" in f], unasked
