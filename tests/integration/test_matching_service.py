@@ -112,8 +112,8 @@ def test_a_proposal_can_be_declined(db_engine, town) -> None:
 
 
 @pytest.mark.parametrize(("who", "refusal"), [
-    ("paused", "cannot be offered this mission"),
-    ("stranger", "This item no longer exists"),  # another commune's volunteer: not found
+    ("paused", "This item no longer exists"),  # the pool leaves paused volunteers out
+    ("stranger", "This item no longer exists"),  # another commune's volunteer
     ("pending", "cannot be offered this mission"),
 ])
 def test_proposals_refused_to_who_may_not_go_write_nothing(db_engine, town, who,
