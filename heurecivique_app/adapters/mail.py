@@ -26,7 +26,10 @@ from email.mime.text import MIMEText
 from email.policy import compat32
 from email.utils import formataddr, formatdate, make_msgid, parseaddr
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from heurecivique_app.settings import Settings
 
 
 class PermanentFailure(Exception):
@@ -120,9 +123,13 @@ def compose(mail: Mail) -> Message:
 class Mailer(Protocol):
     """Where composed messages go. ``close`` ends a batch (an SMTP connection)."""
 
-    def deliver(self, message: Message) -> None: ...
+    def deliver(self, message: Message) -> None:
+        """Send or store one message."""
+        ...
 
-    def close(self) -> None: ...
+    def close(self) -> None:
+        """End the batch."""
+        ...
 
 
 class EmlOutbox:
@@ -232,7 +239,7 @@ def _by_code(code: int, detail: str) -> Exception:
     return (PermanentFailure if 500 <= code < 600 else TemporaryFailure)(detail[:300])
 
 
-def mailer_from_settings(settings) -> EmlOutbox | SmtpMailer:
+def mailer_from_settings(settings: Settings) -> EmlOutbox | SmtpMailer:
     """SMTP when ``settings.smtp_host`` is set, else the .eml outbox of the data folder."""
     if not settings.smtp_host:
         return EmlOutbox(settings.data_dir)

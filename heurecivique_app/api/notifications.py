@@ -12,13 +12,13 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
-from heurecivique_app.adapters.db import session_scope
 from heurecivique_app.api.common import request_locale
 from heurecivique_app.domain.errors import NotFound
 from heurecivique_app.domain.text import N_
 from heurecivique_app.presenters.emails import UNSUBSCRIBE_QUESTION, unsubscribe_page
 from heurecivique_app.services import notifications
 from heurecivique_app.settings import get_settings
+from heurecivique_app.wiring import session_scope
 
 INVALID = N_("This link is not valid (any more).")
 

@@ -62,8 +62,10 @@ class Job(SQLModel, table=True):
 
 
 class NotificationOptOut(SQLModel, table=True):
-    """A kind of message a person turned off (from the account page or a one-click
-    unsubscribe link). No row: the kind is on."""
+    """A kind of message a person turned off.
+
+    Turned off from the account page or a one-click unsubscribe link; no row: the kind is on.
+    """
 
     __tablename__ = "notification_optout"
 
@@ -96,8 +98,10 @@ QUIET_END = time(8, 0)
 
 
 def outside_quiet_hours(moment: datetime, timezone: str) -> datetime:
-    """``moment``, or 08:00 local if it falls between 21:00 and 08:00 (nobody's phone
-    should buzz at night for a message that can wait)."""
+    """``moment``, or 08:00 local if it falls between 21:00 and 08:00.
+
+    Nobody's phone should buzz at night for a message that can wait.
+    """
     local = moment.astimezone(ZoneInfo(timezone))
     if QUIET_END <= local.time() < QUIET_START:
         return moment

@@ -21,6 +21,8 @@ from heurecivique_app.presenters.pwa import DEFAULT_THEME, HEX_COLOUR, text_on
 
 @dataclass(frozen=True)
 class Rendered:
+    """A message ready to compose: its subject and its text and HTML parts."""
+
     subject: str
     text: str
     html: str
@@ -54,6 +56,8 @@ Paragraph = tuple[str, dict]
 
 @dataclass(frozen=True)
 class Draft:
+    """A message before translation: a subject and paragraphs of message ids and params."""
+
     subject: Paragraph
     paragraphs: list[Paragraph]
     link: tuple[str, str] | None = None
@@ -160,9 +164,11 @@ def _html(ctx: Context, lines: list[str], link: tuple[str, str] | None, why: str
 
 
 def unsubscribe_page(locale: str, message: str, *, confirm: str = "") -> str:
-    """The small page behind an unsubscribe link: a message, and a button that POSTs the
-    one-click form when ``confirm`` names it (opening a link never changes anything:
-    mail scanners open links)."""
+    """The small page behind an unsubscribe link.
+
+    A message, and a button that POSTs the one-click form when ``confirm`` names it
+    (opening a link never changes anything: mail scanners open links).
+    """
     text = escape(translate(message, locale))
     form = (f'<form method="post"><input type="hidden" name="List-Unsubscribe" '
             f'value="One-Click"><button type="submit" style="min-height:44px;padding:0 16px">'

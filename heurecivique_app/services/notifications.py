@@ -66,10 +66,14 @@ def email_jobs(session: Session, *, kind: str, event: str, user_ids: Iterable[in
     """The e-mail jobs of one event for the people who did not turn ``kind`` off.
 
     Args:
+        session: the caller's unit of work (the opt-outs are read there).
         kind: a :class:`MessageKind` (also the template).
         event: names the event, e.g. ``proposal:<participation id>:<when>``.
+        user_ids: the recipients (duplicates are sent once).
         params: the template's parameters (JSON-safe).
         commune: :func:`commune_look` of the commune concerned.
+        timezone: the commune's time zone, for the quiet hours.
+        now: the current time (tests move it).
         urgent: a same-day change goes out at once; anything else waits for the
             end of the quiet hours (21:00–08:00 local).
     """
@@ -84,9 +88,11 @@ def email_jobs(session: Session, *, kind: str, event: str, user_ids: Iterable[in
             for user_id in ids if user_id not in off]
 
 
-def notify(session: Session, **kwargs) -> int:
-    """Enqueue the e-mails of one event in the caller's transaction (see
-    :func:`email_jobs` for the arguments); how many were wanted."""
+def notify(session: Session, **kwargs: object) -> int:
+    """Enqueue the e-mails of one event in the caller's transaction; how many were wanted.
+
+    The arguments are :func:`email_jobs`'.
+    """
     rows = email_jobs(session, **kwargs)
     enqueue_rows(session, rows)
     return len(rows)
@@ -95,15 +101,17 @@ def notify(session: Session, **kwargs) -> int:
 def notify_address(session: Session, *, kind: str, event: str, to: str, params: dict,
                    commune: dict[str, str], locale: str = "fr",
                    attachments: list[str] | None = None) -> None:
-    """Enqueue an e-mail to an address without an account (a town service): it is not
-    a person's subscription, so it has no unsubscribe link and no quiet hours."""
+    """Enqueue an e-mail to an address without an account (a town service).
+
+    It is not a person's subscription, so it has no unsubscribe link and no quiet hours.
+    """
     enqueue_rows(session, [job_row(
         kind=SEND_EMAIL, key=delivery_key(event, to.lower()),
         payload={"template": kind, "kind": kind, "params": params, "commune": commune,
                  "to": to, "locale": locale, "attachments": attachments or []})])
 
 
-def mission_params(mission: Mission, neighbourhood: str, **extra) -> dict:
+def mission_params(mission: Mission, neighbourhood: str, **extra: object) -> dict:
     """A mission's details as e-mails show them (its date stays an ISO string)."""
     return {"mission_id": mission.id, "title": mission.title,
             "starts_at": mission.starts_at.isoformat(), "neighbourhood": neighbourhood,
@@ -186,8 +194,10 @@ def _signature(secret: str, user_id: int, kind: str) -> str:
 
 
 def unsubscribe_token(secret: str, user_id: int, kind: str) -> str:
-    """The signed token of a one-click unsubscribe link (it never expires: an old
-    e-mail's link must still work)."""
+    """The signed token of a one-click unsubscribe link.
+
+    It never expires: an old e-mail's link must still work.
+    """
     return f"{user_id}.{kind}.{_signature(secret, user_id, kind)}"
 
 

@@ -55,7 +55,8 @@ def _report(session: Session, actor: Actor, report_id: int) -> RelayReport:
     return report
 
 
-def _move(session: Session, actor: Actor, report: RelayReport, status: str, **detail) -> None:
+def _move(session: Session, actor: Actor, report: RelayReport, status: str,
+          **detail: object) -> None:
     if status not in _NEXT[report.status]:
         raise InvalidTransition(N_("This report has already been dealt with."))
     before = report.status

@@ -82,7 +82,8 @@ class AccountState(AppState):
         try:
             with self._unit_of_work() as session:
                 accounts.update_profile(session, actor=actor,
-                                        form=ProfileForm.from_form(form_data))
+                                        form=ProfileForm.from_form(form_data),
+                                        geocoder=self._adapters.geocoder)
         except DomainError as error:
             self.form_ok = False
             self.field_errors = (self._field_errors(error)
