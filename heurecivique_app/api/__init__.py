@@ -1,7 +1,7 @@
 """Plain HTTP routes (Starlette), mounted beside the Reflex app by ``api_transformer``.
 
 Files and redirects rather than pages: login and logout (they set the HttpOnly
-session cookie), the sign-up hand-off, downloads (PDFs, photos, CSV and XLSX
+session cookie), the sign-up's e-mail link, downloads (PDFs, photos, CSV and XLSX
 exports, my data), the installable app's manifest and one-click unsubscribe
 links. Each module keeps a ``routes`` list; ``common`` holds what they share
 (cookie, actor, locale).

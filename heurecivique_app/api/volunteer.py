@@ -1,4 +1,4 @@
-"""Plain HTTP routes of the volunteer app: the login right after sign-up, my data as JSON.
+"""Plain HTTP routes of the volunteer app: the sign-up's e-mail link, my data as JSON.
 
 Both read or set the HttpOnly session cookie on the server; no token ever
 reaches page scripts or LocalStorage.
@@ -9,11 +9,17 @@ from __future__ import annotations
 import json
 
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from heurecivique_app.api.common import cross_site, request_actor, set_session_cookie
+from heurecivique_app.api.common import (
+    cross_site,
+    request_actor,
+    request_locale,
+    set_session_cookie,
+)
 from heurecivique_app.domain.errors import DomainError
+from heurecivique_app.presenters.confirm_email import confirm_page
 from heurecivique_app.services import accounts, signup
 from heurecivique_app.settings import get_settings
 from heurecivique_app.wiring import session_scope
@@ -21,17 +27,33 @@ from heurecivique_app.wiring import session_scope
 HOME = "/home"
 
 
-async def handoff(request: Request) -> Response:
-    """Exchange the sign-up page's one-time code for the session cookie, then go home."""
+# The token is in the address: keep the page out of caches. (Other sites never see it in
+# a Referer: api/headers.py. Not "no-referrer" here: browsers would then send
+# "Origin: null" with the button's POST, which cross_site refuses.)
+_PRIVATE = {"Cache-Control": "no-store"}
+
+
+async def confirm_link(request: Request) -> Response:
+    """The e-mail link: a button that confirms. A GET changes nothing (mail scanners)."""
+    token = request.query_params.get("token", "")
+    with session_scope() as session:
+        usable = signup.confirmation_is_usable(session, token=token)
+    return HTMLResponse(confirm_page(request_locale(request), token=token, usable=usable),
+                        status_code=200 if usable else 410, headers=_PRIVATE)
+
+
+async def confirm(request: Request) -> Response:
+    """Use up the link: the e-mail is confirmed, the session cookie set, then home."""
     if cross_site(request):
         return Response(status_code=403)
     form = await request.form()
     settings = get_settings()
     with session_scope() as session:
-        token = signup.redeem_handoff(session, code=str(form.get("code") or ""),
-                                      ttl_hours=settings.session_ttl_hours)
+        token = signup.confirm_email(session, token=str(form.get("token") or ""),
+                                     ttl_hours=settings.session_ttl_hours)
     if token is None:
-        return RedirectResponse("/login", status_code=303)
+        return HTMLResponse(confirm_page(request_locale(request), token="", usable=False),
+                            status_code=410, headers=_PRIVATE)
     response = RedirectResponse(f"{HOME}?welcome=1", status_code=303)
     set_session_cookie(response, token, settings)
     return response
@@ -56,6 +78,7 @@ async def export_my_data(request: Request) -> Response:
 
 
 routes = [
-    Route("/api/auth/handoff", handoff, methods=["POST"]),
+    Route("/api/auth/confirm", confirm_link, methods=["GET"]),
+    Route("/api/auth/confirm", confirm, methods=["POST"]),
     Route("/api/me/export", export_my_data, methods=["GET"]),
 ]

@@ -74,7 +74,23 @@ class User(SQLModel, table=True):
     neighbourhood_id: int | None = Field(default=None, foreign_key="neighbourhood.id")
     locale: str = Field(default="fr", max_length=5)
     is_active: bool = Field(default=True)
+    # False from a self sign-up until its e-mail link is followed (services/signup.py);
+    # accounts created by the town hall or the demo need no confirmation.
+    email_confirmed: bool = Field(default=True)
     created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+
+
+class EmailConfirmation(SQLModel, table=True):
+    """A sign-up's single-use e-mail link. Only the SHA-256 of its token is stored."""
+
+    __tablename__ = "email_confirmation"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+    expires_at: datetime = Field(sa_column=_utc_column())
+    used_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
 
 
 class UserSession(SQLModel, table=True):

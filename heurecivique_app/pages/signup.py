@@ -6,7 +6,6 @@ import reflex as rx
 
 from heurecivique_app.components import forms
 from heurecivique_app.components.layout import page
-from heurecivique_app.components.native_form import auto_post
 from heurecivique_app.components.text import T
 from heurecivique_app.components.volunteer import (
     availability_fieldset,
@@ -84,8 +83,5 @@ def signup() -> rx.Component:
                 rx.callout(T("This commune's sign-up link is not valid."), color_scheme="red")),
         rx.text(T("Already signed up?"), " ",
                 rx.link(T("Log in"), href="/login", underline="always")),
-        # Posted by the browser once the account exists: the server sets the cookie.
-        auto_post("handoff-form", "/api/auth/handoff", SignupState.handoff_code != "",
-                  code=SignupState.handoff_code),
         next_path="/signup",
     )

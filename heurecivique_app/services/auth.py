@@ -35,7 +35,12 @@ def authenticate(session: Session, *, email: str, password: str) -> User:
     if user is None:
         verify_nobody(password)
         raise DomainError(N_("Wrong email or password."))
-    if not verify_password(user.password_hash, password) or not user.is_active:
+    # An unconfirmed sign-up is refused with the same words: were it let in, anyone could
+    # sign up with an address and try the password they chose, and getting in would show
+    # the address was new (a taken address keeps its owner's password). Confirming the
+    # e-mail link logs the new volunteer in anyway (services/signup.py).
+    if (not verify_password(user.password_hash, password) or not user.is_active
+            or not user.email_confirmed):
         raise DomainError(N_("Wrong email or password."))
     return user
 

@@ -1,24 +1,28 @@
-"""A resident signs up as a volunteer on the commune's site, then is logged in.
+"""A resident signs up as a volunteer on the commune's site, then confirms their e-mail.
 
 Everything is checked first (every field's error at once) and written in one
 transaction: the account, the volunteer profile (pending until a referent
 meets them), the charter approval, the audit entry and the event for the
 referent's console. Nothing is created half-way.
 
-Logging in after sign-up: the page gets a one-time, two-minute *handoff* code
-and posts it to ``/api/auth/handoff``, which sets the HttpOnly session cookie
-(the code is stored hashed and cannot itself serve as a session cookie).
+Whether an e-mail already has an account must not show (issue #14): a new
+address and a taken one get the same answer, the same page and the same work
+(the password is hashed, one e-mail is written). A new sign-up creates the
+account unconfirmed and e-mails a single-use link, valid 24 hours
+(``/api/auth/confirm``, stored hashed); following it confirms the address and
+logs in. A taken address creates nothing: its owner is told by e-mail (or, if
+that account is itself still unconfirmed, sent a fresh link).
 """
 
 from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import partial
-from typing import Any
+from typing import Any, Protocol
 
 from sqlmodel import Session, select
 
@@ -31,9 +35,9 @@ from heurecivique_app.domain.errors import ValidationFailed
 from heurecivique_app.domain.geo import Point
 from heurecivique_app.domain.models import (
     Commune,
+    EmailConfirmation,
     Neighbourhood,
     User,
-    UserSession,
     VolunteerProfile,
 )
 from heurecivique_app.domain.text import N_
@@ -55,12 +59,29 @@ from heurecivique_app.domain.volunteering import (
     clean_password,
     clean_skills,
 )
+from heurecivique_app.i18n import translate
 from heurecivique_app.services import auth
 from heurecivique_app.services.actor import Actor
 from heurecivique_app.services.audit import audit
 from heurecivique_app.services.geography import areas, neighbourhood_for_point
 
-HANDOFF_MINUTES = 2
+CONFIRMATION_HOURS = 24
+
+
+class Outbox(Protocol):
+    """Where e-mails go (adapters/mail.py EmlOutbox)."""
+
+    def send(self, *, sender: str, to: str, subject: str, body: str) -> object:
+        """Send one plain-text e-mail."""
+
+
+@dataclass(frozen=True)
+class SignupMail:
+    """How the sign-up's e-mails leave: the outbox, their sender, the site's address."""
+
+    outbox: Outbox
+    sender: str
+    site_url: str
 
 
 @dataclass
@@ -198,22 +219,31 @@ def _approved(ticked: bool) -> bool:
     return True
 
 
-def sign_up(session: Session, *, form: SignupForm, geocoder: Geocoder,
-            on_taken: Callable[[User], None] | None = None) -> User | None:
-    """Create the volunteer's account and pending profile, with the charter approved.
+def sign_up(session: Session, *, form: SignupForm, mail: SignupMail, geocoder: Geocoder,
+            now: datetime | None = None) -> User | None:
+    """Create the volunteer's unconfirmed account and pending profile; e-mail the link.
 
     An e-mail that already has an account is not refused on the form, which
     would tell anyone who has an account: the form is checked the same way,
-    the password hashed all the same (the same time), nothing is created, the
-    attempt is audited and, once that is committed, ``on_taken`` is called with the
-    owner (the page has them told by e-mail).
+    the password hashed all the same, nothing is created, the attempt is
+    audited and the owner gets one e-mail instead of the new account's.
+
+    Args:
+        session: the unit of work; nothing is written unless the form is valid.
+        form: the form as posted.
+        mail: receives exactly one e-mail whenever the form is valid, once the
+            transaction commits.
+        geocoder: places the address, if one is given.
+        now: the time of the sign-up (tests set it).
 
     Returns:
-        The new user; None when the e-mail already had an account.
+        The new user; None when the e-mail already had an account. The page
+        must not show the difference.
 
     Raises:
-        ValidationFailed: with every field's error; nothing is written.
+        ValidationFailed: with every field's error; nothing is written or sent.
     """
+    now = now or utcnow()
     commune = find_commune(session, form.commune_slug.strip())
     if commune is None or commune.id is None:
         raise ValidationFailed({"commune": N_("This commune's sign-up link is not valid.")})
@@ -228,10 +258,11 @@ def sign_up(session: Session, *, form: SignupForm, geocoder: Geocoder,
     if owner is not None:
         audit(session, actor=None, action="volunteer.signup_email_taken", entity="user",
               entity_id=owner.id, commune_id=owner.commune_id)
-        if on_taken is not None:  # told once the attempt is committed, like any mail
-            events.on_commit(session, partial(on_taken, owner))
+        if owner.email_confirmed:
+            _tell_owner(session, mail, owner)
+        else:
+            _send_link(session, mail, owner, now)
         return None
-    now = utcnow()
     hood: Neighbourhood = clean["neighbourhood"]
     home: Point | None = clean["home"]
     user = User(
@@ -239,6 +270,7 @@ def sign_up(session: Session, *, form: SignupForm, geocoder: Geocoder,
         password_hash=password_hash, display_name=clean["display_name"],
         phone=clean["phone"], role=Role.VOLUNTEER, neighbourhood_id=hood.id,
         locale=form.locale if form.locale in {"fr", "en"} else "fr",
+        email_confirmed=False,
     )
     session.add(user)
     session.flush()
@@ -256,41 +288,91 @@ def sign_up(session: Session, *, form: SignupForm, geocoder: Geocoder,
     events.record(session, events.DomainEvent(
         kind="volunteer.signed_up", commune_id=commune.id, actor_name=user.display_name,
         data={"neighbourhood": hood.name}))
+    _send_link(session, mail, user, now)
     session.flush()
     return user
 
 
-# --- logging in right after sign-up ------------------------------------------------------
+# --- the e-mails ------------------------------------------------------------------------
 
 
-def _handoff_digest(code: str) -> str:
-    # Distinct from a session token's digest: a handoff code is never a valid cookie.
-    return hashlib.sha256(f"handoff:{code}".encode()).hexdigest()
+def _mail(session: Session, mail: SignupMail, user: User, subject: str, body: str,
+          **params: str) -> None:
+    """E-mail ``user`` in their language once the transaction commits (never if it fails)."""
+    events.on_commit(session, partial(
+        mail.outbox.send, sender=mail.sender, to=user.email,
+        subject=translate(subject, user.locale), body=translate(body, user.locale, **params)))
 
 
-def open_handoff(session: Session, *, user: User) -> str:
-    """A one-time code, valid two minutes, that the sign-up page exchanges for a cookie."""
+def _tell_owner(session: Session, mail: SignupMail, owner: User) -> None:
+    """E-mail the owner of an address someone tried to sign up with."""
+    _mail(session, mail, owner, N_("Your HeureCivique account"), N_(
+        "Hello,\n\nSomeone, maybe you, has just tried to sign up to HeureCivique with "
+        "this email address. You already have an account: log in at {url}\n\n"
+        "If it was not you, nothing has changed on your account and you can ignore "
+        "this message."), url=f"{mail.site_url}/login")
+
+
+def _send_link(session: Session, mail: SignupMail, user: User, now: datetime) -> None:
+    """Store a new single-use confirmation token (hashed) and e-mail its link."""
     assert user.id is not None
-    code = secrets.token_urlsafe(32)
-    session.add(UserSession(token_hash=_handoff_digest(code), user_id=user.id,
-                            expires_at=utcnow() + timedelta(minutes=HANDOFF_MINUTES)))
-    return code
+    token = secrets.token_urlsafe(32)
+    session.add(EmailConfirmation(token_hash=_confirmation_digest(token), user_id=user.id,
+                                  created_at=now,
+                                  expires_at=now + timedelta(hours=CONFIRMATION_HOURS)))
+    _mail(session, mail, user, N_("Confirm your HeureCivique sign-up"), N_(
+        "Hello,\n\nTo finish your sign-up to HeureCivique, open this link within "
+        "24 hours and confirm:\n{url}\n\nIf you did not sign up, ignore this message: "
+        "the account will stay unusable."),
+        url=f"{mail.site_url}/api/auth/confirm?token={token}")
 
 
-def redeem_handoff(session: Session, *, code: str, ttl_hours: int) -> str | None:
-    """The raw session token for the code's user (the code is used up), or None."""
-    if not code:
+# --- following the link -----------------------------------------------------------------
+
+
+def _confirmation_digest(token: str) -> str:
+    # Distinct from a session token's digest: a link's token is never a valid cookie.
+    return hashlib.sha256(f"confirm:{token}".encode()).hexdigest()
+
+
+def _usable(session: Session, token: str,
+            now: datetime) -> tuple[EmailConfirmation, User] | None:
+    if not token:
         return None
     row = session.exec(
-        select(UserSession, User).join(User, User.id == UserSession.user_id)
-        .where(UserSession.token_hash == _handoff_digest(code))
+        select(EmailConfirmation, User).join(User, User.id == EmailConfirmation.user_id)
+        .where(EmailConfirmation.token_hash == _confirmation_digest(token))
     ).first()
     if row is None:
         return None
-    handoff, user = row
-    if handoff.revoked_at is not None or handoff.expires_at <= utcnow() or not user.is_active:
+    link, user = row
+    if link.used_at is not None or link.expires_at <= now or not user.is_active:
         return None
-    handoff.revoked_at = utcnow()
-    session.add(handoff)
-    return auth.open_session(session, user=user, ttl_hours=ttl_hours)
+    return link, user
 
+
+def confirmation_is_usable(session: Session, *, token: str,
+                           now: datetime | None = None) -> bool:
+    """Whether the link can still be followed (read only: the GET page asks this)."""
+    return _usable(session, token, now or utcnow()) is not None
+
+
+def confirm_email(session: Session, *, token: str, ttl_hours: int,
+                  now: datetime | None = None) -> str | None:
+    """Use up the link, mark the e-mail confirmed and open a session.
+
+    Returns:
+        The raw session token for the cookie; None if the link is unknown,
+        expired or already used.
+    """
+    now = now or utcnow()
+    found = _usable(session, token, now)
+    if found is None:
+        return None
+    link, user = found
+    link.used_at = now
+    user.email_confirmed = True
+    session.add_all([link, user])
+    audit(session, actor=Actor.from_user(user), action="volunteer.email_confirmed",
+          entity="user", entity_id=user.id, commune_id=user.commune_id)
+    return auth.open_session(session, user=user, ttl_hours=ttl_hours)

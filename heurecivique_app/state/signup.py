@@ -1,4 +1,4 @@
-"""/signup: a resident signs up from the commune's poster (QR code), then is logged in."""
+"""/signup: a resident signs up from the commune's poster (QR code), then confirms by e-mail."""
 
 from __future__ import annotations
 
@@ -7,9 +7,6 @@ from urllib.parse import parse_qs, urlsplit
 import reflex as rx
 
 from heurecivique_app.domain.errors import DomainError, ValidationFailed
-from heurecivique_app.domain.models import User
-from heurecivique_app.domain.text import N_
-from heurecivique_app.i18n import translate
 from heurecivique_app.presenters.charter import charter_articles
 from heurecivique_app.services import selectors, signup
 from heurecivique_app.state.base import AppState
@@ -24,11 +21,8 @@ class SignupState(AppState):
     field_errors: dict[str, str] = {}
     form_message: str = ""
     sending: bool = False
-    # The one-time, two-minute code the page posts to /api/auth/handoff for the cookie
-    # (pages/signup.py); only this tab's state holds it, and it is used up at once.
-    handoff_code: str = ""
-    # Set when the e-mail already had an account: its owner was told by e-mail, and the
-    # page says a message was sent rather than "this e-mail is taken".
+    # Set by every valid form, new or taken e-mail alike: the page must not tell which
+    # (services/signup.py). The e-mail carries the next step.
     mail_sent: bool = False
     # The articles in the user's language (components/volunteer.py charter_text).
     charter_articles: list[dict[str, str]] = []
@@ -40,7 +34,7 @@ class SignupState(AppState):
         query = parse_qs(urlsplit(str(self.router.url)).query)
         self.commune_slug = (query.get("c") or [""])[0]
         self.field_errors, self.form_message, self.sending = {}, "", False
-        self.handoff_code, self.mail_sent = "", False
+        self.mail_sent = False
         with self._unit_of_work() as session:
             commune = signup.find_commune(session, self.commune_slug)
             hoods = selectors.neighbourhoods(session, commune.id) if commune else []
@@ -55,32 +49,20 @@ class SignupState(AppState):
         yield
         form = signup.SignupForm.from_form(form_data, commune_slug=self.commune_slug,
                                            locale=self.locale)
+        site = self._settings.public_url or "{0.scheme}://{0.netloc}".format(
+            urlsplit(str(self.router.url)))
         try:
             with self._unit_of_work() as session:
-                user = signup.sign_up(session, form=form, geocoder=self._adapters.geocoder,
-                                      on_taken=self._tell_owner)
-                code = signup.open_handoff(session, user=user) if user else ""
+                signup.sign_up(session, form=form, geocoder=self._adapters.geocoder,
+                               mail=signup.SignupMail(self._adapters.outbox, MAIL_SENDER, site))
         except DomainError as error:
             self.sending = False
             self.field_errors = (self._field_errors(error)
                                  if isinstance(error, ValidationFailed) else {})
             self.form_message = self._error_text(error)
             return
+        # The same state whatever sign_up returned (a new account or None for a taken e-mail).
         self.field_errors = {}
         self.form_message = ""
-        self.sending = user is not None
-        self.mail_sent = user is None
-        self.handoff_code = code
-
-    def _tell_owner(self, owner: User) -> None:
-        """E-mail the owner of an address someone tried to sign up with (services/signup.py)."""
-        site = self._settings.public_url or "{0.scheme}://{0.netloc}".format(
-            urlsplit(str(self.router.url)))
-        self._adapters.outbox.send(
-            sender=MAIL_SENDER, to=owner.email,
-            subject=translate(N_("Your HeureCivique account"), owner.locale),
-            body=translate(N_(
-                "Hello,\n\nSomeone, maybe you, has just tried to sign up to HeureCivique with "
-                "this email address. You already have an account: log in at {url}\n\n"
-                "If it was not you, nothing has changed on your account and you can ignore "
-                "this message."), owner.locale, url=f"{site}/login"))
+        self.sending = False
+        self.mail_sent = True

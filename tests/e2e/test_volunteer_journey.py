@@ -3,8 +3,10 @@ in French and in English; privacy over the websocket; axe-core; keyboard only.""
 
 from __future__ import annotations
 
+import email
 import json
 import re
+from email import policy
 
 from a11y import axe_violations
 from conftest import PHONE
@@ -33,6 +35,27 @@ def fill_sign_up(page: Page, *, name: str, email: str, phone: str) -> None:
     page.locator("#avail_sat_morning").check()
     page.select_option("#max_distance_km", "1")
     page.locator("#charter").check()
+
+
+def confirmation_link(app_server, address: str) -> str:
+    """The confirmation link of the last e-mail written to ``address`` (the server's outbox)."""
+    links = []
+    for path in sorted((app_server.data_dir / "outbox").glob("*.eml"),
+                       key=lambda p: p.stat().st_mtime):
+        message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+        found = re.search(r"\S+/api/auth/confirm\?token=[\w-]+", message.get_content())
+        if message["To"] == address and found:
+            links.append(found.group(0))
+    assert links, f"no confirmation e-mail to {address}"
+    return links[-1]
+
+
+def confirm_by_email(page: Page, app_server, address: str) -> None:
+    """After a valid sign-up: the page says an e-mail was sent; follow its link and confirm."""
+    expect(page.locator("#mail-sent")).to_be_visible()
+    page.goto(confirmation_link(app_server, address))
+    page.locator("#confirm-email").click()
+    page.wait_for_url(re.compile(r".*/home/?\?welcome=1$"))
 
 
 def assert_touch_targets(page: Page) -> None:
@@ -68,6 +91,22 @@ def test_french_journey_from_the_poster_to_a_first_mission(new_context, app_serv
 
     page.locator("#phone").fill("06 12 34 56 78")
     page.locator("#signup-submit").click()
+    expect(page.locator("#mail-sent")).to_contain_text("envoyé un e-mail")
+    # Not usable before the e-mail link is followed: refused like a wrong password.
+    login = page.context.new_page()
+    login.goto("/login")
+    login.locator("#email").fill(EMAIL)
+    login.locator("#password").fill(PASSWORD)
+    login.locator("#login-submit").click()
+    expect(login.locator("#login-error")).to_be_visible()
+    login.close()
+    link = confirmation_link(app_server, EMAIL)
+    # Opening the link (as a mail scanner would) changes nothing; its button does.
+    assert page.request.get(link).status == 200
+    page.goto(link)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Confirmez votre adresse e-mail")
+    assert axe_violations(page) == []
+    page.locator("#confirm-email").click()
     page.wait_for_url(re.compile(r".*/home/?\?welcome=1$"))
     expect(page.locator("#welcome")).to_contain_text("Bienvenue")
     expect(page.locator("#pending-note")).to_be_visible()
@@ -191,7 +230,13 @@ def test_english_journey_cancel_and_delete(new_context, app_server) -> None:
     page.locator("#email").fill("sam.taylor@example.co.uk")
     page.locator("#charter").check()
     page.locator("#signup-submit").click()
-    page.wait_for_url(re.compile(r".*/home/?\?welcome=1$"))
+    confirm_by_email(page, app_server, "sam.taylor@example.co.uk")
+    link = confirmation_link(app_server, "sam.taylor@example.co.uk")
+    # The link is single-use: a second visit gets a clear page, in English.
+    again = page.context.new_page()
+    again.goto(link)
+    expect(again.locator("#confirm-invalid")).to_contain_text("no longer valid")
+    again.close()
     expect(page.locator("#welcome")).to_contain_text("Welcome")
     assert axe_violations(page) == []
 
@@ -252,7 +297,7 @@ def test_sign_up_with_the_keyboard_only(new_context, app_server) -> None:
         page.keyboard.press("Space")
     _tab_to(page, "signup-submit")
     page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r".*/home/?\?welcome=1$"))
+    confirm_by_email(page, app_server, "louise.clavier@exemple.fr")
     expect(page.locator("#user-name")).to_have_text("Louise Clavier")
     expect(page.locator("#nearby")).to_contain_text("Rachapt")
     # Back later: logging in lands a volunteer on their home.
@@ -276,3 +321,13 @@ def test_sign_up_with_a_taken_email_says_nothing_and_tells_the_owner(new_context
     assert "déjà" not in page.locator("main").inner_text()
     mails = [p.read_text() for p in (app_server.data_dir / "outbox").glob("*.eml")]
     assert any("To: volontaire@vitre.demo" in m for m in mails)
+    # A new address gets exactly the same page: nothing tells the two apart.
+    fresh = new_context(PHONE).new_page()
+    fresh.goto("/signup?c=vitre")
+    fill_sign_up(fresh, name="Quelqu'un", email="quelquun.nouveau@exemple.fr",
+                 phone="06 11 22 33 44")
+    fresh.locator("#signup-submit").click()
+    expect(fresh.locator("#mail-sent")).to_be_visible()
+    assert fresh.url == page.url
+    assert fresh.locator("main").inner_text() == page.locator("main").inner_text()
+    assert confirmation_link(app_server, "quelquun.nouveau@exemple.fr")

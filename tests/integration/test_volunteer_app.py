@@ -3,7 +3,9 @@ export and deletion — on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import email
 import json
+import re
 from datetime import timedelta
 
 import factories as f
@@ -11,7 +13,7 @@ import pytest
 from privacy_scan import PrivateData
 from scratch_db import row_counts
 from sqlalchemy.engine import Engine
-from sqlmodel import select
+from sqlmodel import func, select
 
 from heurecivique_app.adapters.db import session_scope
 from heurecivique_app.adapters.geocoding import GeoHit
@@ -46,6 +48,7 @@ from heurecivique_app.services import (
 from heurecivique_app.services.missions import confirmation, participation
 
 TZ = "Europe/Paris"
+SITE = "https://heure.example.fr"
 
 
 class FakeGeocoder:
@@ -76,15 +79,34 @@ def good_form(town, hood, **changes) -> signup.SignupForm:
 
 
 @pytest.fixture
+def outbox(tmp_path) -> EmlOutbox:
+    return EmlOutbox(tmp_path)
+
+
+def via(box: EmlOutbox) -> signup.SignupMail:
+    return signup.SignupMail(box, "app@example.org", SITE)
+
+
+def mails(box: EmlOutbox) -> list[str]:
+    return [p.read_text() for p in sorted(box.root.glob("*.eml"))] if box.root.exists() else []
+
+
+def link_token(mail: str) -> str:
+    """The token of the confirmation link in an e-mail (its text may be wrapped by MIME)."""
+    text = email.message_from_string(mail).get_payload(decode=True).decode()
+    return re.search(r"/api/auth/confirm\?token=([\w-]+)", text).group(1)
+
+
+@pytest.fixture
 def world(db_engine: Engine) -> f.World:
     with session_scope(db_engine) as s:
         return f.world(s)
 
 
-def test_sign_up_creates_a_pending_volunteer_with_the_charter(db_engine, world) -> None:
+def test_sign_up_creates_a_pending_volunteer_with_the_charter(db_engine, world, outbox) -> None:
     with session_scope(db_engine) as s:
-        user = signup.sign_up(s, form=good_form(world.commune, world.neighbourhood),
-                              geocoder=f.GEOCODER)
+        user = signup.sign_up(s, mail=via(outbox), geocoder=f.GEOCODER,
+                              form=good_form(world.commune, world.neighbourhood))
         pending = [e.kind for e in take_pending(s)]
         user_id = user.id
     assert pending == ["volunteer.signed_up"]
@@ -93,62 +115,66 @@ def test_sign_up_creates_a_pending_volunteer_with_the_charter(db_engine, world) 
         profile = s.get(VolunteerProfile, user_id)
         assert user.email == "aline.durand@example.fr" and user.phone == "+33612345678"
         assert user.role == Role.VOLUNTEER and user.neighbourhood_id == world.neighbourhood.id
+        assert not user.email_confirmed
         assert profile.status == VolunteerStatus.PENDING
         assert profile.skills == ["shopping", "collective_event"]
         assert profile.availability == {"wed": ["evening"], "sat": ["morning"]}
         assert profile.charter_version == CHARTER_VERSION and profile.charter_accepted_at
+        # Refused like a wrong password until the link is followed (services/auth.py).
+        with pytest.raises(DomainError):
+            auth.authenticate(s, email="aline.durand@example.fr", password="une-longue-phrase")
+    (mail,) = mails(outbox)
+    assert "To: aline.durand@example.fr" in mail
+    with session_scope(db_engine) as s:
+        assert signup.confirm_email(s, token=link_token(mail), ttl_hours=1)
+    with session_scope(db_engine) as s:
+        assert s.get(User, user_id).email_confirmed
         assert auth.authenticate(s, email="aline.durand@example.fr",
                                  password="une-longue-phrase").id == user_id
 
 
-def test_bad_sign_up_shows_every_error_and_writes_nothing(db_engine, world) -> None:
+def test_bad_sign_up_shows_every_error_and_writes_nothing(db_engine, world, outbox) -> None:
     before = row_counts(db_engine)
     form = good_form(world.commune, world.neighbourhood, phone="12", email="pas-un-email",
                      password="court", charter=None, skill_shopping=None,
                      skill_collective_event=None, neighbourhood_id="", max_distance_km="99")
     with pytest.raises(ValidationFailed) as failed, session_scope(db_engine) as s:
-        signup.sign_up(s, form=form, geocoder=FakeGeocoder())
+        signup.sign_up(s, mail=via(outbox), form=form, geocoder=FakeGeocoder())
     assert set(failed.value.errors) == {"phone", "email", "password", "charter", "skills",
                                         "neighbourhood_id", "max_distance_km"}
     assert row_counts(db_engine) == before
+    assert mails(outbox) == []
 
 
-def test_taken_email_is_not_revealed_and_its_owner_is_told(db_engine, world, tmp_path) -> None:
-    outbox = EmlOutbox(tmp_path)
-    told = []
-
-    def tell(owner: User) -> None:
-        told.append(owner.id)
-        outbox.send(sender="app@example.org", to=owner.email, subject="Votre compte",
-                    body="Quelqu'un a essayé de s'inscrire avec votre adresse.")
-
+def test_taken_email_is_not_revealed_and_its_owner_is_told(db_engine, world, outbox) -> None:
     before = row_counts(db_engine)
     with session_scope(db_engine) as s:
-        result = signup.sign_up(s, form=good_form(world.commune, world.neighbourhood,
-                                                  email=world.volunteer.email.upper()),
-                                on_taken=tell, geocoder=f.GEOCODER)
-    assert result is None and told == [world.volunteer.id]
-    (mail,) = (tmp_path / "outbox").glob("*.eml")
-    assert f"To: {world.volunteer.email}" in mail.read_text()
+        result = signup.sign_up(s, mail=via(outbox), geocoder=f.GEOCODER,
+                                form=good_form(world.commune, world.neighbourhood,
+                                               email=world.volunteer.email.upper()))
+    assert result is None
+    (mail,) = mails(outbox)
+    assert f"To: {world.volunteer.email}" in mail and "/api/auth/confirm" not in mail
     with session_scope(db_engine) as s:
         entry = s.exec(select(AuditEntry).where(
             AuditEntry.action == "volunteer.signup_email_taken")).one()
         assert entry.entity_id == world.volunteer.id
     after = row_counts(db_engine)
     assert after.pop("audit_entry") == before.pop("audit_entry") + 1
-    assert after == before  # no account, profile or anything else
+    assert after == before  # no account, profile, link or anything else
     # A bad form with a taken e-mail shows the same errors as with a new one, no more.
     with pytest.raises(ValidationFailed) as failed, session_scope(db_engine) as s:
-        signup.sign_up(s, form=good_form(world.commune, world.neighbourhood, phone="12",
-                                         email=world.volunteer.email), on_taken=tell,
-                       geocoder=f.GEOCODER)
-    assert set(failed.value.errors) == {"phone"} and len(told) == 1
+        signup.sign_up(s, mail=via(outbox), geocoder=f.GEOCODER,
+                       form=good_form(world.commune, world.neighbourhood, phone="12",
+                                      email=world.volunteer.email))
+    assert set(failed.value.errors) == {"phone"} and len(mails(outbox)) == 1
 
 
-def test_address_is_geocoded_privately_and_gives_the_neighbourhood(db_engine, world) -> None:
+def test_address_is_geocoded_privately_and_gives_the_neighbourhood(db_engine, world,
+                                                                   outbox) -> None:
     geocoder = FakeGeocoder()
     with session_scope(db_engine) as s:
-        user = signup.sign_up(s, form=good_form(
+        user = signup.sign_up(s, mail=via(outbox), form=good_form(
             world.commune, world.neighbourhood, neighbourhood_id="",
             address="3 rue Baudrairie, Vitré"), geocoder=geocoder)
         user_id = user.id
@@ -159,23 +185,76 @@ def test_address_is_geocoded_privately_and_gives_the_neighbourhood(db_engine, wo
     # An address nowhere in the commune, without a neighbourhood: refused, nothing written.
     before = row_counts(db_engine)
     with pytest.raises(ValidationFailed) as failed, session_scope(db_engine) as s:
-        signup.sign_up(s, form=good_form(world.commune, world.neighbourhood,
+        signup.sign_up(s, mail=via(outbox), form=good_form(world.commune, world.neighbourhood,
                                          email="autre@example.fr", neighbourhood_id="",
                                          address="1 chemin inconnu"), geocoder=geocoder)
     assert set(failed.value.errors) == {"neighbourhood_id"}
     assert row_counts(db_engine) == before
+    assert len(mails(outbox)) == 1  # the first sign-up's link only
 
 
-def test_handoff_code_is_single_use_and_is_not_a_session(db_engine, world) -> None:
+
+def test_new_and_taken_emails_get_the_same_answer(db_engine, world, tmp_path) -> None:
+    """Both raise nothing and write exactly one e-mail, from the same sender, to the address."""
+    answers = {}
+    for kind, address in (("new", "nouvelle@example.fr"), ("taken", world.volunteer.email)):
+        box = EmlOutbox(tmp_path / kind)
+        with session_scope(db_engine) as s:
+            signup.sign_up(s, mail=via(box), geocoder=f.GEOCODER,
+                           form=good_form(world.commune, world.neighbourhood, email=address))
+        (mail,) = mails(box)
+        message = email.message_from_string(mail)
+        assert message["To"] == address
+        answers[kind] = message["From"]
+    assert answers["new"] == answers["taken"]
+
+
+def test_unconfirmed_owner_signing_up_again_gets_a_fresh_link(db_engine, world, outbox) -> None:
+    for _ in range(2):
+        with session_scope(db_engine) as s:
+            signup.sign_up(s, mail=via(outbox), geocoder=f.GEOCODER,
+                           form=good_form(world.commune, world.neighbourhood))
+    first, second = mails(outbox)
     with session_scope(db_engine) as s:
-        code = signup.open_handoff(s, user=s.get(User, world.volunteer.id))
+        assert s.exec(select(func.count()).select_from(User)
+                      .where(User.email == "aline.durand@example.fr")).one() == 1
+        assert signup.confirm_email(s, token=link_token(second), ttl_hours=1)
+    assert link_token(first) != link_token(second)
+
+
+def test_confirmation_link_is_single_use_and_not_a_session(db_engine, world, outbox) -> None:
     with session_scope(db_engine) as s:
-        assert auth.actor_for_token(s, code) is None
-        token = signup.redeem_handoff(s, code=code, ttl_hours=1)
-    assert token
+        signup.sign_up(s, mail=via(outbox), geocoder=f.GEOCODER,
+                       form=good_form(world.commune, world.neighbourhood))
+    token = link_token(mails(outbox)[0])
     with session_scope(db_engine) as s:
-        assert auth.actor_for_token(s, token).user_id == world.volunteer.id
-        assert signup.redeem_handoff(s, code=code, ttl_hours=1) is None
+        assert auth.actor_for_token(s, token) is None
+        assert signup.confirmation_is_usable(s, token=token)
+        assert signup.confirmation_is_usable(s, token=token)  # looking changes nothing
+        session_token = signup.confirm_email(s, token=token, ttl_hours=1)
+    with session_scope(db_engine) as s:
+        user = s.exec(select(User).where(User.email == "aline.durand@example.fr")).one()
+        assert auth.actor_for_token(s, session_token).user_id == user.id
+        assert not signup.confirmation_is_usable(s, token=token)
+        assert signup.confirm_email(s, token=token, ttl_hours=1) is None
+        assert signup.confirm_email(s, token="", ttl_hours=1) is None
+        assert signup.confirm_email(s, token="made-up", ttl_hours=1) is None
+
+
+def test_confirmation_link_expires_after_24_hours(db_engine, world, outbox) -> None:
+    signed_up = utcnow()
+    with session_scope(db_engine) as s:
+        signup.sign_up(s, mail=via(outbox), geocoder=f.GEOCODER, now=signed_up,
+                       form=good_form(world.commune, world.neighbourhood))
+    token = link_token(mails(outbox)[0])
+    late = signed_up + timedelta(hours=signup.CONFIRMATION_HOURS)
+    with session_scope(db_engine) as s:
+        assert signup.confirmation_is_usable(s, token=token, now=late - timedelta(minutes=1))
+        assert not signup.confirmation_is_usable(s, token=token, now=late)
+        assert signup.confirm_email(s, token=token, ttl_hours=1, now=late) is None
+    with session_scope(db_engine) as s:
+        user = s.exec(select(User).where(User.email == "aline.durand@example.fr")).one()
+        assert not user.email_confirmed
 
 
 def test_a_new_charter_version_is_asked_again_before_accepting(db_engine, world) -> None:
