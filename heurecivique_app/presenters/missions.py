@@ -2,18 +2,69 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypedDict
 
 from babel.dates import format_timedelta
 from sqlmodel import Session
 
-from heurecivique_app.domain.enums import CATEGORY_LABELS, STATUS_LABELS
 from heurecivique_app.domain.models import Neighbourhood
 from heurecivique_app.domain.text import N_
 from heurecivique_app.domain.types import utcnow
 from heurecivique_app.i18n import format_duration, format_when, translate
+from heurecivique_app.presenters.labels import category_label, status_label
 from heurecivique_app.services import dashboard, selectors
 from heurecivique_app.services.selectors import MissionCard
+
+
+class MissionRow(TypedDict):
+    """One mission card as the boards, the volunteer's home and the console show it."""
+
+    id: str
+    title: str
+    category: str
+    status: str
+    status_label: str
+    when: str
+    duration: str
+    neighbourhood: str
+    places: str
+    href: str
+    # What the console may do with it; derived from the status, the same for all staff.
+    can_publish: bool
+    can_close: bool
+
+
+class WaitingRow(MissionRow):
+    """A published mission nobody took yet, with how long it has waited."""
+
+    age: str
+
+
+class ActivityRow(TypedDict):
+    """One line of the referent's live feed."""
+
+    text: str
+    when: str
+
+
+class PendingVolunteerRow(TypedDict):
+    """A volunteer who signed up and waits for their interview."""
+
+    id: str
+    name: str
+    neighbourhood: str
+    since: str
+    href: str
+
+
+class NewReportRow(TypedDict):
+    """A relay's report nobody triaged yet."""
+
+    id: str
+    title: str
+    neighbourhood: str
+    when: str
+    href: str
 
 ACTIVITY_TEXTS = {
     "need.created": N_("{actor} recorded the need “{title}”"),
@@ -40,22 +91,21 @@ ACTIVITY_TEXTS = {
 }
 
 
-def card_row(card: MissionCard, locale: str, timezone: str) -> dict[str, str]:
+def card_row(card: MissionCard, locale: str, timezone: str) -> MissionRow:
     """One mission card, every field already translated and formatted."""
     return {
         "id": str(card.id),
         "title": card.title,
-        "category": translate(CATEGORY_LABELS.get(card.category, card.category), locale),
+        "category": category_label(card.category, locale),
         "status": card.status,
-        "status_label": translate(STATUS_LABELS[card.status], locale),
+        "status_label": status_label(card.status, locale),
         "when": format_when(card.starts_at, locale, timezone),
         "duration": format_duration(card.duration_minutes, locale),
         "neighbourhood": card.neighbourhood_name,
         "places": translate("{count} place(s) left", locale, count=card.places_left),
         "href": f"/missions/{card.id}",
-        # What the console may do with it; derived from the status, the same for all staff.
-        "can_publish": "1" if card.status == "draft" else "",
-        "can_close": "1" if card.status == "full" else "",
+        "can_publish": card.status == "draft",
+        "can_close": card.status == "full",
     }
 
 
@@ -80,26 +130,22 @@ def console_vars(session: Session, commune_id: int, locale: str, timezone: str
         **dashboard_vars(session, commune_id, locale, timezone),
         "missions": [card_row(card, locale, timezone) for card in cards],
         "waiting": [
-            {
-                **card_row(item.card, locale, timezone),
-                "age": translate("waiting for {age}", locale, age=format_timedelta(
-                    now - item.published_at, locale=locale)),
-            }
+            WaitingRow(**card_row(item.card, locale, timezone),
+                       age=translate("waiting for {age}", locale, age=format_timedelta(
+                           now - item.published_at, locale=locale)))
             for item in waiting
         ],
         "activity": [
-            {
-                "text": translate(ACTIVITY_TEXTS[a.action], locale, actor=a.actor_name,
-                                  title=a.mission_title),
-                "when": format_when(a.at, locale, timezone),
-            }
+            ActivityRow(text=translate(ACTIVITY_TEXTS[a.action], locale, actor=a.actor_name,
+                                       title=a.mission_title),
+                        when=format_when(a.at, locale, timezone))
             for a in feed
             if a.action in ACTIVITY_TEXTS
         ],
     }
 
 
-def _follow_row(card: MissionCard, locale: str, timezone: str) -> dict[str, str]:
+def _follow_row(card: MissionCard, locale: str, timezone: str) -> MissionRow:
     return {**card_row(card, locale, timezone), "href": f"/console/missions/{card.id}"}
 
 
@@ -113,15 +159,15 @@ def dashboard_vars(session: Session, commune_id: int, locale: str, timezone: str
     return {
         "today": [_follow_row(card, locale, timezone) for card in today],
         "followups": [_follow_row(card, locale, timezone) for card in due],
-        "pending_volunteers": [{
-            "id": str(p.user_id), "name": p.name, "neighbourhood": p.neighbourhood,
-            "since": format_when(p.signed_up, locale, timezone),
-            "href": f"/console/volunteers/{p.user_id}",
-        } for p in pending],
-        "new_reports": [{
-            "id": str(r.id), "title": r.title, "neighbourhood": r.neighbourhood,
-            "when": format_when(r.created_at, locale, timezone), "href": "/console/reports",
-        } for r in reports],
+        "pending_volunteers": [PendingVolunteerRow(
+            id=str(p.user_id), name=p.name, neighbourhood=p.neighbourhood,
+            since=format_when(p.signed_up, locale, timezone),
+            href=f"/console/volunteers/{p.user_id}",
+        ) for p in pending],
+        "new_reports": [NewReportRow(
+            id=str(r.id), title=r.title, neighbourhood=r.neighbourhood,
+            when=format_when(r.created_at, locale, timezone), href="/console/reports",
+        ) for r in reports],
     }
 
 

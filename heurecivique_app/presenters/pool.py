@@ -8,10 +8,11 @@ from __future__ import annotations
 from babel.numbers import format_decimal
 
 from heurecivique_app.domain.availability import DAY_LABELS, PART_LABELS
-from heurecivique_app.domain.enums import CATEGORY_LABELS, STATUS_LABELS, VOLUNTEER_STATUS_LABELS
+from heurecivique_app.domain.enums import VOLUNTEER_STATUS_LABELS
 from heurecivique_app.domain.matching import Fit, Need, Reason, may_be_offered, reasons
 from heurecivique_app.domain.text import N_
 from heurecivique_app.i18n import format_duration, format_when, translate
+from heurecivique_app.presenters.labels import categories_text, category_label, status_label
 from heurecivique_app.services.pool import PoolRow, VolunteerRecord
 
 PARTICIPATION_LABELS = {
@@ -55,7 +56,8 @@ def suggestion_row(fit: Fit, need: Need, locale: str) -> dict[str, str]:
 
 
 def skills_text(skills: list[str], locale: str) -> str:
-    return ", ".join(translate(CATEGORY_LABELS.get(s, s), locale) for s in skills)
+    """A volunteer's skills (or the skills an action wants), comma-separated."""
+    return categories_text(skills, locale)
 
 
 def availability_text(availability: dict[str, list[str]], locale: str) -> str:
@@ -107,9 +109,9 @@ def record_vars(record: VolunteerRecord, locale: str, timezone: str) -> dict:
 def mission_summary(mission, need_slots: int, locale: str, timezone: str) -> dict[str, str]:
     return {
         "id": str(mission.id), "title": mission.title,
-        "category": translate(CATEGORY_LABELS.get(mission.category, mission.category), locale),
+        "category": category_label(mission.category, locale),
         "status": mission.status,
-        "status_label": translate(STATUS_LABELS.get(mission.status, mission.status), locale),
+        "status_label": status_label(mission.status, locale),
         "when": format_when(mission.starts_at, locale, timezone),
         "dates": str(need_slots),
         "places": translate("{count} place(s) left", locale,
