@@ -7,6 +7,7 @@ from typing import Any, TypedDict
 from babel.dates import format_timedelta
 from sqlmodel import Session
 
+from heurecivique_app.domain.event_kinds import EventKind
 from heurecivique_app.domain.models import Neighbourhood
 from heurecivique_app.domain.text import N_
 from heurecivique_app.domain.types import utcnow
@@ -66,28 +67,28 @@ class NewReportRow(TypedDict):
     when: str
     href: str
 
-ACTIVITY_TEXTS = {
-    "need.created": N_("{actor} recorded the need “{title}”"),
-    "mission.published": N_("{actor} published “{title}”"),
-    "mission.accepted": N_("{actor} accepted “{title}”"),
-    "mission.declined": N_("{actor} declined “{title}”"),
-    "mission.done": N_("{actor} marked “{title}” as done"),
-    "mission.cancelled": N_("{actor} cancelled “{title}”"),
+ACTIVITY_TEXTS: dict[EventKind, str] = {
+    EventKind.NEED_CREATED: N_("{actor} recorded the need “{title}”"),
+    EventKind.MISSION_PUBLISHED: N_("{actor} published “{title}”"),
+    EventKind.MISSION_ACCEPTED: N_("{actor} accepted “{title}”"),
+    EventKind.MISSION_DECLINED: N_("{actor} declined “{title}”"),
+    EventKind.MISSION_DONE: N_("{actor} marked “{title}” as done"),
+    EventKind.MISSION_CANCELLED: N_("{actor} cancelled “{title}”"),
     # The volunteer app (the reason and the problem themselves are on the mission's follow-up).
-    "participation.cancelled": N_("{actor} cancelled their participation in “{title}”"),
-    "participation.confirmed": N_("{actor} confirmed that “{title}” took place"),
-    "participation.problem": N_("{actor} reported a problem on “{title}”"),
-    "volunteer.signed_up": N_("{actor} signed up as a volunteer"),
-    "volunteer.paused": N_("{actor} paused their participation"),
-    "volunteer.resumed": N_("{actor} resumed their participation"),
-    "mission.proposed": N_("{actor} proposed “{title}” to volunteers"),
-    "mission.assigned": N_("{actor} assigned a volunteer to “{title}”"),
-    "mission.waitlisted": N_("{actor} joined the waiting list of “{title}”"),
-    "mission.promoted": N_("A volunteer moved up from the waiting list of “{title}”"),
-    "mission.followed_up": N_("{actor} recorded the follow-up of “{title}”"),
-    "mission.closed": N_("{actor} closed “{title}”"),
-    "need.duplicated": N_("{actor} duplicated the need “{title}”"),
-    "attendance.recorded": N_("{actor} checked attendance at “{title}”"),
+    EventKind.PARTICIPATION_CANCELLED: N_("{actor} cancelled their participation in “{title}”"),
+    EventKind.PARTICIPATION_CONFIRMED: N_("{actor} confirmed that “{title}” took place"),
+    EventKind.PARTICIPATION_PROBLEM: N_("{actor} reported a problem on “{title}”"),
+    EventKind.VOLUNTEER_SIGNED_UP: N_("{actor} signed up as a volunteer"),
+    EventKind.VOLUNTEER_PAUSED: N_("{actor} paused their participation"),
+    EventKind.VOLUNTEER_RESUMED: N_("{actor} resumed their participation"),
+    EventKind.MISSION_PROPOSED: N_("{actor} proposed “{title}” to volunteers"),
+    EventKind.MISSION_ASSIGNED: N_("{actor} assigned a volunteer to “{title}”"),
+    EventKind.MISSION_WAITLISTED: N_("{actor} joined the waiting list of “{title}”"),
+    EventKind.MISSION_PROMOTED: N_("A volunteer moved up from the waiting list of “{title}”"),
+    EventKind.MISSION_FOLLOWED_UP: N_("{actor} recorded the follow-up of “{title}”"),
+    EventKind.MISSION_CLOSED: N_("{actor} closed “{title}”"),
+    EventKind.NEED_DUPLICATED: N_("{actor} duplicated the need “{title}”"),
+    EventKind.ATTENDANCE_RECORDED: N_("{actor} checked attendance at “{title}”"),
 }
 
 
