@@ -119,8 +119,8 @@ def open_session(session: Session, *, user: User, ttl_hours: int) -> str:
     return raw
 
 
-def actor_for_token(session: Session, raw_token: str | None) -> Actor | None:
-    """The actor behind a cookie token, if the session is live and the user active."""
+def _live_user(session: Session, raw_token: str | None) -> User | None:
+    """The active user whose session this cookie token opens, if it is still live."""
     if not raw_token:
         return None
     row = session.exec(
@@ -133,7 +133,23 @@ def actor_for_token(session: Session, raw_token: str | None) -> Actor | None:
     login, user = row
     if login.revoked_at is not None or login.expires_at <= utcnow() or not user.is_active:
         return None
-    return Actor.from_user(user)
+    return user
+
+
+def actor_for_token(session: Session, raw_token: str | None) -> Actor | None:
+    """The actor behind a cookie token, if the session is live and the user active."""
+    user = _live_user(session, raw_token)
+    return Actor.from_user(user) if user is not None else None
+
+
+def live_session_key(session: Session, raw_token: str | None) -> str:
+    """A name for the live login session behind a cookie token; "" when there is none.
+
+    It is the session's stored digest (it logs nobody in), so a tab's state can
+    record which session it was built for and notice a logout, an expiry or
+    another login.
+    """
+    return _digest(raw_token) if raw_token and _live_user(session, raw_token) else ""
 
 
 def close_session(session: Session, *, raw_token: str | None) -> None:

@@ -3,10 +3,12 @@ export and deletion — on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import factories as f
 import pytest
+from privacy_scan import PrivateData
 from scratch_db import row_counts
 from sqlalchemy.engine import Engine
 from sqlmodel import select
@@ -295,6 +297,11 @@ def test_export_holds_my_data_and_no_one_elses(db_engine, world) -> None:
     assert data["participations"][0]["mission"] == world.mission.title
     text = repr(data)
     assert world.beneficiary.full_name not in text and world.mission.exact_address not in text
+    # Even the beneficiary of a mission she accepted: name, address, notes, phone in any format.
+    hidden = PrivateData()
+    hidden.add_beneficiary(world.beneficiary)
+    hidden.add_address(world.beneficiary.full_name, world.mission.exact_address)
+    assert hidden.phones and hidden.leaks([json.dumps(data, ensure_ascii=False)]) == []
 
 
 def test_delete_erases_the_person_and_keeps_anonymous_hours(db_engine, world) -> None:
