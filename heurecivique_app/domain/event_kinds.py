@@ -34,6 +34,7 @@ class EventKind(StrEnum):
     PARTICIPATION_PROBLEM = "participation.problem"
     # Volunteers.
     VOLUNTEER_SIGNED_UP = "volunteer.signed_up"
+    VOLUNTEER_SIGNUP_EMAIL_TAKEN = "volunteer.signup_email_taken"
     VOLUNTEER_VALIDATED = "volunteer.validated"
     VOLUNTEER_PAUSED = "volunteer.paused"
     VOLUNTEER_RESUMED = "volunteer.resumed"
