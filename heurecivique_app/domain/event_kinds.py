@@ -11,6 +11,8 @@ from enum import StrEnum
 
 
 class EventKind(StrEnum):
+    """Every name an event or an audit entry may carry."""
+
     # Needs and missions.
     NEED_CREATED = "need.created"
     NEED_DUPLICATED = "need.duplicated"

@@ -2,6 +2,8 @@
 
 Services call :func:`record`; the database adapter flushes the recorded events
 to the configured publisher when (and only when) the transaction commits.
+Other effects outside the database (a mail) go through :func:`on_commit` for
+the same reason: nothing leaves the server for a write that is rolled back.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from sqlalchemy.orm import Session
 from heurecivique_app.domain.event_kinds import EventKind
 
 _PENDING_KEY = "hc_pending_events"
+_ACTIONS_KEY = "hc_after_commit"
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,7 @@ class DomainEvent:
     data: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        """Check the kind."""
         # A misspelt kind would reach no board: refuse it where the event is made.
         object.__setattr__(self, "kind", EventKind(self.kind))
 
@@ -53,3 +57,13 @@ def record(session: Session, event: DomainEvent) -> None:
 def take_pending(session: Session) -> list[DomainEvent]:
     """Remove and return the events queued on ``session``."""
     return session.info.pop(_PENDING_KEY, [])
+
+
+def on_commit(session: Session, action: Callable[[], object]) -> None:
+    """Run ``action`` once the transaction of ``session`` commits; never if it rolls back."""
+    session.info.setdefault(_ACTIONS_KEY, []).append(action)
+
+
+def take_actions(session: Session) -> list[Callable[[], object]]:
+    """Remove and return the actions queued on ``session`` by :func:`on_commit`."""
+    return session.info.pop(_ACTIONS_KEY, [])

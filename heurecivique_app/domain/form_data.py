@@ -18,13 +18,17 @@ def ticked(form: Mapping[str, Any], name: str) -> bool:
 
 
 def ticked_names(form: Mapping[str, Any], prefix: str) -> list[str]:
-    """The rest of the name of each ticked box named ``prefix…`` (``skill_visit`` → ``visit``),
-    in the form's order."""
+    """The rest of the name of each ticked box named ``prefix…``, in the form's order.
+
+    ``skill_visit`` gives ``visit``.
+    """
     return [str(name).removeprefix(prefix) for name in form
             if str(name).startswith(prefix) and ticked(form, name)]
 
 
 def ticked_ids(form: Mapping[str, Any], prefix: str) -> list[int]:
-    """The numbers of the ticked boxes named ``prefix<number>`` (one per row of a list);
-    a box whose name does not end in a number is ignored."""
+    """The numbers of the ticked boxes named ``prefix<number>`` (one per row of a list).
+
+    A box whose name does not end in a number is ignored.
+    """
     return [int(rest) for rest in ticked_names(form, prefix) if rest.isdigit()]

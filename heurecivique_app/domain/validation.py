@@ -81,8 +81,11 @@ def french_phone(value: str | None, *, required: bool = False) -> str | None:
 
 def whole_number(value: str | int | None, *, low: int, high: int,
                  out_of_range: str = N_("This number is out of the allowed range.")) -> int:
-    """``out_of_range``: the message id for a number outside ``low``–``high``, best one
-    that names the range (e.g. ``domain.hours.TIME_GIVEN_RANGE``)."""
+    """The whole number typed, between ``low`` and ``high``.
+
+    ``out_of_range`` is the message id for a number outside the range, best one
+    that names it (e.g. ``domain.hours.TIME_GIVEN_RANGE``).
+    """
     try:
         number = int(str(value).strip())
     except (TypeError, ValueError) as exc:

@@ -8,8 +8,10 @@ from heurecivique_app.i18n import translate
 
 
 def category_label(code: str, locale: str) -> str:
-    """A mission category (a volunteer's skill too) in the reader's language; an unknown
-    code as it is, so a category removed from the catalogue still shows something."""
+    """A mission category (a volunteer's skill too) in the reader's language.
+
+    An unknown code shows as it is: a category since removed still shows something.
+    """
     return translate(CATEGORY_LABELS.get(code, code), locale)
 
 

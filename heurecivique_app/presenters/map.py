@@ -1,5 +1,7 @@
-"""The map page's rows, markers and legend: public data only (an approximate area per
-mission, never its address or private point)."""
+"""The map page's rows, markers and legend: public data only.
+
+Each mission shows as an approximate area, never its address or private point.
+"""
 
 from __future__ import annotations
 

@@ -84,8 +84,11 @@ def _osm_link(lat: float, lon: float) -> str:
 
 
 def triage_row(view: ReportView, locale: str, timezone: str) -> TriageRow:
-    """A report in the referent's queue: a new one may become a mission draft; a new
-    neighbourhood issue may go to the technical services; any open one may be closed."""
+    """A report in the referent's queue, with what the referent may do with it.
+
+    A new one may become a mission draft; a new neighbourhood issue may go to the
+    technical services; any open one may be closed.
+    """
     located = view.lat is not None and view.lon is not None
     return TriageRow(
         **report_row(view, locale, timezone),

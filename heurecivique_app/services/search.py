@@ -6,7 +6,7 @@ so a file holds exactly what the referent saw on screen.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -39,7 +39,6 @@ from heurecivique_app.domain.validation import FieldError, FormCheck
 from heurecivique_app.services.actor import Actor, require_staff
 
 MAX_ROWS = 5000
-FILTER_NAMES = ("status", "category", "kind", "neighbourhood_id", "date_from", "date_to", "q")
 
 
 @dataclass(frozen=True)
@@ -73,7 +72,7 @@ def parse_filters(data: Mapping[str, Any]) -> Filters:
     def text(name: str) -> str:
         return str(data.get(name, "") or "").strip()
 
-    def choice(name: str, allowed) -> str | None:
+    def choice(name: str, allowed: Iterable[object]) -> str | None:
         value = text(name)
         if value and value not in {str(a) for a in allowed}:
             raise FieldError(N_("Choose a value from the list."))
@@ -123,6 +122,8 @@ def _like(text: str) -> str:
 
 @dataclass(frozen=True)
 class MissionLine:
+    """One mission of the missions list and its export."""
+
     id: int
     title: str
     kind: str
@@ -197,6 +198,8 @@ def missions(session: Session, *, actor: Actor, filters: Filters, timezone: str,
 
 @dataclass(frozen=True)
 class BeneficiaryLine:
+    """One beneficiary of the list and its export (staff only: contacts)."""
+
     id: int
     full_name: str
     phone: str
@@ -243,6 +246,8 @@ def beneficiaries(session: Session, *, actor: Actor, filters: Filters,
 
 @dataclass(frozen=True)
 class VolunteerLine:
+    """One volunteer of the list and its export (staff only: contacts)."""
+
     id: int
     name: str
     email: str

@@ -20,6 +20,7 @@ from heurecivique_app.domain.errors import (
     ValidationFailed,
 )
 from heurecivique_app.domain.models import AuditEntry, Mission, User
+from heurecivique_app.domain.notifications import Job
 from heurecivique_app.domain.rules import IntakeAnswers
 from heurecivique_app.domain.types import utcnow
 from heurecivique_app.services import relays, triage
@@ -69,10 +70,12 @@ def test_assigning_makes_a_relay_of_the_communes_neighbourhoods_only(town) -> No
         panel = relays.relay_candidates(s, actor=town["ref"])
         assert (panel[0].user_id, panel[0].neighbourhood_names) == (town["relay"].user_id,
                                                                     ("Rachapt",))
-    with pytest.raises(NotFound), session_scope(town["engine"]) as s:
+    with (pytest.raises(NotFound, match="This item no longer exists"),
+          session_scope(town["engine"]) as s):
         relays.assign_neighbourhoods(s, actor=town["foreign"], user_id=town["relay"].user_id,
                                      neighbourhood_ids=[town["hood"]])
-    with pytest.raises(NotAllowed), session_scope(town["engine"]) as s:
+    with (pytest.raises(NotAllowed, match="You are not allowed to do this"),
+          session_scope(town["engine"]) as s):
         relays.assign_neighbourhoods(s, actor=town["relay"], user_id=town["relay"].user_id,
                                      neighbourhood_ids=[town["hood"], town["other"]])
     with session_scope(town["engine"]) as s:  # an empty set takes the role back
@@ -84,7 +87,7 @@ def test_assigning_makes_a_relay_of_the_communes_neighbourhoods_only(town) -> No
 def test_a_relays_need_is_a_draft_in_the_queue_never_on_the_board(town) -> None:
     with session_scope(town["engine"]) as s:
         report = relays.report_need(s, actor=town["relay"], form=_need(town["hood"]),
-                                    timezone=TZ)
+                                    timezone=TZ, **f.GEO)
         mission = s.get(Mission, report.mission_id)
         assert mission.status == MissionStatus.DRAFT and mission.channel == Channel.RELAY
         assert report.status == ReportStatus.NEW
@@ -103,7 +106,7 @@ def test_a_relay_cannot_rewrite_a_known_beneficiarys_details(town) -> None:
         known_id = known.id
     with session_scope(town["engine"]) as s:
         report = relays.report_need(s, actor=town["relay"], form=_need(town["hood"]),
-                                    timezone=TZ)
+                                    timezone=TZ, **f.GEO)
         mission = s.get(Mission, report.mission_id)
         assert mission.beneficiary_id == known_id
         assert mission.exact_address == "4 rue de Rachapt, 35500 Vitré"
@@ -122,13 +125,14 @@ def test_a_refused_need_writes_nothing(town, changes, field) -> None:
     form = _need(town["other"]) if changes == "other" else _need(town["hood"], **changes)
     before = row_counts(town["engine"])
     with pytest.raises(ValidationFailed) as failure, session_scope(town["engine"]) as s:
-        relays.report_need(s, actor=town["relay"], form=form, timezone=TZ)
+        relays.report_need(s, actor=town["relay"], form=form, timezone=TZ, **f.GEO)
     assert field in failure.value.errors
     assert row_counts(town["engine"]) == before
 
 
 def test_only_relays_report(town) -> None:
-    with pytest.raises(NotAllowed), session_scope(town["engine"]) as s:
+    with (pytest.raises(NotAllowed, match="You are not allowed to do this"),
+          session_scope(town["engine"]) as s):
         relays.report_issue(s, actor=town["ref"], form=relays.IssueForm(
             category="comfort", title="x", neighbourhood_id=str(town["hood"])))
 
@@ -154,24 +158,39 @@ def _issue(town, **kw) -> int:
         return report.id
 
 
-def test_forward_sends_one_mail_and_the_relay_sees_the_answer(town) -> None:
+def test_forward_enqueues_one_mail_and_the_relay_sees_the_answer(town) -> None:
     report_id = _issue(town)
-    sent: list[dict] = []
     with session_scope(town["engine"]) as s:
         triage.forward(s, actor=town["ref"], report_id=report_id, note="Marquage jeudi.",
-                       to="st@mairie.example", send=lambda **mail: sent.append(mail))
-    assert len(sent) == 1 and sent[0]["to"] == "st@mairie.example"
-    assert "Passage piéton effacé" in sent[0]["subject"] and "48.12671" in sent[0]["body"]
-    with pytest.raises(InvalidTransition), session_scope(town["engine"]) as s:
-        triage.forward(s, actor=town["ref"], report_id=report_id, note="", to="x@y.z",
-                       send=lambda **mail: sent.append(mail))
-    assert len(sent) == 1  # not sent twice
+                       to="st@mairie.example")
+    with (pytest.raises(InvalidTransition, match="This report has already been dealt"),
+          session_scope(town["engine"]) as s):
+        triage.forward(s, actor=town["ref"], report_id=report_id, note="", to="x@y.z")
     with session_scope(town["engine"]) as s:
+        [job] = s.exec(select(Job)).all()  # not twice; sent by the job runner
+        assert job.payload["to"] == "st@mairie.example"
+        assert job.payload["params"]["place"].endswith("(48.12671, -1.21098)")
         mine = relays.my_reports(s, actor=town["relay"])
         assert (mine[0].status, mine[0].answer) == (ReportStatus.FORWARDED, "Marquage jeudi.")
         actions = s.exec(select(AuditEntry.action).where(
             AuditEntry.entity == "relay_report")).all()
         assert actions == ["report.created", "report.forwarded"]
+
+
+def test_the_mail_leaves_only_once_the_forward_is_committed(town) -> None:
+    report_id = _issue(town)
+    sent: list[dict] = []
+    with pytest.raises(RuntimeError, match="after the forward"), \
+            session_scope(town["engine"]) as s:
+        triage.forward(s, actor=town["ref"], report_id=report_id, note="", to="st@x.example",
+                       send=lambda **mail: sent.append(mail))
+        raise RuntimeError("something failed after the forward")  # the unit of work rolls back
+    assert sent == []
+    with session_scope(town["engine"]) as s:
+        triage.forward(s, actor=town["ref"], report_id=report_id, note="", to="st@x.example",
+                       send=lambda **mail: sent.append(mail))
+        assert sent == []  # still inside the transaction
+    assert [mail["to"] for mail in sent] == ["st@x.example"]
 
 
 def test_an_issue_becomes_a_collective_mission_draft(town) -> None:
@@ -182,27 +201,33 @@ def test_an_issue_becomes_a_collective_mission_draft(town) -> None:
         assert (mission.kind, mission.status) == (MissionKind.COLLECTIVE, MissionStatus.DRAFT)
         assert mission.starts_at > utcnow()
         assert s.get(RelayReport, report_id).mission_id == mission.id
-    with pytest.raises(InvalidTransition), session_scope(town["engine"]) as s:
+    with (pytest.raises(InvalidTransition, match="This report has already been dealt"),
+          session_scope(town["engine"]) as s):
         triage.turn_into_mission(s, actor=town["ref"], report_id=report_id, timezone=TZ)
 
 
 def test_close_needs_an_answer_and_is_final(town) -> None:
     report_id = _issue(town)
-    with pytest.raises(ValidationFailed), session_scope(town["engine"]) as s:
+    with pytest.raises(ValidationFailed) as empty, session_scope(town["engine"]) as s:
         triage.close(s, actor=town["ref"], report_id=report_id, answer="  ")
+    assert set(empty.value.errors) == {"answer"}
     with session_scope(town["engine"]) as s:
         triage.close(s, actor=town["ref"], report_id=report_id, answer="Réparé, merci !")
-    with pytest.raises(InvalidTransition), session_scope(town["engine"]) as s:
+    with (pytest.raises(InvalidTransition, match="This report has already been dealt"),
+          session_scope(town["engine"]) as s):
         triage.close(s, actor=town["ref"], report_id=report_id, answer="Encore")
 
 
 def test_other_communes_and_relays_cannot_triage(town) -> None:
     report_id = _issue(town)
-    with pytest.raises(NotFound), session_scope(town["engine"]) as s:
+    with (pytest.raises(NotFound, match="This item no longer exists"),
+          session_scope(town["engine"]) as s):
         triage.close(s, actor=town["foreign"], report_id=report_id, answer="Non")
-    with pytest.raises(NotAllowed), session_scope(town["engine"]) as s:
+    with (pytest.raises(NotAllowed, match="You are not allowed to do this"),
+          session_scope(town["engine"]) as s):
         triage.close(s, actor=town["relay"], report_id=report_id, answer="Moi-même")
-    with pytest.raises(NotAllowed), session_scope(town["engine"]) as s:
+    with (pytest.raises(NotAllowed, match="You are not allowed to do this"),
+          session_scope(town["engine"]) as s):
         relays.commune_reports(s, actor=town["relay"])
 
 
