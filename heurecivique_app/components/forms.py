@@ -84,10 +84,6 @@ def checkbox(errors: rx.Var, label: str, name: str, default: bool = False) -> rx
     )
 
 
-def ticked(form_data: dict, name: str) -> bool:
-    return str(form_data.get(name, "")).lower() in {"on", "true", "1", "yes"}
-
-
 PHOTO_TYPES = {"image/jpeg": [".jpg", ".jpeg"], "image/png": [".png"], "image/webp": [".webp"]}
 
 

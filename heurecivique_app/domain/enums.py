@@ -15,7 +15,11 @@ class Role(StrEnum):
     DEPARTEMENT_ADMIN = "departement_admin"
 
 
+# The role sets, here only: who opens the console, who helps (a relay volunteers too),
+# who reports for a neighbourhood. Members compare equal to the stored strings.
 STAFF_ROLES = frozenset({Role.REFERENT, Role.COMMUNE_ADMIN, Role.DEPARTEMENT_ADMIN})
+VOLUNTEER_ROLES = frozenset({Role.VOLUNTEER, Role.RELAY})
+RELAY_ROLES = frozenset({Role.RELAY})
 
 
 class VolunteerStatus(StrEnum):

@@ -14,6 +14,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from heurecivique_app.domain.event_kinds import EventKind
+
 _PENDING_KEY = "hc_pending_events"
 _ACTIONS_KEY = "hc_after_commit"
 
@@ -37,6 +39,11 @@ class DomainEvent:
     mission_id: int | None = None
     actor_name: str = ""
     data: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        """Check the kind."""
+        # A misspelt kind would reach no board: refuse it where the event is made.
+        object.__setattr__(self, "kind", EventKind(self.kind))
 
 
 Publisher = Callable[[list[DomainEvent]], None]

@@ -23,10 +23,10 @@ def mission_row(row: rx.Var) -> rx.Component:
         rx.table.cell(status_badge(row["status"], row["status_label"]),
                       class_name="mission-status"),
         rx.table.cell(
-            rx.cond(row["can_publish"] != "",
+            rx.cond(row["can_publish"],
                     rx.button(T("Publish"), size="2",
                               on_click=ConsoleState.publish(row["id"]))),
-            rx.cond(row["can_close"] != "",
+            rx.cond(row["can_close"],
                     rx.button(T("Mark as done"), size="2", variant="soft",
                               on_click=ConsoleState.mark_done(row["id"]))),
         ),

@@ -36,17 +36,17 @@ def report_card(row: rx.Var) -> rx.Component:
             rx.cond(row["answer"] != "",
                     rx.blockquote(row["answer"], size="2", class_name="report-answer")),
             rx.cond(
-                row["can_close"] != "",
+                row["can_close"],
                 rx.vstack(
                     rx.el.label(T("Answer to the relay"), html_for=answer_id),
                     rx.text_area(id=answer_id, width="100%",
                                  on_blur=lambda text: TriageState.set_answer(row["id"], text)),
                     rx.hstack(
-                        rx.cond(row["can_mission"] != "",
+                        rx.cond(row["can_mission"],
                                 rx.button(T("Turn into a mission draft"), size="2",
                                           class_name="to-mission",
                                           on_click=TriageState.to_mission(row["id"]))),
-                        rx.cond(row["can_forward"] != "",
+                        rx.cond(row["can_forward"],
                                 rx.button(T("Forward to the technical services"), size="2",
                                           variant="soft", class_name="forward",
                                           on_click=TriageState.forward(row["id"]))),

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from heurecivique_app.domain.enums import CATEGORY_LABELS, STATUS_LABELS, VOLUNTEER_STATUS_LABELS
+from heurecivique_app.domain.enums import VOLUNTEER_STATUS_LABELS
 from heurecivique_app.domain.text import N_
 from heurecivique_app.i18n import format_when, translate
+from heurecivique_app.presenters.labels import categories_text, category_label, status_label
 from heurecivique_app.services.search import BeneficiaryLine, MissionLine, VolunteerLine
 
 KIND_LABELS = {"individual": N_("Individual"), "collective": N_("Collective action")}
@@ -30,8 +31,8 @@ def missions_table(lines: list[MissionLine], locale: str, timezone: str) -> Tabl
                         N_("Minutes credited"), N_("Went well"), N_("Incident")], locale)
     rows = [[
         line.id, line.title, translate(KIND_LABELS.get(line.kind, line.kind), locale),
-        translate(CATEGORY_LABELS.get(line.category, line.category), locale),
-        translate(STATUS_LABELS.get(line.status, line.status), locale), line.neighbourhood,
+        category_label(line.category, locale), status_label(line.status, locale),
+        line.neighbourhood,
         format_when(line.starts_at, locale, timezone), line.duration_minutes, line.capacity,
         line.accepted_count, line.beneficiary, line.volunteers, line.minutes_credited,
         _yes_no(line.went_well, locale), line.incident,
@@ -47,8 +48,7 @@ def beneficiaries_table(lines: list[BeneficiaryLine], locale: str, timezone: str
     rows = [[
         line.id, line.full_name, line.phone, line.address, line.neighbourhood, line.needs,
         format_when(line.last_need, locale, timezone) if line.last_need else "",
-        translate(CATEGORY_LABELS.get(line.recurring_category, line.recurring_category),
-                  locale) if line.recurring_category else "",
+        category_label(line.recurring_category, locale) if line.recurring_category else "",
     ] for line in lines]
     return headers, rows
 
@@ -61,8 +61,7 @@ def volunteers_table(lines: list[VolunteerLine], locale: str, timezone: str) -> 
     rows = [[
         line.id, line.name, line.email, line.phone, line.neighbourhood,
         translate(VOLUNTEER_STATUS_LABELS.get(line.status, line.status), locale),
-        ", ".join(translate(CATEGORY_LABELS.get(s.strip(), s.strip()), locale)
-                  for s in line.skills.split(",") if s.strip()),
+        categories_text([s for s in line.skills.split(",") if s.strip()], locale),
         line.missions_done, line.minutes_total, format_when(line.signed_up, locale, timezone),
     ] for line in lines]
     return headers, rows

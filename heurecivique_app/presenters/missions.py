@@ -2,60 +2,111 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypedDict
 
 from babel.dates import format_timedelta
 from sqlmodel import Session
 
-from heurecivique_app.domain.enums import CATEGORY_LABELS, STATUS_LABELS
+from heurecivique_app.domain.event_kinds import EventKind
 from heurecivique_app.domain.models import Neighbourhood
 from heurecivique_app.domain.text import N_
 from heurecivique_app.domain.types import utcnow
 from heurecivique_app.i18n import format_duration, format_when, translate
+from heurecivique_app.presenters.labels import category_label, status_label
 from heurecivique_app.services import dashboard, selectors
 from heurecivique_app.services.selectors import MissionCard
 
-ACTIVITY_TEXTS = {
-    "need.created": N_("{actor} recorded the need “{title}”"),
-    "mission.published": N_("{actor} published “{title}”"),
-    "mission.accepted": N_("{actor} accepted “{title}”"),
-    "mission.declined": N_("{actor} declined “{title}”"),
-    "mission.done": N_("{actor} marked “{title}” as done"),
-    "mission.cancelled": N_("{actor} cancelled “{title}”"),
+
+class MissionRow(TypedDict):
+    """One mission card as the boards, the volunteer's home and the console show it."""
+
+    id: str
+    title: str
+    category: str
+    status: str
+    status_label: str
+    when: str
+    duration: str
+    neighbourhood: str
+    places: str
+    href: str
+    # What the console may do with it; derived from the status, the same for all staff.
+    can_publish: bool
+    can_close: bool
+
+
+class WaitingRow(MissionRow):
+    """A published mission nobody took yet, with how long it has waited."""
+
+    age: str
+
+
+class ActivityRow(TypedDict):
+    """One line of the referent's live feed."""
+
+    text: str
+    when: str
+
+
+class PendingVolunteerRow(TypedDict):
+    """A volunteer who signed up and waits for their interview."""
+
+    id: str
+    name: str
+    neighbourhood: str
+    since: str
+    href: str
+
+
+class NewReportRow(TypedDict):
+    """A relay's report nobody triaged yet."""
+
+    id: str
+    title: str
+    neighbourhood: str
+    when: str
+    href: str
+
+ACTIVITY_TEXTS: dict[EventKind, str] = {
+    EventKind.NEED_CREATED: N_("{actor} recorded the need “{title}”"),
+    EventKind.MISSION_PUBLISHED: N_("{actor} published “{title}”"),
+    EventKind.MISSION_ACCEPTED: N_("{actor} accepted “{title}”"),
+    EventKind.MISSION_DECLINED: N_("{actor} declined “{title}”"),
+    EventKind.MISSION_DONE: N_("{actor} marked “{title}” as done"),
+    EventKind.MISSION_CANCELLED: N_("{actor} cancelled “{title}”"),
     # The volunteer app (the reason and the problem themselves are on the mission's follow-up).
-    "participation.cancelled": N_("{actor} cancelled their participation in “{title}”"),
-    "participation.confirmed": N_("{actor} confirmed that “{title}” took place"),
-    "participation.problem": N_("{actor} reported a problem on “{title}”"),
-    "volunteer.signed_up": N_("{actor} signed up as a volunteer"),
-    "volunteer.paused": N_("{actor} paused their participation"),
-    "volunteer.resumed": N_("{actor} resumed their participation"),
-    "mission.proposed": N_("{actor} proposed “{title}” to volunteers"),
-    "mission.assigned": N_("{actor} assigned a volunteer to “{title}”"),
-    "mission.waitlisted": N_("{actor} joined the waiting list of “{title}”"),
-    "mission.promoted": N_("A volunteer moved up from the waiting list of “{title}”"),
-    "mission.followed_up": N_("{actor} recorded the follow-up of “{title}”"),
-    "mission.closed": N_("{actor} closed “{title}”"),
-    "need.duplicated": N_("{actor} duplicated the need “{title}”"),
-    "attendance.recorded": N_("{actor} checked attendance at “{title}”"),
+    EventKind.PARTICIPATION_CANCELLED: N_("{actor} cancelled their participation in “{title}”"),
+    EventKind.PARTICIPATION_CONFIRMED: N_("{actor} confirmed that “{title}” took place"),
+    EventKind.PARTICIPATION_PROBLEM: N_("{actor} reported a problem on “{title}”"),
+    EventKind.VOLUNTEER_SIGNED_UP: N_("{actor} signed up as a volunteer"),
+    EventKind.VOLUNTEER_PAUSED: N_("{actor} paused their participation"),
+    EventKind.VOLUNTEER_RESUMED: N_("{actor} resumed their participation"),
+    EventKind.MISSION_PROPOSED: N_("{actor} proposed “{title}” to volunteers"),
+    EventKind.MISSION_ASSIGNED: N_("{actor} assigned a volunteer to “{title}”"),
+    EventKind.MISSION_WAITLISTED: N_("{actor} joined the waiting list of “{title}”"),
+    EventKind.MISSION_PROMOTED: N_("A volunteer moved up from the waiting list of “{title}”"),
+    EventKind.MISSION_FOLLOWED_UP: N_("{actor} recorded the follow-up of “{title}”"),
+    EventKind.MISSION_CLOSED: N_("{actor} closed “{title}”"),
+    EventKind.NEED_DUPLICATED: N_("{actor} duplicated the need “{title}”"),
+    EventKind.ATTENDANCE_RECORDED: N_("{actor} checked attendance at “{title}”"),
 }
 
 
-def card_row(card: MissionCard, locale: str, timezone: str) -> dict[str, str]:
+def card_row(card: MissionCard, locale: str, timezone: str) -> MissionRow:
     """One mission card, every field already translated and formatted."""
     return {
         "id": str(card.id),
         "title": card.title,
-        "category": translate(CATEGORY_LABELS.get(card.category, card.category), locale),
+        "category": category_label(card.category, locale),
         "status": card.status,
-        "status_label": translate(STATUS_LABELS[card.status], locale),
+        "status_label": status_label(card.status, locale),
         "when": format_when(card.starts_at, locale, timezone),
         "duration": format_duration(card.duration_minutes, locale),
         "neighbourhood": card.neighbourhood_name,
         "places": translate("{count} place(s) left", locale, count=card.places_left),
         "href": f"/missions/{card.id}",
-        # What the console may do with it; derived from the status, the same for all staff.
-        "can_publish": "1" if card.status == "draft" else "",
-        "can_close": "1" if card.status == "full" else "",
+        "can_publish": card.status == "draft",
+        "can_close": card.status == "full",
     }
 
 
@@ -80,26 +131,22 @@ def console_vars(session: Session, commune_id: int, locale: str, timezone: str
         **dashboard_vars(session, commune_id, locale, timezone),
         "missions": [card_row(card, locale, timezone) for card in cards],
         "waiting": [
-            {
-                **card_row(item.card, locale, timezone),
-                "age": translate("waiting for {age}", locale, age=format_timedelta(
-                    now - item.published_at, locale=locale)),
-            }
+            WaitingRow(**card_row(item.card, locale, timezone),
+                       age=translate("waiting for {age}", locale, age=format_timedelta(
+                           now - item.published_at, locale=locale)))
             for item in waiting
         ],
         "activity": [
-            {
-                "text": translate(ACTIVITY_TEXTS[a.action], locale, actor=a.actor_name,
-                                  title=a.mission_title),
-                "when": format_when(a.at, locale, timezone),
-            }
+            ActivityRow(text=translate(ACTIVITY_TEXTS[a.action], locale, actor=a.actor_name,
+                                       title=a.mission_title),
+                        when=format_when(a.at, locale, timezone))
             for a in feed
             if a.action in ACTIVITY_TEXTS
         ],
     }
 
 
-def _follow_row(card: MissionCard, locale: str, timezone: str) -> dict[str, str]:
+def _follow_row(card: MissionCard, locale: str, timezone: str) -> MissionRow:
     return {**card_row(card, locale, timezone), "href": f"/console/missions/{card.id}"}
 
 
@@ -113,15 +160,15 @@ def dashboard_vars(session: Session, commune_id: int, locale: str, timezone: str
     return {
         "today": [_follow_row(card, locale, timezone) for card in today],
         "followups": [_follow_row(card, locale, timezone) for card in due],
-        "pending_volunteers": [{
-            "id": str(p.user_id), "name": p.name, "neighbourhood": p.neighbourhood,
-            "since": format_when(p.signed_up, locale, timezone),
-            "href": f"/console/volunteers/{p.user_id}",
-        } for p in pending],
-        "new_reports": [{
-            "id": str(r.id), "title": r.title, "neighbourhood": r.neighbourhood,
-            "when": format_when(r.created_at, locale, timezone), "href": "/console/reports",
-        } for r in reports],
+        "pending_volunteers": [PendingVolunteerRow(
+            id=str(p.user_id), name=p.name, neighbourhood=p.neighbourhood,
+            since=format_when(p.signed_up, locale, timezone),
+            href=f"/console/volunteers/{p.user_id}",
+        ) for p in pending],
+        "new_reports": [NewReportRow(
+            id=str(r.id), title=r.title, neighbourhood=r.neighbourhood,
+            when=format_when(r.created_at, locale, timezone), href="/console/reports",
+        ) for r in reports],
     }
 
 

@@ -10,11 +10,12 @@ from datetime import datetime
 from babel.numbers import format_decimal
 
 from heurecivique_app.domain.availability import DAY_LABELS, PART_LABELS
-from heurecivique_app.domain.enums import CATEGORY_LABELS, STATUS_LABELS, VOLUNTEER_STATUS_LABELS
+from heurecivique_app.domain.enums import VOLUNTEER_STATUS_LABELS
 from heurecivique_app.domain.matching import Fit, Need, Reason, may_be_offered, reasons
 from heurecivique_app.domain.models import Mission
 from heurecivique_app.domain.text import N_
 from heurecivique_app.i18n import format_duration, format_when, translate
+from heurecivique_app.presenters.labels import categories_text, category_label, status_label
 from heurecivique_app.services.pool import PoolRow, VolunteerRecord
 
 PARTICIPATION_LABELS = {
@@ -59,8 +60,8 @@ def suggestion_row(fit: Fit, need: Need, locale: str) -> dict[str, str]:
 
 
 def skills_text(skills: list[str], locale: str) -> str:
-    """The gestures a volunteer likes, translated, in the catalogue's order."""
-    return ", ".join(translate(CATEGORY_LABELS.get(s, s), locale) for s in skills)
+    """The gestures a volunteer likes (or an action wants), translated, in order."""
+    return categories_text(skills, locale)
 
 
 def availability_text(availability: dict[str, list[str]], locale: str) -> str:
@@ -116,9 +117,9 @@ def mission_summary(mission: Mission, need_slots: int, locale: str,
     """The mission a volunteer is matched to, as the match page heads it."""
     return {
         "id": str(mission.id), "title": mission.title,
-        "category": translate(CATEGORY_LABELS.get(mission.category, mission.category), locale),
+        "category": category_label(mission.category, locale),
         "status": mission.status,
-        "status_label": translate(STATUS_LABELS.get(mission.status, mission.status), locale),
+        "status_label": status_label(mission.status, locale),
         "when": format_when(mission.starts_at, locale, timezone),
         "dates": str(need_slots),
         "places": translate("{count} place(s) left", locale,

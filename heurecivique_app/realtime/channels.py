@@ -2,30 +2,31 @@
 
 from __future__ import annotations
 
+from heurecivique_app.domain.event_kinds import EventKind as K
 from heurecivique_app.domain.events import DomainEvent
 
 # Events that change what a board, a mission page or a console shows. Anything
 # else (a user editing their profile, a login) fans out to nobody.
 BOARD_EVENTS = frozenset({
-    "mission.published", "mission.accepted", "mission.declined", "mission.withdrawn",
-    "mission.cancelled", "mission.done", "need.created", "mission.assigned",
+    K.MISSION_PUBLISHED, K.MISSION_ACCEPTED, K.MISSION_DECLINED, K.MISSION_WITHDRAWN,
+    K.MISSION_CANCELLED, K.MISSION_DONE, K.NEED_CREATED, K.MISSION_ASSIGNED,
 })
 
 # Events that change only what the commune's consoles show (pool, follow-up, feed).
 CONSOLE_EVENTS = frozenset({
-    "volunteer.signed_up", "volunteer.validated", "volunteer.paused",
-    "participation.cancelled", "participation.confirmed", "participation.problem",
-    "report.created", "mission.proposed",
-    "mission.waitlisted", "mission.promoted", "mission.followed_up", "mission.closed",
-    "attendance.recorded",
+    K.VOLUNTEER_SIGNED_UP, K.VOLUNTEER_VALIDATED, K.VOLUNTEER_PAUSED,
+    K.PARTICIPATION_CANCELLED, K.PARTICIPATION_CONFIRMED, K.PARTICIPATION_PROBLEM,
+    K.REPORT_CREATED, K.MISSION_PROPOSED,
+    K.MISSION_WAITLISTED, K.MISSION_PROMOTED, K.MISSION_FOLLOWED_UP, K.MISSION_CLOSED,
+    K.ATTENDANCE_RECORDED,
 })
 
 # Events that change who takes part in a mission: the referent's roster of it
 # (attendance page) follows them live. Staff only: the roster names people.
 ROSTER_EVENTS = frozenset({
-    "mission.accepted", "mission.assigned", "mission.withdrawn", "mission.waitlisted",
-    "mission.promoted",
-    "mission.done", "mission.cancelled", "mission.closed", "attendance.recorded",
+    K.MISSION_ACCEPTED, K.MISSION_ASSIGNED, K.MISSION_WITHDRAWN, K.MISSION_WAITLISTED,
+    K.MISSION_PROMOTED,
+    K.MISSION_DONE, K.MISSION_CANCELLED, K.MISSION_CLOSED, K.ATTENDANCE_RECORDED,
 })
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
+from heurecivique_app.domain.event_kinds import EventKind
 from heurecivique_app.domain.models import AuditEntry
 from heurecivique_app.services.actor import Actor
 
@@ -18,12 +19,16 @@ def audit(
     commune_id: int | None,
     **detail: object,
 ) -> None:
-    """Add an audit entry to the current transaction."""
+    """Add an audit entry to the current transaction.
+
+    Raises:
+        ValueError: ``action`` is no :class:`EventKind` (a misspelt name).
+    """
     session.add(
         AuditEntry(
             commune_id=commune_id,
             actor_id=actor.user_id if actor else None,
-            action=action,
+            action=EventKind(action).value,
             entity=entity,
             entity_id=entity_id,
             detail=detail,

@@ -28,6 +28,7 @@ from heurecivique_app.domain.enums import (
     ParticipationStatus,
 )
 from heurecivique_app.domain.errors import DomainError, NotFound
+from heurecivique_app.domain.form_data import ticked_names
 from heurecivique_app.domain.geo import Point
 from heurecivique_app.domain.hours import validate_minutes
 from heurecivique_app.domain.lifecycle import check_transition
@@ -74,8 +75,7 @@ class CollectiveForm:
         def text(name: str, default: str = "") -> str:
             return str(data.get(name, default) or default)
 
-        skills = [name.removeprefix("skill_") for name, value in data.items()
-                  if name.startswith("skill_") and str(value).lower() in {"on", "true", "1"}]
+        skills = ticked_names(data, "skill_")
         return cls(title=text("title"), category=text("category"),
                    description=text("description"), neighbourhood_id=text("neighbourhood_id"),
                    place=text("place"), date=text("date"), time=text("time"),

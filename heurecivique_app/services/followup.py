@@ -20,6 +20,7 @@ from heurecivique_app.domain import events
 from heurecivique_app.domain.enums import MissionKind, MissionStatus, ParticipationStatus
 from heurecivique_app.domain.errors import DomainError
 from heurecivique_app.domain.followup import MissionFollowUp, RecurringFlag, recurring_flag
+from heurecivique_app.domain.form_data import ticked
 from heurecivique_app.domain.hours import TIME_GIVEN_RANGE, month_key
 from heurecivique_app.domain.lifecycle import check_transition
 from heurecivique_app.domain.models import (
@@ -68,7 +69,7 @@ class FollowUpForm:
             return str(data.get(name, "") or "")
 
         return cls(
-            beneficiary_called=text("beneficiary_called").lower() in {"on", "true", "1", "yes"},
+            beneficiary_called=ticked(data, "beneficiary_called"),
             went_well=text("went_well"), minutes=text("minutes"),
             beneficiary_satisfaction=text("beneficiary_satisfaction"),
             volunteer_satisfaction=text("volunteer_satisfaction"), incident=text("incident"),

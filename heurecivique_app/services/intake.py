@@ -14,6 +14,7 @@ from heurecivique_app.domain import events
 from heurecivique_app.domain.duplicates import is_likely_duplicate
 from heurecivique_app.domain.enums import Category, Channel, MissionKind, MissionStatus
 from heurecivique_app.domain.errors import PossibleDuplicates, ValidationFailed
+from heurecivique_app.domain.form_data import ticked
 from heurecivique_app.domain.geo import Point
 from heurecivique_app.domain.models import Beneficiary, GeoSource, Mission, Neighbourhood
 from heurecivique_app.domain.rules import IntakeAnswers, check_intake
@@ -85,15 +86,12 @@ class NeedForm:
         def text(name: str, default: str = "") -> str:
             return str(data.get(name, default))
 
-        def ticked(name: str) -> bool:
-            return str(data.get(name, "")).lower() in {"on", "true", "1", "yes"}
-
         return cls(
             category=text("category"), title=text("title"), description=text("description"),
             neighbourhood_id=text("neighbourhood_id"), channel=text("channel", Channel.PHONE),
             beneficiary_name=text("beneficiary_name"),
             beneficiary_phone=text("beneficiary_phone"), address=text("address"),
-            access_notes=text("access_notes"), consent=ticked("consent"),
+            access_notes=text("access_notes"), consent=ticked(data, "consent"),
             preferred_date=text("preferred_date"), preferred_time=text("preferred_time"),
             duration_minutes=text("duration_minutes"),
             other_dates=tuple(
@@ -102,9 +100,9 @@ class NeedForm:
             ),
             beneficiary_choice=text("beneficiary_choice"),
             answers=IntakeAnswers(
-                replaces_professional=ticked("replaces_professional"),
-                recurring=ticked("recurring"), urgent=ticked("urgent"),
-                insurance_acknowledged=ticked("insurance_acknowledged"),
+                replaces_professional=ticked(data, "replaces_professional"),
+                recurring=ticked(data, "recurring"), urgent=ticked(data, "urgent"),
+                insurance_acknowledged=ticked(data, "insurance_acknowledged"),
             ),
         )
 

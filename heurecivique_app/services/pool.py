@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 
 from heurecivique_app.domain import events
 from heurecivique_app.domain.availability import slot_key
-from heurecivique_app.domain.enums import VolunteerStatus
+from heurecivique_app.domain.enums import VOLUNTEER_ROLES, VolunteerStatus
 from heurecivique_app.domain.errors import DomainError, NotFound
 from heurecivique_app.domain.hours import month_key
 from heurecivique_app.domain.models import (
@@ -29,7 +29,6 @@ from heurecivique_app.domain.types import utcnow
 from heurecivique_app.domain.validation import FieldError, FormCheck, optional_text
 from heurecivique_app.services.actor import Actor, require_staff
 from heurecivique_app.services.audit import audit
-from heurecivique_app.services.shortlist import VOLUNTEER_ROLES
 
 POOL_PAGE = 200  # rows shown at once; the search narrows the rest
 
@@ -126,7 +125,7 @@ def search_pool(
     base = (
         select(User.id)
         .join(VolunteerProfile, VolunteerProfile.user_id == User.id)
-        .where(User.commune_id == actor.commune_id, col(User.role).in_(VOLUNTEER_ROLES))
+        .where(User.commune_id == actor.commune_id, col(User.role).in_(sorted(VOLUNTEER_ROLES)))
     )
     total = session.execute(select(func.count()).select_from(
         _filtered(base, wanted).subquery())).scalar_one()
@@ -135,7 +134,7 @@ def search_pool(
                VolunteerProfile.skills, VolunteerProfile.availability)
         .join(VolunteerProfile, VolunteerProfile.user_id == User.id)
         .outerjoin(Neighbourhood, Neighbourhood.id == User.neighbourhood_id)
-        .where(User.commune_id == actor.commune_id, col(User.role).in_(VOLUNTEER_ROLES)),
+        .where(User.commune_id == actor.commune_id, col(User.role).in_(sorted(VOLUNTEER_ROLES))),
         wanted).order_by(User.display_name, User.id).limit(limit)
     minutes = _minutes_by_volunteer(session, actor.commune_id, month_key(utcnow(), timezone))
     rows = [PoolRow(vid, name, hood or "", status, skills or [], availability or {},

@@ -35,7 +35,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, Row, Select, and_, false, func, or_
 from sqlmodel import Session, col, select
 
-from heurecivique_app.domain.enums import ParticipationStatus, Role, VolunteerStatus
+from heurecivique_app.domain.enums import (
+    VOLUNTEER_ROLES,
+    ParticipationStatus,
+    VolunteerStatus,
+)
 from heurecivique_app.domain.hours import month_key
 from heurecivique_app.domain.matching import (
     AVAILABILITY_POINTS,
@@ -56,13 +60,13 @@ from heurecivique_app.domain.models import (
     VolunteerProfile,
 )
 
-VOLUNTEER_ROLES = (Role.VOLUNTEER.value, Role.RELAY.value)
 _NOWHERE = (None, None, "")  # no neighbourhood: no point, no name
 
 
 def in_pool(commune_id: int) -> tuple:
     """The WHERE of the commune's volunteers who may be asked at all (not paused)."""
-    return (User.commune_id == commune_id, User.is_active, col(User.role).in_(VOLUNTEER_ROLES),
+    return (User.commune_id == commune_id, User.is_active,
+            col(User.role).in_(sorted(VOLUNTEER_ROLES)),
             VolunteerProfile.status != VolunteerStatus.PAUSED.value)
 
 

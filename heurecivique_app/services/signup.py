@@ -32,6 +32,7 @@ from heurecivique_app.domain import events
 from heurecivique_app.domain.charter import CHARTER_VERSION
 from heurecivique_app.domain.enums import Role, VolunteerStatus
 from heurecivique_app.domain.errors import ValidationFailed
+from heurecivique_app.domain.form_data import ticked, ticked_names
 from heurecivique_app.domain.geo import Point
 from heurecivique_app.domain.models import (
     Commune,
@@ -100,14 +101,13 @@ class ProfileForm:
     @staticmethod
     def fields_from(form: Mapping[str, Any]) -> dict[str, Any]:
         """The profile fields of a submitted form (checkbox names as the pages write them)."""
-        ticked = {key for key, value in form.items()
-                  if str(value).lower() in {"on", "true", "1", "yes"}}
+        boxes = {str(key) for key in form if ticked(form, key)}
         availability: dict[str, list[str]] = {}
         for day in WEEKDAYS:
-            parts = [p for p in DAY_PARTS if availability_field(day, p) in ticked]
+            parts = [p for p in DAY_PARTS if availability_field(day, p) in boxes]
             if parts:
                 availability[day] = parts
-        skills = [key.removeprefix("skill_") for key in ticked if key.startswith("skill_")]
+        skills = ticked_names(form, "skill_")
         return {
             "display_name": str(form.get("display_name", "")),
             "phone": str(form.get("phone", "")),
@@ -144,7 +144,7 @@ class SignupForm(ProfileForm):
             commune_slug=commune_slug,
             email=str(form.get("email", "")),
             password=str(form.get("password", "")),
-            charter_approved=str(form.get("charter", "")).lower() in {"on", "true", "1"},
+            charter_approved=ticked(form, "charter"),
             locale=locale,
         )
 

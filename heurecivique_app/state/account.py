@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import reflex as rx
 
-from heurecivique_app.components.forms import ticked
+from heurecivique_app.domain.enums import VOLUNTEER_ROLES
 from heurecivique_app.domain.errors import DomainError, ValidationFailed
+from heurecivique_app.domain.form_data import ticked
 from heurecivique_app.domain.notifications import OPTIONAL_KINDS
 from heurecivique_app.domain.text import N_
 from heurecivique_app.domain.volunteering import availability_field
@@ -13,7 +14,6 @@ from heurecivique_app.i18n import format_phone
 from heurecivique_app.services import accounts, notifications, selectors, volunteering
 from heurecivique_app.services.signup import ProfileForm
 from heurecivique_app.state.base import AppState
-from heurecivique_app.state.board import VOLUNTEER_ROLES
 
 
 class AccountState(AppState):
@@ -131,7 +131,7 @@ class AccountState(AppState):
         actor = self._actor()
         if actor is None:
             return rx.redirect("/login")
-        if str(form_data.get("confirm_delete", "")).lower() not in {"on", "true", "1"}:
+        if not ticked(form_data, "confirm_delete"):
             self.delete_error = self._tr(N_("Tick the box to confirm."))
             return None
         try:

@@ -10,16 +10,12 @@ from contextlib import contextmanager
 
 import reflex as rx
 
-from heurecivique_app.domain.enums import STAFF_ROLES
 from heurecivique_app.domain.errors import DomainError, ValidationFailed
 from heurecivique_app.i18n import DEFAULT_LOCALE, negotiate, read_cookie, translate
 from heurecivique_app.services import auth, selectors
 from heurecivique_app.services.actor import Actor
 from heurecivique_app.settings import Settings
 from heurecivique_app.wiring import Wiring, session_scope, wiring
-
-# The roles that open the console pages (``_load_identity(STAFF)``).
-STAFF = {role.value for role in STAFF_ROLES}
 
 
 class AppState(rx.State):

@@ -6,25 +6,23 @@ from urllib.parse import parse_qs, urlsplit
 
 import reflex as rx
 
-from heurecivique_app.domain.enums import Role
+from heurecivique_app.domain.enums import VOLUNTEER_ROLES, Role
 from heurecivique_app.domain.models import Neighbourhood
 from heurecivique_app.i18n import format_duration
-from heurecivique_app.presenters.missions import board_vars, card_row
+from heurecivique_app.presenters.missions import MissionRow, board_vars, card_row
 from heurecivique_app.realtime.channels import board_channel
 from heurecivique_app.realtime.live import live
 from heurecivique_app.services import relays, selectors
 from heurecivique_app.state.base import AppState
 
-VOLUNTEER_ROLES = {Role.VOLUNTEER.value, Role.RELAY.value}
-
 
 class BoardState(AppState):
     neighbourhood_name: str = ""
     # Broadcast to every viewer of the board (see realtime/live.py): public data only.
-    missions: list[dict[str, str]] = []
+    missions: list[MissionRow] = []
     live_version: str = ""
     # This volunteer's own data.
-    my_missions: list[dict[str, str]] = []
+    my_missions: list[MissionRow] = []
     hour_minutes: int = 0
     hour_percent: int = 0
     hour_label: str = ""

@@ -7,12 +7,12 @@ from urllib.parse import parse_qs, urlsplit
 import reflex as rx
 
 from heurecivique_app.domain.charter import CHARTER_VERSION
+from heurecivique_app.domain.enums import VOLUNTEER_ROLES
 from heurecivique_app.domain.errors import DomainError
 from heurecivique_app.domain.validation import safe_next
 from heurecivique_app.presenters.charter import charter_articles
 from heurecivique_app.services import volunteering
 from heurecivique_app.state.base import AppState
-from heurecivique_app.state.board import VOLUNTEER_ROLES
 
 
 class CharterState(AppState):

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import reflex as rx
 
-from heurecivique_app.components.forms import ticked
-from heurecivique_app.domain.enums import STATUS_LABELS
+from heurecivique_app.domain.enums import STAFF_ROLES
 from heurecivique_app.domain.errors import DomainError, ValidationFailed
+from heurecivique_app.domain.form_data import ticked, ticked_ids
 from heurecivique_app.domain.text import N_
 from heurecivique_app.i18n import format_when
 from heurecivique_app.presenters.collective import roster_vars
+from heurecivique_app.presenters.labels import status_label
 from heurecivique_app.realtime.channels import roster_channel
 from heurecivique_app.realtime.live import live
 from heurecivique_app.services import collective
-from heurecivique_app.state.base import STAFF, AppState
+from heurecivique_app.state.base import AppState
 
 
 class CollectiveFormState(AppState):
@@ -23,7 +24,7 @@ class CollectiveFormState(AppState):
 
     @rx.event
     def load(self):
-        actor, redirect = self._load_identity(STAFF)
+        actor, redirect = self._load_identity(STAFF_ROLES)
         if redirect is not None:
             return redirect
         self.field_errors = {}
@@ -86,7 +87,7 @@ class AttendanceState(AppState):
         self.when = format_when(mission.starts_at, self.locale, tz)
         self.place = mission.exact_address
         self.status = mission.status
-        self.status_label = self._tr(STATUS_LABELS[mission.status])
+        self.status_label = status_label(mission.status, self.locale)
         self.capacity = shared["capacity"]
         self.minutes = str(mission.duration_minutes)
         self.skills = ", ".join(self._tr(collective.SKILL_OPTIONS.get(s, s))
@@ -99,7 +100,7 @@ class AttendanceState(AppState):
 
     @rx.event
     def load(self):
-        actor, redirect = self._load_identity(STAFF)
+        actor, redirect = self._load_identity(STAFF_ROLES)
         if redirect is not None:
             return redirect
         self.message = ""
@@ -111,9 +112,7 @@ class AttendanceState(AppState):
         actor = self._staff()
         if actor is None:
             return rx.redirect("/login")
-        present = [int(name.removeprefix("present_")) for name in form_data
-                   if name.startswith("present_") and name.removeprefix("present_").isdigit()
-                   and ticked(form_data, name)]
+        present = ticked_ids(form_data, "present_")
         try:
             minutes = int(str(form_data.get("minutes", "")).strip())
         except ValueError:

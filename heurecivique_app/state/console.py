@@ -4,24 +4,32 @@ from __future__ import annotations
 
 import reflex as rx
 
+from heurecivique_app.domain.enums import STAFF_ROLES
 from heurecivique_app.domain.errors import DomainError
 from heurecivique_app.domain.text import N_
-from heurecivique_app.presenters.missions import console_vars
+from heurecivique_app.presenters.missions import (
+    ActivityRow,
+    MissionRow,
+    NewReportRow,
+    PendingVolunteerRow,
+    WaitingRow,
+    console_vars,
+)
 from heurecivique_app.realtime.channels import console_channel
 from heurecivique_app.realtime.live import live
 from heurecivique_app.services.missions import lifecycle
-from heurecivique_app.state.base import STAFF, AppState
+from heurecivique_app.state.base import AppState
 
 
 class ConsoleState(AppState):
     # Broadcast to every console of the commune (see realtime/live.py).
-    missions: list[dict[str, str]] = []
-    waiting: list[dict[str, str]] = []
-    activity: list[dict[str, str]] = []
-    today: list[dict[str, str]] = []
-    followups: list[dict[str, str]] = []
-    pending_volunteers: list[dict[str, str]] = []
-    new_reports: list[dict[str, str]] = []
+    missions: list[MissionRow] = []
+    waiting: list[WaitingRow] = []
+    activity: list[ActivityRow] = []
+    today: list[MissionRow] = []
+    followups: list[MissionRow] = []
+    pending_volunteers: list[PendingVolunteerRow] = []
+    new_reports: list[NewReportRow] = []
     live_version: str = ""
 
     def _reload(self, actor) -> None:
@@ -36,7 +44,7 @@ class ConsoleState(AppState):
 
     @rx.event
     def load(self):
-        actor, redirect = self._load_identity(STAFF)
+        actor, redirect = self._load_identity(STAFF_ROLES)
         if redirect is not None:
             return redirect
         self._reload(actor)

@@ -8,15 +8,14 @@ from urllib.parse import parse_qs, urlsplit
 import reflex as rx
 from babel.dates import format_date
 
-from heurecivique_app.domain.enums import CATEGORY_LABELS
+from heurecivique_app.domain.enums import CATEGORY_LABELS, VOLUNTEER_ROLES
 from heurecivique_app.domain.errors import DomainError
 from heurecivique_app.domain.text import N_
 from heurecivique_app.i18n import format_duration
-from heurecivique_app.presenters.missions import card_row
+from heurecivique_app.presenters.missions import MissionRow, card_row
 from heurecivique_app.services import selectors, volunteer_home
 from heurecivique_app.services.missions import participation
 from heurecivique_app.state.base import AppState
-from heurecivique_app.state.board import VOLUNTEER_ROLES
 
 
 class HomeState(AppState):
@@ -24,9 +23,9 @@ class HomeState(AppState):
     hour_label: str = ""
     streak_label: str = ""
     history: list[dict[str, str]] = []
-    proposed: list[dict[str, str]] = []
-    upcoming: list[dict[str, str]] = []
-    nearby: list[dict[str, str]] = []
+    proposed: list[MissionRow] = []
+    upcoming: list[MissionRow] = []
+    nearby: list[MissionRow] = []
     # pending / active / paused, and whether the approved charter is the one in force.
     volunteer_status: str = ""
     charter_ok: bool = True

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import reflex as rx
 
-from heurecivique_app.components.forms import ticked
+from heurecivique_app.domain.enums import STAFF_ROLES
 from heurecivique_app.domain.errors import PossibleDuplicates, ValidationFailed
+from heurecivique_app.domain.form_data import ticked
 from heurecivique_app.domain.text import N_
 from heurecivique_app.i18n import format_phone
 from heurecivique_app.services import intake
-from heurecivique_app.state.base import STAFF, AppState
+from heurecivique_app.state.base import AppState
 
 
 class IntakeState(AppState):
@@ -24,7 +25,7 @@ class IntakeState(AppState):
 
     @rx.event
     def load(self):
-        actor, redirect = self._load_identity(STAFF)
+        actor, redirect = self._load_identity(STAFF_ROLES)
         if redirect is not None:
             return redirect
         self.field_errors, self.form_message, self.form_ok = {}, "", False

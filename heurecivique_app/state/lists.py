@@ -6,13 +6,18 @@ from urllib.parse import urlencode
 
 import reflex as rx
 
-from heurecivique_app.domain.enums import CATEGORY_LABELS, STATUS_LABELS
+from heurecivique_app.domain.enums import STAFF_ROLES
 from heurecivique_app.domain.errors import ValidationFailed
 from heurecivique_app.domain.text import N_
-from heurecivique_app.i18n import format_when
 from heurecivique_app.presenters.counts import count_line
+from heurecivique_app.presenters.lists import (
+    BeneficiaryListRow,
+    MissionListRow,
+    beneficiary_list_row,
+    mission_list_row,
+)
 from heurecivique_app.services import search
-from heurecivique_app.state.base import STAFF, AppState
+from heurecivique_app.state.base import AppState
 
 SHOWN = 200  # rows on screen; the export holds every match
 
@@ -42,7 +47,7 @@ class ListState(AppState):
 
     # The pages' event handlers call these two: handlers stay on each page's own state.
     def _load(self):
-        actor, redirect = self._load_identity(STAFF)
+        actor, redirect = self._load_identity(STAFF_ROLES)
         if redirect is not None:
             return redirect
         self.neighbourhood_options = self._neighbourhood_options(actor.commune_id)
@@ -60,7 +65,7 @@ class ListState(AppState):
 
 
 class MissionListState(ListState):
-    rows: list[dict[str, str]] = []
+    rows: list[MissionListRow] = []
 
     def _search(self, actor, filters: search.Filters) -> None:
         tz = self._settings.timezone
@@ -68,15 +73,7 @@ class MissionListState(ListState):
             lines = search.missions(session, actor=actor, filters=filters, timezone=tz)
         self.count_text = count_line(N_("{count} mission(s) found"), len(lines),
                                      min(len(lines), SHOWN), self.locale)
-        self.rows = [{
-            "id": str(line.id), "title": line.title, "status": line.status,
-            "status_label": self._tr(STATUS_LABELS.get(line.status, line.status)),
-            "category": self._tr(CATEGORY_LABELS.get(line.category, line.category)),
-            "neighbourhood": line.neighbourhood, "when": format_when(line.starts_at,
-                                                                     self.locale, tz),
-            "beneficiary": line.beneficiary, "volunteers": line.volunteers,
-            "href": f"/console/missions/{line.id}",
-        } for line in lines[:SHOWN]]
+        self.rows = [mission_list_row(line, self.locale, tz) for line in lines[:SHOWN]]
 
     @rx.event
     def load(self):
@@ -88,7 +85,7 @@ class MissionListState(ListState):
 
 
 class BeneficiaryListState(ListState):
-    rows: list[dict[str, str]] = []
+    rows: list[BeneficiaryListRow] = []
 
     def _search(self, actor, filters: search.Filters) -> None:
         tz = self._settings.timezone
@@ -96,15 +93,8 @@ class BeneficiaryListState(ListState):
             lines = search.beneficiaries(session, actor=actor, filters=filters)
         self.count_text = count_line(N_("{count} person(s) found"), len(lines),
                                      min(len(lines), SHOWN), self.locale)
-        self.rows = [{
-            "id": str(line.id), "name": line.full_name, "neighbourhood": line.neighbourhood,
-            "needs": str(line.needs),
-            "last": format_when(line.last_need, self.locale, tz) if line.last_need else "",
-            "recurring": self._tr(CATEGORY_LABELS.get(line.recurring_category,
-                                                      line.recurring_category))
-            if line.recurring_category else "",
-            "href": "/console/missions?" + urlencode({"q": line.full_name}),
-        } for line in lines[:SHOWN]]
+        self.rows = [beneficiary_list_row(line, self.locale, tz)
+                     for line in lines[:SHOWN]]
 
     @rx.event
     def load(self):

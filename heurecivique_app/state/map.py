@@ -9,14 +9,21 @@ from __future__ import annotations
 
 import reflex as rx
 
-from heurecivique_app.domain.enums import CATEGORY_LABELS
+from heurecivique_app.domain.enums import VOLUNTEER_ROLES
 from heurecivique_app.domain.errors import NotFound
 from heurecivique_app.domain.geo import distance_m
 from heurecivique_app.domain.text import N_
-from heurecivique_app.i18n import format_distance, format_duration, format_when
+from heurecivique_app.i18n import format_distance
+from heurecivique_app.presenters.map import (
+    LegendEntry,
+    MapMarker,
+    MapRow,
+    map_legend,
+    map_marker,
+    map_row,
+)
 from heurecivique_app.services import geography
 from heurecivique_app.state.base import AppState
-from heurecivique_app.state.board import VOLUNTEER_ROLES
 from heurecivique_app.wiring import read_scope
 
 RADIUS_CHOICES = (500, 1000, 2000, 5000, 10000)
@@ -24,20 +31,6 @@ RADIUS_CHOICES = (500, 1000, 2000, 5000, 10000)
 MAX_MARKERS = 100
 # A position farther than this from home is taken as a mistake (or a holiday).
 MAX_DISTANCE_FROM_HOME_M = 30_000
-
-# One colour per category (colour-blind-safe palette, dark enough on a light map).
-CATEGORY_COLOURS = {
-    "shopping": "#0072b2",
-    "visit": "#d55e00",
-    "walk": "#009e73",
-    "carpool": "#cc79a7",
-    "gardening": "#4d7a00",
-    "digital": "#6a3d9a",
-    "diy": "#8c510a",
-    "collective_event": "#b8860b",
-    "cleanup": "#00838f",
-}
-
 
 def _nearest_choice(metres: int) -> int:
     return min(RADIUS_CHOICES, key=lambda choice: abs(choice - metres))
@@ -54,9 +47,9 @@ class MapState(AppState):
     zoom: int = 14
     origin_label: str = ""
     located: bool = False  # centred on the browser's position (else home)
-    missions: list[dict[str, str]] = []
-    markers: list[dict] = []
-    legend: list[dict[str, str]] = []
+    missions: list[MapRow] = []
+    markers: list[MapMarker] = []
+    legend: list[LegendEntry] = []
     more_text: str = ""
     empty_text: str = ""
     neighbours: list[dict[str, str]] = []
@@ -81,33 +74,10 @@ class MapState(AppState):
         with read_scope() as session:  # reads only: no transaction, fewer round trips
             cards, more = geography.nearby_cards(session, actor=actor, lat=lat, lon=lon,
                                                  radius_m=self.radius_m, limit=MAX_MARKERS)
-        tz = self._settings.timezone
-        rows, markers = [], []
-        for card in cards:
-            colour = CATEGORY_COLOURS.get(card.category, "#555555")
-            row = {
-                "id": str(card.id),
-                "title": card.title,
-                "category": self._tr(CATEGORY_LABELS.get(card.category, card.category)),
-                "colour": colour,
-                "distance": self._tr("at {distance}", distance=format_distance(
-                    card.distance_m, self.locale)),
-                "when": format_when(card.starts_at, self.locale, tz),
-                "duration": format_duration(card.duration_minutes, self.locale),
-                "neighbourhood": card.neighbourhood_name,
-                "href": f"/missions/{card.id}",
-            }
-            rows.append(row)
-            markers.append({**row, "center": [round(card.approx_lat, 6),
-                                              round(card.approx_lon, 6)],
-                            "radius": card.approx_radius_m,
-                            "path": {"color": colour, "fillColor": colour,
-                                     "fillOpacity": 0.25, "weight": 2}})
+        rows = [map_row(card, self.locale, self._settings.timezone) for card in cards]
         self.missions = rows
-        self.markers = markers
-        present = {card.category for card in cards}
-        self.legend = [{"label": self._tr(CATEGORY_LABELS[c]), "colour": CATEGORY_COLOURS[c]}
-                       for c in CATEGORY_COLOURS if c in present]
+        self.markers = [map_marker(card, row) for card, row in zip(cards, rows, strict=True)]
+        self.legend = map_legend(cards, self.locale)
         self.more_text = self._tr(
             "Only the {count} nearest missions are shown: choose a smaller radius to see "
             "the others.", count=MAX_MARKERS) if more else ""

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import reflex as rx
 
-from heurecivique_app.components.forms import ticked
+from heurecivique_app.domain.enums import STAFF_ROLES
 from heurecivique_app.domain.errors import DomainError
+from heurecivique_app.domain.form_data import ticked_ids
 from heurecivique_app.domain.text import N_
 from heurecivique_app.presenters.pool import mission_summary, suggestion_row
 from heurecivique_app.services import matching
-from heurecivique_app.state.base import STAFF
 from heurecivique_app.state.staff import StaffPageState
 
 PICK_PREFIX = "pick_"  # checkbox names of the proposal form: pick_<volunteer id>
@@ -35,7 +35,7 @@ class MatchState(StaffPageState):
 
     @rx.event
     def load(self):
-        actor, redirect = self._load_identity(STAFF)
+        actor, redirect = self._load_identity(STAFF_ROLES)
         if redirect is not None:
             return redirect
         self.found, self.mission, self.rows, self.result = False, {}, [], ""
@@ -56,11 +56,7 @@ class MatchState(StaffPageState):
         actor = self._staff()
         if actor is None:
             return rx.redirect("/login")
-        picked = []
-        for name in form_data:
-            if (str(name).startswith(PICK_PREFIX) and str(name)[len(PICK_PREFIX):].isdigit()
-                    and ticked(form_data, name)):
-                picked.append(int(str(name)[len(PICK_PREFIX):]))
+        picked = ticked_ids(form_data, PICK_PREFIX)
         try:
             with self._unit_of_work() as session:
                 matching.propose_mission(session, actor=actor, mission_id=self._mission_id,

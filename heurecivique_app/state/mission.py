@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from heurecivique_app.domain.enums import VOLUNTEER_ROLES
 from heurecivique_app.domain.errors import (
     AlreadyTaken,
     DomainError,
@@ -19,7 +20,6 @@ from heurecivique_app.realtime.live import live
 from heurecivique_app.services import selectors, volunteer_home
 from heurecivique_app.services.missions import confirmation, participation
 from heurecivique_app.state.base import AppState
-from heurecivique_app.state.board import VOLUNTEER_ROLES
 
 
 class MissionState(AppState):

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import reflex as rx
 
+from heurecivique_app.domain.enums import STAFF_ROLES
 from heurecivique_app.domain.errors import DomainError, NotFound, ValidationFailed
 from heurecivique_app.domain.text import N_
 from heurecivique_app.services import geography
 from heurecivique_app.state.base import AppState
-from heurecivique_app.state.console import STAFF
 
 SOURCE_LABELS = {
     "address": N_("Located from the address"),
@@ -43,7 +43,7 @@ class PlaceState(AppState):
 
     @rx.event
     def load(self):
-        actor, redirect = self._load_identity(STAFF)
+        actor, redirect = self._load_identity(STAFF_ROLES)
         if redirect is not None:
             return redirect
         self.tile_url = self._settings.map_tile_url

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import reflex as rx
 
-from heurecivique_app.components.forms import ticked
+from heurecivique_app.domain.enums import STAFF_ROLES
 from heurecivique_app.domain.errors import DomainError, ValidationFailed
+from heurecivique_app.domain.form_data import ticked
 from heurecivique_app.domain.text import N_
 from heurecivique_app.presenters.counts import count_line
 from heurecivique_app.presenters.emails import problem_rows
 from heurecivique_app.presenters.pool import pool_row, record_vars
 from heurecivique_app.services import notifications, pool, volunteering
-from heurecivique_app.state.base import STAFF, AppState
+from heurecivique_app.state.base import AppState
 from heurecivique_app.state.staff import StaffPageState
 
 
@@ -40,7 +41,7 @@ class PoolState(AppState):
 
     @rx.event
     def load(self):
-        actor, redirect = self._load_identity(STAFF)
+        actor, redirect = self._load_identity(STAFF_ROLES)
         if redirect is not None:
             return redirect
         self.neighbourhood_options = self._neighbourhood_options(actor.commune_id)
@@ -87,7 +88,7 @@ class VolunteerState(StaffPageState):
 
     @rx.event
     def load(self):
-        actor, redirect = self._load_identity(STAFF)
+        actor, redirect = self._load_identity(STAFF_ROLES)
         if redirect is not None:
             return redirect
         self.found, self.volunteer, self.note, self.history = False, {}, "", []

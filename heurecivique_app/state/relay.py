@@ -4,26 +4,24 @@ from __future__ import annotations
 
 import reflex as rx
 
-from heurecivique_app.domain.community import (
-    ISSUE_CATEGORY_LABELS,
-    REPORT_KIND_LABELS,
-    REPORT_STATUS_LABELS,
-)
-from heurecivique_app.domain.enums import CATEGORY_LABELS, Role
+from heurecivique_app.domain.enums import RELAY_ROLES, Role
 from heurecivique_app.domain.errors import DomainError, ValidationFailed
 from heurecivique_app.domain.text import N_
-from heurecivique_app.i18n import format_when
+from heurecivique_app.presenters.reports import (
+    ReportRow,
+    ShareableRow,
+    report_row,
+    shareable_row,
+)
 from heurecivique_app.services import intake, relays, selectors
 from heurecivique_app.state.base import AppState
-
-RELAY = {Role.RELAY.value}
 
 
 class RelayState(AppState):
     neighbourhood_options: list[dict[str, str]] = []
-    reports: list[dict[str, str]] = []
+    reports: list[ReportRow] = []
     # Open missions of the relay's neighbourhoods, to share (public card data only).
-    shareable: list[dict[str, str]] = []
+    shareable: list[ShareableRow] = []
     field_errors: dict[str, str] = {}
     form_message: str = ""
     form_ok: bool = False
@@ -42,31 +40,8 @@ class RelayState(AppState):
                      for card in selectors.board(session, actor=actor, neighbourhood_id=hood.id)
                      if card.status == "open"]
         self.neighbourhood_options = [{"id": str(h.id), "name": h.name} for h in hoods]
-        self.reports = [
-            {
-                "id": str(r.id),
-                "kind": self._tr(REPORT_KIND_LABELS[r.kind]),
-                "category": self._tr(ISSUE_CATEGORY_LABELS.get(r.category)
-                                     or CATEGORY_LABELS.get(r.category, r.category)),
-                "title": r.title,
-                "status": r.status,
-                "status_label": self._tr(REPORT_STATUS_LABELS[r.status]),
-                "answer": r.answer,
-                "neighbourhood": r.neighbourhood_name,
-                "when": format_when(r.created_at, self.locale, tz),
-            }
-            for r in mine
-        ]
-        self.shareable = [
-            {
-                "id": str(c.id),
-                "title": c.title,
-                "neighbourhood": c.neighbourhood_name,
-                "when": format_when(c.starts_at, self.locale, tz),
-                "href": f"/missions/{c.id}",
-            }
-            for c in cards
-        ]
+        self.reports = [report_row(r, self.locale, tz) for r in mine]
+        self.shareable = [shareable_row(c, self.locale, tz) for c in cards]
         self.loaded = True
 
     def _relay(self):
@@ -75,7 +50,7 @@ class RelayState(AppState):
 
     @rx.event
     def load(self):
-        actor, redirect = self._load_identity(RELAY)
+        actor, redirect = self._load_identity(RELAY_ROLES)
         if redirect is not None:
             return redirect
         self.field_errors = {}

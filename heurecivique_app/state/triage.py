@@ -4,24 +4,17 @@ from __future__ import annotations
 
 import reflex as rx
 
-from heurecivique_app.components.forms import ticked
-from heurecivique_app.domain.community import (
-    ISSUE_CATEGORY_LABELS,
-    REPORT_KIND_LABELS,
-    REPORT_STATUS_LABELS,
-    ReportKind,
-    ReportStatus,
-)
-from heurecivique_app.domain.enums import CATEGORY_LABELS
+from heurecivique_app.domain.enums import STAFF_ROLES
 from heurecivique_app.domain.errors import DomainError, ValidationFailed
+from heurecivique_app.domain.form_data import ticked, ticked_ids
 from heurecivique_app.domain.text import N_
-from heurecivique_app.i18n import format_when
+from heurecivique_app.presenters.reports import RelayRow, TriageRow, relay_row, triage_row
 from heurecivique_app.services import public, relays, selectors, triage
-from heurecivique_app.state.base import STAFF, AppState
+from heurecivique_app.state.base import AppState
 
 
 class TriageState(AppState):
-    reports: list[dict[str, str]] = []
+    reports: list[TriageRow] = []
     commune_slug: str = ""
     # The answer typed for each report (by id), sent with "forward" or "close".
     answers: dict[str, str] = {}
@@ -31,7 +24,7 @@ class TriageState(AppState):
     story_key: int = 0
     photo_label: str = ""
     # The relay panel: who watches which neighbourhood (staff only page).
-    relay_rows: list[dict[str, str]] = []
+    relay_rows: list[RelayRow] = []
     people_options: list[dict[str, str]] = []
     neighbourhood_options: list[dict[str, str]] = []
     relay_key: int = 0
@@ -46,43 +39,16 @@ class TriageState(AppState):
             commune = public.commune_by_id(session, actor.commune_id)
             people = relays.relay_candidates(session, actor=actor)
             hoods = selectors.neighbourhoods(session, actor.commune_id)
-        self.relay_rows = [{"id": str(p.user_id), "name": p.name,
-                            "hoods": ", ".join(p.neighbourhood_names)}
-                           for p in people if p.is_relay]
+        self.relay_rows = [relay_row(p) for p in people if p.is_relay]
         self.people_options = [{"id": str(p.user_id), "name": p.name} for p in people]
         self.neighbourhood_options = [{"id": str(h.id), "name": h.name} for h in hoods]
         self.commune_slug = commune.slug
-        self.reports = [
-            {
-                "id": str(v.id),
-                "kind": self._tr(REPORT_KIND_LABELS[v.kind]),
-                "category": self._tr(ISSUE_CATEGORY_LABELS.get(v.category)
-                                     or CATEGORY_LABELS.get(v.category, v.category)),
-                "title": v.title,
-                "description": v.description,
-                "status": v.status,
-                "status_label": self._tr(REPORT_STATUS_LABELS[v.status]),
-                "answer": v.answer,
-                "neighbourhood": v.neighbourhood_name,
-                "relay": v.relay_name,
-                "when": format_when(v.created_at, self.locale, tz),
-                "point": "" if v.lat is None else f"{v.lat:.5f}, {v.lon:.5f}",
-                "map_href": "" if v.lat is None else (
-                    f"https://www.openstreetmap.org/?mlat={v.lat}&mlon={v.lon}#map=18/"
-                    f"{v.lat}/{v.lon}"),
-                "photo_href": f"/api/reports/{v.id}/photo" if v.has_photo else "",
-                "can_mission": "1" if v.status == ReportStatus.NEW else "",
-                "can_forward": "1" if (v.status == ReportStatus.NEW
-                                       and v.kind == ReportKind.ISSUE) else "",
-                "can_close": "1" if v.status != ReportStatus.CLOSED else "",
-            }
-            for v in views
-        ]
+        self.reports = [triage_row(v, self.locale, tz) for v in views]
         self.loaded = True
 
     @rx.event
     def load(self):
-        actor, redirect = self._load_identity(STAFF)
+        actor, redirect = self._load_identity(STAFF_ROLES)
         if redirect is not None:
             return redirect
         self.answers = {}
@@ -143,8 +109,7 @@ class TriageState(AppState):
         actor = self._staff()
         if actor is None:
             return rx.redirect("/login")
-        hood_ids = [int(key.removeprefix("hood-")) for key in form_data
-                    if key.startswith("hood-") and key[5:].isdigit() and ticked(form_data, key)]
+        hood_ids = ticked_ids(form_data, "hood-")
 
         def assign(session, actor_):
             relays.assign_neighbourhoods(session, actor=actor_,

@@ -84,7 +84,7 @@ def test_an_event_committed_on_one_worker_is_emitted_by_every_worker(redis_setti
                 == french_b["delta"]["state.board_state"]["live_version_rx_state_"])
 
         # A change no board shows fans out to nobody.
-        worker_b.publish([DomainEvent(kind="profile.updated", commune_id=1)])
+        worker_b.publish([DomainEvent(kind="volunteer.profile_updated", commune_id=1)])
         await asyncio.sleep(0.3)
         assert len(on_a) == 2 and len(on_b) == 1
 

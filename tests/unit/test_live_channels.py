@@ -32,7 +32,7 @@ def test_a_new_draft_need_reaches_only_the_consoles():
 
 
 def test_changes_that_no_board_shows_fan_out_to_nobody():
-    for kind in ("user.profile_updated", "auth.login"):
+    for kind in ("volunteer.profile_updated", "auth.login"):
         assert channels_for(DomainEvent(kind=kind, commune_id=2, neighbourhood_id=5)) == set()
 
 

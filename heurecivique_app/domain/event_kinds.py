@@ -1,0 +1,61 @@
+"""What can happen, by name: the kind of a live event and the action of an audit entry.
+
+One vocabulary for both, checked where an event or an entry is made
+(:class:`domain.events.DomainEvent`, :func:`services.audit.audit`): a misspelt
+name raises there instead of silently reaching no board and no feed.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class EventKind(StrEnum):
+    """Every name an event or an audit entry may carry."""
+
+    # Needs and missions.
+    NEED_CREATED = "need.created"
+    NEED_DUPLICATED = "need.duplicated"
+    MISSION_PLACED = "mission.placed"
+    MISSION_PUBLISHED = "mission.published"
+    MISSION_PROPOSED = "mission.proposed"
+    MISSION_ASSIGNED = "mission.assigned"
+    MISSION_ACCEPTED = "mission.accepted"
+    MISSION_DECLINED = "mission.declined"
+    MISSION_WITHDRAWN = "mission.withdrawn"
+    MISSION_WAITLISTED = "mission.waitlisted"
+    MISSION_PROMOTED = "mission.promoted"
+    MISSION_DONE = "mission.done"
+    MISSION_CANCELLED = "mission.cancelled"
+    MISSION_FOLLOWED_UP = "mission.followed_up"
+    MISSION_CLOSED = "mission.closed"
+    ATTENDANCE_RECORDED = "attendance.recorded"
+    # The volunteer's own account of a mission.
+    PARTICIPATION_CANCELLED = "participation.cancelled"
+    PARTICIPATION_CONFIRMED = "participation.confirmed"
+    PARTICIPATION_PROBLEM = "participation.problem"
+    # Volunteers.
+    VOLUNTEER_SIGNED_UP = "volunteer.signed_up"
+    VOLUNTEER_SIGNUP_EMAIL_TAKEN = "volunteer.signup_email_taken"
+    VOLUNTEER_EMAIL_CONFIRMED = "volunteer.email_confirmed"
+    VOLUNTEER_VALIDATED = "volunteer.validated"
+    VOLUNTEER_PAUSED = "volunteer.paused"
+    VOLUNTEER_RESUMED = "volunteer.resumed"
+    VOLUNTEER_CHARTER_APPROVED = "volunteer.charter_approved"
+    VOLUNTEER_PROFILE_UPDATED = "volunteer.profile_updated"
+    VOLUNTEER_DELETED = "volunteer.deleted"
+    # Relays and their reports ("report.<status>" as the triage moves them).
+    RELAY_ASSIGNED = "relay.assigned"
+    REPORT_CREATED = "report.created"
+    REPORT_MISSION = "report.mission"
+    REPORT_FORWARDED = "report.forwarded"
+    REPORT_CLOSED = "report.closed"
+    REPORT_EXPORTED = "report.exported"
+    STORY_PUBLISHED = "story.published"
+    EXPORT_DOWNLOADED = "export.downloaded"
+    # Signing in.
+    AUTH_LOGIN = "auth.login"
+    AUTH_FAILED = "auth.failed"
+    AUTH_THROTTLED = "auth.throttled"
+    AUTH_LOCKED = "auth.locked"
+    AUTH_UNLOCKED = "auth.unlocked"
