@@ -25,11 +25,19 @@ from heurecivique_app.services import waitlist
 from heurecivique_app.services.actor import Actor, require_staff, require_volunteer
 from heurecivique_app.services.audit import audit
 
+NOT_STARTED = N_("The mission has not taken place yet.")
+
 
 def mission_in_commune(session: Session, actor: Actor, mission_id: int) -> Mission:
-    """The mission, if it belongs to the actor's commune (else NotFound: no hint it exists)."""
+    """The mission, if it belongs to the actor's commune (else NotFound: no hint it exists).
+
+    A draft exists only for the commune's staff: anyone else gets the very answer
+    of a missing id (so drafts cannot be enumerated), before anything is written.
+    """
     mission = session.get(Mission, mission_id)
     if mission is None or mission.commune_id != actor.commune_id:
+        raise NotFound()
+    if mission.status == MissionStatus.DRAFT and not actor.is_staff:
         raise NotFound()
     return mission
 
@@ -314,9 +322,13 @@ def mark_done(
         raise NotAllowed()
     if not volunteers:
         raise DomainError(N_("Only a mission with a volunteer can be marked as done."))
+    now = utcnow()
+    if not actor.is_staff and now < mission.starts_at:
+        # A volunteer credits time only for what happened; the referent may record
+        # a mission done earlier than planned (the beneficiary phoned, say).
+        raise DomainError(NOT_STARTED)
     mission.status = check_transition(mission.status, MissionStatus.DONE)
     credited = validate_minutes(minutes if minutes is not None else mission.duration_minutes)
-    now = utcnow()
     month = month_key(min(mission.starts_at, now), timezone)
     for volunteer_id in volunteers:
         session.add(HourEntry(volunteer_id=volunteer_id, mission_id=mission_id,

@@ -29,6 +29,7 @@ from heurecivique_app.domain.text import N_
 from heurecivique_app.domain.validation import (
     FieldError,
     FormCheck,
+    TextKind,
     one_of,
     optional_text,
     required_text,
@@ -173,7 +174,7 @@ def report_issue(session: Session, *, actor: Actor, form: IssueForm) -> RelayRep
     check = FormCheck()
     check.take("category", lambda: one_of(form.category, IssueCategory,
                                           N_("Choose a category.")))
-    check.take("title", lambda: required_text(form.title, max_length=120))
+    check.take("title", lambda: required_text(form.title, max_length=120, kind=TextKind.LINE))
     check.take("description", lambda: optional_text(form.description, max_length=2000))
     check.take("neighbourhood_id", lambda: _relay_hood(session, actor, form.neighbourhood_id))
     check.take("lat", lambda: _coordinate(form.lat, -90, 90))
@@ -212,6 +213,7 @@ def report_need(
     require_relay(actor)
     form = replace(form, channel=Channel.RELAY)  # however it was filled in
     errors: dict[str, str] = {}
+    params: dict[str, dict] = {}
     try:
         _relay_hood(session, actor, form.neighbourhood_id)
     except FieldError as exc:
@@ -220,8 +222,9 @@ def report_need(
         clean = intake.validate_need(session, actor, form, timezone)
     except ValidationFailed as failed:
         errors = {**failed.errors, **errors}
+        params = failed.field_params
     if errors:
-        raise ValidationFailed(errors)
+        raise ValidationFailed(errors, params=params)
     mission = intake.build_mission(session, actor=actor, clean=clean, publish=False,
                                    update_existing=False)
     report = RelayReport(

@@ -123,7 +123,7 @@ def forward(
     try:
         note = optional_text(note, max_length=1000)
     except FieldError as exc:
-        raise ValidationFailed({"answer": exc.message}) from exc
+        raise ValidationFailed({"answer": exc.message}, params={"answer": exc.params}) from exc
     hood = session.get(Neighbourhood, report.neighbourhood_id)
     relay = session.get(User, report.relay_id)
     place = hood.name if hood else ""
@@ -154,7 +154,7 @@ def close(session: Session, *, actor: Actor, report_id: int, answer: str) -> Rel
     try:
         text = required_text(answer, max_length=1000)
     except FieldError as exc:
-        raise ValidationFailed({"answer": exc.message}) from exc
+        raise ValidationFailed({"answer": exc.message}, params={"answer": exc.params}) from exc
     report.answer = text
     _move(session, actor, report, ReportStatus.CLOSED)
     return report

@@ -165,6 +165,8 @@ def confirm(session: Session, *, actor: Actor, mission_id: int, form: Confirmati
         raise NotAllowed()
     if mine.confirmed_at is not None:
         raise DomainError(N_("You have already confirmed this mission. Thank you!"))
+    if utcnow() < mission.starts_at:  # hours are given, never promised
+        raise DomainError(missions.NOT_STARTED)
     collective = mission.kind == MissionKind.COLLECTIVE
     if mission.status in (MissionStatus.OPEN, MissionStatus.FULL):
         if collective:  # one volunteer must not mark it done for everyone, no-shows included

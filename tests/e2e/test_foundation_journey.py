@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 
 ADDRESS = "12 rue Baudrairie, 35500 Vitré"
 PHONE_NUMBER = "02 99 75 12 34"
-TITLE = "Courses pour Mme Lebreton"
+TITLE = "Courses et journal du mardi"
 
 
 def given_minutes(page: Page) -> int:

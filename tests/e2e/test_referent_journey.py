@@ -25,7 +25,7 @@ PARIS = ZoneInfo("Europe/Paris")  # the demo commune's timezone: months are coun
 VOLUNTEER = "Camille Martin"
 MINUTES = 75
 # Someone the demo data does not know: no duplicate warning, a new beneficiary is created.
-NEED = Need(title="Courses de la semaine pour M. Guérin", name="Marcel Guérin",
+NEED = Need(title="Courses de la semaine, rayon frais", name="Marcel Guérin",
             phone="02 99 74 55 10", address="3 rue de la Poterie, 35500 Vitré",
             # A week after the other e2e needs, so no earlier test has booked the volunteer.
             day=next_saturday(weeks_later=1))

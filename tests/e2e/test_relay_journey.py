@@ -13,7 +13,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 ISSUE = "Banc cassé au square de Rachapt"
-NEED = "Courses pour M. Dubreuil"
+NEED = "Pain et journal pour un voisin"
 ANSWER = "Merci Lucas, les services techniques passent jeudi."
 
 

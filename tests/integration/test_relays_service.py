@@ -47,7 +47,7 @@ def town(db_engine: Engine) -> dict:
 
 def _need(hood_id: int, **changes) -> NeedForm:
     form = NeedForm(
-        category="shopping", title="Courses pour M. Dubreuil", neighbourhood_id=str(hood_id),
+        category="shopping", title="Courses du samedi", neighbourhood_id=str(hood_id),
         beneficiary_name="Marcel Dubreuil", beneficiary_phone="02 61 91 35 99",
         address="4 rue de Rachapt, 35500 Vitré", consent=True,
         preferred_date=(utcnow() + timedelta(days=4)).date().isoformat(),
@@ -90,7 +90,7 @@ def test_a_relays_need_is_a_draft_in_the_queue_never_on_the_board(town) -> None:
         assert report.status == ReportStatus.NEW
     with session_scope(town["engine"]) as s:
         queue = relays.commune_reports(s, actor=town["ref"])
-        assert [v.title for v in queue] == ["Courses pour M. Dubreuil"]
+        assert [v.title for v in queue] == ["Courses du samedi"]
         mine = relays.my_reports(s, actor=town["relay"])
         assert mine[0].status == ReportStatus.NEW
 
