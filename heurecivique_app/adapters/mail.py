@@ -7,10 +7,24 @@ report to the technical services writes a standard RFC 5322 file under
 
 from __future__ import annotations
 
+import re
 import secrets
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
+
+# Line breaks, other control characters and Unicode line separators: in a header
+# they would end it (header injection), so the standard library refuses them.
+_HEADER_BREAKS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+
+
+def header_text(value: str) -> str:
+    """``value`` made safe for a header: every break or control run becomes one space.
+
+    A report's title typed before titles were kept to one line may hold CR/LF;
+    non-ASCII text is left alone (the message encodes it per RFC 2047).
+    """
+    return " ".join(_HEADER_BREAKS.sub(" ", value).split())
 
 
 class EmlOutbox:
@@ -24,7 +38,7 @@ class EmlOutbox:
         message = EmailMessage()
         message["From"] = sender
         message["To"] = to
-        message["Subject"] = subject
+        message["Subject"] = header_text(subject)
         message["Date"] = formatdate(localtime=False)
         message["Message-ID"] = make_msgid(domain="heurecivique.local")
         message.set_content(body)

@@ -107,14 +107,12 @@ class TriageState(AppState):
         try:
             with self._unit_of_work() as session:
                 action(session, actor)
-        except (DomainError, ValueError) as error:
-            if isinstance(error, ValidationFailed):
-                message = next(iter(error.errors.values()))
-            elif isinstance(error, DomainError):
-                message = error.message
-            else:
-                message = N_("This item no longer exists.")
-            return rx.toast.error(self._tr(message))
+        except ValidationFailed as error:
+            return rx.toast.error(next(iter(error.translated(self._tr).values())))
+        except DomainError as error:
+            return rx.toast.error(self._error_text(error))
+        except ValueError:  # a report id that is not a number (a hand-made event)
+            return rx.toast.error(self._tr(N_("This item no longer exists.")))
         self._reload(actor)
         return rx.toast.success(self._tr(success))
 

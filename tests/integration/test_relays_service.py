@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from email import policy
+from email.parser import BytesParser
 
 import factories as f
 import pytest
@@ -11,6 +13,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from heurecivique_app.adapters.db import session_scope
+from heurecivique_app.adapters.mail import EmlOutbox
 from heurecivique_app.domain.community import RelayReport, ReportStatus
 from heurecivique_app.domain.enums import Channel, MissionKind, MissionStatus, Role
 from heurecivique_app.domain.errors import (
@@ -172,6 +175,29 @@ def test_forward_sends_one_mail_and_the_relay_sees_the_answer(town) -> None:
         actions = s.exec(select(AuditEntry.action).where(
             AuditEntry.entity == "relay_report")).all()
         assert actions == ["report.created", "report.forwarded"]
+
+
+def test_a_stored_title_with_line_breaks_is_forwarded_in_one_encoded_subject(
+        town, tmp_path) -> None:
+    # Titles are one line since the text cleaner; a report stored before may hold CR/LF.
+    report_id = _issue(town)
+    with session_scope(town["engine"]) as s:
+        report = s.get(RelayReport, report_id)
+        report.title = "Lampadaire\r\nBcc: tous@evil.example\r\n\r\nrue Poterie – éteint"
+        s.add(report)
+    outbox = EmlOutbox(tmp_path)
+    with session_scope(town["engine"]) as s:
+        triage.forward(s, actor=town["ref"], report_id=report_id, note="", to="st@mairie.example",
+                       send=lambda photo_name, **mail: outbox.send(sender="hc@localhost", **mail))
+    [eml] = (tmp_path / "outbox").iterdir()
+    message = BytesParser(policy=policy.default).parsebytes(eml.read_bytes())
+    assert message["Bcc"] is None and message["To"] == "st@mairie.example"
+    assert message["Subject"] == ("[HeureCivique] Signalement : Lampadaire Bcc: "
+                                  "tous@evil.example rue Poterie – éteint")
+    headers = eml.read_bytes().split(b"\n\n", 1)[0]
+    assert headers.isascii() and b"=?utf-8?" in headers  # accents travel RFC 2047-encoded
+    with session_scope(town["engine"]) as s:
+        assert s.get(RelayReport, report_id).status == ReportStatus.FORWARDED
 
 
 def test_an_issue_becomes_a_collective_mission_draft(town) -> None:
