@@ -9,12 +9,12 @@ from zoneinfo import ZoneInfo
 
 import phonenumbers
 
-from heurecivique_app.domain.errors import ValidationFailed
+from heurecivique_app.domain.errors import NotFound, ValidationFailed
 from heurecivique_app.domain.text import N_, FieldError, TextKind, clean_text
 
 # FieldError lives beside the text cleaner (which raises it); callers import it from here.
 
-__all__ = ["FieldError", "FormCheck", "TextKind", "clean_text", "form_id", "form_text",
+__all__ = ["FieldError", "FormCheck", "TextKind", "clean_text", "form_id", "form_text", "known_id",
            "french_phone", "local_datetime", "one_of", "optional_text", "required_text",
            "whole_number"]
 
@@ -72,6 +72,18 @@ def form_id(value: Any) -> int | None:
         return None
     number = int(text)
     return number if 0 < number <= _MAX_ID else None
+
+
+def known_id(value: Any) -> int:
+    """``value`` as the id of a row to look up; NotFound if it cannot be any row's id.
+
+    Ids reach services from route parameters and event arguments: a hand-made one
+    (a huge number, a text) gets the answer of a missing row, not a database error.
+    """
+    found = form_id(value)
+    if found is None:
+        raise NotFound()
+    return found
 
 
 def one_of(value: str, allowed: Iterable[str], message: str) -> str:

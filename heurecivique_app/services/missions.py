@@ -21,6 +21,7 @@ from heurecivique_app.domain.lifecycle import check_transition
 from heurecivique_app.domain.models import HourEntry, Mission, Participation, VolunteerProfile
 from heurecivique_app.domain.text import N_
 from heurecivique_app.domain.types import utcnow
+from heurecivique_app.domain.validation import known_id
 from heurecivique_app.services import waitlist
 from heurecivique_app.services.actor import Actor, require_staff, require_volunteer
 from heurecivique_app.services.audit import audit
@@ -34,7 +35,7 @@ def mission_in_commune(session: Session, actor: Actor, mission_id: int) -> Missi
     A draft exists only for the commune's staff: anyone else gets the very answer
     of a missing id (so drafts cannot be enumerated), before anything is written.
     """
-    mission = session.get(Mission, mission_id)
+    mission = session.get(Mission, known_id(mission_id))
     if mission is None or mission.commune_id != actor.commune_id:
         raise NotFound()
     if mission.status == MissionStatus.DRAFT and not actor.is_staff:

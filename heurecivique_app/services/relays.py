@@ -30,6 +30,7 @@ from heurecivique_app.domain.validation import (
     FieldError,
     FormCheck,
     TextKind,
+    clean_text,
     one_of,
     optional_text,
     required_text,
@@ -151,7 +152,7 @@ class IssueForm:
 
 
 def _coordinate(text: str, low: float, high: float) -> float | None:
-    text = (text or "").strip().replace(",", ".")
+    text = clean_text(text, max_length=32, kind=TextKind.LINE).replace(",", ".")
     if not text:
         return None
     try:
@@ -184,7 +185,8 @@ def report_issue(session: Session, *, actor: Actor, form: IssueForm) -> RelayRep
             "lat", "lon"}:
         errors["lat" if clean.get("lat") is None else "lon"] = N_(
             "Give both latitude and longitude, or neither.")
-    if form.photo_name is not None and not PHOTO_NAME.match(form.photo_name):
+    if form.photo_name is not None and not (isinstance(form.photo_name, str)
+                                            and PHOTO_NAME.fullmatch(form.photo_name)):
         errors["photo"] = N_("Send a JPEG, PNG or WebP photo.")
     clean = check.result()
     hood: Neighbourhood = clean["neighbourhood_id"]

@@ -27,7 +27,12 @@ from heurecivique_app.domain.errors import InvalidTransition, NotFound, Validati
 from heurecivique_app.domain.models import Mission, Neighbourhood, User
 from heurecivique_app.domain.text import N_
 from heurecivique_app.domain.types import utcnow
-from heurecivique_app.domain.validation import FieldError, optional_text, required_text
+from heurecivique_app.domain.validation import (
+    FieldError,
+    known_id,
+    optional_text,
+    required_text,
+)
 from heurecivique_app.services.actor import Actor, require_staff
 from heurecivique_app.services.audit import audit
 from heurecivique_app.services.relays import commune_reports
@@ -51,7 +56,7 @@ Mailer = Callable[..., object]
 
 
 def _report(session: Session, actor: Actor, report_id: int) -> RelayReport:
-    report = session.get(RelayReport, report_id)
+    report = session.get(RelayReport, known_id(report_id))
     if report is None or report.commune_id != actor.commune_id:
         raise NotFound()
     require_staff(actor, report.commune_id)

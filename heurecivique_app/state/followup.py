@@ -13,6 +13,7 @@ from heurecivique_app.domain.errors import DomainError, ValidationFailed
 from heurecivique_app.domain.followup import RECURRING_EXPLANATION
 from heurecivique_app.domain.text import N_
 from heurecivique_app.domain.types import utcnow
+from heurecivique_app.domain.validation import form_text
 from heurecivique_app.i18n import format_duration, format_phone, format_when
 from heurecivique_app.services import followup
 from heurecivique_app.state.base import STAFF, AppState
@@ -149,8 +150,8 @@ class FollowUpState(AppState):
             with self._unit_of_work() as session:
                 copy = followup.duplicate_need(
                     session, actor=actor, mission_id=self._mission_id,
-                    day=str(form_data.get("duplicate_date", "")),
-                    hour=str(form_data.get("duplicate_time", "")),
+                    day=form_text(form_data, "duplicate_date"),
+                    hour=form_text(form_data, "duplicate_time"),
                     timezone=self._settings.timezone)
                 copy_id = copy.id
         except ValidationFailed as error:

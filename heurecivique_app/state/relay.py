@@ -12,6 +12,7 @@ from heurecivique_app.domain.community import (
 from heurecivique_app.domain.enums import CATEGORY_LABELS, Role
 from heurecivique_app.domain.errors import DomainError, ValidationFailed
 from heurecivique_app.domain.text import N_
+from heurecivique_app.domain.validation import form_text
 from heurecivique_app.i18n import format_when
 from heurecivique_app.services import intake, relays, selectors
 from heurecivique_app.state.base import AppState
@@ -120,12 +121,12 @@ class RelayState(AppState):
         if actor is None:
             return rx.redirect("/login")
         form = relays.IssueForm(
-            category=str(form_data.get("category", "")),
-            title=str(form_data.get("title", "")),
-            description=str(form_data.get("description", "")),
-            neighbourhood_id=str(form_data.get("neighbourhood_id", "")),
-            lat=str(form_data.get("lat", "")),
-            lon=str(form_data.get("lon", "")),
+            category=form_text(form_data, "category"),
+            title=form_text(form_data, "title"),
+            description=form_text(form_data, "description"),
+            neighbourhood_id=form_text(form_data, "neighbourhood_id"),
+            lat=form_text(form_data, "lat"),
+            lon=form_text(form_data, "lon"),
             photo_name=self._photo_name,
         )
         try:

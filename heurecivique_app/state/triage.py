@@ -19,6 +19,7 @@ from heurecivique_app.domain.community import (
 from heurecivique_app.domain.enums import CATEGORY_LABELS
 from heurecivique_app.domain.errors import DomainError, ValidationFailed
 from heurecivique_app.domain.text import N_
+from heurecivique_app.domain.validation import form_text
 from heurecivique_app.i18n import format_when
 from heurecivique_app.services import public, relays, selectors, triage
 from heurecivique_app.state.base import STAFF, AppState
@@ -189,8 +190,8 @@ class TriageState(AppState):
         try:
             with self._unit_of_work() as session:
                 public.publish_story(
-                    session, actor=actor, title=str(form_data.get("story_title", "")),
-                    text=str(form_data.get("story_text", "")), photo_name=self._photo_name,
+                    session, actor=actor, title=form_text(form_data, "story_title"),
+                    text=form_text(form_data, "story_text"), photo_name=self._photo_name,
                     photo_consent=ticked(form_data, "photo_consent"))
         except ValidationFailed as error:
             names = {"title": "story_title", "text": "story_text"}
