@@ -35,6 +35,7 @@ from sqlmodel import select  # noqa: E402
 
 from heurecivique_app.adapters.db import make_engine, session_scope  # noqa: E402
 from heurecivique_app.adapters.spreadsheets import to_csv, to_xlsx  # noqa: E402
+from heurecivique_app.demo.seed import load_demo_data  # noqa: E402
 from heurecivique_app.domain.enums import MissionStatus, ParticipationStatus, Role  # noqa: E402
 from heurecivique_app.domain.models import (  # noqa: E402
     Beneficiary,
@@ -48,7 +49,6 @@ from heurecivique_app.presenters.exports import missions_table  # noqa: E402
 from heurecivique_app.presenters.missions import console_vars  # noqa: E402
 from heurecivique_app.services import search  # noqa: E402
 from heurecivique_app.services.actor import Actor  # noqa: E402
-from heurecivique_app.services.demo import load_demo_data  # noqa: E402
 
 TZ = "Europe/Paris"
 

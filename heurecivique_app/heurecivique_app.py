@@ -37,6 +37,7 @@ from heurecivique_app.state.collective import AttendanceState, CollectiveFormSta
 from heurecivique_app.state.console import ConsoleState
 from heurecivique_app.state.followup import FollowUpState
 from heurecivique_app.state.home import HomeState
+from heurecivique_app.state.identity import SessionBinding
 from heurecivique_app.state.intake import IntakeState
 from heurecivique_app.state.lists import BeneficiaryListState, MissionListState
 from heurecivique_app.state.login import LoginState
@@ -62,6 +63,8 @@ app = rx.App(
 # entirely; None restores engine.io's default: only the app's own origin may connect.
 if app.sio is not None:
     app.sio.eio.cors_allowed_origins = None
+# A tab's states belong to one login session: emptied before any event of another.
+app.add_middleware(SessionBinding())
 
 app.add_page(index, route="/", title=TITLE, on_load=AppState.go_home)
 app.add_page(login, route="/login", title=TITLE, on_load=LoginState.load)

@@ -23,7 +23,7 @@ from sqlalchemy.engine import make_url
 
 from alembic import command
 from heurecivique_app.adapters.db import make_engine, session_scope
-from heurecivique_app.services.demo import DemoSummary, load_demo_data
+from heurecivique_app.demo.seed import DemoSummary, load_demo_data
 from heurecivique_app.settings import get_settings
 
 REPO_ROOT = Path(__file__).resolve().parent.parent

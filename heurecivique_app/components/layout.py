@@ -24,12 +24,23 @@ def language_links(next_path: str) -> rx.Component:
     )
 
 
+# Forgets the tab's Reflex token (TOKEN_KEY in Reflex's web/utils/state.js) just before
+# the browser posts the logout form: the page that follows is a full load, so the tab
+# starts over with a new token and an empty state tree. The server does not rely on it
+# (state/identity.py empties a tree whose session changed); it only stops the old
+# token from being reused by this tab.
+_FORGET_TAB_TOKEN = rx.Var(
+    "(() => { try { window.sessionStorage.removeItem('token'); } catch (e) {} })"
+)
+
+
 def logout_button() -> rx.Component:
     # A native POST: the server revokes the session and clears the HttpOnly cookie.
     return native_form(
         rx.button(T("Log out"), type="submit", variant="soft", size="2", id="logout"),
         action="/api/auth/logout",
         method="post",
+        custom_attrs={"onSubmit": _FORGET_TAB_TOKEN},
     )
 
 

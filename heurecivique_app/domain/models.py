@@ -81,6 +81,25 @@ class UserSession(SQLModel, table=True):
     revoked_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
 
 
+class LoginThrottle(SQLModel, table=True):
+    """Failed logins of one key, shared by every worker (services/login_throttle.py).
+
+    ``key`` is ``email:`` or ``address:`` followed by the SHA-256 of the value:
+    unknown e-mails are throttled exactly like real ones, without storing them.
+    """
+
+    __tablename__ = "login_throttle"
+
+    key: str = Field(max_length=80, primary_key=True)
+    failures: int = Field(default=0)
+    locks: int = Field(default=0)
+    last_failure_at: datetime | None = Field(default=None,
+                                             sa_column=_utc_column(nullable=True))
+    # No try is checked before this instant (a growing delay, or a lock).
+    blocked_until: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+    locked: bool = Field(default=False)
+
+
 class VolunteerProfile(SQLModel, table=True):
     __tablename__ = "volunteer_profile"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, time
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import phonenumbers
@@ -147,3 +148,13 @@ def local_datetime(day: str | None, hour: str | None, *, timezone: str) -> datet
     except (FieldError, ValueError) as exc:
         raise FieldError(N_("Enter a valid time.")) from exc
     return datetime.combine(parsed_day, parsed_time, tzinfo=ZoneInfo(timezone))
+
+
+def safe_next(target: str | None, default: str = "/") -> str:
+    """Only same-site relative paths, so a crafted link cannot bounce a user elsewhere."""
+    if not target:
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return default
+    return target

@@ -27,9 +27,9 @@ from heurecivique_app.domain.models import (
 )
 from heurecivique_app.domain.types import utcnow
 from heurecivique_app.domain.validation import FormCheck
-from heurecivique_app.services import missions
 from heurecivique_app.services.actor import Actor, require_volunteer
 from heurecivique_app.services.audit import audit
+from heurecivique_app.services.missions import participation
 from heurecivique_app.services.signup import ProfileForm, check_profile
 
 # What a deleted account is called in the referent's history (no one in particular).
@@ -158,7 +158,7 @@ def delete_account(session: Session, *, actor: Actor) -> None:
                col(Mission.status).in_([MissionStatus.OPEN.value, MissionStatus.FULL.value]))
     ).all()
     for mission_id in upcoming:
-        missions.decline_mission(session, actor=actor, mission_id=mission_id)
+        participation.decline_mission(session, actor=actor, mission_id=mission_id)
     now = utcnow()
     for part in session.exec(select(Participation)
                              .where(Participation.volunteer_id == user.id)).all():

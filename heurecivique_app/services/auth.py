@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
-from heurecivique_app.adapters.passwords import verify_password
+from heurecivique_app.adapters.passwords import verify_nobody, verify_password
 from heurecivique_app.domain.errors import DomainError
 from heurecivique_app.domain.models import User, UserSession
 from heurecivique_app.domain.text import N_
 from heurecivique_app.domain.types import utcnow
+from heurecivique_app.services import login_throttle
 from heurecivique_app.services.actor import Actor
 from heurecivique_app.services.audit import audit
 
@@ -24,11 +26,81 @@ def _digest(raw_token: str) -> str:
 
 
 def authenticate(session: Session, *, email: str, password: str) -> User:
-    """The active user with these credentials, or a translatable error."""
+    """The active user with these credentials, or a translatable error.
+
+    Unknown e-mails and inactive accounts cost one argon2 check too, like a real
+    account, so the answer's time does not tell whether the e-mail has an account.
+    """
     user = session.exec(select(User).where(User.email == email.strip().lower())).first()
-    if user is None or not user.is_active or not verify_password(user.password_hash, password):
+    if user is None:
+        verify_nobody(password)
+        raise DomainError(N_("Wrong email or password."))
+    if not verify_password(user.password_hash, password) or not user.is_active:
         raise DomainError(N_("Wrong email or password."))
     return user
+
+
+@dataclass(frozen=True)
+class LoginOutcome:
+    """What a login try gave: the user, or why not.
+
+    Attributes:
+        user: the logged-in user; None if refused.
+        retry_after: seconds before a new try will be checked (0: none imposed).
+        locked: the refusal is a lock (minutes), not a short delay.
+        checked: the password was checked (False: refused before, by the throttle).
+    """
+
+    user: User | None
+    retry_after: int = 0
+    locked: bool = False
+    checked: bool = True
+
+
+def log_in(session: Session, *, email: str, password: str, address: str,
+           now: datetime | None = None) -> LoginOutcome:
+    """Check credentials under the throttle of the e-mail and the client address.
+
+    Every try is audited: refused while waiting (``auth.throttled``), wrong
+    (``auth.failed``), the one that locks a key (``auth.locked``), right
+    (``auth.login``, written by ``open_session``). The caller commits even on
+    refusal, so the counts survive.
+    """
+    now = now or utcnow()
+    attempt = login_throttle.begin(session, email=email, address=address, now=now)
+    known = session.exec(select(User).where(User.email == email.strip().lower())).first()
+    where = {"entity": "user", "entity_id": known.id if known else None,
+             "commune_id": known.commune_id if known else None}
+    trace = {"address": address, "email_key": login_throttle.email_key(email)[6:22]}
+    if attempt.retry_after:
+        audit(session, actor=None, action="auth.throttled", **where, **trace,
+              retry_after=attempt.retry_after, locked=attempt.locked)
+        return LoginOutcome(None, attempt.retry_after, attempt.locked, checked=False)
+    try:
+        user = authenticate(session, email=email, password=password)
+    except DomainError:
+        attempt.failed()
+        audit(session, actor=None, action="auth.failed", **where, **trace,
+              failures=attempt.rows[0][0].failures)
+        for kind in attempt.newly_locked:
+            audit(session, actor=None, action="auth.locked", **where, **trace, key=kind,
+                  seconds=attempt.retry_after)
+        return LoginOutcome(None, attempt.retry_after, attempt.locked)
+    attempt.succeeded(session)
+    return LoginOutcome(user)
+
+
+def clear_login_lock(session: Session, *, user: User, actor: Actor | None = None) -> bool:
+    """Lift the delays and lock on a user's e-mail; the password reset calls this.
+
+    Returns:
+        True if a lock was lifted (audited as ``auth.unlocked``).
+    """
+    lifted = login_throttle.clear_email(session, email=user.email)
+    if lifted:
+        audit(session, actor=actor, action="auth.unlocked", entity="user", entity_id=user.id,
+              commune_id=user.commune_id, reason="password_reset")
+    return lifted
 
 
 def open_session(session: Session, *, user: User, ttl_hours: int) -> str:
@@ -47,8 +119,8 @@ def open_session(session: Session, *, user: User, ttl_hours: int) -> str:
     return raw
 
 
-def actor_for_token(session: Session, raw_token: str | None) -> Actor | None:
-    """The actor behind a cookie token, if the session is live and the user active."""
+def _live_user(session: Session, raw_token: str | None) -> User | None:
+    """The active user whose session this cookie token opens, if it is still live."""
     if not raw_token:
         return None
     row = session.exec(
@@ -61,7 +133,23 @@ def actor_for_token(session: Session, raw_token: str | None) -> Actor | None:
     login, user = row
     if login.revoked_at is not None or login.expires_at <= utcnow() or not user.is_active:
         return None
-    return Actor.from_user(user)
+    return user
+
+
+def actor_for_token(session: Session, raw_token: str | None) -> Actor | None:
+    """The actor behind a cookie token, if the session is live and the user active."""
+    user = _live_user(session, raw_token)
+    return Actor.from_user(user) if user is not None else None
+
+
+def live_session_key(session: Session, raw_token: str | None) -> str:
+    """A name for the live login session behind a cookie token; "" when there is none.
+
+    It is the session's stored digest (it logs nobody in), so a tab's state can
+    record which session it was built for and notice a logout, an expiry or
+    another login.
+    """
+    return _digest(raw_token) if raw_token and _live_user(session, raw_token) else ""
 
 
 def close_session(session: Session, *, raw_token: str | None) -> None:

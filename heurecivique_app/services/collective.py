@@ -3,7 +3,7 @@
 A collective action is a mission of kind ``collective`` with a capacity, a
 meeting place typed by the referent and the skills wanted. Volunteers sign up
 like for any mission; once it is full they join its waiting list
-(``services.waitlist``). On the day the referent ticks who came, and only
+(``services.missions.waitlist``). On the day the referent ticks who came, and only
 those present are credited the action's time.
 """
 

@@ -42,7 +42,7 @@ from heurecivique_app.domain.validation import (
 )
 from heurecivique_app.services.actor import Actor
 from heurecivique_app.services.audit import audit
-from heurecivique_app.services.missions import (
+from heurecivique_app.services.missions.base import (
     NOT_STARTED,
     accepted_volunteer_ids,
     emit_mission_event,

@@ -37,11 +37,12 @@ from heurecivique_app.domain.text import N_
 from heurecivique_app.domain.types import utcnow
 from heurecivique_app.services.actor import Actor
 from heurecivique_app.services.audit import audit
-from heurecivique_app.services.missions import (
+from heurecivique_app.services.missions.base import (
     emit_mission_event,
+    participation_of,
     staff_mission,
-    take_place,
 )
+from heurecivique_app.services.missions.participation import take_place
 from heurecivique_app.services.shortlist import (
     candidate_columns,
     candidate_of,
@@ -132,7 +133,7 @@ def propose_mission(
     timezone: str,
 ) -> list[Participation]:
     """Offer an open mission to one or several volunteers, who accept or decline it in
-    their app (``missions.accept_mission`` / ``decline_mission``).
+    their app (``participation.accept_mission`` / ``decline_mission``).
 
     Raises:
         NotFound: the mission or a volunteer is not of the actor's commune.
@@ -183,9 +184,7 @@ def assign_volunteer(
     """
     mission = staff_mission(session, actor, mission_id)
     fit = _offerable(session, mission, [volunteer_id], timezone)[volunteer_id]
-    existing = session.exec(select(Participation).where(
-        Participation.mission_id == mission.id,
-        Participation.volunteer_id == volunteer_id)).first()
+    existing = participation_of(session, mission_id, volunteer_id)
     if existing is not None and existing.status == ParticipationStatus.ACCEPTED:
         raise DomainError(N_("{name} already takes part in this mission."),
                           name=fit.candidate.name)

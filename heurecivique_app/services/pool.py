@@ -34,7 +34,6 @@ from heurecivique_app.domain.validation import (
     one_of,
     optional_text,
 )
-from heurecivique_app.domain.volunteering import status_after_pause
 from heurecivique_app.services.actor import Actor, require_staff
 from heurecivique_app.services.audit import audit
 from heurecivique_app.services.shortlist import VOLUNTEER_ROLES
@@ -180,8 +179,9 @@ def search_pool(
     return rows, total
 
 
-def _volunteer(session: Session, actor: Actor, volunteer_id: int
-               ) -> tuple[User, VolunteerProfile]:
+def staff_volunteer(session: Session, actor: Actor, volunteer_id: int
+                    ) -> tuple[User, VolunteerProfile]:
+    """A volunteer of the actor's commune, for its staff only (else NotFound / NotAllowed)."""
     volunteer_id = known_id(volunteer_id)
     person = session.get(User, volunteer_id)
     profile = session.get(VolunteerProfile, volunteer_id)
@@ -195,7 +195,7 @@ def volunteer_record(
     session: Session, *, actor: Actor, volunteer_id: int, timezone: str
 ) -> VolunteerRecord:
     """One volunteer's details, hours (this month and overall) and mission history."""
-    person, profile = _volunteer(session, actor, volunteer_id)
+    person, profile = staff_volunteer(session, actor, volunteer_id)
     hood = session.get(Neighbourhood, person.neighbourhood_id) if person.neighbourhood_id else None
     month = month_key(utcnow(), timezone)
     hours = session.execute(
@@ -237,7 +237,7 @@ def validate_volunteer(
             is written.
         DomainError: the volunteer is already active.
     """
-    person, profile = _volunteer(session, actor, volunteer_id)
+    person, profile = staff_volunteer(session, actor, volunteer_id)
     check = FormCheck()
 
     def charter() -> bool:
@@ -265,26 +265,4 @@ def validate_volunteer(
     events.record(session, events.DomainEvent(
         kind="volunteer.validated", commune_id=person.commune_id,
         actor_name=actor.display_name))
-    return profile
-
-
-def set_paused(
-    session: Session, *, actor: Actor, volunteer_id: int, paused: bool
-) -> VolunteerProfile:
-    """Pause a volunteer (they asked for a break) or resume a paused one: active again
-    if a referent met them, else back to waiting for that interview."""
-    person, profile = _volunteer(session, actor, volunteer_id)
-    if paused and profile.status != VolunteerStatus.ACTIVE:
-        raise DomainError(N_("Only an active volunteer can be paused."))
-    if not paused and profile.status != VolunteerStatus.PAUSED:
-        raise DomainError(N_("This volunteer is not paused."))
-    profile.status = (VolunteerStatus.PAUSED if paused
-                      else status_after_pause(profile.validated_at))
-    session.add(profile)
-    session.flush()
-    audit(session, actor=actor, action="volunteer.paused" if paused else "volunteer.resumed",
-          entity="volunteer", entity_id=person.id, commune_id=person.commune_id)
-    events.record(session, events.DomainEvent(
-        kind="volunteer.paused", commune_id=person.commune_id, actor_name=actor.display_name,
-        data={"paused": paused}))
     return profile

@@ -24,9 +24,10 @@ from heurecivique_app.domain.models import (
     VolunteerProfile,
 )
 from heurecivique_app.domain.types import utcnow
-from heurecivique_app.services import selectors, volunteering
+from heurecivique_app.services import selectors
 from heurecivique_app.services.actor import Actor
 from heurecivique_app.services.geography import neighbouring_boards
+from heurecivique_app.services.missions import participation
 from heurecivique_app.services.selectors import BOARD_STATUSES, MissionCard
 
 HISTORY_MONTHS = 6
@@ -145,7 +146,7 @@ def my_part(session: Session, *, actor: Actor, mission_id: int, cutoff_hours: in
         return None
     part, mission = row
     accepted = part.status == ParticipationStatus.ACCEPTED
-    before_cutoff = (now or utcnow()) <= volunteering.cancel_deadline(mission, cutoff_hours)
+    before_cutoff = (now or utcnow()) <= participation.cancel_deadline(mission, cutoff_hours)
     return MyPart(part.status, part.confirmed_at is not None,
                   accepted and before_cutoff and mission.status in BOARD_STATUSES)
 

@@ -33,6 +33,9 @@ class AppState(rx.State):
     # A flash message for the whole page (translated), and its tone.
     notice: str = ""
     notice_tone: str = "info"
+    # The login session this tab's states were built for (state/identity.py empties
+    # them all when the cookie opens another one, or none).
+    _bound_session: str = ""
 
     # --- helpers for substates (not events) -------------------------------------------
 

@@ -6,9 +6,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import reflex as rx
 
-from heurecivique_app.api import safe_next
 from heurecivique_app.domain.charter import CHARTER_VERSION
 from heurecivique_app.domain.errors import DomainError
+from heurecivique_app.domain.validation import safe_next
 from heurecivique_app.presenters.charter import charter_articles
 from heurecivique_app.services import volunteering
 from heurecivique_app.state.base import AppState

@@ -9,7 +9,7 @@ from heurecivique_app.domain.text import N_
 from heurecivique_app.presenters.missions import console_vars
 from heurecivique_app.realtime.channels import console_channel
 from heurecivique_app.realtime.live import live
-from heurecivique_app.services import missions
+from heurecivique_app.services.missions import lifecycle
 from heurecivique_app.state.base import STAFF, AppState
 
 
@@ -58,13 +58,13 @@ class ConsoleState(AppState):
 
     @rx.event
     def publish(self, mission_id: str):
-        return self._mission_action(missions.publish_mission, mission_id)
+        return self._mission_action(lifecycle.publish_mission, mission_id)
 
     @rx.event
     def mark_done(self, mission_id: str):
         tz = self._settings.timezone
         return self._mission_action(
-            lambda s, actor, mission_id: missions.mark_done(
+            lambda s, actor, mission_id: lifecycle.mark_done(
                 s, actor=actor, mission_id=mission_id, timezone=tz),
             mission_id,
         )

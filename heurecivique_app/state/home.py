@@ -13,7 +13,8 @@ from heurecivique_app.domain.errors import DomainError
 from heurecivique_app.domain.text import N_
 from heurecivique_app.i18n import format_duration
 from heurecivique_app.presenters.missions import card_row
-from heurecivique_app.services import selectors, volunteer_home, volunteering
+from heurecivique_app.services import selectors, volunteer_home
+from heurecivique_app.services.missions import participation
 from heurecivique_app.state.base import AppState
 from heurecivique_app.state.board import VOLUNTEER_ROLES
 
@@ -129,14 +130,14 @@ class HomeState(AppState):
     @rx.event
     def accept_proposal(self, mission_id: str):
         # Any open mission of the actor's commune may be accepted by id: the service checks.
-        return self._answer(lambda s, a: volunteering.accept(s, actor=a,
+        return self._answer(lambda s, a: participation.accept_mission(s, actor=a,
                                                              mission_id=self._id(mission_id)),
                             N_("Thank you! The mission is yours. The contact details are on "
                                "its page."))
 
     @rx.event
     def decline_proposal(self, mission_id: str):
-        return self._answer(lambda s, a: volunteering.decline(s, actor=a,
+        return self._answer(lambda s, a: participation.decline_mission(s, actor=a,
                                                               mission_id=self._id(mission_id),
                                                               reason=""),
                             N_("Noted. The referent will see your answer."))

@@ -6,8 +6,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import reflex as rx
 
-from heurecivique_app.api import safe_next
 from heurecivique_app.domain.text import N_
+from heurecivique_app.domain.validation import safe_next
 from heurecivique_app.state.base import AppState
 
 

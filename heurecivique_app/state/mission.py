@@ -17,7 +17,8 @@ from heurecivique_app.presenters.missions import card_row
 from heurecivique_app.presenters.pool import skills_text
 from heurecivique_app.realtime.channels import mission_channel
 from heurecivique_app.realtime.live import live
-from heurecivique_app.services import selectors, volunteer_home, volunteering
+from heurecivique_app.services import selectors, volunteer_home
+from heurecivique_app.services.missions import confirmation, participation
 from heurecivique_app.state.base import AppState
 from heurecivique_app.state.board import VOLUNTEER_ROLES
 
@@ -148,7 +149,7 @@ class MissionState(AppState):
         self.outcome, self.outcome_text = "pending", self._tr("Sending your answer…")
         yield
         yield self._run(
-            lambda s, a: volunteering.accept(s, actor=a, mission_id=self._mission_id),
+            lambda s, a: participation.accept_mission(s, actor=a, mission_id=self._mission_id),
             "accepted", N_("Thank you! The mission is yours. The contact details are below."),
         )
         # A full collective action: the place taken is one on its waiting list.
@@ -161,7 +162,7 @@ class MissionState(AppState):
     def decline(self, form_data: dict):
         reason = form_text(form_data, "reason")
         yield self._run(
-            lambda s, a: volunteering.decline(s, actor=a, mission_id=self._mission_id,
+            lambda s, a: participation.decline_mission(s, actor=a, mission_id=self._mission_id,
                                               reason=reason),
             "declined", N_("Noted. The referent will see your answer."),
         )
@@ -170,7 +171,7 @@ class MissionState(AppState):
     def cancel(self, form_data: dict):
         reason = form_text(form_data, "reason")
         yield self._run(
-            lambda s, a: volunteering.cancel(s, actor=a, mission_id=self._mission_id,
+            lambda s, a: participation.withdraw(s, actor=a, mission_id=self._mission_id,
                                              reason=reason,
                                              cutoff_hours=self._settings.cancel_cutoff_hours),
             "declined", N_("Your participation is cancelled. The referent has been told."),
@@ -179,13 +180,13 @@ class MissionState(AppState):
     @rx.event
     def mark_done(self, form_data: dict):
         """After the mission: it took place, time spent, feedback, maybe a problem."""
-        form = volunteering.Confirmation(
+        form = confirmation.Confirmation(
             minutes=form_text(form_data, "minutes"),
             feedback=form_text(form_data, "feedback"),
             problem=form_text(form_data, "problem"),
         )
         yield self._run(
-            lambda s, a: volunteering.confirm(s, actor=a, mission_id=self._mission_id,
+            lambda s, a: confirmation.confirm(s, actor=a, mission_id=self._mission_id,
                                               form=form, timezone=self._settings.timezone),
             "done", N_("Well done! Your time has been added to your hour this month."),
         )

@@ -10,7 +10,7 @@ from heurecivique_app.domain.text import N_
 from heurecivique_app.domain.validation import form_id, form_text
 from heurecivique_app.presenters.counts import count_line
 from heurecivique_app.presenters.pool import pool_row, record_vars
-from heurecivique_app.services import pool
+from heurecivique_app.services import pool, volunteering
 from heurecivique_app.state.base import STAFF, AppState
 from heurecivique_app.state.staff import StaffPageState
 
@@ -115,7 +115,7 @@ class VolunteerState(StaffPageState):
             return rx.redirect("/login")
         try:
             with self._unit_of_work() as session:
-                pool.set_paused(session, actor=actor, volunteer_id=self._volunteer_id,
+                volunteering.set_paused(session, actor=actor, volunteer_id=self._volunteer_id,
                                 paused=paused)
         except DomainError as error:
             return rx.toast.error(self._error_text(error))

@@ -4,22 +4,17 @@ handlers; axe-core on every console page."""
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import io
-import json
 import re
 import sqlite3
-import urllib.parse
-import urllib.request
-import uuid
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from conftest import PASSWORD, PHONE, TABLET, login
+from conftest import PHONE, TABLET, login
 from console_flow import assert_accessible
 from playwright.sync_api import Page, expect
+from raw_socket import call_handlers, http_login, run
 
 PAST_NEED = "Aide aux courses du samedi"
 ACTION = "Ramassage des déchets au jardin du Château"
@@ -177,66 +172,6 @@ def test_follow_up_collective_action_and_exports_on_a_tablet(new_context):
 # --- a volunteer's raw websocket calling referent handlers ----------------------------------
 
 
-def _http_login(base: str, email: str) -> str:
-    class NoRedirect(urllib.request.HTTPRedirectHandler):
-        def redirect_request(self, *args, **kwargs):
-            return None
-
-    data = urllib.parse.urlencode({"email": email, "password": PASSWORD, "next": "/"}).encode()
-    try:
-        urllib.request.build_opener(NoRedirect).open(base + "/api/auth/login", data=data)
-    except urllib.error.HTTPError as response:
-        cookie = response.headers["set-cookie"]
-        return cookie.split(";", 1)[0].split("=", 1)[1]
-    raise AssertionError("no login redirect")
-
-
-async def _call_handlers(port: int, cookie: str, calls: list[tuple[str, str, dict]]) -> list[str]:
-    """Speak the app's protocol (socket.io over /_event) and call each handler once."""
-    from websockets.asyncio.client import connect
-
-    from heurecivique_app.state.base import AppState
-
-    token = str(uuid.uuid4())
-    root = AppState.get_root_state().get_full_name()
-
-    def event(name: str, path: str, payload: dict) -> str:
-        router = {"pathname": path, "asPath": path, "query": {}}
-        body = {"token": token, "name": name, "router_data": router, "payload": payload}
-        return "42/_event," + json.dumps(["event", body])
-
-    frames: list[str] = []
-    async with connect(
-        f"ws://127.0.0.1:{port}/_event/?EIO=4&transport=websocket&token={token}",
-        additional_headers={"Cookie": f"hc_session={cookie}; hc_locale=fr"},
-        origin=f"http://127.0.0.1:{port}", compression=None, ping_interval=None,
-    ) as ws:
-        await ws.recv()
-        await ws.send("40/_event,")
-        while not (await ws.recv()).startswith("40/_event"):
-            pass
-        await ws.send(event(f"{root}.hydrate", "/console", {}))
-        for name, path, payload in calls:
-            await ws.send(event(name, path, payload))
-        deadline = asyncio.get_running_loop().time() + 6
-        while asyncio.get_running_loop().time() < deadline:
-            try:
-                message = await asyncio.wait_for(ws.recv(), timeout=1)
-            except TimeoutError:
-                continue
-            if message == "2":
-                await ws.send("3")
-            else:
-                frames.append(message)
-    return frames
-
-
-def _run(coroutine):
-    """Run a coroutine on a thread of its own (Playwright's sync API holds this one's loop)."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
-
-
 def _db(app_server) -> sqlite3.Connection:
     return sqlite3.connect(app_server.data_dir / "e2e.db")
 
@@ -272,14 +207,14 @@ def test_a_volunteers_socket_cannot_call_referent_handlers(app_server):
         (f"{AttendanceState.get_full_name()}.submit", f"/console/attendance/{past_id}",
          {"form_data": {"minutes": "480"}}),
     ]
-    volunteer_cookie = _http_login(app_server.url, "volontaire@vitre.demo")
+    volunteer_cookie = http_login(app_server.url, "volontaire@vitre.demo")
     before = _snapshot(app_server, draft_id)
-    frames = _run(_call_handlers(app_server.port, volunteer_cookie, calls))
+    frames = run(call_handlers(app_server.port, volunteer_cookie, calls))
     assert any("/login" in frame for frame in frames), frames[-3:]
     assert _snapshot(app_server, draft_id) == before, "a volunteer's call changed something"
 
     # The same calls with a referent's cookie publish and create: the refusal above is real.
-    _run(_call_handlers(app_server.port, _http_login(
+    run(call_handlers(app_server.port, http_login(
         app_server.url, "referent@vitre.demo"), calls[:2]))
     after = _snapshot(app_server, draft_id)
     assert after[0] == "open" and after[1] == before[1] + 1

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from conftest import PHONE, TABLET, login
 from playwright.sync_api import Page, expect
+from privacy import Traffic, add_another_communes_beneficiary, assert_nothing_private, database
 
 ADDRESS = "12 rue Baudrairie, 35500 Vitré"
 PHONE_NUMBER = "02 99 75 12 34"
@@ -43,7 +44,7 @@ def fill_need(page: Page, *, urgent: bool) -> None:
         page.locator("#urgent").uncheck()
 
 
-def test_referent_publishes_volunteer_accepts_and_hour_is_credited(new_context):
+def test_referent_publishes_volunteer_accepts_and_hour_is_credited(new_context, app_server):
     referent = new_context(TABLET).new_page()
     login(referent, "referent@vitre.demo", "/console")
     expect(referent.get_by_role("heading", name="Console du référent")).to_be_visible()
@@ -68,8 +69,7 @@ def test_referent_publishes_volunteer_accepts_and_hour_is_credited(new_context):
     # The volunteer, on a phone, sees it on their board — without the address.
     volunteer_context = new_context(PHONE)
     volunteer = volunteer_context.new_page()
-    frames: list[str] = []
-    volunteer.on("websocket", lambda ws: ws.on("framereceived", lambda f: frames.append(str(f))))
+    traffic = Traffic(volunteer)
     login(volunteer, "volontaire@vitre.demo", "/board")
     # Other tests of the run may have credited her already: count from what she has now.
     given_before = given_minutes(volunteer)
@@ -80,7 +80,8 @@ def test_referent_publishes_volunteer_accepts_and_hour_is_credited(new_context):
     expect(volunteer.get_by_role("heading", name=TITLE)).to_be_visible()
     expect(volunteer.locator("#approx-location")).to_contain_text("Centre historique")
     expect(volunteer.locator("#contact")).to_have_count(0)
-    assert not any("Baudrairie" in frame for frame in frames), "address sent before acceptance"
+    # Before she accepts, this beneficiary is one she may not see.
+    assert_nothing_private(traffic, database(app_server), "volontaire@vitre.demo")
 
     volunteer.locator("#accept").click()
     expect(volunteer.locator("#outcome")).to_contain_text("Merci")
@@ -101,13 +102,13 @@ def test_referent_publishes_volunteer_accepts_and_hour_is_credited(new_context):
     assert given_minutes(volunteer) == given_before + 45
 
 
-def test_other_volunteer_never_receives_the_address(new_context):
+def test_other_volunteer_never_receives_the_address(new_context, app_server):
     """A second volunteer of the same board opens an accepted mission: no contact data."""
+    add_another_communes_beneficiary(database(app_server))
     referent = new_context(TABLET).new_page()
     login(referent, "referent@vitre.demo", "/console")
     other = new_context(PHONE).new_page()
-    frames: list[str] = []
-    other.on("websocket", lambda ws: ws.on("framereceived", lambda f: frames.append(str(f))))
+    traffic = Traffic(other)
     login(other, "voisine@vitre.demo", "/board")
     full = other.locator(".mission-card", has_text="Bénévole trouvé").first
     expect(full).to_be_visible()
@@ -116,7 +117,7 @@ def test_other_volunteer_never_receives_the_address(new_context):
     expect(other.locator("#approx-location")).to_be_visible()
     expect(other.locator("#contact")).to_have_count(0)
     expect(other.locator("#accept")).to_have_count(0)
-    assert not any(re.search(r"\+33\d{9}", frame) for frame in frames), "a phone reached a stranger"
+    assert_nothing_private(traffic, database(app_server), "voisine@vitre.demo")
 
 
 def test_english_locale_and_logout(new_context):

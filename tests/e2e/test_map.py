@@ -9,6 +9,7 @@ import urllib.request
 
 from conftest import PHONE, TABLET, login
 from playwright.sync_api import Page, expect
+from privacy import Traffic, add_another_communes_beneficiary, assert_nothing_private, database
 
 from heurecivique_app.domain.geo import distance_m
 
@@ -53,9 +54,10 @@ def test_volunteer_finds_needs_nearby_without_learning_addresses(new_context, ap
     context = new_context(PHONE)
     context.grant_permissions(["geolocation"], origin=app_server.url)
     context.set_geolocation(POSITION)
+    add_another_communes_beneficiary(database(app_server))
     page = context.new_page()
-    frames: list[str] = []
-    page.on("websocket", lambda ws: ws.on("framereceived", lambda f: frames.append(str(f))))
+    traffic = Traffic(page)
+    frames = traffic.frames
     scripts: list[str] = []
     page.on("response", lambda r: scripts.append(r.url)
             if r.request.resource_type == "script" else None)
@@ -118,6 +120,8 @@ def test_volunteer_finds_needs_nearby_without_learning_addresses(new_context, ap
     for x, y in exact.values():
         for value in (x, y):
             assert json.dumps(value) not in blob and f"{value:.6f}" not in blob
+    # Nor any other private field of a beneficiary, in any frame or answer.
+    assert_nothing_private(traffic, database(app_server), "voisine@vitre.demo")
 
 
 def test_referent_places_a_need_by_tapping_the_map(new_context, app_server):

@@ -10,11 +10,14 @@ import zxingcpp
 from a11y import axe_violations
 from conftest import PHONE, TABLET
 from playwright.sync_api import expect
+from privacy import Traffic, add_another_communes_beneficiary, assert_nothing_private, database
 
 
 @pytest.mark.parametrize("locale", ["fr-FR", "en-GB"])
-def test_public_site_without_login_and_accessible(new_context, locale: str) -> None:
+def test_public_site_without_login_and_accessible(new_context, app_server, locale: str) -> None:
+    add_another_communes_beneficiary(database(app_server))
     page = new_context(PHONE, locale=locale).new_page()
+    traffic = Traffic(page)
     page.goto("/c/vitre")
     french = locale.startswith("fr")
     expect(page.get_by_role("heading", level=1)).to_have_text(
@@ -29,6 +32,7 @@ def test_public_site_without_login_and_accessible(new_context, locale: str) -> N
     expect(page.locator("#phone")).to_have_attribute("href", "tel:0261913500")
     expect(page.locator("#sign-up")).to_be_visible()
     assert axe_violations(page) == []
+    assert_nothing_private(traffic, database(app_server), None)
 
 
 def test_login_page_is_accessible(new_context) -> None:

@@ -18,11 +18,13 @@ from console_flow import (
     next_saturday,
 )
 from playwright.sync_api import expect
+from privacy import Traffic, add_another_communes_beneficiary, assert_nothing_private, database
 
 from heurecivique_app.i18n import format_duration
 
 PARIS = ZoneInfo("Europe/Paris")  # the demo commune's timezone: months are counted there
 VOLUNTEER = "Camille Martin"
+REFERENT = "referent@vitre.demo"
 MINUTES = 75
 # Someone the demo data does not know: no duplicate warning, a new beneficiary is created.
 NEED = Need(title="Courses de la semaine, rayon frais", name="Marcel Guérin",
@@ -61,8 +63,10 @@ def test_intake_match_accept_follow_up_and_close(new_context, app_server):
     assert db.execute(people, (NEED.name,)).fetchone() == (0,)
 
     # --- intake by phone of someone new, published on the board ---------------------------
+    other_commune = add_another_communes_beneficiary(database(app_server))
     referent = new_context(TABLET).new_page()
-    login(referent, "referent@vitre.demo", "/console")
+    traffic = Traffic(referent)
+    login(referent, REFERENT, "/console")
     referent.locator("#intake-link").click()
     referent.wait_for_url("**/console/intake")
     fill_need(referent, NEED)
@@ -141,4 +145,12 @@ def test_intake_match_accept_follow_up_and_close(new_context, app_server):
     referent.goto("/console/reports")
     expect(referent.get_by_role("heading", level=1)).to_be_visible()
     assert_accessible(referent)
+
+    # Her commune's lists hold all of its beneficiaries, and none of another commune.
+    referent.goto("/console/beneficiaries")
+    expect(referent.locator("#beneficiaries-list")).to_contain_text(NEED.name)
+    expect(referent.locator("#beneficiaries-list")).not_to_contain_text(other_commune)
+    referent.goto("/console/missions")
+    expect(referent.locator("#missions-list")).to_contain_text(NEED.title)
+    assert_nothing_private(traffic, database(app_server), REFERENT)
     db.close()

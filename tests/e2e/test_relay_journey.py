@@ -11,10 +11,12 @@ from email.header import decode_header, make_header
 from conftest import PHONE, TABLET, login
 from PIL import Image
 from playwright.sync_api import expect
+from privacy import Traffic, add_another_communes_beneficiary, assert_nothing_private, database
 
 ISSUE = "Banc cassé au square de Rachapt"
 NEED = "Pain et journal pour un voisin"
 ANSWER = "Merci Lucas, les services techniques passent jeudi."
+RELAY = "relais@vitre.demo"
 
 
 def _jpeg_with_gps() -> bytes:
@@ -30,8 +32,10 @@ def _jpeg_with_gps() -> bytes:
 def test_relay_reports_on_a_phone_and_follows_the_referents_answer(new_context, app_server):
     phone = new_context({**PHONE, "geolocation": {"latitude": 48.12671, "longitude": -1.21098},
                          "permissions": ["geolocation"]})
+    add_another_communes_beneficiary(database(app_server))
     relay = phone.new_page()
-    login(relay, "relais@vitre.demo", "/relay")
+    traffic = Traffic(relay)
+    login(relay, RELAY, "/relay")
     expect(relay.get_by_role("heading", name="Relais de quartier")).to_be_visible()
     # The demo reports, with the referent's answers.
     expect(relay.locator("#my-reports")).to_contain_text("Voisine âgée qui ne sort plus")
@@ -118,6 +122,8 @@ def test_relay_reports_on_a_phone_and_follows_the_referents_answer(new_context, 
     expect(relay.locator(".report-card", has_text=NEED)).to_contain_text("Devenu une mission")
     # The relay's page never carries the neighbour's phone or address.
     assert "61 91 35 99" not in relay.content() and "rue de Sainte-Croix" not in relay.content()
+    # Nor any beneficiary's, in any frame or answer (her neighbour is one now).
+    assert_nothing_private(traffic, database(app_server), RELAY)
 
 
 def test_referent_names_a_relay_and_publishes_a_story(new_context) -> None:

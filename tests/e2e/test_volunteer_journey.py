@@ -7,13 +7,19 @@ import json
 import re
 
 from a11y import axe_violations
-from conftest import PHONE, ws_frames
+from conftest import PHONE
 from playwright.sync_api import Page, expect
-
-from heurecivique_app.services.demo_data import BENEFICIARIES
+from privacy import (
+    Traffic,
+    add_another_communes_beneficiary,
+    assert_nothing_private,
+    database,
+    private_data,
+)
 
 CHRISTMAS = "Collecte des boîtes cadeaux solidaires de Noël"
 PASSWORD = "une-phrase-assez-longue"
+EMAIL = "aline.durand@exemple.fr"
 
 
 def fill_sign_up(page: Page, *, name: str, email: str, phone: str) -> None:
@@ -29,15 +35,6 @@ def fill_sign_up(page: Page, *, name: str, email: str, phone: str) -> None:
     page.locator("#charter").check()
 
 
-def private_data_in(frames: list[str]) -> list[str]:
-    """Beneficiaries' names, phones and addresses found in what the server sent."""
-    found = []
-    for name, _hood, phone, address, _notes in BENEFICIARIES:
-        street = address.split(",")[0]
-        found += [value for value in (name, phone, street) if any(value in f for f in frames)]
-    return found
-
-
 def assert_touch_targets(page: Page) -> None:
     """Buttons, menu links and checkbox lines are at least 44 px high."""
     small = page.evaluate("""() => [...document.querySelectorAll(
@@ -49,8 +46,9 @@ def assert_touch_targets(page: Page) -> None:
 
 
 def test_french_journey_from_the_poster_to_a_first_mission(new_context, app_server) -> None:
+    add_another_communes_beneficiary(database(app_server))
     page = new_context(PHONE).new_page()
-    frames = ws_frames(page)  # the socket opens once; client-side routing keeps it
+    traffic = Traffic(page)  # the socket opens once; client-side routing keeps it
     page.goto("/c/vitre")
     expect(page.locator("#signup-link")).to_have_attribute("href", "/signup?c=vitre")
     page.locator("#signup-link").click()
@@ -61,7 +59,7 @@ def test_french_journey_from_the_poster_to_a_first_mission(new_context, app_serv
     assert_touch_targets(page)
 
     # A wrong phone number first: the message sits next to the field, nothing is created.
-    fill_sign_up(page, name="Aline Durand", email="aline.durand@exemple.fr", phone="12 34")
+    fill_sign_up(page, name="Aline Durand", email=EMAIL, phone="12 34")
     page.locator("#signup-submit").click()
     expect(page.locator("#phone-error")).to_contain_text("numéro de téléphone français")
     expect(page.locator("#form-message")).to_be_visible()
@@ -94,7 +92,7 @@ def test_french_journey_from_the_poster_to_a_first_mission(new_context, app_serv
     expect(nearby.locator(".mission-card", has_text=CHRISTMAS)).to_have_count(0)
     individual = nearby.locator(".mission-card").first
     expect(individual).to_be_visible()
-    seen = len(frames)
+    seen = traffic.mark()
     individual.click()
     page.wait_for_url(re.compile(r".*/missions/\d+"))
     # My board or a neighbouring one (other tests may have taken the nearest visits).
@@ -104,8 +102,7 @@ def test_french_journey_from_the_poster_to_a_first_mission(new_context, app_serv
     # Not yet met by a referent: an individual mission at home is refused, explained.
     expect(page.locator("#outcome")).to_contain_text("référent")
     expect(page.locator("#contact")).to_have_count(0)
-    assert len(frames) > seen, "the mission page received no frame"
-    assert private_data_in(frames) == []
+    assert_nothing_private(traffic, database(app_server), EMAIL, since=seen)
 
     # A collective action is open to a new volunteer: accept it.
     page.locator("#nav-home").click()
@@ -149,12 +146,16 @@ def test_french_journey_from_the_poster_to_a_first_mission(new_context, app_serv
     export = page.request.get("/api/me/export")
     assert export.ok and "attachment" in export.headers["content-disposition"]
     data = json.loads(export.text())
-    assert data["account"]["email"] == "aline.durand@exemple.fr"
+    assert data["account"]["email"] == EMAIL
     assert [p["mission"] for p in data["participations"]] == [CHRISTMAS]
+    # No beneficiary's data, even of a mission she would have accepted.
+    assert private_data(database(app_server)).leaks([export.text()]) == []
 
     page.goto("/charter")
     expect(page.locator("#charter-approved")).to_be_visible()
     assert axe_violations(page) == []
+    # Her whole journey, every frame and every page or API answer.
+    assert_nothing_private(traffic, database(app_server), EMAIL)
 
 
 def test_english_journey_cancel_and_delete(new_context, app_server) -> None:

@@ -108,3 +108,20 @@ def test_authenticate(db_engine: Engine, person: User) -> None:
             auth.authenticate(s, email="claire@example.org", password="nope")
         with pytest.raises(DomainError, match="Wrong email or password"):
             auth.authenticate(s, email="nobody@example.org", password=f.PASSWORD)
+
+
+def test_a_session_key_names_a_live_session_only(db_engine: Engine, person: User) -> None:
+    """What a tab's state is bound to (state/identity.py): it changes with the session."""
+    phone, tablet = login(db_engine, person), login(db_engine, person)
+    with session_scope(db_engine) as s:
+        keys = [auth.live_session_key(s, raw) for raw in (phone, tablet, None, "not-a-token")]
+    assert keys[0] and keys[1] and keys[0] != keys[1] and keys[2:] == ["", ""]
+    assert phone not in keys  # the stored digest, never what logs someone in
+    with session_scope(db_engine) as s:
+        auth.close_session(s, raw_token=phone)
+        row = s.exec(select(UserSession).where(
+            UserSession.token_hash == hashlib.sha256(tablet.encode()).hexdigest())).one()
+        row.expires_at = utcnow() - timedelta(seconds=1)
+        s.add(row)
+    with session_scope(db_engine) as s:
+        assert auth.live_session_key(s, phone) == auth.live_session_key(s, tablet) == ""

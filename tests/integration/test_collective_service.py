@@ -20,7 +20,8 @@ from heurecivique_app.domain.errors import NotAllowed, ValidationFailed
 from heurecivique_app.domain.models import Commune, Mission
 from heurecivique_app.domain.types import utcnow
 from heurecivique_app.presenters.exports import beneficiaries_table
-from heurecivique_app.services import collective, missions, search
+from heurecivique_app.services import collective, search
+from heurecivique_app.services.missions import participation
 
 TZ = "Europe/Paris"
 
@@ -45,14 +46,14 @@ def test_a_collective_action_waitlists_then_promotes_on_a_cancellation(db_engine
         assert action.skills_wanted == ["gardening"] and action.kind == MissionKind.COLLECTIVE
     for actor in (first, second):
         with session_scope(db_engine) as s:
-            missions.accept_mission(s, actor=actor, mission_id=action_id)
+            participation.accept_mission(s, actor=actor, mission_id=action_id)
     with session_scope(db_engine) as s:
         lines = {line.user_id: line for line in collective.roster(s, action_id)}
         assert (lines[first.user_id].status, lines[second.user_id].status) == (
             "accepted", "waitlisted")
         assert lines[second.user_id].position == 1
     with session_scope(db_engine) as s:
-        missions.decline_mission(s, actor=first, mission_id=action_id)
+        participation.decline_mission(s, actor=first, mission_id=action_id)
     with session_scope(db_engine) as s:
         lines = {line.user_id: line.status for line in collective.roster(s, action_id)}
         assert lines == {second.user_id: "accepted"}

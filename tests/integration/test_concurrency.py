@@ -25,7 +25,7 @@ from heurecivique_app.domain.errors import AlreadyTaken, DomainError
 from heurecivique_app.domain.events import DomainEvent
 from heurecivique_app.domain.models import AuditEntry, Mission, Neighbourhood, Participation
 from heurecivique_app.services.actor import Actor
-from heurecivique_app.services.missions import accept_mission, decline_mission
+from heurecivique_app.services.missions.participation import accept_mission, decline_mission
 
 N = 8
 ROUNDS = 3  # a few races per backend and capacity: one lucky interleaving proves little

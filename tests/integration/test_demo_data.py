@@ -18,6 +18,7 @@ from sqlmodel import select as sm_select
 
 from heurecivique_app import manage
 from heurecivique_app.adapters.db import make_engine, session_scope
+from heurecivique_app.demo.seed import DEMO_PASSWORD, load_demo_data
 from heurecivique_app.domain.enums import (
     MissionKind,
     MissionStatus,
@@ -39,7 +40,6 @@ from heurecivique_app.domain.models import (
 )
 from heurecivique_app.domain.rules import name_in_public_text
 from heurecivique_app.services import auth
-from heurecivique_app.services.demo import DEMO_PASSWORD, load_demo_data
 
 ROOT = Path(__file__).resolve().parents[2]
 TZ = "Europe/Paris"

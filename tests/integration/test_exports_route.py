@@ -14,8 +14,8 @@ from sqlmodel import select
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
-from heurecivique_app import api_exports
 from heurecivique_app.adapters.db import session_scope
+from heurecivique_app.api import exports as api_exports
 from heurecivique_app.domain.models import AuditEntry, User
 from heurecivique_app.services import auth
 

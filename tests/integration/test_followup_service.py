@@ -16,7 +16,8 @@ from heurecivique_app.domain.errors import DomainError, NotAllowed, NotFound, Va
 from heurecivique_app.domain.followup import MissionFollowUp
 from heurecivique_app.domain.models import AuditEntry, HourEntry, Mission, Participation
 from heurecivique_app.domain.types import utcnow
-from heurecivique_app.services import followup, missions
+from heurecivique_app.services import followup
+from heurecivique_app.services.missions import confirmation, lifecycle, participation
 
 TZ = "Europe/Paris"
 
@@ -63,7 +64,7 @@ def test_closing_records_done_credits_the_referents_minutes_and_audits(db_engine
 
 def test_the_referents_minutes_replace_the_volunteers_entry_never_add_to_it(db_engine, past):
     with session_scope(db_engine) as s:
-        missions.mark_done(s, actor=past.volunteer_actor, mission_id=past.mission.id,
+        lifecycle.mark_done(s, actor=past.volunteer_actor, mission_id=past.mission.id,
                            timezone=TZ, minutes=30)
     assert hours(db_engine, past.mission.id) == [(past.volunteer.id, 30)]
     for minutes in ("90", "45"):  # corrected twice before closing
@@ -155,7 +156,7 @@ def test_attendance_credits_only_those_present(db_engine):
         late = f.actor(f.volunteer(s, neighbourhood_=w.neighbourhood))
     for actor in (w.volunteer_actor, other, late):
         with session_scope(db_engine) as s:
-            missions.accept_mission(s, actor=actor, mission_id=w.mission.id)
+            participation.accept_mission(s, actor=actor, mission_id=w.mission.id)
     with session_scope(db_engine) as s:
         s.get(Mission, w.mission.id).starts_at = utcnow() - timedelta(hours=3)
     with session_scope(db_engine) as s:
@@ -182,7 +183,7 @@ def test_another_communes_referent_cannot_check_attendance_or_see_the_roster(db_
         w = f.world(s, kind=MissionKind.COLLECTIVE, capacity=2)
         stranger = f.actor(f.referent(s))
     with session_scope(db_engine) as s:
-        missions.accept_mission(s, actor=w.volunteer_actor, mission_id=w.mission.id)
+        participation.accept_mission(s, actor=w.volunteer_actor, mission_id=w.mission.id)
         s.get(Mission, w.mission.id).starts_at = utcnow() - timedelta(hours=1)
     for actor, error in ((stranger, NotFound), (w.volunteer_actor, NotAllowed)):
         with pytest.raises(error), session_scope(db_engine) as s:
@@ -221,17 +222,17 @@ def test_the_dashboard_lists_today_followups_due_volunteers_to_meet_and_new_repo
 def test_a_volunteer_cannot_close_a_collective_action_nor_credit_an_absence(db_engine):
     """The referent's attendance check marks a collective action done; a volunteer's
     confirmation before it is refused, and after it gives no hour to one recorded absent."""
-    from heurecivique_app.services import collective, volunteering
+    from heurecivique_app.services import collective
 
     with session_scope(db_engine) as s:
         w = f.world(s, kind=MissionKind.COLLECTIVE, capacity=3)
         absent = f.actor(f.volunteer(s, neighbourhood_=w.neighbourhood))
     for actor in (w.volunteer_actor, absent):
         with session_scope(db_engine) as s:
-            missions.accept_mission(s, actor=actor, mission_id=w.mission.id)
-    account = volunteering.Confirmation("60", "", "")
+            participation.accept_mission(s, actor=actor, mission_id=w.mission.id)
+    account = confirmation.Confirmation("60", "", "")
     with pytest.raises(DomainError), session_scope(db_engine) as s:
-        volunteering.confirm(s, actor=absent, mission_id=w.mission.id, form=account, timezone=TZ)
+        confirmation.confirm(s, actor=absent, mission_id=w.mission.id, form=account, timezone=TZ)
     with session_scope(db_engine) as s:
         assert s.get(Mission, w.mission.id).status == MissionStatus.OPEN
         s.get(Mission, w.mission.id).starts_at = utcnow() - timedelta(hours=3)
@@ -240,5 +241,5 @@ def test_a_volunteer_cannot_close_a_collective_action_nor_credit_an_absence(db_e
         collective.record_attendance(s, actor=w.referent_actor, mission_id=w.mission.id,
                                      present=[w.volunteer.id], minutes=90, timezone=TZ)
     with session_scope(db_engine) as s:
-        volunteering.confirm(s, actor=absent, mission_id=w.mission.id, form=account, timezone=TZ)
+        confirmation.confirm(s, actor=absent, mission_id=w.mission.id, form=account, timezone=TZ)
     assert hours(db_engine, w.mission.id) == [(w.volunteer.id, 90)]

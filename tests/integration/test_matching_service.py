@@ -31,7 +31,8 @@ from heurecivique_app.domain.models import (
     VolunteerProfile,
 )
 from heurecivique_app.domain.types import utcnow
-from heurecivique_app.services import matching, missions, shortlist
+from heurecivique_app.services import matching, shortlist
+from heurecivique_app.services.missions import participation
 
 TZ = "Europe/Paris"
 
@@ -85,7 +86,7 @@ def test_a_proposal_reaches_the_volunteer_who_accepts_it(db_engine, town) -> Non
     fits = _suggest(db_engine, town).fits
     assert {fit.candidate.participation for fit in fits} == {"proposed"}
     with session_scope(db_engine) as s:
-        missions.accept_mission(s, actor=w.volunteer_actor, mission_id=w.mission.id)
+        participation.accept_mission(s, actor=w.volunteer_actor, mission_id=w.mission.id)
     with session_scope(db_engine) as s:
         stored = s.get(Mission, w.mission.id)
         assert (stored.status, stored.accepted_count) == (MissionStatus.FULL, 1)
@@ -93,7 +94,7 @@ def test_a_proposal_reaches_the_volunteer_who_accepts_it(db_engine, town) -> Non
                       ).all() == ["mission.proposed", "mission.accepted"]
     # The other proposal is now too late: the only place is gone.
     with pytest.raises(AlreadyTaken), session_scope(db_engine) as s:
-        missions.accept_mission(s, actor=f.actor(town["busy"]), mission_id=w.mission.id)
+        participation.accept_mission(s, actor=f.actor(town["busy"]), mission_id=w.mission.id)
 
 
 def test_a_proposal_can_be_declined(db_engine, town) -> None:
@@ -102,7 +103,7 @@ def test_a_proposal_can_be_declined(db_engine, town) -> None:
         matching.propose_mission(s, actor=w.referent_actor, mission_id=w.mission.id,
                                  volunteer_ids=[w.volunteer.id], timezone=TZ)
     with session_scope(db_engine) as s:
-        missions.decline_mission(s, actor=w.volunteer_actor, mission_id=w.mission.id,
+        participation.decline_mission(s, actor=w.volunteer_actor, mission_id=w.mission.id,
                                  reason="Pas ce samedi")
     with session_scope(db_engine) as s:
         row = s.exec(select(Participation).where(Participation.mission_id == w.mission.id)).one()
@@ -155,7 +156,7 @@ def test_direct_assignment_takes_the_place_once(db_engine, town) -> None:
         matching.assign_volunteer(s, actor=w.referent_actor, mission_id=w.mission.id,
                                   volunteer_id=w.volunteer.id, timezone=TZ)
     with pytest.raises(DomainError), session_scope(db_engine) as s:
-        missions.accept_mission(s, actor=w.volunteer_actor, mission_id=w.mission.id)
+        participation.accept_mission(s, actor=w.volunteer_actor, mission_id=w.mission.id)
     with session_scope(db_engine) as s:
         assert s.get(Mission, w.mission.id).accepted_count == 1
 
@@ -167,9 +168,9 @@ def test_assignment_races_the_last_place_with_a_volunteer(db_engine, town) -> No
         stale = referent_session.get(Mission, w.mission.id)
         assert (stale.status, stale.accepted_count) == (MissionStatus.OPEN, 0)
         with session_scope(db_engine) as s:
-            missions.accept_mission(s, actor=w.volunteer_actor, mission_id=w.mission.id)
+            participation.accept_mission(s, actor=w.volunteer_actor, mission_id=w.mission.id)
         with pytest.raises(AlreadyTaken):
-            missions.take_place(referent_session, mission=stale, volunteer_id=town["busy"].id,
+            participation.take_place(referent_session, mission=stale, volunteer_id=town["busy"].id,
                                 existing=None, already="")
     with session_scope(db_engine) as s:
         assert s.get(Mission, w.mission.id).accepted_count == 1

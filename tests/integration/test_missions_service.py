@@ -26,7 +26,8 @@ from heurecivique_app.domain.errors import (
 )
 from heurecivique_app.domain.models import HourEntry, Mission, Participation
 from heurecivique_app.presenters.pool import skills_text
-from heurecivique_app.services import missions, selectors
+from heurecivique_app.services import selectors
+from heurecivique_app.services.missions import lifecycle, participation
 
 TZ = "Europe/Paris"
 HOURS_AFTER = 48
@@ -40,7 +41,7 @@ def detail(engine: Engine, actor, mission_id: int) -> selectors.MissionDetail:
 
 def accept(engine: Engine, actor, mission_id: int) -> Mission:
     with session_scope(engine) as s:
-        return missions.accept_mission(s, actor=actor, mission_id=mission_id)
+        return participation.accept_mission(s, actor=actor, mission_id=mission_id)
 
 
 @pytest.fixture
@@ -182,7 +183,7 @@ def test_withdrawing_reopens_the_place_and_hides_the_address(
     me = world.volunteer_actor
     accept(db_engine, me, world.mission.id)
     with session_scope(db_engine) as s:
-        missions.decline_mission(s, actor=me, mission_id=world.mission.id, reason="Malade")
+        participation.decline_mission(s, actor=me, mission_id=world.mission.id, reason="Malade")
     with session_scope(db_engine) as s:
         mission = s.get(Mission, world.mission.id)
         assert (mission.status, mission.accepted_count) == (MissionStatus.OPEN, 0)
@@ -197,7 +198,7 @@ def test_mark_done_credits_the_hour(db_engine: Engine, world: f.World) -> None:
     accept(db_engine, me, world.mission.id)
     assert _monthly(db_engine, me.user_id).minutes == 0
     with session_scope(db_engine) as s:
-        done = missions.mark_done(s, actor=world.referent_actor, mission_id=world.mission.id,
+        done = lifecycle.mark_done(s, actor=world.referent_actor, mission_id=world.mission.id,
                                   timezone=TZ, minutes=75)
     assert done.status == MissionStatus.DONE
     with session_scope(db_engine) as s:
@@ -209,7 +210,7 @@ def test_mark_done_credits_the_hour(db_engine: Engine, world: f.World) -> None:
     assert entry.month == hour.month
     # Done once only: a second report would credit the time twice.
     with pytest.raises(InvalidTransition), session_scope(db_engine) as s:
-        missions.mark_done(s, actor=world.referent_actor, mission_id=world.mission.id,
+        lifecycle.mark_done(s, actor=world.referent_actor, mission_id=world.mission.id,
                            timezone=TZ)
     assert _monthly(db_engine, me.user_id).minutes == 75
 
@@ -221,7 +222,7 @@ def test_hour_counts_for_the_local_month_of_the_mission(db_engine: Engine) -> No
                     duration_minutes=45)
     accept(db_engine, w.volunteer_actor, w.mission.id)
     with session_scope(db_engine) as s:
-        missions.mark_done(s, actor=w.volunteer_actor, mission_id=w.mission.id, timezone=TZ)
+        lifecycle.mark_done(s, actor=w.volunteer_actor, mission_id=w.mission.id, timezone=TZ)
     feb = _monthly(db_engine, w.volunteer.id, now=datetime(2026, 2, 10, tzinfo=UTC))
     jan = _monthly(db_engine, w.volunteer.id, now=datetime(2026, 1, 15, tzinfo=UTC))
     assert (feb.month, feb.minutes, feb.percent_of_pledge) == ("2026-02", 45, 75)
@@ -232,14 +233,14 @@ def test_only_staff_or_the_helper_may_mark_done(db_engine: Engine, world: f.Worl
     with session_scope(db_engine) as s:
         bystander = f.actor(f.volunteer(s, neighbourhood_=world.neighbourhood))
     with pytest.raises(DomainError, match="with a volunteer"), session_scope(db_engine) as s:
-        missions.mark_done(s, actor=world.referent_actor, mission_id=world.mission.id,
+        lifecycle.mark_done(s, actor=world.referent_actor, mission_id=world.mission.id,
                            timezone=TZ)
     accept(db_engine, world.volunteer_actor, world.mission.id)
     before = row_counts(db_engine)
     with pytest.raises(NotAllowed), session_scope(db_engine) as s:
-        missions.mark_done(s, actor=bystander, mission_id=world.mission.id, timezone=TZ)
+        lifecycle.mark_done(s, actor=bystander, mission_id=world.mission.id, timezone=TZ)
     with pytest.raises(DomainError, match="between 15 minutes"), session_scope(db_engine) as s:
-        missions.mark_done(s, actor=world.referent_actor, mission_id=world.mission.id,
+        lifecycle.mark_done(s, actor=world.referent_actor, mission_id=world.mission.id,
                            timezone=TZ, minutes=5)
     assert row_counts(db_engine) == before
     with session_scope(db_engine) as s:
@@ -251,17 +252,17 @@ def test_publish_and_cancel_follow_the_lifecycle(db_engine: Engine) -> None:
         w = f.world(s, status=MissionStatus.DRAFT)
     # To a volunteer a draft does not exist: the answer of a missing id.
     with pytest.raises(NotFound, match="no longer exists"), session_scope(db_engine) as s:
-        missions.publish_mission(s, actor=w.volunteer_actor, mission_id=w.mission.id)
+        lifecycle.publish_mission(s, actor=w.volunteer_actor, mission_id=w.mission.id)
     with session_scope(db_engine) as s:
-        assert missions.publish_mission(
+        assert lifecycle.publish_mission(
             s, actor=w.referent_actor, mission_id=w.mission.id).status == MissionStatus.OPEN
     with session_scope(db_engine) as s:
         board = selectors.board(s, actor=w.volunteer_actor, neighbourhood_id=w.neighbourhood.id)
     assert [card.id for card in board] == [w.mission.id]
     with session_scope(db_engine) as s:
-        missions.cancel_mission(s, actor=w.referent_actor, mission_id=w.mission.id)
+        lifecycle.cancel_mission(s, actor=w.referent_actor, mission_id=w.mission.id)
     with pytest.raises(InvalidTransition), session_scope(db_engine) as s:
-        missions.publish_mission(s, actor=w.referent_actor, mission_id=w.mission.id)
+        lifecycle.publish_mission(s, actor=w.referent_actor, mission_id=w.mission.id)
     with session_scope(db_engine) as s:
         assert selectors.board(s, actor=w.volunteer_actor,
                                neighbourhood_id=w.neighbourhood.id) == []

@@ -20,7 +20,7 @@ from heurecivique_app.domain.models import (
     VolunteerProfile,
 )
 from heurecivique_app.domain.types import utcnow
-from heurecivique_app.services import pool
+from heurecivique_app.services import pool, volunteering
 
 TZ = "Europe/Paris"
 
@@ -104,22 +104,22 @@ def test_validation_after_the_interview(db_engine, town) -> None:
 def test_pause_and_resume(db_engine, town) -> None:
     w = town["w"]
     with session_scope(db_engine) as s:
-        pool.set_paused(s, actor=w.referent_actor, volunteer_id=w.volunteer.id, paused=True)
+        volunteering.set_paused(s, actor=w.referent_actor, volunteer_id=w.volunteer.id,
+                                paused=True)
     assert _names(db_engine, town, status="paused") == [w.volunteer.display_name]
     with session_scope(db_engine) as s:
-        pool.set_paused(s, actor=w.referent_actor, volunteer_id=w.volunteer.id, paused=False)
+        volunteering.set_paused(s, actor=w.referent_actor, volunteer_id=w.volunteer.id,
+                                paused=False)
     assert _names(db_engine, town, status="paused") == []
 
 
 def test_a_volunteer_not_met_yet_stays_waiting_when_staff_resume_them(db_engine, town) -> None:
     """Paused by their own choice before any interview: resuming them must not skip it."""
-    from heurecivique_app.services import volunteering
-
     w, gardener = town["w"], town["gardener"]
     with session_scope(db_engine) as s:
         volunteering.set_paused(s, actor=f.actor(s.get(User, gardener.id)), paused=True)
     with session_scope(db_engine) as s:
-        pool.set_paused(s, actor=w.referent_actor, volunteer_id=gardener.id, paused=False)
+        volunteering.set_paused(s, actor=w.referent_actor, volunteer_id=gardener.id, paused=False)
     with session_scope(db_engine) as s:
         assert s.get(VolunteerProfile, gardener.id).status == VolunteerStatus.PENDING
 

@@ -50,8 +50,8 @@ from heurecivique_app.services import (
     search,
     signup,
     triage,
-    volunteering,
 )
+from heurecivique_app.services.missions import confirmation, participation
 
 TZ = "Europe/Paris"
 
@@ -342,14 +342,14 @@ def test_volunteer_answers(town) -> None:
     def run(answer, mission_id, minutes, text):
         me = town["vol"]
         calls = {
-            "confirm": lambda s: volunteering.confirm(
+            "confirm": lambda s: confirmation.confirm(
                 s, actor=me, mission_id=mission_id, timezone=TZ,
-                form=volunteering.Confirmation(minutes=minutes, feedback=text, problem=text)),
-            "decline": lambda s: volunteering.decline(s, actor=me, mission_id=mission_id,
+                form=confirmation.Confirmation(minutes=minutes, feedback=text, problem=text)),
+            "decline": lambda s: participation.decline_mission(s, actor=me, mission_id=mission_id,
                                                       reason=text),
-            "cancel": lambda s: volunteering.cancel(s, actor=me, mission_id=mission_id,
+            "cancel": lambda s: participation.withdraw(s, actor=me, mission_id=mission_id,
                                                     reason=text, cutoff_hours=24),
-            "accept": lambda s: volunteering.accept(s, actor=me, mission_id=mission_id),
+            "accept": lambda s: participation.accept_mission(s, actor=me, mission_id=mission_id),
         }
         attempt(town, calls[answer])
 

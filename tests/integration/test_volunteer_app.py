@@ -3,10 +3,12 @@ export and deletion — on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import factories as f
 import pytest
+from privacy_scan import PrivateData
 from scratch_db import row_counts
 from sqlalchemy.engine import Engine
 from sqlmodel import select
@@ -36,11 +38,11 @@ from heurecivique_app.domain.types import utcnow
 from heurecivique_app.services import (
     accounts,
     auth,
-    missions,
     signup,
     volunteer_home,
     volunteering,
 )
+from heurecivique_app.services.missions import confirmation, participation
 
 TZ = "Europe/Paris"
 
@@ -153,13 +155,14 @@ def test_a_new_charter_version_is_asked_again_before_accepting(db_engine, world)
     me = world.volunteer_actor
     with session_scope(db_engine) as s:
         s.get(VolunteerProfile, me.user_id).charter_version = "2019-01"
-    with pytest.raises(volunteering.CharterOutdated), session_scope(db_engine) as s:
-        volunteering.accept(s, actor=me, mission_id=world.mission.id)
+    with pytest.raises(participation.CharterOutdated), session_scope(db_engine) as s:
+        participation.accept_mission(s, actor=me, mission_id=world.mission.id)
     with session_scope(db_engine) as s:
         assert s.get(Mission, world.mission.id).accepted_count == 0
         volunteering.approve_charter(s, actor=me)
     with session_scope(db_engine) as s:
-        assert volunteering.accept(s, actor=me, mission_id=world.mission.id).status == "full"
+        accepted = participation.accept_mission(s, actor=me, mission_id=world.mission.id)
+        assert accepted.status == "full"
         assert s.get(VolunteerProfile, me.user_id).charter_version == CHARTER_VERSION
 
 
@@ -170,9 +173,10 @@ def test_pending_volunteer_joins_collective_actions_only(db_engine, world) -> No
         action = f.mission(s, neighbourhood_=world.neighbourhood, kind=MissionKind.COLLECTIVE,
                            capacity=5)
     with pytest.raises(DomainError), session_scope(db_engine) as s:
-        volunteering.accept(s, actor=newbie, mission_id=world.mission.id)
+        participation.accept_mission(s, actor=newbie, mission_id=world.mission.id)
     with session_scope(db_engine) as s:
-        assert volunteering.accept(s, actor=newbie, mission_id=action.id).accepted_count == 1
+        joined = participation.accept_mission(s, actor=newbie, mission_id=action.id)
+        assert joined.accepted_count == 1
 
 
 def test_a_proposed_mission_shows_on_my_home_and_can_be_accepted_or_declined(
@@ -189,8 +193,8 @@ def test_a_proposed_mission_shows_on_my_home_and_can_be_accepted_or_declined(
         nearby = {c.id for c in volunteer_home.missions_near_me(s, actor=me, timezone=TZ)}
     assert proposed == {world.mission.id, other.id} and not proposed & nearby
     with session_scope(db_engine) as s:
-        volunteering.accept(s, actor=me, mission_id=world.mission.id)
-        volunteering.decline(s, actor=me, mission_id=other.id, reason="Absente ce jour-là")
+        participation.accept_mission(s, actor=me, mission_id=world.mission.id)
+        participation.decline_mission(s, actor=me, mission_id=other.id, reason="Absente ce jour-là")
     with session_scope(db_engine) as s:
         rows = {p.mission_id: p for p in s.exec(
             select(Participation).where(Participation.volunteer_id == me.user_id))}
@@ -206,16 +210,16 @@ def test_cancel_before_the_cut_off_with_a_reason_and_refused_after(db_engine, wo
         soon = f.mission(s, neighbourhood_=world.neighbourhood,
                          starts_at=utcnow() + timedelta(hours=5))
     with session_scope(db_engine) as s:
-        volunteering.accept(s, actor=me, mission_id=world.mission.id)
-        volunteering.accept(s, actor=me, mission_id=soon.id)
+        participation.accept_mission(s, actor=me, mission_id=world.mission.id)
+        participation.accept_mission(s, actor=me, mission_id=soon.id)
     with pytest.raises(ValidationFailed), session_scope(db_engine) as s:
-        volunteering.cancel(s, actor=me, mission_id=world.mission.id, reason=" ",
+        participation.withdraw(s, actor=me, mission_id=world.mission.id, reason=" ",
                             cutoff_hours=24)
     with pytest.raises(DomainError) as late, session_scope(db_engine) as s:
-        volunteering.cancel(s, actor=me, mission_id=soon.id, reason="Malade", cutoff_hours=24)
+        participation.withdraw(s, actor=me, mission_id=soon.id, reason="Malade", cutoff_hours=24)
     assert "phone" in late.value.message
     with session_scope(db_engine) as s:
-        volunteering.cancel(s, actor=me, mission_id=world.mission.id, reason="Un imprévu",
+        participation.withdraw(s, actor=me, mission_id=world.mission.id, reason="Un imprévu",
                             cutoff_hours=24)
         kinds = [e.kind for e in take_pending(s)]
     assert "participation.cancelled" in kinds
@@ -232,22 +236,22 @@ def test_cancel_before_the_cut_off_with_a_reason_and_refused_after(db_engine, wo
 def test_confirming_credits_my_hour_and_reports_the_problem(db_engine, world) -> None:
     me = world.volunteer_actor
     with session_scope(db_engine) as s:
-        volunteering.accept(s, actor=me, mission_id=world.mission.id)
-    bad = volunteering.Confirmation(minutes="5000", feedback="x" * 1001)
+        participation.accept_mission(s, actor=me, mission_id=world.mission.id)
+    bad = confirmation.Confirmation(minutes="5000", feedback="x" * 1001)
     before = row_counts(db_engine)
     with pytest.raises(ValidationFailed) as failed, session_scope(db_engine) as s:
-        volunteering.confirm(s, actor=me, mission_id=world.mission.id, form=bad, timezone=TZ)
+        confirmation.confirm(s, actor=me, mission_id=world.mission.id, form=bad, timezone=TZ)
     assert set(failed.value.errors) == {"minutes", "feedback"}
     assert row_counts(db_engine) == before
-    form = volunteering.Confirmation(minutes="45", feedback="Très bon accueil",
+    form = confirmation.Confirmation(minutes="45", feedback="Très bon accueil",
                                      problem="Le chien de la voisine est agressif")
     # Before the start nothing can be confirmed: hours are given, never promised.
     with pytest.raises(DomainError, match="not taken place yet"), session_scope(db_engine) as s:
-        volunteering.confirm(s, actor=me, mission_id=world.mission.id, form=form, timezone=TZ)
+        confirmation.confirm(s, actor=me, mission_id=world.mission.id, form=form, timezone=TZ)
     assert row_counts(db_engine) == before
     _started(db_engine, world.mission.id)
     with session_scope(db_engine) as s:
-        volunteering.confirm(s, actor=me, mission_id=world.mission.id, form=form, timezone=TZ)
+        confirmation.confirm(s, actor=me, mission_id=world.mission.id, form=form, timezone=TZ)
         kinds = [e.kind for e in take_pending(s)]
     assert {"mission.done", "participation.confirmed", "participation.problem"} <= set(kinds)
     with session_scope(db_engine) as s:
@@ -257,7 +261,7 @@ def test_confirming_credits_my_hour_and_reports_the_problem(db_engine, world) ->
         summary = volunteer_home.hour_summary(s, volunteer_id=me.user_id, timezone=TZ)
         assert summary.this_month.minutes == 45 and summary.streak == 0
     with pytest.raises(DomainError, match="already confirmed"), session_scope(db_engine) as s:
-        volunteering.confirm(s, actor=me, mission_id=world.mission.id, form=form, timezone=TZ)
+        confirmation.confirm(s, actor=me, mission_id=world.mission.id, form=form, timezone=TZ)
 
 
 def _started(engine: Engine, mission_id: int) -> None:
@@ -290,22 +294,27 @@ def test_pause_blocks_accepting_and_resume_restores_the_status(db_engine, world)
         volunteering.set_paused(s, actor=me, paused=True)
         assert [e.kind for e in take_pending(s)] == ["volunteer.paused"]
     with pytest.raises(DomainError), session_scope(db_engine) as s:
-        volunteering.accept(s, actor=me, mission_id=world.mission.id)
+        participation.accept_mission(s, actor=me, mission_id=world.mission.id)
     with session_scope(db_engine) as s:
         assert volunteering.set_paused(s, actor=me, paused=False).status == "active"
-        volunteering.accept(s, actor=me, mission_id=world.mission.id)
+        participation.accept_mission(s, actor=me, mission_id=world.mission.id)
 
 
 def test_export_holds_my_data_and_no_one_elses(db_engine, world) -> None:
     me = world.volunteer_actor
     with session_scope(db_engine) as s:
-        volunteering.accept(s, actor=me, mission_id=world.mission.id)
+        participation.accept_mission(s, actor=me, mission_id=world.mission.id)
     with session_scope(db_engine) as s:
         data = accounts.export_data(s, actor=me)
     assert data["account"]["email"] == world.volunteer.email
     assert data["participations"][0]["mission"] == world.mission.title
     text = repr(data)
     assert world.beneficiary.full_name not in text and world.mission.exact_address not in text
+    # Even the beneficiary of a mission she accepted: name, address, notes, phone in any format.
+    hidden = PrivateData()
+    hidden.add_beneficiary(world.beneficiary)
+    hidden.add_address(world.beneficiary.full_name, world.mission.exact_address)
+    assert hidden.phones and hidden.leaks([json.dumps(data, ensure_ascii=False)]) == []
 
 
 def test_delete_erases_the_person_and_keeps_anonymous_hours(db_engine, world) -> None:
@@ -314,12 +323,12 @@ def test_delete_erases_the_person_and_keeps_anonymous_hours(db_engine, world) ->
         done = f.mission(s, neighbourhood_=world.neighbourhood)
         login = auth.open_session(s, user=s.get(User, me.user_id), ttl_hours=1)
     with session_scope(db_engine) as s:
-        volunteering.accept(s, actor=me, mission_id=done.id)
+        participation.accept_mission(s, actor=me, mission_id=done.id)
     _started(db_engine, done.id)
     with session_scope(db_engine) as s:
-        volunteering.confirm(s, actor=me, mission_id=done.id, timezone=TZ,
-                             form=volunteering.Confirmation("60", "Merci", "Rien"))
-        volunteering.accept(s, actor=me, mission_id=world.mission.id)
+        confirmation.confirm(s, actor=me, mission_id=done.id, timezone=TZ,
+                             form=confirmation.Confirmation("60", "Merci", "Rien"))
+        participation.accept_mission(s, actor=me, mission_id=world.mission.id)
         prof = s.get(VolunteerProfile, me.user_id)
         prof.home_address, prof.home_lat, prof.home_lon = "3 rue Baudrairie", 48.1, -1.2
     with session_scope(db_engine) as s:
@@ -346,11 +355,11 @@ def test_a_deleted_account_leaves_waiting_lists_and_is_never_promoted(db_engine)
         leaving = f.actor(f.volunteer(s, neighbourhood_=w.neighbourhood))
     for actor in (w.volunteer_actor, leaving):  # the second one waits
         with session_scope(db_engine) as s:
-            missions.accept_mission(s, actor=actor, mission_id=w.mission.id)
+            participation.accept_mission(s, actor=actor, mission_id=w.mission.id)
     with session_scope(db_engine) as s:
         accounts.delete_account(s, actor=leaving)
     with session_scope(db_engine) as s:
-        missions.decline_mission(s, actor=w.volunteer_actor, mission_id=w.mission.id)
+        participation.decline_mission(s, actor=w.volunteer_actor, mission_id=w.mission.id)
     with session_scope(db_engine) as s:
         mine = s.exec(select(Participation).where(
             Participation.volunteer_id == leaving.user_id)).one()
@@ -365,14 +374,15 @@ def test_a_draft_is_answered_like_a_missing_id_and_nothing_is_written(
         w = f.world(s, status=MissionStatus.DRAFT)
     me = w.volunteer_actor
     calls = {
-        "accept": lambda s, mission_id: volunteering.accept(s, actor=me, mission_id=mission_id),
-        "decline": lambda s, mission_id: volunteering.decline(
+        "accept": lambda s, mission_id: participation.accept_mission(
+            s, actor=me, mission_id=mission_id),
+        "decline": lambda s, mission_id: participation.decline_mission(
             s, actor=me, mission_id=mission_id, reason="Pas libre"),
-        "cancel": lambda s, mission_id: volunteering.cancel(
+        "cancel": lambda s, mission_id: participation.withdraw(
             s, actor=me, mission_id=mission_id, reason="Malade", cutoff_hours=24),
-        "confirm": lambda s, mission_id: volunteering.confirm(
+        "confirm": lambda s, mission_id: confirmation.confirm(
             s, actor=me, mission_id=mission_id, timezone=TZ,
-            form=volunteering.Confirmation("60", "", "")),
+            form=confirmation.Confirmation("60", "", "")),
     }
     before = row_counts(db_engine)
     answers = []

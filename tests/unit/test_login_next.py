@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.requests import Request
 
-from heurecivique_app.api import _next_of_referer
+from heurecivique_app.api.session import _next_of_referer
 
 
 def _request(referer: str, host: str = "hc.example") -> Request:

@@ -3,7 +3,7 @@
 Neighbourhoods and streets are Vitré's own; centroids are approximate. People
 are invented. Beneficiaries' phone numbers lie in the 02 61 91 range that ARCEP
 reserves for fiction, so no real line is ever called. Mission dates are given
-relative to the day of loading (see ``services.demo``).
+relative to the day of loading (see ``demo.seed``).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The waiting list of a collective action: join it when full, move up on a cancellation.
 
-Called from ``services.missions`` (accept, withdraw) inside their transaction.
+Called from :mod:`.participation` (accept, withdraw) inside their transaction.
 Race-safety rests on two things: every promotion is a conditional UPDATE of one
 waiting participation (``status = 'waitlisted'``), so two cancellations never
 promote the same person; and both a withdrawal and a volunteer joining the list
@@ -10,10 +10,9 @@ goes to them instead of staying empty.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import case, update
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -24,22 +23,13 @@ from heurecivique_app.domain.text import N_
 from heurecivique_app.domain.types import utcnow
 from heurecivique_app.services.actor import Actor
 from heurecivique_app.services.audit import audit
+from heurecivique_app.services.missions.base import emit_mission_event, participation_of
+from heurecivique_app.services.missions.places import ROW_LOCK, change_places
 
-Emit = Callable[..., None]
 _WAITING = ParticipationStatus.WAITLISTED.value
-# FOR NO KEY UPDATE on PostgreSQL: it serialises the writers of the mission row but,
-# unlike FOR UPDATE, not the inserts of participations (their foreign key takes a
-# KEY SHARE lock on it), which would deadlock two volunteers joining at once.
-ROW_LOCK = {"key_share": True}
 
 
-def _mine(session: Session, mission_id: int, volunteer_id: int) -> Participation | None:
-    return session.exec(select(Participation).where(
-        Participation.mission_id == mission_id, Participation.volunteer_id == volunteer_id,
-    )).first()
-
-
-def join(session: Session, *, actor: Actor, mission: Mission, emit: Emit) -> Mission:
+def join(session: Session, *, actor: Actor, mission: Mission) -> Mission:
     """Put the volunteer at the end of the waiting list of a full collective action.
 
     If a place was freed since their tap (and nobody was waiting for it), they
@@ -47,7 +37,7 @@ def join(session: Session, *, actor: Actor, mission: Mission, emit: Emit) -> Mis
     """
     assert mission.id is not None
     now = utcnow()
-    existing = _mine(session, mission.id, actor.user_id)
+    existing = participation_of(session, mission.id, actor.user_id)
     if existing is None:
         session.add(Participation(mission_id=mission.id, volunteer_id=actor.user_id,
                                   status=ParticipationStatus.WAITLISTED, created_at=now,
@@ -75,25 +65,18 @@ def join(session: Session, *, actor: Actor, mission: Mission, emit: Emit) -> Mis
         session.refresh(mission)
         audit(session, actor=actor, action="mission.accepted", entity="mission",
               entity_id=mission.id, commune_id=mission.commune_id)
-        emit(session, "mission.accepted", mission, actor,
+        emit_mission_event(session, "mission.accepted", mission, actor,
              places_left=mission.capacity - mission.accepted_count)
         return mission
     audit(session, actor=actor, action="mission.waitlisted", entity="mission",
           entity_id=mission.id, commune_id=mission.commune_id)
-    emit(session, "mission.waitlisted", mission, actor)
+    emit_mission_event(session, "mission.waitlisted", mission, actor)
     return mission
 
 
 def _take_freed_place(session: Session, *, mission: Mission, volunteer_id: int,
                       now: datetime) -> None:
-    session.execute(
-        update(Mission)
-        .where(Mission.id == mission.id, Mission.accepted_count < Mission.capacity)
-        .values(accepted_count=Mission.accepted_count + 1,
-                status=case((Mission.accepted_count + 1 >= Mission.capacity,
-                             MissionStatus.FULL.value), else_=MissionStatus.OPEN.value),
-                updated_at=now)
-        .execution_options(synchronize_session=False))
+    change_places(session, mission_id=mission.id or 0, step=1, now=now)
     session.execute(
         update(Participation)
         .where(Participation.mission_id == mission.id,
@@ -128,11 +111,11 @@ def promote_first(session: Session, *, mission_id: int, now: datetime,
     return None
 
 
-def record_promotion(session: Session, *, actor: Actor, mission: Mission, volunteer_id: int,
-                     emit: Emit) -> None:
+def record_promotion(session: Session, *, actor: Actor, mission: Mission,
+                     volunteer_id: int) -> None:
     """Audit and announce that ``volunteer_id`` moved up from the waiting list."""
     person = session.get(User, volunteer_id)
     audit(session, actor=actor, action="mission.promoted", entity="mission",
           entity_id=mission.id, commune_id=mission.commune_id, volunteer_id=volunteer_id)
-    emit(session, "mission.promoted", mission, actor,
+    emit_mission_event(session, "mission.promoted", mission, actor,
          volunteer=person.display_name if person else "")

@@ -13,10 +13,10 @@ from starlette.routing import Route
 
 from heurecivique_app.adapters.db import session_scope
 from heurecivique_app.adapters.spreadsheets import to_csv, to_xlsx
+from heurecivique_app.api.common import request_locale, request_staff
 from heurecivique_app.domain.errors import ValidationFailed
-from heurecivique_app.i18n import negotiate
 from heurecivique_app.presenters import exports as tables
-from heurecivique_app.services import auth, search
+from heurecivique_app.services import search
 from heurecivique_app.services.audit import audit
 from heurecivique_app.settings import get_settings
 
@@ -42,11 +42,11 @@ async def export(request: Request) -> Response:
 
 def _export(request: Request, kind: str, fmt: str) -> Response:
     select_rows, to_table, file_stem = KINDS[kind]
-    locale = negotiate(request.headers.get("cookie"), request.headers.get("accept-language"))
+    locale = request_locale(request)
     timezone = get_settings().timezone
     with session_scope() as session:
-        actor = auth.actor_for_token(session, request.cookies.get(auth.SESSION_COOKIE))
-        if actor is None or not actor.is_staff:
+        actor = request_staff(request, session)
+        if actor is None:
             return Response(status_code=403)
         try:
             filters = search.parse_filters(request.query_params)

@@ -1,4 +1,4 @@
-"""Plain HTTP routes: login, logout and language choice.
+"""Plain HTTP routes of the session: login, logout, language choice and health.
 
 The session cookie is set here, HttpOnly, so page scripts never see it; states
 read it on the server from the websocket's request headers.
@@ -8,35 +8,17 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from heurecivique_app.adapters.db import session_scope
-from heurecivique_app.api_community import routes as community_routes
-from heurecivique_app.api_exports import routes as export_routes
-from heurecivique_app.api_pwa import routes as pwa_routes
-from heurecivique_app.api_volunteer import routes as volunteer_routes
+from heurecivique_app.api.common import cross_site, set_session_cookie
 from heurecivique_app.domain.errors import DomainError
+from heurecivique_app.domain.validation import safe_next
 from heurecivique_app.i18n import LOCALE_COOKIE, SUPPORTED_LOCALES
 from heurecivique_app.services import auth
 from heurecivique_app.settings import get_settings
-
-
-def safe_next(target: str | None, default: str = "/") -> str:
-    """Only same-site relative paths, so a crafted link cannot bounce a user elsewhere."""
-    if not target:
-        return default
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return default
-    return target
-
-
-def _cross_site(request: Request) -> bool:
-    origin = request.headers.get("origin")
-    return bool(origin) and urlsplit(origin).netloc != request.headers.get("host")
 
 
 def _next_of_referer(request: Request) -> str:
@@ -53,7 +35,7 @@ def _next_of_referer(request: Request) -> str:
 
 
 async def login(request: Request) -> Response:
-    if _cross_site(request):
+    if cross_site(request):
         return Response(status_code=403)
     form = await request.form()
     form_next = str(form.get("next") or "")
@@ -70,15 +52,12 @@ async def login(request: Request) -> Response:
         query = urlencode({"error": "credentials", "next": next_path})
         return RedirectResponse(f"/login?{query}", status_code=303)
     response = RedirectResponse(next_path, status_code=303)
-    response.set_cookie(
-        auth.SESSION_COOKIE, token, max_age=settings.session_ttl_hours * 3600,
-        httponly=True, samesite="lax", secure=settings.cookie_secure, path="/",
-    )
+    set_session_cookie(response, token, settings)
     return response
 
 
 async def logout(request: Request) -> Response:
-    if _cross_site(request):
+    if cross_site(request):
         return Response(status_code=403)
     with session_scope() as session:
         auth.close_session(session, raw_token=request.cookies.get(auth.SESSION_COOKIE))
@@ -100,13 +79,9 @@ async def health(_request: Request) -> Response:
     return JSONResponse({"status": "ok"})
 
 
-api = Starlette(routes=[
+routes = [
     Route("/api/auth/login", login, methods=["POST"]),
     Route("/api/auth/logout", logout, methods=["POST"]),
     Route("/api/locale", choose_locale, methods=["GET"]),
     Route("/api/health", health, methods=["GET"]),
-    *community_routes,
-    *pwa_routes,
-    *volunteer_routes,
-    *export_routes,
-])
+]

@@ -14,11 +14,11 @@ from starlette.routing import Route
 from heurecivique_app.adapters import printables
 from heurecivique_app.adapters.db import session_scope
 from heurecivique_app.adapters.photos import PhotoStore
+from heurecivique_app.api.common import request_staff
 from heurecivique_app.domain.community import RelayReport
 from heurecivique_app.domain.errors import DomainError
 from heurecivique_app.i18n import SUPPORTED_LOCALES
-from heurecivique_app.services import auth, public, triage
-from heurecivique_app.services.actor import Actor
+from heurecivique_app.services import public, triage
 from heurecivique_app.settings import get_settings
 
 PRINTABLES = {"poster": "affiche", "flyer": "flyer", "besoins": "besoins-a-completer"}
@@ -28,11 +28,6 @@ def signup_url(request: Request, slug: str) -> str:
     """The commune's sign-up page, as printed in QR codes."""
     base = get_settings().public_url or str(request.base_url).rstrip("/")
     return f"{base}/c/{slug}#sign-up"
-
-
-def _staff(request: Request, session) -> Actor | None:
-    actor = auth.actor_for_token(session, request.cookies.get(auth.SESSION_COOKIE))
-    return actor if actor is not None and actor.is_staff else None
 
 
 async def printable(request: Request) -> Response:
@@ -76,7 +71,7 @@ async def story_photo(request: Request) -> Response:
 async def report_photo(request: Request) -> Response:
     """Only the commune's staff see a report's photo."""
     with session_scope() as session:
-        actor = _staff(request, session)
+        actor = request_staff(request, session)
         report = session.get(RelayReport, int(request.path_params["id"]))
         if actor is None or report is None or report.commune_id != actor.commune_id:
             return Response(status_code=404)
@@ -86,7 +81,7 @@ async def report_photo(request: Request) -> Response:
 
 async def reports_csv(request: Request) -> Response:
     with session_scope() as session:
-        actor = _staff(request, session)
+        actor = request_staff(request, session)
         if actor is None:
             return Response(status_code=403)
         text = triage.export_csv(session, actor=actor)

@@ -13,8 +13,9 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from heurecivique_app.adapters.db import session_scope
+from heurecivique_app.api.common import request_locale
 from heurecivique_app.domain.errors import DomainError
-from heurecivique_app.i18n import SUPPORTED_LOCALES, negotiate
+from heurecivique_app.i18n import SUPPORTED_LOCALES
 from heurecivique_app.presenters import pwa
 from heurecivique_app.services import public
 from heurecivique_app.services.public import PublicCommune
@@ -36,7 +37,7 @@ def _locale(request: Request) -> str:
     lang = request.query_params.get("lang", "")
     if lang in SUPPORTED_LOCALES:
         return lang
-    return negotiate(request.headers.get("cookie"), request.headers.get("accept-language"))
+    return request_locale(request)
 
 
 async def manifest(request: Request) -> Response:

@@ -1,87 +1,60 @@
-"""Mission lifecycle use cases: publish, accept, decline, mark done, cancel."""
+"""The volunteer's side of a mission: accept (charter permitting), decline, withdraw
+before the cut-off; and a referent giving a place directly (:func:`take_place`).
+
+Every place is taken or given back through :mod:`.places`, so a referent and
+volunteers tapping at the same instant never overfill a mission; a full
+collective action sends the volunteer to its waiting list (:mod:`.waitlist`).
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import case, update
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from heurecivique_app.domain import events
+from heurecivique_app.domain.charter import charter_is_current
 from heurecivique_app.domain.enums import (
     MissionKind,
     MissionStatus,
     ParticipationStatus,
     VolunteerStatus,
 )
-from heurecivique_app.domain.errors import AlreadyTaken, DomainError, NotAllowed, NotFound
-from heurecivique_app.domain.hours import month_key, validate_minutes
-from heurecivique_app.domain.lifecycle import check_transition
-from heurecivique_app.domain.models import HourEntry, Mission, Participation, VolunteerProfile
+from heurecivique_app.domain.errors import AlreadyTaken, DomainError, NotAllowed
+from heurecivique_app.domain.models import Mission, Participation, VolunteerProfile
 from heurecivique_app.domain.text import N_
 from heurecivique_app.domain.types import utcnow
-from heurecivique_app.domain.validation import known_id
-from heurecivique_app.services import waitlist
-from heurecivique_app.services.actor import Actor, require_staff, require_volunteer
+from heurecivique_app.domain.validation import FormCheck, optional_text
+from heurecivique_app.services.actor import Actor, require_volunteer
 from heurecivique_app.services.audit import audit
-
-NOT_STARTED = N_("The mission has not taken place yet.")
-
-
-def mission_in_commune(session: Session, actor: Actor, mission_id: int) -> Mission:
-    """The mission, if it belongs to the actor's commune (else NotFound: no hint it exists).
-
-    A draft exists only for the commune's staff: anyone else gets the very answer
-    of a missing id (so drafts cannot be enumerated), before anything is written.
-    """
-    mission = session.get(Mission, known_id(mission_id))
-    if mission is None or mission.commune_id != actor.commune_id:
-        raise NotFound()
-    if mission.status == MissionStatus.DRAFT and not actor.is_staff:
-        raise NotFound()
-    return mission
+from heurecivique_app.services.missions import waitlist
+from heurecivique_app.services.missions.base import (
+    emit_mission_event,
+    mission_in_commune,
+    participation_of,
+    tell_referent,
+)
+from heurecivique_app.services.missions.places import ROW_LOCK, change_places
 
 
-def staff_mission(session: Session, actor: Actor, mission_id: int) -> Mission:
-    """A mission of the actor's commune, for its staff only."""
-    mission = mission_in_commune(session, actor, mission_id)
-    require_staff(actor, mission.commune_id)
-    return mission
+class CharterOutdated(DomainError):
+    """The charter changed since this volunteer approved it: they must approve it again."""
+
+    def __init__(self) -> None:
+        super().__init__(N_("The charter has changed: read it and approve it again "
+                            "before accepting a mission."))
 
 
-def emit_mission_event(session: Session, kind: str, mission: Mission, actor: Actor,
-                       **data) -> None:
-    """Record a mission's event for the live boards (published after commit)."""
-    events.record(session, events.DomainEvent(
-        kind=kind,
-        commune_id=mission.commune_id,
-        neighbourhood_id=mission.neighbourhood_id,
-        mission_id=mission.id,
-        actor_name=actor.display_name,
-        data={"title": mission.title, "status": mission.status, **data},
-    ))
-
-
-def publish_mission(session: Session, *, actor: Actor, mission_id: int) -> Mission:
-    """Put a draft on its neighbourhood board."""
-    mission = mission_in_commune(session, actor, mission_id)
-    require_staff(actor, mission.commune_id)
-    mission.status = check_transition(mission.status, MissionStatus.OPEN)
-    mission.updated_at = utcnow()
-    session.add(mission)
-    audit(session, actor=actor, action="mission.published", entity="mission",
-          entity_id=mission.id, commune_id=mission.commune_id)
-    emit_mission_event(session, "mission.published", mission, actor)
-    return mission
-
-
-def _participation(session: Session, mission_id: int, volunteer_id: int) -> Participation | None:
-    return session.exec(
-        select(Participation).where(
-            Participation.mission_id == mission_id, Participation.volunteer_id == volunteer_id
-        )
-    ).first()
+def _reason(reason: str | None, *, required: bool = False) -> str:
+    """The volunteer's few words for the referent, checked like a form field."""
+    check = FormCheck()
+    check.take("reason", lambda: optional_text(reason, max_length=500))
+    text = check.result()["reason"]
+    if required and not text:
+        check.errors["reason"] = N_("Tell the referent why, in a few words.")
+        check.result()
+    return text
 
 
 def accept_mission(session: Session, *, actor: Actor, mission_id: int) -> Mission:
@@ -95,19 +68,24 @@ def accept_mission(session: Session, *, actor: Actor, mission_id: int) -> Missio
 
     Raises:
         AlreadyTaken: every place went to quicker volunteers.
+        CharterOutdated: the charter changed since the volunteer approved it.
         DomainError: the volunteer may not accept this mission, or already has.
     """
     require_volunteer(actor)
-    mission = mission_in_commune(session, actor, mission_id)
     profile = session.get(VolunteerProfile, actor.user_id)
-    if profile is None or profile.status == VolunteerStatus.PAUSED:
+    if profile is None:
+        raise NotAllowed()
+    if not charter_is_current(profile.charter_version):
+        raise CharterOutdated()
+    mission = mission_in_commune(session, actor, mission_id)
+    if profile.status == VolunteerStatus.PAUSED:
         raise DomainError(N_("Your participation is paused: resume it in your profile first."))
     if mission.kind == MissionKind.INDIVIDUAL and profile.status != VolunteerStatus.ACTIVE:
         raise DomainError(N_(
             "A referent must meet you before you can help someone at home. "
             "Meanwhile you can join collective actions."
         ))
-    existing = _participation(session, mission_id, actor.user_id)
+    existing = participation_of(session, mission_id, actor.user_id)
     if existing is not None and existing.status == ParticipationStatus.ACCEPTED:
         raise DomainError(N_("You have already accepted this mission."))
     if existing is not None and existing.status == ParticipationStatus.WAITLISTED:
@@ -143,31 +121,14 @@ def take_place(
             taken by another request (``already``).
     """
     mission_id = mission.id
+    assert mission_id is not None
     now = utcnow()
-    taken = session.execute(
-        update(Mission)
-        .where(
-            Mission.id == mission_id,
-            Mission.status == MissionStatus.OPEN,
-            Mission.accepted_count < Mission.capacity,
-        )
-        .values(
-            accepted_count=Mission.accepted_count + 1,
-            status=case(
-                (Mission.accepted_count + 1 >= Mission.capacity, MissionStatus.FULL.value),
-                else_=MissionStatus.OPEN.value,
-            ),
-            updated_at=now,
-        )
-        .execution_options(synchronize_session=False)
-    )
-    if taken.rowcount != 1:
+    if not change_places(session, mission_id=mission_id, step=1, now=now):
         session.rollback()
         session.refresh(mission)
         if waitlist_actor is not None and mission.kind == MissionKind.COLLECTIVE and (
                 mission.status in (MissionStatus.OPEN, MissionStatus.FULL)):
-            return waitlist.join(session, actor=waitlist_actor, mission=mission,
-                                 emit=emit_mission_event)
+            return waitlist.join(session, actor=waitlist_actor, mission=mission)
         # Open or full now, it had no place left at the instant of the tap (a place
         # freed by a withdrawal since then is not this tap's to take).
         if mission.status in (MissionStatus.OPEN, MissionStatus.FULL):
@@ -217,12 +178,12 @@ def decline_mission(
     place another volunteer took in the meantime.
     """
     require_volunteer(actor)
+    clean_reason = _reason(reason)
     mission = mission_in_commune(session, actor, mission_id)
-    participation = _participation(session, mission_id, actor.user_id)
+    participation = participation_of(session, mission_id, actor.user_id)
     was_accepted = (
         participation is not None and participation.status == ParticipationStatus.ACCEPTED
     )
-    clean_reason = (reason or "").strip()[:500]
     now = utcnow()
     promoted: int | None = None
     if was_accepted:
@@ -230,8 +191,8 @@ def decline_mission(
         if mission.status not in (MissionStatus.OPEN, MissionStatus.FULL):
             raise DomainError(N_("This mission can no longer be cancelled."))
         # Lock the mission row first: a volunteer joining the waiting list at this
-        # instant re-checks the places under the same lock (see services.waitlist).
-        session.refresh(mission, with_for_update=waitlist.ROW_LOCK)
+        # instant re-checks the places under the same lock (see .waitlist).
+        session.refresh(mission, with_for_update=ROW_LOCK)
         released = session.execute(
             update(Participation)
             .where(Participation.id == participation.id,
@@ -247,22 +208,8 @@ def decline_mission(
         # number of places taken does not change.
         promoted = waitlist.promote_first(session, mission_id=mission_id, now=now)
         step = 0 if promoted is not None else 1
-        reopened = session.execute(
-            update(Mission)
-            .where(Mission.id == mission_id,
-                   col(Mission.status).in_([MissionStatus.OPEN.value, MissionStatus.FULL.value]))
-            .values(
-                accepted_count=Mission.accepted_count - step,
-                status=case(
-                    (Mission.accepted_count - step >= Mission.capacity,
-                     MissionStatus.FULL.value),
-                    else_=MissionStatus.OPEN.value,
-                ),
-                updated_at=now,
-            )
-            .execution_options(synchronize_session=False)
-        )
-        if reopened.rowcount != 1:  # marked done or cancelled in the meantime
+        reopened = change_places(session, mission_id=mission_id, step=-step, now=now)
+        if not reopened:  # marked done or cancelled in the meantime
             session.rollback()
             raise DomainError(N_("This mission can no longer be cancelled."))
         session.refresh(mission)
@@ -289,68 +236,38 @@ def decline_mission(
         session, "mission.withdrawn" if was_accepted else "mission.declined", mission, actor,
         places_left=mission.capacity - mission.accepted_count)
     if promoted is not None:
-        waitlist.record_promotion(session, actor=actor, mission=mission, volunteer_id=promoted,
-                                  emit=emit_mission_event)
+        waitlist.record_promotion(session, actor=actor, mission=mission, volunteer_id=promoted)
     return participation
 
 
-def accepted_volunteer_ids(session: Session, mission_id: int) -> list[int]:
-    return list(session.exec(
-        select(Participation.volunteer_id).where(
-            Participation.mission_id == mission_id,
-            Participation.status == ParticipationStatus.ACCEPTED,
-        )
-    ).all())
+def cancel_deadline(mission: Mission, cutoff_hours: int) -> datetime:
+    """The last moment a volunteer may cancel in the app.
 
-
-def mark_done(
-    session: Session,
-    *,
-    actor: Actor,
-    mission_id: int,
-    timezone: str,
-    minutes: int | None = None,
-) -> Mission:
-    """Record that the mission took place and credit the time to each accepted volunteer.
-
-    Allowed to the commune's staff and to a volunteer who accepted the mission.
-    The time counts for the month the mission happened (or today, if it was
-    done earlier than planned).
+    Someone waits at home for an individual mission: ``cutoff_hours`` before it, so
+    the referent has time to find another volunteer. A collective action's waiting
+    list fills the place at once, so cancelling stays open until it starts.
     """
-    mission = mission_in_commune(session, actor, mission_id)
-    volunteers = accepted_volunteer_ids(session, mission_id)
-    if not actor.is_staff and actor.user_id not in volunteers:
-        raise NotAllowed()
-    if not volunteers:
-        raise DomainError(N_("Only a mission with a volunteer can be marked as done."))
-    now = utcnow()
-    if not actor.is_staff and now < mission.starts_at:
-        # A volunteer credits time only for what happened; the referent may record
-        # a mission done earlier than planned (the beneficiary phoned, say).
-        raise DomainError(NOT_STARTED)
-    mission.status = check_transition(mission.status, MissionStatus.DONE)
-    credited = validate_minutes(minutes if minutes is not None else mission.duration_minutes)
-    month = month_key(min(mission.starts_at, now), timezone)
-    for volunteer_id in volunteers:
-        session.add(HourEntry(volunteer_id=volunteer_id, mission_id=mission_id,
-                              minutes=credited, month=month, recorded_by_id=actor.user_id))
-    mission.updated_at = now
-    session.add(mission)
-    session.flush()
-    audit(session, actor=actor, action="mission.done", entity="mission", entity_id=mission.id,
-          commune_id=mission.commune_id, minutes=credited, volunteers=volunteers)
-    emit_mission_event(session, "mission.done", mission, actor)
-    return mission
+    if mission.kind == MissionKind.COLLECTIVE:
+        return mission.starts_at
+    return mission.starts_at - timedelta(hours=cutoff_hours)
 
 
-def cancel_mission(session: Session, *, actor: Actor, mission_id: int) -> Mission:
-    """The referent withdraws a need (the beneficiary found help elsewhere, say)."""
+def withdraw(session: Session, *, actor: Actor, mission_id: int, reason: str,
+             cutoff_hours: int, now: datetime | None = None) -> Participation:
+    """Withdraw from an accepted mission before its deadline; the referent is told.
+
+    Raises:
+        ValidationFailed: the reason is missing or too long.
+        DomainError: too late (phone the referent), or not accepted.
+    """
+    text = _reason(reason, required=True)
     mission = mission_in_commune(session, actor, mission_id)
-    require_staff(actor, mission.commune_id)
-    mission.status = check_transition(mission.status, MissionStatus.CANCELLED)
-    mission.updated_at = utcnow()
-    session.add(mission)
-    audit(session, actor=actor, action="mission.cancelled", entity="mission",
-          entity_id=mission.id, commune_id=mission.commune_id)
-    emit_mission_event(session, "mission.cancelled", mission, actor)
-    return mission
+    mine = participation_of(session, mission_id, actor.user_id)
+    if mine is None or mine.status != ParticipationStatus.ACCEPTED:
+        raise DomainError(N_("You are not taking part in this mission."))
+    if (now or utcnow()) > cancel_deadline(mission, cutoff_hours):
+        raise DomainError(N_("It is too late to cancel in the app: please phone the "
+                             "referent at the town hall."))
+    participation = decline_mission(session, actor=actor, mission_id=mission_id, reason=text)
+    tell_referent(session, "participation.cancelled", mission, actor, reason=text)
+    return participation

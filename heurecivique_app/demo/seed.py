@@ -1,4 +1,4 @@
-"""Load the Vitré demo data set (``services.demo_data``) into a database.
+"""Load the Vitré demo data set (``demo.data``) into a database.
 
 Idempotent: every row is looked up by a natural key first (département code,
 INSEE code, neighbourhood slug, e-mail, beneficiary name and phone, mission
@@ -23,6 +23,24 @@ from sqlmodel import Session, col, select
 
 from heurecivique_app.adapters.geocoding import GazetteerGeocoder
 from heurecivique_app.adapters.passwords import hash_password
+from heurecivique_app.demo.data import (
+    BENEFICIARIES,
+    COMMUNE_CONTACT,
+    DEMO_ACCOUNTS,
+    DEMO_PASSWORD,
+    LAST_CHRISTMAS,
+    MISSIONS,
+    NEIGHBOURHOODS,
+    NEXT_CHRISTMAS,
+    NOT_AVAILABLE,
+    PEOPLE,
+    REFERENT,
+    RELAY_HOODS,
+    REPORTS,
+    STORIES,
+    MissionSpec,
+    Person,
+)
 from heurecivique_app.domain.community import (
     RelayNeighbourhood,
     RelayReport,
@@ -47,24 +65,6 @@ from heurecivique_app.domain.models import (
     VolunteerProfile,
 )
 from heurecivique_app.domain.types import utcnow
-from heurecivique_app.services.demo_data import (
-    BENEFICIARIES,
-    COMMUNE_CONTACT,
-    DEMO_ACCOUNTS,
-    DEMO_PASSWORD,
-    LAST_CHRISTMAS,
-    MISSIONS,
-    NEIGHBOURHOODS,
-    NEXT_CHRISTMAS,
-    NOT_AVAILABLE,
-    PEOPLE,
-    REFERENT,
-    RELAY_HOODS,
-    REPORTS,
-    STORIES,
-    MissionSpec,
-    Person,
-)
 from heurecivique_app.services.geography import place_mission
 from heurecivique_app.settings import get_settings
 

@@ -13,8 +13,9 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from heurecivique_app.adapters.db import session_scope
+from heurecivique_app.api.common import cross_site, request_actor, set_session_cookie
 from heurecivique_app.domain.errors import DomainError
-from heurecivique_app.services import accounts, auth, signup
+from heurecivique_app.services import accounts, signup
 from heurecivique_app.settings import get_settings
 
 HOME = "/home"
@@ -22,9 +23,7 @@ HOME = "/home"
 
 async def handoff(request: Request) -> Response:
     """Exchange the sign-up page's one-time code for the session cookie, then go home."""
-    from heurecivique_app.api import _cross_site  # api.py mounts these routes: import late
-
-    if _cross_site(request):
+    if cross_site(request):
         return Response(status_code=403)
     form = await request.form()
     settings = get_settings()
@@ -34,10 +33,7 @@ async def handoff(request: Request) -> Response:
     if token is None:
         return RedirectResponse("/login", status_code=303)
     response = RedirectResponse(f"{HOME}?welcome=1", status_code=303)
-    response.set_cookie(
-        auth.SESSION_COOKIE, token, max_age=settings.session_ttl_hours * 3600,
-        httponly=True, samesite="lax", secure=settings.cookie_secure, path="/",
-    )
+    set_session_cookie(response, token, settings)
     return response
 
 
@@ -45,7 +41,7 @@ async def export_my_data(request: Request) -> Response:
     """Download everything the app holds about me (JSON), for the logged-in volunteer."""
     try:
         with session_scope() as session:
-            actor = auth.actor_for_token(session, request.cookies.get(auth.SESSION_COOKIE))
+            actor = request_actor(request, session)
             if actor is None:
                 return Response(status_code=401)
             data = accounts.export_data(session, actor=actor)

@@ -1,0 +1,21 @@
+"""Plain HTTP routes (Starlette), mounted beside the Reflex app by ``api_transformer``.
+
+Files and redirects rather than pages: login and logout (they set the HttpOnly
+session cookie), the sign-up hand-off, downloads (PDFs, photos, CSV and XLSX
+exports, my data) and the installable app's manifest. Each module keeps a
+``routes`` list; ``common`` holds what they share (cookie, actor, locale).
+"""
+
+from __future__ import annotations
+
+from starlette.applications import Starlette
+
+from heurecivique_app.api import community, exports, pwa, session, volunteer
+
+api = Starlette(routes=[
+    *session.routes,
+    *community.routes,
+    *pwa.routes,
+    *volunteer.routes,
+    *exports.routes,
+])

@@ -1,0 +1,81 @@
+"""What every mission use case starts from: the mission, the volunteer's participation,
+and the event that tells the live boards about a change."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from heurecivique_app.domain import events
+from heurecivique_app.domain.enums import MissionStatus, ParticipationStatus
+from heurecivique_app.domain.errors import NotFound
+from heurecivique_app.domain.models import Mission, Participation
+from heurecivique_app.domain.text import N_
+from heurecivique_app.domain.validation import known_id
+from heurecivique_app.services.actor import Actor, require_staff
+from heurecivique_app.services.audit import audit
+
+# A volunteer credits time only for what happened: hours are given, never promised.
+NOT_STARTED = N_("The mission has not taken place yet.")
+
+
+def mission_in_commune(session: Session, actor: Actor, mission_id: int) -> Mission:
+    """The mission, if it belongs to the actor's commune (else NotFound: no hint it exists).
+
+    A draft exists only for the commune's staff: anyone else gets the very answer
+    of a missing id (so drafts cannot be enumerated), before anything is written.
+    """
+    mission = session.get(Mission, known_id(mission_id))
+    if mission is None or mission.commune_id != actor.commune_id:
+        raise NotFound()
+    if mission.status == MissionStatus.DRAFT and not actor.is_staff:
+        raise NotFound()
+    return mission
+
+
+def staff_mission(session: Session, actor: Actor, mission_id: int) -> Mission:
+    """A mission of the actor's commune, for its staff only."""
+    mission = mission_in_commune(session, actor, mission_id)
+    require_staff(actor, mission.commune_id)
+    return mission
+
+
+def participation_of(session: Session, mission_id: int, volunteer_id: int
+                     ) -> Participation | None:
+    """The volunteer's participation in the mission, whatever its status (one per pair)."""
+    return session.exec(select(Participation).where(
+        Participation.mission_id == mission_id, Participation.volunteer_id == volunteer_id,
+    )).first()
+
+
+def accepted_volunteer_ids(session: Session, mission_id: int) -> list[int]:
+    """Who holds a place on the mission."""
+    return list(session.exec(
+        select(Participation.volunteer_id).where(
+            Participation.mission_id == mission_id,
+            Participation.status == ParticipationStatus.ACCEPTED,
+        )
+    ).all())
+
+
+def emit_mission_event(session: Session, kind: str, mission: Mission, actor: Actor,
+                       **data) -> None:
+    """Record a mission's event for the live boards (published after commit)."""
+    events.record(session, events.DomainEvent(
+        kind=kind,
+        commune_id=mission.commune_id,
+        neighbourhood_id=mission.neighbourhood_id,
+        mission_id=mission.id,
+        actor_name=actor.display_name,
+        data={"title": mission.title, "status": mission.status, **data},
+    ))
+
+
+def tell_referent(session: Session, kind: str, mission: Mission, actor: Actor, **data) -> None:
+    """Audit a volunteer's move (the referent's feed reads mission entries) and tell
+    the consoles."""
+    audit(session, actor=actor, action=kind, entity="mission", entity_id=mission.id,
+          commune_id=mission.commune_id, **data)
+    events.record(session, events.DomainEvent(
+        kind=kind, commune_id=mission.commune_id, neighbourhood_id=mission.neighbourhood_id,
+        mission_id=mission.id, actor_name=actor.display_name,
+        data={"title": mission.title, **data}))

@@ -1,0 +1,89 @@
+"""The referent's moves on a mission: publish a draft, mark it done, cancel it.
+
+Each move is checked against :mod:`domain.lifecycle` (the state machine) and
+announced to the live boards after commit.
+"""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from heurecivique_app.domain.enums import MissionStatus
+from heurecivique_app.domain.errors import DomainError, NotAllowed
+from heurecivique_app.domain.hours import month_key, validate_minutes
+from heurecivique_app.domain.lifecycle import check_transition
+from heurecivique_app.domain.models import HourEntry, Mission
+from heurecivique_app.domain.text import N_
+from heurecivique_app.domain.types import utcnow
+from heurecivique_app.services.actor import Actor
+from heurecivique_app.services.audit import audit
+from heurecivique_app.services.missions.base import (
+    NOT_STARTED,
+    accepted_volunteer_ids,
+    emit_mission_event,
+    mission_in_commune,
+    staff_mission,
+)
+
+
+def _staff_move(session: Session, actor: Actor, mission_id: int, target: MissionStatus,
+                kind: str) -> Mission:
+    """Move a mission of the actor's commune to ``target``, audited and announced as ``kind``."""
+    mission = staff_mission(session, actor, mission_id)
+    mission.status = check_transition(mission.status, target)
+    mission.updated_at = utcnow()
+    session.add(mission)
+    audit(session, actor=actor, action=kind, entity="mission",
+          entity_id=mission.id, commune_id=mission.commune_id)
+    emit_mission_event(session, kind, mission, actor)
+    return mission
+
+
+def publish_mission(session: Session, *, actor: Actor, mission_id: int) -> Mission:
+    """Put a draft on its neighbourhood board."""
+    return _staff_move(session, actor, mission_id, MissionStatus.OPEN, "mission.published")
+
+
+def mark_done(
+    session: Session,
+    *,
+    actor: Actor,
+    mission_id: int,
+    timezone: str,
+    minutes: int | None = None,
+) -> Mission:
+    """Record that the mission took place and credit the time to each accepted volunteer.
+
+    Allowed to the commune's staff and to a volunteer who accepted the mission.
+    The time counts for the month the mission happened (or today, if it was
+    done earlier than planned).
+    """
+    mission = mission_in_commune(session, actor, mission_id)
+    volunteers = accepted_volunteer_ids(session, mission_id)
+    if not actor.is_staff and actor.user_id not in volunteers:
+        raise NotAllowed()
+    if not volunteers:
+        raise DomainError(N_("Only a mission with a volunteer can be marked as done."))
+    now = utcnow()
+    if not actor.is_staff and now < mission.starts_at:
+        # The referent may record a mission done earlier than planned (the
+        # beneficiary phoned, say); a volunteer, only once it started.
+        raise DomainError(NOT_STARTED)
+    mission.status = check_transition(mission.status, MissionStatus.DONE)
+    credited = validate_minutes(minutes if minutes is not None else mission.duration_minutes)
+    month = month_key(min(mission.starts_at, now), timezone)
+    for volunteer_id in volunteers:
+        session.add(HourEntry(volunteer_id=volunteer_id, mission_id=mission_id,
+                              minutes=credited, month=month, recorded_by_id=actor.user_id))
+    mission.updated_at = now
+    session.add(mission)
+    session.flush()
+    audit(session, actor=actor, action="mission.done", entity="mission", entity_id=mission.id,
+          commune_id=mission.commune_id, minutes=credited, volunteers=volunteers)
+    emit_mission_event(session, "mission.done", mission, actor)
+    return mission
+
+
+def cancel_mission(session: Session, *, actor: Actor, mission_id: int) -> Mission:
+    """The referent withdraws a need (the beneficiary found help elsewhere, say)."""
+    return _staff_move(session, actor, mission_id, MissionStatus.CANCELLED, "mission.cancelled")
