@@ -7,14 +7,13 @@ that the relay sees on their phone.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from heurecivique_app.adapters.spreadsheets import to_csv
 from heurecivique_app.domain import events
 from heurecivique_app.domain.community import (
     IssueCategory,
@@ -169,16 +168,13 @@ CSV_COLUMNS = ("id", "date", "neighbourhood", "kind", "category", "title", "desc
                "status", "answer", "lat", "lon", "relay")
 
 
-def export_csv(session: Session, *, actor: Actor) -> str:
-    """The commune's reports as CSV (semicolons, as French spreadsheets expect)."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow(CSV_COLUMNS)
-    for v in commune_reports(session, actor=actor, limit=10_000):
-        writer.writerow([v.id, v.created_at.strftime("%Y-%m-%d %H:%M"), v.neighbourhood_name,
-                         v.kind, v.category, v.title, v.description, v.status, v.answer,
-                         "" if v.lat is None else v.lat, "" if v.lon is None else v.lon,
-                         v.relay_name])
+def export_csv(session: Session, *, actor: Actor) -> bytes:
+    """The commune's reports as CSV, through the one CSV writer of the exports
+    (semicolons, a BOM, typed formulas kept as text)."""
+    rows = [[v.id, v.created_at.strftime("%Y-%m-%d %H:%M"), v.neighbourhood_name, v.kind,
+             v.category, v.title, v.description, v.status, v.answer, v.lat, v.lon,
+             v.relay_name]
+            for v in commune_reports(session, actor=actor, limit=10_000)]
     audit(session, actor=actor, action="report.exported", entity="relay_report",
           entity_id=None, commune_id=actor.commune_id)
-    return out.getvalue()
+    return to_csv(CSV_COLUMNS, rows)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import timedelta
 from email import policy
 from email.parser import BytesParser
@@ -232,10 +234,19 @@ def test_other_communes_and_relays_cannot_triage(town) -> None:
         relays.commune_reports(s, actor=town["relay"])
 
 
-def test_csv_export_lists_the_reports(town) -> None:
+def test_csv_export_lists_the_reports_and_keeps_typed_formulas_as_text(town) -> None:
     _issue(town)
     with session_scope(town["engine"]) as s:
-        text = triage.export_csv(s, actor=town["ref"])
-    header, row = text.strip().splitlines()
-    assert header.split(";")[:3] == ["id", "date", "neighbourhood"]
-    assert "Passage piéton effacé" in row and "Rachapt" in row
+        relays.report_issue(s, actor=town["relay"], form=relays.IssueForm(
+            category="comfort", title="=HYPERLINK(\"http://evil.example\";\"Voir\")",
+            description="@SUM(1+1)", neighbourhood_id=str(town["hood"])))
+    with session_scope(town["engine"]) as s:
+        data = triage.export_csv(s, actor=town["ref"])
+    assert data.startswith(b"\xef\xbb\xbf")  # spreadsheet programs then read the accents
+    header, *rows = csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""),
+                               delimiter=";")
+    assert header[:3] == ["id", "date", "neighbourhood"]
+    by_title = {row[5]: row for row in rows}
+    assert "Rachapt" in by_title["Passage piéton effacé"]
+    injected = by_title["'=HYPERLINK(\"http://evil.example\";\"Voir\")"]
+    assert injected[6] == "'@SUM(1+1)"
