@@ -4,6 +4,7 @@ import reflex as rx
 
 from heurecivique_app.adapters.db import add_event_publisher
 from heurecivique_app.api import api
+from heurecivique_app.components.connection import guard_head
 from heurecivique_app.components.pwa import pwa_head
 from heurecivique_app.pages.account import account
 from heurecivique_app.pages.board import board
@@ -56,7 +57,7 @@ TITLE = "HeureCivique"
 app = rx.App(
     api_transformer=api,
     stylesheets=["/styles.css"],
-    head_components=[rx.el.meta(name="theme-color", content="#1d4ed8"), *pwa_head()],
+    head_components=[rx.el.meta(name="theme-color", content="#1d4ed8"), *pwa_head(), *guard_head()],
     html_lang="fr",
 )
 # Reflex hands engine.io an empty origin list, which switches the Origin check off
