@@ -1,9 +1,12 @@
 """The Reflex app: wiring only."""
 
 import reflex as rx
+from reflex import constants
+from reflex.utils.prerequisites import get_web_dir
 
 from heurecivique_app.adapters.db import add_event_publisher
 from heurecivique_app.api import api
+from heurecivique_app.api.headers import security_headers
 from heurecivique_app.components.connection import guard_head
 from heurecivique_app.components.pwa import pwa_head
 from heurecivique_app.pages.account import account
@@ -30,6 +33,7 @@ from heurecivique_app.presenters.collective import roster_vars
 from heurecivique_app.presenters.missions import board_vars, console_vars, mission_vars
 from heurecivique_app.realtime.gc_tuning import tune_garbage_collector
 from heurecivique_app.realtime.live import live
+from heurecivique_app.settings import get_settings
 from heurecivique_app.state.account import AccountState
 from heurecivique_app.state.base import AppState
 from heurecivique_app.state.board import BoardState
@@ -55,7 +59,9 @@ from heurecivique_app.state.triage import TriageState
 TITLE = "HeureCivique"
 
 app = rx.App(
-    api_transformer=api,
+    # Our routes first, then the security headers around everything (pages, build
+    # files, routes): the frontend build is mounted inside ``api`` in production.
+    api_transformer=[api, security_headers(get_settings(), get_web_dir() / constants.Dirs.STATIC)],
     stylesheets=["/styles.css"],
     head_components=[rx.el.meta(name="theme-color", content="#1d4ed8"), *pwa_head(), *guard_head()],
     html_lang="fr",

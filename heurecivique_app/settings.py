@@ -57,17 +57,27 @@ class Settings:
     # The commune this deployment serves (its slug): the installed app's name and
     # colour. Empty: the first commune in the database.
     commune_slug: str = ""
+    # Behind a reverse proxy: take the client's address from X-Forwarded-For (login throttle).
+    trust_forwarded_for: bool = False
+
+    @property
+    def https(self) -> bool:
+        """Whether the site is served over HTTPS (HSTS, Secure cookies)."""
+        return self.public_url.startswith("https://")
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
         env = dict(os.environ if env is None else env)
         data_dir = Path(env.get("HC_DATA_DIR", PROJECT_ROOT / "data"))
+        public_url = (env.get("HC_PUBLIC_URL") or "").rstrip("/")
         default_db = f"sqlite:///{data_dir / 'heurecivique.db'}"
         return cls(
             database_url=env.get("DATABASE_URL") or default_db,
             redis_url=env.get("REDIS_URL") or None,
             session_ttl_hours=int(env.get("HC_SESSION_TTL_HOURS", "336")),
-            cookie_secure=_env_bool(env.get("HC_COOKIE_SECURE"), False),
+            # Secure cookies by default as soon as the public address is HTTPS.
+            cookie_secure=_env_bool(env.get("HC_COOKIE_SECURE"),
+                                    public_url.startswith("https://")),
             default_locale=env.get("HC_DEFAULT_LOCALE", "fr"),
             timezone=env.get("HC_TIMEZONE", "Europe/Paris"),
             charter_version=env.get("HC_CHARTER_VERSION", CHARTER_VERSION),
@@ -80,11 +90,12 @@ class Settings:
             map_tile_url=env.get("HC_MAP_TILE_URL") or cls.map_tile_url,
             map_attribution=env.get("HC_MAP_ATTRIBUTION") or cls.map_attribution,
             data_dir=data_dir,
-            public_url=(env.get("HC_PUBLIC_URL") or "").rstrip("/"),
+            public_url=public_url,
             technical_services_email=env.get(
                 "HC_TECH_SERVICES_EMAIL", "services-techniques@mairie.example"),
             max_photo_bytes=int(env.get("HC_MAX_PHOTO_BYTES", str(5 * 1024 * 1024))),
             commune_slug=env.get("HC_COMMUNE", ""),
+            trust_forwarded_for=_env_bool(env.get("HC_TRUST_FORWARDED_FOR"), False),
         )
 
 

@@ -24,6 +24,20 @@ def cross_site(request: Request) -> bool:
     return bool(origin) and urlsplit(origin).netloc != request.headers.get("host")
 
 
+def client_address(request: Request, settings: Settings) -> str:
+    """The address the request comes from, for the login throttle.
+
+    Behind a reverse proxy every request comes from the proxy: with
+    ``HC_TRUST_FORWARDED_FOR`` the last hop of ``X-Forwarded-For`` (the one our own
+    proxy added, which a client cannot forge) is used instead.
+    """
+    if settings.trust_forwarded_for:
+        hops = [h.strip() for h in request.headers.get("x-forwarded-for", "").split(",")]
+        if hops[-1]:
+            return hops[-1]
+    return request.client.host if request.client else "unknown"
+
+
 def set_session_cookie(response: Response, token: str, settings: Settings) -> None:
     """Give the browser the login session: HttpOnly, same-site, for the session's lifetime."""
     response.set_cookie(

@@ -13,8 +13,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from heurecivique_app.adapters.db import session_scope
-from heurecivique_app.api.common import cross_site, set_session_cookie
-from heurecivique_app.domain.errors import DomainError
+from heurecivique_app.api.common import client_address, cross_site, set_session_cookie
 from heurecivique_app.domain.validation import safe_next
 from heurecivique_app.i18n import LOCALE_COOKIE, SUPPORTED_LOCALES
 from heurecivique_app.services import auth
@@ -43,14 +42,20 @@ async def login(request: Request) -> Response:
         form_next = _next_of_referer(request) or form_next
     next_path = safe_next(form_next, "/")
     settings = get_settings()
-    try:
-        with session_scope() as session:
-            user = auth.authenticate(session, email=str(form.get("email") or ""),
-                                     password=str(form.get("password") or ""))
-            token = auth.open_session(session, user=user, ttl_hours=settings.session_ttl_hours)
-    except DomainError:
-        query = urlencode({"error": "credentials", "next": next_path})
-        return RedirectResponse(f"/login?{query}", status_code=303)
+    with session_scope() as session:
+        # Committed even when refused: the throttle's counts and the audit must stay.
+        outcome = auth.log_in(session, email=str(form.get("email") or ""),
+                              password=str(form.get("password") or ""),
+                              address=client_address(request, settings))
+        token = (auth.open_session(session, user=outcome.user,
+                                   ttl_hours=settings.session_ttl_hours)
+                 if outcome.user is not None else None)
+    if token is None:
+        query = {"error": "credentials", "next": next_path}
+        if outcome.retry_after:
+            query.update(error="locked" if outcome.locked else "wait",
+                         wait=str(outcome.retry_after))
+        return RedirectResponse(f"/login?{urlencode(query)}", status_code=303)
     response = RedirectResponse(next_path, status_code=303)
     set_session_cookie(response, token, settings)
     return response
@@ -71,7 +76,7 @@ async def choose_locale(request: Request) -> Response:
     response = RedirectResponse(safe_next(request.query_params.get("next")), status_code=303)
     if lang in SUPPORTED_LOCALES:
         response.set_cookie(LOCALE_COOKIE, lang, max_age=365 * 24 * 3600, samesite="lax",
-                            path="/")
+                            path="/", secure=get_settings().cookie_secure)
     return response
 
 

@@ -19,3 +19,21 @@ class NativeForm(BaseHTML):
 
 
 native_form = NativeForm.create
+
+
+def auto_post(form_id: str, action: str, when: rx.Var[bool], **fields: rx.Var) -> rx.Component:
+    """A hidden form that the browser posts by itself as soon as ``when`` turns true.
+
+    How a handler leads to a full page load with a Set-Cookie (the sign-up's
+    handoff, the logout after deleting an account) without ``rx.call_script``,
+    whose code Reflex runs with ``eval``, which the CSP forbids (api/headers.py):
+    the submit is a function compiled into the page's bundle, run on mount.
+    """
+    return rx.cond(
+        when,
+        native_form(
+            *[rx.el.input(type="hidden", name=name, value=value) for name, value in fields.items()],
+            action=action, method="post", id=form_id, hidden=True,
+            on_mount=rx.call_function(f"() => document.getElementById('{form_id}').submit()"),
+        ),
+    )

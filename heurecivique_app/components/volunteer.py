@@ -23,7 +23,8 @@ def volunteer_nav() -> rx.Component:
         rx.hstack(
             rx.link(T("Home"), href="/home", class_name="touch", id="nav-home"),
             rx.link(T("Board"), href="/board", class_name="touch", id="nav-board"),
-            rx.link(T("Map"), href="/map", class_name="touch", id="nav-map"),
+            # A new document: the map page has its own CSP (tile host), api/headers.py.
+            rx.link(T("Map"), href="/map", class_name="touch", id="nav-map", reload_document=True),
             rx.link(T("My account"), href="/account", class_name="touch", id="nav-account"),
             wrap="wrap", spacing="4",
         ),

@@ -6,6 +6,7 @@ import reflex as rx
 
 from heurecivique_app.components import forms
 from heurecivique_app.components.layout import page
+from heurecivique_app.components.native_form import auto_post
 from heurecivique_app.components.text import T
 from heurecivique_app.components.volunteer import (
     availability_fieldset,
@@ -90,6 +91,7 @@ def data_section() -> rx.Component:
             ),
             on_submit=AccountState.delete_account,
         ),
+        auto_post("leave-form", "/api/auth/logout", AccountState.deleted),
     ), style={"width": "100%"})
 
 

@@ -50,7 +50,7 @@ def board() -> rx.Component:
         ),
         rx.heading(T("Missions in my neighbourhood"), " — ", BoardState.neighbourhood_name,
                    as_="h1", size="6"),
-        rx.link(T("Map of needs near me"), href="/map", id="map-link"),
+        rx.link(T("Map of needs near me"), href="/map", id="map-link", reload_document=True),
         rx.cond(
             BoardState.missions.length() > 0,
             rx.vstack(rx.foreach(BoardState.missions, mission_card), width="100%",

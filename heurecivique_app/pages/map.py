@@ -48,10 +48,36 @@ def the_map() -> rx.Component:
     )
 
 
+# Asks the browser for its position and posts the answer (or the error) through the
+# hidden form below to MapState.got_location. A function compiled into the bundle,
+# not rx.call_script, whose string Reflex runs with eval (forbidden by the CSP).
+LOCATE_JS = """() => {
+  const form = document.getElementById("geo-form");
+  const post = (lat, lon, error) => {
+    form.elements.lat.value = lat; form.elements.lon.value = lon;
+    form.elements.error.value = error; form.requestSubmit();
+  };
+  if (!navigator.geolocation) { post("", "", "unsupported"); return; }
+  navigator.geolocation.getCurrentPosition(
+    (p) => post(p.coords.latitude, p.coords.longitude, ""),
+    (e) => post("", "", String(e.code)),
+    {enableHighAccuracy: false, timeout: 10000, maximumAge: 300000});
+}"""
+
+
+def location_form() -> rx.Component:
+    return rx.form(
+        *[rx.el.input(type="hidden", name=name, default_value="")
+          for name in ("lat", "lon", "error")],
+        on_submit=MapState.got_location, id="geo-form", hidden=True,
+    )
+
+
 def controls() -> rx.Component:
     return rx.vstack(
+        location_form(),
         rx.hstack(
-            rx.button(T("Use my location"), on_click=MapState.use_my_location, size="3",
+            rx.button(T("Use my location"), on_click=rx.call_function(LOCATE_JS), size="3",
                       id="use-location"),
             rx.cond(MapState.located,
                     rx.button(T("Back to my neighbourhood"), on_click=MapState.show_home,

@@ -6,7 +6,7 @@ import reflex as rx
 
 from heurecivique_app.components import forms
 from heurecivique_app.components.layout import page
-from heurecivique_app.components.native_form import native_form
+from heurecivique_app.components.native_form import auto_post
 from heurecivique_app.components.text import T
 from heurecivique_app.components.volunteer import (
     availability_fieldset,
@@ -55,6 +55,10 @@ def signup_form() -> rx.Component:
             distance_select(ERR),
             charter_fieldset(),
             forms.error_for(ERR, "commune"),
+            rx.cond(SignupState.mail_sent,
+                    rx.callout(T("Thank you. We have sent you an email: follow it to go on."),
+                               color_scheme="blue", role="status", id="mail-sent",
+                               width="100%")),
             rx.cond(SignupState.form_message != "",
                     rx.callout(SignupState.form_message, color_scheme="red", role="alert",
                                id="form-message", width="100%")),
@@ -80,9 +84,8 @@ def signup() -> rx.Component:
                 rx.callout(T("This commune's sign-up link is not valid."), color_scheme="red")),
         rx.text(T("Already signed up?"), " ",
                 rx.link(T("Log in"), href="/login", underline="always")),
-        # Filled and posted by a script once the account exists: the server sets the cookie.
-        native_form(rx.el.input(type="hidden", name="code", default_value=""),
-                    action="/api/auth/handoff", method="post", id="handoff-form",
-                    hidden=True),
+        # Posted by the browser once the account exists: the server sets the cookie.
+        auto_post("handoff-form", "/api/auth/handoff", SignupState.handoff_code != "",
+                  code=SignupState.handoff_code),
         next_path="/signup",
     )

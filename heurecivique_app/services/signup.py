@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -195,20 +195,24 @@ def check_profile(session: Session, check: FormCheck, form: ProfileForm, *, comm
     check.clean["home"] = home
 
 
-def _email_free(session: Session, email: str) -> str:
-    if session.exec(select(User.id).where(User.email == email)).first() is not None:
-        raise FieldError(N_("An account already uses this email. Log in instead."))
-    return email
-
-
 def _approved(ticked: bool) -> bool:
     if not ticked:
         raise FieldError(N_("Approve the charter to sign up."))
     return True
 
 
-def sign_up(session: Session, *, form: SignupForm, geocoder: Geocoder | None = None) -> User:
+def sign_up(session: Session, *, form: SignupForm, geocoder: Geocoder | None = None,
+            on_taken: Callable[[User], None] | None = None) -> User | None:
     """Create the volunteer's account and pending profile, with the charter approved.
+
+    An e-mail that already has an account is not refused on the form, which
+    would tell anyone who has an account: the form is checked the same way,
+    the password hashed all the same (the same time), nothing is created, the
+    attempt is audited and ``on_taken`` is called with the owner (the page has
+    them told by e-mail).
+
+    Returns:
+        The new user; None when the e-mail already had an account.
 
     Raises:
         ValidationFailed: with every field's error; nothing is written.
@@ -217,17 +221,25 @@ def sign_up(session: Session, *, form: SignupForm, geocoder: Geocoder | None = N
     if commune is None or commune.id is None:
         raise ValidationFailed({"commune": N_("This commune's sign-up link is not valid.")})
     check = FormCheck()
-    check.take("email", lambda: _email_free(session, clean_email(form.email)))
+    check.take("email", lambda: clean_email(form.email))
     check.take("password", lambda: clean_password(form.password))
     check.take("charter", lambda: _approved(form.charter_approved))
     check_profile(session, check, form, commune_id=commune.id, geocoder=geocoder)
     clean = check.result()
+    password_hash = hash_password(clean["password"])
+    owner = session.exec(select(User).where(User.email == clean["email"])).first()
+    if owner is not None:
+        audit(session, actor=None, action="volunteer.signup_email_taken", entity="user",
+              entity_id=owner.id, commune_id=owner.commune_id)
+        if on_taken is not None:
+            on_taken(owner)
+        return None
     now = utcnow()
     hood: Neighbourhood = clean["neighbourhood"]
     home: Point | None = clean["home"]
     user = User(
         commune_id=commune.id, email=clean["email"],
-        password_hash=hash_password(clean["password"]), display_name=clean["display_name"],
+        password_hash=password_hash, display_name=clean["display_name"],
         phone=clean["phone"], role=Role.VOLUNTEER, neighbourhood_id=hood.id,
         locale=form.locale if form.locale in {"fr", "en"} else "fr",
     )

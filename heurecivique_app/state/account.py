@@ -27,6 +27,8 @@ class AccountState(AppState):
     volunteer_status: str = ""
     neighbourhood_options: list[dict[str, str]] = []
     field_errors: dict[str, str] = {}
+    # The account is gone: the page posts the logout form (a full page load, cookie cleared).
+    deleted: bool = False
     form_message: str = ""
     form_ok: bool = False
     form_key: int = 0
@@ -57,6 +59,7 @@ class AccountState(AppState):
         if redirect is not None:
             return redirect
         self.field_errors, self.form_message, self.delete_error = {}, "", ""
+        self.deleted = False
         try:
             self._reload(actor)
         except DomainError:
@@ -115,5 +118,7 @@ class AccountState(AppState):
         except DomainError as error:
             self.delete_error = self._error_text(error)
             return None
-        # Every login is revoked on the server; a full page load clears what the tab held.
-        return rx.call_script("window.location.assign('/login')")
+        # Every login is revoked on the server; the page now posts the logout form, whose
+        # full page load to /login clears what the tab held (pages/account.py).
+        self.deleted = True
+        return None

@@ -20,5 +20,18 @@ class LoginState(AppState):
         self.load_locale()
         query = parse_qs(urlsplit(str(self.router.url)).query)
         self.next_path = safe_next((query.get("next") or ["/"])[0])
-        failed = (query.get("error") or [""])[0] == "credentials"
-        self.error = self._tr(N_("Wrong email or password.")) if failed else ""
+        self.error = self._error_of(
+            (query.get("error") or [""])[0], (query.get("wait") or ["0"])[0])
+
+    def _error_of(self, code: str, wait: str) -> str:
+        """The message for the login route's refusal (the same for known and unknown e-mails)."""
+        seconds = int(wait) if wait.isdigit() else 0
+        if code == "credentials":
+            return self._tr(N_("Wrong email or password."))
+        if code == "wait":
+            return self._tr(N_("Too many attempts. Try again in {seconds} s."),
+                            seconds=max(seconds, 1))
+        if code == "locked":
+            return self._tr(N_("Too many attempts: logging in with this email is paused for "
+                               "{minutes} min."), minutes=max(-(-seconds // 60), 1))
+        return ""

@@ -159,21 +159,8 @@ class MapState(AppState):
         self._search(actor)
 
     @rx.event
-    def use_my_location(self):
-        """Ask the browser for its position; the answer comes back to got_location."""
-        return rx.call_script(
-            "new Promise((resolve) => {"
-            " if (!navigator.geolocation) { resolve({error: 'unsupported'}); return; }"
-            " navigator.geolocation.getCurrentPosition("
-            "  (p) => resolve({lat: p.coords.latitude, lon: p.coords.longitude}),"
-            "  (e) => resolve({error: String(e.code)}),"
-            "  {enableHighAccuracy: false, timeout: 10000, maximumAge: 300000});"
-            "})",
-            callback=MapState.got_location,
-        )
-
-    @rx.event
     def got_location(self, answer: dict):
+        """The browser's position, posted by the page's hidden form (pages/map.py)."""
         actor = self._actor()
         if actor is None:
             return rx.redirect("/login?next=/map")

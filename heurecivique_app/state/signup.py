@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import json
 from urllib.parse import parse_qs, urlsplit
 
 import reflex as rx
 
+from heurecivique_app.adapters.mail import EmlOutbox
 from heurecivique_app.domain.errors import DomainError, ValidationFailed
+from heurecivique_app.domain.models import User
+from heurecivique_app.domain.text import N_
+from heurecivique_app.i18n import translate
 from heurecivique_app.presenters.charter import charter_articles
 from heurecivique_app.services import selectors, signup
+from heurecivique_app.settings import get_settings
 from heurecivique_app.state.base import AppState
-
-# Posts the one-time code to the server, which answers with the session cookie.
-HANDOFF_JS = ("(function (code) { const f = document.getElementById('handoff-form');"
-              " f.elements.code.value = code; f.submit(); })({code})")
 
 
 class SignupState(AppState):
@@ -25,6 +25,12 @@ class SignupState(AppState):
     field_errors: dict[str, str] = {}
     form_message: str = ""
     sending: bool = False
+    # The one-time, two-minute code the page posts to /api/auth/handoff for the cookie
+    # (pages/signup.py); only this tab's state holds it, and it is used up at once.
+    handoff_code: str = ""
+    # Set when the e-mail already had an account: its owner was told by e-mail, and the
+    # page says a message was sent rather than "this e-mail is taken".
+    mail_sent: bool = False
     # The articles in the user's language (components/volunteer.py charter_text).
     charter_articles: list[dict[str, str]] = []
 
@@ -35,6 +41,7 @@ class SignupState(AppState):
         query = parse_qs(urlsplit(str(self.router.url)).query)
         self.commune_slug = (query.get("c") or [""])[0]
         self.field_errors, self.form_message, self.sending = {}, "", False
+        self.handoff_code, self.mail_sent = "", False
         with self._unit_of_work() as session:
             commune = signup.find_commune(session, self.commune_slug)
             hoods = selectors.neighbourhoods(session, commune.id) if commune else []
@@ -51,8 +58,8 @@ class SignupState(AppState):
                                            locale=self.locale)
         try:
             with self._unit_of_work() as session:
-                user = signup.sign_up(session, form=form)
-                code = signup.open_handoff(session, user=user)
+                user = signup.sign_up(session, form=form, on_taken=self._tell_owner)
+                code = signup.open_handoff(session, user=user) if user else ""
         except DomainError as error:
             self.sending = False
             self.field_errors = (self._field_errors(error)
@@ -61,5 +68,19 @@ class SignupState(AppState):
             return
         self.field_errors = {}
         self.form_message = ""
-        # The code goes only to this tab, as the argument of a script, never into a var.
-        yield rx.call_script(HANDOFF_JS.replace("{code}", json.dumps(code)))
+        self.sending = user is not None
+        self.mail_sent = user is None
+        self.handoff_code = code
+
+    def _tell_owner(self, owner: User) -> None:
+        """E-mail the owner of an address someone tried to sign up with (services/signup.py)."""
+        site = get_settings().public_url or "{0.scheme}://{0.netloc}".format(
+            urlsplit(str(self.router.url)))
+        EmlOutbox(get_settings().data_dir).send(
+            sender="heure-civique@localhost", to=owner.email,
+            subject=translate(N_("Your HeureCivique account"), owner.locale),
+            body=translate(N_(
+                "Hello,\n\nSomeone, maybe you, has just tried to sign up to HeureCivique with "
+                "this email address. You already have an account: log in at {url}\n\n"
+                "If it was not you, nothing has changed on your account and you can ignore "
+                "this message."), owner.locale, url=f"{site}/login"))

@@ -255,3 +255,16 @@ def test_sign_up_with_the_keyboard_only(new_context, app_server) -> None:
     page.locator("#login-submit").click()
     page.wait_for_url(re.compile(r".*/home/?$"))
     expect(page.locator("#my-hour")).to_be_visible()
+
+
+def test_sign_up_with_a_taken_email_says_nothing_and_tells_the_owner(new_context,
+                                                                     app_server) -> None:
+    page = new_context(PHONE).new_page()
+    page.goto("/signup?c=vitre")
+    fill_sign_up(page, name="Quelqu'un", email="volontaire@vitre.demo", phone="06 11 22 33 44")
+    page.locator("#signup-submit").click()
+    expect(page.locator("#mail-sent")).to_be_visible()
+    assert page.locator("#email-error").count() == 0
+    assert "déjà" not in page.locator("main").inner_text()
+    mails = [p.read_text() for p in (app_server.data_dir / "outbox").glob("*.eml")]
+    assert any("To: volontaire@vitre.demo" in m for m in mails)

@@ -15,6 +15,7 @@ from sqlmodel import select
 
 from heurecivique_app.adapters.db import session_scope
 from heurecivique_app.adapters.geocoding import GeoHit
+from heurecivique_app.adapters.mail import EmlOutbox
 from heurecivique_app.domain.charter import CHARTER_VERSION
 from heurecivique_app.domain.enums import (
     MissionKind,
@@ -111,11 +112,35 @@ def test_bad_sign_up_shows_every_error_and_writes_nothing(db_engine, world) -> N
     assert row_counts(db_engine) == before
 
 
-def test_taken_email_is_refused(db_engine, world) -> None:
+def test_taken_email_is_not_revealed_and_its_owner_is_told(db_engine, world, tmp_path) -> None:
+    outbox = EmlOutbox(tmp_path)
+    told = []
+
+    def tell(owner: User) -> None:
+        told.append(owner.id)
+        outbox.send(sender="app@example.org", to=owner.email, subject="Votre compte",
+                    body="Quelqu'un a essayé de s'inscrire avec votre adresse.")
+
+    before = row_counts(db_engine)
+    with session_scope(db_engine) as s:
+        result = signup.sign_up(s, form=good_form(world.commune, world.neighbourhood,
+                                                  email=world.volunteer.email.upper()),
+                                on_taken=tell)
+    assert result is None and told == [world.volunteer.id]
+    (mail,) = (tmp_path / "outbox").glob("*.eml")
+    assert f"To: {world.volunteer.email}" in mail.read_text()
+    with session_scope(db_engine) as s:
+        entry = s.exec(select(AuditEntry).where(
+            AuditEntry.action == "volunteer.signup_email_taken")).one()
+        assert entry.entity_id == world.volunteer.id
+    after = row_counts(db_engine)
+    assert after.pop("audit_entry") == before.pop("audit_entry") + 1
+    assert after == before  # no account, profile or anything else
+    # A bad form with a taken e-mail shows the same errors as with a new one, no more.
     with pytest.raises(ValidationFailed) as failed, session_scope(db_engine) as s:
-        signup.sign_up(s, form=good_form(world.commune, world.neighbourhood,
-                                         email=world.volunteer.email.upper()))
-    assert set(failed.value.errors) == {"email"}
+        signup.sign_up(s, form=good_form(world.commune, world.neighbourhood, phone="12",
+                                         email=world.volunteer.email), on_taken=tell)
+    assert set(failed.value.errors) == {"phone"} and len(told) == 1
 
 
 def test_address_is_geocoded_privately_and_gives_the_neighbourhood(db_engine, world) -> None:
