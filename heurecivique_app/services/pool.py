@@ -134,9 +134,10 @@ def _checked(wanted: PoolFilter) -> PoolFilter:
     def hood() -> int | None:
         if wanted.neighbourhood_id is None:
             return None
-        if form_id(wanted.neighbourhood_id) is None:
+        hood_id = form_id(wanted.neighbourhood_id)
+        if hood_id is None:
             raise FieldError(N_("Choose a value from the list."))
-        return wanted.neighbourhood_id
+        return hood_id
 
     check.take("text", lambda: optional_text(wanted.text, max_length=120, kind=TextKind.LINE))
     check.take("skill", lambda: choice(wanted.skill, CATEGORY_LABELS))
