@@ -4,11 +4,11 @@ import reflex as rx
 from reflex import constants
 from reflex.utils.prerequisites import get_web_dir
 
-from heurecivique_app.adapters.db import add_event_publisher
 from heurecivique_app.api import api
 from heurecivique_app.api.headers import security_headers
 from heurecivique_app.components.connection import guard_head
 from heurecivique_app.components.pwa import pwa_head
+from heurecivique_app.jobs import run_jobs
 from heurecivique_app.pages.account import account
 from heurecivique_app.pages.board import board
 from heurecivique_app.pages.charter import charter
@@ -112,6 +112,7 @@ live.register("board", BoardState, board_vars)
 live.register("console", ConsoleState, console_vars)
 live.register("mission", MissionState, mission_vars)
 live.register("roster", AttendanceState, roster_vars)
-app.register_lifespan_task(live.run)
+live.attach(app)
 app.register_lifespan_task(tune_garbage_collector)
-add_event_publisher(live.publish)
+# Due work (e-mails, reminders): one runner per backend worker, claims never overlap.
+app.register_lifespan_task(run_jobs)

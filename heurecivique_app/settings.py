@@ -18,6 +18,20 @@ def _env_bool(value: str | None, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+SMTP_TLS_MODES = ("starttls", "ssl", "none")
+
+
+def _smtp_tls(value: str | None) -> str:
+    mode = (value or "starttls").strip().lower()
+    if mode not in SMTP_TLS_MODES:
+        raise ValueError(f"HC_SMTP_TLS must be one of {', '.join(SMTP_TLS_MODES)}, not {value!r}")
+    return mode
+
+
+def _default_smtp_port(tls: str | None) -> str:
+    return {"ssl": "465", "none": "25"}.get(_smtp_tls(tls), "587")
+
+
 @dataclass(frozen=True)
 class Settings:
     """Runtime configuration, read once from the environment."""
@@ -57,6 +71,20 @@ class Settings:
     # The commune this deployment serves (its slug): the installed app's name and
     # colour. Empty: the first commune in the database.
     commune_slug: str = ""
+    # Outgoing mail. Without a host the embedded mode writes .eml files to
+    # <data_dir>/outbox instead of sending. smtp_tls: "starttls" (port 587),
+    # "ssl" (implicit TLS, port 465) or "none" (a relay on the same machine).
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_tls: str = "starttls"
+    smtp_timeout_s: float = 20.0
+    mail_from: str = "L'Heure Civique <heure-civique@localhost>"
+    # Signs the one-click unsubscribe links: **set your own in production**.
+    secret_key: str = "heurecivique-demo-secret"
+    # The job runner (e-mail deliveries, reminders) inside each backend worker.
+    jobs_enabled: bool = True
     # Behind a reverse proxy: take the client's address from X-Forwarded-For (login throttle).
     trust_forwarded_for: bool = False
 
@@ -95,6 +123,15 @@ class Settings:
                 "HC_TECH_SERVICES_EMAIL", "services-techniques@mairie.example"),
             max_photo_bytes=int(env.get("HC_MAX_PHOTO_BYTES", str(5 * 1024 * 1024))),
             commune_slug=env.get("HC_COMMUNE", ""),
+            smtp_host=env.get("HC_SMTP_HOST", ""),
+            smtp_port=int(env.get("HC_SMTP_PORT") or _default_smtp_port(env.get("HC_SMTP_TLS"))),
+            smtp_user=env.get("HC_SMTP_USER", ""),
+            smtp_password=env.get("HC_SMTP_PASSWORD", ""),
+            smtp_tls=_smtp_tls(env.get("HC_SMTP_TLS")),
+            smtp_timeout_s=float(env.get("HC_SMTP_TIMEOUT_S", "20")),
+            mail_from=env.get("HC_MAIL_FROM") or cls.mail_from,
+            secret_key=env.get("HC_SECRET_KEY") or cls.secret_key,
+            jobs_enabled=_env_bool(env.get("HC_JOBS"), True),
             trust_forwarded_for=_env_bool(env.get("HC_TRUST_FORWARDED_FOR"), False),
         )
 

@@ -15,6 +15,7 @@ from typing import TypeVar
 
 from sqlmodel import Session
 
+from heurecivique_app.adapters.geocoding import GazetteerGeocoder
 from heurecivique_app.adapters.passwords import hash_password
 from heurecivique_app.domain.enums import (
     Category,
@@ -37,6 +38,10 @@ from heurecivique_app.domain.types import utcnow
 from heurecivique_app.services.actor import Actor
 
 PASSWORD = "correct horse battery staple"
+# What the composition root hands the services that geocode: the offline gazetteer
+# (no network in tests) and a salt of the tests' own.
+GEOCODER = GazetteerGeocoder()
+GEO = {"geocoder": GEOCODER, "geo_salt": "heurecivique-test-salt"}
 T = TypeVar("T")
 _seq = itertools.count(1)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -21,8 +22,10 @@ _publishers: list[domain_events.Publisher] = []
 
 
 def make_engine(url: str) -> Engine:
-    """An engine tuned for the backend: SQLite gets WAL, a busy timeout and foreign keys;
-    PostgreSQL no JIT."""
+    """An engine tuned for the backend.
+
+    SQLite gets WAL, a busy timeout and foreign keys; PostgreSQL no JIT.
+    """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database:
@@ -34,7 +37,7 @@ def make_engine(url: str) -> Engine:
         )
 
         @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_connection, _record):  # pragma: no cover - trivial
+        def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> None:
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA journal_mode=WAL")
@@ -94,6 +97,7 @@ def add_event_publisher(publisher: domain_events.Publisher) -> None:
 
 
 def remove_event_publisher(publisher: domain_events.Publisher) -> None:
+    """Stop handing committed events to ``publisher`` (tests restore the registry)."""
     if publisher in _publishers:
         _publishers.remove(publisher)
 
@@ -101,15 +105,19 @@ def remove_event_publisher(publisher: domain_events.Publisher) -> None:
 @event.listens_for(Session, "after_commit")
 def _publish_after_commit(session: Session) -> None:
     pending = domain_events.take_pending(session)
-    if not pending:
-        return
-    for publisher in list(_publishers):
+    for publisher in list(_publishers) if pending else []:
         try:
             publisher(pending)
         except Exception:  # a failing push must never undo a committed write
             log.exception("event publisher failed")
+    for action in domain_events.take_actions(session):
+        try:
+            action()
+        except Exception:  # the write is committed: log the failed side effect, go on
+            log.exception("after-commit action failed")
 
 
 @event.listens_for(Session, "after_rollback")
 def _drop_after_rollback(session: Session) -> None:
     domain_events.take_pending(session)
+    domain_events.take_actions(session)

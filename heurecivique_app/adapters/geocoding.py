@@ -15,6 +15,7 @@ import threading
 import time
 import unicodedata
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol
@@ -30,6 +31,8 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class GeoHit:
+    """A geocoded address: its point, the label found, how precise it is."""
+
     lat: float
     lon: float
     label: str
@@ -37,7 +40,10 @@ class GeoHit:
 
 
 class Geocoder(Protocol):
-    def locate(self, address: str, *, near: Point | None = None) -> GeoHit | None: ...
+    """Anything that turns an address into a point (the services' only view of geocoding)."""
+
+    def locate(self, address: str, *, near: Point | None = None) -> GeoHit | None:
+        """The point of ``address`` (preferring one close to ``near``), or None."""
 
 
 def normalise(address: str) -> str:
@@ -77,6 +83,7 @@ class GazetteerGeocoder:
         self._names = sorted(self._streets, key=len, reverse=True)
 
     def locate(self, address: str, *, near: Point | None = None) -> GeoHit | None:
+        """The street of the table named in ``address``, moved along it by the house number."""
         text = normalise(address)
         for name in self._names:
             position = text.find(name)
@@ -114,8 +121,8 @@ class BanGeocoder:
         cache_size: int = 2048,
         backoff_s: float = 60.0,
         max_distance_m: float = 15_000.0,
-        client=None,
-        clock=time.monotonic,
+        client: BANFrance | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._client = client or BANFrance(timeout=timeout_s,
                                            user_agent="heurecivique (L'Heure Civique)")
@@ -130,6 +137,7 @@ class BanGeocoder:
         self._max_distance_m = max_distance_m
 
     def locate(self, address: str, *, near: Point | None = None) -> GeoHit | None:
+        """The BAN's answer (cached); None when not found, implausible or the network is down."""
         key = normalise(address)
         if not key:
             return None

@@ -10,10 +10,12 @@ _hasher = PasswordHasher()
 
 
 def hash_password(password: str) -> str:
+    """The argon2id hash of ``password``, salt and parameters included."""
     return _hasher.hash(password)
 
 
 def verify_password(password_hash: str, password: str) -> bool:
+    """Whether ``password`` matches ``password_hash`` (False for a malformed hash)."""
     try:
         return _hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):

@@ -81,4 +81,5 @@ class PhotoStore:
 
     @staticmethod
     def valid_name(name: str | None) -> bool:
+        """Whether ``name`` has the shape of a stored photo's name."""
         return bool(name) and bool(_NAME.match(name or ""))

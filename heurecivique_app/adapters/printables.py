@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from typing import Protocol
 
 from reportlab.graphics import renderPDF
 from reportlab.graphics.barcode.qr import QrCodeWidget
@@ -19,13 +20,31 @@ from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen.canvas import Canvas
 
 from heurecivique_app.domain.gestures import SMALL_GESTURES
-from heurecivique_app.domain.rules import RULE_TEXTS
+from heurecivique_app.domain.rules import PAPER_FIELDS, PAPER_RULE_QUESTIONS, RULE_TEXTS
 from heurecivique_app.domain.text import N_
 from heurecivique_app.i18n import translate
-from heurecivique_app.services.intake import PAPER_FIELDS, PAPER_RULE_QUESTIONS
-from heurecivique_app.services.public import PublicCommune
 
 Tr = Callable[..., str]
+
+
+class Letterhead(Protocol):
+    """What a printable shows of its commune (``services.public.PublicCommune`` has it)."""
+
+    @property
+    def name(self) -> str:
+        """The commune's name."""
+
+    @property
+    def theme_color(self) -> str:
+        """Its colour, "#rrggbb" (a default replaces anything else)."""
+
+    @property
+    def contact_phone(self) -> str:
+        """The town hall's phone, or ""."""
+
+    @property
+    def contact_email(self) -> str:
+        """The town hall's e-mail, or ""."""
 
 
 def _colour(hex_value: str) -> colors.Color:
@@ -54,7 +73,7 @@ def _wrapped(canvas: Canvas, text: str, x: float, y: float, width: float,
     return y
 
 
-def _band(canvas: Canvas, commune: PublicCommune, tr: Tr, width: float, height: float,
+def _band(canvas: Canvas, commune: Letterhead, tr: Tr, width: float, height: float,
           band: float, title_size: float) -> None:
     canvas.setFillColor(_colour(commune.theme_color))
     canvas.rect(0, height - band, width, band, stroke=0, fill=1)
@@ -67,7 +86,7 @@ def _band(canvas: Canvas, commune: PublicCommune, tr: Tr, width: float, height: 
     canvas.setFillColor(colors.black)
 
 
-def _contacts(commune: PublicCommune, tr: Tr) -> str:
+def _contacts(commune: Letterhead, tr: Tr) -> str:
     parts = []
     if commune.contact_phone:
         parts.append(tr(N_("Phone: {phone}"), phone=commune.contact_phone))
@@ -76,8 +95,9 @@ def _contacts(commune: PublicCommune, tr: Tr) -> str:
     return " · ".join(parts)
 
 
-def _document(commune: PublicCommune, locale: str, page_size, draw) -> bytes:
-    def tr(message: str, **params) -> str:
+def _document(commune: Letterhead, locale: str, page_size: tuple[float, float],
+              draw: Callable[[Canvas, Tr, float, float], None]) -> bytes:
+    def tr(message: str, **params: object) -> str:
         return translate(message, locale, **params)
 
     out = io.BytesIO()
@@ -90,7 +110,7 @@ def _document(commune: PublicCommune, locale: str, page_size, draw) -> bytes:
     return out.getvalue()
 
 
-def poster(commune: PublicCommune, *, signup_url: str, locale: str = "fr") -> bytes:
+def poster(commune: Letterhead, *, signup_url: str, locale: str = "fr") -> bytes:
     """A4 poster: the pledge, the rules and a big QR code to the sign-up page."""
 
     def draw(canvas: Canvas, tr: Tr, width: float, height: float) -> None:
@@ -115,7 +135,7 @@ def poster(commune: PublicCommune, *, signup_url: str, locale: str = "fr") -> by
     return _document(commune, locale, A4, draw)
 
 
-def flyer(commune: PublicCommune, *, signup_url: str, locale: str = "fr") -> bytes:
+def flyer(commune: Letterhead, *, signup_url: str, locale: str = "fr") -> bytes:
     """A5 flyer: what the scheme is, a few gestures, how to ask for help, the QR code."""
 
     def draw(canvas: Canvas, tr: Tr, width: float, height: float) -> None:
@@ -138,7 +158,7 @@ def flyer(commune: PublicCommune, *, signup_url: str, locale: str = "fr") -> byt
     return _document(commune, locale, A5, draw)
 
 
-def needs_flyer(commune: PublicCommune, *, locale: str = "fr") -> bytes:
+def needs_flyer(commune: Letterhead, *, locale: str = "fr") -> bytes:
     """« Besoins à compléter »: the paper intake form, one line per intake field."""
 
     def draw(canvas: Canvas, tr: Tr, width: float, height: float) -> None:

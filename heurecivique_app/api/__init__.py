@@ -2,15 +2,16 @@
 
 Files and redirects rather than pages: login and logout (they set the HttpOnly
 session cookie), the sign-up hand-off, downloads (PDFs, photos, CSV and XLSX
-exports, my data) and the installable app's manifest. Each module keeps a
-``routes`` list; ``common`` holds what they share (cookie, actor, locale).
+exports, my data), the installable app's manifest and one-click unsubscribe
+links. Each module keeps a ``routes`` list; ``common`` holds what they share
+(cookie, actor, locale).
 """
 
 from __future__ import annotations
 
 from starlette.applications import Starlette
 
-from heurecivique_app.api import community, exports, pwa, session, volunteer
+from heurecivique_app.api import community, exports, notifications, pwa, session, volunteer
 
 api = Starlette(routes=[
     *session.routes,
@@ -18,4 +19,5 @@ api = Starlette(routes=[
     *pwa.routes,
     *volunteer.routes,
     *exports.routes,
+    *notifications.routes,
 ])

@@ -11,15 +11,13 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
-from heurecivique_app.adapters import printables
-from heurecivique_app.adapters.db import session_scope
-from heurecivique_app.adapters.photos import PhotoStore
 from heurecivique_app.api.common import request_staff
 from heurecivique_app.domain.community import RelayReport
 from heurecivique_app.domain.errors import DomainError
 from heurecivique_app.i18n import SUPPORTED_LOCALES
 from heurecivique_app.services import public, triage
 from heurecivique_app.settings import get_settings
+from heurecivique_app.wiring import session_scope, wiring
 
 PRINTABLES = {"poster": "affiche", "flyer": "flyer", "besoins": "besoins-a-completer"}
 
@@ -41,18 +39,14 @@ async def printable(request: Request) -> Response:
             commune = public.commune_by_slug(session, slug)
     except DomainError:
         return Response(status_code=404)
-    if kind == "besoins":
-        data = printables.needs_flyer(commune, locale=lang)
-    else:
-        make = printables.poster if kind == "poster" else printables.flyer
-        data = make(commune, signup_url=signup_url(request, slug), locale=lang)
+    data = public.printable(commune, kind=kind, signup_url=signup_url(request, slug), locale=lang)
     name = f"heure-civique-{slug}-{PRINTABLES[kind]}.pdf"
     return Response(data, media_type="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="{name}"'})
 
 
 def _photo(name: str | None) -> Response:
-    path = PhotoStore(get_settings().data_dir).path(name)
+    path = wiring().photos.path(name)
     if path is None:
         return Response(status_code=404)
     return FileResponse(path, headers={"Cache-Control": "private, max-age=3600",

@@ -11,14 +11,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from heurecivique_app.adapters.db import session_scope
-from heurecivique_app.adapters.spreadsheets import to_csv, to_xlsx
 from heurecivique_app.api.common import request_locale, request_staff
 from heurecivique_app.domain.errors import ValidationFailed
 from heurecivique_app.presenters import exports as tables
 from heurecivique_app.services import search
 from heurecivique_app.services.audit import audit
 from heurecivique_app.settings import get_settings
+from heurecivique_app.wiring import session_scope, table_file
 
 KINDS = {
     "missions": (lambda s, a, f, tz: search.missions(s, actor=a, filters=f, timezone=tz),
@@ -57,10 +56,7 @@ def _export(request: Request, kind: str, fmt: str) -> Response:
         audit(session, actor=actor, action="export.downloaded", entity=kind, entity_id=None,
               commune_id=actor.commune_id, format=fmt, rows=len(rows),
               filters=filters.as_query())
-    if fmt == "csv":
-        data = to_csv(headers, rows)
-    else:
-        data = to_xlsx(headers, rows, title=file_stem)
+    data = table_file(fmt, headers, rows, title=file_stem)
     name = f"heure-civique-{file_stem}.{fmt}"
     return Response(data, media_type=MEDIA[fmt], headers={
         "Content-Disposition": f'attachment; filename="{name}"',

@@ -12,7 +12,6 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from heurecivique_app.adapters.db import session_scope
 from heurecivique_app.api.common import request_locale
 from heurecivique_app.domain.errors import DomainError
 from heurecivique_app.i18n import SUPPORTED_LOCALES
@@ -20,6 +19,7 @@ from heurecivique_app.presenters import pwa
 from heurecivique_app.services import public
 from heurecivique_app.services.public import PublicCommune
 from heurecivique_app.settings import get_settings
+from heurecivique_app.wiring import session_scope
 
 # Short: a change of the commune's colour reaches installed apps within the hour.
 CACHE_CONTROL = "public, max-age=3600"

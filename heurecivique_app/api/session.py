@@ -12,12 +12,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from heurecivique_app.adapters.db import session_scope
 from heurecivique_app.api.common import client_address, cross_site, set_session_cookie
 from heurecivique_app.domain.validation import safe_next
 from heurecivique_app.i18n import LOCALE_COOKIE, SUPPORTED_LOCALES
 from heurecivique_app.services import auth
 from heurecivique_app.settings import get_settings
+from heurecivique_app.wiring import session_scope
 
 
 def _next_of_referer(request: Request) -> str:

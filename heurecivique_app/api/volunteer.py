@@ -12,11 +12,11 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from heurecivique_app.adapters.db import session_scope
 from heurecivique_app.api.common import cross_site, request_actor, set_session_cookie
 from heurecivique_app.domain.errors import DomainError
 from heurecivique_app.services import accounts, signup
 from heurecivique_app.settings import get_settings
+from heurecivique_app.wiring import session_scope
 
 HOME = "/home"
 

@@ -17,6 +17,8 @@ CHARTER_VERSION = "2024-01"
 
 @dataclass(frozen=True)
 class CharterArticle:
+    """One article of the citizen's charter: message ids of its title and text."""
+
     title: str
     text: str
 

@@ -25,17 +25,23 @@ PHOTO_NAME = re.compile(r"^[0-9a-f]{32}\.(jpg|png|webp)$")
 
 
 class ReportKind(StrEnum):
+    """What a relay reports."""
+
     NEED = "need"  # a need on behalf of a neighbour: becomes a draft mission
     ISSUE = "issue"  # a neighbourhood issue: street light, isolated person, crossing
 
 
 class IssueCategory(StrEnum):
+    """The kinds of neighbourhood issue a relay reports."""
+
     COMFORT = "comfort"
     HEALTH = "health"
     SAFETY = "safety"
 
 
 class ReportStatus(StrEnum):
+    """Where a relay's report stands in the referent's triage queue."""
+
     NEW = "new"  # waiting in the referent's triage queue
     MISSION = "mission"  # turned into a mission draft
     FORWARDED = "forwarded"  # sent to the town's technical services

@@ -6,6 +6,8 @@ from heurecivique_app.domain.text import N_
 
 
 class Role(StrEnum):
+    """What a user is in the scheme; staff roles run a commune's console."""
+
     VOLUNTEER = "volunteer"
     RELAY = "relay"
     REFERENT = "referent"
@@ -17,17 +19,23 @@ STAFF_ROLES = frozenset({Role.REFERENT, Role.COMMUNE_ADMIN, Role.DEPARTEMENT_ADM
 
 
 class VolunteerStatus(StrEnum):
+    """Where a volunteer stands: met by a referent, on a break (domain.volunteer_status)."""
+
     PENDING = "pending"  # signed up, not yet met by a referent
     ACTIVE = "active"
     PAUSED = "paused"
 
 
 class MissionKind(StrEnum):
+    """Help for one person, or a collective action with several places."""
+
     INDIVIDUAL = "individual"
     COLLECTIVE = "collective"
 
 
 class MissionStatus(StrEnum):
+    """A mission's place in its life (the transitions: domain.lifecycle)."""
+
     DRAFT = "draft"
     OPEN = "open"
     FULL = "full"
@@ -38,6 +46,8 @@ class MissionStatus(StrEnum):
 
 
 class ParticipationStatus(StrEnum):
+    """A volunteer's part in one mission."""
+
     ACCEPTED = "accepted"
     DECLINED = "declined"
     CANCELLED = "cancelled"
@@ -58,6 +68,8 @@ class Channel(StrEnum):
 
 
 class Category(StrEnum):
+    """The kinds of help, for boards, skills and matching."""
+
     SHOPPING = "shopping"
     VISIT = "visit"
     WALK = "walk"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from heurecivique_app.domain.text import N_
@@ -16,7 +17,7 @@ class DomainError(Exception):
         **params: values interpolated into the translated message.
     """
 
-    def __init__(self, message: str, *, field: str | None = None, **params: Any) -> None:
+    def __init__(self, message: str, *, field: str | None = None, **params: object) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
@@ -61,7 +62,7 @@ class ValidationFailed(DomainError):
         self.errors = errors
         self.field_params = params or {}
 
-    def translated(self, translate: Any) -> dict[str, str]:
+    def translated(self, translate: Callable[..., str]) -> dict[str, str]:
         """Every field's message through ``translate(message, **params)``."""
         return {name: translate(message, **self.field_params.get(name, {}))
                 for name, message in self.errors.items()}

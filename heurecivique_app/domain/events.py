@@ -2,6 +2,8 @@
 
 Services call :func:`record`; the database adapter flushes the recorded events
 to the configured publisher when (and only when) the transaction commits.
+Other effects outside the database (a mail) go through :func:`on_commit` for
+the same reason: nothing leaves the server for a write that is rolled back.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 _PENDING_KEY = "hc_pending_events"
+_ACTIONS_KEY = "hc_after_commit"
 
 
 @dataclass(frozen=True)
@@ -47,3 +50,13 @@ def record(session: Session, event: DomainEvent) -> None:
 def take_pending(session: Session) -> list[DomainEvent]:
     """Remove and return the events queued on ``session``."""
     return session.info.pop(_PENDING_KEY, [])
+
+
+def on_commit(session: Session, action: Callable[[], object]) -> None:
+    """Run ``action`` once the transaction of ``session`` commits; never if it rolls back."""
+    session.info.setdefault(_ACTIONS_KEY, []).append(action)
+
+
+def take_actions(session: Session) -> list[Callable[[], object]]:
+    """Remove and return the actions queued on ``session`` by :func:`on_commit`."""
+    return session.info.pop(_ACTIONS_KEY, [])

@@ -34,6 +34,8 @@ APPROX_MAX_OFFSET_M = 200.0
 
 @dataclass(frozen=True)
 class Point:
+    """A position in degrees (WGS 84)."""
+
     lat: float
     lon: float
 
@@ -48,6 +50,7 @@ class Box:
     max_lon: float
 
     def cells(self) -> list[int]:
+        """The latitude bands of the nearby index that the box overlaps."""
         return list(range(geo_cell(self.min_lat), geo_cell(self.max_lat) + 1))
 
 

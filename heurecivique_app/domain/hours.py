@@ -28,6 +28,7 @@ class MonthlyHour:
 
     @property
     def pledge_met(self) -> bool:
+        """Whether the month holds at least the pledged hour."""
         return self.minutes >= PLEDGE_MINUTES
 
     @property

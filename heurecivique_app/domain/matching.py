@@ -69,6 +69,7 @@ class Need:
     km_per_lon_degree: float = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        """Derive the slot words and the longitude scale once, for the hot loop."""
         object.__setattr__(self, "slot_keys", tuple(
             (slot_key(day, part), (day, part)) for day, part in self.slots))
         object.__setattr__(self, "km_per_lon_degree",
@@ -103,16 +104,21 @@ class Reason:
 
 
 def distance_km(candidate_lat: float, candidate_lon: float, need: Need) -> float:
-    """Distance from the need, flat-earth around its latitude: within a commune (a few
-    km) it differs from the great circle by well under a metre, at a third of the cost."""
+    """Distance from the need in km, flat-earth around its latitude.
+
+    Within a commune (a few km) it differs from the great circle by well under a
+    metre, at a third of the cost.
+    """
     dy = (candidate_lat - need.lat) * KM_PER_LAT_DEGREE
     dx = (candidate_lon - need.lon) * need.km_per_lon_degree
     return math.sqrt(dx * dx + dy * dy)
 
 
 def score(candidate: Candidate, need: Need) -> float | None:
-    """The candidate's points for the need, or None if they may not be asked: paused,
-    not met yet (except for a collective action), or farther than they would go.
+    """The candidate's points for the need, or None if they may not be asked.
+
+    Not asked: paused, not met yet (except for a collective action), or farther
+    than they would go.
 
     The hot loop of :func:`rank`: one call per volunteer, no allocation.
     """
@@ -131,10 +137,13 @@ def points(
     need: Need, status: str, lat: float | None, lon: float | None, reach: float,
     skilled: bool, free: bool, minutes: int, declines: int,
 ) -> float | None:
-    """:func:`score` from what was found about a volunteer: whether they listed the
-    need's skill and are free on one of its slots (services.matching finds both in
-    SQL for the whole pool). The one place the points are added up, in one order,
-    so both ways of finding them give the same floats."""
+    """:func:`score` from what was found about a volunteer.
+
+    Whether they listed the need's skill and are free on one of its slots
+    (services.matching finds both in SQL for the whole pool). The one place the
+    points are added up, in one order, so both ways of finding them give the same
+    floats.
+    """
     if status != VolunteerStatus.ACTIVE and not (
             status == VolunteerStatus.PENDING and need.collective):
         return None
@@ -168,8 +177,10 @@ def assess(candidate: Candidate, need: Need) -> Fit:
 
 
 def rank(candidates: list[Candidate], need: Need, *, limit: int = 20) -> list[Fit]:
-    """Those already involved in the mission (shown as such, whatever the rules say),
-    then the best ``limit`` candidates who may be asked, best first.
+    """The candidates to show for a mission, best first.
+
+    Those already involved in the mission (shown as such, whatever the rules
+    say), then the best ``limit`` candidates who may be asked.
 
     Ties go to the volunteer who gave the least time this month, then by id, so
     the order is stable from one look to the next.

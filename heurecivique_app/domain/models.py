@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint, event
+from sqlalchemy import JSON, Column, Connection, Index, UniqueConstraint, event
+from sqlalchemy.orm import Mapper
 from sqlmodel import Field, SQLModel
 
 from heurecivique_app.domain.availability import skills_key, slots_key
@@ -25,12 +26,16 @@ def _utc_column(nullable: bool = False, index: bool = False) -> Column:
 
 
 class Departement(SQLModel, table=True):
+    """A French département: coordinates several communes."""
+
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(max_length=3, unique=True)
     name: str = Field(max_length=120)
 
 
 class Commune(SQLModel, table=True):
+    """A commune running the scheme: its public face and its referents' console."""
+
     id: int | None = Field(default=None, primary_key=True)
     departement_id: int = Field(foreign_key="departement.id", index=True)
     insee_code: str = Field(max_length=5, unique=True)
@@ -43,6 +48,8 @@ class Commune(SQLModel, table=True):
 
 
 class Neighbourhood(SQLModel, table=True):
+    """A quarter of a commune: one board, a centre and a radius."""
+
     __table_args__ = (UniqueConstraint("commune_id", "slug"),)
 
     id: int | None = Field(default=None, primary_key=True)
@@ -55,6 +62,8 @@ class Neighbourhood(SQLModel, table=True):
 
 
 class User(SQLModel, table=True):
+    """Anyone who logs in: volunteer, relay, referent or administrator."""
+
     id: int | None = Field(default=None, primary_key=True)
     commune_id: int = Field(foreign_key="commune.id", index=True)
     email: str = Field(max_length=254, unique=True)
@@ -101,6 +110,8 @@ class LoginThrottle(SQLModel, table=True):
 
 
 class VolunteerProfile(SQLModel, table=True):
+    """What a volunteer gives: skills, availability, reach, status, home point (private)."""
+
     __tablename__ = "volunteer_profile"
 
     user_id: int = Field(foreign_key="user.id", primary_key=True)
@@ -158,6 +169,8 @@ class GeoSource:
 
 
 class Mission(SQLModel, table=True):
+    """A need or a collective action; its exact point and address never leave the server."""
+
     __table_args__ = (
         Index("ix_mission_board", "neighbourhood_id", "status"),
         # The nearby query: equality on status, a few latitude bands, a longitude
@@ -207,6 +220,8 @@ class Mission(SQLModel, table=True):
 
 
 class Participation(SQLModel, table=True):
+    """One volunteer's part in one mission, and their own account of it afterwards."""
+
     __table_args__ = (UniqueConstraint("mission_id", "volunteer_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
@@ -243,6 +258,8 @@ class HourEntry(SQLModel, table=True):
 
 
 class AuditEntry(SQLModel, table=True):
+    """Who did what, when, to which entity: the commune's audit log."""
+
     __tablename__ = "audit_entry"
 
     id: int | None = Field(default=None, primary_key=True)
@@ -257,14 +274,15 @@ class AuditEntry(SQLModel, table=True):
 
 @event.listens_for(Mission, "before_insert")
 @event.listens_for(Mission, "before_update")
-def _keep_geo_cell(_mapper, _connection, mission: Mission) -> None:
+def _keep_geo_cell(_mapper: Mapper, _connection: Connection, mission: Mission) -> None:
     """The index band always matches the public point, whoever wrote it."""
     mission.geo_cell = geo_cell(mission.approx_lat)
 
 
 @event.listens_for(VolunteerProfile, "before_insert")
 @event.listens_for(VolunteerProfile, "before_update")
-def _keep_search_keys(_mapper, _connection, profile: VolunteerProfile) -> None:
+def _keep_search_keys(_mapper: Mapper, _connection: Connection,
+                      profile: VolunteerProfile) -> None:
     """The plain-text keys always match the JSON, whoever wrote it through the ORM."""
     profile.skills_key = skills_key(profile.skills or [])
     profile.slots_key = slots_key(profile.availability or {})
@@ -277,3 +295,4 @@ from heurecivique_app.domain.community import (  # noqa: E402, F401
     SuccessStory,
 )
 from heurecivique_app.domain.followup import MissionFollowUp  # noqa: E402, F401
+from heurecivique_app.domain.notifications import Job, NotificationOptOut  # noqa: E402, F401

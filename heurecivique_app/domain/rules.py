@@ -25,6 +25,8 @@ class IntakeAnswers:
 
 @dataclass(frozen=True)
 class RuleBreach:
+    """A rule the need breaks: the answer's field and the explanation's message id."""
+
     field: str
     message: str
 
@@ -86,3 +88,31 @@ def check_intake(answers: IntakeAnswers) -> list[RuleBreach]:
             "before the need can be recorded."
         )))
     return breaches
+
+
+# The paper flyer « Besoins à compléter » asks exactly what the intake form asks:
+# one printed field per field of services.intake.NeedForm (``channel`` is the flyer itself, and
+# ``answers`` are the four rule questions). A test keeps the two in step.
+PAPER_FIELDS: dict[str, str] = {
+    "category": N_("What kind of help? (shopping, visit, walk, lift, garden, digital, DIY)"),
+    "title": N_("Your need in a few words"),
+    "description": N_("Details"),
+    "neighbourhood_id": N_("Neighbourhood"),
+    "beneficiary_name": N_("Full name"),
+    "beneficiary_phone": N_("Phone"),
+    "address": N_("Address"),
+    "access_notes": N_("Access notes (door code, floor…)"),
+    "consent": N_("I agree that the town hall stores these details to organise the help"),
+    "preferred_date": N_("Preferred date"),
+    "preferred_time": N_("Time"),
+    "duration_minutes": N_("Duration (minutes)"),
+    "other_dates": N_("Other possible dates and times"),
+    "answers": N_("Please tick to confirm"),
+}
+PAPER_NOT_PRINTED = frozenset({"channel", "beneficiary_choice"})
+PAPER_RULE_QUESTIONS: tuple[str, ...] = (
+    N_("This is not a job for a professional (care, cleaning, repairs)"),
+    N_("This is a one-off need, not a regular one"),
+    N_("This is not urgent"),
+    N_("I know that each party's own civil-liability insurance applies"),
+)

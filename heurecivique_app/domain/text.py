@@ -1,4 +1,4 @@
-"""User text: message ids for translation, and the one cleaner every typed text goes through.
+r"""User text: message ids for translation, and the one cleaner every typed text goes through.
 
 The domain never knows the user's language: it carries message ids (English
 source text) that the i18n layer translates at the edge.
@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import unicodedata
 from enum import StrEnum
-from typing import Any
 
 
 def N_(message: str) -> str:  # noqa: N802 - gettext convention
@@ -37,7 +36,7 @@ def N_(message: str) -> str:  # noqa: N802 - gettext convention
 class FieldError(ValueError):
     """A single field is wrong; ``message`` is a message id, ``params`` fill its placeholders."""
 
-    def __init__(self, message: str, **params: Any) -> None:
+    def __init__(self, message: str, **params: object) -> None:
         super().__init__(message)
         self.message = message
         self.params = params

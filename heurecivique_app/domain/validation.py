@@ -44,7 +44,7 @@ class FormCheck:
         return self.clean
 
 
-def form_text(data: Mapping[str, Any], name: str, default: str = "") -> Any:
+def form_text(data: Mapping[str, object], name: str, default: str = "") -> object:
     """What a submitted form holds for ``name``: ``default`` when missing or null.
 
     Never ``str()`` of the value: a null would become the text "None". Anything
@@ -60,7 +60,7 @@ def form_text(data: Mapping[str, Any], name: str, default: str = "") -> Any:
 _MAX_ID = 2**31 - 1
 
 
-def form_id(value: Any) -> int | None:
+def form_id(value: object) -> int | None:
     """The row id a form's select (or a link) sent, or None if it cannot be one.
 
     Empty, not a plain ASCII number, zero or beyond the database's range: None,
@@ -75,7 +75,7 @@ def form_id(value: Any) -> int | None:
     return number if 0 < number <= _MAX_ID else None
 
 
-def known_id(value: Any) -> int:
+def known_id(value: object) -> int:
     """``value`` as the id of a row to look up; NotFound if it cannot be any row's id.
 
     Ids reach services from route parameters and event arguments: a hand-made one
@@ -125,8 +125,11 @@ def french_phone(value: str | None, *, required: bool = False) -> str | None:
 
 def whole_number(value: str | int | None, *, low: int, high: int,
                  out_of_range: str = N_("This number is out of the allowed range.")) -> int:
-    """``out_of_range``: the message id for a number outside ``low``–``high``, best one
-    that names the range (e.g. ``domain.hours.TIME_GIVEN_RANGE``)."""
+    """The whole number typed, between ``low`` and ``high``.
+
+    ``out_of_range`` is the message id for a number outside the range, best one
+    that names it (e.g. ``domain.hours.TIME_GIVEN_RANGE``).
+    """
     try:
         number = int(str(value).strip())
     except (TypeError, ValueError) as exc:

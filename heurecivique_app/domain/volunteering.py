@@ -35,6 +35,7 @@ def availability_field(day: str, part: str) -> str:
 
 
 def clean_email(value: str | None) -> str:
+    """The e-mail typed, lower case; required and of a valid shape."""
     text = clean_text(value, max_length=254, kind=TextKind.LINE).lower()
     if not text:
         raise FieldError(N_("This field is required."))
@@ -90,6 +91,7 @@ def clean_availability(ticked: Mapping[str, Iterable[str]]) -> dict[str, list[st
 
 
 def clean_distance(value: str | None) -> float:
+    """How far the volunteer goes, in km: one of the form's choices."""
     text = value.strip() if isinstance(value, str) else ""
     if text not in DISTANCE_CHOICES:
         raise FieldError(N_("Choose a distance from the list."))
@@ -97,6 +99,9 @@ def clean_distance(value: str | None) -> float:
 
 
 def status_after_pause(validated_at: datetime | None) -> VolunteerStatus:
-    """A paused volunteer coming back, whoever resumes them: active only if a referent
-    met them (validated), else still waiting for that interview."""
+    """The status of a paused volunteer coming back, whoever resumes them.
+
+    Active only if a referent met them (validated), else still waiting for that
+    interview.
+    """
     return VolunteerStatus.ACTIVE if validated_at is not None else VolunteerStatus.PENDING

@@ -16,6 +16,7 @@ from heurecivique_app.components.volunteer import (
     tick,
     volunteer_nav,
 )
+from heurecivique_app.domain.notifications import OPTIONAL_KINDS
 from heurecivique_app.domain.text import N_
 from heurecivique_app.state.account import AccountState
 
@@ -71,6 +72,25 @@ def pause_section() -> rx.Component:
     ), style={"width": "100%"})
 
 
+def mail_section() -> rx.Component:
+    """Which e-mails the volunteer receives (each can also be stopped from the e-mail)."""
+    return rx.el.section(rx.vstack(
+        rx.heading(T("E-mails"), as_="h2", size="5"),
+        forms.form(
+            rx.vstack(
+                rx.el.fieldset(
+                    rx.el.legend(T("The e-mails I receive:")),
+                    *[tick(f"mail_{kind}", label, AccountState.mail_on.contains(f"mail_{kind}"))
+                      for kind, label in OPTIONAL_KINDS.items()],
+                ),
+                rx.button(T("Save my choices"), type="submit", size="3", id="save-mail"),
+            ),
+            on_submit=AccountState.save_mail_choices,
+            key=AccountState.mail_key,
+        ),
+    ), style={"width": "100%"}, id="mail-choices")
+
+
 def data_section() -> rx.Component:
     return rx.el.section(rx.vstack(
         rx.heading(T("My data"), as_="h2", size="5"),
@@ -101,6 +121,7 @@ def account() -> rx.Component:
         rx.heading(T("My account"), as_="h1", size="7"),
         profile_form(),
         pause_section(),
+        mail_section(),
         data_section(),
         next_path="/account",
     )

@@ -13,8 +13,6 @@ from heurecivique_app.domain.text import N_
 from heurecivique_app.state.lists import BeneficiaryListState, ListState, MissionListState
 
 KIND_OPTIONS = {"individual": N_("Individual"), "collective": N_("Collective action")}
-VOLUNTEER_STATUS = {"pending": N_("Awaiting validation"), "active": N_("Active"),
-                    "paused": N_("Paused")}
 
 
 def _export_link(label: str, kind: str, fmt: str, query: rx.Var, link_id: str) -> rx.Component:

@@ -120,6 +120,16 @@ def history_list() -> rx.Component:
     ), width="100%")
 
 
+def mail_problems() -> rx.Component:
+    """E-mails that did not reach the volunteer: the referent checks the address."""
+    return rx.callout(rx.vstack(
+        rx.text(T("E-mails not delivered"), weight="bold"),
+        rx.foreach(VolunteerState.mail_problems, lambda p: rx.text(
+            p["kind"], " · ", p["when"], " · ", p["state"], " (", p["error"], ")",
+            size="2", class_name="mail-problem")),
+        spacing="1"), color_scheme="amber", role="status", width="100%", id="mail-problems")
+
+
 def volunteer_page() -> rx.Component:
     v = VolunteerState.volunteer
     return page(
@@ -148,6 +158,7 @@ def volunteer_page() -> rx.Component:
                                                          VolunteerState.note)),
                 spacing="2", width="100%",
             ), width="100%"),
+            rx.cond(VolunteerState.mail_problems.length() > 0, mail_problems()),
             rx.cond(v["status"] == "pending", validation_form()),
             rx.cond(v["status"] == "active",
                     rx.button(T("Pause this volunteer"), on_click=VolunteerState.pause,

@@ -7,8 +7,11 @@ from heurecivique_app.i18n import translate
 
 
 def count_line(message: str, total: int, shown: int, locale: str) -> str:
-    """``message`` with ``{count}`` = ``total`` and, when the list on screen is cut, that
-    it shows only the first ``shown`` (the export holds every match)."""
+    """The count line of a list, translated.
+
+    ``message`` with ``{count}`` = ``total`` and, when the list on screen is cut, that
+    it shows only the first ``shown`` (the export holds every match).
+    """
     text = translate(message, locale, count=total)
     if shown < total:
         text += ". " + translate(N_("Only the first {shown} are listed: narrow the search."),

@@ -23,6 +23,7 @@ def _yes_no(value: bool | None, locale: str) -> str:
 
 
 def missions_table(lines: list[MissionLine], locale: str, timezone: str) -> Table:
+    """The missions list as a translated table: headers and one row per mission."""
     headers = _headers([N_("Number"), N_("Mission"), N_("Kind"), N_("Category"), N_("Status"),
                         N_("Neighbourhood"), N_("When"), N_("Duration (minutes)"),
                         N_("Places"), N_("Places taken"), N_("Beneficiary"), N_("Volunteers"),
@@ -39,6 +40,7 @@ def missions_table(lines: list[MissionLine], locale: str, timezone: str) -> Tabl
 
 
 def beneficiaries_table(lines: list[BeneficiaryLine], locale: str, timezone: str) -> Table:
+    """The beneficiaries list as a translated table (staff only: it holds contacts)."""
     headers = _headers([N_("Number"), N_("Full name"), N_("Phone"), N_("Address"),
                         N_("Neighbourhood"), N_("Needs"), N_("Last need"),
                         N_("Recurring request")], locale)
@@ -53,6 +55,7 @@ def beneficiaries_table(lines: list[BeneficiaryLine], locale: str, timezone: str
 
 
 def volunteers_table(lines: list[VolunteerLine], locale: str, timezone: str) -> Table:
+    """The volunteers list as a translated table (staff only: it holds contacts)."""
     headers = _headers([N_("Number"), N_("Full name"), N_("Email"), N_("Phone"),
                         N_("Neighbourhood"), N_("Status"), N_("Skills"), N_("Missions done"),
                         N_("Minutes given"), N_("Signed up")], locale)

@@ -5,11 +5,14 @@ Only what the commune's staff may see: never a home address or point.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from babel.numbers import format_decimal
 
 from heurecivique_app.domain.availability import DAY_LABELS, PART_LABELS
 from heurecivique_app.domain.enums import CATEGORY_LABELS, STATUS_LABELS, VOLUNTEER_STATUS_LABELS
 from heurecivique_app.domain.matching import Fit, Need, Reason, may_be_offered, reasons
+from heurecivique_app.domain.models import Mission
 from heurecivique_app.domain.text import N_
 from heurecivique_app.i18n import format_duration, format_when, translate
 from heurecivique_app.services.pool import PoolRow, VolunteerRecord
@@ -31,6 +34,7 @@ def _tone(good: bool | None) -> str:
 
 
 def reason_text(reason: Reason, locale: str) -> str:
+    """One reason of a volunteer's fit, translated with its parameters."""
     params = dict(reason.params)
     for name in reason.translated:
         params[name] = translate(params[name], locale)
@@ -55,10 +59,12 @@ def suggestion_row(fit: Fit, need: Need, locale: str) -> dict[str, str]:
 
 
 def skills_text(skills: list[str], locale: str) -> str:
+    """The gestures a volunteer likes, translated, in the catalogue's order."""
     return ", ".join(translate(CATEGORY_LABELS.get(s, s), locale) for s in skills)
 
 
 def availability_text(availability: dict[str, list[str]], locale: str) -> str:
+    """The weekly availability grid as one translated line."""
     return "; ".join(
         f"{translate(DAY_LABELS[day], locale)} "
         + ", ".join(translate(PART_LABELS[p], locale) for p in parts if p in PART_LABELS)
@@ -66,6 +72,7 @@ def availability_text(availability: dict[str, list[str]], locale: str) -> str:
 
 
 def pool_row(row: PoolRow, locale: str) -> dict[str, str]:
+    """One volunteer of the pool list, as the page shows it (staff only)."""
     return {
         "id": str(row.volunteer_id), "name": row.name, "neighbourhood": row.neighbourhood,
         "status": row.status,
@@ -80,7 +87,7 @@ def pool_row(row: PoolRow, locale: str) -> dict[str, str]:
 
 def record_vars(record: VolunteerRecord, locale: str, timezone: str) -> dict:
     """The detail page of one volunteer (staff of their commune only)."""
-    def when(moment) -> str:
+    def when(moment: datetime | None) -> str:
         return format_when(moment, locale, timezone) if moment else ""
 
     return {
@@ -104,7 +111,9 @@ def record_vars(record: VolunteerRecord, locale: str, timezone: str) -> dict:
     }
 
 
-def mission_summary(mission, need_slots: int, locale: str, timezone: str) -> dict[str, str]:
+def mission_summary(mission: Mission, need_slots: int, locale: str,
+                    timezone: str) -> dict[str, str]:
+    """The mission a volunteer is matched to, as the match page heads it."""
     return {
         "id": str(mission.id), "title": mission.title,
         "category": translate(CATEGORY_LABELS.get(mission.category, mission.category), locale),

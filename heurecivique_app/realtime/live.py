@@ -6,6 +6,10 @@ costs one database read per affected channel and language, then a single
 socket.io emit to the room of that channel: the transport's own cost.
 
 How it works:
+- The app module calls :meth:`LiveBoards.attach` once: it keeps the app (its
+  socket.io server), runs :meth:`LiveBoards.run` as a lifespan task and
+  subscribes :meth:`LiveBoards.publish` to committed events. Nothing here
+  imports the app module, so importing a state never loads every page.
 - A page's ``on_load`` calls :meth:`LiveBoards.watch` with the channels it
   shows; the tab's socket joins the rooms ``<channel>:<locale>`` (and leaves
   the rooms of the page it showed before). socket.io forgets a socket's rooms
@@ -39,11 +43,11 @@ from urllib.parse import urlsplit
 import reflex as rx
 from reflex_base.constants.state import FIELD_MARKER
 
-from heurecivique_app.adapters.db import session_scope
 from heurecivique_app.domain.events import DomainEvent
 from heurecivique_app.i18n import SUPPORTED_LOCALES
 from heurecivique_app.realtime.channels import channels_for, parse
 from heurecivique_app.settings import get_settings
+from heurecivique_app.wiring import add_event_publisher, session_scope
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +75,7 @@ def redis_channel(redis_url: str) -> str:
 class LiveBoards:
     def __init__(self) -> None:
         self._kinds: dict[str, ChannelKind] = {}
+        self._app: rx.App | None = None
         self._outbox: asyncio.Queue[set[str]] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._redis = None
@@ -82,18 +87,18 @@ class LiveBoards:
         """Channels "<kind>:<id>" update the vars ``presenter`` returns on ``state``."""
         self._kinds[kind] = ChannelKind(state, presenter)
 
-    @staticmethod
-    def _app():
-        from heurecivique_app.heurecivique_app import app
-
-        return app
+    def attach(self, app: rx.App) -> None:
+        """Serve ``app``'s sockets: start with it, hear every commit (call once, at startup)."""
+        self._app = app
+        app.register_lifespan_task(self.run)
+        add_event_publisher(self.publish)
 
     # --- viewers ------------------------------------------------------------------------
 
     def watch(self, sid: str, channels: set[str], locale: str) -> None:
         """The socket ``sid`` now shows ``channels`` in ``locale`` (and nothing else)."""
-        app = self._app()
-        if app.sio is None or not sid:
+        app = self._app
+        if app is None or app.sio is None or not sid:
             return
         manager = app.sio.manager
         namespace = rx.config.get_config().get_event_namespace()
@@ -152,7 +157,9 @@ class LiveBoards:
 
     def _has_viewers(self, room: str) -> bool:
         """Whether a socket of this worker is in ``room`` (socket.io drops empty rooms)."""
-        app = self._app()
+        app = self._app
+        if app is None or app.sio is None:
+            return False
         namespace = rx.config.get_config().get_event_namespace()
         return room in app.sio.manager.rooms.get(namespace, {})
 
@@ -185,7 +192,9 @@ class LiveBoards:
         return out
 
     async def _emit_local(self, room: str, update: dict) -> None:
-        app = self._app()
+        app = self._app
+        if app is None or app.sio is None:
+            return
         namespace = rx.config.get_config().get_event_namespace()
         await app.sio.emit("event", update, room=room, namespace=namespace)
 

@@ -51,7 +51,7 @@ def my_profile(session: Session, *, actor: Actor) -> tuple[User, VolunteerProfil
 
 
 def update_profile(session: Session, *, actor: Actor, form: ProfileForm,
-                   geocoder: Geocoder | None = None) -> VolunteerProfile:
+                   geocoder: Geocoder) -> VolunteerProfile:
     """Save the profile form; the home point is recomputed only if the address changed.
 
     Raises:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlmodel import Session
-
 from heurecivique_app.domain.enums import STAFF_ROLES, Role
 from heurecivique_app.domain.errors import NotAllowed
 from heurecivique_app.domain.models import User
@@ -13,6 +11,8 @@ from heurecivique_app.domain.models import User
 
 @dataclass(frozen=True)
 class Actor:
+    """Who acts, as the server decided from the session cookie: never from the client."""
+
     user_id: int
     role: Role
     commune_id: int
@@ -22,6 +22,7 @@ class Actor:
 
     @classmethod
     def from_user(cls, user: User) -> Actor:
+        """The actor a user row stands for."""
         assert user.id is not None
         return cls(
             user_id=user.id,
@@ -34,6 +35,7 @@ class Actor:
 
     @property
     def is_staff(self) -> bool:
+        """Whether they run a commune's console (referent or administrator)."""
         return self.role in STAFF_ROLES
 
 
@@ -44,12 +46,6 @@ def require_staff(actor: Actor, commune_id: int) -> None:
 
 
 def require_volunteer(actor: Actor) -> None:
+    """Only volunteers and relays (who volunteer too) may go on."""
     if actor.role not in {Role.VOLUNTEER, Role.RELAY}:
         raise NotAllowed()
-
-
-def load_actor(session: Session, user_id: int) -> Actor | None:
-    user = session.get(User, user_id)
-    if user is None or not user.is_active:
-        return None
-    return Actor.from_user(user)

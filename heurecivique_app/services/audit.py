@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlmodel import Session
 
 from heurecivique_app.domain.models import AuditEntry
@@ -18,7 +16,7 @@ def audit(
     entity: str,
     entity_id: int | None,
     commune_id: int | None,
-    **detail: Any,
+    **detail: object,
 ) -> None:
     """Add an audit entry to the current transaction."""
     session.add(

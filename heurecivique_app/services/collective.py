@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
-from heurecivique_app.adapters.geocoding import Geocoder, get_geocoder
+from heurecivique_app.adapters.geocoding import Geocoder
 from heurecivique_app.domain import events
 from heurecivique_app.domain.enums import (
     CATEGORY_LABELS,
@@ -49,7 +50,6 @@ from heurecivique_app.services.actor import Actor, require_staff
 from heurecivique_app.services.audit import audit
 from heurecivique_app.services.followup import credit_hours
 from heurecivique_app.services.geography import place_mission
-from heurecivique_app.settings import get_settings
 
 # Skills use the volunteers' own vocabulary (their profile's categories).
 SKILL_OPTIONS = dict(CATEGORY_LABELS)
@@ -73,6 +73,7 @@ class CollectiveForm:
 
     @classmethod
     def from_form(cls, data: Mapping[str, Any]) -> CollectiveForm:
+        """The form as the page posted it; every value is checked by the service."""
         def text(name: str, default: str = "") -> str:
             return form_text(data, name, default)
 
@@ -95,7 +96,7 @@ def _clean(session: Session, actor: Actor, form: CollectiveForm, timezone: str) 
             raise FieldError(N_("Choose a neighbourhood of your commune."))
         return hood
 
-    def starts_at():
+    def starts_at() -> datetime:
         # Today is allowed, even a past hour: the referent may record this morning's
         # action afterwards, to check attendance and credit the time.
         moment = local_datetime(form.date, form.time, timezone=timezone)
@@ -125,7 +126,7 @@ def _clean(session: Session, actor: Actor, form: CollectiveForm, timezone: str) 
 
 def create_collective(
     session: Session, *, actor: Actor, form: CollectiveForm, timezone: str,
-    publish: bool = True, geocoder: Geocoder | None = None,
+    geocoder: Geocoder, geo_salt: str, publish: bool = True,
 ) -> Mission:
     """Create a collective action (published on its neighbourhood board by default).
 
@@ -135,10 +136,6 @@ def create_collective(
     """
     require_staff(actor, actor.commune_id)
     clean = _clean(session, actor, form, timezone)
-    settings = get_settings()
-    if geocoder is None:
-        geocoder = get_geocoder(settings.geocoder, settings.geocoder_timeout_s,
-                                settings.geocoder_min_delay_s)
     hood: Neighbourhood = clean["neighbourhood_id"]
     hit = geocoder.locate(clean["place"], near=Point(hood.lat, hood.lon))
     mission = Mission(
@@ -153,7 +150,7 @@ def create_collective(
     session.add(mission)
     session.flush()
     place_mission(mission, hood=hood, exact=Point(hit.lat, hit.lon) if hit else None,
-                  source=GeoSource.ADDRESS, salt=settings.geo_salt)
+                  source=GeoSource.ADDRESS, salt=geo_salt)
     session.add(mission)
     session.flush()
     audit(session, actor=actor, action="need.created", entity="mission", entity_id=mission.id,
@@ -233,6 +230,8 @@ def action_for_staff(session: Session, *, actor: Actor, mission_id: int) -> Miss
 
 @dataclass(frozen=True)
 class RosterLine:
+    """One person on a collective action's roster (staff only: it names them)."""
+
     user_id: int
     name: str
     status: str  # accepted / waitlisted

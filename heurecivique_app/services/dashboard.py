@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, select
 
 from heurecivique_app.domain.community import RelayReport, ReportStatus
@@ -22,7 +24,8 @@ DAY_STATUSES = (MissionStatus.OPEN, MissionStatus.FULL, MissionStatus.DONE,
                 MissionStatus.CLOSED)
 
 
-def _missions(session: Session, *where, order, limit: int = 50) -> list[MissionCard]:
+def _missions(session: Session, *where: ColumnElement[bool], order: ColumnElement[Any],
+              limit: int = 50) -> list[MissionCard]:
     rows = session.exec(
         select(Mission, Neighbourhood)
         .join(Neighbourhood, Neighbourhood.id == Mission.neighbourhood_id)
@@ -57,6 +60,8 @@ def followups_due(session: Session, *, commune_id: int, limit: int = 20,
 
 @dataclass(frozen=True)
 class PendingVolunteer:
+    """A volunteer waiting for their interview, on the console."""
+
     user_id: int
     name: str
     neighbourhood: str
@@ -80,6 +85,8 @@ def volunteers_awaiting_validation(session: Session, *, commune_id: int, limit: 
 
 @dataclass(frozen=True)
 class NewReport:
+    """A relay's report waiting in the triage queue, on the console."""
+
     id: int
     kind: str
     title: str

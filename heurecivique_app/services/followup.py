@@ -65,6 +65,7 @@ class FollowUpForm:
 
     @classmethod
     def from_form(cls, data: Mapping[str, Any]) -> FollowUpForm:
+        """The form as the page posted it; every value is checked by the service."""
         def text(name: str) -> str:
             return form_text(data, name)
 
@@ -276,6 +277,8 @@ class VolunteerAccount:
 
 @dataclass(frozen=True)
 class FollowUpView:
+    """A past mission as the referent follows it up: its people and their accounts."""
+
     mission: Mission
     neighbourhood_name: str
     beneficiary_name: str
@@ -286,15 +289,18 @@ class FollowUpView:
 
     @property
     def took_place(self) -> bool:
+        """Whether the mission's time has come."""
         return self.mission.starts_at <= utcnow()
 
     @property
     def can_follow_up(self) -> bool:
+        """Whether the referent may record how it went: it took place, with a volunteer."""
         return (self.took_place and self.mission.status in FOLLOW_UP_STATUSES
                 and any(v.status == ParticipationStatus.ACCEPTED for v in self.volunteers))
 
     @property
     def is_collective(self) -> bool:
+        """Whether it is a collective action (attendance instead of one account)."""
         return self.mission.kind == MissionKind.COLLECTIVE
 
 

@@ -18,9 +18,11 @@ mission, which the tests verify on both databases.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import Connection
 from sqlmodel import Session, col, select
 
 from heurecivique_app.domain.enums import MissionStatus
@@ -82,6 +84,7 @@ def place_mission(mission: Mission, *, hood: Neighbourhood, exact: Point | None,
 
 
 def areas(session: Session, commune_id: int) -> list[Area]:
+    """The commune's neighbourhoods as circles, for placing points."""
     hoods = session.exec(select(Neighbourhood).where(Neighbourhood.commune_id == commune_id))
     return [Area(h.id or 0, h.name, h.lat, h.lon, h.radius_m) for h in hoods]
 
@@ -126,6 +129,8 @@ def set_mission_point(session: Session, *, actor: Actor, mission_id: int, lat: f
 
 @dataclass(frozen=True)
 class NearbyBoard:
+    """A neighbouring board a volunteer may also look at."""
+
     id: int
     name: str
     lat: float
@@ -182,7 +187,8 @@ _SQL: dict[tuple[str, bool, bool, int], str] = {}
 _first_circle: dict[tuple[str, int | None], float] = {}
 
 
-def _inside(rows, lat: float, lon: float, circle_m: float) -> list[tuple[float, int]]:
+def _inside(rows: Iterable[tuple[int, float, float]], lat: float, lon: float,
+            circle_m: float) -> list[tuple[float, int]]:
     """(distance, id) of the rows within ``circle_m``: domain.geo.distance_m, inlined."""
     p1 = math.radians(lat)
     cos_p1 = math.cos(p1)
@@ -217,7 +223,9 @@ def nearby_missions(
     moving one's "location" around cannot reveal more than the map already shows.
 
     Args:
-        lat, lon: the searcher's position (degrees).
+        session: the unit of work (the map reads with an autocommit one).
+        lat: the searcher's latitude (degrees).
+        lon: the searcher's longitude (degrees).
         radius_m: the search radius, at most 50 km.
         limit: how many missions at most (ties broken by id).
         commune_id: only this commune's missions (volunteers act in their commune).
@@ -252,8 +260,9 @@ def nearby_missions(
     return Nearby(inside[:limit], len(inside) > limit, queries)
 
 
-def _grow(connection, dialect: str, *, lat: float, lon: float, radius_m: float, want: int,
-          commune_id: int | None, use_index: bool) -> tuple[list[tuple[float, int]], float, int]:
+def _grow(connection: Connection, dialect: str, *, lat: float, lon: float, radius_m: float,
+          want: int, commune_id: int | None, use_index: bool,
+          ) -> tuple[list[tuple[float, int]], float, int]:
     """Search growing circles until one holds ``want`` missions or is the whole radius."""
     hint_key = (dialect, commune_id)
     circle = radius_m if not use_index else min(

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlmodel import Session, col, func, select
 
-from heurecivique_app.adapters.geocoding import Geocoder, get_geocoder
+from heurecivique_app.adapters.geocoding import Geocoder
 from heurecivique_app.domain import events
 from heurecivique_app.domain.duplicates import is_likely_duplicate
 from heurecivique_app.domain.enums import Category, Channel, MissionKind, MissionStatus
@@ -40,7 +40,6 @@ from heurecivique_app.domain.validation import (
 from heurecivique_app.services.actor import Actor, require_staff
 from heurecivique_app.services.audit import audit
 from heurecivique_app.services.geography import areas, neighbourhood_for_point, place_mission
-from heurecivique_app.settings import get_settings
 
 MAX_OTHER_DATES = 2  # besides the first preferred date
 NEW_BENEFICIARY = "new"
@@ -118,39 +117,12 @@ class NeedForm:
         )
 
 
-# The paper flyer « Besoins à compléter » asks exactly what the intake form asks:
-# one printed field per NeedForm field (``channel`` is the flyer itself, and
-# ``answers`` are the four rule questions). A test keeps the two in step.
-PAPER_FIELDS: dict[str, str] = {
-    "category": N_("What kind of help? (shopping, visit, walk, lift, garden, digital, DIY)"),
-    "title": N_("Your need in a few words"),
-    "description": N_("Details"),
-    "neighbourhood_id": N_("Neighbourhood"),
-    "beneficiary_name": N_("Full name"),
-    "beneficiary_phone": N_("Phone"),
-    "address": N_("Address"),
-    "access_notes": N_("Access notes (door code, floor…)"),
-    "consent": N_("I agree that the town hall stores these details to organise the help"),
-    "preferred_date": N_("Preferred date"),
-    "preferred_time": N_("Time"),
-    "duration_minutes": N_("Duration (minutes)"),
-    "other_dates": N_("Other possible dates and times"),
-    "answers": N_("Please tick to confirm"),
-}
-PAPER_NOT_PRINTED = frozenset({"channel", "beneficiary_choice"})
-PAPER_RULE_QUESTIONS: tuple[str, ...] = (
-    N_("This is not a job for a professional (care, cleaning, repairs)"),
-    N_("This is a one-off need, not a regular one"),
-    N_("This is not urgent"),
-    N_("I know that each party's own civil-liability insurance applies"),
-)
-
-
-def _clean(session: Session, actor: Actor, form: NeedForm, timezone: str) -> dict:
+# One check per field, in a flat list: splitting it would scatter the form's rules.
+def _clean(session: Session, actor: Actor, form: NeedForm, timezone: str) -> dict:  # noqa: C901
     """Validate every field; collect all errors at once so the form shows them together."""
     check = FormCheck()
 
-    def neighbourhood():
+    def neighbourhood() -> Neighbourhood | None:
         if not str(form.neighbourhood_id).strip():
             return None  # found from the address below, if it can be located
         hood_id = form_id(form.neighbourhood_id)
@@ -159,16 +131,16 @@ def _clean(session: Session, actor: Actor, form: NeedForm, timezone: str) -> dic
             raise FieldError(N_("Choose a neighbourhood of your commune."))
         return hood
 
-    def future(day: str, hour: str):
+    def future(day: str, hour: str) -> datetime:
         moment = local_datetime(day, hour, timezone=timezone)
         if moment <= utcnow():
             raise FieldError(N_("The preferred date must be in the future."))
         return moment
 
-    def other_starts():
+    def other_starts() -> list[datetime]:
         return [future(day, hour) for day, hour in form.other_dates if str(day).strip()]
 
-    def consent():
+    def consent() -> bool:
         if not form.consent:
             raise FieldError(N_("The person's consent to store their details is required."))
         return True
@@ -337,13 +309,14 @@ def _find_or_create_beneficiary(
 
 def build_mission(
     session: Session, *, actor: Actor, clean: dict, publish: bool, update_existing: bool = True,
-    geocoder: Geocoder | None = None, geo_salt: str | None = None,
+    geocoder: Geocoder, geo_salt: str,
     known: Beneficiary | None = None, match_exact: bool = True,
 ) -> Mission:
     """Write the beneficiary and the mission of a validated need (no audit, no event).
 
-    The address is geocoded (``geocoder``, by default the one the settings choose);
-    its point stays private, the board and map get an area around an offset centre.
+    The address is geocoded by ``geocoder`` (the composition root gives the one the settings
+    choose); its point stays private, the board and map get an area around a centre offset
+    by ``geo_salt``.
     Without a point the neighbourhood's centre stands in (see ``place_mission``).
 
     Shared with the relays' need reports (``services.relays``), which go to the
@@ -353,10 +326,6 @@ def build_mission(
     ``known`` is the person the referent picked; without it and with
     ``match_exact`` the same name and phone reuse a known person.
     """
-    settings = get_settings()
-    if geocoder is None:
-        geocoder = get_geocoder(settings.geocoder, settings.geocoder_timeout_s,
-                                settings.geocoder_min_delay_s)
     exact = _locate(session, actor, clean, geocoder)
     hood: Neighbourhood = clean["neighbourhood_id"]
     if known is None and match_exact:
@@ -387,7 +356,7 @@ def build_mission(
     session.add(mission)
     session.flush()
     place_mission(mission, hood=hood, exact=exact, source=GeoSource.ADDRESS,
-                  salt=geo_salt or settings.geo_salt)
+                  salt=geo_salt)
     session.add(mission)
     session.flush()
     return mission
@@ -395,7 +364,7 @@ def build_mission(
 
 def create_need(
     session: Session, *, actor: Actor, form: NeedForm, publish: bool, timezone: str,
-    geocoder: Geocoder | None = None, geo_salt: str | None = None,
+    geocoder: Geocoder, geo_salt: str,
 ) -> Mission:
     """Record a need as a draft mission, or publish it on its neighbourhood board.
 

@@ -43,6 +43,7 @@ from heurecivique_app.services.missions.base import (
     staff_mission,
 )
 from heurecivique_app.services.missions.participation import take_place
+from heurecivique_app.services.notifications import notify_proposal
 from heurecivique_app.services.shortlist import (
     candidate_columns,
     candidate_of,
@@ -56,14 +57,19 @@ MAX_PROPOSALS = 10  # at once: a referent offers a mission to a few people, not 
 
 @dataclass(frozen=True)
 class Suggestions:
+    """The ranked volunteers for one mission, with what the ranking saw of it."""
+
     mission: Mission
     need: Need
     fits: list[Fit]
 
 
 def need_of(session: Session, mission: Mission, timezone: str) -> Need:
-    """The mission as the ranking sees it: its exact point (server-side only), else
-    its neighbourhood's centre, and the slots of every preferred date."""
+    """The mission as the ranking sees it.
+
+    Its exact point (server-side only), else its neighbourhood's centre, and the
+    slots of every preferred date.
+    """
     lat, lon = mission.exact_lat, mission.exact_lon
     if lat is None or lon is None:
         hood = session.get(Neighbourhood, mission.neighbourhood_id)
@@ -108,8 +114,11 @@ def suggest(
 
 def _offerable(session: Session, mission: Mission, volunteer_ids: list[int],
                timezone: str) -> dict[int, Fit]:
-    """Each volunteer's fit, if the mission may be offered to every one of them (one
-    read for all); else a DomainError before anything is written."""
+    """Check that the mission may be offered to each of these volunteers.
+
+    Each volunteer's fit, if the mission may be offered to every one of them (one
+    read for all); else a DomainError before anything is written.
+    """
     if mission.status != MissionStatus.OPEN:
         raise DomainError(N_("Only an open mission can be offered to volunteers."))
     found = {c.volunteer_id: c for c in load_candidates(
@@ -132,7 +141,9 @@ def propose_mission(
     session: Session, *, actor: Actor, mission_id: int, volunteer_ids: list[int],
     timezone: str,
 ) -> list[Participation]:
-    """Offer an open mission to one or several volunteers, who accept or decline it in
+    """Offer an open mission to volunteers.
+
+    One or several volunteers, who accept or decline it in
     their app (``participation.accept_mission`` / ``decline_mission``).
 
     Raises:
@@ -166,6 +177,7 @@ def propose_mission(
     audit(session, actor=actor, action="mission.proposed", entity="mission",
           entity_id=mission.id, commune_id=mission.commune_id, volunteers=wanted)
     emit_mission_event(session, "mission.proposed", mission, actor, count=len(wanted))
+    notify_proposal(session, mission=mission, actor=actor, proposals=out, timezone=timezone)
     return out
 
 

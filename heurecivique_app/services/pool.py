@@ -1,13 +1,15 @@
-"""The commune's volunteer pool: search, one volunteer's record, validation after the
-interview. Staff of the volunteer's commune only; home addresses never leave here.
+"""The commune's volunteer pool: search, one volunteer's record, validation after the interview.
+
+Staff of the volunteer's commune only; home addresses never leave here.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func
+from sqlalchemy import ColumnElement, Select, func
 from sqlmodel import Session, col, select
 
 from heurecivique_app.domain import events
@@ -55,6 +57,8 @@ class PoolFilter:
 
 @dataclass(frozen=True)
 class PoolRow:
+    """One volunteer of the pool list (staff only)."""
+
     volunteer_id: int
     name: str
     neighbourhood: str
@@ -66,6 +70,8 @@ class PoolRow:
 
 @dataclass(frozen=True)
 class HistoryItem:
+    """One mission in a volunteer's history."""
+
     mission_id: int
     title: str
     starts_at: datetime
@@ -98,12 +104,12 @@ def _minutes_by_volunteer(session: Session, commune_id: int, month: str) -> dict
         .group_by(HourEntry.volunteer_id)).all()}
 
 
-def _padded(column):
+def _padded(column: ColumnElement[str]) -> ColumnElement[str]:
     """' shopping visit ': a key with a space each side, so LIKE '% word %' finds words."""
     return " " + column + " "
 
 
-def _filtered(query, wanted: PoolFilter):
+def _filtered(query: Select, wanted: PoolFilter) -> Select:
     """The filters in SQL, on the plain-text keys (see domain.availability.slots_key)."""
     if wanted.status:
         query = query.where(VolunteerProfile.status == wanted.status)
@@ -128,7 +134,7 @@ def _checked(wanted: PoolFilter) -> PoolFilter:
     """
     check = FormCheck()
 
-    def choice(value: str, allowed) -> str:
+    def choice(value: str, allowed: Iterable[str]) -> str:
         return value and one_of(value, allowed, N_("Choose a value from the list."))
 
     def hood() -> int | None:
@@ -229,8 +235,10 @@ def validate_volunteer(
     session: Session, *, actor: Actor, volunteer_id: int, charter_checked: bool, note: str,
     charter_version: str,
 ) -> VolunteerProfile:
-    """Make a volunteer active after the interview: the charter was gone through with
-    them (ticked by the referent), and the referent's notes are kept (staff only).
+    """Make a volunteer active after the interview.
+
+    The charter was gone through with them (ticked by the referent), and the
+    referent's notes are kept (staff only).
 
     Raises:
         NotFound: not a volunteer of the actor's commune.

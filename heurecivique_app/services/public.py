@@ -1,4 +1,4 @@
-"""The commune's public face: its page, live counters and success stories.
+"""The commune's public face: its page, live counters, success stories and printables.
 
 Reads (selectors) are open to anyone: they return only public figures and the
 stories the referent chose to publish. Writing a story is for the referent.
@@ -9,9 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func
+from sqlalchemy import ColumnElement, func
 from sqlmodel import Session, col, select
 
+from heurecivique_app.adapters import printables
 from heurecivique_app.domain.community import PHOTO_NAME, SuccessStory
 from heurecivique_app.domain.enums import MissionStatus, Role, VolunteerStatus
 from heurecivique_app.domain.errors import NotFound
@@ -26,6 +27,8 @@ from heurecivique_app.services.audit import audit
 
 @dataclass(frozen=True)
 class PublicCommune:
+    """What anyone may see of a commune: name, colour, the town hall's contacts."""
+
     id: int
     name: str
     slug: str
@@ -36,6 +39,8 @@ class PublicCommune:
 
 @dataclass(frozen=True)
 class Counters:
+    """The public site's live figures."""
+
     volunteers: int
     minutes_this_month: int
     minutes_this_year: int
@@ -44,6 +49,8 @@ class Counters:
 
 @dataclass(frozen=True)
 class StoryView:
+    """A published success story."""
+
     id: int
     title: str
     text: str
@@ -52,11 +59,27 @@ class StoryView:
 
 
 def commune_by_slug(session: Session, slug: str) -> PublicCommune:
+    """The commune of a public link (``/c/<slug>``), or NotFound."""
     commune = session.exec(select(Commune).where(Commune.slug == slug)).first()
     if commune is None or commune.id is None:
         raise NotFound()
     return PublicCommune(commune.id, commune.name, commune.slug, commune.theme_color,
                          commune.contact_phone, commune.contact_email)
+
+
+def printable(commune: PublicCommune, *, kind: str, signup_url: str, locale: str) -> bytes:
+    """The commune's printable PDF of ``kind``, in ``locale``.
+
+    "poster" (A4) and "flyer" (A5) carry a QR code to ``signup_url``; "besoins" is
+    the paper form « Besoins à compléter ».
+    """
+    if kind == "besoins":
+        return printables.needs_flyer(commune, locale=locale)
+    if kind == "poster":
+        return printables.poster(commune, signup_url=signup_url, locale=locale)
+    if kind == "flyer":
+        return printables.flyer(commune, signup_url=signup_url, locale=locale)
+    raise ValueError(f"unknown printable {kind!r}")
 
 
 def home_commune(session: Session, *, slug: str = "") -> PublicCommune | None:
@@ -68,6 +91,7 @@ def home_commune(session: Session, *, slug: str = "") -> PublicCommune | None:
 
 
 def commune_by_id(session: Session, commune_id: int) -> PublicCommune:
+    """The public face of a commune by id, or NotFound."""
     commune = session.get(Commune, commune_id)
     if commune is None:
         raise NotFound()
@@ -86,7 +110,7 @@ def counters(session: Session, *, commune_id: int, timezone: str,
                VolunteerProfile.status == VolunteerStatus.ACTIVE)
     ).one()
 
-    def minutes(condition) -> int:
+    def minutes(condition: ColumnElement[bool]) -> int:
         return int(session.exec(
             select(func.coalesce(func.sum(HourEntry.minutes), 0))
             .join(Mission, Mission.id == HourEntry.mission_id)
@@ -107,6 +131,7 @@ def counters(session: Session, *, commune_id: int, timezone: str,
 
 
 def stories(session: Session, *, commune_id: int, limit: int = 6) -> list[StoryView]:
+    """The commune's published stories, newest first."""
     rows = session.exec(
         select(SuccessStory)
         .where(SuccessStory.commune_id == commune_id, SuccessStory.published)

@@ -13,6 +13,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, delete, select
 
+from heurecivique_app.adapters.geocoding import Geocoder
 from heurecivique_app.domain import events
 from heurecivique_app.domain.community import (
     PHOTO_NAME,
@@ -41,6 +42,7 @@ from heurecivique_app.services.audit import audit
 
 
 def require_relay(actor: Actor) -> None:
+    """Only neighbourhood relays may go on."""
     if actor.role != Role.RELAY:
         raise NotAllowed()
 
@@ -203,7 +205,8 @@ def report_issue(session: Session, *, actor: Actor, form: IssueForm) -> RelayRep
 
 
 def report_need(
-    session: Session, *, actor: Actor, form: intake.NeedForm, timezone: str
+    session: Session, *, actor: Actor, form: intake.NeedForm, timezone: str,
+    geocoder: Geocoder, geo_salt: str,
 ) -> RelayReport:
     """Report a neighbour's need: the intake rules apply; it becomes a draft mission.
 
@@ -228,6 +231,7 @@ def report_need(
     if errors:
         raise ValidationFailed(errors, params=params)
     mission = intake.build_mission(session, actor=actor, clean=clean, publish=False,
+                                   geocoder=geocoder, geo_salt=geo_salt,
                                    update_existing=False)
     report = RelayReport(
         commune_id=actor.commune_id, neighbourhood_id=mission.neighbourhood_id,

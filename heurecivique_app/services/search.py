@@ -6,7 +6,7 @@ so a file holds exactly what the referent saw on screen.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -49,7 +49,6 @@ MAX_ROWS = 5000
 # Dates a search may name: wide enough for any record, and far from date.max
 # (the day after the end date is computed).
 SEARCH_YEARS = (1900, 2999)
-FILTER_NAMES = ("status", "category", "kind", "neighbourhood_id", "date_from", "date_to", "q")
 
 
 @dataclass(frozen=True)
@@ -72,6 +71,17 @@ class Filters:
         return {k: str(v) for k, v in values.items() if v not in (None, "")}
 
 
+def _search_date(value: str) -> date:
+    """A typed date within SEARCH_YEARS, else the field's error."""
+    try:
+        chosen = date.fromisoformat(value)
+    except ValueError as exc:
+        raise FieldError(N_("Enter a valid date.")) from exc
+    if not SEARCH_YEARS[0] <= chosen.year <= SEARCH_YEARS[1]:
+        raise FieldError(N_("Enter a valid date."))
+    return chosen
+
+
 def parse_filters(data: Mapping[str, Any]) -> Filters:
     """Filters from a form or a query string.
 
@@ -83,7 +93,7 @@ def parse_filters(data: Mapping[str, Any]) -> Filters:
     def text(name: str) -> str:
         return clean_text(form_text(data, name), max_length=100, kind=TextKind.LINE)
 
-    def choice(name: str, allowed) -> str | None:
+    def choice(name: str, allowed: Iterable[object]) -> str | None:
         value = text(name)
         if value and value not in {str(a) for a in allowed}:
             raise FieldError(N_("Choose a value from the list."))
@@ -93,13 +103,7 @@ def parse_filters(data: Mapping[str, Any]) -> Filters:
         value = text(name)
         if not value:
             return None
-        try:
-            chosen = date.fromisoformat(value)
-        except ValueError as exc:
-            raise FieldError(N_("Enter a valid date.")) from exc
-        if not SEARCH_YEARS[0] <= chosen.year <= SEARCH_YEARS[1]:
-            raise FieldError(N_("Enter a valid date."))
-        return chosen
+        return _search_date(value)
 
     def hood() -> int | None:
         value = text("neighbourhood_id")
@@ -136,6 +140,8 @@ def _like(text: str) -> str:
 
 @dataclass(frozen=True)
 class MissionLine:
+    """One mission of the missions list and its export."""
+
     id: int
     title: str
     kind: str
@@ -210,6 +216,8 @@ def missions(session: Session, *, actor: Actor, filters: Filters, timezone: str,
 
 @dataclass(frozen=True)
 class BeneficiaryLine:
+    """One beneficiary of the list and its export (staff only: contacts)."""
+
     id: int
     full_name: str
     phone: str
@@ -256,6 +264,8 @@ def beneficiaries(session: Session, *, actor: Actor, filters: Filters,
 
 @dataclass(frozen=True)
 class VolunteerLine:
+    """One volunteer of the list and its export (staff only: contacts)."""
+
     id: int
     name: str
     email: str

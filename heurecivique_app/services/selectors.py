@@ -58,6 +58,8 @@ class Contact:
 
 @dataclass(frozen=True)
 class MissionDetail:
+    """A mission's page: its card, and the contact only for whom may see it."""
+
     card: MissionCard
     description: str
     my_participation: str | None  # accepted / declined / cancelled / None
@@ -90,6 +92,7 @@ def card_of(mission: Mission, hood: Neighbourhood) -> MissionCard:
 
 
 def neighbourhoods(session: Session, commune_id: int) -> list[Neighbourhood]:
+    """The commune's neighbourhoods, by name."""
     return list(session.exec(
         select(Neighbourhood).where(Neighbourhood.commune_id == commune_id)
         .order_by(Neighbourhood.name)
@@ -118,17 +121,10 @@ def board_cards(session: Session, hood: Neighbourhood) -> list[MissionCard]:
     return [_card(m, hood) for m in missions]
 
 
-def console_missions(
-    session: Session, *, actor: Actor, statuses: list[str] | None = None, limit: int = 100
-) -> list[MissionCard]:
-    """The commune's missions for the referent console, newest activity first."""
-    return commune_missions(session, commune_id=actor.commune_id, statuses=statuses,
-                            limit=limit)
-
-
 def commune_missions(
     session: Session, *, commune_id: int, statuses: list[str] | None = None, limit: int = 100
 ) -> list[MissionCard]:
+    """The commune's missions for the referent console, newest activity first."""
     query = (
         select(Mission, Neighbourhood)
         .join(Neighbourhood, Neighbourhood.id == Mission.neighbourhood_id)
@@ -142,6 +138,8 @@ def commune_missions(
 
 @dataclass(frozen=True)
 class WaitingMission:
+    """An open mission nobody took yet, on the console."""
+
     card: MissionCard
     published_at: datetime
 
@@ -188,6 +186,7 @@ def contact_visible(
 def mission_detail(
     session: Session, *, actor: Actor, mission_id: int, contact_hours_after: int
 ) -> MissionDetail:
+    """A mission's page for ``actor``; the contact only if they may see it now."""
     mission = session.get(Mission, mission_id)
     if mission is None or mission.commune_id != actor.commune_id:
         raise NotFound()
@@ -247,14 +246,12 @@ def my_missions(
 
 @dataclass(frozen=True)
 class Activity:
+    """One line of the referent's live feed."""
+
     at: datetime
     action: str
     actor_name: str
     mission_title: str
-
-
-def recent_activity(session: Session, *, actor: Actor, limit: int = 15) -> list[Activity]:
-    return commune_activity(session, commune_id=actor.commune_id, limit=limit)
 
 
 def commune_activity(session: Session, *, commune_id: int, limit: int = 15) -> list[Activity]:

@@ -32,7 +32,7 @@ import heapq
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, false, func, or_
+from sqlalchemy import ColumnElement, Row, Select, and_, false, func, or_
 from sqlmodel import Session, col, select
 
 from heurecivique_app.domain.enums import ParticipationStatus, Role, VolunteerStatus
@@ -66,17 +66,23 @@ def in_pool(commune_id: int) -> tuple:
             VolunteerProfile.status != VolunteerStatus.PAUSED.value)
 
 
-def key_has(column, word: str):
-    """Whether a space-separated key column (``VolunteerProfile.skills_key``,
-    ``slots_key``) holds ``word``: LIKE '% word %' on the key padded with spaces."""
+def key_has(column: ColumnElement[str], word: str) -> ColumnElement[bool]:
+    """Whether a space-separated key column holds ``word``.
+
+    The columns are ``VolunteerProfile.skills_key`` and ``slots_key``: LIKE '% word %'
+    on the key padded with spaces.
+    """
     return (" " + column + " ").contains(f" {word} ", autoescape=True)
 
 
 def candidate_columns(commune_id: int, now: datetime, timezone: str,
-                      only: list[int] | None = None):
-    """The SELECT of the volunteers who may be asked: plain columns only (no JSON to
-    decode), the skills and slots as their text keys, then the minutes given this
-    local month and the missions of the commune declined in the last 30 days."""
+                      only: list[int] | None = None) -> Select:
+    """The SELECT of the volunteers who may be asked.
+
+    Plain columns only (no JSON to decode), the skills and slots as their text keys,
+    then the minutes given this local month and the missions of the commune declined
+    in the last 30 days.
+    """
     minutes = (select(func.coalesce(func.sum(HourEntry.minutes), 0))
                .where(HourEntry.volunteer_id == User.id,
                       HourEntry.month == month_key(now, timezone))
@@ -100,9 +106,11 @@ def candidate_columns(commune_id: int, now: datetime, timezone: str,
     )
 
 
-def candidate_of(row, hoods: dict, involved: dict) -> Candidate:
-    """One row of :func:`candidate_columns` as the ranking sees it: the home point,
-    else the neighbourhood's centre."""
+def candidate_of(row: Row, hoods: dict, involved: dict) -> Candidate:
+    """One row of :func:`candidate_columns` as a ranking candidate.
+
+    The home point, else the neighbourhood's centre.
+    """
     vid, name, status, skills, slots, max_km, lat, lon, hood_id, minutes, declines = row
     hood_lat, hood_lon, hood_name = hoods.get(hood_id, _NOWHERE)
     if lat is None or lon is None:
@@ -111,15 +119,18 @@ def candidate_of(row, hoods: dict, involved: dict) -> Candidate:
                      hood_name, int(minutes), int(declines), involved.get(vid))
 
 
-def in_mission(mission_id: int):
+def in_mission(mission_id: int) -> Select:
     """(volunteer id, status) of the mission's participations, whatever the status."""
     return (select(Participation.volunteer_id, Participation.status)
             .where(Participation.mission_id == mission_id))
 
 
 def levels(need: Need) -> list[tuple[object, float | None]]:
-    """(SQL condition, the most points anyone it leaves out can have) of each level,
-    narrowest first; the last one leaves no one out."""
+    """The levels of the shortlist read, narrowest first.
+
+    (SQL condition, the most points anyone it leaves out can have) of each level,
+    narrowest first; the last one leaves no one out.
+    """
     skilled = key_has(VolunteerProfile.skills_key, need.category)
     free = or_(*[key_has(VolunteerProfile.slots_key, key) for key, _slot in need.slot_keys]) \
         if need.slot_keys else false()
@@ -133,8 +144,11 @@ def levels(need: Need) -> list[tuple[object, float | None]]:
 
 def shortlist(session: Session, *, commune_id: int, mission_id: int, need: Need,
               now: datetime, timezone: str, limit: int) -> list[Candidate]:
-    """Those involved in the mission and the best ``limit`` who may be asked, as
-    candidates (in no particular order: ``rank`` orders them)."""
+    """The candidates the ranking needs to see.
+
+    Those involved in the mission and the best ``limit`` who may be asked, as
+    candidates (in no particular order: ``rank`` orders them).
+    """
     hoods = neighbourhood_points(session, commune_id)
     involved = dict(session.connection().execute(in_mission(mission_id)).all())
     pool = candidate_columns(commune_id, now, timezone)
@@ -156,8 +170,11 @@ def shortlist(session: Session, *, commune_id: int, mission_id: int, need: Need,
 
 def best_rows(rows: Iterable, need: Need, hoods: dict, involved: dict,
               limit: int) -> list[tuple[float, tuple]]:
-    """(points, row) of the best ``limit`` rows not involved in the mission, best first
-    by the ranking's order (points, then the least busy, then the id)."""
+    """The best ``limit`` rows not involved in the mission, with their points.
+
+    (points, row) of the best ``limit`` rows not involved in the mission, best first
+    by the ranking's order (points, then the least busy, then the id).
+    """
     hood_of = hoods.get
     category = need.category
     scored = []

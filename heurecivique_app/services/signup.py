@@ -17,11 +17,12 @@ import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from sqlmodel import Session, select
 
-from heurecivique_app.adapters.geocoding import Geocoder, get_geocoder
+from heurecivique_app.adapters.geocoding import Geocoder
 from heurecivique_app.adapters.passwords import hash_password
 from heurecivique_app.domain import events
 from heurecivique_app.domain.charter import CHARTER_VERSION
@@ -61,7 +62,6 @@ from heurecivique_app.services import auth
 from heurecivique_app.services.actor import Actor
 from heurecivique_app.services.audit import audit
 from heurecivique_app.services.geography import areas, neighbourhood_for_point
-from heurecivique_app.settings import get_settings
 
 HANDOFF_MINUTES = 2
 
@@ -103,11 +103,14 @@ class ProfileForm:
 
     @classmethod
     def from_form(cls, form: Mapping[str, Any]) -> ProfileForm:
+        """The form as the page posted it; every value is checked by the service."""
         return cls(**cls.fields_from(form))
 
 
 @dataclass
 class SignupForm(ProfileForm):
+    """The sign-up form: the profile plus the account and the charter's approval."""
+
     commune_slug: str = ""
     email: str = ""
     password: str = ""
@@ -117,6 +120,7 @@ class SignupForm(ProfileForm):
     @classmethod
     def from_form(cls, form: Mapping[str, Any], *, commune_slug: str = "",
                   locale: str = "fr") -> SignupForm:
+        """The form as the page posted it, with the commune of its link and the language."""
         return cls(
             **ProfileForm.fields_from(form),
             commune_slug=commune_slug,
@@ -157,7 +161,7 @@ def _home_point(session: Session, commune_id: int, address: str,
 
 
 def check_profile(session: Session, check: FormCheck, form: ProfileForm, *, commune_id: int,
-                  geocoder: Geocoder | None) -> None:
+                  geocoder: Geocoder) -> None:
     """Check the profile fields into ``check``; geocode the address if there is one.
 
     Adds ``neighbourhood`` (from the list, else from the address) and ``home``
@@ -179,10 +183,6 @@ def check_profile(session: Session, check: FormCheck, form: ProfileForm, *, comm
     hood, address = check.clean["neighbourhood_id"], check.clean["address"]
     home = None
     if address:
-        if geocoder is None:
-            settings = get_settings()
-            geocoder = get_geocoder(settings.geocoder, settings.geocoder_timeout_s,
-                                    settings.geocoder_min_delay_s)
         home = _home_point(session, commune_id, address, geocoder)
     if hood is None and home is not None:
         hood = neighbourhood_for_point(session, commune_id=commune_id, point=home)
@@ -201,15 +201,15 @@ def _approved(ticked: bool) -> bool:
     return True
 
 
-def sign_up(session: Session, *, form: SignupForm, geocoder: Geocoder | None = None,
+def sign_up(session: Session, *, form: SignupForm, geocoder: Geocoder,
             on_taken: Callable[[User], None] | None = None) -> User | None:
     """Create the volunteer's account and pending profile, with the charter approved.
 
     An e-mail that already has an account is not refused on the form, which
     would tell anyone who has an account: the form is checked the same way,
     the password hashed all the same (the same time), nothing is created, the
-    attempt is audited and ``on_taken`` is called with the owner (the page has
-    them told by e-mail).
+    attempt is audited and, once that is committed, ``on_taken`` is called with the
+    owner (the page has them told by e-mail).
 
     Returns:
         The new user; None when the e-mail already had an account.
@@ -231,8 +231,8 @@ def sign_up(session: Session, *, form: SignupForm, geocoder: Geocoder | None = N
     if owner is not None:
         audit(session, actor=None, action="volunteer.signup_email_taken", entity="user",
               entity_id=owner.id, commune_id=owner.commune_id)
-        if on_taken is not None:
-            on_taken(owner)
+        if on_taken is not None:  # told once the attempt is committed, like any mail
+            events.on_commit(session, partial(on_taken, owner))
         return None
     now = utcnow()
     hood: Neighbourhood = clean["neighbourhood"]

@@ -7,7 +7,6 @@ that the relay sees on their phone.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -24,6 +23,7 @@ from heurecivique_app.domain.community import (
 from heurecivique_app.domain.enums import Category, Channel, MissionKind, MissionStatus
 from heurecivique_app.domain.errors import InvalidTransition, NotFound, ValidationFailed
 from heurecivique_app.domain.models import Mission, Neighbourhood, User
+from heurecivique_app.domain.notifications import MessageKind
 from heurecivique_app.domain.text import N_
 from heurecivique_app.domain.types import utcnow
 from heurecivique_app.domain.validation import (
@@ -32,6 +32,7 @@ from heurecivique_app.domain.validation import (
     optional_text,
     required_text,
 )
+from heurecivique_app.services import notifications
 from heurecivique_app.services.actor import Actor, require_staff
 from heurecivique_app.services.audit import audit
 from heurecivique_app.services.relays import commune_reports
@@ -50,10 +51,6 @@ _NEXT: dict[str, set[str]] = {
     ReportStatus.CLOSED: set(),
 }
 
-# Sends one e-mail: (to, subject, body, photo file name or None).
-Mailer = Callable[..., object]
-
-
 def _report(session: Session, actor: Actor, report_id: int) -> RelayReport:
     report = session.get(RelayReport, known_id(report_id))
     if report is None or report.commune_id != actor.commune_id:
@@ -62,7 +59,8 @@ def _report(session: Session, actor: Actor, report_id: int) -> RelayReport:
     return report
 
 
-def _move(session: Session, actor: Actor, report: RelayReport, status: str, **detail) -> None:
+def _move(session: Session, actor: Actor, report: RelayReport, status: str,
+          **detail: object) -> None:
     if status not in _NEXT[report.status]:
         raise InvalidTransition(N_("This report has already been dealt with."))
     before = report.status
@@ -116,10 +114,12 @@ def turn_into_mission(
     return mission
 
 
-def forward(
-    session: Session, *, actor: Actor, report_id: int, note: str, to: str, send: Mailer
-) -> RelayReport:
-    """Send the report to the technical services; ``note`` is also the relay's answer."""
+def forward(session: Session, *, actor: Actor, report_id: int, note: str, to: str) -> RelayReport:
+    """Send the report to the technical services; ``note`` is also the relay's answer.
+
+    The e-mail is a job of the same transaction (sent by the job runner after
+    commit): a report marked forwarded is always mailed, and never twice.
+    """
     report = _report(session, actor, report_id)
     if report.kind != ReportKind.ISSUE:
         # A neighbour's need is personal: it stays with the CCAS.
@@ -133,22 +133,17 @@ def forward(
     place = hood.name if hood else ""
     if report.lat is not None and report.lon is not None:
         place += f" ({report.lat:.5f}, {report.lon:.5f})"
-    body = "\n".join([
-        f"Signalement n° {report.id} — {report.title}",
-        f"Catégorie : {report.category}",
-        f"Lieu : {place}",
-        f"Signalé par le relais de quartier : {relay.display_name if relay else ''}",
-        f"Le : {report.created_at:%d/%m/%Y %H:%M} UTC",
-        "",
-        report.description,
-        "",
-        f"Note du CCAS : {note}" if note else "",
-    ])
     # The move comes first: if the report was already handled, nothing is sent.
     report.answer = note
     _move(session, actor, report, ReportStatus.FORWARDED, to=to)
-    send(to=to, subject=f"[HeureCivique] Signalement : {report.title}", body=body,
-         photo_name=report.photo_name)
+    notifications.notify_address(
+        session, kind=MessageKind.REPORT_FORWARD, event=f"report.forwarded:{report.id}", to=to,
+        params={"report_id": report.id, "title": report.title, "category": report.category,
+                "place": place, "relay": relay.display_name if relay else "",
+                "created_at": report.created_at.isoformat(), "description": report.description,
+                "note": note},
+        commune=notifications.commune_look(session, report.commune_id),
+        attachments=[report.photo_name] if report.photo_name else [])
     return report
 
 
@@ -169,8 +164,10 @@ CSV_COLUMNS = ("id", "date", "neighbourhood", "kind", "category", "title", "desc
 
 
 def export_csv(session: Session, *, actor: Actor) -> bytes:
-    """The commune's reports as CSV, through the one CSV writer of the exports
-    (semicolons, a BOM, typed formulas kept as text)."""
+    """The commune's reports as CSV, through the one CSV writer of the exports.
+
+    Semicolons, a BOM, typed formulas kept as text (adapters.spreadsheets).
+    """
     rows = [[v.id, v.created_at.strftime("%Y-%m-%d %H:%M"), v.neighbourhood_name, v.kind,
              v.category, v.title, v.description, v.status, v.answer, v.lat, v.lon,
              v.relay_name]

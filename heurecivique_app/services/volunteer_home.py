@@ -1,5 +1,7 @@
-"""Reads for the volunteer's home: "mon heure ce mois-ci" with its streak and history,
-missions proposed to me, and missions near me (my board and the neighbouring ones).
+"""Reads for the volunteer's home.
+
+"mon heure ce mois-ci" with its streak and history, missions proposed to me, and missions near me
+(my board and the neighbouring ones).
 
 Public card data only (no address, no phone): see :class:`selectors.MissionCard`.
 """
@@ -42,6 +44,8 @@ def _previous_month(key: str) -> str:
 
 @dataclass(frozen=True)
 class HourSummary:
+    """« Mon heure ce mois-ci »: this month, the streak, the last months."""
+
     this_month: MonthlyHour
     # Months in a row with the hour given, up to this month (this month counts once met;
     # until then the streak of the months before it still stands).
@@ -51,6 +55,7 @@ class HourSummary:
 
 def hour_summary(session: Session, *, volunteer_id: int, timezone: str,
                  now: datetime | None = None) -> HourSummary:
+    """The volunteer's hour this month, their streak and the last six months."""
     this = month_key(now or utcnow(), timezone)
     rows = session.exec(
         select(HourEntry.month, func.sum(HourEntry.minutes))
@@ -79,6 +84,8 @@ def proposed_to_me(session: Session, *, actor: Actor) -> list[MissionCard]:
 
 @dataclass(frozen=True)
 class NearbyFilter:
+    """The home page's filters of the missions near me."""
+
     category: str = ""  # a Category value, or "" for all
     when: str = ""  # "", "today", "week" or "month"
     my_skills_only: bool = False
@@ -137,6 +144,7 @@ class MyPart:
 
 def my_part(session: Session, *, actor: Actor, mission_id: int, cutoff_hours: int,
             now: datetime | None = None) -> MyPart | None:
+    """My part in a mission (None if I have none): what I may still do about it."""
     row = session.exec(
         select(Participation, Mission).join(Mission, Mission.id == Participation.mission_id)
         .where(Participation.mission_id == mission_id,
@@ -160,6 +168,7 @@ class Standing:
 
 
 def standing(session: Session, *, actor: Actor) -> Standing | None:
+    """Where I stand as a volunteer: status, charter, pause (None if not a volunteer)."""
     profile = session.get(VolunteerProfile, actor.user_id)
     if profile is None:
         return None

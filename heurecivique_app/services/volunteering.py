@@ -45,8 +45,10 @@ def approve_charter(session: Session, *, actor: Actor) -> VolunteerProfile:
 
 def set_paused(session: Session, *, actor: Actor, paused: bool,
                volunteer_id: int | None = None) -> VolunteerProfile:
-    """Pause participation (holidays) or resume it: the volunteer's own, or, with
-    ``volunteer_id``, one of the commune's volunteers for its staff.
+    """Pause participation (holidays) or resume it.
+
+    The volunteer's own, or, with ``volunteer_id``, one of the commune's volunteers
+    for its staff.
 
     One rule for both (:func:`domain.volunteer_status.after_pause_request`):
     resuming gives back the status the volunteer had, active if a referent

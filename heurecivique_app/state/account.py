@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import reflex as rx
 
+from heurecivique_app.components.forms import ticked
 from heurecivique_app.domain.errors import DomainError, ValidationFailed
+from heurecivique_app.domain.notifications import OPTIONAL_KINDS
 from heurecivique_app.domain.text import N_
 from heurecivique_app.domain.volunteering import availability_field
 from heurecivique_app.i18n import format_phone
-from heurecivique_app.services import accounts, selectors, volunteering
+from heurecivique_app.services import accounts, notifications, selectors, volunteering
 from heurecivique_app.services.signup import ProfileForm
 from heurecivique_app.state.base import AppState
 from heurecivique_app.state.board import VOLUNTEER_ROLES
@@ -33,11 +35,15 @@ class AccountState(AppState):
     form_ok: bool = False
     form_key: int = 0
     delete_error: str = ""
+    # The kinds of e-mail the volunteer keeps on (the switches of the « E-mails » section).
+    mail_on: list[str] = []
+    mail_key: int = 0
 
     def _reload(self, actor) -> None:
         with self._unit_of_work() as session:
             user, profile = accounts.my_profile(session, actor=actor)
             hoods = selectors.neighbourhoods(session, user.commune_id)
+            choices = notifications.preferences(session, actor=actor)
         self.display_name = user.display_name
         self.email = user.email
         self.phone = format_phone(user.phone) if user.phone else ""
@@ -52,6 +58,8 @@ class AccountState(AppState):
         self.volunteer_status = profile.status
         self.neighbourhood_options = [{"id": str(h.id), "name": h.name} for h in hoods]
         self.form_key += 1
+        self.mail_on = [f"mail_{kind}" for kind, on in choices.items() if on]
+        self.mail_key += 1
 
     @rx.event
     def load(self):
@@ -74,7 +82,8 @@ class AccountState(AppState):
         try:
             with self._unit_of_work() as session:
                 accounts.update_profile(session, actor=actor,
-                                        form=ProfileForm.from_form(form_data))
+                                        form=ProfileForm.from_form(form_data),
+                                        geocoder=self._adapters.geocoder)
         except DomainError as error:
             self.form_ok = False
             self.field_errors = (self._field_errors(error)
@@ -101,6 +110,19 @@ class AccountState(AppState):
             return None
         self._say(N_("Your participation is paused. Enjoy your break!") if paused
                   else N_("Welcome back! You can accept missions again."), "success")
+        self._reload(actor)
+        return None
+
+    @rx.event
+    def save_mail_choices(self, form_data: dict):
+        """Each optional kind of e-mail is on when its box is ticked."""
+        actor = self._actor()
+        if actor is None:
+            return rx.redirect("/login")
+        with self._unit_of_work() as session:
+            notifications.set_preferences(session, actor=actor, enabled={
+                kind: ticked(form_data, f"mail_{kind}") for kind in OPTIONAL_KINDS})
+        self._say(N_("Your choices of e-mails are saved."), "success")
         self._reload(actor)
         return None
 

@@ -10,14 +10,13 @@ from contextlib import contextmanager
 
 import reflex as rx
 
-from heurecivique_app.adapters.db import session_scope
-from heurecivique_app.adapters.photos import PhotoStore
 from heurecivique_app.domain.enums import STAFF_ROLES
 from heurecivique_app.domain.errors import DomainError, ValidationFailed
 from heurecivique_app.i18n import DEFAULT_LOCALE, negotiate, read_cookie, translate
 from heurecivique_app.services import auth, selectors
 from heurecivique_app.services.actor import Actor
-from heurecivique_app.settings import get_settings
+from heurecivique_app.settings import Settings
+from heurecivique_app.wiring import Wiring, session_scope, wiring
 
 # The roles that open the console pages (``_load_identity(STAFF)``).
 STAFF = {role.value for role in STAFF_ROLES}
@@ -83,7 +82,7 @@ class AppState(rx.State):
         limit = self._settings.max_photo_bytes
         data = await upload.read(limit + 1)
         try:
-            return PhotoStore(self._settings.data_dir).save(data, max_bytes=limit), ""
+            return self._adapters.photos.save(data, max_bytes=limit), ""
         except DomainError as error:
             return None, self._error_text(error)
 
@@ -93,8 +92,13 @@ class AppState(rx.State):
             yield session
 
     @property
-    def _settings(self):
-        return get_settings()
+    def _adapters(self) -> Wiring:
+        """The process's adapters (geocoder, mail, photos), from the composition root."""
+        return wiring()
+
+    @property
+    def _settings(self) -> Settings:
+        return wiring().settings
 
     def _load_identity(self, required_roles: set[str] | None = None):
         """Refresh locale and user; returns the actor, or a redirect event if not allowed."""

@@ -40,6 +40,7 @@ class CollectiveFormState(AppState):
             with self._unit_of_work() as session:
                 action = collective.create_collective(
                     session, actor=actor, form=form, timezone=self._settings.timezone,
+                    geocoder=self._adapters.geocoder, geo_salt=self._settings.geo_salt,
                     publish=ticked(form_data, "publish"))
                 action_id = action.id
         except DomainError as error:  # a ValidationFailed names its fields

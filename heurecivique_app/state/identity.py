@@ -23,9 +23,9 @@ from typing import TYPE_CHECKING
 import reflex as rx
 from reflex.middleware import Middleware
 
-from heurecivique_app.adapters.db import session_scope
 from heurecivique_app.services import auth
 from heurecivique_app.state.base import AppState
+from heurecivique_app.wiring import session_scope
 
 if TYPE_CHECKING:
     from reflex_base.event import Event

@@ -42,7 +42,9 @@ class IntakeState(AppState):
         try:
             with self._unit_of_work() as session:
                 mission = intake.create_need(session, actor=actor, form=form, publish=publish,
-                                             timezone=self._settings.timezone)
+                                             timezone=self._settings.timezone,
+                                             geocoder=self._adapters.geocoder,
+                                             geo_salt=self._settings.geo_salt)
                 mission_id = mission.id
         except ValidationFailed as error:
             self.field_errors = self._field_errors(error)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import reflex as rx
 
-from heurecivique_app.adapters.db import read_scope
 from heurecivique_app.domain.enums import CATEGORY_LABELS
 from heurecivique_app.domain.errors import NotFound
 from heurecivique_app.domain.geo import distance_m
@@ -18,6 +17,7 @@ from heurecivique_app.i18n import format_distance, format_duration, format_when
 from heurecivique_app.services import geography
 from heurecivique_app.state.base import AppState
 from heurecivique_app.state.board import VOLUNTEER_ROLES
+from heurecivique_app.wiring import read_scope
 
 RADIUS_CHOICES = (500, 1000, 2000, 5000, 10000)
 # More markers than this and the map says so instead of drawing them all.

@@ -9,8 +9,9 @@ from heurecivique_app.domain.errors import DomainError, ValidationFailed
 from heurecivique_app.domain.text import N_
 from heurecivique_app.domain.validation import form_id, form_text
 from heurecivique_app.presenters.counts import count_line
+from heurecivique_app.presenters.emails import problem_rows
 from heurecivique_app.presenters.pool import pool_row, record_vars
-from heurecivique_app.services import pool, volunteering
+from heurecivique_app.services import notifications, pool, volunteering
 from heurecivique_app.state.base import STAFF, AppState
 from heurecivique_app.state.staff import StaffPageState
 
@@ -65,6 +66,8 @@ class VolunteerState(StaffPageState):
     # The referent's interview notes: read only by this commune's staff (this page).
     note: str = ""
     history: list[dict[str, str]] = []
+    # E-mails to this volunteer that failed (the address refused, the server down).
+    mail_problems: list[dict[str, str]] = []
     field_errors: dict[str, str] = {}
     form_message: str = ""
     found: bool = False
@@ -74,6 +77,9 @@ class VolunteerState(StaffPageState):
         with self._unit_of_work() as session:
             record = pool.volunteer_record(session, actor=actor, volunteer_id=self._volunteer_id,
                                            timezone=self._settings.timezone)
+            problems = notifications.delivery_problems(session, actor=actor,
+                                                       user_id=self._volunteer_id)
+        self.mail_problems = problem_rows(problems, self.locale, self._settings.timezone)
         shown = record_vars(record, self.locale, self._settings.timezone)
         self.volunteer, self.note, self.history = (shown["volunteer"], shown["note"],
                                                    shown["history"])
@@ -85,6 +91,7 @@ class VolunteerState(StaffPageState):
         if redirect is not None:
             return redirect
         self.found, self.volunteer, self.note, self.history = False, {}, "", []
+        self.mail_problems = []
         self.field_errors, self.form_message = {}, ""
         self._open_record(actor, "volunteer_id", "_volunteer_id")
 

@@ -146,7 +146,9 @@ class RelayState(AppState):
         try:
             with self._unit_of_work() as session:
                 relays.report_need(session, actor=actor, form=form,
-                                   timezone=self._settings.timezone)
+                                   timezone=self._settings.timezone,
+                                   geocoder=self._adapters.geocoder,
+                                   geo_salt=self._settings.geo_salt)
         except DomainError as error:
             self._failed(error)
             return

@@ -6,15 +6,14 @@ from urllib.parse import parse_qs, urlsplit
 
 import reflex as rx
 
-from heurecivique_app.adapters.mail import EmlOutbox
 from heurecivique_app.domain.errors import DomainError, ValidationFailed
 from heurecivique_app.domain.models import User
 from heurecivique_app.domain.text import N_
 from heurecivique_app.i18n import translate
 from heurecivique_app.presenters.charter import charter_articles
 from heurecivique_app.services import selectors, signup
-from heurecivique_app.settings import get_settings
 from heurecivique_app.state.base import AppState
+from heurecivique_app.wiring import MAIL_SENDER
 
 
 class SignupState(AppState):
@@ -58,7 +57,8 @@ class SignupState(AppState):
                                            locale=self.locale)
         try:
             with self._unit_of_work() as session:
-                user = signup.sign_up(session, form=form, on_taken=self._tell_owner)
+                user = signup.sign_up(session, form=form, geocoder=self._adapters.geocoder,
+                                      on_taken=self._tell_owner)
                 code = signup.open_handoff(session, user=user) if user else ""
         except DomainError as error:
             self.sending = False
@@ -74,10 +74,10 @@ class SignupState(AppState):
 
     def _tell_owner(self, owner: User) -> None:
         """E-mail the owner of an address someone tried to sign up with (services/signup.py)."""
-        site = get_settings().public_url or "{0.scheme}://{0.netloc}".format(
+        site = self._settings.public_url or "{0.scheme}://{0.netloc}".format(
             urlsplit(str(self.router.url)))
-        EmlOutbox(get_settings().data_dir).send(
-            sender="heure-civique@localhost", to=owner.email,
+        self._adapters.outbox.send(
+            sender=MAIL_SENDER, to=owner.email,
             subject=translate(N_("Your HeureCivique account"), owner.locale),
             body=translate(N_(
                 "Hello,\n\nSomeone, maybe you, has just tried to sign up to HeureCivique with "

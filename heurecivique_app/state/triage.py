@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-from functools import partial
-
 import reflex as rx
 
-from heurecivique_app.adapters.mail import EmlOutbox
-from heurecivique_app.adapters.photos import PhotoStore
 from heurecivique_app.components.forms import ticked
 from heurecivique_app.domain.community import (
     ISSUE_CATEGORY_LABELS,
@@ -127,22 +123,11 @@ class TriageState(AppState):
 
     @rx.event
     def forward(self, report_id: str):
-        settings = self._settings
-        outbox = EmlOutbox(settings.data_dir)
-        photos = PhotoStore(settings.data_dir)
-
-        def send(*, to, subject, body, photo_name):
-            outbox.send(sender="heure-civique@localhost", to=to, subject=subject, body=body,
-                        attachment=photos.path(photo_name))
-
+        to = self._settings.technical_services_email
+        note = self.answers.get(str(report_id), "")
         return self._act(
-            partial(self._forward, int(report_id), settings.technical_services_email, send,
-                    self.answers.get(str(report_id), "")),
+            lambda s, a: triage.forward(s, actor=a, report_id=int(report_id), note=note, to=to),
             N_("Sent to the technical services."))
-
-    @staticmethod
-    def _forward(report_id, to, send, note, session, actor):
-        triage.forward(session, actor=actor, report_id=report_id, note=note, to=to, send=send)
 
     @rx.event
     def close(self, report_id: str):

@@ -163,6 +163,16 @@ def login(page: Page, email: str, expected_path: str) -> None:
                       timeout=30_000)
 
 
+E2E_DIR = Path(__file__).resolve().parent
+
+
+def pytest_itemcollected(item: pytest.Item) -> None:
+    """Every test under tests/e2e carries the ``e2e`` marker, so ``-m "not e2e"`` leaves
+    the browser tests out (the hook sees the whole session's items, hence the path)."""
+    if E2E_DIR in Path(str(item.path)).resolve().parents:
+        item.add_marker(pytest.mark.e2e)
+
+
 @pytest.hookimpl(trylast=True)  # after pytest's own reordering by fixture parameters
 def pytest_collection_modifyitems(config, items):
     """Scale-out tests last: their server rebuilds the shared frontend (.web), whose

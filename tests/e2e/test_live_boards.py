@@ -8,7 +8,7 @@ from live_scenario import (
     console_row,
     open_mission,
 )
-from playwright.sync_api import expect
+from playwright.sync_api import WebSocket, expect
 
 
 def test_an_accept_reaches_board_a_and_the_console_but_never_board_b(new_context):
@@ -20,16 +20,16 @@ def test_a_dropped_socket_comes_back_logged_in_on_the_current_board(new_context)
     title = "Prise en main de la tablette"
     viewer_context = new_context(PHONE)
     viewer = viewer_context.new_page()
-    sockets: list[str] = []
-    viewer.on("websocket", lambda ws: (sockets.append("open"),
-                                       ws.on("close", lambda _ws: sockets.append("close"))))
+    sockets: list[WebSocket] = []
+    viewer.on("websocket", lambda ws: sockets.append(ws))
     login(viewer, "voisine@vitre.demo", "/board")
     card = viewer.locator(".mission-card", has_text=title)
     expect(card).to_contain_text("Ouverte")
 
+    dropped = sockets[-1]
     viewer_context.set_offline(True)  # the socket drops; the change happens meanwhile
-    viewer.wait_for_timeout(500)
-    assert sockets[-1] == "close", sockets
+    if not dropped.is_closed():
+        dropped.wait_for_event("close")
     volunteer = new_context(PHONE).new_page()
     login(volunteer, "volontaire@vitre.demo", "/board")
     open_mission(volunteer, title)
@@ -40,7 +40,7 @@ def test_a_dropped_socket_comes_back_logged_in_on_the_current_board(new_context)
     # Rebuilt from the database and the cookie on reconnect, not from what the tab held.
     expect(card).to_contain_text("Bénévole trouvé")
     expect(viewer.locator("#user-name")).to_have_text("Nathalie Rouxel")
-    assert sockets[-1] == "open", sockets  # a new socket, not the old one
+    assert sockets[-1] is not dropped and not sockets[-1].is_closed()  # a new socket
 
 
 def test_a_backend_restart_under_connected_clients(new_context, app_server):

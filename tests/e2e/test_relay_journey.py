@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import io
 import re
+import time
 from datetime import date, timedelta
 from email import message_from_bytes
 from email.header import decode_header, make_header
+from pathlib import Path
 
 from conftest import PHONE, TABLET, login
 from PIL import Image
@@ -27,6 +29,17 @@ def _jpeg_with_gps() -> bytes:
     out = io.BytesIO()
     image.save(out, "JPEG", exif=exif)
     return out.getvalue()
+
+
+def _mails_about(outbox: Path, subject_part: str, wait_s: float = 15.0) -> list:
+    """The .eml files whose subject names ``subject_part``, once the first one is there."""
+    deadline = time.monotonic() + wait_s
+    while True:
+        mails = [message_from_bytes(p.read_bytes()) for p in outbox.glob("*.eml")]
+        found = [m for m in mails if subject_part in str(make_header(decode_header(m["Subject"])))]
+        if found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.2)
 
 
 def test_relay_reports_on_a_phone_and_follows_the_referents_answer(new_context, app_server):
@@ -102,9 +115,7 @@ def test_relay_reports_on_a_phone_and_follows_the_referents_answer(new_context, 
     issue_card.locator("textarea").fill(ANSWER)
     issue_card.locator(".forward").click()
     expect(issue_card.locator(".report-status")).to_have_text("Transmis aux services techniques")
-    outbox = list((app_server.data_dir / "outbox").glob("*.eml"))
-    mails = [message_from_bytes(p.read_bytes()) for p in outbox]
-    sent = [m for m in mails if ISSUE in str(make_header(decode_header(m["Subject"])))]
+    sent = _mails_about(app_server.data_dir / "outbox", ISSUE)  # the job runner sends it
     assert len(sent) == 1
     assert [part.get_content_type() for part in sent[0].walk()][-1] == "image/jpeg"
 

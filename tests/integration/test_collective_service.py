@@ -13,7 +13,6 @@ from scratch_db import row_counts
 from sqlalchemy.engine import Engine
 
 from heurecivique_app.adapters.db import session_scope
-from heurecivique_app.adapters.geocoding import GazetteerGeocoder
 from heurecivique_app.adapters.spreadsheets import to_csv, to_xlsx
 from heurecivique_app.domain.enums import MissionKind, MissionStatus
 from heurecivique_app.domain.errors import NotAllowed, ValidationFailed
@@ -41,7 +40,7 @@ def test_a_collective_action_waitlists_then_promotes_on_a_cancellation(db_engine
         ref = f.actor(f.referent(s, commune_=s.get(Commune, hood.commune_id)))
         first, second = (f.actor(f.volunteer(s, neighbourhood_=hood)) for _ in range(2))
         action = collective.create_collective(s, actor=ref, form=form(hood.id), timezone=TZ,
-                                              geocoder=GazetteerGeocoder())
+                                              **f.GEO)
         action_id = action.id
         assert action.skills_wanted == ["gardening"] and action.kind == MissionKind.COLLECTIVE
     for actor in (first, second):
@@ -67,15 +66,16 @@ def test_bad_collective_input_is_refused_and_writes_nothing(db_engine: Engine):
     before = row_counts(db_engine)
     with pytest.raises(ValidationFailed) as caught, session_scope(db_engine) as s:
         collective.create_collective(
-            s, actor=w.referent_actor, timezone=TZ, geocoder=GazetteerGeocoder(),
+            s, actor=w.referent_actor, timezone=TZ, **f.GEO,
             form=form(w.neighbourhood.id, capacity="0", place="", date="2020-01-01",
                       skills=["juggling"], category="shopping"))
     assert set(caught.value.errors) == {"capacity", "place", "date", "skills", "category"}
     assert row_counts(db_engine) == before
-    with pytest.raises(NotAllowed), session_scope(db_engine) as s:
+    with (pytest.raises(NotAllowed, match="You are not allowed to do this"),
+          session_scope(db_engine) as s):
         collective.create_collective(s, actor=w.volunteer_actor, timezone=TZ,
                                      form=form(w.neighbourhood.id),
-                                     geocoder=GazetteerGeocoder())
+                                     **f.GEO)
 
 
 def test_search_sees_only_the_actors_commune_and_applies_the_filters(db_engine: Engine):
@@ -94,7 +94,7 @@ def test_search_sees_only_the_actors_commune_and_applies_the_filters(db_engine: 
         names = {p.full_name for p in people}
         assert here.beneficiary.full_name in names and len(names) == 2
         assert there.beneficiary.full_name not in names
-        with pytest.raises(NotAllowed):
+        with pytest.raises(NotAllowed, match="You are not allowed to do this"):
             search.volunteers(s, actor=here.volunteer_actor, filters=search.Filters())
 
 

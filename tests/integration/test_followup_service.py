@@ -100,13 +100,14 @@ def test_a_mission_still_to_come_cannot_be_followed_up(db_engine):
 def test_another_communes_referent_and_a_volunteer_can_neither_read_nor_close(db_engine, past):
     with session_scope(db_engine) as s:
         stranger = f.actor(f.referent(s))
-    for actor, error in ((stranger, NotFound), (past.volunteer_actor, NotAllowed)):
-        with pytest.raises(error), session_scope(db_engine) as s:
+    for actor, error, says in ((stranger, NotFound, "no longer exists"),
+                               (past.volunteer_actor, NotAllowed, "not allowed")):
+        with pytest.raises(error, match=says), session_scope(db_engine) as s:
             followup.followup_view(s, actor=actor, mission_id=past.mission.id)
-        with pytest.raises(error), session_scope(db_engine) as s:
+        with pytest.raises(error, match=says), session_scope(db_engine) as s:
             followup.record_followup(s, actor=actor, mission_id=past.mission.id,
                                      form=good_form(), timezone=TZ, close=True)
-        with pytest.raises(error), session_scope(db_engine) as s:
+        with pytest.raises(error, match=says), session_scope(db_engine) as s:
             followup.duplicate_need(s, actor=actor, mission_id=past.mission.id,
                                     day="2099-01-01", hour="10:00", timezone=TZ)
     with session_scope(db_engine) as s:
@@ -185,11 +186,12 @@ def test_another_communes_referent_cannot_check_attendance_or_see_the_roster(db_
     with session_scope(db_engine) as s:
         participation.accept_mission(s, actor=w.volunteer_actor, mission_id=w.mission.id)
         s.get(Mission, w.mission.id).starts_at = utcnow() - timedelta(hours=1)
-    for actor, error in ((stranger, NotFound), (w.volunteer_actor, NotAllowed)):
-        with pytest.raises(error), session_scope(db_engine) as s:
+    for actor, error, says in ((stranger, NotFound, "no longer exists"),
+                               (w.volunteer_actor, NotAllowed, "not allowed")):
+        with pytest.raises(error, match=says), session_scope(db_engine) as s:
             collective.record_attendance(s, actor=actor, mission_id=w.mission.id,
                                          present=[w.volunteer.id], minutes=60, timezone=TZ)
-        with pytest.raises(error), session_scope(db_engine) as s:
+        with pytest.raises(error, match=says), session_scope(db_engine) as s:
             collective.action_for_staff(s, actor=actor, mission_id=w.mission.id)
     assert hours(db_engine, w.mission.id) == []
 
@@ -231,7 +233,8 @@ def test_a_volunteer_cannot_close_a_collective_action_nor_credit_an_absence(db_e
         with session_scope(db_engine) as s:
             participation.accept_mission(s, actor=actor, mission_id=w.mission.id)
     account = confirmation.Confirmation("60", "", "")
-    with pytest.raises(DomainError), session_scope(db_engine) as s:
+    with (pytest.raises(DomainError, match="The referent records who came to a"),
+          session_scope(db_engine) as s):
         confirmation.confirm(s, actor=absent, mission_id=w.mission.id, form=account, timezone=TZ)
     with session_scope(db_engine) as s:
         assert s.get(Mission, w.mission.id).status == MissionStatus.OPEN

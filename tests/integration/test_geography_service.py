@@ -100,10 +100,12 @@ def test_the_referent_places_the_point_on_the_map(db_engine, vitre):
         assert placed.neighbourhood_id == vitre["rachapt"].id
         assert (placed.exact_lat, placed.exact_lon) == (48.1268, -1.2115)
         assert placed.approx_radius_m == 250
-    with session_scope(db_engine) as s, pytest.raises(ValidationFailed):
+    with session_scope(db_engine) as s, pytest.raises(ValidationFailed) as outside:
         geography.set_mission_point(s, actor=f.actor(vitre["referent"]), mission_id=mission.id,
                                     lat=43.6, lon=3.9, salt=SALT)  # not in the commune
-    with session_scope(db_engine) as s, pytest.raises(NotAllowed):
+    assert outside.value.errors == {"point": "This point is not inside the commune."}
+    with (session_scope(db_engine) as s,
+          pytest.raises(NotAllowed, match="You are not allowed to do this")):
         geography.set_mission_point(s, actor=f.actor(vitre["volunteer"]),
                                     mission_id=mission.id, lat=48.1268, lon=-1.2115, salt=SALT)
 

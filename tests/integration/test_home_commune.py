@@ -23,5 +23,5 @@ def test_the_named_commune_else_the_first(db_engine: Engine) -> None:
         named = public.home_commune(s, slug=second_slug)
         assert pwa.manifest(named, "fr")["theme_color"] == "#0b6e4f"
         assert pwa.manifest(named, "fr")["name"] == "L'Heure Civique à Fougères"
-        with pytest.raises(NotFound):
+        with pytest.raises(NotFound, match="This item no longer exists"):
             public.home_commune(s, slug="nowhere")

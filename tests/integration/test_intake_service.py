@@ -83,7 +83,7 @@ def test_valid_need_creates_beneficiary_mission_audit_and_event(
     actor = f.actor(setup["referent"])
     with session_factory(db_engine)() as s:
         mission = create_need(s, actor=actor, form=good_form(setup["hood"].id),
-                              publish=True, timezone=TZ)
+                              publish=True, timezone=TZ, **f.GEO)
         mission_id = mission.id
         assert published == []  # recorded, not yet published: the transaction is open
         s.commit()
@@ -124,7 +124,7 @@ def test_draft_need_is_announced_to_the_console_only(
 ) -> None:
     with session_scope(db_engine) as s:
         mission = create_need(s, actor=f.actor(setup["referent"]),
-                              form=good_form(setup["hood"].id), publish=False, timezone=TZ)
+                              form=good_form(setup["hood"].id), publish=False, timezone=TZ, **f.GEO)
     assert mission.status == MissionStatus.DRAFT
     assert [(e.kind, e.neighbourhood_id) for e in published] == [("need.created", None)]
 
@@ -135,7 +135,7 @@ def test_rolled_back_need_publishes_nothing(
     before = row_counts(db_engine)
     with session_factory(db_engine)() as s:
         create_need(s, actor=f.actor(setup["referent"]), form=good_form(setup["hood"].id),
-                    publish=True, timezone=TZ)
+                    publish=True, timezone=TZ, **f.GEO)
         s.rollback()
         s.commit()  # a later, empty commit must not flush the dropped events
     assert published == []
@@ -148,20 +148,21 @@ def test_a_known_person_is_shown_and_reused_only_once_picked(
     actor = f.actor(setup["referent"])
     with session_scope(db_engine) as s:
         first = create_need(s, actor=actor, form=good_form(setup["hood"].id),
-                            publish=True, timezone=TZ)
+                            publish=True, timezone=TZ, **f.GEO)
     again = good_form(setup["hood"].id, title="Visite", category="visit",
                       beneficiary_name="mme JEANNE LEROUX", beneficiary_phone="+33 2 99 75 00 00",
                       address="3 place du Château, 35500 Vitré")
     before = row_counts(db_engine)
     with pytest.raises(PossibleDuplicates) as warned, session_scope(db_engine) as s:
-        create_need(s, actor=actor, form=again, publish=True, timezone=TZ)
+        create_need(s, actor=actor, form=again, publish=True, timezone=TZ, **f.GEO)
     assert [m.id for m in warned.value.matches] == [first.beneficiary_id]
     assert warned.value.matches[0].missions == 1
     assert row_counts(db_engine) == before  # nothing written until the referent chooses
 
     with session_scope(db_engine) as s:
         second = create_need(s, actor=actor, form=replace(
-            again, beneficiary_choice=str(first.beneficiary_id)), publish=True, timezone=TZ)
+            again, beneficiary_choice=str(first.beneficiary_id)), publish=True,
+            timezone=TZ, **f.GEO)
         person = s.get(Beneficiary, second.beneficiary_id)
         assert person.address == "3 place du Château, 35500 Vitré"  # updated as just told
     assert second.beneficiary_id == first.beneficiary_id
@@ -173,11 +174,11 @@ def test_a_confirmed_new_person_is_created_despite_the_likeness(
     actor = f.actor(setup["referent"])
     with session_scope(db_engine) as s:
         first = create_need(s, actor=actor, form=good_form(setup["hood"].id),
-                            publish=True, timezone=TZ)
+                            publish=True, timezone=TZ, **f.GEO)
     with session_scope(db_engine) as s:
         second = create_need(s, actor=actor, form=good_form(
             setup["hood"].id, beneficiary_phone="06 12 34 56 78", beneficiary_choice="new"),
-            publish=True, timezone=TZ)
+            publish=True, timezone=TZ, **f.GEO)
     assert second.beneficiary_id != first.beneficiary_id
 
 
@@ -185,11 +186,11 @@ def test_a_namesake_elsewhere_is_not_a_duplicate(db_engine: Engine, setup: dict)
     actor = f.actor(setup["referent"])
     with session_scope(db_engine) as s:
         first = create_need(s, actor=actor, form=good_form(setup["hood"].id),
-                            publish=True, timezone=TZ)
+                            publish=True, timezone=TZ, **f.GEO)
     with session_scope(db_engine) as s:
         second = create_need(s, actor=actor, form=good_form(
             setup["hood"].id, beneficiary_phone="06 12 34 56 78",
-            address="40 rue de Paris, 35500 Vitré"), publish=True, timezone=TZ)
+            address="40 rue de Paris, 35500 Vitré"), publish=True, timezone=TZ, **f.GEO)
     assert second.beneficiary_id != first.beneficiary_id
 
 
@@ -199,7 +200,8 @@ def test_another_communes_person_cannot_be_picked(db_engine: Engine, setup: dict
     before = row_counts(db_engine)
     with pytest.raises(ValidationFailed) as info, session_scope(db_engine) as s:
         create_need(s, actor=f.actor(setup["referent"]), form=good_form(
-            setup["hood"].id, beneficiary_choice=str(stranger.id)), publish=True, timezone=TZ)
+            setup["hood"].id, beneficiary_choice=str(stranger.id)), publish=True,
+            timezone=TZ, **f.GEO)
     assert list(info.value.errors) == ["beneficiary_choice"]
     assert row_counts(db_engine) == before
 
@@ -212,7 +214,7 @@ def test_every_preferred_date_is_kept_and_the_earliest_starts(
     with session_scope(db_engine) as s:
         mission = create_need(s, actor=f.actor(setup["referent"]), form=good_form(
             setup["hood"].id, other_dates=((later, "15:00"), (sooner, "09:30"), ("", ""))),
-            publish=True, timezone=TZ)
+            publish=True, timezone=TZ, **f.GEO)
         stored = s.get(Mission, mission.id)
         assert len(stored.preferred_starts) == 3
         assert stored.starts_at.date().isoformat() == sooner
@@ -226,7 +228,8 @@ def test_a_past_other_date_is_refused(db_engine: Engine, setup: dict) -> None:
     before = row_counts(db_engine)
     with pytest.raises(ValidationFailed) as info, session_scope(db_engine) as s:
         create_need(s, actor=f.actor(setup["referent"]), form=good_form(
-            setup["hood"].id, other_dates=(("2020-01-01", "10:00"),)), publish=True, timezone=TZ)
+            setup["hood"].id, other_dates=(("2020-01-01", "10:00"),)), publish=True,
+            timezone=TZ, **f.GEO)
     assert list(info.value.errors) == ["other_dates"]
     assert row_counts(db_engine) == before
 
@@ -246,7 +249,8 @@ def test_each_broken_rule_is_refused_and_nothing_written(
     before = row_counts(db_engine)
     form = good_form(setup["hood"].id, answers=replace(GOOD_ANSWERS, **answers))
     with pytest.raises(ValidationFailed) as info, session_scope(db_engine) as s:
-        create_need(s, actor=f.actor(setup["referent"]), form=form, publish=True, timezone=TZ)
+        create_need(s, actor=f.actor(setup["referent"]), form=form, publish=True,
+                    timezone=TZ, **f.GEO)
     assert list(info.value.errors) == [field]
     assert info.value.errors[field]
     assert row_counts(db_engine) == before
@@ -271,7 +275,7 @@ def test_invalid_field_is_refused_and_nothing_written(
     before = row_counts(db_engine)
     with pytest.raises(ValidationFailed) as info, session_scope(db_engine) as s:
         create_need(s, actor=f.actor(setup["referent"]),
-                    form=good_form(setup["hood"].id, **changes), publish=True, timezone=TZ)
+                    form=good_form(setup["hood"].id, **changes), publish=True, timezone=TZ, **f.GEO)
     assert list(info.value.errors) == [field]
     assert hint in info.value.errors[field]
     assert row_counts(db_engine) == before
@@ -281,7 +285,8 @@ def test_all_errors_are_reported_together(db_engine: Engine, setup: dict) -> Non
     form = good_form(setup["hood"].id, beneficiary_phone="123", preferred_date="2020-01-15",
                      answers=replace(GOOD_ANSWERS, urgent=True))
     with pytest.raises(ValidationFailed) as info, session_scope(db_engine) as s:
-        create_need(s, actor=f.actor(setup["referent"]), form=form, publish=True, timezone=TZ)
+        create_need(s, actor=f.actor(setup["referent"]), form=form, publish=True,
+                    timezone=TZ, **f.GEO)
     assert set(info.value.errors) == {"beneficiary_phone", "starts_at", "urgent"}
 
 
@@ -289,16 +294,17 @@ def test_neighbourhood_of_another_commune_is_refused(db_engine: Engine, setup: d
     before = row_counts(db_engine)
     with pytest.raises(ValidationFailed) as info, session_scope(db_engine) as s:
         create_need(s, actor=f.actor(setup["referent"]),
-                    form=good_form(setup["other_hood"].id), publish=True, timezone=TZ)
+                    form=good_form(setup["other_hood"].id), publish=True, timezone=TZ, **f.GEO)
     assert list(info.value.errors) == ["neighbourhood_id"]
     assert row_counts(db_engine) == before
 
 
 def test_a_volunteer_cannot_record_a_need(db_engine: Engine, setup: dict) -> None:
     before = row_counts(db_engine)
-    with pytest.raises(NotAllowed), session_scope(db_engine) as s:
+    with (pytest.raises(NotAllowed, match="You are not allowed to do this"),
+          session_scope(db_engine) as s):
         create_need(s, actor=f.actor(setup["volunteer"]), form=good_form(setup["hood"].id),
-                    publish=True, timezone=TZ)
+                    publish=True, timezone=TZ, **f.GEO)
     assert row_counts(db_engine) == before
 
 

@@ -93,7 +93,7 @@ def test_a_proposal_reaches_the_volunteer_who_accepts_it(db_engine, town) -> Non
         assert s.exec(select(AuditEntry.action).where(AuditEntry.entity_id == w.mission.id)
                       ).all() == ["mission.proposed", "mission.accepted"]
     # The other proposal is now too late: the only place is gone.
-    with pytest.raises(AlreadyTaken), session_scope(db_engine) as s:
+    with pytest.raises(AlreadyTaken, match="Already taken"), session_scope(db_engine) as s:
         participation.accept_mission(s, actor=f.actor(town["busy"]), mission_id=w.mission.id)
 
 
@@ -111,11 +111,16 @@ def test_a_proposal_can_be_declined(db_engine, town) -> None:
         assert s.get(Mission, w.mission.id).accepted_count == 0
 
 
-@pytest.mark.parametrize("who", ["paused", "stranger", "pending"])
-def test_proposals_refused_to_who_may_not_go_write_nothing(db_engine, town, who) -> None:
+@pytest.mark.parametrize(("who", "refusal"), [
+    ("paused", "This item no longer exists"),  # the pool leaves paused volunteers out
+    ("stranger", "This item no longer exists"),  # another commune's volunteer
+    ("pending", "cannot be offered this mission"),
+])
+def test_proposals_refused_to_who_may_not_go_write_nothing(db_engine, town, who,
+                                                           refusal) -> None:
     w = town["w"]
     before = row_counts(db_engine)
-    with pytest.raises(DomainError), session_scope(db_engine) as s:
+    with pytest.raises(DomainError, match=refusal), session_scope(db_engine) as s:
         matching.propose_mission(s, actor=w.referent_actor, mission_id=w.mission.id,
                                  volunteer_ids=[w.volunteer.id, town[who].id], timezone=TZ)
     assert row_counts(db_engine) == before
@@ -126,15 +131,16 @@ def test_another_communes_referent_can_neither_see_propose_nor_assign(db_engine,
     with session_scope(db_engine) as s:
         outsider = f.actor(f.referent(s))
     before = row_counts(db_engine)
-    with pytest.raises(NotFound), session_scope(db_engine) as s:
+    with pytest.raises(NotFound, match="This item no longer exists"), session_scope(db_engine) as s:
         matching.suggest(s, actor=outsider, mission_id=w.mission.id, timezone=TZ)
-    with pytest.raises(NotFound), session_scope(db_engine) as s:
+    with pytest.raises(NotFound, match="This item no longer exists"), session_scope(db_engine) as s:
         matching.propose_mission(s, actor=outsider, mission_id=w.mission.id,
                                  volunteer_ids=[w.volunteer.id], timezone=TZ)
-    with pytest.raises(NotFound), session_scope(db_engine) as s:
+    with pytest.raises(NotFound, match="This item no longer exists"), session_scope(db_engine) as s:
         matching.assign_volunteer(s, actor=outsider, mission_id=w.mission.id,
                                   volunteer_id=w.volunteer.id, timezone=TZ)
-    with pytest.raises(NotAllowed), session_scope(db_engine) as s:
+    with (pytest.raises(NotAllowed, match="You are not allowed to do this"),
+          session_scope(db_engine) as s):
         matching.assign_volunteer(s, actor=w.volunteer_actor, mission_id=w.mission.id,
                                   volunteer_id=w.volunteer.id, timezone=TZ)
     assert row_counts(db_engine) == before
@@ -152,10 +158,11 @@ def test_direct_assignment_takes_the_place_once(db_engine, town) -> None:
         assert audit.actor_id == w.referent.id and audit.detail == {"volunteer_id":
                                                                     town["busy"].id}
     # Full now: neither a second assignment nor a volunteer's tap overfills it.
-    with pytest.raises(DomainError), session_scope(db_engine) as s:
+    with (pytest.raises(DomainError, match="Only an open mission can be offered"),
+          session_scope(db_engine) as s):
         matching.assign_volunteer(s, actor=w.referent_actor, mission_id=w.mission.id,
                                   volunteer_id=w.volunteer.id, timezone=TZ)
-    with pytest.raises(DomainError), session_scope(db_engine) as s:
+    with pytest.raises(DomainError, match="Already taken"), session_scope(db_engine) as s:
         participation.accept_mission(s, actor=w.volunteer_actor, mission_id=w.mission.id)
     with session_scope(db_engine) as s:
         assert s.get(Mission, w.mission.id).accepted_count == 1
@@ -169,7 +176,7 @@ def test_assignment_races_the_last_place_with_a_volunteer(db_engine, town) -> No
         assert (stale.status, stale.accepted_count) == (MissionStatus.OPEN, 0)
         with session_scope(db_engine) as s:
             participation.accept_mission(s, actor=w.volunteer_actor, mission_id=w.mission.id)
-        with pytest.raises(AlreadyTaken):
+        with pytest.raises(AlreadyTaken, match="Already taken"):
             participation.take_place(referent_session, mission=stale, volunteer_id=town["busy"].id,
                                 existing=None, already="")
     with session_scope(db_engine) as s:

@@ -150,7 +150,7 @@ def test_paused_volunteer_and_referent_cannot_accept(db_engine: Engine, world: f
                                      status=VolunteerStatus.PAUSED))
     with pytest.raises(DomainError, match="paused"):
         accept(db_engine, paused, world.mission.id)
-    with pytest.raises(NotAllowed):
+    with pytest.raises(NotAllowed, match="You are not allowed to do this"):
         accept(db_engine, world.referent_actor, world.mission.id)
 
 
@@ -159,9 +159,9 @@ def test_volunteer_of_another_commune_does_not_see_the_mission(
 ) -> None:
     with session_scope(db_engine) as s:
         stranger = f.actor(f.volunteer(s))
-    with pytest.raises(NotFound):
+    with pytest.raises(NotFound, match="This item no longer exists"):
         accept(db_engine, stranger, world.mission.id)
-    with pytest.raises(NotFound):
+    with pytest.raises(NotFound, match="This item no longer exists"):
         detail(db_engine, stranger, world.mission.id)
 
 
@@ -170,7 +170,7 @@ def test_volunteer_of_another_commune_does_not_see_the_mission(
 def test_mission_not_open_cannot_be_accepted(db_engine: Engine, status: MissionStatus) -> None:
     with session_scope(db_engine) as s:
         w = f.world(s, status=status)
-    with pytest.raises(DomainError) as info:
+    with pytest.raises(DomainError, match="This mission is no longer open to") as info:
         accept(db_engine, w.volunteer_actor, w.mission.id)
     assert not isinstance(info.value, AlreadyTaken)
     with session_scope(db_engine) as s:
@@ -209,7 +209,8 @@ def test_mark_done_credits_the_hour(db_engine: Engine, world: f.World) -> None:
     assert hour.minutes == 75 and hour.pledge_met and hour.percent_of_pledge == 100
     assert entry.month == hour.month
     # Done once only: a second report would credit the time twice.
-    with pytest.raises(InvalidTransition), session_scope(db_engine) as s:
+    with (pytest.raises(InvalidTransition, match="Only a mission with a volunteer can"),
+          session_scope(db_engine) as s):
         lifecycle.mark_done(s, actor=world.referent_actor, mission_id=world.mission.id,
                            timezone=TZ)
     assert _monthly(db_engine, me.user_id).minutes == 75
@@ -237,7 +238,8 @@ def test_only_staff_or_the_helper_may_mark_done(db_engine: Engine, world: f.Worl
                            timezone=TZ)
     accept(db_engine, world.volunteer_actor, world.mission.id)
     before = row_counts(db_engine)
-    with pytest.raises(NotAllowed), session_scope(db_engine) as s:
+    with (pytest.raises(NotAllowed, match="You are not allowed to do this"),
+          session_scope(db_engine) as s):
         lifecycle.mark_done(s, actor=bystander, mission_id=world.mission.id, timezone=TZ)
     with pytest.raises(DomainError, match="between 15 minutes"), session_scope(db_engine) as s:
         lifecycle.mark_done(s, actor=world.referent_actor, mission_id=world.mission.id,
@@ -261,7 +263,8 @@ def test_publish_and_cancel_follow_the_lifecycle(db_engine: Engine) -> None:
     assert [card.id for card in board] == [w.mission.id]
     with session_scope(db_engine) as s:
         lifecycle.cancel_mission(s, actor=w.referent_actor, mission_id=w.mission.id)
-    with pytest.raises(InvalidTransition), session_scope(db_engine) as s:
+    with (pytest.raises(InvalidTransition, match="This mission cannot be published"),
+          session_scope(db_engine) as s):
         lifecycle.publish_mission(s, actor=w.referent_actor, mission_id=w.mission.id)
     with session_scope(db_engine) as s:
         assert selectors.board(s, actor=w.volunteer_actor,

@@ -7,7 +7,7 @@ import random
 import factories as f
 import pytest
 from geopy.distance import great_circle
-from sqlalchemy import text
+from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
@@ -93,26 +93,48 @@ def test_the_scan_baseline_gives_the_same_answer(db_engine, scattered):
             assert scanned.queries == 1
 
 
+def _statements_of(db_engine: Engine, search) -> list[tuple[str, object]]:
+    """The (SQL, parameters) of every box query ``search()`` sends to the database."""
+    sent: list[tuple[str, object]] = []
+
+    def record(_conn, _cursor, statement, parameters, _context, _many) -> None:
+        if statement.startswith("SELECT id, approx_lat, approx_lon FROM mission"):
+            sent.append((statement, parameters))
+
+    event.listen(db_engine, "before_cursor_execute", record)
+    try:
+        search()
+    finally:
+        event.remove(db_engine, "before_cursor_execute", record)
+    return sent
+
+
 def test_the_query_reads_the_nearby_index(db_engine, scattered):
-    """The plan names ix_mission_nearby (SQLite forces it; PostgreSQL must choose it)."""
+    """The plan of the service's own box query names ix_mission_nearby.
+
+    SQLite is told to use it (INDEXED BY, which fails if it cannot); PostgreSQL
+    must choose it.
+    """
+    def search() -> None:
+        with Session(db_engine) as session:
+            nearby_missions(session, lat=48.1236, lon=-1.2085, radius_m=1500, limit=10,
+                            commune_id=scattered["communes"][0])
+
+    sent = _statements_of(db_engine, search)
+    assert sent, "the search sent no box query"
     with db_engine.connect() as conn:
-        if db_engine.dialect.name == "sqlite":
-            plan = conn.execute(text(
-                "EXPLAIN QUERY PLAN SELECT id, approx_lat, approx_lon FROM mission INDEXED BY "
-                "ix_mission_nearby WHERE status = 'open' AND geo_cell IN (4812, 4813) AND "
-                "approx_lon BETWEEN -1.22 AND -1.20 AND approx_lat BETWEEN 48.12 AND 48.13"
-            )).all()
-            detail = " ".join(str(row[-1]) for row in plan)
-            assert "COVERING INDEX ix_mission_nearby" in detail, detail
-        else:
+        if db_engine.dialect.name == "postgresql":
             conn.exec_driver_sql("ANALYZE mission")
             conn.exec_driver_sql("SET enable_seqscan = off")  # tiny table: make cost irrelevant
-            plan = conn.exec_driver_sql(
-                "EXPLAIN SELECT id, approx_lat, approx_lon FROM mission WHERE status = 'open' "
-                "AND geo_cell IN (4812, 4813) AND approx_lon BETWEEN -1.22 AND -1.20 "
-                "AND approx_lat BETWEEN 48.12 AND 48.13").all()
-            detail = " ".join(row[0] for row in plan)
-            assert "ix_mission_nearby" in detail, detail
+        for statement, parameters in sent:
+            if db_engine.dialect.name == "sqlite":
+                plan = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters).all()
+                detail = " ".join(str(row[-1]) for row in plan)
+                assert "COVERING INDEX ix_mission_nearby" in detail, detail
+            else:
+                plan = conn.exec_driver_sql("EXPLAIN " + statement, parameters).all()
+                detail = " ".join(row[0] for row in plan)
+                assert "ix_mission_nearby" in detail, detail
 
 
 def test_nonsense_input_returns_nothing(db_engine, scattered):

@@ -96,7 +96,8 @@ def test_validation_after_the_interview(db_engine, town) -> None:
         entry = s.exec(select(AuditEntry).where(AuditEntry.action == "volunteer.validated")).one()
         assert (entry.actor_id, entry.entity_id) == (w.referent.id, gardener.id)
         assert "Très" not in str(entry.detail)  # the notes stay on the profile only
-    with pytest.raises(DomainError), session_scope(db_engine) as s:
+    with (pytest.raises(DomainError, match="This volunteer is already active"),
+          session_scope(db_engine) as s):
         pool.validate_volunteer(s, actor=w.referent_actor, volunteer_id=gardener.id,
                                 charter_checked=True, note="", charter_version="2024-01")
 
@@ -127,14 +128,16 @@ def test_a_volunteer_not_met_yet_stays_waiting_when_staff_resume_them(db_engine,
 def test_nothing_across_communes_nor_for_volunteers(db_engine, town) -> None:
     w, stranger = town["w"], town["stranger"]
     before = row_counts(db_engine)
-    with pytest.raises(NotFound), session_scope(db_engine) as s:
+    with pytest.raises(NotFound, match="This item no longer exists"), session_scope(db_engine) as s:
         pool.volunteer_record(s, actor=w.referent_actor, volunteer_id=stranger.id, timezone=TZ)
-    with pytest.raises(NotFound), session_scope(db_engine) as s:
+    with pytest.raises(NotFound, match="This item no longer exists"), session_scope(db_engine) as s:
         pool.validate_volunteer(s, actor=w.referent_actor, volunteer_id=stranger.id,
                                 charter_checked=True, note="", charter_version="2024-01")
-    with pytest.raises(DomainError), session_scope(db_engine) as s:
+    with (pytest.raises(DomainError, match="You are not allowed to do this"),
+          session_scope(db_engine) as s):
         pool.validate_volunteer(s, actor=w.volunteer_actor, volunteer_id=town["gardener"].id,
                                 charter_checked=True, note="", charter_version="2024-01")
-    with pytest.raises(DomainError), session_scope(db_engine) as s:
+    with (pytest.raises(DomainError, match="You are not allowed to do this"),
+          session_scope(db_engine) as s):
         pool.search_pool(s, actor=w.volunteer_actor, wanted=pool.PoolFilter(), timezone=TZ)
     assert row_counts(db_engine) == before

@@ -47,8 +47,9 @@ def test_stories_show_a_photo_only_with_consent(db_engine: Engine) -> None:
         public.publish_story(s, actor=ref, title="Noël", text="Mille boîtes.",
                              photo_name=PHOTO, photo_consent=False)
     assert set(failure.value.errors) == {"photo_consent"}
-    with pytest.raises(ValidationFailed), session_scope(db_engine) as s:
+    with pytest.raises(ValidationFailed) as failure, session_scope(db_engine) as s:
         public.publish_story(s, actor=ref, title=" ", text="", photo_name="../x.jpg")
+    assert set(failure.value.errors) == {"title", "text", "photo"}
     assert row_counts(db_engine) == before
     with session_scope(db_engine) as s:
         story = public.publish_story(s, actor=ref, title="Noël", text="Mille boîtes.",
@@ -66,9 +67,10 @@ def test_only_staff_publish_and_unknown_communes_are_not_found(db_engine: Engine
         w = f.world(s)
         volunteer = w.volunteer_actor
         slug = w.commune.slug
-    with pytest.raises(NotAllowed), session_scope(db_engine) as s:
+    with (pytest.raises(NotAllowed, match="You are not allowed to do this"),
+          session_scope(db_engine) as s):
         public.publish_story(s, actor=volunteer, title="Moi", text="Moi")
     with session_scope(db_engine) as s:
         assert public.commune_by_slug(s, slug).slug == slug
-        with pytest.raises(NotFound):
+        with pytest.raises(NotFound, match="This item no longer exists"):
             public.commune_by_slug(s, "nowhere")

@@ -83,7 +83,8 @@ def world(db_engine: Engine) -> f.World:
 
 def test_sign_up_creates_a_pending_volunteer_with_the_charter(db_engine, world) -> None:
     with session_scope(db_engine) as s:
-        user = signup.sign_up(s, form=good_form(world.commune, world.neighbourhood))
+        user = signup.sign_up(s, form=good_form(world.commune, world.neighbourhood),
+                              geocoder=f.GEOCODER)
         pending = [e.kind for e in take_pending(s)]
         user_id = user.id
     assert pending == ["volunteer.signed_up"]
@@ -125,7 +126,7 @@ def test_taken_email_is_not_revealed_and_its_owner_is_told(db_engine, world, tmp
     with session_scope(db_engine) as s:
         result = signup.sign_up(s, form=good_form(world.commune, world.neighbourhood,
                                                   email=world.volunteer.email.upper()),
-                                on_taken=tell)
+                                on_taken=tell, geocoder=f.GEOCODER)
     assert result is None and told == [world.volunteer.id]
     (mail,) = (tmp_path / "outbox").glob("*.eml")
     assert f"To: {world.volunteer.email}" in mail.read_text()
@@ -139,7 +140,8 @@ def test_taken_email_is_not_revealed_and_its_owner_is_told(db_engine, world, tmp
     # A bad form with a taken e-mail shows the same errors as with a new one, no more.
     with pytest.raises(ValidationFailed) as failed, session_scope(db_engine) as s:
         signup.sign_up(s, form=good_form(world.commune, world.neighbourhood, phone="12",
-                                         email=world.volunteer.email), on_taken=tell)
+                                         email=world.volunteer.email), on_taken=tell,
+                       geocoder=f.GEOCODER)
     assert set(failed.value.errors) == {"phone"} and len(told) == 1
 
 
@@ -197,7 +199,8 @@ def test_pending_volunteer_joins_collective_actions_only(db_engine, world) -> No
                                      status=VolunteerStatus.PENDING))
         action = f.mission(s, neighbourhood_=world.neighbourhood, kind=MissionKind.COLLECTIVE,
                            capacity=5)
-    with pytest.raises(DomainError), session_scope(db_engine) as s:
+    with (pytest.raises(DomainError, match="A referent must meet you before you"),
+          session_scope(db_engine) as s):
         participation.accept_mission(s, actor=newbie, mission_id=world.mission.id)
     with session_scope(db_engine) as s:
         joined = participation.accept_mission(s, actor=newbie, mission_id=action.id)
@@ -237,9 +240,10 @@ def test_cancel_before_the_cut_off_with_a_reason_and_refused_after(db_engine, wo
     with session_scope(db_engine) as s:
         participation.accept_mission(s, actor=me, mission_id=world.mission.id)
         participation.accept_mission(s, actor=me, mission_id=soon.id)
-    with pytest.raises(ValidationFailed), session_scope(db_engine) as s:
+    with pytest.raises(ValidationFailed) as no_reason, session_scope(db_engine) as s:
         participation.withdraw(s, actor=me, mission_id=world.mission.id, reason=" ",
-                            cutoff_hours=24)
+                               cutoff_hours=24)
+    assert set(no_reason.value.errors) == {"reason"}
     with pytest.raises(DomainError) as late, session_scope(db_engine) as s:
         participation.withdraw(s, actor=me, mission_id=soon.id, reason="Malade", cutoff_hours=24)
     assert "phone" in late.value.message
@@ -285,7 +289,8 @@ def test_confirming_credits_my_hour_and_reports_the_problem(db_engine, world) ->
         assert part.problem.startswith("Le chien") and part.feedback == "Très bon accueil"
         summary = volunteer_home.hour_summary(s, volunteer_id=me.user_id, timezone=TZ)
         assert summary.this_month.minutes == 45 and summary.streak == 0
-    with pytest.raises(DomainError, match="already confirmed"), session_scope(db_engine) as s:
+    with (pytest.raises(DomainError, match="You have already confirmed this"),
+          session_scope(db_engine) as s):
         confirmation.confirm(s, actor=me, mission_id=world.mission.id, form=form, timezone=TZ)
 
 
@@ -318,7 +323,8 @@ def test_pause_blocks_accepting_and_resume_restores_the_status(db_engine, world)
     with session_scope(db_engine) as s:
         volunteering.set_paused(s, actor=me, paused=True)
         assert [e.kind for e in take_pending(s)] == ["volunteer.paused"]
-    with pytest.raises(DomainError), session_scope(db_engine) as s:
+    with (pytest.raises(DomainError, match="Your participation is paused"),
+          session_scope(db_engine) as s):
         participation.accept_mission(s, actor=me, mission_id=world.mission.id)
     with session_scope(db_engine) as s:
         assert volunteering.set_paused(s, actor=me, paused=False).status == "active"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[2] / "heurecivique_app"
-LAYERS = ("domain", "services", "adapters")
+LAYERS = ("domain", "services", "adapters", "jobs")
 FILES = sorted(p for layer in LAYERS for p in (PACKAGE / layer).rglob("*.py"))
 
 

@@ -52,16 +52,20 @@ def test_png_keeps_transparency_and_drops_text_chunks() -> None:
     assert Image.open(io.BytesIO(clean)).mode == "RGBA"
 
 
-@pytest.mark.parametrize("data", [b"", b"GIF89a not really", b"%PDF-1.7\n" + b"x" * 100])
-def test_not_a_photo_is_refused(data: bytes) -> None:
-    with pytest.raises(PhotoRejected):
+@pytest.mark.parametrize(("data", "refusal"), [
+    (b"", "The photo is empty"),
+    (b"GIF89a not really", "Send a JPEG, PNG or WebP photo"),
+    (b"%PDF-1.7\n" + b"x" * 100, "Send a JPEG, PNG or WebP photo"),
+])
+def test_not_a_photo_is_refused(data: bytes, refusal: str) -> None:
+    with pytest.raises(PhotoRejected, match=refusal):
         clean_photo(data, max_bytes=1_000_000)
 
 
 def test_gif_is_refused_even_if_valid() -> None:
     out = io.BytesIO()
     Image.new("P", (4, 4)).save(out, "GIF")
-    with pytest.raises(PhotoRejected):
+    with pytest.raises(PhotoRejected, match="Send a JPEG"):
         clean_photo(out.getvalue(), max_bytes=1_000_000)
 
 

@@ -9,13 +9,9 @@ import pytest
 import zxingcpp
 
 from heurecivique_app.adapters import printables
+from heurecivique_app.domain.rules import PAPER_FIELDS, PAPER_NOT_PRINTED, PAPER_RULE_QUESTIONS
 from heurecivique_app.i18n import translate
-from heurecivique_app.services.intake import (
-    PAPER_FIELDS,
-    PAPER_NOT_PRINTED,
-    PAPER_RULE_QUESTIONS,
-    NeedForm,
-)
+from heurecivique_app.services.intake import NeedForm
 from heurecivique_app.services.public import PublicCommune
 
 COMMUNE = PublicCommune(1, "Vitré", "vitre", "#8c1d40", "02 61 91 35 00",

@@ -69,6 +69,7 @@ def test_pages_get_the_full_policy_with_the_build_hashes(build: Path) -> None:
     assert "unsafe-eval" not in csp and "'unsafe-inline'" not in directives["script-src"]
     assert directives["frame-ancestors"] == "'none'"
     assert directives["object-src"] == "'none'"
+    assert directives["base-uri"] == "'none'"
     assert "tile.openstreetmap.org" not in csp
     assert answer.headers["x-frame-options"] == "DENY"
     assert answer.headers["x-content-type-options"] == "nosniff"

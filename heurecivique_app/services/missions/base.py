@@ -1,5 +1,7 @@
-"""What every mission use case starts from: the mission, the volunteer's participation,
-and the event that tells the live boards about a change."""
+"""What every mission use case starts from.
+
+The mission, the volunteer's participation, and the event that tells the live boards about a change.
+"""
 
 from __future__ import annotations
 
@@ -58,7 +60,7 @@ def accepted_volunteer_ids(session: Session, mission_id: int) -> list[int]:
 
 
 def emit_mission_event(session: Session, kind: str, mission: Mission, actor: Actor,
-                       **data) -> None:
+                       **data: object) -> None:
     """Record a mission's event for the live boards (published after commit)."""
     events.record(session, events.DomainEvent(
         kind=kind,
@@ -70,9 +72,12 @@ def emit_mission_event(session: Session, kind: str, mission: Mission, actor: Act
     ))
 
 
-def tell_referent(session: Session, kind: str, mission: Mission, actor: Actor, **data) -> None:
-    """Audit a volunteer's move (the referent's feed reads mission entries) and tell
-    the consoles."""
+def tell_referent(session: Session, kind: str, mission: Mission, actor: Actor,
+                  **data: object) -> None:
+    """Audit a volunteer's move and tell the consoles.
+
+    The referent's feed reads the mission's audit entries.
+    """
     audit(session, actor=actor, action=kind, entity="mission", entity_id=mission.id,
           commune_id=mission.commune_id, **data)
     events.record(session, events.DomainEvent(

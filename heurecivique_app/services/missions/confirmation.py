@@ -1,5 +1,7 @@
-"""After a mission, the volunteer's account: it took place, the time given, feedback,
-maybe a problem for the referent."""
+"""After a mission, the volunteer's own account of it.
+
+It took place, the time given, feedback, maybe a problem for the referent.
+"""
 
 from __future__ import annotations
 

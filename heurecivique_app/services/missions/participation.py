@@ -1,5 +1,7 @@
-"""The volunteer's side of a mission: accept (charter permitting), decline, withdraw
-before the cut-off; and a referent giving a place directly (:func:`take_place`).
+"""The volunteer's side of a mission.
+
+Accept (charter permitting), decline, withdraw before the cut-off; and a referent
+giving a place directly (:func:`take_place`).
 
 Every place is taken or given back through :mod:`.places`, so a referent and
 volunteers tapping at the same instant never overfill a mission; a full
@@ -109,8 +111,10 @@ def take_place(
     session: Session, *, mission: Mission, volunteer_id: int, existing: Participation | None,
     already: str, waitlist_actor: Actor | None = None,
 ) -> Mission | None:
-    """Take one place of ``mission`` for ``volunteer_id`` (the volunteer's tap or staff's
-    assignment): one conditional UPDATE decides any race, see :func:`accept_mission`.
+    """Take one place of ``mission`` for ``volunteer_id``.
+
+    The volunteer's tap or staff's assignment: one conditional UPDATE decides any
+    race, see :func:`accept_mission`.
 
     With ``waitlist_actor`` (the volunteer's own tap), a full collective action puts
     them on its waiting list instead: the mission is returned then, None otherwise.

@@ -37,7 +37,9 @@ def status_for(taken: ColumnElement[int]) -> ColumnElement[str]:
 
 
 def change_places(session: Session, *, mission_id: int, step: int, now: datetime) -> bool:
-    """Take (``step=1``) or give back (``-1``) one place; ``0`` keeps the count (a freed
+    """Take or give back one place, and set the status that follows.
+
+    Take (``step=1``) or give back (``-1``) one place; ``0`` keeps the count (a freed
     place went straight to the waiting list) but still re-checks the status.
 
     A place is taken only while the mission is open with one left; one is given

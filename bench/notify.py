@@ -1,0 +1,198 @@
+"""The outbox under load: enqueue 10,000 e-mails, deliver them with one worker to a real
+SMTP server on loopback, next to bare smtplib sends to the same server in the same run.
+
+Prints one JSON object:
+
+- recipients: volunteers notified (10,000 by default);
+- enqueue_ms: one transaction writing every recipient's e-mail job
+  (``services.notifications.notify``: choices read, quiet hours, one row each), commit included;
+- publish_overhead_ms: what a notifying change pays for its outbox row: the median of
+  publishing a mission with one e-mail job in its transaction, minus the median
+  without (same run). The fan-out of a new mission to 10,000 alert subscribers is not
+  built yet (alerts are a later part of issue 17);
+- emails_per_s: one job runner (claim, render French/English text+HTML, send, record)
+  to the loopback aiosmtpd server, which runs in a process of its own;
+- bare_emails_per_s: smtplib ``send_message`` of one pre-built message over one
+  connection to the same server, the ceiling of the transport;
+- pushes_per_s: null — web push is not built yet;
+- lost / duplicates: recipients the server never got / got more than once.
+
+    python bench/notify.py                      # SQLite (the embedded mode)
+    python bench/notify.py --pg                 # a scratch PostgreSQL database
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import smtplib
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+import factories as f  # noqa: E402
+from scratch_db import migrate, scratch_pg_database  # noqa: E402
+from sqlalchemy import insert, select  # noqa: E402
+
+from heurecivique_app.adapters.db import make_engine, session_scope  # noqa: E402
+from heurecivique_app.adapters.mail import Mail, SmtpMailer, compose  # noqa: E402
+from heurecivique_app.domain.enums import MissionStatus, Role  # noqa: E402
+from heurecivique_app.domain.models import User  # noqa: E402
+from heurecivique_app.domain.notifications import Job, MessageKind  # noqa: E402
+from heurecivique_app.domain.types import utcnow  # noqa: E402
+from heurecivique_app.jobs.kinds import KINDS  # noqa: E402
+from heurecivique_app.jobs.runner import JobContext, Runner  # noqa: E402
+from heurecivique_app.services import notifications  # noqa: E402
+from heurecivique_app.services.missions import lifecycle  # noqa: E402
+from heurecivique_app.settings import Settings  # noqa: E402
+
+TZ = "Europe/Paris"
+SERVER = """
+import asyncio, json, sys
+from collections import Counter
+from email import message_from_bytes
+from aiosmtpd.controller import Controller
+got = Counter()
+class Count:
+    async def handle_DATA(self, server, session, envelope):
+        got.update(envelope.rcpt_tos)
+        return "250 OK"
+c = Controller(Count(), hostname="127.0.0.1", port=int(sys.argv[1]), server_hostname="bench")
+c.start()
+print("ready", flush=True)
+sys.stdin.read()  # until the bench closes our stdin
+c.stop()
+print(json.dumps(got))
+"""
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _people(engine, count: int):
+    """A commune with a referent, an open draft mission and ``count`` volunteers."""
+    with session_scope(engine) as s:
+        w = f.world(s)
+        hash_ = f.password_hash()
+        s.execute(insert(User), [
+            {"commune_id": w.commune.id, "neighbourhood_id": w.neighbourhood.id,
+             "email": f"v{i:05d}@bench.example", "password_hash": hash_,
+             "display_name": f"Volontaire {i}", "role": Role.VOLUNTEER, "locale": "fr",
+             "is_active": True, "created_at": utcnow()} for i in range(count)])
+        ids = list(s.execute(select(User.id).where(User.email.like("v%@bench.example")))
+                   .scalars())
+    return w, ids
+
+
+def _enqueue_ms(engine, w, ids) -> float:
+    start = time.perf_counter()
+    with session_scope(engine) as s:
+        notifications.notify(s, kind=MessageKind.REMINDER, event="bench:10k", user_ids=ids,
+                             params=notifications.mission_params(w.mission, "Centre"),
+                             commune=notifications.commune_look(s, w.commune.id),
+                             timezone=TZ, urgent=True)
+    return (time.perf_counter() - start) * 1000
+
+
+def _publish_overhead_ms(engine, w, volunteer_id: int, repeat: int = 30) -> float:
+    def publish(with_mail: bool, i: int) -> float:
+        with session_scope(engine) as s:
+            draft = f.mission(s, neighbourhood_=w.neighbourhood, status=MissionStatus.DRAFT)
+        start = time.perf_counter()
+        with session_scope(engine) as s:
+            mission = lifecycle.publish_mission(s, actor=w.referent_actor, mission_id=draft.id)
+            if with_mail:
+                notifications.notify(s, kind=MessageKind.PROPOSAL, event=f"bench:pub:{i}",
+                                     user_ids=[volunteer_id], timezone=TZ, urgent=True,
+                                     params=notifications.mission_params(mission, "Centre"),
+                                     commune=notifications.commune_look(s, w.commune.id))
+        return (time.perf_counter() - start) * 1000
+
+    plain = [publish(False, i) for i in range(repeat)]
+    mailed = [publish(True, i) for i in range(repeat)]
+    with session_scope(engine) as s:  # these are not part of the delivery run
+        s.execute(Job.__table__.delete().where(Job.key.like("bench:pub:%")))
+    return statistics.median(mailed) - statistics.median(plain)
+
+
+def _bare_per_s(port: int, count: int) -> float:
+    message = compose(Mail(sender="bench@bench.example", to="bare@bench.example",
+                           subject="Rappel", text="x" * 600, html="<p>" + "x" * 900 + "</p>"))
+    smtp = smtplib.SMTP("127.0.0.1", port)
+    start = time.perf_counter()
+    for _ in range(count):
+        smtp.send_message(message)
+    elapsed = time.perf_counter() - start
+    smtp.quit()
+    return count / elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--recipients", type=int, default=10_000)
+    parser.add_argument("--bare", type=int, default=3000, help="bare smtplib sends")
+    parser.add_argument("--pg", action="store_true", help="a scratch PostgreSQL database")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        if args.pg:
+            with scratch_pg_database() as url:
+                result = run(url, Path(tmp), args)
+        else:
+            result = run(f"sqlite:///{tmp}/bench.db", Path(tmp), args)
+    print(json.dumps(result))
+
+
+def run(url: str, tmp: Path, args) -> dict:
+    migrate(url)
+    engine = make_engine(url)
+    w, ids = _people(engine, args.recipients)
+    enqueue_ms = _enqueue_ms(engine, w, ids)
+    overhead_ms = _publish_overhead_ms(engine, w, ids[0])
+
+    port = _free_port()
+    server = subprocess.Popen([sys.executable, "-c", SERVER, str(port)], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    assert server.stdout.readline().strip() == "ready"
+    try:
+        bare = _bare_per_s(port, args.bare)
+        settings = Settings.from_env({"HC_DATA_DIR": str(tmp), "HC_TIMEZONE": TZ})
+        runner = Runner(JobContext(engine, SmtpMailer(host="127.0.0.1", port=port, tls="none"),
+                                   settings), KINDS, worker="bench", batch=100,
+                        lease=timedelta(minutes=5))
+        start = time.perf_counter()
+        runner.run_until_idle()
+        emails_per_s = len(ids) / (time.perf_counter() - start)
+    finally:
+        out, _ = server.communicate("", timeout=60)
+    got = Counter(json.loads(out.strip().splitlines()[-1]))
+    wanted = [f"v{i:05d}@bench.example" for i in range(len(ids))]
+    engine.dispose()
+    return {
+        "database": "postgresql" if url.startswith("postgresql") else "sqlite",
+        "recipients": len(ids),
+        "enqueue_ms": round(enqueue_ms, 1),
+        "publish_overhead_ms": round(overhead_ms, 2),
+        "emails_per_s": round(emails_per_s, 1),
+        "bare_emails_per_s": round(bare, 1),
+        "pushes_per_s": None,
+        "lost": sum(1 for a in wanted if got[a] == 0),
+        "duplicates": sum(got[a] - 1 for a in wanted if got[a] > 1),
+    }
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,110 @@
+"""The registry of job kinds: e-mail deliveries and the daily reminder scan.
+
+Adding background work means adding a kind here (a name, a handler and, if it
+recurs, when it runs next) — never a second scheduler.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, col, select
+
+from heurecivique_app.adapters.mail import Mail, compose
+from heurecivique_app.adapters.photos import PhotoStore
+from heurecivique_app.domain.models import User
+from heurecivique_app.domain.notifications import OPTIONAL_KINDS, NotificationOptOut
+from heurecivique_app.jobs.queue import Claimed
+from heurecivique_app.jobs.runner import JobContext, JobKind, Outcome, Skip, one_by_one
+from heurecivique_app.presenters.emails import Context, render
+from heurecivique_app.services import notifications
+
+REMINDER_SCAN = "reminders.daily"
+# The day-before reminders go out at 17:00 local: after work, before the evening.
+REMINDER_TIME = time(17, 0)
+
+
+def app_url(settings) -> str:
+    """The site's address for links in e-mails (HC_PUBLIC_URL, else the local demo)."""
+    return settings.public_url or "http://localhost:3000"
+
+
+def send_emails(ctx: JobContext, jobs: list[Claimed]) -> Iterator[tuple[Claimed, Outcome]]:
+    """Send a batch of e-mails through one mailer connection.
+
+    A person's address, name, language and choices are read at sending time (one
+    read for the batch): an address changed since, a kind turned off or an account
+    deleted meanwhile are respected.
+    """
+    user_ids = {job.user_id for job in jobs if job.user_id is not None}
+    with Session(ctx.engine) as session:
+        users = {u.id: u for u in session.exec(select(User).where(col(User.id).in_(user_ids)))}
+        off = set(session.exec(select(NotificationOptOut.user_id, NotificationOptOut.kind)
+                               .where(col(NotificationOptOut.user_id).in_(user_ids))).all())
+    settings = ctx.settings
+    photos = PhotoStore(settings.data_dir)
+    for job in jobs:
+        try:
+            ctx.mailer.deliver(_message(job, users, off, settings, photos))
+        except Exception as error:  # recorded by the runner (retry, fail or skip)
+            yield job, error
+        else:
+            yield job, None
+
+
+def _message(job: Claimed, users: dict[int, User], off: set, settings,
+             photos: PhotoStore):
+    payload = job.payload
+    kind = payload["kind"]
+    unsubscribe_url = ""
+    if job.user_id is not None:
+        user = users.get(job.user_id)
+        if user is None or not user.is_active:
+            raise Skip("account closed")
+        if (job.user_id, kind) in off:
+            raise Skip("turned off by the person")
+        to, name, locale = user.email, user.display_name, user.locale
+        if kind in OPTIONAL_KINDS:
+            token = notifications.unsubscribe_token(settings.secret_key, job.user_id, kind)
+            unsubscribe_url = f"{app_url(settings)}/api/unsubscribe/{token}"
+    else:
+        to, name, locale = payload["to"], "", payload.get("locale", "fr")
+    commune = payload["commune"]
+    rendered = render(payload["template"], Context(
+        locale=locale, timezone=settings.timezone, commune_name=commune["name"],
+        commune_colour=commune["colour"], app_url=app_url(settings), name=name,
+        unsubscribe_url=unsubscribe_url), payload["params"])
+    headers = {}
+    if unsubscribe_url:
+        # RFC 8058: mail clients show an « unsubscribe » button that POSTs here.
+        headers = {"List-Unsubscribe": f"<{unsubscribe_url}>",
+                   "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+    attachments = tuple(path for name_ in payload.get("attachments", [])
+                        if (path := photos.path(name_)) is not None)
+    return compose(Mail(sender=settings.mail_from, to=to, subject=rendered.subject,
+                        text=rendered.text, html=rendered.html, headers=headers,
+                        attachments=attachments, idempotency_key=job.key))
+
+
+def _scan_reminders(ctx: JobContext, job: Claimed) -> None:
+    with Session(ctx.engine) as session:
+        notifications.enqueue_reminders(session, now=ctx.clock(),
+                                        timezone=ctx.settings.timezone)
+        session.commit()
+
+
+def next_reminder_scan(after: datetime, timezone: str) -> tuple[datetime, str]:
+    """The first 17:00 local strictly after ``after``, and the key of that run."""
+    zone = ZoneInfo(timezone)
+    local = after.astimezone(zone)
+    day = local.date() if local.time() < REMINDER_TIME else local.date() + timedelta(days=1)
+    due = datetime.combine(day, REMINDER_TIME, tzinfo=zone)
+    return due.astimezone(after.tzinfo), f"{REMINDER_SCAN}:{day.isoformat()}"
+
+
+KINDS: dict[str, JobKind] = {kind.name: kind for kind in (
+    JobKind(notifications.SEND_EMAIL, send_emails),
+    JobKind(REMINDER_SCAN, one_by_one(_scan_reminders), next_run=next_reminder_scan),
+)}

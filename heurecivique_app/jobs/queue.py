@@ -1,0 +1,121 @@
+"""The job table's operations: enqueue (idempotent), claim (leased), finish.
+
+Enqueueing happens inside the caller's transaction, so a job exists exactly when
+the change that caused it committed. Claiming takes due rows for a lease:
+PostgreSQL with ``FOR UPDATE SKIP LOCKED`` (N workers never take the same row and
+never wait for each other), SQLite under its single writer lock. A claim whose
+lease ran out (its worker died) is due again. Every finish is fenced by the
+worker's id and the attempt number, so a worker that lost its lease cannot
+overwrite the outcome of the one that took the row over.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection, Engine
+from sqlmodel import Session
+
+from heurecivique_app.domain.notifications import Job, JobStatus
+from heurecivique_app.domain.types import utcnow
+
+JOB = Job.__table__
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """A job held by one worker for one attempt."""
+
+    id: int
+    kind: str
+    key: str
+    payload: dict[str, Any]
+    user_id: int | None
+    attempts: int  # including this one
+
+
+def job_row(*, kind: str, key: str, payload: dict | None = None,
+            due_at: datetime | None = None, user_id: int | None = None) -> dict[str, Any]:
+    """The values of a new job (for :func:`enqueue_rows`)."""
+    now = utcnow()
+    return {"kind": kind, "key": key, "payload": payload or {}, "user_id": user_id,
+            "status": JobStatus.PENDING, "due_at": due_at or now, "attempts": 0,
+            "last_error": "", "created_at": now}
+
+
+def enqueue_rows(bind: Session | Connection, rows: Iterable[dict[str, Any]]) -> None:
+    """Insert jobs; a row whose key already exists is left as it is (idempotency).
+
+    One multi-row INSERT … ON CONFLICT (key) DO NOTHING per thousand rows, in the
+    caller's transaction.
+    """
+    rows = list(rows)
+    if not rows:
+        return
+    dialect = bind.get_bind().dialect.name if isinstance(bind, Session) else bind.dialect.name
+    maker = postgresql.insert if dialect == "postgresql" else (
+        sqlite.insert if dialect == "sqlite" else None)
+    if maker is None:  # pragma: no cover - the app runs on SQLite or PostgreSQL
+        raise NotImplementedError(dialect)
+    statement = maker(JOB).on_conflict_do_nothing(index_elements=["key"])
+    for start in range(0, len(rows), 1000):
+        bind.execute(statement, rows[start:start + 1000])
+
+
+def enqueue(session: Session, **job: Any) -> None:
+    """Insert one job (see :func:`job_row` for the arguments) unless its key exists."""
+    enqueue_rows(session, [job_row(**job)])
+
+
+def claim(engine: Engine, *, worker: str, limit: int, lease: timedelta,
+          now: datetime | None = None) -> list[Claimed]:
+    """Take up to ``limit`` due jobs for ``lease``, oldest first, and commit the claim."""
+    now = now or utcnow()
+    due = or_(and_(JOB.c.status == JobStatus.PENDING, JOB.c.due_at <= now),
+              and_(JOB.c.status == JobStatus.RUNNING, JOB.c.locked_until < now))
+    chosen = (select(JOB.c.id).where(due).order_by(JOB.c.due_at, JOB.c.id).limit(limit)
+              .with_for_update(skip_locked=True))  # SQLite: no such clause, one writer
+    statement = (update(JOB).where(JOB.c.id.in_(chosen.scalar_subquery()))
+                 .values(status=JobStatus.RUNNING, locked_by=worker,
+                         locked_until=now + lease, attempts=JOB.c.attempts + 1)
+                 .returning(JOB.c.id, JOB.c.kind, JOB.c.key, JOB.c.payload, JOB.c.user_id,
+                            JOB.c.attempts, JOB.c.due_at))
+    with engine.begin() as conn:
+        rows = conn.execute(statement).all()
+    rows.sort(key=lambda r: (r.due_at, r.id))
+    return [Claimed(r.id, r.kind, r.key, r.payload, r.user_id, r.attempts) for r in rows]
+
+
+def finish(conn: Connection, job: Claimed, *, worker: str, status: str, error: str = "",
+           retry_at: datetime | None = None) -> bool:
+    """Record the outcome of ``job``'s attempt; False if the claim was lost meanwhile.
+
+    ``status`` PENDING with ``retry_at`` schedules another try; DONE, FAILED and
+    SKIPPED are final.
+    """
+    values: dict[str, Any] = {"status": status, "locked_by": None, "locked_until": None,
+                              "last_error": error[:500]}
+    if status == JobStatus.PENDING:
+        values["due_at"] = retry_at or utcnow()
+    else:
+        values["finished_at"] = utcnow()
+    result = conn.execute(update(JOB).where(
+        JOB.c.id == job.id, JOB.c.locked_by == worker, JOB.c.attempts == job.attempts,
+    ).values(**values))
+    return result.rowcount == 1
+
+
+def release(engine: Engine, jobs: Iterable[Claimed], *, worker: str) -> None:
+    """Give back claimed jobs not started (the attempt is not counted)."""
+    with engine.begin() as conn:
+        for job in jobs:
+            conn.execute(update(JOB).where(
+                JOB.c.id == job.id, JOB.c.locked_by == worker, JOB.c.attempts == job.attempts,
+            ).values(status=JobStatus.PENDING, locked_by=None, locked_until=None,
+                     attempts=JOB.c.attempts - 1))
+

@@ -1,0 +1,239 @@
+"""The job runner: claims due jobs, runs their handler, records each outcome at once.
+
+One mechanism for every kind of background work (deliveries, the daily reminder
+scan, later expiry and purges): a kind is a name and a handler in a registry
+(:mod:`heurecivique_app.jobs.kinds`); a recurring kind also says when it runs
+next, and the runner schedules that run in the same transaction that records
+this one as done.
+
+A handler receives the claimed jobs of its kind in a batch and yields each one
+with its outcome (None: done, or the exception) as soon as it is known; the
+runner records it straight away, so a worker killed mid-batch leaves finished
+jobs finished and the others claimed until their lease runs out, when another
+worker takes them again. Outcomes:
+
+- done: recurring kinds schedule their next run;
+- :class:`Skip`: nothing to do any more (the person turned that kind off);
+- :class:`~heurecivique_app.adapters.mail.PermanentFailure`: failed for good, no retry;
+- anything else: tried again after an exponential back-off
+  (:func:`~heurecivique_app.domain.notifications.retry_delay`), failed after
+  ``MAX_ATTEMPTS`` tries; ``last_error`` says why.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from itertools import groupby
+from typing import Any
+
+from sqlalchemy.engine import Connection, Engine
+
+from heurecivique_app.adapters.mail import Mailer, PermanentFailure
+from heurecivique_app.domain.notifications import (
+    MAX_ATTEMPTS,
+    JobStatus,
+    outside_quiet_hours,
+    retry_delay,
+)
+from heurecivique_app.domain.types import utcnow
+from heurecivique_app.jobs import queue
+from heurecivique_app.jobs.queue import Claimed
+
+log = logging.getLogger(__name__)
+
+
+class Skip(Exception):
+    """The job has nothing to do any more; recorded as skipped with this reason."""
+
+
+@dataclass
+class JobContext:
+    """What handlers use: the database, the mailer, the settings and the clock."""
+
+    engine: Engine
+    mailer: Mailer
+    settings: Any
+    clock: Callable[[], datetime] = utcnow
+
+
+Outcome = BaseException | None
+Handler = Callable[[JobContext, list[Claimed]], Iterator[tuple[Claimed, Outcome]]]
+
+
+@dataclass(frozen=True)
+class JobKind:
+    """A kind of job.
+
+    Attributes:
+        name: stored in ``job.kind``.
+        handler: runs a batch of claimed jobs of this kind.
+        next_run: for a recurring kind, (when this run was due, timezone) -> the
+            next run's due time and key; None for one-off jobs.
+    """
+
+    name: str
+    handler: Handler
+    next_run: Callable[[datetime, str], tuple[datetime, str]] | None = None
+
+
+def one_by_one(run: Callable[[JobContext, Claimed], None]) -> Handler:
+    """A handler that runs ``run`` on each job of the batch in turn."""
+
+    def handler(ctx: JobContext, jobs: list[Claimed]) -> Iterator[tuple[Claimed, Outcome]]:
+        for job in jobs:
+            try:
+                run(ctx, job)
+            except Exception as error:  # the outcome is recorded, never raised
+                yield job, error
+            else:
+                yield job, None
+
+    return handler
+
+
+class Runner:
+    """Claims and runs due jobs for one worker.
+
+    Args:
+        ctx: handed to every handler.
+        kinds: the registry (name -> kind).
+        worker: this worker's id in claims (default: host and process id).
+        batch: how many jobs one claim takes.
+        lease: how long a claim holds; jobs not finished by then go back to others,
+            so a batch stops early rather than run past it.
+    """
+
+    def __init__(self, ctx: JobContext, kinds: dict[str, JobKind], *, worker: str | None = None,
+                 batch: int = 50, lease: timedelta = timedelta(minutes=5)) -> None:
+        self.ctx = ctx
+        self.kinds = kinds
+        self.worker = worker or f"{socket.gethostname()}:{os.getpid()}"
+        self.batch = batch
+        self.lease = lease
+
+    def schedule_recurring(self) -> None:
+        """Make sure every recurring kind has its current run in the table.
+
+        The run of today (or the next one) has a key of its own, so every worker
+        may call this at start: the first one writes it, the others change nothing.
+        A run missed while the app was stopped is due at once.
+        """
+        timezone = self.ctx.settings.timezone
+        now = self.ctx.clock()
+        with self.ctx.engine.begin() as conn:
+            for kind in self.kinds.values():
+                if kind.next_run is not None:
+                    due, key = kind.next_run(now - timedelta(days=1), timezone)
+                    queue.enqueue_rows(conn, [queue.job_row(kind=kind.name, key=key,
+                                                            due_at=due)])
+
+    def run_once(self) -> int:
+        """Claim one batch and run it; the number of jobs claimed (0: nothing due)."""
+        started = time.monotonic()
+        jobs = queue.claim(self.ctx.engine, worker=self.worker, limit=self.batch,
+                           lease=self.lease, now=self.ctx.clock())
+        # Stop a batch with a good margin before the lease ends (SMTP timeouts add up).
+        deadline = started + self.lease.total_seconds() * 0.8
+        left = {job.id: job for job in jobs}
+        # One connection for the batch's outcomes; each is committed as soon as its send
+        # is over, before the next message starts: a worker killed at any point leaves
+        # at most the message in flight unrecorded.
+        conn = self.ctx.engine.connect()
+
+        def record(job: Claimed, outcome: Outcome, kind: JobKind | None) -> None:
+            left.pop(job.id)
+            self._record(conn, job, outcome, kind)
+
+        try:
+            for name, group in groupby(sorted(jobs, key=lambda j: j.kind), key=lambda j: j.kind):
+                if time.monotonic() > deadline:
+                    break
+                kind = self.kinds.get(name)
+                batch = list(group)
+                if kind is None:
+                    for job in batch:
+                        record(job, PermanentFailure(f"unknown job kind {name!r}"), None)
+                    continue
+                outcomes = kind.handler(self.ctx, batch)
+                try:
+                    for job, outcome in outcomes:
+                        record(job, outcome, kind)
+                        if time.monotonic() > deadline:
+                            outcomes.close()
+                            break
+                except Exception as error:  # a handler's bug: counted as a failed try
+                    log.exception("job handler %s failed", name)
+                    for job in batch:
+                        if job.id in left:
+                            record(job, error, kind)
+        finally:
+            self.ctx.mailer.close()
+            conn.close()
+            if left:
+                queue.release(self.ctx.engine, left.values(), worker=self.worker)
+        return len(jobs)
+
+    def _record(self, conn: Connection, job: Claimed, outcome: Outcome,
+                kind: JobKind | None) -> None:
+        with conn.begin():
+            if outcome is None:
+                if queue.finish(conn, job, worker=self.worker, status=JobStatus.DONE) and \
+                        kind is not None and kind.next_run is not None:
+                    due, key = kind.next_run(self.ctx.clock(), self.ctx.settings.timezone)
+                    queue.enqueue_rows(conn, [queue.job_row(kind=kind.name, key=key,
+                                                            due_at=due)])
+                return
+            error = f"{type(outcome).__name__}: {outcome}" if str(outcome) else \
+                type(outcome).__name__
+            if isinstance(outcome, Skip):
+                queue.finish(conn, job, worker=self.worker, status=JobStatus.SKIPPED,
+                             error=str(outcome))
+            elif isinstance(outcome, PermanentFailure) or job.attempts >= MAX_ATTEMPTS:
+                if not isinstance(outcome, PermanentFailure):
+                    error = f"gave up after {job.attempts} tries: {error}"
+                log.warning("job %s failed for good: %s", job.key, error)
+                queue.finish(conn, job, worker=self.worker, status=JobStatus.FAILED,
+                             error=error)
+            else:
+                retry_at = self.ctx.clock() + retry_delay(job.attempts)
+                if job.payload.get("quiet_hours"):
+                    retry_at = outside_quiet_hours(retry_at, self.ctx.settings.timezone)
+                queue.finish(conn, job, worker=self.worker, status=JobStatus.PENDING,
+                             error=error, retry_at=retry_at)
+
+    def run_until_idle(self, max_batches: int = 10_000) -> int:
+        """Run batches until nothing is due; the number of jobs claimed in all."""
+        total = 0
+        for _ in range(max_batches):
+            claimed = self.run_once()
+            total += claimed
+            if claimed == 0:
+                break
+        return total
+
+    async def run_forever(self, idle_s: float = 1.0) -> None:
+        """Lifespan loop: batches back to back while there is work, a pause when idle.
+
+        The database and SMTP calls are blocking, so each batch runs in a thread;
+        an error in one batch is logged and the loop goes on. The recurring runs are
+        checked every hour too: a run that failed for good does not end its series.
+        """
+        scheduled = float("-inf")
+        while True:
+            try:
+                if time.monotonic() - scheduled > 3600:
+                    await asyncio.to_thread(self.schedule_recurring)
+                    scheduled = time.monotonic()
+                claimed = await asyncio.to_thread(self.run_once)
+            except Exception:
+                log.exception("job batch failed")
+                claimed = 0
+            if claimed < self.batch:
+                await asyncio.sleep(idle_s)

@@ -1,0 +1,201 @@
+"""The e-mails people receive, in French or English, as text and HTML.
+
+Each template turns the small payload stored with a delivery (titles, dates as
+ISO strings, names) into a subject, a plain-text part and an HTML part with the
+commune's name and colour. Strings are message ids translated at render time
+in the recipient's language, like every other text of the app.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from html import escape
+
+from heurecivique_app.domain.notifications import OPTIONAL_KINDS, MessageKind
+from heurecivique_app.domain.text import N_
+from heurecivique_app.i18n import format_when, translate
+from heurecivique_app.presenters.pwa import DEFAULT_THEME, HEX_COLOUR, text_on
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A message ready to compose: its subject and its text and HTML parts."""
+
+    subject: str
+    text: str
+    html: str
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every template knows besides its own parameters.
+
+    Attributes:
+        locale: the recipient's language.
+        timezone: the commune's time zone (dates are written in local time).
+        commune_name, commune_colour: the header of the HTML part.
+        app_url: the site's address, for links into the app.
+        name: the recipient's name ("" for a service address).
+        unsubscribe_url: the one-click link of an optional message, else "".
+    """
+
+    locale: str
+    timezone: str
+    commune_name: str
+    commune_colour: str
+    app_url: str
+    name: str = ""
+    unsubscribe_url: str = ""
+
+
+# A paragraph is a message id and its parameters; a link is (label id, url).
+Paragraph = tuple[str, dict]
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A message before translation: a subject and paragraphs of message ids and params."""
+
+    subject: Paragraph
+    paragraphs: list[Paragraph]
+    link: tuple[str, str] | None = None
+
+
+def _when(ctx: Context, iso: str) -> str:
+    return format_when(datetime.fromisoformat(iso), ctx.locale, ctx.timezone)
+
+
+def _proposal(ctx: Context, p: dict) -> Draft:
+    return Draft(
+        subject=(N_("A mission for you: {title}"), {"title": p["title"]}),
+        paragraphs=[(N_("{referent} proposes you a mission: “{title}”, {when}, in {place}."),
+                     {"referent": p["referent"], "title": p["title"],
+                      "when": _when(ctx, p["starts_at"]), "place": p["neighbourhood"]}),
+                    (N_("Accept it or say it is not for you in the app."), {})],
+        link=(N_("See the mission"), f"{ctx.app_url}/missions/{p['mission_id']}"),
+    )
+
+
+def _reminder(ctx: Context, p: dict) -> Draft:
+    return Draft(
+        subject=(N_("Reminder: {title} tomorrow"), {"title": p["title"]}),
+        paragraphs=[(N_("A reminder: you take part tomorrow in “{title}”, {when}, in {place}."),
+                     {"title": p["title"], "when": _when(ctx, p["starts_at"]),
+                      "place": p["neighbourhood"]}),
+                    (N_("Something came up? Let the town hall know as soon as you can."), {})],
+        link=(N_("See the mission and its address"), f"{ctx.app_url}/missions/{p['mission_id']}"),
+    )
+
+
+def _report_forward(ctx: Context, p: dict) -> Draft:
+    paragraphs: list[Paragraph] = [
+        (N_("Report no. {id}: {title}"), {"id": p["report_id"], "title": p["title"]}),
+        (N_("Category: {category}"), {"category": p["category"]}),
+        (N_("Place: {place}"), {"place": p["place"]}),
+        (N_("Reported by the neighbourhood relay: {relay}"), {"relay": p["relay"]}),
+        (N_("On: {when}"), {"when": _when(ctx, p["created_at"])}),
+        ("{description}", {"description": p["description"]}),
+    ]
+    if p.get("note"):
+        paragraphs.append((N_("Note from the CCAS: {note}"), {"note": p["note"]}))
+    return Draft(subject=(N_("[HeureCivique] Report: {title}"), {"title": p["title"]}),
+                 paragraphs=paragraphs)
+
+
+TEMPLATES: dict[str, Callable[[Context, dict], Draft]] = {
+    MessageKind.PROPOSAL: _proposal,
+    MessageKind.REMINDER: _reminder,
+    MessageKind.REPORT_FORWARD: _report_forward,
+}
+
+
+def render(template: str, ctx: Context, params: dict) -> Rendered:
+    """The subject, text and HTML of ``template`` for one recipient.
+
+    Raises:
+        KeyError: an unknown template or a missing parameter (a bug: the delivery
+            fails for good and says so).
+    """
+    draft = TEMPLATES[template](ctx, params)
+
+    def tr(message: str, values: dict) -> str:
+        return translate(message, ctx.locale, **values) if values else translate(
+            message, ctx.locale)
+
+    lines = [tr(m, v) for m, v in draft.paragraphs]
+    if ctx.name:
+        lines.insert(0, tr(N_("Hello {name},"), {"name": ctx.name}))
+    why, stop = "", ""
+    if ctx.unsubscribe_url:
+        why = tr(N_("You receive this e-mail as a volunteer of L'Heure Civique in {commune}."),
+                 {"commune": ctx.commune_name})
+        stop = tr(N_("Stop these e-mails"), {})
+    link = (tr(draft.link[0], {}), draft.link[1]) if draft.link else None
+    text_parts = list(lines)
+    if link:
+        text_parts.append(tr(N_("{label}: {url}"), {"label": link[0], "url": link[1]}))
+    if why:
+        text_parts += ["-- ", why + "\n" + tr(N_("{label}: {url}"),
+                                              {"label": stop, "url": ctx.unsubscribe_url})]
+    return Rendered(subject=tr(*draft.subject), text="\n\n".join(text_parts) + "\n",
+                    html=_html(ctx, lines, link, why, stop))
+
+
+def _html(ctx: Context, lines: list[str], link: tuple[str, str] | None, why: str,
+          stop: str) -> str:
+    colour = ctx.commune_colour if HEX_COLOUR.match(ctx.commune_colour or "") else DEFAULT_THEME
+    body = "".join(f"<p>{escape(line)}</p>".replace("\n", "<br>") for line in lines)
+    if link:
+        body += (f'<p><a href="{escape(link[1])}" style="display:inline-block;padding:10px 16px;'
+                 f'background:{colour};color:{text_on(colour)};text-decoration:none;'
+                 f'border-radius:6px">{escape(link[0])}</a></p>')
+    foot = (f'<p>{escape(why)} <a href="{escape(ctx.unsubscribe_url)}" style="color:#555">'
+            f'{escape(stop)}</a></p>' if why else "")
+    return (f'<!doctype html><html lang="{ctx.locale}"><body style="margin:0;'
+            f'font-family:sans-serif;color:#111">'
+            f'<div style="background:{colour};color:{text_on(colour)};padding:12px 16px;'
+            f'font-weight:bold">L’Heure Civique · '
+            f'{escape(ctx.commune_name)}</div>'
+            f'<div style="padding:16px;max-width:600px">{body}</div>'
+            f'<div style="padding:0 16px 16px;color:#555;font-size:13px">{foot}</div>'
+            f'</body></html>')
+
+
+def unsubscribe_page(locale: str, message: str, *, confirm: str = "") -> str:
+    """The small page behind an unsubscribe link.
+
+    A message, and a button that POSTs the one-click form when ``confirm`` names it
+    (opening a link never changes anything: mail scanners open links).
+    """
+    text = escape(translate(message, locale))
+    form = (f'<form method="post"><input type="hidden" name="List-Unsubscribe" '
+            f'value="One-Click"><button type="submit" style="min-height:44px;padding:0 16px">'
+            f'{escape(translate(confirm, locale))}</button></form>' if confirm else "")
+    account = escape(translate(N_("Your choices of e-mails are in your account."), locale))
+    return (f'<!doctype html><html lang="{locale}"><head><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f'<title>L’Heure Civique</title></head>'
+            f'<body style="font-family:system-ui,sans-serif;max-width:36rem;margin:2rem auto;'
+            f'padding:0 1rem"><h1 style="font-size:1.25rem">L’Heure Civique</h1>'
+            f'<p>{text}</p>{form}<p><a href="/account">{account}</a></p></body></html>')
+
+
+# What the unsubscribe page says, for each kind that can be turned off.
+UNSUBSCRIBE_QUESTION = {
+    MessageKind.PROPOSAL: N_("Stop the e-mails when a referent proposes you a mission?"),
+    MessageKind.REMINDER: N_("Stop the e-mail reminders the day before a mission?"),
+}
+
+
+def problem_rows(problems: list, locale: str, timezone: str) -> list[dict[str, str]]:
+    """A person's undelivered e-mails as the staff record shows them (DeliveryProblem list)."""
+    return [{
+        "kind": translate(OPTIONAL_KINDS.get(p.kind, p.kind), locale),
+        "when": format_when(p.at, locale, timezone),
+        "state": translate(N_("Refused for good: check the address with the volunteer.")
+                           if p.final else N_("Not delivered yet: it will be tried again."),
+                           locale),
+        "error": p.error,
+    } for p in problems]
