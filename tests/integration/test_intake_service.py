@@ -315,7 +315,8 @@ def test_a_public_text_naming_the_person_is_refused_saying_which_name(
     form = good_form(setup["hood"].id, title="Courses pour Mme Leroux",
                      description="Jeanne aime le pain de seigle")
     with pytest.raises(ValidationFailed) as info, session_scope(db_engine) as s:
-        create_need(s, actor=f.actor(setup["referent"]), form=form, publish=True, timezone=TZ)
+        create_need(s, actor=f.actor(setup["referent"]), form=form, publish=True, timezone=TZ,
+                    **f.GEO)
     shown = info.value.translated(lambda message, **params: translate(message, "fr", **params))
     assert set(shown) == {"title", "description"}
     assert "Leroux" in shown["title"] and "Jeanne" in shown["description"]
@@ -331,10 +332,10 @@ def test_a_null_field_is_never_stored_as_the_text_none(db_engine: Engine, setup:
             "insurance_acknowledged": "on", "preferred_date_2": None}
     with session_scope(db_engine) as s:
         mission = create_need(s, actor=f.actor(setup["referent"]),
-                              form=NeedForm.from_form(data), publish=False, timezone=TZ)
+                              form=NeedForm.from_form(data), publish=False, timezone=TZ, **f.GEO)
         assert mission.description == ""
         assert s.get(Beneficiary, mission.beneficiary_id).access_notes == ""
     with pytest.raises(ValidationFailed) as info, session_scope(db_engine) as s:
-        create_need(s, actor=f.actor(setup["referent"]), publish=False, timezone=TZ,
+        create_need(s, actor=f.actor(setup["referent"]), publish=False, timezone=TZ, **f.GEO,
                     form=NeedForm.from_form({**data, "title": None}))
     assert info.value.errors["title"] == "This field is required."
