@@ -6,6 +6,7 @@ from reflex.utils.prerequisites import get_web_dir
 
 from heurecivique_app.api import api
 from heurecivique_app.api.headers import security_headers
+from heurecivique_app.components.connection import guard_head
 from heurecivique_app.components.pwa import pwa_head
 from heurecivique_app.jobs import run_jobs
 from heurecivique_app.pages.account import account
@@ -62,7 +63,7 @@ app = rx.App(
     # files, routes): the frontend build is mounted inside ``api`` in production.
     api_transformer=[api, security_headers(get_settings(), get_web_dir() / constants.Dirs.STATIC)],
     stylesheets=["/styles.css"],
-    head_components=[rx.el.meta(name="theme-color", content="#1d4ed8"), *pwa_head()],
+    head_components=[rx.el.meta(name="theme-color", content="#1d4ed8"), *pwa_head(), *guard_head()],
     html_lang="fr",
 )
 # Reflex hands engine.io an empty origin list, which switches the Origin check off

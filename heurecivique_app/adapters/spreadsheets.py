@@ -46,8 +46,17 @@ def to_xlsx(headers: Sequence[str], rows: Sequence[Sequence[Cell]], *, title: st
     return buffer.getvalue()
 
 
+# What makes a spreadsheet program read a cell as a formula (OWASP "CSV injection"):
+# a relay's title « =HYPERLINK(...) » or « @SUM(...) » would run on the referent's computer.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _safe(cell: Cell) -> Cell:
-    """Text that a spreadsheet would run as a formula is kept as text (phones keep their +)."""
-    if isinstance(cell, str) and cell[:1] in ("=", "@"):
+    """Text that a spreadsheet would run as a formula is kept as text (a leading quote).
+
+    Numbers stay numbers; phones are exported as people write them (02 99…), so
+    they need no quote.
+    """
+    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS):
         return "'" + cell
     return cell

@@ -78,9 +78,8 @@ async def reports_csv(request: Request) -> Response:
         actor = request_staff(request, session)
         if actor is None:
             return Response(status_code=403)
-        text = triage.export_csv(session, actor=actor)
-    # A BOM so that spreadsheet programs read the accents right.
-    return Response("\ufeff" + text, media_type="text/csv; charset=utf-8",
+        data = triage.export_csv(session, actor=actor)
+    return Response(data, media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": 'attachment; filename="signalements.csv"'})
 
 

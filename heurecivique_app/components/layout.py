@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from heurecivique_app.components.connection import message_too_big
 from heurecivique_app.components.native_form import native_form
 from heurecivique_app.components.pwa import install_button
 from heurecivique_app.components.text import T
@@ -76,7 +77,7 @@ def page(*children: rx.Component, next_path: str = "/", show_user: bool = True,
     return rx.box(
         header(next_path, show_user),
         rx.el.main(
-            rx.vstack(notice(), *children, spacing="4", width="100%"),
+            rx.vstack(message_too_big(), notice(), *children, spacing="4", width="100%"),
             style={"maxWidth": max_width, "margin": "0 auto", "padding": "1rem"},
         ),
     )

@@ -176,7 +176,7 @@ MISSIONS: tuple[MissionSpec, ...] = (
       declined=("julien.gicquel",)),
     M("Visite de convivialité et partie de belote", "centre-historique", Cat.VISIT, St.OPEN, 4,
       "15:00", 60, "Marcel Bouvier",
-      "M. Bouvier sort peu depuis l'hiver et aime jouer aux cartes."),
+      "Sort peu depuis l'hiver et aime jouer aux cartes."),
     M("Prise en main de la tablette", "centre-historique", Cat.DIGITAL, St.OPEN, 6, "14:30", 45,
       "Odette Fournel", "Appeler ses petits-enfants en visio ; la tablette est déjà configurée.",
       Channel.FLYER),

@@ -18,7 +18,7 @@ _ADDRESS_WORDS = {"bd": "boulevard", "av": "avenue", "pl": "place", "r": "rue",
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 
 
-def _fold(text: str) -> list[str]:
+def fold_words(text: str) -> list[str]:
     """Lower-case words without accents or punctuation."""
     plain = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode()
     return [word for word in _NON_WORD.split(plain.lower()) if word]
@@ -26,12 +26,12 @@ def _fold(text: str) -> list[str]:
 
 def normalise_name(name: str) -> str:
     """``"Mme Jeanne  LE-ROUX"`` → ``"jeanne le roux"``: civility, case, accents, dashes."""
-    return " ".join(word for word in _fold(name) if word not in _NAME_FILLERS)
+    return " ".join(word for word in fold_words(name) if word not in _NAME_FILLERS)
 
 
 def normalise_address(address: str) -> str:
     """``"12, R. Baudrairie 35500 Vitré"`` → ``"12 rue baudrairie 35500 vitre"``."""
-    return " ".join(_ADDRESS_WORDS.get(word, word) for word in _fold(address))
+    return " ".join(_ADDRESS_WORDS.get(word, word) for word in fold_words(address))
 
 
 def is_likely_duplicate(

@@ -6,8 +6,10 @@ an explanation telling the beneficiary where to turn instead.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
+from heurecivique_app.domain.duplicates import fold_words, normalise_name
 from heurecivique_app.domain.text import N_
 
 
@@ -35,6 +37,31 @@ RULE_TEXTS: dict[str, str] = {
     "not_urgent": N_("No emergencies: they go to the right service."),
     "insurance": N_("Each party's own civil-liability insurance applies."),
 }
+
+
+# A mission's title and description are public (boards, the map, shared links); the
+# beneficiary's name is given only to the volunteer who accepts.
+NAMED_IN_PUBLIC_TEXT = N_(
+    "This text is public: leave out the name of the person helped (“{name}”). "
+    "The volunteer learns it once they accept."
+)
+# Name words too short or too common to point at anyone ("de", "le", "van"...).
+_NAME_PARTICLES = frozenset({"de", "du", "des", "le", "la", "les", "van", "von", "der", "den",
+                             "ben", "bin", "el", "al", "di", "da", "dos", "del", "della"})
+
+
+def name_in_public_text(full_name: str, text: str) -> str | None:
+    """The part of ``full_name`` that ``text`` writes as a whole word, or None.
+
+    Case, accents and civilities do not matter: "Marcel Bouvier" is found in
+    « M. BOUVIER sort peu », but not in « Bouvierre » nor in « le marcellin ».
+    """
+    words = set(fold_words(text))
+    for part in re.split(r"[\s'’-]+", full_name):
+        folded = normalise_name(part).split()
+        if any(len(w) > 1 and w not in _NAME_PARTICLES and w in words for w in folded):
+            return part
+    return None
 
 
 def check_intake(answers: IntakeAnswers) -> list[RuleBreach]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, time
 from typing import Any
 from urllib.parse import urlsplit
@@ -10,13 +10,14 @@ from zoneinfo import ZoneInfo
 
 import phonenumbers
 
-from heurecivique_app.domain.errors import ValidationFailed
+from heurecivique_app.domain.errors import NotFound, ValidationFailed
 from heurecivique_app.domain.text import N_, FieldError, TextKind, clean_text
 
 # FieldError lives beside the text cleaner (which raises it); callers import it from here.
 
-__all__ = ["FieldError", "FormCheck", "TextKind", "french_phone", "local_datetime", "one_of",
-           "optional_text", "required_text", "whole_number"]
+__all__ = ["FieldError", "FormCheck", "TextKind", "clean_text", "form_id", "form_text", "known_id",
+           "french_phone", "local_datetime", "one_of", "optional_text", "required_text",
+           "whole_number"]
 
 
 class FormCheck:
@@ -41,6 +42,49 @@ class FormCheck:
         if self.errors:
             raise ValidationFailed(self.errors, params=self.params)
         return self.clean
+
+
+def form_text(data: Mapping[str, object], name: str, default: str = "") -> object:
+    """What a submitted form holds for ``name``: ``default`` when missing or null.
+
+    Never ``str()`` of the value: a null would become the text "None". Anything
+    else is passed on as sent, for the field's check (``clean_text`` refuses a
+    value that is not a string).
+    """
+    value = data.get(name)
+    return default if value is None else value
+
+
+# Row ids are PostgreSQL INTEGERs: a larger number cannot be any row's id, and asking
+# for one would be a database error instead of "not found".
+_MAX_ID = 2**31 - 1
+
+
+def form_id(value: object) -> int | None:
+    """The row id a form's select (or a link) sent, or None if it cannot be one.
+
+    Empty, not a plain ASCII number, zero or beyond the database's range: None,
+    so that callers answer with their own "choose from the list" message.
+    """
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        return None
+    text = str(value).strip()
+    if not (0 < len(text) <= 10 and text.isascii() and text.isdigit()):
+        return None
+    number = int(text)
+    return number if 0 < number <= _MAX_ID else None
+
+
+def known_id(value: object) -> int:
+    """``value`` as the id of a row to look up; NotFound if it cannot be any row's id.
+
+    Ids reach services from route parameters and event arguments: a hand-made one
+    (a huge number, a text) gets the answer of a missing row, not a database error.
+    """
+    found = form_id(value)
+    if found is None:
+        raise NotFound()
+    return found
 
 
 def one_of(value: str, allowed: Iterable[str], message: str) -> str:

@@ -92,7 +92,7 @@ def clean_availability(ticked: Mapping[str, Iterable[str]]) -> dict[str, list[st
 
 def clean_distance(value: str | None) -> float:
     """How far the volunteer goes, in km: one of the form's choices."""
-    text = (value or "").strip()
+    text = value.strip() if isinstance(value, str) else ""
     if text not in DISTANCE_CHOICES:
         raise FieldError(N_("Choose a distance from the list."))
     return float(text)

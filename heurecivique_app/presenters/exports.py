@@ -7,7 +7,7 @@ from typing import Any
 
 from heurecivique_app.domain.enums import VOLUNTEER_STATUS_LABELS
 from heurecivique_app.domain.text import N_
-from heurecivique_app.i18n import format_when, translate
+from heurecivique_app.i18n import format_phone, format_when, translate
 from heurecivique_app.presenters.labels import categories_text, category_label, status_label
 from heurecivique_app.services.search import BeneficiaryLine, MissionLine, VolunteerLine
 
@@ -46,7 +46,8 @@ def beneficiaries_table(lines: list[BeneficiaryLine], locale: str, timezone: str
                         N_("Neighbourhood"), N_("Needs"), N_("Last need"),
                         N_("Recurring request")], locale)
     rows = [[
-        line.id, line.full_name, line.phone, line.address, line.neighbourhood, line.needs,
+        line.id, line.full_name, format_phone(line.phone or ""), line.address,
+        line.neighbourhood, line.needs,
         format_when(line.last_need, locale, timezone) if line.last_need else "",
         category_label(line.recurring_category, locale) if line.recurring_category else "",
     ] for line in lines]
@@ -59,7 +60,7 @@ def volunteers_table(lines: list[VolunteerLine], locale: str, timezone: str) -> 
                         N_("Neighbourhood"), N_("Status"), N_("Skills"), N_("Missions done"),
                         N_("Minutes given"), N_("Signed up")], locale)
     rows = [[
-        line.id, line.name, line.email, line.phone, line.neighbourhood,
+        line.id, line.name, line.email, format_phone(line.phone or ""), line.neighbourhood,
         translate(VOLUNTEER_STATUS_LABELS.get(line.status, line.status), locale),
         categories_text([s for s in line.skills.split(",") if s.strip()], locale),
         line.missions_done, line.minutes_total, format_when(line.signed_up, locale, timezone),

@@ -59,7 +59,8 @@ def update_profile(session: Session, *, actor: Actor, form: ProfileForm,
     """
     user, profile = _mine(session, actor)
     check = FormCheck()
-    unchanged_address = form.address.strip() == profile.home_address
+    unchanged_address = (isinstance(form.address, str)
+                         and form.address.strip() == profile.home_address)
     check_profile(session, check, form, commune_id=user.commune_id,
                   geocoder=_Known(profile) if unchanged_address else geocoder)
     clean = check.result()

@@ -38,6 +38,9 @@ from heurecivique_app.domain.types import utcnow
 from heurecivique_app.domain.validation import (
     FieldError,
     FormCheck,
+    TextKind,
+    form_id,
+    form_text,
     local_datetime,
     one_of,
     optional_text,
@@ -73,7 +76,7 @@ class CollectiveForm:
     def from_form(cls, data: Mapping[str, Any]) -> CollectiveForm:
         """The form as the page posted it; every value is checked by the service."""
         def text(name: str, default: str = "") -> str:
-            return str(data.get(name, default) or default)
+            return form_text(data, name, default)
 
         skills = ticked_names(data, "skill_")
         return cls(title=text("title"), category=text("category"),
@@ -87,10 +90,8 @@ def _clean(session: Session, actor: Actor, form: CollectiveForm, timezone: str) 
     check = FormCheck()
 
     def neighbourhood() -> Neighbourhood:
-        try:
-            hood = session.get(Neighbourhood, int(form.neighbourhood_id))
-        except (TypeError, ValueError):
-            hood = None
+        hood_id = form_id(form.neighbourhood_id)
+        hood = session.get(Neighbourhood, hood_id) if hood_id else None
         if hood is None or hood.commune_id != actor.commune_id:
             raise FieldError(N_("Choose a neighbourhood of your commune."))
         return hood
@@ -109,12 +110,12 @@ def _clean(session: Session, actor: Actor, form: CollectiveForm, timezone: str) 
             raise FieldError(N_("Choose skills from the list."))
         return form.skills
 
-    check.take("title", lambda: required_text(form.title, max_length=120))
+    check.take("title", lambda: required_text(form.title, max_length=120, kind=TextKind.LINE))
     check.take("category", lambda: one_of(form.category, COLLECTIVE_CATEGORIES,
                                           N_("Choose a category.")))
     check.take("description", lambda: optional_text(form.description, max_length=2000))
     check.take("neighbourhood_id", neighbourhood)
-    check.take("place", lambda: required_text(form.place, max_length=255))
+    check.take("place", lambda: required_text(form.place, max_length=255, kind=TextKind.LINE))
     check.take("date", starts_at)
     check.take("duration_minutes", lambda: whole_number(form.duration_minutes, low=15,
                                                         high=480))

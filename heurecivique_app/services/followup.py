@@ -36,6 +36,7 @@ from heurecivique_app.domain.types import utcnow
 from heurecivique_app.domain.validation import (
     FieldError,
     FormCheck,
+    form_text,
     local_datetime,
     optional_text,
     whole_number,
@@ -43,6 +44,7 @@ from heurecivique_app.domain.validation import (
 from heurecivique_app.services.actor import Actor
 from heurecivique_app.services.audit import audit
 from heurecivique_app.services.missions.base import (
+    NOT_STARTED,
     accepted_volunteer_ids,
     emit_mission_event,
     staff_mission,
@@ -66,7 +68,7 @@ class FollowUpForm:
     def from_form(cls, data: Mapping[str, Any]) -> FollowUpForm:
         """The form as the page posted it; every value is checked by the service."""
         def text(name: str) -> str:
-            return str(data.get(name, "") or "")
+            return form_text(data, name)
 
         return cls(
             beneficiary_called=ticked(data, "beneficiary_called"),
@@ -77,7 +79,7 @@ class FollowUpForm:
 
 
 def _satisfaction(value: str) -> int | None:
-    if not value.strip():
+    if not str(value).strip():
         return None
     return whole_number(value, low=1, high=5)
 
@@ -162,7 +164,7 @@ def record_followup(
     if mission.status not in FOLLOW_UP_STATUSES:
         raise DomainError(N_("Only a mission that took place can be followed up."))
     if mission.starts_at > utcnow():
-        raise DomainError(N_("The mission has not taken place yet."))
+        raise DomainError(NOT_STARTED)
     present = _present(session, mission)
     if not accepted_volunteer_ids(session, mission_id):
         raise DomainError(N_("Only a mission with a volunteer can be marked as done."))

@@ -17,12 +17,20 @@ from heurecivique_app.domain.errors import PossibleDuplicates, ValidationFailed
 from heurecivique_app.domain.form_data import ticked
 from heurecivique_app.domain.geo import Point
 from heurecivique_app.domain.models import Beneficiary, GeoSource, Mission, Neighbourhood
-from heurecivique_app.domain.rules import IntakeAnswers, check_intake
+from heurecivique_app.domain.rules import (
+    NAMED_IN_PUBLIC_TEXT,
+    IntakeAnswers,
+    check_intake,
+    name_in_public_text,
+)
 from heurecivique_app.domain.text import N_
 from heurecivique_app.domain.types import utcnow
 from heurecivique_app.domain.validation import (
     FieldError,
     FormCheck,
+    TextKind,
+    form_id,
+    form_text,
     french_phone,
     local_datetime,
     one_of,
@@ -84,7 +92,7 @@ class NeedForm:
         """Read a submitted HTML form: text fields as typed, ticked boxes as True."""
 
         def text(name: str, default: str = "") -> str:
-            return str(data.get(name, default))
+            return form_text(data, name, default)
 
         return cls(
             category=text("category"), title=text("title"), description=text("description"),
@@ -115,10 +123,8 @@ def _clean(session: Session, actor: Actor, form: NeedForm, timezone: str) -> dic
     def neighbourhood() -> Neighbourhood | None:
         if not str(form.neighbourhood_id).strip():
             return None  # found from the address below, if it can be located
-        try:
-            hood = session.get(Neighbourhood, int(form.neighbourhood_id))
-        except (TypeError, ValueError):
-            hood = None
+        hood_id = form_id(form.neighbourhood_id)
+        hood = session.get(Neighbourhood, hood_id) if hood_id else None
         if hood is None or hood.commune_id != actor.commune_id:
             raise FieldError(N_("Choose a neighbourhood of your commune."))
         return hood
@@ -140,12 +146,14 @@ def _clean(session: Session, actor: Actor, form: NeedForm, timezone: str) -> dic
     check.take("category", lambda: one_of(form.category, Category, N_("Choose a category.")))
     check.take("channel", lambda: one_of(form.channel, Channel,
                                          N_("Choose how the need reached you.")))
-    check.take("title", lambda: required_text(form.title, max_length=120))
+    check.take("title", lambda: required_text(form.title, max_length=120, kind=TextKind.LINE))
     check.take("description", lambda: optional_text(form.description, max_length=2000))
     check.take("neighbourhood_id", neighbourhood)
-    check.take("beneficiary_name", lambda: required_text(form.beneficiary_name, max_length=120))
+    check.take("beneficiary_name", lambda: required_text(form.beneficiary_name, max_length=120,
+                                                          kind=TextKind.NAME))
     check.take("beneficiary_phone", lambda: french_phone(form.beneficiary_phone, required=True))
-    check.take("address", lambda: required_text(form.address, max_length=255))
+    check.take("address", lambda: required_text(form.address, max_length=255,
+                                                 kind=TextKind.LINE))
     check.take("access_notes", lambda: optional_text(form.access_notes, max_length=500))
     check.take("consent", consent)
     check.take("starts_at", lambda: future(form.preferred_date, form.preferred_time))
@@ -154,11 +162,24 @@ def _clean(session: Session, actor: Actor, form: NeedForm, timezone: str) -> dic
                lambda: whole_number(form.duration_minutes, low=15, high=480))
     for breach in check_intake(form.answers):
         check.errors[breach.field] = breach.message
+    _keep_name_private(check)
     clean = check.result()
     every = sorted({clean["starts_at"], *clean.pop("other_dates")})
     clean["starts_at"] = every[0]
     clean["preferred_starts"] = [moment.astimezone(UTC).isoformat() for moment in every]
     return clean
+
+
+def _keep_name_private(check: FormCheck) -> None:
+    """Refuse a public title or description that names the beneficiary, saying which word."""
+    full_name = check.clean.get("beneficiary_name")
+    if not full_name:
+        return
+    for name in ("title", "description"):
+        found = name_in_public_text(full_name, check.clean.get(name) or "")
+        if found:
+            check.errors[name] = NAMED_IN_PUBLIC_TEXT
+            check.params[name] = {"name": found}
 
 
 def _locate(session: Session, actor: Actor, clean: dict, geocoder: Geocoder) -> Point | None:
@@ -226,7 +247,7 @@ def _chosen_beneficiary(session: Session, actor: Actor, clean: dict,
         PossibleDuplicates: nothing chosen yet and the person looks already known.
         ValidationFailed: the picked id is not a beneficiary of the commune.
     """
-    choice = (choice or "").strip()
+    choice = choice.strip() if isinstance(choice, str) else ""
     if choice == NEW_BENEFICIARY:
         return None
     if not choice:
@@ -236,10 +257,8 @@ def _chosen_beneficiary(session: Session, actor: Actor, clean: dict,
         if matches:
             raise PossibleDuplicates(matches)
         return None
-    try:
-        known = session.get(Beneficiary, int(choice))
-    except ValueError:
-        known = None
+    known_id = form_id(choice)
+    known = session.get(Beneficiary, known_id) if known_id else None
     if known is None or known.commune_id != actor.commune_id:
         raise ValidationFailed({"beneficiary_choice": N_(
             "This person is not known in your commune.")})

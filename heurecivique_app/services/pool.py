@@ -5,6 +5,7 @@ Staff of the volunteer's commune only; home addresses never leave here.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -12,8 +13,8 @@ from sqlalchemy import ColumnElement, Select, func
 from sqlmodel import Session, col, select
 
 from heurecivique_app.domain import events
-from heurecivique_app.domain.availability import slot_key
-from heurecivique_app.domain.enums import VOLUNTEER_ROLES, VolunteerStatus
+from heurecivique_app.domain.availability import DAY_PARTS, WEEKDAYS, slot_key
+from heurecivique_app.domain.enums import CATEGORY_LABELS, VOLUNTEER_ROLES, VolunteerStatus
 from heurecivique_app.domain.errors import DomainError, NotFound
 from heurecivique_app.domain.hours import month_key
 from heurecivique_app.domain.models import (
@@ -26,7 +27,15 @@ from heurecivique_app.domain.models import (
 )
 from heurecivique_app.domain.text import N_
 from heurecivique_app.domain.types import utcnow
-from heurecivique_app.domain.validation import FieldError, FormCheck, optional_text
+from heurecivique_app.domain.validation import (
+    FieldError,
+    FormCheck,
+    TextKind,
+    form_id,
+    known_id,
+    one_of,
+    optional_text,
+)
 from heurecivique_app.services.actor import Actor, require_staff
 from heurecivique_app.services.audit import audit
 
@@ -116,12 +125,45 @@ def _filtered(query: Select, wanted: PoolFilter) -> Select:
     return query
 
 
+def _checked(wanted: PoolFilter) -> PoolFilter:
+    """The filter with its name text cleaned and every choice one the lists offer.
+
+    Raises:
+        ValidationFailed: a field is not text, or not a value of its list.
+    """
+    check = FormCheck()
+
+    def choice(value: str, allowed: Iterable[str]) -> str:
+        return value and one_of(value, allowed, N_("Choose a value from the list."))
+
+    def hood() -> int | None:
+        if wanted.neighbourhood_id is None:
+            return None
+        hood_id = form_id(wanted.neighbourhood_id)
+        if hood_id is None:
+            raise FieldError(N_("Choose a value from the list."))
+        return hood_id
+
+    check.take("text", lambda: optional_text(wanted.text, max_length=120, kind=TextKind.LINE))
+    check.take("skill", lambda: choice(wanted.skill, CATEGORY_LABELS))
+    check.take("day", lambda: choice(wanted.day, WEEKDAYS))
+    check.take("part", lambda: choice(wanted.part, DAY_PARTS))
+    check.take("status", lambda: choice(wanted.status, VolunteerStatus))
+    check.take("neighbourhood_id", hood)
+    return PoolFilter(**check.result())
+
+
 def search_pool(
     session: Session, *, actor: Actor, wanted: PoolFilter, timezone: str,
     limit: int = POOL_PAGE,
 ) -> tuple[list[PoolRow], int]:
-    """The commune's volunteers matching ``wanted``, by name, and how many matched in all."""
+    """The commune's volunteers matching ``wanted``, by name, and how many matched in all.
+
+    Raises:
+        ValidationFailed: a filter is not one the page offers (see ``_checked``).
+    """
     require_staff(actor, actor.commune_id)
+    wanted = _checked(wanted)
     base = (
         select(User.id)
         .join(VolunteerProfile, VolunteerProfile.user_id == User.id)
@@ -146,6 +188,7 @@ def search_pool(
 def staff_volunteer(session: Session, actor: Actor, volunteer_id: int
                     ) -> tuple[User, VolunteerProfile]:
     """A volunteer of the actor's commune, for its staff only (else NotFound / NotAllowed)."""
+    volunteer_id = known_id(volunteer_id)
     person = session.get(User, volunteer_id)
     profile = session.get(VolunteerProfile, volunteer_id)
     if person is None or profile is None or person.commune_id != actor.commune_id:

@@ -20,7 +20,7 @@ from heurecivique_app.domain.hours import month_key
 from heurecivique_app.domain.models import Commune, HourEntry, Mission, User, VolunteerProfile
 from heurecivique_app.domain.text import N_
 from heurecivique_app.domain.types import utcnow
-from heurecivique_app.domain.validation import FormCheck, required_text
+from heurecivique_app.domain.validation import FormCheck, TextKind, required_text
 from heurecivique_app.services.actor import Actor, require_staff
 from heurecivique_app.services.audit import audit
 
@@ -162,7 +162,7 @@ def publish_story(
     """
     require_staff(actor, actor.commune_id)
     check = FormCheck()
-    check.take("title", lambda: required_text(title, max_length=120))
+    check.take("title", lambda: required_text(title, max_length=120, kind=TextKind.LINE))
     check.take("text", lambda: required_text(text, max_length=4000))
     if photo_name and not PHOTO_NAME.match(photo_name):
         check.errors["photo"] = N_("Send a JPEG, PNG or WebP photo.")

@@ -30,6 +30,8 @@ from heurecivique_app.domain.text import N_
 from heurecivique_app.domain.validation import (
     FieldError,
     FormCheck,
+    TextKind,
+    clean_text,
     one_of,
     optional_text,
     required_text,
@@ -152,7 +154,7 @@ class IssueForm:
 
 
 def _coordinate(text: str, low: float, high: float) -> float | None:
-    text = (text or "").strip().replace(",", ".")
+    text = clean_text(text, max_length=32, kind=TextKind.LINE).replace(",", ".")
     if not text:
         return None
     try:
@@ -175,7 +177,7 @@ def report_issue(session: Session, *, actor: Actor, form: IssueForm) -> RelayRep
     check = FormCheck()
     check.take("category", lambda: one_of(form.category, IssueCategory,
                                           N_("Choose a category.")))
-    check.take("title", lambda: required_text(form.title, max_length=120))
+    check.take("title", lambda: required_text(form.title, max_length=120, kind=TextKind.LINE))
     check.take("description", lambda: optional_text(form.description, max_length=2000))
     check.take("neighbourhood_id", lambda: _relay_hood(session, actor, form.neighbourhood_id))
     check.take("lat", lambda: _coordinate(form.lat, -90, 90))
@@ -185,7 +187,8 @@ def report_issue(session: Session, *, actor: Actor, form: IssueForm) -> RelayRep
             "lat", "lon"}:
         errors["lat" if clean.get("lat") is None else "lon"] = N_(
             "Give both latitude and longitude, or neither.")
-    if form.photo_name is not None and not PHOTO_NAME.match(form.photo_name):
+    if form.photo_name is not None and not (isinstance(form.photo_name, str)
+                                            and PHOTO_NAME.fullmatch(form.photo_name)):
         errors["photo"] = N_("Send a JPEG, PNG or WebP photo.")
     clean = check.result()
     hood: Neighbourhood = clean["neighbourhood_id"]
@@ -215,6 +218,7 @@ def report_need(
     require_relay(actor)
     form = replace(form, channel=Channel.RELAY)  # however it was filled in
     errors: dict[str, str] = {}
+    params: dict[str, dict] = {}
     try:
         _relay_hood(session, actor, form.neighbourhood_id)
     except FieldError as exc:
@@ -223,8 +227,9 @@ def report_need(
         clean = intake.validate_need(session, actor, form, timezone)
     except ValidationFailed as failed:
         errors = {**failed.errors, **errors}
+        params = failed.field_params
     if errors:
-        raise ValidationFailed(errors)
+        raise ValidationFailed(errors, params=params)
     mission = intake.build_mission(session, actor=actor, clean=clean, publish=False,
                                    geocoder=geocoder, geo_salt=geo_salt,
                                    update_existing=False)

@@ -35,10 +35,20 @@ from heurecivique_app.domain.models import (
 )
 from heurecivique_app.domain.text import N_
 from heurecivique_app.domain.types import utcnow
-from heurecivique_app.domain.validation import FieldError, FormCheck
+from heurecivique_app.domain.validation import (
+    FieldError,
+    FormCheck,
+    TextKind,
+    clean_text,
+    form_id,
+    form_text,
+)
 from heurecivique_app.services.actor import Actor, require_staff
 
 MAX_ROWS = 5000
+# Dates a search may name: wide enough for any record, and far from date.max
+# (the day after the end date is computed).
+SEARCH_YEARS = (1900, 2999)
 
 
 @dataclass(frozen=True)
@@ -61,6 +71,17 @@ class Filters:
         return {k: str(v) for k, v in values.items() if v not in (None, "")}
 
 
+def _search_date(value: str) -> date:
+    """A typed date within SEARCH_YEARS, else the field's error."""
+    try:
+        chosen = date.fromisoformat(value)
+    except ValueError as exc:
+        raise FieldError(N_("Enter a valid date.")) from exc
+    if not SEARCH_YEARS[0] <= chosen.year <= SEARCH_YEARS[1]:
+        raise FieldError(N_("Enter a valid date."))
+    return chosen
+
+
 def parse_filters(data: Mapping[str, Any]) -> Filters:
     """Filters from a form or a query string.
 
@@ -70,7 +91,7 @@ def parse_filters(data: Mapping[str, Any]) -> Filters:
     check = FormCheck()
 
     def text(name: str) -> str:
-        return str(data.get(name, "") or "").strip()
+        return clean_text(form_text(data, name), max_length=100, kind=TextKind.LINE)
 
     def choice(name: str, allowed: Iterable[object]) -> str | None:
         value = text(name)
@@ -82,18 +103,15 @@ def parse_filters(data: Mapping[str, Any]) -> Filters:
         value = text(name)
         if not value:
             return None
-        try:
-            return date.fromisoformat(value)
-        except ValueError as exc:
-            raise FieldError(N_("Enter a valid date.")) from exc
+        return _search_date(value)
 
     def hood() -> int | None:
         value = text("neighbourhood_id")
         if not value:
             return None
-        if not value.isdigit():
+        if form_id(value) is None:
             raise FieldError(N_("Choose a value from the list."))
-        return int(value)
+        return form_id(value)
 
     statuses = list(MissionStatus) + list(VolunteerStatus)
     check.take("status", lambda: choice("status", statuses))
@@ -102,7 +120,7 @@ def parse_filters(data: Mapping[str, Any]) -> Filters:
     check.take("neighbourhood_id", hood)
     check.take("date_from", lambda: day("date_from"))
     check.take("date_to", lambda: day("date_to"))
-    check.take("q", lambda: text("q")[:100])
+    check.take("q", lambda: text("q"))
     clean = check.result()
     return Filters(**clean)
 

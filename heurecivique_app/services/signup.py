@@ -46,6 +46,9 @@ from heurecivique_app.domain.types import utcnow
 from heurecivique_app.domain.validation import (
     FieldError,
     FormCheck,
+    TextKind,
+    form_id,
+    form_text,
     french_phone,
     optional_text,
     required_text,
@@ -109,14 +112,14 @@ class ProfileForm:
                 availability[day] = parts
         skills = ticked_names(form, "skill_")
         return {
-            "display_name": str(form.get("display_name", "")),
-            "phone": str(form.get("phone", "")),
-            "neighbourhood_id": str(form.get("neighbourhood_id", "")),
-            "address": str(form.get("address", "")),
+            "display_name": form_text(form, "display_name"),
+            "phone": form_text(form, "phone"),
+            "neighbourhood_id": form_text(form, "neighbourhood_id"),
+            "address": form_text(form, "address"),
             "skills": skills,
-            "skills_note": str(form.get("skills_note", "")),
+            "skills_note": form_text(form, "skills_note"),
             "availability": availability,
-            "max_distance_km": str(form.get("max_distance_km", "")),
+            "max_distance_km": form_text(form, "max_distance_km"),
         }
 
     @classmethod
@@ -142,8 +145,8 @@ class SignupForm(ProfileForm):
         return cls(
             **ProfileForm.fields_from(form),
             commune_slug=commune_slug,
-            email=str(form.get("email", "")),
-            password=str(form.get("password", "")),
+            email=form_text(form, "email"),
+            password=form_text(form, "password"),
             charter_approved=ticked(form, "charter"),
             locale=locale,
         )
@@ -158,12 +161,10 @@ def find_commune(session: Session, slug: str) -> Commune | None:
 
 
 def _neighbourhood(session: Session, commune_id: int, raw: str) -> Neighbourhood | None:
-    if not raw.strip():
+    if not str(raw).strip():
         return None
-    try:
-        hood = session.get(Neighbourhood, int(raw))
-    except ValueError:
-        hood = None
+    hood_id = form_id(raw)
+    hood = session.get(Neighbourhood, hood_id) if hood_id else None
     if hood is None or hood.commune_id != commune_id:
         raise FieldError(N_("Choose a neighbourhood from the list."))
     return hood
@@ -187,11 +188,13 @@ def check_profile(session: Session, check: FormCheck, form: ProfileForm, *, comm
     Adds ``neighbourhood`` (from the list, else from the address) and ``home``
     (the private point, or None) to the clean values.
     """
-    check.take("display_name", lambda: required_text(form.display_name, max_length=120))
+    check.take("display_name", lambda: required_text(form.display_name, max_length=120,
+                                                      kind=TextKind.NAME))
     check.take("phone", lambda: french_phone(form.phone, required=True))
     check.take("neighbourhood_id", lambda: _neighbourhood(session, commune_id,
                                                           form.neighbourhood_id))
-    check.take("address", lambda: optional_text(form.address, max_length=255))
+    check.take("address", lambda: optional_text(form.address, max_length=255,
+                                                 kind=TextKind.LINE))
     check.take("skills", lambda: clean_skills(form.skills))
     check.take("skills_note", lambda: optional_text(form.skills_note, max_length=500))
     check.take("availability", lambda: clean_availability(form.availability))

@@ -7,13 +7,12 @@ that the relay sees on their phone.
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from heurecivique_app.adapters.spreadsheets import to_csv
 from heurecivique_app.domain import events
 from heurecivique_app.domain.community import (
     IssueCategory,
@@ -27,7 +26,12 @@ from heurecivique_app.domain.models import Mission, Neighbourhood, User
 from heurecivique_app.domain.notifications import MessageKind
 from heurecivique_app.domain.text import N_
 from heurecivique_app.domain.types import utcnow
-from heurecivique_app.domain.validation import FieldError, optional_text, required_text
+from heurecivique_app.domain.validation import (
+    FieldError,
+    known_id,
+    optional_text,
+    required_text,
+)
 from heurecivique_app.services import notifications
 from heurecivique_app.services.actor import Actor, require_staff
 from heurecivique_app.services.audit import audit
@@ -48,7 +52,7 @@ _NEXT: dict[str, set[str]] = {
 }
 
 def _report(session: Session, actor: Actor, report_id: int) -> RelayReport:
-    report = session.get(RelayReport, report_id)
+    report = session.get(RelayReport, known_id(report_id))
     if report is None or report.commune_id != actor.commune_id:
         raise NotFound()
     require_staff(actor, report.commune_id)
@@ -123,7 +127,7 @@ def forward(session: Session, *, actor: Actor, report_id: int, note: str, to: st
     try:
         note = optional_text(note, max_length=1000)
     except FieldError as exc:
-        raise ValidationFailed({"answer": exc.message}) from exc
+        raise ValidationFailed({"answer": exc.message}, params={"answer": exc.params}) from exc
     hood = session.get(Neighbourhood, report.neighbourhood_id)
     relay = session.get(User, report.relay_id)
     place = hood.name if hood else ""
@@ -149,7 +153,7 @@ def close(session: Session, *, actor: Actor, report_id: int, answer: str) -> Rel
     try:
         text = required_text(answer, max_length=1000)
     except FieldError as exc:
-        raise ValidationFailed({"answer": exc.message}) from exc
+        raise ValidationFailed({"answer": exc.message}, params={"answer": exc.params}) from exc
     report.answer = text
     _move(session, actor, report, ReportStatus.CLOSED)
     return report
@@ -159,16 +163,15 @@ CSV_COLUMNS = ("id", "date", "neighbourhood", "kind", "category", "title", "desc
                "status", "answer", "lat", "lon", "relay")
 
 
-def export_csv(session: Session, *, actor: Actor) -> str:
-    """The commune's reports as CSV (semicolons, as French spreadsheets expect)."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow(CSV_COLUMNS)
-    for v in commune_reports(session, actor=actor, limit=10_000):
-        writer.writerow([v.id, v.created_at.strftime("%Y-%m-%d %H:%M"), v.neighbourhood_name,
-                         v.kind, v.category, v.title, v.description, v.status, v.answer,
-                         "" if v.lat is None else v.lat, "" if v.lon is None else v.lon,
-                         v.relay_name])
+def export_csv(session: Session, *, actor: Actor) -> bytes:
+    """The commune's reports as CSV, through the one CSV writer of the exports.
+
+    Semicolons, a BOM, typed formulas kept as text (adapters.spreadsheets).
+    """
+    rows = [[v.id, v.created_at.strftime("%Y-%m-%d %H:%M"), v.neighbourhood_name, v.kind,
+             v.category, v.title, v.description, v.status, v.answer, v.lat, v.lon,
+             v.relay_name]
+            for v in commune_reports(session, actor=actor, limit=10_000)]
     audit(session, actor=actor, action="report.exported", entity="relay_report",
           entity_id=None, commune_id=actor.commune_id)
-    return out.getvalue()
+    return to_csv(CSV_COLUMNS, rows)

@@ -9,6 +9,7 @@ from heurecivique_app.domain.errors import DomainError, ValidationFailed
 from heurecivique_app.domain.form_data import ticked
 from heurecivique_app.domain.text import N_
 from heurecivique_app.domain.types import utcnow
+from heurecivique_app.domain.validation import form_text
 from heurecivique_app.presenters.followup import (
     FollowUpFormValues,
     VolunteerAccountRow,
@@ -107,8 +108,8 @@ class FollowUpState(AppState):
             with self._unit_of_work() as session:
                 copy = followup.duplicate_need(
                     session, actor=actor, mission_id=self._mission_id,
-                    day=str(form_data.get("duplicate_date", "")),
-                    hour=str(form_data.get("duplicate_time", "")),
+                    day=form_text(form_data, "duplicate_date"),
+                    hour=form_text(form_data, "duplicate_time"),
                     timezone=self._settings.timezone)
                 copy_id = copy.id
         except ValidationFailed as error:

@@ -12,6 +12,7 @@ from heurecivique_app.domain.errors import (
     ValidationFailed,
 )
 from heurecivique_app.domain.text import N_
+from heurecivique_app.domain.validation import form_text
 from heurecivique_app.i18n import format_phone
 from heurecivique_app.presenters.missions import card_row
 from heurecivique_app.presenters.pool import skills_text
@@ -159,7 +160,7 @@ class MissionState(AppState):
 
     @rx.event
     def decline(self, form_data: dict):
-        reason = str(form_data.get("reason", ""))
+        reason = form_text(form_data, "reason")
         yield self._run(
             lambda s, a: participation.decline_mission(s, actor=a, mission_id=self._mission_id,
                                               reason=reason),
@@ -168,7 +169,7 @@ class MissionState(AppState):
 
     @rx.event
     def cancel(self, form_data: dict):
-        reason = str(form_data.get("reason", ""))
+        reason = form_text(form_data, "reason")
         yield self._run(
             lambda s, a: participation.withdraw(s, actor=a, mission_id=self._mission_id,
                                              reason=reason,
@@ -180,9 +181,9 @@ class MissionState(AppState):
     def mark_done(self, form_data: dict):
         """After the mission: it took place, time spent, feedback, maybe a problem."""
         form = confirmation.Confirmation(
-            minutes=str(form_data.get("minutes", "")),
-            feedback=str(form_data.get("feedback", "")),
-            problem=str(form_data.get("problem", "")),
+            minutes=form_text(form_data, "minutes"),
+            feedback=form_text(form_data, "feedback"),
+            problem=form_text(form_data, "problem"),
         )
         yield self._run(
             lambda s, a: confirmation.confirm(s, actor=a, mission_id=self._mission_id,

@@ -8,6 +8,7 @@ from heurecivique_app.domain.enums import STAFF_ROLES
 from heurecivique_app.domain.errors import DomainError, ValidationFailed
 from heurecivique_app.domain.form_data import ticked
 from heurecivique_app.domain.text import N_
+from heurecivique_app.domain.validation import form_id, form_text
 from heurecivique_app.presenters.counts import count_line
 from heurecivique_app.presenters.emails import problem_rows
 from heurecivique_app.presenters.pool import pool_row, record_vars
@@ -16,25 +17,24 @@ from heurecivique_app.state.base import AppState
 from heurecivique_app.state.staff import StaffPageState
 
 
-def _hood_id(value: str) -> int | None:
-    try:
-        return int(value) if str(value).strip() else None
-    except ValueError:
-        return None
-
-
 class PoolState(AppState):
     """The list and its search (what any referent of the commune may see)."""
 
     rows: list[dict[str, str]] = []
     count_text: str = ""
     neighbourhood_options: list[dict[str, str]] = []
-    field_errors: dict[str, str] = {}  # every filter is optional: stays empty
+    field_errors: dict[str, str] = {}  # only for a value the page's lists never offer
 
     def _search(self, actor, wanted: pool.PoolFilter) -> None:
-        with self._unit_of_work() as session:
-            rows, total = pool.search_pool(session, actor=actor, wanted=wanted,
-                                           timezone=self._settings.timezone)
+        try:
+            with self._unit_of_work() as session:
+                rows, total = pool.search_pool(session, actor=actor, wanted=wanted,
+                                               timezone=self._settings.timezone)
+        except ValidationFailed as error:
+            self.field_errors = self._field_errors(error)
+            rows, total = [], 0
+        else:
+            self.field_errors = {}
         self.rows = [pool_row(row, self.locale) for row in rows]
         self.count_text = count_line(N_("Volunteers found: {count}"), total, len(rows),
                                      self.locale)
@@ -53,11 +53,11 @@ class PoolState(AppState):
         actor = self._staff()
         if actor is None:
             return rx.redirect("/login")
-        text = {key: str(form_data.get(key, "")) for key in
+        text = {key: form_text(form_data, key) for key in
                 ("text", "skill", "neighbourhood_id", "day", "part", "status")}
         self._search(actor, pool.PoolFilter(
-            text=text["text"][:120], skill=text["skill"], day=text["day"], part=text["part"],
-            status=text["status"], neighbourhood_id=_hood_id(text["neighbourhood_id"])))
+            text=text["text"], skill=text["skill"], day=text["day"], part=text["part"],
+            status=text["status"], neighbourhood_id=form_id(text["neighbourhood_id"])))
 
 
 class VolunteerState(StaffPageState):
@@ -106,7 +106,7 @@ class VolunteerState(StaffPageState):
                 pool.validate_volunteer(
                     session, actor=actor, volunteer_id=self._volunteer_id,
                     charter_checked=ticked(form_data, "charter"),
-                    note=str(form_data.get("validation_note", "")),
+                    note=form_text(form_data, "validation_note"),
                     charter_version=self._settings.charter_version)
         except ValidationFailed as error:
             self.field_errors = self._field_errors(error)

@@ -7,6 +7,7 @@ import reflex as rx
 from heurecivique_app.domain.enums import RELAY_ROLES, Role
 from heurecivique_app.domain.errors import DomainError, ValidationFailed
 from heurecivique_app.domain.text import N_
+from heurecivique_app.domain.validation import form_text
 from heurecivique_app.presenters.reports import (
     ReportRow,
     ShareableRow,
@@ -95,12 +96,12 @@ class RelayState(AppState):
         if actor is None:
             return rx.redirect("/login")
         form = relays.IssueForm(
-            category=str(form_data.get("category", "")),
-            title=str(form_data.get("title", "")),
-            description=str(form_data.get("description", "")),
-            neighbourhood_id=str(form_data.get("neighbourhood_id", "")),
-            lat=str(form_data.get("lat", "")),
-            lon=str(form_data.get("lon", "")),
+            category=form_text(form_data, "category"),
+            title=form_text(form_data, "title"),
+            description=form_text(form_data, "description"),
+            neighbourhood_id=form_text(form_data, "neighbourhood_id"),
+            lat=form_text(form_data, "lat"),
+            lon=form_text(form_data, "lon"),
             photo_name=self._photo_name,
         )
         try:

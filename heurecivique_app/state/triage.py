@@ -8,6 +8,7 @@ from heurecivique_app.domain.enums import STAFF_ROLES
 from heurecivique_app.domain.errors import DomainError, ValidationFailed
 from heurecivique_app.domain.form_data import ticked, ticked_ids
 from heurecivique_app.domain.text import N_
+from heurecivique_app.domain.validation import form_text
 from heurecivique_app.presenters.reports import RelayRow, TriageRow, relay_row, triage_row
 from heurecivique_app.services import public, relays, selectors, triage
 from heurecivique_app.state.base import AppState
@@ -69,14 +70,12 @@ class TriageState(AppState):
         try:
             with self._unit_of_work() as session:
                 action(session, actor)
-        except (DomainError, ValueError) as error:
-            if isinstance(error, ValidationFailed):
-                message = next(iter(error.errors.values()))
-            elif isinstance(error, DomainError):
-                message = error.message
-            else:
-                message = N_("This item no longer exists.")
-            return rx.toast.error(self._tr(message))
+        except ValidationFailed as error:
+            return rx.toast.error(next(iter(error.translated(self._tr).values())))
+        except DomainError as error:
+            return rx.toast.error(self._error_text(error))
+        except ValueError:  # a report id that is not a number (a hand-made event)
+            return rx.toast.error(self._tr(N_("This item no longer exists.")))
         self._reload(actor)
         return rx.toast.success(self._tr(success))
 
@@ -141,8 +140,8 @@ class TriageState(AppState):
         try:
             with self._unit_of_work() as session:
                 public.publish_story(
-                    session, actor=actor, title=str(form_data.get("story_title", "")),
-                    text=str(form_data.get("story_text", "")), photo_name=self._photo_name,
+                    session, actor=actor, title=form_text(form_data, "story_title"),
+                    text=form_text(form_data, "story_text"), photo_name=self._photo_name,
                     photo_consent=ticked(form_data, "photo_consent"))
         except ValidationFailed as error:
             names = {"title": "story_title", "text": "story_text"}

@@ -2,11 +2,29 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from a11y import axe_violations
 from playwright.sync_api import Locator, Page, expect
+
+PARIS = ZoneInfo("Europe/Paris")  # the demo commune's timezone: months are counted there
+
+
+def move_into_the_past(db: sqlite3.Connection, mission_id: int) -> None:
+    """Simulates the day after the mission: the intake refuses past dates, so its start is
+    moved back in the database. A day back, but never before this month began (its minutes
+    count for the month the mission took place in, and the test checks this month)."""
+    now = datetime.now(UTC)
+    month_start = now.astimezone(PARIS).replace(day=1, hour=0, minute=0, second=1,
+                                                microsecond=0).astimezone(UTC)
+    starts_at = max(now - timedelta(days=1), month_start)
+    with db:
+        # SQLite keeps UTC datetimes without their offset (domain.types.UTCDateTime).
+        db.execute("UPDATE mission SET starts_at = ? WHERE id = ?",
+                   (starts_at.replace(tzinfo=None).isoformat(" "), mission_id))
 
 
 def next_saturday(weeks_later: int = 0) -> date:

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import re
+import sqlite3
+from contextlib import closing
 from datetime import date, timedelta
 
 from conftest import PHONE, TABLET, login
+from console_flow import move_into_the_past
 from playwright.sync_api import Page, expect
 from privacy import Traffic, add_another_communes_beneficiary, assert_nothing_private, database
 
 ADDRESS = "12 rue Baudrairie, 35500 Vitré"
 PHONE_NUMBER = "02 99 75 12 34"
-TITLE = "Courses pour Mme Lebreton"
+TITLE = "Courses et journal du mardi"
 
 
 def given_minutes(page: Page) -> int:
@@ -92,8 +95,14 @@ def test_referent_publishes_volunteer_accepts_and_hour_is_credited(new_context, 
     expect(row).to_contain_text("Bénévole trouvé")
     expect(referent.locator("#activity-feed")).to_contain_text("Camille Martin")
 
-    # The volunteer marks it done; the time lands in "my hour this month".
+    # Hours are given, never promised: before the start nothing can be confirmed.
     volunteer.locator("#minutes").fill("45")
+    volunteer.locator("#mark-done").click()
+    expect(volunteer.locator("#outcome")).to_contain_text("pas encore eu lieu")
+    mission_id = int(re.search(r"/missions/(\d+)", volunteer.url).group(1))
+    with closing(sqlite3.connect(database(app_server))) as db:
+        move_into_the_past(db, mission_id)
+    # The day after, the volunteer marks it done; the time lands in "my hour this month".
     volunteer.locator("#mark-done").click()
     expect(volunteer.locator("#outcome")).to_contain_text("Bravo")
     expect(row).to_contain_text("Réalisée")

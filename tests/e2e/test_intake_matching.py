@@ -25,7 +25,7 @@ from websockets.asyncio.client import connect
 from heurecivique_app.state.match import MatchState
 from heurecivique_app.state.pool import VolunteerState
 
-TITLE = "Courses du samedi pour Mme Lemarié"
+TITLE = "Courses du samedi, liste au frigo"
 
 
 def yvonne(phone: str) -> Need:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from conftest import PHONE, TABLET, login
@@ -15,6 +15,7 @@ from console_flow import (
     assert_accessible,
     check_reasons_and_propose,
     fill_need,
+    move_into_the_past,
     next_saturday,
 )
 from playwright.sync_api import expect
@@ -27,7 +28,7 @@ VOLUNTEER = "Camille Martin"
 REFERENT = "referent@vitre.demo"
 MINUTES = 75
 # Someone the demo data does not know: no duplicate warning, a new beneficiary is created.
-NEED = Need(title="Courses de la semaine pour M. Guérin", name="Marcel Guérin",
+NEED = Need(title="Courses de la semaine, rayon frais", name="Marcel Guérin",
             phone="02 99 74 55 10", address="3 rue de la Poterie, 35500 Vitré",
             # A week after the other e2e needs, so no earlier test has booked the volunteer.
             day=next_saturday(weeks_later=1))
@@ -39,20 +40,6 @@ def month_minutes(db: sqlite3.Connection, volunteer_id: int) -> int:
     total, = db.execute("SELECT coalesce(sum(minutes), 0) FROM hour_entry "
                         "WHERE volunteer_id = ? AND month = ?", (volunteer_id, month)).fetchone()
     return total
-
-
-def move_into_the_past(db: sqlite3.Connection, mission_id: int) -> None:
-    """Simulates the day after the mission: the intake refuses past dates, so its start is
-    moved back in the database. A day back, but never before this month began (its minutes
-    count for the month the mission took place in, and the test checks this month)."""
-    now = datetime.now(UTC)
-    month_start = now.astimezone(PARIS).replace(day=1, hour=0, minute=0, second=1,
-                                                microsecond=0).astimezone(UTC)
-    starts_at = max(now - timedelta(days=1), month_start)
-    with db:
-        # SQLite keeps UTC datetimes without their offset (domain.types.UTCDateTime).
-        db.execute("UPDATE mission SET starts_at = ? WHERE id = ?",
-                   (starts_at.replace(tzinfo=None).isoformat(" "), mission_id))
 
 
 def test_intake_match_accept_follow_up_and_close(new_context, app_server):

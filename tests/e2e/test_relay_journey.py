@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from privacy import Traffic, add_another_communes_beneficiary, assert_nothing_private, database
 
 ISSUE = "Banc cassé au square de Rachapt"
-NEED = "Courses pour M. Dubreuil"
+NEED = "Pain et journal pour un voisin"
 ANSWER = "Merci Lucas, les services techniques passent jeudi."
 RELAY = "relais@vitre.demo"
 

@@ -123,6 +123,20 @@ def test_csv_starts_with_a_bom_and_accents_round_trip_xlsx_opens_back(db_engine:
     assert sheet.cell(row=1, column=1).value == headers[0]
 
 
-def test_a_formula_typed_in_a_field_stays_text_in_the_files():
-    data = to_xlsx(["a"], [["=HYPERLINK(\"x\")"]], title="t")
-    assert load_workbook(io.BytesIO(data)).active.cell(row=2, column=1).value.startswith("'=")
+# Every start that makes a spreadsheet program evaluate a cell (OWASP CSV injection).
+FORMULAS = ["=HYPERLINK(\"http://evil.example\")", "+33+cmd|' /C calc'!A0", "-2+3",
+            "@SUM(1+1)*cmd|' /C calc'!A0", "\t=1+1", "\r=1+1"]
+
+
+@pytest.mark.parametrize("typed", FORMULAS, ids=["equals", "plus", "minus", "at", "tab", "cr"])
+def test_a_formula_typed_in_a_field_stays_text_in_both_files(typed: str):
+    rows = [[7, typed, "Mme Lemarié", -4]]
+    parsed = list(csv.reader(io.StringIO(to_csv(["n", "a", "b", "c"], rows).decode("utf-8-sig"),
+                                         newline=""), delimiter=";"))
+    sheet = load_workbook(io.BytesIO(to_xlsx(["n", "a", "b", "c"], rows, title="t"))).active
+    assert parsed[1] == ["7", "'" + typed, "Mme Lemarié", "-4"]  # numbers stay numbers
+    number, text, name, negative = (sheet.cell(row=2, column=c).value for c in (1, 2, 3, 4))
+    assert (number, name, negative) == (7, "Mme Lemarié", -4)
+    # (a carriage return comes back from the file as a line feed: only its place matters)
+    assert text[0] == "'" and text[2:] == typed[1:]
+    assert sheet.cell(row=2, column=2).data_type == "s"  # a string, never a formula

@@ -38,6 +38,7 @@ from heurecivique_app.domain.models import (
     User,
     VolunteerProfile,
 )
+from heurecivique_app.domain.rules import name_in_public_text
 from heurecivique_app.services import auth
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -78,6 +79,17 @@ def test_seeding_twice_creates_nothing_new(seeded) -> None:
     assert counts_after_first["mission"] >= 30
     assert counts_after_first["neighbourhood"] == 7
     assert counts_after_first["beneficiary"] >= 10
+
+
+def test_no_public_text_of_the_demo_names_its_beneficiary(seeded) -> None:
+    _url, engine, _counts = seeded
+    with Session(engine) as session:
+        rows = session.exec(sm_select(Mission, Beneficiary)
+                            .join(Beneficiary, Beneficiary.id == Mission.beneficiary_id)).all()
+    assert len(rows) > 10
+    named = [(m.title, m.description) for m, b in rows
+             if name_in_public_text(b.full_name, f"{m.title} {m.description}")]
+    assert named == []
 
 
 def test_every_status_and_missions_consistent_with_it(seeded) -> None:

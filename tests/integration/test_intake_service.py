@@ -24,6 +24,7 @@ from heurecivique_app.domain.geo import distance_m
 from heurecivique_app.domain.models import AuditEntry, Beneficiary, Mission
 from heurecivique_app.domain.rules import IntakeAnswers
 from heurecivique_app.domain.types import utcnow
+from heurecivique_app.i18n import translate
 from heurecivique_app.services.intake import NeedForm, create_need
 
 TZ = "Europe/Paris"
@@ -305,3 +306,36 @@ def test_a_volunteer_cannot_record_a_need(db_engine: Engine, setup: dict) -> Non
         create_need(s, actor=f.actor(setup["volunteer"]), form=good_form(setup["hood"].id),
                     publish=True, timezone=TZ, **f.GEO)
     assert row_counts(db_engine) == before
+
+
+def test_a_public_text_naming_the_person_is_refused_saying_which_name(
+    db_engine: Engine, setup: dict
+) -> None:
+    before = row_counts(db_engine)
+    form = good_form(setup["hood"].id, title="Courses pour Mme Leroux",
+                     description="Jeanne aime le pain de seigle")
+    with pytest.raises(ValidationFailed) as info, session_scope(db_engine) as s:
+        create_need(s, actor=f.actor(setup["referent"]), form=form, publish=True, timezone=TZ,
+                    **f.GEO)
+    shown = info.value.translated(lambda message, **params: translate(message, "fr", **params))
+    assert set(shown) == {"title", "description"}
+    assert "Leroux" in shown["title"] and "Jeanne" in shown["description"]
+    assert "public" in shown["title"]  # says why, in French
+    assert row_counts(db_engine) == before
+
+
+def test_a_null_field_is_never_stored_as_the_text_none(db_engine: Engine, setup: dict) -> None:
+    fields = {name: getattr(good_form(setup["hood"].id), name) for name in (
+        "category", "title", "neighbourhood_id", "channel", "beneficiary_name",
+        "beneficiary_phone", "address", "preferred_date", "preferred_time", "duration_minutes")}
+    data = {**fields, "description": None, "access_notes": None, "consent": "on",
+            "insurance_acknowledged": "on", "preferred_date_2": None}
+    with session_scope(db_engine) as s:
+        mission = create_need(s, actor=f.actor(setup["referent"]),
+                              form=NeedForm.from_form(data), publish=False, timezone=TZ, **f.GEO)
+        assert mission.description == ""
+        assert s.get(Beneficiary, mission.beneficiary_id).access_notes == ""
+    with pytest.raises(ValidationFailed) as info, session_scope(db_engine) as s:
+        create_need(s, actor=f.actor(setup["referent"]), publish=False, timezone=TZ, **f.GEO,
+                    form=NeedForm.from_form({**data, "title": None}))
+    assert info.value.errors["title"] == "This field is required."

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import timedelta
 
 import factories as f
@@ -48,7 +50,7 @@ def town(db_engine: Engine) -> dict:
 
 def _need(hood_id: int, **changes) -> NeedForm:
     form = NeedForm(
-        category="shopping", title="Courses pour M. Dubreuil", neighbourhood_id=str(hood_id),
+        category="shopping", title="Courses du samedi", neighbourhood_id=str(hood_id),
         beneficiary_name="Marcel Dubreuil", beneficiary_phone="02 61 91 35 99",
         address="4 rue de Rachapt, 35500 Vitré", consent=True,
         preferred_date=(utcnow() + timedelta(days=4)).date().isoformat(),
@@ -93,7 +95,7 @@ def test_a_relays_need_is_a_draft_in_the_queue_never_on_the_board(town) -> None:
         assert report.status == ReportStatus.NEW
     with session_scope(town["engine"]) as s:
         queue = relays.commune_reports(s, actor=town["ref"])
-        assert [v.title for v in queue] == ["Courses pour M. Dubreuil"]
+        assert [v.title for v in queue] == ["Courses du samedi"]
         mine = relays.my_reports(s, actor=town["relay"])
         assert mine[0].status == ReportStatus.NEW
 
@@ -228,10 +230,19 @@ def test_other_communes_and_relays_cannot_triage(town) -> None:
         relays.commune_reports(s, actor=town["relay"])
 
 
-def test_csv_export_lists_the_reports(town) -> None:
+def test_csv_export_lists_the_reports_and_keeps_typed_formulas_as_text(town) -> None:
     _issue(town)
     with session_scope(town["engine"]) as s:
-        text = triage.export_csv(s, actor=town["ref"])
-    header, row = text.strip().splitlines()
-    assert header.split(";")[:3] == ["id", "date", "neighbourhood"]
-    assert "Passage piéton effacé" in row and "Rachapt" in row
+        relays.report_issue(s, actor=town["relay"], form=relays.IssueForm(
+            category="comfort", title="=HYPERLINK(\"http://evil.example\";\"Voir\")",
+            description="@SUM(1+1)", neighbourhood_id=str(town["hood"])))
+    with session_scope(town["engine"]) as s:
+        data = triage.export_csv(s, actor=town["ref"])
+    assert data.startswith(b"\xef\xbb\xbf")  # spreadsheet programs then read the accents
+    header, *rows = csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""),
+                               delimiter=";")
+    assert header[:3] == ["id", "date", "neighbourhood"]
+    by_title = {row[5]: row for row in rows}
+    assert "Rachapt" in by_title["Passage piéton effacé"]
+    injected = by_title["'=HYPERLINK(\"http://evil.example\";\"Voir\")"]
+    assert injected[6] == "'@SUM(1+1)"

@@ -26,7 +26,7 @@ from heurecivique_app.domain.enums import (
     Role,
     VolunteerStatus,
 )
-from heurecivique_app.domain.errors import DomainError, ValidationFailed
+from heurecivique_app.domain.errors import DomainError, NotFound, ValidationFailed
 from heurecivique_app.domain.events import take_pending
 from heurecivique_app.domain.models import (
     AuditEntry,
@@ -353,6 +353,11 @@ def test_confirming_credits_my_hour_and_reports_the_problem(db_engine, world) ->
     assert row_counts(db_engine) == before
     form = confirmation.Confirmation(minutes="45", feedback="Très bon accueil",
                                      problem="Le chien de la voisine est agressif")
+    # Before the start nothing can be confirmed: hours are given, never promised.
+    with pytest.raises(DomainError, match="not taken place yet"), session_scope(db_engine) as s:
+        confirmation.confirm(s, actor=me, mission_id=world.mission.id, form=form, timezone=TZ)
+    assert row_counts(db_engine) == before
+    _started(db_engine, world.mission.id)
     with session_scope(db_engine) as s:
         confirmation.confirm(s, actor=me, mission_id=world.mission.id, form=form, timezone=TZ)
         kinds = [e.kind for e in take_pending(s)]
@@ -366,6 +371,14 @@ def test_confirming_credits_my_hour_and_reports_the_problem(db_engine, world) ->
     with (pytest.raises(DomainError, match="You have already confirmed this"),
           session_scope(db_engine) as s):
         confirmation.confirm(s, actor=me, mission_id=world.mission.id, form=form, timezone=TZ)
+
+
+def _started(engine: Engine, mission_id: int) -> None:
+    """Move the mission's start to a minute ago (it was accepted while in the future)."""
+    with session_scope(engine) as s:
+        mission = s.get(Mission, mission_id)
+        mission.starts_at = utcnow() - timedelta(minutes=1)
+        s.add(mission)
 
 
 def test_streak_counts_months_in_a_row_with_the_hour(db_engine, world) -> None:
@@ -421,6 +434,8 @@ def test_delete_erases_the_person_and_keeps_anonymous_hours(db_engine, world) ->
         login = auth.open_session(s, user=s.get(User, me.user_id), ttl_hours=1)
     with session_scope(db_engine) as s:
         participation.accept_mission(s, actor=me, mission_id=done.id)
+    _started(db_engine, done.id)
+    with session_scope(db_engine) as s:
         confirmation.confirm(s, actor=me, mission_id=done.id, timezone=TZ,
                              form=confirmation.Confirmation("60", "Merci", "Rien"))
         participation.accept_mission(s, actor=me, mission_id=world.mission.id)
@@ -460,3 +475,31 @@ def test_a_deleted_account_leaves_waiting_lists_and_is_never_promoted(db_engine)
             Participation.volunteer_id == leaving.user_id)).one()
         assert mine.status == ParticipationStatus.CANCELLED
         assert s.get(Mission, w.mission.id).accepted_count == 0
+
+
+@pytest.mark.parametrize("answer", ["accept", "decline", "cancel", "confirm"])
+def test_a_draft_is_answered_like_a_missing_id_and_nothing_is_written(
+        db_engine, answer: str) -> None:
+    with session_scope(db_engine) as s:
+        w = f.world(s, status=MissionStatus.DRAFT)
+    me = w.volunteer_actor
+    calls = {
+        "accept": lambda s, mission_id: participation.accept_mission(
+            s, actor=me, mission_id=mission_id),
+        "decline": lambda s, mission_id: participation.decline_mission(
+            s, actor=me, mission_id=mission_id, reason="Pas libre"),
+        "cancel": lambda s, mission_id: participation.withdraw(
+            s, actor=me, mission_id=mission_id, reason="Malade", cutoff_hours=24),
+        "confirm": lambda s, mission_id: confirmation.confirm(
+            s, actor=me, mission_id=mission_id, timezone=TZ,
+            form=confirmation.Confirmation("60", "", "")),
+    }
+    before = row_counts(db_engine)
+    answers = []
+    for mission_id in (w.mission.id, w.mission.id + 1000):  # the draft, then a missing id
+        with pytest.raises(DomainError, match="no longer exists") as refused, \
+                session_scope(db_engine) as s:
+            calls[answer](s, mission_id)
+        answers.append((type(refused.value), refused.value.message))
+    assert answers[0] == answers[1] == (NotFound, "This item no longer exists.")
+    assert row_counts(db_engine) == before

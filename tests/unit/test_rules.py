@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from heurecivique_app.domain.rules import IntakeAnswers, check_intake
+from heurecivique_app.domain.rules import IntakeAnswers, check_intake, name_in_public_text
 
 GOOD = IntakeAnswers(
     replaces_professional=False, recurring=False, urgent=False, insurance_acknowledged=True
@@ -42,3 +42,21 @@ def test_every_broken_rule_is_reported_at_once() -> None:
     fields = [b.field for b in check_intake(worst)]
     assert fields == ["replaces_professional", "recurring", "urgent", "insurance_acknowledged"]
     assert all(b.message for b in check_intake(worst))
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("M. Bouvier sort peu depuis l'hiver.", "Bouvier"),
+    ("Visite chez MARCEL pour une belote", "Marcel"),
+    ("Partie de cartes avec m. bouvier", "Bouvier"),
+    ("Courses pour Mme Lemarie", None),  # another person's name
+    ("Bouvierre et marcellin ne sont pas des noms", None),  # whole words only
+    ("Sort peu depuis l'hiver et aime jouer aux cartes.", None),
+])
+def test_a_public_text_naming_the_beneficiary_is_found(text: str, found: str | None) -> None:
+    assert name_in_public_text("Marcel Bouvier", text) == found
+
+
+def test_accents_civilities_and_particles_in_the_name() -> None:
+    assert name_in_public_text("Mme Yvonne Lemarié", "Courses pour Mme LEMARIE") == "Lemarié"
+    assert name_in_public_text("Jeanne de La Roche", "Une visite de la part du CCAS") is None
+    assert name_in_public_text("Jeanne de La Roche", "Visite rue de la Roche") == "Roche"

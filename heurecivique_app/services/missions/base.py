@@ -8,17 +8,28 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from heurecivique_app.domain import events
-from heurecivique_app.domain.enums import ParticipationStatus
+from heurecivique_app.domain.enums import MissionStatus, ParticipationStatus
 from heurecivique_app.domain.errors import NotFound
 from heurecivique_app.domain.models import Mission, Participation
+from heurecivique_app.domain.text import N_
+from heurecivique_app.domain.validation import known_id
 from heurecivique_app.services.actor import Actor, require_staff
 from heurecivique_app.services.audit import audit
 
+# A volunteer credits time only for what happened: hours are given, never promised.
+NOT_STARTED = N_("The mission has not taken place yet.")
+
 
 def mission_in_commune(session: Session, actor: Actor, mission_id: int) -> Mission:
-    """The mission, if it belongs to the actor's commune (else NotFound: no hint it exists)."""
-    mission = session.get(Mission, mission_id)
+    """The mission, if it belongs to the actor's commune (else NotFound: no hint it exists).
+
+    A draft exists only for the commune's staff: anyone else gets the very answer
+    of a missing id (so drafts cannot be enumerated), before anything is written.
+    """
+    mission = session.get(Mission, known_id(mission_id))
     if mission is None or mission.commune_id != actor.commune_id:
+        raise NotFound()
+    if mission.status == MissionStatus.DRAFT and not actor.is_staff:
         raise NotFound()
     return mission
 

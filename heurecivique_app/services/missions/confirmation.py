@@ -18,6 +18,7 @@ from heurecivique_app.domain.types import utcnow
 from heurecivique_app.domain.validation import FormCheck, optional_text, whole_number
 from heurecivique_app.services.actor import Actor
 from heurecivique_app.services.missions.base import (
+    NOT_STARTED,
     mission_in_commune,
     participation_of,
     tell_referent,
@@ -57,6 +58,8 @@ def confirm(session: Session, *, actor: Actor, mission_id: int, form: Confirmati
         raise NotAllowed()
     if mine.confirmed_at is not None:
         raise DomainError(N_("You have already confirmed this mission. Thank you!"))
+    if utcnow() < mission.starts_at:
+        raise DomainError(NOT_STARTED)
     collective = mission.kind == MissionKind.COLLECTIVE
     if mission.status in (MissionStatus.OPEN, MissionStatus.FULL):
         if collective:  # one volunteer must not mark it done for everyone, no-shows included

@@ -18,6 +18,7 @@ from heurecivique_app.domain.types import utcnow
 from heurecivique_app.services.actor import Actor
 from heurecivique_app.services.audit import audit
 from heurecivique_app.services.missions.base import (
+    NOT_STARTED,
     accepted_volunteer_ids,
     emit_mission_event,
     mission_in_commune,
@@ -63,9 +64,13 @@ def mark_done(
         raise NotAllowed()
     if not volunteers:
         raise DomainError(N_("Only a mission with a volunteer can be marked as done."))
+    now = utcnow()
+    if not actor.is_staff and now < mission.starts_at:
+        # The referent may record a mission done earlier than planned (the
+        # beneficiary phoned, say); a volunteer, only once it started.
+        raise DomainError(NOT_STARTED)
     mission.status = check_transition(mission.status, MissionStatus.DONE)
     credited = validate_minutes(minutes if minutes is not None else mission.duration_minutes)
-    now = utcnow()
     month = month_key(min(mission.starts_at, now), timezone)
     for volunteer_id in volunteers:
         session.add(HourEntry(volunteer_id=volunteer_id, mission_id=mission_id,
