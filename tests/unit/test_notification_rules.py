@@ -104,3 +104,12 @@ def test_compose_derives_the_message_id_from_the_delivery_key() -> None:
         "multipart/alternative", "text/plain", "text/html"]
     with pytest.raises(PermanentFailure):
         compose(Mail(sender="x@y.z", to="not an address", subject="S", text="t"))
+
+
+def test_a_title_with_line_breaks_cannot_add_a_header() -> None:
+    # A relay report's title typed before titles were one-line (ASVS 1.3.11).
+    message = compose(Mail(sender="x@y.z", to="st@mairie.example",
+                           subject="Trou\r\nBcc: evil@example.org\nrue", text="t"))
+    raw = bytes(message).decode()
+    assert message["Subject"] == "Trou Bcc: evil@example.org rue"
+    assert message["Bcc"] is None and "\nBcc:" not in raw
