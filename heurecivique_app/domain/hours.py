@@ -42,7 +42,7 @@ TIME_GIVEN_RANGE = N_("Time given must be between 15 minutes and 8 hours.")
 
 
 def validate_minutes(minutes: int) -> int:
-    """Minutes credited for one mission: between 15 minutes and 8 hours."""
-    if not 15 <= minutes <= 480:
+    """Minutes credited for one mission: between 15 minutes and 8 hours (a whole number)."""
+    if isinstance(minutes, bool) or not isinstance(minutes, int) or not 15 <= minutes <= 480:
         raise DomainError(TIME_GIVEN_RANGE, field="minutes")
     return minutes

@@ -87,6 +87,18 @@ def known_id(value: object) -> int:
     return found
 
 
+def known_ids(values: object, *, most: int = 1000) -> list[int]:
+    """``values`` as a list of row ids (duplicates dropped, order kept); NotFound otherwise.
+
+    A list of ticked people or places comes from an event argument: anything that is
+    not a list of ids, or a list longer than any page shows, is answered like a
+    missing row.
+    """
+    if not isinstance(values, list | tuple | set | frozenset) or len(values) > most:
+        raise NotFound()
+    return list(dict.fromkeys(known_id(value) for value in values))
+
+
 def one_of(value: str, allowed: Iterable[str], message: str) -> str:
     """``value`` if it is one of ``allowed`` (e.g. an enum's values), else ``message``."""
     if not isinstance(value, str) or value not in {str(option) for option in allowed}:

@@ -62,6 +62,11 @@ class LoginOutcome:
     checked: bool = True
 
 
+def _typable(value: object, most: int) -> str:
+    """``value`` if it is text a person could type (printable, ``most`` characters at most)."""
+    return value if isinstance(value, str) and len(value) <= most and value.isprintable() else ""
+
+
 def log_in(session: Session, *, email: str, password: str, address: str,
            now: datetime | None = None) -> LoginOutcome:
     """Check credentials under the throttle of the e-mail and the client address.
@@ -72,6 +77,10 @@ def log_in(session: Session, *, email: str, password: str, address: str,
     refusal, so the counts survive.
     """
     now = now or utcnow()
+    # A hand-made request may send anything: what no one could type (not text, control
+    # characters, lone surrogates, too long) is a wrong try like any other.
+    email, address = (_typable(value, 254) for value in (email, address))
+    password = password if isinstance(password, str) else ""
     attempt = login_throttle.begin(session, email=email, address=address, now=now)
     known = session.exec(select(User).where(User.email == email.strip().lower())).first()
     where = {"entity": "user", "entity_id": known.id if known else None,

@@ -41,6 +41,8 @@ from heurecivique_app.domain.validation import (
     TextKind,
     form_id,
     form_text,
+    known_id,
+    known_ids,
     local_datetime,
     one_of,
     optional_text,
@@ -165,7 +167,7 @@ def create_collective(
 
 
 def _collective(session: Session, actor: Actor, mission_id: int) -> Mission:
-    mission = session.get(Mission, mission_id)
+    mission = session.get(Mission, known_id(mission_id))
     if mission is None or mission.commune_id != actor.commune_id:
         raise NotFound()
     require_staff(actor, mission.commune_id)
@@ -198,7 +200,7 @@ def record_attendance(
         Participation.status == ParticipationStatus.ACCEPTED)).all()
     if not rows:
         raise DomainError(N_("Only a mission with a volunteer can be marked as done."))
-    wanted = set(present)
+    wanted = set(known_ids(present))
     now = utcnow()
     for row in rows:
         row.attended = row.volunteer_id in wanted

@@ -40,6 +40,7 @@ from heurecivique_app.domain.geo import (
 from heurecivique_app.domain.models import GeoSource, Mission, Neighbourhood, VolunteerProfile
 from heurecivique_app.domain.text import N_
 from heurecivique_app.domain.types import utcnow
+from heurecivique_app.domain.validation import known_id
 from heurecivique_app.services.actor import Actor, require_staff
 from heurecivique_app.services.audit import audit
 
@@ -96,6 +97,12 @@ def neighbourhood_for_point(session: Session, *, commune_id: int, point: Point
     return session.get(Neighbourhood, found.id) if found else None
 
 
+def _degrees(value: object) -> bool:
+    """A finite number of degrees (a tapped point comes as an event argument)."""
+    return (isinstance(value, int | float) and not isinstance(value, bool)
+            and math.isfinite(value))
+
+
 def set_mission_point(session: Session, *, actor: Actor, mission_id: int, lat: float,
                       lon: float, salt: str) -> Mission:
     """The referent places a mission's point by hand (tapping the map).
@@ -105,11 +112,11 @@ def set_mission_point(session: Session, *, actor: Actor, mission_id: int, lat: f
         NotFound: no such mission.
         ValidationFailed: the point is not in any neighbourhood of the commune.
     """
-    mission = session.get(Mission, mission_id)
+    mission = session.get(Mission, known_id(mission_id))
     if mission is None:
         raise NotFound()
     require_staff(actor, mission.commune_id)
-    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+    if not (_degrees(lat) and _degrees(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
         raise ValidationFailed({"point": N_("This point is not inside the commune.")})
     hood = neighbourhood_for_point(session, commune_id=mission.commune_id,
                                    point=Point(lat, lon))

@@ -35,6 +35,7 @@ from heurecivique_app.domain.models import (
 )
 from heurecivique_app.domain.text import N_
 from heurecivique_app.domain.types import utcnow
+from heurecivique_app.domain.validation import known_ids
 from heurecivique_app.services.actor import Actor
 from heurecivique_app.services.audit import audit
 from heurecivique_app.services.missions.base import (
@@ -153,7 +154,7 @@ def propose_mission(
             nothing is written.
     """
     mission = staff_mission(session, actor, mission_id)
-    wanted = list(dict.fromkeys(volunteer_ids))
+    wanted = known_ids(volunteer_ids)
     if not wanted:
         raise DomainError(N_("Choose at least one volunteer."))
     if len(wanted) > MAX_PROPOSALS:

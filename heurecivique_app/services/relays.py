@@ -32,6 +32,8 @@ from heurecivique_app.domain.validation import (
     FormCheck,
     TextKind,
     clean_text,
+    known_id,
+    known_ids,
     one_of,
     optional_text,
     required_text,
@@ -80,13 +82,13 @@ def assign_neighbourhoods(
         NotAllowed: the actor is not staff of the person's commune.
         NotFound: no such person in the commune, or a neighbourhood of another commune.
     """
-    person = session.get(User, user_id)
+    person = session.get(User, known_id(user_id))
     if person is None or person.commune_id != actor.commune_id:
         raise NotFound()
     require_staff(actor, person.commune_id)
     if person.role not in (Role.VOLUNTEER, Role.RELAY):
         raise NotAllowed()
-    hoods = [session.get(Neighbourhood, hid) for hid in sorted(set(neighbourhood_ids))]
+    hoods = [session.get(Neighbourhood, hid) for hid in sorted(known_ids(neighbourhood_ids))]
     if any(h is None or h.commune_id != actor.commune_id for h in hoods):
         raise NotFound()
     session.exec(delete(RelayNeighbourhood).where(RelayNeighbourhood.user_id == user_id))

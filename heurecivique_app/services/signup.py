@@ -340,8 +340,8 @@ def _confirmation_digest(token: str) -> str:
 
 def _usable(session: Session, token: str,
             now: datetime) -> tuple[EmailConfirmation, User] | None:
-    if not token:
-        return None
+    if not isinstance(token, str) or not token or not token.isascii() or len(token) > 200:
+        return None  # every link this app writes is short ASCII (token_urlsafe)
     row = session.exec(
         select(EmailConfirmation, User).join(User, User.id == EmailConfirmation.user_id)
         .where(EmailConfirmation.token_hash == _confirmation_digest(token))

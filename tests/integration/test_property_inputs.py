@@ -33,17 +33,26 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, select
 
 from heurecivique_app.adapters.db import session_scope
+from heurecivique_app.adapters.mail import EmlOutbox
 from heurecivique_app.domain.community import RelayReport
-from heurecivique_app.domain.enums import MissionStatus, ParticipationStatus, VolunteerStatus
+from heurecivique_app.domain.enums import (
+    MissionKind,
+    MissionStatus,
+    ParticipationStatus,
+    VolunteerStatus,
+)
 from heurecivique_app.domain.errors import DomainError, ValidationFailed
 from heurecivique_app.domain.models import HourEntry, Mission, Participation
 from heurecivique_app.domain.types import utcnow
 from heurecivique_app.i18n import catalog, translate
 from heurecivique_app.services import (
     accounts,
+    auth,
     collective,
     followup,
+    geography,
     intake,
+    matching,
     pool,
     public,
     relays,
@@ -215,7 +224,13 @@ def town(db_engine: Engine) -> dict[str, Any]:
         report = relays.report_issue(s, actor=f.actor(relay), form=relays.IssueForm(
             category="safety", title="Passage piéton effacé",
             neighbourhood_id=str(w.neighbourhood.id)))
-        return {"engine": db_engine, "slug": w.commune.slug, "hood": str(w.neighbourhood.id),
+        action = f.mission(s, neighbourhood_=w.neighbourhood, created_by_id=w.referent.id,
+                           kind=MissionKind.COLLECTIVE, capacity=5, accepted_count=1,
+                           starts_at=utcnow() - timedelta(hours=3))
+        s.add(Participation(mission_id=action.id, volunteer_id=w.volunteer.id,
+                            status=ParticipationStatus.ACCEPTED))
+        return {"action": action.id, "volunteer": w.volunteer.id, "relay_id": relay.id,
+                "engine": db_engine, "slug": w.commune.slug, "hood": str(w.neighbourhood.id),
                 "ref": w.referent_actor, "vol": w.volunteer_actor, "relay": f.actor(relay),
                 "open": w.mission.id, "past": past.id, "report": report.id,
                 "pending": pending.id, "seen": Counter()}
@@ -233,14 +248,15 @@ PROFILE = {"display_name": "Camille Martin", "phone": "06 12 34 56 78", "address
 # --- the entry points ----------------------------------------------------------------------
 
 
-def test_sign_up(town) -> None:
+def test_sign_up(town, tmp_path) -> None:
     valid = {**PROFILE, "neighbourhood_id": town["hood"], "email": "camille@vitre.fr",
              "password": "heure-civique-2026", "charter": "on"}
+    mail = signup.SignupMail(EmlOutbox(tmp_path), "app@example.org", "http://localhost")
 
     @given(data=spoiled(valid))
     def run(data):
         form = signup.SignupForm.from_form(data, commune_slug=town["slug"])
-        attempt(town, lambda s: signup.sign_up(s, form=form, geocoder=NoGeocoder()))
+        attempt(town, lambda s: signup.sign_up(s, form=form, mail=mail, geocoder=NoGeocoder()))
 
     run()
     assert town["seen"]["done"] and town["seen"]["refused"], town["seen"]
@@ -412,3 +428,52 @@ def test_pool_and_search_filters(town) -> None:
 
     run()
     assert town["seen"]["done"] and town["seen"]["refused"], town["seen"]
+
+
+def test_referent_actions_on_ids(town) -> None:
+    # Ids, lists of ids and numbers as a hand-made websocket event could send them.
+    ids = st.one_of(st.lists(mission_ids(town, "volunteer", "pending"), max_size=3), anything)
+
+    @given(action=st.sampled_from(["propose", "assign", "attendance", "point", "relay"]),
+           mission_id=mission_ids(town, "open", "action", "past"), some=ids,
+           one=mission_ids(town, "volunteer", "pending"),
+           number=st.one_of(st.sampled_from([60, 48.12, -1.2]), anything))
+    def run(action, mission_id, some, one, number):
+        ref = town["ref"]
+        calls = {
+            "propose": lambda s: matching.propose_mission(
+                s, actor=ref, mission_id=mission_id, volunteer_ids=some, timezone=TZ),
+            "assign": lambda s: matching.assign_volunteer(
+                s, actor=ref, mission_id=mission_id, volunteer_id=one, timezone=TZ),
+            "attendance": lambda s: collective.record_attendance(
+                s, actor=ref, mission_id=mission_id, present=some, minutes=number,
+                timezone=TZ),
+            "point": lambda s: geography.set_mission_point(
+                s, actor=ref, mission_id=mission_id, lat=number, lon=number, salt="test"),
+            "relay": lambda s: relays.assign_neighbourhoods(
+                s, actor=ref, user_id=town["relay_id"], neighbourhood_ids=some),
+        }
+        attempt(town, calls[action])
+
+    run()
+    assert town["seen"]["done"] and town["seen"]["refused"], town["seen"]
+
+
+def test_login_and_confirmation_links(town) -> None:
+    # A refused login is written down (throttle counts, audit): no row-count check here,
+    # but never a crash, and the database stays clean.
+    @given(email=st.one_of(st.just("camille@vitre.fr"), anything),
+           password=st.one_of(st.just("heure-civique"), anything),
+           address=st.one_of(st.just("127.0.0.1"), hostile_text),
+           token=st.one_of(st.just("abc"), anything))
+    def run(email, password, address, token):
+        try:
+            with session_scope(town["engine"]) as s:
+                outcome = auth.log_in(s, email=email, password=password, address=address)
+                assert outcome.user is None or outcome.user.email == email
+                assert signup.confirm_email(s, token=token, ttl_hours=24) is None
+        except DomainError as error:
+            assert_translated(error)
+        assert_invariants(town["engine"])
+
+    run()
