@@ -19,9 +19,10 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     # Existing accounts were logged in at sign-up (the former hand-off): they stay usable.
-    with op.batch_alter_table('user') as batch:
-        batch.add_column(sa.Column('email_confirmed', sa.Boolean(), nullable=False,
-                                   server_default=sa.true()))
+    # A plain ADD COLUMN, not a batch: on SQLite a batch rebuilds "user", and dropping
+    # the old table fails once other tables' rows point at it.
+    op.add_column('user', sa.Column('email_confirmed', sa.Boolean(), nullable=False,
+                                    server_default=sa.true()))
     op.create_table(
         'email_confirmation',
         sa.Column('id', sa.Integer(), nullable=False),
@@ -44,5 +45,4 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index(op.f('ix_email_confirmation_user_id'), table_name='email_confirmation')
     op.drop_table('email_confirmation')
-    with op.batch_alter_table('user') as batch:
-        batch.drop_column('email_confirmed')
+    op.drop_column('user', 'email_confirmed')
