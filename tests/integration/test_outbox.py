@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import ssl
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from email import message_from_bytes, policy
@@ -324,8 +325,11 @@ def test_the_lifespan_loop_schedules_the_scan_and_sends_what_is_due(db_engine, w
                 break
         task.cancel()
 
-    with smtp_server() as (controller, recorder):
-        asyncio.run(run_briefly(_runner(db_engine, _smtp(controller), _settings(tmp_path))))
+    with smtp_server() as (controller, recorder), ThreadPoolExecutor(1) as own_thread:
+        # A loop of its own, in a thread: in the whole suite Playwright's sync API may
+        # already run an event loop in this thread, and asyncio.run refuses to nest.
+        own_thread.submit(asyncio.run, run_briefly(
+            _runner(db_engine, _smtp(controller), _settings(tmp_path)))).result()
     assert [m["To"] for m in recorder.messages] == [world.volunteer.email]
     scans = [(j.status, j.due_at > utcnow()) for j in _jobs(db_engine) if j.kind == REMINDER_SCAN]
     assert scans == [(JobStatus.DONE, False), (JobStatus.PENDING, True)]
