@@ -319,7 +319,13 @@ class NearbyCard:
 
 def nearby_cards(session: Session, *, actor: Actor, lat: float, lon: float, radius_m: float,
                  limit: int) -> tuple[list[NearbyCard], bool]:
-    """The map's and list's content for a volunteer: their commune's open missions nearby."""
+    """The map's and list's content for a volunteer: their commune's open missions nearby.
+
+    Raises:
+        ValidationFailed: the centre or the radius is not a number (a hand-made event).
+    """
+    if not (_degrees(lat) and _degrees(lon) and _degrees(radius_m) and radius_m > 0):
+        raise ValidationFailed({"point": N_("This point is not inside the commune.")})
     found = nearby_missions(session, lat=lat, lon=lon, radius_m=radius_m, limit=limit,
                             commune_id=actor.commune_id)
     if not found.hits:

@@ -35,6 +35,7 @@ from heurecivique_app.domain.notifications import (
     same_local_day,
 )
 from heurecivique_app.domain.types import utcnow
+from heurecivique_app.domain.validation import form_id
 from heurecivique_app.jobs.queue import enqueue_rows, job_row
 from heurecivique_app.services.actor import Actor, require_staff
 
@@ -173,8 +174,8 @@ def preferences(session: Session, *, actor: Actor) -> dict[str, bool]:
 def set_preferences(session: Session, *, actor: Actor, enabled: dict[str, bool]) -> None:
     """Turn optional kinds on or off (kinds not named are left as they are)."""
     for kind, on in enabled.items():
-        if kind not in OPTIONAL_KINDS:
-            continue
+        if not isinstance(kind, str) or kind not in OPTIONAL_KINDS or not isinstance(on, bool):
+            continue  # only the page's own switches mean something
         _set(session, actor.user_id, kind, on)
 
 
@@ -207,12 +208,15 @@ def unsubscribe(session: Session, *, secret: str, token: str) -> str:
     Raises:
         NotFound: the token is not one this site signed, or its account is gone.
     """
+    if not isinstance(token, str) or not token.isascii():
+        raise NotFound()
     user_id_text, _, rest = token.partition(".")
     kind, _, signature = rest.partition(".")
-    if not user_id_text.isdigit() or kind not in OPTIONAL_KINDS or not hmac.compare_digest(
-            signature.encode(), _signature(secret, int(user_id_text), kind).encode()):
+    user_id = form_id(user_id_text)
+    if user_id is None or kind not in OPTIONAL_KINDS or not hmac.compare_digest(
+            signature.encode(), _signature(secret, user_id, kind).encode()):
         raise NotFound()
-    user = session.get(User, int(user_id_text))
+    user = session.get(User, user_id)
     if user is None or not user.is_active:
         raise NotFound()
     _set(session, user.id, kind, False)

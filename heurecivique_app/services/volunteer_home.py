@@ -16,7 +16,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from heurecivique_app.domain.charter import charter_is_current
-from heurecivique_app.domain.enums import MissionStatus, ParticipationStatus
+from heurecivique_app.domain.enums import Category, MissionStatus, ParticipationStatus
 from heurecivique_app.domain.hours import PLEDGE_MINUTES, MonthlyHour, month_key
 from heurecivique_app.domain.models import (
     HourEntry,
@@ -119,12 +119,14 @@ def missions_near_me(session: Session, *, actor: Actor, timezone: str,
                Mission.status == MissionStatus.OPEN,
                col(Mission.id).not_in(answered))
     )
-    if filters.category:
+    # A page's filter vars can be set to anything by a hand-made event: what is not one
+    # of the choices filters nothing.
+    if isinstance(filters.category, str) and filters.category in set(Category):
         query = query.where(Mission.category == filters.category)
-    if filters.my_skills_only:
+    if filters.my_skills_only is True:
         profile = session.get(VolunteerProfile, actor.user_id)
         query = query.where(col(Mission.category).in_(profile.skills if profile else []))
-    if filters.when in DATE_WINDOWS:
+    if isinstance(filters.when, str) and filters.when in DATE_WINDOWS:
         query = query.where(Mission.starts_at <= _local_day_end(
             now or utcnow(), DATE_WINDOWS[filters.when], timezone))
     rows = session.exec(query.order_by(Mission.starts_at).limit(50)).all()

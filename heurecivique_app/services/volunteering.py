@@ -58,6 +58,8 @@ def set_paused(session: Session, *, actor: Actor, paused: bool,
         NotAllowed: a volunteer acting for someone else, or no volunteer profile.
         NotFound: ``volunteer_id`` is not a volunteer of the actor's commune.
     """
+    if not isinstance(paused, bool):  # a hand-made event: neither a pause nor a resume
+        raise NotAllowed()
     if volunteer_id is None:
         profile = _profile(session, actor)
         person_id, commune_id = actor.user_id, actor.commune_id

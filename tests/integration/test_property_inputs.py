@@ -53,12 +53,15 @@ from heurecivique_app.services import (
     geography,
     intake,
     matching,
+    notifications,
     pool,
     public,
     relays,
     search,
     signup,
     triage,
+    volunteer_home,
+    volunteering,
 )
 from heurecivique_app.services.missions import confirmation, participation
 
@@ -477,3 +480,27 @@ def test_login_and_confirmation_links(town) -> None:
         assert_invariants(town["engine"])
 
     run()
+
+
+def test_volunteer_reads_and_choices(town) -> None:
+    # What a volunteer's page hands a service from its own vars, which a hand-made event
+    # can set to anything: home filters, the map's centre and radius, e-mail choices,
+    # pausing, and a one-click unsubscribe link's token.
+    @given(action=st.sampled_from(["home", "map", "choices", "pause", "unsubscribe"]),
+           a=anything, b=anything, c=anything)
+    def run(action, a, b, c):
+        me = town["vol"]
+        calls = {
+            "home": lambda s: volunteer_home.missions_near_me(
+                s, actor=me, timezone=TZ, filters=volunteer_home.NearbyFilter(a, b, c)),
+            "map": lambda s: geography.nearby_cards(s, actor=me, lat=a, lon=b, radius_m=c,
+                                                    limit=100),
+            "choices": lambda s: notifications.set_preferences(
+                s, actor=me, enabled=a if isinstance(a, dict) else {"reminder": a}),
+            "pause": lambda s: volunteering.set_paused(s, actor=me, paused=a),
+            "unsubscribe": lambda s: notifications.unsubscribe(s, secret="test", token=a),
+        }
+        attempt(town, calls[action])
+
+    run()
+    assert town["seen"]["done"] and town["seen"]["refused"], town["seen"]
