@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import re
+import time
 from pathlib import Path
 
 import factories as f
@@ -124,6 +125,17 @@ class Traffic:
         until = until or self.mark()
         return (self.frames[since[0]:until[0]]
                 + [body for _url, body in self.bodies[since[1]:until[1]]])
+
+    def wait_for_state(self, page: Page, since: Mark, seconds: float = 15) -> None:
+        """Until a state update (a socket.io event, "42…") came after ``since``.
+
+        A pre-rendered page shows its buttons before its websocket has brought
+        anything: a scan taken then would look at nothing.
+        """
+        deadline = time.monotonic() + seconds
+        while not any(frame.startswith("42") for frame in self.frames[since[0]:]):
+            assert time.monotonic() < deadline, "no state update reached the page"
+            page.wait_for_timeout(100)  # lets Playwright deliver the frames it holds
 
     def mark(self) -> Mark:
         """A point in time, for :meth:`payloads` (what came after it)."""

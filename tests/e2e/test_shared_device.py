@@ -51,6 +51,7 @@ def test_after_a_logout_the_tablet_keeps_nothing_for_the_next_user(new_context, 
     page.wait_for_url(re.compile(r".*/login/?$"))
     expect(page.locator("#login-submit")).to_be_visible()
     expect(page.locator("input[name=next]")).to_have_value("/")
+    traffic.wait_for_state(page, since=referent_seen)
     after_logout = traffic.mark()
     assert_nothing_private(traffic, database(app_server), None, since=referent_seen)
     assert _tab_token(page) != referent_token, "the tab kept its token after the logout"
