@@ -1,4 +1,4 @@
-"""The registry of job kinds: e-mail deliveries and the daily reminder scan.
+"""The registry of job kinds: e-mail deliveries, the daily reminder scan, the retention purge.
 
 Adding background work means adding a kind here (a name, a handler and, if it
 recurs, when it runs next) — never a second scheduler.
@@ -6,6 +6,7 @@ recurs, when it runs next) — never a second scheduler.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -19,11 +20,16 @@ from heurecivique_app.domain.notifications import OPTIONAL_KINDS, NotificationOp
 from heurecivique_app.jobs.queue import Claimed
 from heurecivique_app.jobs.runner import JobContext, JobKind, Outcome, Skip, one_by_one
 from heurecivique_app.presenters.emails import Context, render
-from heurecivique_app.services import notifications
+from heurecivique_app.services import notifications, retention
+
+log = logging.getLogger(__name__)
 
 REMINDER_SCAN = "reminders.daily"
 # The day-before reminders go out at 17:00 local: after work, before the evening.
 REMINDER_TIME = time(17, 0)
+RETENTION_PURGE = "retention.purge"
+# The purge runs at night, when no one is at the console.
+PURGE_TIME = time(3, 0)
 
 
 def app_url(settings) -> str:
@@ -95,16 +101,36 @@ def _scan_reminders(ctx: JobContext, job: Claimed) -> None:
         session.commit()
 
 
-def next_reminder_scan(after: datetime, timezone: str) -> tuple[datetime, str]:
-    """The first 17:00 local strictly after ``after``, and the key of that run."""
+def _daily(name: str, at: time, after: datetime, timezone: str) -> tuple[datetime, str]:
+    """The first ``at`` local strictly after ``after``, and the key of that run."""
     zone = ZoneInfo(timezone)
     local = after.astimezone(zone)
-    day = local.date() if local.time() < REMINDER_TIME else local.date() + timedelta(days=1)
-    due = datetime.combine(day, REMINDER_TIME, tzinfo=zone)
-    return due.astimezone(after.tzinfo), f"{REMINDER_SCAN}:{day.isoformat()}"
+    day = local.date() if local.time() < at else local.date() + timedelta(days=1)
+    due = datetime.combine(day, at, tzinfo=zone)
+    return due.astimezone(after.tzinfo), f"{name}:{day.isoformat()}"
+
+
+def next_reminder_scan(after: datetime, timezone: str) -> tuple[datetime, str]:
+    """The first 17:00 local strictly after ``after``, and the key of that run."""
+    return _daily(REMINDER_SCAN, REMINDER_TIME, after, timezone)
+
+
+def _purge(ctx: JobContext, job: Claimed) -> None:
+    """Erase what the communes' retention periods say is due (services.retention)."""
+    with Session(ctx.engine) as session:
+        run = retention.purge(session, now=ctx.clock())
+        counts = (run.missions_purged, run.contacts_erased, run.beneficiaries_pseudonymised)
+        session.commit()
+    log.info("retention purge: %s missions, %s contacts, %s pseudonymised", *counts)
+
+
+def next_purge(after: datetime, timezone: str) -> tuple[datetime, str]:
+    """The first 03:00 local strictly after ``after``, and the key of that run."""
+    return _daily(RETENTION_PURGE, PURGE_TIME, after, timezone)
 
 
 KINDS: dict[str, JobKind] = {kind.name: kind for kind in (
     JobKind(notifications.SEND_EMAIL, send_emails),
     JobKind(REMINDER_SCAN, one_by_one(_scan_reminders), next_run=next_reminder_scan),
+    JobKind(RETENTION_PURGE, one_by_one(_purge), next_run=next_purge),
 )}
