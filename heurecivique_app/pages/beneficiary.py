@@ -3,7 +3,7 @@
 import reflex as rx
 
 from heurecivique_app.components import forms
-from heurecivique_app.components.forms import dynamic_select, select, text_area, text_input
+from heurecivique_app.components.forms import labelled, select, text_area, text_input
 from heurecivique_app.components.layout import page
 from heurecivique_app.components.text import T
 from heurecivique_app.domain.privacy import ERASURE_CHANNEL_LABELS
@@ -113,7 +113,11 @@ def edit_form() -> rx.Component:
             text_input(E, N_("Address"), "address", default_value=P["address"]),
             text_area(E, N_("Access notes (door code, floor…)"), "access_notes",
                       default_value=P["access_notes"]),
-            dynamic_select(E, N_("Neighbourhood"), "neighbourhood_id", S.neighbourhood_options),
+            labelled(E, N_("Neighbourhood"), "neighbourhood_id", rx.el.select(
+                rx.foreach(S.neighbourhood_options,
+                           lambda o: rx.el.option(o["name"], value=o["id"])),
+                id="neighbourhood_id", name="neighbourhood_id", class_name="native-select",
+                default_value=P["neighbourhood_id"])),
             text_area(E, N_("Notes (staff only)"), "notes", default_value=P["notes"]),
             _message("edit"),
             rx.button(T("Save"), type="submit", size="3", id="save-record"),

@@ -36,6 +36,7 @@ from heurecivique_app.domain.models import (
 from heurecivique_app.domain.text import N_
 from heurecivique_app.domain.types import utcnow
 from heurecivique_app.domain.validation import known_ids
+from heurecivique_app.services import minors
 from heurecivique_app.services.actor import Actor
 from heurecivique_app.services.audit import audit
 from heurecivique_app.services.missions.base import (
@@ -122,6 +123,7 @@ def _offerable(session: Session, mission: Mission, volunteer_ids: list[int],
     """
     if mission.status != MissionStatus.OPEN:
         raise DomainError(N_("Only an open mission can be offered to volunteers."))
+    minors.refuse_minors_at_home(session, mission, volunteer_ids)
     found = {c.volunteer_id: c for c in load_candidates(
         session, commune_id=mission.commune_id, mission_id=mission.id, timezone=timezone,
         only=volunteer_ids)}

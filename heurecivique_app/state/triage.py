@@ -8,7 +8,7 @@ from heurecivique_app.domain.enums import STAFF_ROLES
 from heurecivique_app.domain.errors import DomainError, ValidationFailed
 from heurecivique_app.domain.form_data import ticked, ticked_ids
 from heurecivique_app.domain.text import N_
-from heurecivique_app.domain.validation import form_text
+from heurecivique_app.domain.validation import form_id, form_text
 from heurecivique_app.presenters.reports import RelayRow, TriageRow, relay_row, triage_row
 from heurecivique_app.services import public, relays, selectors, triage
 from heurecivique_app.state.base import AppState
@@ -104,20 +104,30 @@ class TriageState(AppState):
 
     @rx.event
     def assign_relay(self, form_data: dict):
-        """Attach the chosen resident to the ticked neighbourhoods (none: no longer a relay)."""
+        """Attach the chosen resident to the ticked neighbourhoods (none: no longer a relay).
+
+        Making someone a relay asks their date of birth, and a parent's consent under 15.
+        """
         actor = self._staff()
         if actor is None:
             return rx.redirect("/login")
         hood_ids = ticked_ids(form_data, "hood-")
-
-        def assign(session, actor_):
-            relays.assign_neighbourhoods(session, actor=actor_,
-                                         user_id=int(form_data.get("relay_user") or 0),
-                                         neighbourhood_ids=hood_ids)
-
-        result = self._act(assign, N_("The relay's neighbourhoods are saved."))
+        enrolment = {key: form_text(form_data, key) for key in
+                     ("birth_date", "parent_name", "parent_method", "parent_given_on")}
+        try:
+            with self._unit_of_work() as session:
+                relays.assign_neighbourhoods(
+                    session, actor=actor, user_id=form_id(form_text(form_data, "relay_user")) or 0,
+                    neighbourhood_ids=hood_ids, enrolment=enrolment)
+        except ValidationFailed as error:
+            self.relay_errors = self._field_errors(error)
+            return rx.toast.error(self._error_text(error))
+        except DomainError as error:
+            return rx.toast.error(self._error_text(error))
+        self.relay_errors = {}
         self.relay_key += 1
-        return result
+        self._reload(actor)
+        return rx.toast.success(self._tr(N_("The relay's neighbourhoods are saved.")))
 
     # --- success stories ----------------------------------------------------------------
 
