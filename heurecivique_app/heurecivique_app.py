@@ -10,6 +10,7 @@ from heurecivique_app.components.connection import guard_head
 from heurecivique_app.components.pwa import pwa_head
 from heurecivique_app.jobs import run_jobs
 from heurecivique_app.pages.account import account
+from heurecivique_app.pages.accountability import audit_page, privacy_console_page
 from heurecivique_app.pages.beneficiary import beneficiary_page
 from heurecivique_app.pages.board import board
 from heurecivique_app.pages.charter import charter
@@ -37,6 +38,7 @@ from heurecivique_app.realtime.gc_tuning import tune_garbage_collector
 from heurecivique_app.realtime.live import live
 from heurecivique_app.settings import get_settings
 from heurecivique_app.state.account import AccountState
+from heurecivique_app.state.accountability import AuditState, PrivacyState
 from heurecivique_app.state.base import AppState
 from heurecivique_app.state.beneficiary import BeneficiaryState
 from heurecivique_app.state.board import BoardState
@@ -99,6 +101,9 @@ app.add_page(beneficiaries_list, route="/console/beneficiaries", title=TITLE,
              on_load=BeneficiaryListState.load)
 app.add_page(beneficiary_page, route="/console/beneficiaries/[beneficiary_id]", title=TITLE,
              on_load=BeneficiaryState.load)
+app.add_page(audit_page, route="/console/audit", title=TITLE, on_load=AuditState.load)
+app.add_page(privacy_console_page, route="/console/privacy", title=TITLE,
+             on_load=PrivacyState.load)
 app.add_page(collective_new, route="/console/collective/new", title=TITLE,
              on_load=CollectiveFormState.load)
 app.add_page(attendance, route="/console/attendance/[mission_id]", title=TITLE,

@@ -11,7 +11,15 @@ from __future__ import annotations
 
 from starlette.applications import Starlette
 
-from heurecivique_app.api import community, exports, notifications, pwa, session, volunteer
+from heurecivique_app.api import (
+    accountability,
+    community,
+    exports,
+    notifications,
+    pwa,
+    session,
+    volunteer,
+)
 
 api = Starlette(routes=[
     *session.routes,
@@ -20,4 +28,5 @@ api = Starlette(routes=[
     *volunteer.routes,
     *exports.routes,
     *notifications.routes,
+    *accountability.routes,
 ])

@@ -25,6 +25,7 @@ def _message(which: str) -> rx.Component:
     return rx.cond(
         (S.message_for == which) & (S.message != ""),
         rx.callout(S.message, role="status", width="100%", id=f"{which}-message",
+                   high_contrast=True,  # the soft green and red fall short of 4.5:1
                    color_scheme=rx.match(S.message_tone, ("error", "red"), ("success", "green"),
                                          "blue")),
     )

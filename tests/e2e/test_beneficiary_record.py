@@ -4,6 +4,7 @@ another commune's id shows nothing of her; a volunteer gets nothing; axe-core on
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from datetime import date
 
@@ -116,3 +117,46 @@ def test_a_volunteer_gets_nothing_of_the_record(new_context, app_server):
     assert_nothing_private(traffic, database(app_server), "volontaire@vitre.demo", since=mark)
     with session_scope(make_engine(f"sqlite:///{database(app_server)}")) as session:
         assert session.get(Beneficiary, yvonne).full_name == "Yvonne Lemarié"
+
+
+def test_personal_data_and_audit_pages(new_context, app_server):
+    """Issue 19 (items 3-4): retention periods (a refused value, then saved), the register
+    and its PDF, the erasure register, the audit log with a filter and its CSV; axe."""
+    page = new_context(TABLET).new_page()
+    login(page, REFERENT, "/console/privacy")
+    expect(page.locator("#register .processing").first).to_be_visible()
+    expect(page.locator("#register")).to_contain_text("30 jours")
+    page.locator("#mission_contact_days").fill("3")
+    page.locator("#save-retention").click()
+    expect(page.locator("#mission_contact_days-error")).to_be_visible()
+    page.locator("#mission_contact_days").fill("45")
+    page.locator("#save-retention").click()
+    expect(page.locator("#retention-message")).to_contain_text("enregistrées")
+    expect(page.locator("#register")).to_contain_text("45 jours")
+    pdf = page.request.get("/api/register.pdf")
+    assert pdf.status == 200 and pdf.body()[:5] == b"%PDF-"
+    assert_accessible(page)
+
+    page.goto("/console/audit")
+    expect(page.locator("#audit-table .audit-row").first).to_be_visible()
+    page.locator("#action").select_option("retention.updated")
+    page.locator("#audit-filter").click()
+    expect(page.locator("#audit-table .audit-row")).to_have_count(1)
+    expect(page.locator("#audit-csv")).to_have_attribute("href", re.compile("retention.updated"))
+    csv_text = page.request.get(page.locator("#audit-csv").get_attribute("href")).text()
+    assert "retention.updated" in csv_text and "mission.accepted" not in csv_text
+    assert_accessible(page)
+    phone = new_context(PHONE).new_page()
+    login(phone, REFERENT, "/console/audit")
+    expect(phone.locator("#audit-table")).to_be_visible()
+    assert_accessible(phone)
+
+
+def test_the_public_notice_and_insurance_pages(new_context, app_server):
+    page = new_context(PHONE).new_page()
+    page.goto("/insurance")
+    expect(page.get_by_role("heading", name="Assurance : qui couvre quoi")).to_be_visible()
+    assert_accessible(page)
+    page.goto("/privacy")
+    expect(page.locator("#notice-text")).to_contain_text("jours")
+    assert_accessible(page)
