@@ -39,7 +39,7 @@ def _audit_csv(request: Request) -> Response:
         headers, rows = audit_table(lines, locale, timezone)
         audit(session, actor=actor, action="audit.exported", entity="audit_entry",
               entity_id=None, commune_id=actor.commune_id, rows=len(rows),
-              filters=wanted.as_query())
+              filters=wanted.as_query())  # codes, ids and dates: no free text
     return Response(table_file("csv", headers, rows, title="audit"),
                     media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": 'attachment; filename="journal-audit.csv"',

@@ -82,7 +82,10 @@ def consent() -> rx.Component:
             T("I have just read the current notice to the person"), on_click=S.notice_read,
             variant="soft", size="3", id="notice-read")),
         _message("notice"),
-        rx.link(T("What the notice says"), href="/privacy", class_name="touch"),
+        rx.hstack(
+            rx.link(T("What the notice says"), href="/privacy", class_name="touch"),
+            rx.link(T("Insurance: who covers what"), href="/insurance", class_name="touch"),
+            spacing="4", wrap="wrap"),
         spacing="2", width="100%",
     ), width="100%")
 
@@ -97,6 +100,7 @@ def history() -> rx.Component:
                 rx.text(n["when"], " · ", n["category"], " · ", n["status"], size="2"),
                 rx.text(T("Volunteers: "), n["volunteers"], " ", n["minutes"], size="2",
                         color_scheme="gray"),
+                rx.cond(n["insurance"] != "", rx.text(n["insurance"], size="1")),
                 class_name="need-row",
             )), id="needs", style={"paddingLeft": "1rem"}),
             rx.text(T("No need recorded yet.")),

@@ -47,6 +47,8 @@ def record_vars(record: BeneficiaryRecord, locale: str, timezone: str) -> dict:
         "volunteers": ", ".join(n.volunteers) or translate(N_("No volunteer"), locale),
         "minutes": format_duration(n.minutes, locale) if n.minutes else "",
         "href": f"/console/missions/{n.mission_id}",
+        "insurance": (translate(N_("Insurance rule acknowledged (version {version})"), locale,
+                                version=n.insurance_version) if n.insurance_version else ""),
     } for n in record.needs]
     return {"person": person, "needs": needs}
 

@@ -56,6 +56,7 @@ class NeedLine:
     starts_at: datetime
     volunteers: tuple[str, ...]
     minutes: int | None
+    insurance_version: str = ""  # the civil-liability rule acknowledged at intake
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,7 @@ def _needs(session: Session, person_id: int) -> tuple[NeedLine, ...]:
         mission_id=m.id or 0, title=m.title, category=m.category, status=m.status,
         starts_at=m.starts_at, volunteers=tuple(n for n, _ in went.get(m.id or 0, [])),
         minutes=next((mins for _, mins in went.get(m.id or 0, []) if mins), None),
+        insurance_version=m.insurance_version,
     ) for m in missions)
 
 

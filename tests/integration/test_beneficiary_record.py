@@ -109,6 +109,9 @@ def test_intake_records_the_notice_and_the_insurance_version(db_engine, world) -
         assert mission.insurance_version == INSURANCE_VERSION
         assert (person.notice_version, person.consent_by_id) == (NOTICE_VERSION,
                                                                  world.referent.id)
+        [need] = beneficiary_record(s, actor=world.referent_actor,
+                                    beneficiary_id=person.id).needs
+        assert need.insurance_version == INSURANCE_VERSION
 
 
 def test_merging_two_records_keeps_the_history(db_engine, world) -> None:
