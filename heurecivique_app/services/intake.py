@@ -291,6 +291,10 @@ def _find_or_create_beneficiary(
         known.address = clean["address"]
         known.access_notes = clean["access_notes"] or known.access_notes
         known.neighbourhood_id = clean["neighbourhood_id"].id
+        # Given again, with the notice read again: kept again under the retention rules.
+        known.contact_erased_at = known.pseudonymised_at = None
+        known.notice_version, known.consent_by_id = NOTICE_VERSION, actor.user_id
+        known.updated_at = utcnow()
         session.add(known)
         return known
     beneficiary = Beneficiary(

@@ -135,11 +135,15 @@ def purge_mission(session: Session, mission: Mission, now: datetime) -> None:
                  .values(lat=None, lon=None))  # type: ignore[call-overload]
 
 
+def _has_contact(person: Beneficiary) -> bool:
+    return bool(person.phone or person.address or person.access_notes)
+
+
 def _erase_contact(person: Beneficiary, now: datetime) -> None:
     person.phone = None
     person.address = ""
     person.access_notes = ""
-    person.contact_erased_at = person.contact_erased_at or now
+    person.contact_erased_at = now
 
 
 def pseudonymise(session: Session, person: Beneficiary, now: datetime) -> None:
@@ -184,8 +188,10 @@ def purge(session: Session, *, now: datetime) -> PurgeRun:
             count(mission.commune_id, 0)
     session.flush()
 
-    people = session.exec(select(Beneficiary).where(
-        col(Beneficiary.pseudonymised_at).is_(None))).all()
+    # Chosen by what they still hold, not by the marks: a person who came back (the
+    # intake clears the marks) is purged again when their new needs are over.
+    people = [p for p in session.exec(select(Beneficiary)).all()
+              if _has_contact(p) or p.notes or p.full_name != initials(p.full_name)]
     missions_of: dict[int, list[Mission]] = {}
     for mission in session.exec(select(Mission).where(
             col(Mission.beneficiary_id).in_([p.id for p in people]))).all():
@@ -201,7 +207,7 @@ def purge(session: Session, *, now: datetime) -> PurgeRun:
         if last < inactive_before(now, policy.inactive_months):
             pseudonymise(session, person, now)
             count(person.commune_id, 2)
-        elif (person.contact_erased_at is None and theirs
+        elif (_has_contact(person) and theirs
               and all(m.purged_at is not None for m in theirs)):
             _erase_contact(person, now)
             session.add(person)

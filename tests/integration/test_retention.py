@@ -249,3 +249,30 @@ def test_erasure_waits_for_needs_under_way(db_engine, closed) -> None:
     with session_scope(db_engine) as s:
         assert s.exec(select(ErasureRequest)).all() == []
         assert s.exec(select(Mission).where(col(Mission.purged_at).is_not(None))).all() == []
+
+
+def test_a_person_who_comes_back_is_kept_then_purged_again(db_engine, closed, tmp_path) -> None:
+    from heurecivique_app.domain.rules import IntakeAnswers
+    from heurecivique_app.services import intake
+
+    _run_purge_job(db_engine, tmp_path, utcnow() + timedelta(days=31))
+    day = (utcnow() + timedelta(days=3)).date().isoformat()
+    form = intake.NeedForm(
+        category="shopping", title="Courses", neighbourhood_id=str(closed.neighbourhood.id),
+        beneficiary_name=closed.beneficiary.full_name, beneficiary_phone=PHONE,
+        address=ADDRESS, access_notes=ACCESS, consent=True, preferred_date=day,
+        preferred_time="10:00", beneficiary_choice=str(closed.beneficiary.id),
+        answers=IntakeAnswers(False, False, False, True))
+    with session_scope(db_engine) as s:
+        again = intake.create_need(s, actor=closed.referent_actor, form=form, publish=False,
+                                   timezone="Europe/Paris", **f.GEO)
+        assert again.beneficiary_id == closed.beneficiary.id
+        person = s.get(Beneficiary, closed.beneficiary.id)
+        assert person.address == ADDRESS and person.contact_erased_at is None
+        again.status = MissionStatus.CANCELLED
+        s.add(again)
+    _run_purge_job(db_engine, tmp_path, utcnow() + timedelta(days=32))
+    with session_scope(db_engine) as s:
+        assert s.get(Beneficiary, closed.beneficiary.id).address == ADDRESS  # just cancelled
+    _run_purge_job(db_engine, tmp_path, utcnow() + timedelta(days=62))
+    assert _leaks(db_engine, _private()) == []
