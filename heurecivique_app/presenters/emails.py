@@ -104,10 +104,46 @@ def _report_forward(ctx: Context, p: dict) -> Draft:
                  paragraphs=paragraphs)
 
 
+def _signup_confirm(ctx: Context, p: dict) -> Draft:
+    return Draft(
+        subject=(N_("Confirm your HeureCivique sign-up"), {}),
+        paragraphs=[(N_("To finish your sign-up to HeureCivique, open this link within "
+                        "24 hours and confirm."), {}),
+                    (N_("If you did not sign up, ignore this message: the account will stay "
+                        "unusable."), {})],
+        link=(N_("Confirm my e-mail address"), p["url"]),
+    )
+
+
+def _account_exists(ctx: Context, p: dict) -> Draft:
+    return Draft(
+        subject=(N_("Your HeureCivique account"), {}),
+        paragraphs=[(N_("Someone, maybe you, has just tried to sign up to HeureCivique with "
+                        "this email address. You already have an account."), {}),
+                    (N_("If it was not you, nothing has changed on your account and you can "
+                        "ignore this message."), {})],
+        link=(N_("Log in"), p["login_url"]),
+    )
+
+
+def _password_reset(ctx: Context, p: dict) -> Draft:
+    return Draft(
+        subject=(N_("Choose a new HeureCivique password"), {}),
+        paragraphs=[(N_("Someone, maybe you, asked to choose a new password for your "
+                        "HeureCivique account. Open this link within 30 minutes to do it."), {}),
+                    (N_("If it was not you, ignore this message: your password stays the "
+                        "same."), {})],
+        link=(N_("Choose a new password"), p["url"]),
+    )
+
+
 TEMPLATES: dict[str, Callable[[Context, dict], Draft]] = {
     MessageKind.PROPOSAL: _proposal,
     MessageKind.REMINDER: _reminder,
     MessageKind.REPORT_FORWARD: _report_forward,
+    MessageKind.SIGNUP_CONFIRM: _signup_confirm,
+    MessageKind.ACCOUNT_EXISTS: _account_exists,
+    MessageKind.PASSWORD_RESET: _password_reset,
 }
 
 

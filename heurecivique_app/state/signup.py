@@ -10,7 +10,6 @@ from heurecivique_app.domain.errors import DomainError, ValidationFailed
 from heurecivique_app.presenters.charter import charter_articles
 from heurecivique_app.services import selectors, signup
 from heurecivique_app.state.base import AppState
-from heurecivique_app.wiring import MAIL_SENDER
 
 
 class SignupState(AppState):
@@ -54,7 +53,7 @@ class SignupState(AppState):
         try:
             with self._unit_of_work() as session:
                 signup.sign_up(session, form=form, geocoder=self._adapters.geocoder,
-                               mail=signup.SignupMail(self._adapters.outbox, MAIL_SENDER, site))
+                               site_url=site)
         except DomainError as error:
             self.sending = False
             self.field_errors = (self._field_errors(error)
