@@ -13,7 +13,7 @@ from heurecivique_app.presenters.missions import MissionRow, board_vars, card_ro
 from heurecivique_app.realtime.channels import board_channel
 from heurecivique_app.realtime.live import live
 from heurecivique_app.services import relays, selectors
-from heurecivique_app.state.base import AppState
+from heurecivique_app.state.base import AppState, page_load
 
 
 class BoardState(AppState):
@@ -71,10 +71,8 @@ class BoardState(AppState):
         self.loaded = True
 
     @rx.event
-    def load(self):
-        actor, redirect = self._load_identity(VOLUNTEER_ROLES)
-        if redirect is not None:
-            return redirect
+    @page_load(VOLUNTEER_ROLES)
+    def load(self, actor):
         self._reload(actor)
         channels = {board_channel(self._board_id)} if self._board_id else set()
         live.watch(self.router.session.session_id, channels, self.locale)
