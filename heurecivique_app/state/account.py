@@ -11,6 +11,7 @@ from heurecivique_app.domain.notifications import OPTIONAL_KINDS
 from heurecivique_app.domain.text import N_
 from heurecivique_app.domain.volunteering import availability_field
 from heurecivique_app.i18n import format_phone
+from heurecivique_app.presenters.options import Option, neighbourhood_options
 from heurecivique_app.services import accounts, notifications, selectors, volunteering
 from heurecivique_app.services.signup import ProfileForm
 from heurecivique_app.state.base import AppState, page_load, signed_in
@@ -27,7 +28,7 @@ class AccountState(AppState):
     max_distance_km: str = "2"
     ticked: list[str] = []
     volunteer_status: str = ""
-    neighbourhood_options: list[dict[str, str]] = []
+    neighbourhood_options: list[Option] = []
     field_errors: dict[str, str] = {}
     # The account is gone: the page posts the logout form (a full page load, cookie cleared).
     deleted: bool = False
@@ -56,7 +57,7 @@ class AccountState(AppState):
             availability_field(day, part)
             for day, parts in profile.availability.items() for part in parts]
         self.volunteer_status = profile.status
-        self.neighbourhood_options = [{"id": str(h.id), "name": h.name} for h in hoods]
+        self.neighbourhood_options = neighbourhood_options(hoods)
         self.form_key += 1
         self.mail_on = [f"mail_{kind}" for kind, on in choices.items() if on]
         self.mail_key += 1

@@ -33,6 +33,7 @@ import reflex as rx
 from heurecivique_app.domain.enums import Role
 from heurecivique_app.domain.errors import DomainError, ValidationFailed
 from heurecivique_app.i18n import DEFAULT_LOCALE, negotiate, read_cookie, translate
+from heurecivique_app.presenters.options import Option, neighbourhood_options
 from heurecivique_app.services import auth, selectors
 from heurecivique_app.services.actor import Actor
 from heurecivique_app.settings import Settings
@@ -206,11 +207,10 @@ class AppState(rx.State):
         except ValueError:
             return 0
 
-    def _neighbourhood_options(self, commune_id: int) -> list[dict[str, str]]:
+    def _neighbourhood_options(self, commune_id: int) -> list[Option]:
         """The commune's neighbourhoods, as the forms' select options."""
         with session_scope() as session:
-            hoods = selectors.neighbourhoods(session, commune_id)
-        return [{"id": str(h.id), "name": h.name} for h in hoods]
+            return neighbourhood_options(selectors.neighbourhoods(session, commune_id))
 
     def _tr(self, message: str, **params) -> str:
         return translate(message, self.locale, **params)

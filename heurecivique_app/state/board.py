@@ -8,7 +8,7 @@ import reflex as rx
 
 from heurecivique_app.domain.enums import VOLUNTEER_ROLES, Role
 from heurecivique_app.domain.models import Neighbourhood
-from heurecivique_app.i18n import format_duration
+from heurecivique_app.presenters.hours import hour_label
 from heurecivique_app.presenters.missions import MissionRow, board_vars, card_row
 from heurecivique_app.realtime.channels import board_channel
 from heurecivique_app.realtime.live import live
@@ -63,10 +63,7 @@ class BoardState(AppState):
         self.missions = board["missions"]
         self.hour_minutes = hour.minutes
         self.hour_percent = hour.percent_of_pledge
-        self.hour_label = self._tr(
-            "{given} given this month out of your hour",
-            given=format_duration(hour.minutes, self.locale),
-        )
+        self.hour_label = hour_label(hour.minutes, self.locale)
         self.my_missions = [card_row(c, self.locale, tz) for c in mine]
         self.loaded = True
 

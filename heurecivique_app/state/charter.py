@@ -9,7 +9,7 @@ import reflex as rx
 from heurecivique_app.domain.charter import CHARTER_VERSION
 from heurecivique_app.domain.enums import VOLUNTEER_ROLES
 from heurecivique_app.domain.validation import safe_next
-from heurecivique_app.presenters.charter import charter_articles
+from heurecivique_app.presenters.charter import CharterArticle, charter_articles
 from heurecivique_app.services import volunteering
 from heurecivique_app.state.base import AppState, page_load, signed_in
 
@@ -19,7 +19,7 @@ class CharterState(AppState):
     approved: bool = False
     next_path: str = "/home"
     # The articles in the user's language (components/volunteer.py charter_text).
-    charter_articles: list[dict[str, str]] = []
+    charter_articles: list[CharterArticle] = []
 
     @rx.event
     @page_load(VOLUNTEER_ROLES)

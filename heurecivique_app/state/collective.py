@@ -9,8 +9,9 @@ from heurecivique_app.domain.errors import DomainError
 from heurecivique_app.domain.form_data import ticked, ticked_ids
 from heurecivique_app.domain.text import N_
 from heurecivique_app.i18n import format_when
-from heurecivique_app.presenters.collective import roster_vars
-from heurecivique_app.presenters.labels import status_label
+from heurecivique_app.presenters.collective import PresentRow, WaitingRow, roster_vars
+from heurecivique_app.presenters.labels import categories_text, status_label
+from heurecivique_app.presenters.options import Option
 from heurecivique_app.realtime.channels import roster_channel
 from heurecivique_app.realtime.live import live
 from heurecivique_app.services import collective
@@ -18,7 +19,7 @@ from heurecivique_app.state.base import AppState, page_load, staff_only
 
 
 class CollectiveFormState(AppState):
-    neighbourhood_options: list[dict[str, str]] = []
+    neighbourhood_options: list[Option] = []
     field_errors: dict[str, str] = {}
     message: str = ""
 
@@ -55,8 +56,8 @@ class AttendanceState(AppState):
     minutes: str = "60"
     skills: str = ""
     # Broadcast to the referents on this page (the channel is joined by staff only).
-    present_rows: list[dict[str, str]] = []
-    waiting_rows: list[dict[str, str]] = []
+    present_rows: list[PresentRow] = []
+    waiting_rows: list[WaitingRow] = []
     live_version: str = ""
     message: str = ""
     message_ok: bool = False
@@ -81,8 +82,7 @@ class AttendanceState(AppState):
         self.status_label = status_label(mission.status, self.locale)
         self.capacity = shared["capacity"]
         self.minutes = str(mission.duration_minutes)
-        self.skills = ", ".join(self._tr(collective.SKILL_OPTIONS.get(s, s))
-                                for s in mission.skills_wanted or [])
+        self.skills = categories_text(mission.skills_wanted or [], self.locale)
         self.present_rows = shared["present_rows"]
         self.waiting_rows = shared["waiting_rows"]
         self.form_key += 1

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
 from urllib.parse import parse_qs, urlsplit
 
 import reflex as rx
-from babel.dates import format_date
 
 from heurecivique_app.domain.enums import CATEGORY_LABELS, VOLUNTEER_ROLES
 from heurecivique_app.domain.text import N_
 from heurecivique_app.domain.validation import known_id
-from heurecivique_app.i18n import format_duration
+from heurecivique_app.presenters.hours import MonthRow, hour_label, month_row, streak_label
 from heurecivique_app.presenters.missions import MissionRow, card_row
 from heurecivique_app.services import selectors, volunteer_home
 from heurecivique_app.services.missions import participation
@@ -22,7 +20,7 @@ class HomeState(AppState):
     hour_percent: int = 0
     hour_label: str = ""
     streak_label: str = ""
-    history: list[dict[str, str]] = []
+    history: list[MonthRow] = []
     proposed: list[MissionRow] = []
     upcoming: list[MissionRow] = []
     nearby: list[MissionRow] = []
@@ -53,19 +51,10 @@ class HomeState(AppState):
             upcoming = selectors.my_missions(session, actor=actor)
             standing = volunteer_home.standing(session, actor=actor)
             self._reload_nearby(actor, session)
-        hour = summary.this_month
-        self.hour_percent = hour.percent_of_pledge
-        self.hour_label = self._tr("{given} given this month out of your hour",
-                                   given=format_duration(hour.minutes, self.locale))
-        self.streak_label = self._tr("{count} month(s) in a row with your hour given",
-                                     count=summary.streak)
-        self.history = [
-            {"month": format_date(date(int(h.month[:4]), int(h.month[5:]), 1), "LLLL yyyy",
-                                  locale=self.locale),
-             "given": format_duration(h.minutes, self.locale),
-             "met": "1" if h.pledge_met else ""}
-            for h in summary.history
-        ]
+        self.hour_percent = summary.this_month.percent_of_pledge
+        self.hour_label = hour_label(summary.this_month.minutes, self.locale)
+        self.streak_label = streak_label(summary.streak, self.locale)
+        self.history = [month_row(h, self.locale) for h in summary.history]
         self.proposed = [card_row(c, self.locale, tz) for c in proposed]
         self.upcoming = [card_row(c, self.locale, tz) for c in upcoming]
         self.volunteer_status = standing.status if standing else ""

@@ -9,12 +9,13 @@ from heurecivique_app.domain.errors import PossibleDuplicates
 from heurecivique_app.domain.form_data import ticked
 from heurecivique_app.domain.text import N_
 from heurecivique_app.presenters.intake import KnownPersonRow, known_person_row
+from heurecivique_app.presenters.options import Option
 from heurecivique_app.services import intake
 from heurecivique_app.state.base import AppState, page_load, staff_only
 
 
 class IntakeState(AppState):
-    neighbourhood_options: list[dict[str, str]] = []
+    neighbourhood_options: list[Option] = []
     field_errors: dict[str, str] = {}
     form_message: str = ""
     form_ok: bool = False

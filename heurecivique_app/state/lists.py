@@ -16,6 +16,7 @@ from heurecivique_app.presenters.lists import (
     beneficiary_list_row,
     mission_list_row,
 )
+from heurecivique_app.presenters.options import Option
 from heurecivique_app.services import search
 from heurecivique_app.state.base import AppState, page_load, staff_only
 
@@ -25,7 +26,7 @@ SHOWN = 200  # rows on screen; the export holds every match
 class ListState(AppState):
     """Shared by both list pages: the filters, the neighbourhoods, the export query."""
 
-    neighbourhood_options: list[dict[str, str]] = []
+    neighbourhood_options: list[Option] = []
     filter_errors: dict[str, str] = {}
     export_query: str = ""
     filters: dict[str, str] = {}

@@ -22,6 +22,7 @@ from heurecivique_app.presenters.map import (
     map_marker,
     map_row,
 )
+from heurecivique_app.presenters.options import Option, option
 from heurecivique_app.services import geography
 from heurecivique_app.state.base import AppState, page_load, signed_in
 from heurecivique_app.wiring import read_scope
@@ -52,7 +53,7 @@ class MapState(AppState):
     legend: list[LegendEntry] = []
     more_text: str = ""
     empty_text: str = ""
-    neighbours: list[dict[str, str]] = []
+    neighbours: list[Option] = []
     tile_url: str = ""
     attribution: str = ""
     loaded: bool = False
@@ -109,7 +110,7 @@ class MapState(AppState):
         self._home = [origin.lat, origin.lon]
         self._home_name = origin.neighbourhood_name
         self._neighbour_points = {str(b.id): [b.lat, b.lon] for b in origin.neighbours}
-        self.neighbours = [{"id": str(b.id), "name": b.name} for b in origin.neighbours]
+        self.neighbours = [option(b.id, b.name) for b in origin.neighbours]
         self.radius_m = _nearest_choice(origin.radius_m)
         self._origin_home()
         self._search(actor)

@@ -8,7 +8,12 @@ from heurecivique_app.domain.enums import STAFF_ROLES
 from heurecivique_app.domain.form_data import ticked_ids
 from heurecivique_app.domain.text import N_
 from heurecivique_app.domain.validation import known_id
-from heurecivique_app.presenters.pool import mission_summary, suggestion_row
+from heurecivique_app.presenters.pool import (
+    MatchedMission,
+    SuggestionRow,
+    mission_summary,
+    suggestion_row,
+)
 from heurecivique_app.services import matching
 from heurecivique_app.state.base import Outcome, page_load, staff_only
 from heurecivique_app.state.staff import StaffPageState
@@ -17,8 +22,8 @@ PICK_PREFIX = "pick_"  # checkbox names of the proposal form: pick_<volunteer id
 
 
 class MatchState(StaffPageState):
-    mission: dict[str, str] = {}
-    rows: list[dict[str, str]] = []
+    mission: MatchedMission = {}
+    rows: list[SuggestionRow] = []
     found: bool = False
     result: str = ""
     result_ok: bool = False

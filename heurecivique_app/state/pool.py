@@ -10,8 +10,15 @@ from heurecivique_app.domain.form_data import ticked
 from heurecivique_app.domain.text import N_
 from heurecivique_app.domain.validation import form_id, form_text
 from heurecivique_app.presenters.counts import count_line
-from heurecivique_app.presenters.emails import problem_rows
-from heurecivique_app.presenters.pool import pool_row, record_vars
+from heurecivique_app.presenters.emails import MailProblemRow, problem_rows
+from heurecivique_app.presenters.options import Option
+from heurecivique_app.presenters.pool import (
+    ParticipationRow,
+    PoolListRow,
+    VolunteerDetail,
+    pool_row,
+    record_vars,
+)
 from heurecivique_app.services import notifications, pool, volunteering
 from heurecivique_app.state.base import AppState, page_load, staff_only
 from heurecivique_app.state.staff import StaffPageState
@@ -20,9 +27,9 @@ from heurecivique_app.state.staff import StaffPageState
 class PoolState(AppState):
     """The list and its search (what any referent of the commune may see)."""
 
-    rows: list[dict[str, str]] = []
+    rows: list[PoolListRow] = []
     count_text: str = ""
-    neighbourhood_options: list[dict[str, str]] = []
+    neighbourhood_options: list[Option] = []
     field_errors: dict[str, str] = {}  # only for a value the page's lists never offer
 
     def _search(self, actor, wanted: pool.PoolFilter) -> None:
@@ -54,12 +61,12 @@ class PoolState(AppState):
 class VolunteerState(StaffPageState):
     """One volunteer's record; filled only after the server checked the commune."""
 
-    volunteer: dict[str, str] = {}
+    volunteer: VolunteerDetail = {}
     # The referent's interview notes: read only by this commune's staff (this page).
     note: str = ""
-    history: list[dict[str, str]] = []
+    history: list[ParticipationRow] = []
     # E-mails to this volunteer that failed (the address refused, the server down).
-    mail_problems: list[dict[str, str]] = []
+    mail_problems: list[MailProblemRow] = []
     field_errors: dict[str, str] = {}
     form_message: str = ""
     found: bool = False

@@ -8,6 +8,7 @@ from heurecivique_app.domain.enums import RELAY_ROLES
 from heurecivique_app.domain.errors import ValidationFailed
 from heurecivique_app.domain.text import N_
 from heurecivique_app.domain.validation import form_text
+from heurecivique_app.presenters.options import Option, neighbourhood_options
 from heurecivique_app.presenters.reports import (
     ReportRow,
     ShareableRow,
@@ -19,7 +20,7 @@ from heurecivique_app.state.base import AppState, Outcome, page_load, relay_only
 
 
 class RelayState(AppState):
-    neighbourhood_options: list[dict[str, str]] = []
+    neighbourhood_options: list[Option] = []
     reports: list[ReportRow] = []
     # Open missions of the relay's neighbourhoods, to share (public card data only).
     shareable: list[ShareableRow] = []
@@ -40,7 +41,7 @@ class RelayState(AppState):
             cards = [card for hood in hoods
                      for card in selectors.board(session, actor=actor, neighbourhood_id=hood.id)
                      if card.status == "open"]
-        self.neighbourhood_options = [{"id": str(h.id), "name": h.name} for h in hoods]
+        self.neighbourhood_options = neighbourhood_options(hoods)
         self.reports = [report_row(r, self.locale, tz) for r in mine]
         self.shareable = [shareable_row(c, self.locale, tz) for c in cards]
         self.loaded = True

@@ -8,6 +8,7 @@ from heurecivique_app.domain.enums import STAFF_ROLES
 from heurecivique_app.domain.form_data import ticked, ticked_ids
 from heurecivique_app.domain.text import N_
 from heurecivique_app.domain.validation import form_text, known_id
+from heurecivique_app.presenters.options import Option, neighbourhood_options, option
 from heurecivique_app.presenters.reports import RelayRow, TriageRow, relay_row, triage_row
 from heurecivique_app.services import public, relays, selectors, triage
 from heurecivique_app.state.base import AppState, page_load, staff_only
@@ -25,8 +26,8 @@ class TriageState(AppState):
     photo_label: str = ""
     # The relay panel: who watches which neighbourhood (staff only page).
     relay_rows: list[RelayRow] = []
-    people_options: list[dict[str, str]] = []
-    neighbourhood_options: list[dict[str, str]] = []
+    people_options: list[Option] = []
+    neighbourhood_options: list[Option] = []
     relay_key: int = 0
     relay_errors: dict[str, str] = {}
     loaded: bool = False
@@ -40,8 +41,8 @@ class TriageState(AppState):
             people = relays.relay_candidates(session, actor=actor)
             hoods = selectors.neighbourhoods(session, actor.commune_id)
         self.relay_rows = [relay_row(p) for p in people if p.is_relay]
-        self.people_options = [{"id": str(p.user_id), "name": p.name} for p in people]
-        self.neighbourhood_options = [{"id": str(h.id), "name": h.name} for h in hoods]
+        self.people_options = [option(p.user_id, p.name) for p in people]
+        self.neighbourhood_options = neighbourhood_options(hoods)
         self.commune_slug = commune.slug
         self.reports = [triage_row(v, self.locale, tz) for v in views]
         self.loaded = True
