@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from html import escape
+from typing import TypedDict
 
 from heurecivique_app.domain.notifications import OPTIONAL_KINDS, MessageKind
 from heurecivique_app.domain.text import N_
@@ -225,13 +226,22 @@ UNSUBSCRIBE_QUESTION = {
 }
 
 
-def problem_rows(problems: list, locale: str, timezone: str) -> list[dict[str, str]]:
+class MailProblemRow(TypedDict):
+    """One e-mail that did not reach a volunteer, on their record (staff only)."""
+
+    kind: str
+    when: str
+    state: str  # refused for good, or to be tried again
+    error: str  # the mail server's answer
+
+
+def problem_rows(problems: list, locale: str, timezone: str) -> list[MailProblemRow]:
     """A person's undelivered e-mails as the staff record shows them (DeliveryProblem list)."""
-    return [{
-        "kind": translate(OPTIONAL_KINDS.get(p.kind, p.kind), locale),
-        "when": format_when(p.at, locale, timezone),
-        "state": translate(N_("Refused for good: check the address with the volunteer.")
-                           if p.final else N_("Not delivered yet: it will be tried again."),
-                           locale),
-        "error": p.error,
-    } for p in problems]
+    return [MailProblemRow(
+        kind=translate(OPTIONAL_KINDS.get(p.kind, p.kind), locale),
+        when=format_when(p.at, locale, timezone),
+        state=translate(N_("Refused for good: check the address with the volunteer.")
+                        if p.final else N_("Not delivered yet: it will be tried again."),
+                        locale),
+        error=p.error,
+    ) for p in problems]

@@ -16,7 +16,7 @@ from heurecivique_app.presenters.followup import (
     followup_vars,
 )
 from heurecivique_app.services import followup
-from heurecivique_app.state.base import AppState
+from heurecivique_app.state.base import AppState, page_load, staff_only
 
 
 class FollowUpState(AppState):
@@ -62,61 +62,43 @@ class FollowUpState(AppState):
         self.form_key += 1
 
     @rx.event
-    def load(self):
-        actor, redirect = self._load_identity(STAFF_ROLES)
-        if redirect is not None:
-            return redirect
+    @page_load(STAFF_ROLES)
+    def load(self, actor):
         self.field_errors = {}
         self.message = ""
         self._mission_id = self._route_id()
         self._reload(actor)
 
-    def _save(self, form_data: dict, close: bool):
-        actor = self._staff()
-        if actor is None:
-            return rx.redirect("/login")
+    @rx.event
+    @staff_only
+    def submit(self, actor, form_data: dict):
+        """Save the follow-up; close the mission too when "close" is ticked."""
+        close = ticked(form_data, "close")
         form = followup.FollowUpForm.from_form(form_data)
-        try:
-            with self._unit_of_work() as session:
-                followup.record_followup(session, actor=actor, mission_id=self._mission_id,
-                                         form=form, timezone=self._settings.timezone,
-                                         close=close)
-        except ValidationFailed as error:
-            self.field_errors = self._field_errors(error)
-            self.message = self._error_text(error)
+        done = self._run(lambda s: followup.record_followup(
+            s, actor=actor, mission_id=self._mission_id, form=form,
+            timezone=self._settings.timezone, close=close))
+        self.field_errors = done.fields
+        if not done.ok:
+            self.message = done.text
             return
-        except DomainError as error:
-            self.field_errors = {}
-            self.message = self._error_text(error)
-            return
-        self.field_errors = {}
         self._reload(actor)
         self.message = self._tr(N_("The mission is closed. Thank you!") if close
                                 else N_("The follow-up is saved."))
 
     @rx.event
-    def submit(self, form_data: dict):
-        """Save the follow-up; close the mission too when "close" is ticked."""
-        return self._save(form_data, close=ticked(form_data, "close"))
-
-    @rx.event
-    def duplicate(self, form_data: dict):
-        actor = self._staff()
-        if actor is None:
-            return rx.redirect("/login")
-        try:
-            with self._unit_of_work() as session:
-                copy = followup.duplicate_need(
-                    session, actor=actor, mission_id=self._mission_id,
-                    day=form_text(form_data, "duplicate_date"),
-                    hour=form_text(form_data, "duplicate_time"),
-                    timezone=self._settings.timezone)
-                copy_id = copy.id
-        except ValidationFailed as error:
-            self.field_errors = self._field_errors(error)
-            return
-        except DomainError as error:  # NotFound included
-            self.message = self._error_text(error)
-            return
+    @staff_only
+    def duplicate(self, actor, form_data: dict):
+        done = self._run(lambda s: followup.duplicate_need(
+            s, actor=actor, mission_id=self._mission_id,
+            day=form_text(form_data, "duplicate_date"),
+            hour=form_text(form_data, "duplicate_time"),
+            timezone=self._settings.timezone).id)
+        if isinstance(done.error, ValidationFailed):
+            self.field_errors = done.fields
+            return None
+        if not done.ok:  # NotFound included
+            self.message = done.text
+            return None
         self.field_errors = {}
-        return rx.redirect(f"/console/missions/{copy_id}")
+        return rx.redirect(f"/console/missions/{done.value}")
