@@ -66,9 +66,12 @@ class FollowUpState(AppState):
     control_message: str = ""
     control_ok: bool = False
     live_version: str = ""
+    edit_key: int = 0
     _mission_id: int = 0
 
-    def _reload(self, actor) -> None:
+    def _reload(self, actor, *, keep_forms: bool = False) -> None:
+        """Read the page; ``keep_forms`` (a live change) leaves what is being typed alone,
+        except the edit form when the mission itself changed."""
         tz = self._settings.timezone
         try:
             with self._unit_of_work() as session:
@@ -78,9 +81,13 @@ class FollowUpState(AppState):
             self.found = False
             return
         self.found = True
+        shown = dict(self.edit)
         for name, value in followup_vars(view, self.locale, tz, utcnow()).items():
             setattr(self, name, value)
-        self.form_key += 1
+        if not keep_forms:
+            self.form_key += 1
+        if not keep_forms or dict(self.edit) != shown:
+            self.edit_key += 1
         if not self.neighbourhoods:
             self.neighbourhoods = self._neighbourhood_options(actor.commune_id)
         live.watch(self.router.session.session_id,
@@ -105,7 +112,7 @@ class FollowUpState(AppState):
         actor = self._staff()
         if actor is None:
             return rx.redirect("/login")
-        self._reload(actor)
+        self._reload(actor, keep_forms=True)
         return None
 
     def _control(self, action, success: str, reason_field: str = ""):

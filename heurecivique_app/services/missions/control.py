@@ -40,6 +40,7 @@ from heurecivique_app.domain.models import (
     Mission,
     Neighbourhood,
     Participation,
+    User,
 )
 from heurecivique_app.domain.notifications import MessageKind
 from heurecivique_app.domain.rules import NAMED_IN_PUBLIC_TEXT, name_in_public_text
@@ -119,6 +120,17 @@ def concerned_ids(session: Session, mission_id: int) -> list[int]:
         Participation.mission_id == mission_id,
         col(Participation.status).in_([status.value for status in CONCERNED]),
     ).order_by(col(Participation.id))).all())
+
+
+def place_holders(session: Session, *, actor: Actor, mission_id: int) -> list[tuple[int, str]]:
+    """Who holds a place on a mission of the actor's commune (staff only): (id, name)."""
+    staff_mission(session, actor, mission_id)
+    return [(int(user_id), name) for user_id, name in session.exec(
+        select(Participation.volunteer_id, User.display_name)
+        .join(User, col(User.id) == Participation.volunteer_id)
+        .where(Participation.mission_id == mission_id,
+               Participation.status == ParticipationStatus.ACCEPTED.value)
+        .order_by(col(Participation.id))).all()]
 
 
 def _reason(reason: object) -> str:
