@@ -123,9 +123,9 @@ def test_a_volunteers_socket_cannot_call_the_mission_control_handlers(app_server
          {"form_data": {"from_volunteer_id": str(holder), "to_volunteer_id": str(other),
                         "reason": "Parce que"}}),
     ]
+    cookie = http_login(app_server.url, "volontaire@vitre.demo")  # audited: before counting
     before = _snapshot(app_server, mission_id)
-    frames = run(call_handlers(app_server.port, http_login(app_server.url,
-                                                          "volontaire@vitre.demo"), calls))
+    frames = run(call_handlers(app_server.port, cookie, calls))
     assert any("/login" in frame or '"/"' in frame for frame in frames), frames[-3:]
     assert _snapshot(app_server, mission_id) == before, "a volunteer's call changed something"
     assert not any(re.search("modifi|annul|ne participe plus", f) for f in frames)
