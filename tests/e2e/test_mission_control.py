@@ -70,15 +70,37 @@ def test_the_referent_changes_the_time_and_the_volunteers_page_follows_live(
                            (f"mission_changed:{mission_id}:%",)).fetchall()
     assert mails == [(camille,)]
 
-    # Taken off: her page drops the contact at once; the referent's list says she withdrew.
+    # Handed to another volunteer on the match page (a second tab of the tablet): Camille's
+    # page drops the contact at once, the mission's page lists the newcomer, both live.
     expect(volunteer.locator("#contact")).to_be_visible()
-    row = referent.locator(".volunteer-account", has_text="Camille Martin")
+    match = referent.context.new_page()
+    match.goto(f"/console/match/{mission_id}")
+    expect(match.locator("#hand-over-card")).to_be_visible()
+    assert_accessible(match)
+    match.select_option("#from_volunteer_id", label="Camille Martin")
+    taker = match.locator("#to_volunteer_id option").nth(1).inner_text()
+    match.select_option("#to_volunteer_id", index=1)
+    match.locator("#handover-reason").fill("Camille est prise samedi")
+    match.locator("#hand-over").click()
+    expect(match.locator("#match-result")).to_contain_text("confiée")
+    expect(volunteer.locator("#contact")).to_have_count(0)
+    expect(referent.locator(".volunteer-account", has_text="Camille Martin")).to_contain_text(
+        "S’est retiré")
+
+    # Taken off on the mission's page: the place is free again, live on the match page.
+    row = referent.locator(".volunteer-account", has_text=taker)
+    expect(row).to_contain_text("A une place")
     row.locator("summary").click()
     row.get_by_label("Pourquoi").fill("Une voisine s'en charge")
     row.locator(".take-off-button").click()
     expect(referent.locator("#control-message")).to_contain_text("ne participe plus")
-    expect(volunteer.locator("#contact")).to_have_count(0)
     expect(row).to_contain_text("S’est retiré")
+    expect(match.locator("#match-mission")).to_contain_text("Places restantes : 1")
+    with _db(app_server) as db:
+        kinds = {row[0] for row in db.execute(
+            "select action from audit_entry where entity = 'mission' and entity_id = ?",
+            (int(mission_id),))}
+    assert {"mission.edited", "mission.handed_over", "mission.volunteer_removed"} <= kinds
 
     # Cancelled with a reason: the status changes on her page too.
     referent.locator("#cancel_reason").fill("Sa fille vient ce week-end")

@@ -266,6 +266,14 @@ def test_a_referent_cancelling_while_a_volunteer_accepts(db_engine) -> None:
 # --- take off, hand over --------------------------------------------------------------------
 
 
+def _places(engine: Engine, mission_id: int) -> tuple[int, str, dict[int, str]]:
+    """(places taken, status, each volunteer's participation) as stored."""
+    with session_scope(engine) as s:
+        stored = s.get(Mission, mission_id)
+        return stored.accepted_count, stored.status, {p.volunteer_id: p.status for p in s.exec(
+            select(Participation).where(Participation.mission_id == mission_id))}
+
+
 def test_taking_a_volunteer_off_moves_the_waiting_list_up(db_engine, published) -> None:
     with session_scope(db_engine) as s:
         w = f.world(s, kind=MissionKind.COLLECTIVE, capacity=1)
@@ -278,13 +286,8 @@ def test_taking_a_volunteer_off_moves_the_waiting_list_up(db_engine, published) 
         control.take_off(s, actor=w.referent_actor, mission_id=w.mission.id,
                          volunteer_id=w.volunteer.id, reason="Absent la dernière fois",
                          timezone=TZ)
-    with session_scope(db_engine) as s:
-        stored = s.get(Mission, w.mission.id)
-        rows = {p.volunteer_id: p.status for p in s.exec(
-            select(Participation).where(Participation.mission_id == w.mission.id))}
-    assert (stored.accepted_count, stored.status) == (1, MissionStatus.FULL)
-    assert rows == {w.volunteer.id: ParticipationStatus.CANCELLED,
-                    waiting.id: ParticipationStatus.ACCEPTED}
+    assert _places(db_engine, w.mission.id) == (1, MissionStatus.FULL, {
+        w.volunteer.id: ParticipationStatus.CANCELLED, waiting.id: ParticipationStatus.ACCEPTED})
     assert [e.kind for e in published] == ["mission.volunteer_removed", "mission.promoted"]
     [mail] = _mails(db_engine, MessageKind.TAKEN_OFF)
     assert mail.user_id == w.volunteer.id
@@ -324,13 +327,8 @@ def test_handing_the_place_to_another_volunteer(db_engine, published) -> None:
         hand(other.id, reason="")
     published.clear()
     hand(other.id)
-    with session_scope(db_engine) as s:
-        stored = s.get(Mission, w.mission.id)
-        rows = {p.volunteer_id: p.status for p in s.exec(
-            select(Participation).where(Participation.mission_id == w.mission.id))}
-    assert (stored.accepted_count, stored.status) == (1, MissionStatus.FULL)
-    assert rows == {w.volunteer.id: ParticipationStatus.CANCELLED,
-                    other.id: ParticipationStatus.ACCEPTED}
+    assert _places(db_engine, w.mission.id) == (1, MissionStatus.FULL, {
+        w.volunteer.id: ParticipationStatus.CANCELLED, other.id: ParticipationStatus.ACCEPTED})
     assert [e.kind for e in published] == ["mission.handed_over"]
     assert [m.user_id for m in _mails(db_engine, MessageKind.TAKEN_OFF)] == [w.volunteer.id]
     assert [m.user_id for m in _mails(db_engine, MessageKind.HANDED_TO_YOU)] == [other.id]
