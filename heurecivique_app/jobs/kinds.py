@@ -1,4 +1,5 @@
-"""The registry of job kinds: e-mail deliveries, e-mailed links, the daily reminder scan.
+"""The registry of job kinds: e-mail deliveries, e-mailed links, the daily reminder scan,
+mission expiry.
 
 Adding background work means adding a kind here (a name, a handler and, if it
 recurs, when it runs next) — never a second scheduler.
@@ -7,7 +8,7 @@ recurs, when it runs next) — never a second scheduler.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
@@ -20,10 +21,15 @@ from heurecivique_app.jobs.queue import Claimed
 from heurecivique_app.jobs.runner import JobContext, JobKind, Outcome, Skip, one_by_one
 from heurecivique_app.presenters.emails import Context, render
 from heurecivique_app.services import notifications, recovery, signup
+from heurecivique_app.services.missions import control
 
 REMINDER_SCAN = "reminders.daily"
 # The day-before reminders go out at 17:00 local: after work, before the evening.
 REMINDER_TIME = time(17, 0)
+EXPIRY_SCAN = "missions.expire"
+# Open missions past their start leave the boards within a quarter of an hour.
+EXPIRY_EVERY = timedelta(minutes=15)
+_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 def app_url(settings) -> str:
@@ -139,6 +145,18 @@ def next_reminder_scan(after: datetime, timezone: str) -> tuple[datetime, str]:
     return due.astimezone(after.tzinfo), f"{REMINDER_SCAN}:{day.isoformat()}"
 
 
+def _expire_missions(ctx: JobContext, job: Claimed) -> None:
+    with Session(ctx.engine) as session:
+        control.expire_past_missions(session, now=ctx.clock())
+        session.commit()  # the boards hear of each expiry after this commit
+
+
+def next_expiry_scan(after: datetime, timezone: str) -> tuple[datetime, str]:
+    """The first quarter of an hour strictly after ``after``, and the key of that run."""
+    due = _EPOCH + ((after - _EPOCH) // EXPIRY_EVERY + 1) * EXPIRY_EVERY
+    return due.astimezone(after.tzinfo), f"{EXPIRY_SCAN}:{due:%Y-%m-%dT%H:%M}"
+
+
 KINDS: dict[str, JobKind] = {kind.name: kind for kind in (
     JobKind(notifications.SEND_EMAIL, send_emails),
     JobKind(REMINDER_SCAN, one_by_one(_scan_reminders), next_run=next_reminder_scan),
@@ -146,4 +164,5 @@ KINDS: dict[str, JobKind] = {kind.name: kind for kind in (
         link_mail(MessageKind.SIGNUP_CONFIRM, signup.new_confirmation_link))),
     JobKind(recovery.RESET_LINK_JOB, one_by_one(
         link_mail(MessageKind.PASSWORD_RESET, recovery.new_reset_link))),
+    JobKind(EXPIRY_SCAN, one_by_one(_expire_missions), next_run=next_expiry_scan),
 )}
