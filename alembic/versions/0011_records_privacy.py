@@ -2,7 +2,7 @@
 beneficiary record (notice, notes, merge, erasure marks); minors as relays; insurance
 
 Revision ID: 0011_records_privacy
-Revises: 0010_email_confirmation
+Revises: 0011_password_reset
 Create Date: 2026-12-04 22:40:00
 """
 from collections.abc import Sequence
@@ -14,7 +14,7 @@ from alembic import op
 import heurecivique_app.domain.types
 
 revision: str = '0011_records_privacy'
-down_revision: str | None = '0010_email_confirmation'
+down_revision: str | None = '0011_password_reset'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -17,6 +17,7 @@ from heurecivique_app.api import (
     exports,
     notifications,
     pwa,
+    recovery,
     session,
     volunteer,
 )
@@ -26,6 +27,7 @@ api = Starlette(routes=[
     *community.routes,
     *pwa.routes,
     *volunteer.routes,
+    *recovery.routes,
     *exports.routes,
     *notifications.routes,
     *accountability.routes,

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 import reflex as rx
 
 from heurecivique_app.domain.enums import STAFF_ROLES
-from heurecivique_app.domain.errors import DomainError, ValidationFailed
+from heurecivique_app.domain.errors import ValidationFailed
 from heurecivique_app.domain.text import N_
 from heurecivique_app.domain.validation import form_text
 from heurecivique_app.i18n import format_datetime_short
@@ -15,7 +15,7 @@ from heurecivique_app.presenters.audit import SYSTEM_NAME, action_options, audit
 from heurecivique_app.presenters.counts import count_line
 from heurecivique_app.presenters.register import register_rows
 from heurecivique_app.services import audit_log, register, retention
-from heurecivique_app.state.base import AppState
+from heurecivique_app.state.base import AppState, page_load, staff_only
 
 FILTER_KEYS = ("action", "who", "entity", "from", "to")
 
@@ -50,19 +50,15 @@ class AuditState(AppState):
         self.csv_href = "/api/audit.csv" + (f"?{urlencode(query)}" if query else "")
 
     @rx.event
-    def load(self):
-        actor, redirect = self._load_identity(STAFF_ROLES)
-        if redirect is not None:
-            return redirect
+    @page_load(STAFF_ROLES)
+    def load(self, actor):
         self.action_options = action_options()
         params = self.router.page.params
         self._search(actor, {k: params.get(k, "") for k in FILTER_KEYS})
 
     @rx.event
-    def apply(self, form_data: dict):
-        actor = self._staff()
-        if actor is None:
-            return rx.redirect("/login")
+    @staff_only
+    def apply(self, actor, form_data: dict):
         self._search(actor, {k: form_text(form_data, k) for k in FILTER_KEYS})
 
 
@@ -106,33 +102,21 @@ class PrivacyState(AppState):
         } for r in runs]
 
     @rx.event
-    def load(self):
-        actor, redirect = self._load_identity(STAFF_ROLES)
-        if redirect is not None:
-            return redirect
+    @page_load(STAFF_ROLES)
+    def load(self, actor):
         self.field_errors, self.message = {}, ""
         self._reload(actor)
 
     @rx.event
-    def save_retention(self, form_data: dict):
-        actor = self._staff()
-        if actor is None:
-            return rx.redirect("/login")
-        try:
-            with self._unit_of_work() as session:
-                retention.update_retention(
-                    session, actor=actor,
-                    mission_contact_days=form_text(form_data, "mission_contact_days"),
-                    inactive_months=form_text(form_data, "inactive_months"))
-        except ValidationFailed as error:
-            self.field_errors = self._field_errors(error)
-            self.message = self._error_text(error)
-            return None
-        except DomainError as error:
-            self.field_errors, self.message = {}, self._error_text(error)
-            return None
-        self.field_errors = {}
+    @staff_only
+    def save_retention(self, actor, form_data: dict):
+        done = self._run(lambda s: retention.update_retention(
+            s, actor=actor, mission_contact_days=form_text(form_data, "mission_contact_days"),
+            inactive_months=form_text(form_data, "inactive_months")))
+        self.field_errors = done.fields
+        if not done.ok:
+            self.message = done.text
+            return
         self.message = self._tr(N_("The retention periods are saved."))
         self.form_key += 1
         self._reload(actor)
-        return None
