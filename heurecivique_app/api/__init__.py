@@ -12,6 +12,7 @@ from __future__ import annotations
 from starlette.applications import Starlette
 
 from heurecivique_app.api import (
+    accountability,
     community,
     exports,
     notifications,
@@ -29,4 +30,5 @@ api = Starlette(routes=[
     *recovery.routes,
     *exports.routes,
     *notifications.routes,
+    *accountability.routes,
 ])

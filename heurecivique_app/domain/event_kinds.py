@@ -58,6 +58,14 @@ class EventKind(StrEnum):
     REPORT_EXPORTED = "report.exported"
     STORY_PUBLISHED = "story.published"
     EXPORT_DOWNLOADED = "export.downloaded"
+    # Beneficiaries' records and personal data's lifecycle.
+    BENEFICIARY_UPDATED = "beneficiary.updated"
+    BENEFICIARY_MERGED = "beneficiary.merged"
+    BENEFICIARY_ERASED = "beneficiary.erased"
+    RETENTION_UPDATED = "retention.updated"
+    RETENTION_PURGED = "retention.purged"
+    RELAY_PARENTAL_CONSENT = "relay.parental_consent"
+    AUDIT_EXPORTED = "audit.exported"
     # Signing in.
     AUTH_LOGIN = "auth.login"
     AUTH_FAILED = "auth.failed"
