@@ -51,6 +51,15 @@ class Period:
         last = last_day.year * 12 + last_day.month - 1
         return [f"{m // 12:04d}-{m % 12 + 1:02d}" for m in range(first, last + 1)]
 
+    def month_ends(self, timezone: str) -> list[tuple[str, datetime]]:
+        """Each month of the period with its (excluded) last instant, aware UTC."""
+        tz = ZoneInfo(timezone)
+        ends = []
+        for month in self.months():
+            first = _month_start(int(month[:4]), int(month[5:7]) + 1)
+            ends.append((month, datetime.combine(first, time(), tzinfo=tz).astimezone(UTC)))
+        return ends
+
     def bounds(self, timezone: str) -> tuple[datetime, datetime]:
         """The period's first and (excluded) last instant, aware UTC."""
         tz = ZoneInfo(timezone)
