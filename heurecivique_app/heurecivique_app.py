@@ -28,9 +28,11 @@ from heurecivique_app.pages.pool import pool_page, volunteer_page
 from heurecivique_app.pages.public import public_site
 from heurecivique_app.pages.relay import relay_home, relay_issue, relay_need
 from heurecivique_app.pages.signup import signup
+from heurecivique_app.pages.stats import stats_page
 from heurecivique_app.pages.triage import triage
 from heurecivique_app.presenters.collective import roster_vars
 from heurecivique_app.presenters.missions import board_vars, console_vars, mission_vars
+from heurecivique_app.presenters.stats import LIVE_INTERVAL, stats_vars
 from heurecivique_app.realtime.gc_tuning import tune_garbage_collector
 from heurecivique_app.realtime.live import live
 from heurecivique_app.settings import get_settings
@@ -54,6 +56,7 @@ from heurecivique_app.state.pool import PoolState, VolunteerState
 from heurecivique_app.state.public import PublicState
 from heurecivique_app.state.relay import RelayState
 from heurecivique_app.state.signup import SignupState
+from heurecivique_app.state.stats import StatsState
 from heurecivique_app.state.triage import TriageState
 
 TITLE = "HeureCivique"
@@ -97,6 +100,10 @@ app.add_page(collective_new, route="/console/collective/new", title=TITLE,
              on_load=CollectiveFormState.load)
 app.add_page(attendance, route="/console/attendance/[mission_id]", title=TITLE,
              on_load=AttendanceState.load)
+# Evaluation dashboards (issue 20): a commune's staff, the département's coordinator.
+app.add_page(stats_page, route="/console/stats", title=TITLE, on_load=StatsState.load)
+app.add_page(stats_page, route="/console/stats/departement", title=TITLE,
+             on_load=StatsState.load_departement)
 app.add_page(relay_home, route="/relay", title=TITLE, on_load=RelayState.load)
 app.add_page(relay_issue, route="/relay/issue", title=TITLE, on_load=RelayState.load)
 app.add_page(relay_need, route="/relay/need", title=TITLE, on_load=RelayState.load)
@@ -112,6 +119,7 @@ live.register("board", BoardState, board_vars)
 live.register("console", ConsoleState, console_vars)
 live.register("mission", MissionState, mission_vars)
 live.register("roster", AttendanceState, roster_vars)
+live.register("stats", StatsState, stats_vars, min_interval=LIVE_INTERVAL)
 live.attach(app)
 app.register_lifespan_task(tune_garbage_collector)
 # Due work (e-mails, reminders): one runner per backend worker, claims never overlap.

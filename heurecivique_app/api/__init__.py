@@ -11,7 +11,15 @@ from __future__ import annotations
 
 from starlette.applications import Starlette
 
-from heurecivique_app.api import community, exports, notifications, pwa, session, volunteer
+from heurecivique_app.api import (
+    community,
+    exports,
+    notifications,
+    pwa,
+    session,
+    stats,
+    volunteer,
+)
 
 api = Starlette(routes=[
     *session.routes,
@@ -19,5 +27,6 @@ api = Starlette(routes=[
     *pwa.routes,
     *volunteer.routes,
     *exports.routes,
+    *stats.routes,
     *notifications.routes,
 ])

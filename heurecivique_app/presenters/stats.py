@@ -312,5 +312,19 @@ def dashboard(report: StatsReport, locale: str) -> Dashboard:
     return Dashboard(title, key_figures(report, locale), {t.key: t for t in tables})
 
 
+# Seconds between two refreshes of one commune's open dashboards (realtime/live.py).
+LIVE_INTERVAL = 3.0
+
+
+def stats_vars(_session: object, key: int, _locale: str, _timezone: str) -> dict[str, int]:
+    """The live broadcast to a commune's dashboards: only that something changed.
+
+    Each dashboard has its own period and filters, so the broadcast carries no
+    figure: each tab, seeing ``live_version`` move, asks for its own figures again
+    (``StatsState.refresh``), at most once per ``LIVE_INTERVAL`` per commune.
+    """
+    return {"live_commune": key}
+
+
 TABLE_KEYS = ("months", "channels", "retention", "satisfaction", "reports", "gestures",
               "communes")
