@@ -18,18 +18,12 @@ from heurecivique_app.domain.types import utcnow
 from heurecivique_app.presenters import stats as view
 from heurecivique_app.services import stats
 from heurecivique_app.settings import get_settings
-from heurecivique_app.wiring import session_scope, table_file
+from heurecivique_app.wiring import council_report, session_scope, table_file
 
 
-async def table_csv(request: Request) -> Response:
-    key = request.path_params["key"]
-    if key not in view.TABLE_KEYS:
-        return Response(status_code=404)
-    return await run_in_threadpool(_table_csv, request, key)
-
-
-def _table_csv(request: Request, key: str) -> Response:
-    locale = request_locale(request)
+def _report(request: Request) -> Response | tuple[stats.StatsReport, list[tuple[str, str]]]:
+    """The figures the query string asks for, as the cookie's owner may see them, and the
+    scope's success stories; or the error's response."""
     with session_scope() as session:
         actor = request_actor(request, session)
         if actor is None:
@@ -42,7 +36,21 @@ def _table_csv(request: Request, key: str) -> Response:
             return Response(status_code=404)
         except DomainError:
             return Response(status_code=400)
-    tables = view.dashboard(report, locale).tables
+        return report, stats.success_stories(session, scope=report.scope)
+
+
+async def table_csv(request: Request) -> Response:
+    key = request.path_params["key"]
+    if key not in view.TABLE_KEYS:
+        return Response(status_code=404)
+    return await run_in_threadpool(_table_csv, request, key)
+
+
+def _table_csv(request: Request, key: str) -> Response:
+    found = _report(request)
+    if isinstance(found, Response):
+        return found
+    tables = view.dashboard(found[0], request_locale(request)).tables
     if key not in tables:
         return Response(status_code=404)
     table = tables[key]
@@ -52,4 +60,20 @@ def _table_csv(request: Request, key: str) -> Response:
         "Cache-Control": "no-store"})
 
 
-routes = [Route("/api/stats/{key}.csv", table_csv, methods=["GET"])]
+async def report_pdf(request: Request) -> Response:
+    return await run_in_threadpool(_report_pdf, request)
+
+
+def _report_pdf(request: Request) -> Response:
+    found = _report(request)
+    if isinstance(found, Response):
+        return found
+    report, stories = found
+    data = council_report(view.report_text(report, stories, request_locale(request)))
+    return Response(data, media_type="application/pdf", headers={
+        "Content-Disposition": 'attachment; filename="heure-civique-evaluation.pdf"',
+        "Cache-Control": "no-store"})
+
+
+routes = [Route("/api/stats/report.pdf", report_pdf, methods=["GET"]),
+          Route("/api/stats/{key}.csv", table_csv, methods=["GET"])]

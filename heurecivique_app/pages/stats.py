@@ -2,8 +2,8 @@
 
 Each chart (Recharts, imported by this page only) is followed by its data table
 for screen readers and anyone who prefers figures, and a CSV download of it.
-The chart itself is hidden from assistive technology (``aria-hidden``): the
-table says the same thing.
+The chart itself is ``inert`` (out of the accessibility tree and the tab
+order): the table says the same thing.
 """
 
 from __future__ import annotations
@@ -82,9 +82,12 @@ def _table(table: rx.Var) -> rx.Component:
 
 
 def _chart(title: str, chart: rx.Component) -> rx.Component:
+    # The table below says the same: the drawing is ``inert``, out of the accessibility
+    # tree and of the tab order (Recharts makes its surface focusable for a keyboard
+    # layer that would only repeat the table).
     return rx.el.figure(
         rx.el.figcaption(T(title), style={"fontWeight": "600"}),
-        rx.box(chart, aria_hidden="true", width="100%"),
+        rx.box(chart, width="100%", custom_attrs={"inert": True}),
         style={"margin": "0", "width": "100%"},
     )
 
@@ -171,6 +174,9 @@ def stats_page() -> rx.Component:
         rx.cond(StatsState.error != "", rx.callout(StatsState.error, color_scheme="red",
                                                      role="alert")),
         _filters(),
+        rx.el.a(T("Report for the municipal council (PDF)"),
+                href="/api/stats/report.pdf?" + StatsState.export_query, id="stats-report",
+                class_name="touch-link", download="", custom_attrs={"reloadDocument": True}),
         rx.el.dl(rx.foreach(StatsState.figures, _figure), id="stats-figures",
                  style={"display": "grid", "gap": "0.5rem",
                         "gridTemplateColumns": "repeat(auto-fill, minmax(12rem, 1fr))",

@@ -14,6 +14,7 @@ are not counts of anyone and are always shown.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from heurecivique_app.domain.enums import CATEGORY_LABELS, CHANNEL_LABELS
 from heurecivique_app.domain.stats import RETENTION_OFFSETS, SMALL_COUNT, Summary
@@ -310,6 +311,62 @@ def dashboard(report: StatsReport, locale: str) -> Dashboard:
     title = (translate(N_("Evaluation of {name}"), locale, name=names) if names
              else translate(N_("Evaluation of the département"), locale))
     return Dashboard(title, key_figures(report, locale), {t.key: t for t in tables})
+
+
+@dataclass(frozen=True)
+class ReportChart:
+    """A chart of the printed report: a title and one bar per label."""
+
+    title: str
+    labels: list[str]
+    values: list[float]
+
+
+@dataclass(frozen=True)
+class ReportText:
+    """The printed report for the municipal council, translated (adapters/council_report)."""
+
+    title: str
+    period: str
+    figures: list[tuple[str, str]]
+    charts: list[ReportChart]
+    stories: list[tuple[str, str]]
+    stories_heading: str
+    footer: str
+
+
+def report_text(report: StatsReport, stories: list[tuple[str, str]], locale: str
+                ) -> ReportText:
+    """The council's report of one period: key figures, three charts, the stories.
+
+    Args:
+        report: the figures (small counts hidden as on the dashboard).
+        stories: published success stories ``(title, text)``: public, anonymous.
+        locale: the council's language.
+    """
+    board = dashboard(report, locale)
+    period = report.filters.period
+    last = date.fromordinal(period.end.toordinal() - 1)
+    months = board.table("months").chart
+    channels = board.table("channels").chart
+    satisfaction = board.table("satisfaction").chart
+    charts = [
+        ReportChart(board.table("months").title, [str(p["label"]) for p in months],
+                    [float(p["hours"]) for p in months]),
+        ReportChart(board.table("channels").title, [str(p["label"]) for p in channels],
+                    [float(p["rate"]) for p in channels]),
+        ReportChart(translate(N_("Beneficiaries' satisfaction"), locale),
+                    [f"{p['label']} / 5" for p in satisfaction],
+                    [float(p["beneficiaries"]) for p in satisfaction]),
+    ]
+    return ReportText(
+        title=board.title,
+        period=translate(N_("From {start} to {end}"), locale, start=period.start.isoformat(),
+                         end=last.isoformat()),
+        figures=[(f.label, f.value) for f in board.figures],
+        charts=charts, stories=stories,
+        stories_heading=translate(N_("Success stories"), locale),
+        footer=translate(N_("L'Heure Civique · evaluation report"), locale))
 
 
 # Seconds between two refreshes of one commune's open dashboards (realtime/live.py).

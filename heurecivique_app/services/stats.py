@@ -45,11 +45,16 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, func
+from sqlalchemy import ColumnElement, case, distinct, func, or_
 from sqlalchemy.sql import Executable
 from sqlmodel import Session, col, select
 
-from heurecivique_app.domain.community import IssueCategory, RelayReport, ReportStatus
+from heurecivique_app.domain.community import (
+    IssueCategory,
+    RelayReport,
+    ReportStatus,
+    SuccessStory,
+)
 from heurecivique_app.domain.enums import (
     CATEGORY_LABELS,
     VOLUNTEER_ROLES,
@@ -77,7 +82,6 @@ from heurecivique_app.domain.stats import (
     PeriodKind,
     RetentionRow,
     Summary,
-    active_by_month,
     distribution,
     period_of,
     pledge_share,
@@ -344,102 +348,134 @@ class _Reader:
         return where
 
     def all(self, statement: Executable) -> Sequence[Any]:
-        return self.session.execute(statement).all()
+        # Core, not the ORM: rows of plain values, without the ORM's per-row loading.
+        return self.session.connection().execute(statement).all()
 
 
 @dataclass
 class _MissionTally:
-    """What one pass over the period's missions adds up (see :func:`_missions`)."""
+    """The period's missions, added up by the database (see :func:`_missions`)."""
 
     # Per channel and per commune: [created, filled, done, cancelled, expired].
-    by_channel: dict[str, list[int]] = field(
-        default_factory=lambda: defaultdict(lambda: [0] * 5))
-    by_commune: dict[int, list[int]] = field(
-        default_factory=lambda: defaultdict(lambda: [0] * 5))
-    waits: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
-    done_by_category: dict[str, int] = field(default_factory=lambda: defaultdict(int))
-    helped: set[int] = field(default_factory=set)
-    beneficiary_scores: dict[int, int] = field(default_factory=lambda: defaultdict(int))
-    volunteer_scores: dict[int, int] = field(default_factory=lambda: defaultdict(int))
-    incidents: int = 0
+    by_channel: dict[str, list[int]]
+    by_commune: dict[int, list[int]]
+    time_to_fill: Summary
+    channel_waits: dict[str, Summary]
+    done_by_category: dict[str, int]
+    helped: int
+    beneficiary_scores: dict[int, int]
+    volunteer_scores: dict[int, int]
+    incidents: int
 
-    def add(self, row: Sequence[Any]) -> None:
-        """Count one mission row of :func:`_missions`."""
-        (commune_id, channel, status, category, accepted, beneficiary_id, bs, vs, incident,
-         wait) = row
-        done = status in DONE_STATUSES
-        filled = accepted > 0 or status in FILLED_STATUSES
-        for totals in (self.by_channel[channel], self.by_commune[commune_id]):
-            totals[0] += 1
-            totals[1] += filled
-            totals[2] += done
-            totals[3] += status == MissionStatus.CANCELLED
-            totals[4] += status == MissionStatus.EXPIRED
-        if wait is not None:
-            self.waits[channel].append(max(0.0, float(wait)))
-        if done:
-            self.done_by_category[category] += 1
-            if beneficiary_id is not None:
-                self.helped.add(beneficiary_id)
-        if bs is not None:
-            self.beneficiary_scores[int(bs)] += 1
-        if vs is not None:
-            self.volunteer_scores[int(vs)] += 1
-        self.incidents += bool(incident)
+
+def _counts(r: _Reader) -> tuple[dict[str, list[int]], dict[int, list[int]]]:
+    filled = or_(Mission.accepted_count > 0, col(Mission.status).in_(FILLED_STATUSES))
+    rows = r.all(select(Mission.commune_id, Mission.channel, Mission.status,
+                        func.sum(case((filled, 1), else_=0)), func.count())
+                 .where(*r.created_missions())
+                 .group_by(Mission.commune_id, Mission.channel, Mission.status))
+    by_channel: dict[str, list[int]] = defaultdict(lambda: [0] * 5)
+    by_commune: dict[int, list[int]] = defaultdict(lambda: [0] * 5)
+    for commune_id, channel, status, filled_count, count in rows:
+        for totals in (by_channel[channel], by_commune[commune_id]):
+            totals[0] += count
+            totals[1] += int(filled_count or 0)
+            totals[2] += count if status in DONE_STATUSES else 0
+            totals[3] += count if status == MissionStatus.CANCELLED else 0
+            totals[4] += count if status == MissionStatus.EXPIRED else 0
+    return by_channel, by_commune
+
+
+def _waits(r: _Reader) -> tuple[Summary, dict[str, Summary]]:
+    """Time to find a volunteer: hours from creation to the first standing acceptance.
+
+    PostgreSQL computes the percentiles itself (``percentile_cont``: the same linear
+    interpolation as ``domain.stats.percentile``); SQLite, which has none, hands the
+    durations over.
+    """
+    first = func.min(Participation.created_at)
+    waits = (select(Mission.channel.label("channel"),
+                    _hours_between(r.session, first, col(Mission.created_at)).label("hours"))
+             .join(Participation, Participation.mission_id == Mission.id)
+             .where(*r.created_missions(),
+                    Participation.status == ParticipationStatus.ACCEPTED.value)
+             .group_by(Mission.id, Mission.channel, Mission.created_at)).subquery()
+    if r.session.get_bind().dialect.name == "postgresql":
+        hours = func.greatest(waits.c.hours, 0.0)
+        rows = r.all(select(waits.c.channel, func.count(),
+                            func.percentile_cont(0.5).within_group(hours),
+                            func.percentile_cont(0.9).within_group(hours))
+                     .group_by(func.rollup(waits.c.channel)))
+        per_channel = {channel: Summary(int(n), median, p90)
+                       for channel, n, median, p90 in rows if channel is not None}
+        overall = next((Summary(int(n), median, p90) for channel, n, median, p90 in rows
+                        if channel is None), summarise([]))
+        return overall, per_channel
+    by_channel: dict[str, list[float]] = defaultdict(list)
+    for channel, value in r.all(select(waits.c.channel, waits.c.hours)):
+        by_channel[channel].append(max(0.0, float(value)))
+    return (summarise(h for values in by_channel.values() for h in values),
+            {channel: summarise(values) for channel, values in by_channel.items()})
 
 
 def _missions(r: _Reader) -> _MissionTally:
-    """One pass over the period's missions, with their follow-up and first acceptance.
-
-    A single scan (the follow-up by its unique mission index, the first standing
-    acceptance by a correlated lookup of the participation index) rather than
-    one aggregate per figure: each aggregate would scan the same rows again.
-    """
-    first_accept = (select(func.min(Participation.created_at))
-                    .where(Participation.mission_id == Mission.id,
-                           Participation.status == ParticipationStatus.ACCEPTED.value)
-                    .correlate(Mission).scalar_subquery())
-    rows = r.session.execute(
-        select(Mission.commune_id, Mission.channel, Mission.status, Mission.category,
-               Mission.accepted_count, Mission.beneficiary_id,
-               MissionFollowUp.beneficiary_satisfaction,
-               MissionFollowUp.volunteer_satisfaction,
-               MissionFollowUp.incident != "",
-               _hours_between(r.session, first_accept, col(Mission.created_at)))
-        .join(MissionFollowUp, MissionFollowUp.mission_id == Mission.id, isouter=True)
-        .where(*r.created_missions()))
-    tally = _MissionTally()
-    for row in rows:
-        tally.add(row)
-    return tally
+    """The period's missions, each figure aggregated by the database (a few rows each)."""
+    by_channel, by_commune = _counts(r)
+    overall, per_channel = _waits(r)
+    done = [*r.created_missions(), col(Mission.status).in_(DONE_STATUSES)]
+    by_category = {c: int(n) for c, n in r.all(
+        select(Mission.category, func.count()).where(*done).group_by(Mission.category))}
+    helped = r.all(select(func.count(distinct(Mission.beneficiary_id)))
+                   .where(*done, col(Mission.beneficiary_id).is_not(None)))[0][0]
+    incident = case((MissionFollowUp.incident != "", 1), else_=0)
+    beneficiary: dict[int, int] = defaultdict(int)
+    volunteer: dict[int, int] = defaultdict(int)
+    incidents = 0
+    for bs, vs, with_incident, count in r.all(
+            select(MissionFollowUp.beneficiary_satisfaction,
+                   MissionFollowUp.volunteer_satisfaction, func.sum(incident), func.count())
+            .join(Mission, Mission.id == MissionFollowUp.mission_id)
+            .where(*r.created_missions())
+            .group_by(MissionFollowUp.beneficiary_satisfaction,
+                      MissionFollowUp.volunteer_satisfaction)):
+        if bs is not None:
+            beneficiary[int(bs)] += count
+        if vs is not None:
+            volunteer[int(vs)] += count
+        incidents += int(with_incident or 0)
+    return _MissionTally(by_channel, by_commune, overall, per_channel, by_category,
+                         int(helped), beneficiary, volunteer, incidents)
 
 
 def _hours(r: _Reader) -> tuple[dict[str, dict[str, int]], dict[int, int],
-                                  dict[tuple[int, str], int], dict[int, set[int]]]:
-    """The ledger of the period, in one grouped pass.
+                                  dict[str, set[int]], dict[int, set[int]]]:
+    """The ledger of the period, aggregated by the database.
 
     Returns:
-        Minutes per month and category; per commune; per (volunteer, month) over
-        the scope's missions; and who kept the pledge, per commune they gave in.
+        Minutes per month and category; per commune; who gave at least the pledged
+        hour each month (to one commune's missions); and those volunteers per commune.
     """
-    rows = r.all(select(HourEntry.volunteer_id, HourEntry.month, Mission.commune_id,
-                        Mission.category, func.sum(HourEntry.minutes))
-                 .join(Mission, Mission.id == HourEntry.mission_id)
-                 .where(col(HourEntry.month).in_(r.months), *r.mission_filter())
-                 .group_by(HourEntry.volunteer_id, HourEntry.month, Mission.commune_id,
-                           Mission.category))
     by_month: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     by_commune: dict[int, int] = defaultdict(int)
-    minutes: dict[tuple[int, str], int] = defaultdict(int)
-    gave_in: dict[int, set[tuple[int, str]]] = defaultdict(set)
-    for volunteer, month, commune_id, category, total in rows:
+    for month, commune_id, category, total in r.all(
+            select(HourEntry.month, Mission.commune_id, Mission.category,
+                   func.sum(HourEntry.minutes))
+            .join(Mission, Mission.id == HourEntry.mission_id)
+            .where(col(HourEntry.month).in_(r.months), *r.mission_filter())
+            .group_by(HourEntry.month, Mission.commune_id, Mission.category)):
         by_month[month][category] += int(total)
         by_commune[commune_id] += int(total)
-        minutes[(volunteer, month)] += int(total)
-        gave_in[commune_id].add((volunteer, month))
-    active_in = {commune_id: {v for v, m in pairs if minutes[(v, m)] >= PLEDGE_MINUTES}
-                 for commune_id, pairs in gave_in.items()}
-    return by_month, by_commune, minutes, active_in
+    active: dict[str, set[int]] = defaultdict(set)
+    active_in: dict[int, set[int]] = defaultdict(set)
+    for volunteer, month, commune_id in r.all(
+            select(HourEntry.volunteer_id, HourEntry.month, Mission.commune_id)
+            .join(Mission, Mission.id == HourEntry.mission_id)
+            .where(col(HourEntry.month).in_(r.months), *r.mission_filter())
+            .group_by(HourEntry.volunteer_id, HourEntry.month, Mission.commune_id)
+            .having(func.sum(HourEntry.minutes) >= PLEDGE_MINUTES)):
+        active[month].add(volunteer)
+        active_in[commune_id].add(volunteer)
+    return by_month, by_commune, active, active_in
 
 
 def _enrolled(r: _Reader) -> tuple[dict[str, int], int]:
@@ -450,7 +486,7 @@ def _enrolled(r: _Reader) -> tuple[dict[str, int], int]:
         .where(*r.volunteers(), col(VolunteerProfile.validated_at).is_not(None),
                col(VolunteerProfile.validated_at) < r.start)).one()
     during: dict[str, int] = defaultdict(int)
-    for (month,) in r.session.execute(
+    for (month,) in r.session.connection().execute(
             select(r.month_of(col(VolunteerProfile.validated_at)))
             .join(User, VolunteerProfile.user_id == User.id)
             .where(*r.volunteers(), col(VolunteerProfile.validated_at) >= r.start,
@@ -465,7 +501,7 @@ def _enrolled(r: _Reader) -> tuple[dict[str, int], int]:
 
 def _cohorts(r: _Reader) -> tuple[dict[int, str], dict[int, set[str]], dict[int, int]]:
     """Sign-up month of each volunteer of the period, the months they gave, per commune."""
-    signed = r.session.execute(
+    signed = r.session.connection().execute(
         select(User.id, r.month_of(col(User.created_at)), User.commune_id)
         .where(*r.volunteers(), User.created_at >= r.start, User.created_at < r.end)).all()
     cohort = {uid: month for uid, month, _ in signed}
@@ -527,9 +563,8 @@ def compute(session: Session, *, scope: StatsScope, filters: StatsFilter, timezo
     """
     r = _Reader(session, scope, filters, timezone)
     tally = _missions(r)
-    by_channel, by_commune, waits = tally.by_channel, tally.by_commune, tally.waits
-    month_minutes, commune_minutes, minutes, active_in = _hours(r)
-    active = active_by_month(minutes)
+    by_channel, by_commune = tally.by_channel, tally.by_commune
+    month_minutes, commune_minutes, active, active_in = _hours(r)
     enrolled, validated = _enrolled(r)
     cohort, gave, signed_in = _cohorts(r)
     reports, answer = _reports(r)
@@ -538,7 +573,7 @@ def compute(session: Session, *, scope: StatsScope, filters: StatsFilter, timezo
                       key=lambda g: (-g.missions_done, g.category))
     totals = [sum(values[i] for values in by_channel.values()) for i in range(5)]
     channels = [ChannelRow(channel, values[0], values[1], ratio(values[1], values[0]),
-                           summarise(waits.get(channel, [])))
+                           tally.channel_waits.get(channel, summarise([])))
                 for channel, values in sorted(by_channel.items())]
     communes = [CommuneRow(cid, name, commune_minutes.get(cid, 0), len(active_in.get(cid, ())),
                            signed_in.get(cid, 0), by_commune.get(cid, [0, 0])[0],
@@ -554,8 +589,8 @@ def compute(session: Session, *, scope: StatsScope, filters: StatsFilter, timezo
                          len(active.get(m, ()))) for m in r.months],
         missions_created=totals[0], missions_filled=totals[1], missions_done=totals[2],
         missions_cancelled=totals[3], missions_expired=totals[4],
-        channels=channels, time_to_fill=summarise(h for hs in waits.values() for h in hs),
-        beneficiaries_helped=len(tally.helped),
+        channels=channels, time_to_fill=tally.time_to_fill,
+        beneficiaries_helped=tally.helped,
         beneficiary_satisfaction=distribution(tally.beneficiary_scores),
         volunteer_satisfaction=distribution(tally.volunteer_scores), incidents=tally.incidents,
         reports_by_category=reports, report_answer=answer,
@@ -682,3 +717,15 @@ def neighbourhoods(session: Session, *, scope: StatsScope) -> list[tuple[int, st
                         .order_by(Neighbourhood.name)).all()
     return [(nid, name) for nid, name in rows if nid is not None]
 
+
+def success_stories(session: Session, *, scope: StatsScope, limit: int = 3
+                    ) -> list[tuple[str, str]]:
+    """The latest published success stories of the scope's communes ``(title, text)``.
+
+    They are already public (the commune's site): written without naming anyone.
+    """
+    rows = session.exec(select(SuccessStory.title, SuccessStory.text)
+                        .where(col(SuccessStory.commune_id).in_(scope.commune_ids),
+                               SuccessStory.published)
+                        .order_by(col(SuccessStory.created_at).desc()).limit(limit)).all()
+    return [(title, text) for title, text in rows]
