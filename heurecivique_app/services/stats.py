@@ -45,7 +45,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, distinct, func, or_
+from sqlalchemy import ColumnElement, Integer, case, distinct, func, literal_column, or_
 from sqlalchemy.sql import Executable
 from sqlmodel import Session, col, select
 
@@ -310,16 +310,13 @@ class _Reader:
         self.start, self.end = filters.period.bounds(timezone)
         self.months = filters.period.months()
         self.month_ends = filters.period.month_ends(timezone)
+        self.sqlite_departement = (len(self.ids) > 1
+                                   and session.get_bind().dialect.name == "sqlite")
 
     def in_scope(self, commune: ColumnElement[Any]) -> ColumnElement[bool]:
         if len(self.ids) == 1:
             return commune == self.ids[0]
-        if self.session.get_bind().dialect.name == "sqlite":
-            # A département's communes hold most rows: SQLite's planner would walk the
-            # commune index commune by commune, five times slower than one pass over the
-            # table (measured by bench/stats.py); ``+ 0`` keeps it off that index.
-            return (commune + 0).in_(self.ids)
-        return commune.in_(self.ids)
+        return self.plain(commune).in_(self.ids)
 
     def month_of(self, moment: ColumnElement[Any]) -> ColumnElement[str]:
         """The local month ``"YYYY-MM"`` of an instant of the period, by the database.
@@ -347,6 +344,20 @@ class _Reader:
             where.append(User.neighbourhood_id == self.filters.neighbourhood_id)
         return where
 
+    def plain(self, column: ColumnElement[Any]) -> ColumnElement[Any]:
+        """``column``, kept off its indexes when the scope holds most missions.
+
+        A département on SQLite: the planner would otherwise walk an index (the
+        commune's to group without sorting, the status's for ``IN``) and fetch every
+        row through it, several times slower than one pass (bench/stats.py). ``+ 0``
+        and ``|| ''`` change no value and use no index.
+        """
+        if not self.sqlite_departement:
+            return column
+        if isinstance(column.type, Integer):
+            return column + literal_column("0")
+        return column.op("||")(literal_column("''"))
+
     def all(self, statement: Executable) -> Sequence[Any]:
         # Core, not the ORM: rows of plain values, without the ORM's per-row loading.
         return self.session.connection().execute(statement).all()
@@ -370,10 +381,11 @@ class _MissionTally:
 
 def _counts(r: _Reader) -> tuple[dict[str, list[int]], dict[int, list[int]]]:
     filled = or_(Mission.accepted_count > 0, col(Mission.status).in_(FILLED_STATUSES))
-    rows = r.all(select(Mission.commune_id, Mission.channel, Mission.status,
+    commune = r.plain(col(Mission.commune_id))
+    rows = r.all(select(commune, Mission.channel, Mission.status,
                         func.sum(case((filled, 1), else_=0)), func.count())
                  .where(*r.created_missions())
-                 .group_by(Mission.commune_id, Mission.channel, Mission.status))
+                 .group_by(commune, Mission.channel, Mission.status))
     by_channel: dict[str, list[int]] = defaultdict(lambda: [0] * 5)
     by_commune: dict[int, list[int]] = defaultdict(lambda: [0] * 5)
     for commune_id, channel, status, filled_count, count in rows:
@@ -422,7 +434,7 @@ def _missions(r: _Reader) -> _MissionTally:
     """The period's missions, each figure aggregated by the database (a few rows each)."""
     by_channel, by_commune = _counts(r)
     overall, per_channel = _waits(r)
-    done = [*r.created_missions(), col(Mission.status).in_(DONE_STATUSES)]
+    done = [*r.created_missions(), r.plain(col(Mission.status)).in_(DONE_STATUSES)]
     by_category = {c: int(n) for c, n in r.all(
         select(Mission.category, func.count()).where(*done).group_by(Mission.category))}
     helped = r.all(select(func.count(distinct(Mission.beneficiary_id)))
