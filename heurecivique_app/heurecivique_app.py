@@ -31,6 +31,7 @@ from heurecivique_app.pages.pool import pool_page, volunteer_page
 from heurecivique_app.pages.public import public_site
 from heurecivique_app.pages.relay import relay_home, relay_issue, relay_need
 from heurecivique_app.pages.signup import signup
+from heurecivique_app.pages.stats import stats_page
 from heurecivique_app.pages.triage import triage
 from heurecivique_app.presenters.collective import roster_vars
 from heurecivique_app.presenters.missions import (
@@ -39,6 +40,7 @@ from heurecivique_app.presenters.missions import (
     mission_vars,
     staff_page_vars,
 )
+from heurecivique_app.presenters.stats import LIVE_INTERVAL, stats_vars
 from heurecivique_app.realtime.gc_tuning import tune_garbage_collector
 from heurecivique_app.realtime.live import live
 from heurecivique_app.settings import get_settings
@@ -65,6 +67,7 @@ from heurecivique_app.state.pool import PoolState, VolunteerState
 from heurecivique_app.state.public import PublicState
 from heurecivique_app.state.relay import RelayState
 from heurecivique_app.state.signup import SignupState
+from heurecivique_app.state.stats import StatsState
 from heurecivique_app.state.triage import TriageState
 
 TITLE = "HeureCivique"
@@ -113,6 +116,10 @@ app.add_page(collective_new, route="/console/collective/new", title=TITLE,
              on_load=CollectiveFormState.load)
 app.add_page(attendance, route="/console/attendance/[mission_id]", title=TITLE,
              on_load=AttendanceState.load)
+# Evaluation dashboards (issue 20): a commune's staff, the département's coordinator.
+app.add_page(stats_page, route="/console/stats", title=TITLE, on_load=StatsState.load)
+app.add_page(stats_page, route="/console/stats/departement", title=TITLE,
+             on_load=StatsState.load_departement)
 app.add_page(relay_home, route="/relay", title=TITLE, on_load=RelayState.load)
 app.add_page(relay_issue, route="/relay/issue", title=TITLE, on_load=RelayState.load)
 app.add_page(relay_need, route="/relay/need", title=TITLE, on_load=RelayState.load)
@@ -133,6 +140,7 @@ live.register("roster", AttendanceState, roster_vars)
 # The referent's pages of one mission: a new version only, each tab re-reads its own page.
 live.register("followup", FollowUpState, staff_page_vars)
 live.register("match", MatchState, staff_page_vars)
+live.register("stats", StatsState, stats_vars, min_interval=LIVE_INTERVAL)
 live.attach(app)
 app.register_lifespan_task(tune_garbage_collector)
 # Due work (e-mails, reminders): one runner per backend worker, claims never overlap.

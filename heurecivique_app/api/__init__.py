@@ -19,6 +19,7 @@ from heurecivique_app.api import (
     pwa,
     recovery,
     session,
+    stats,
     volunteer,
 )
 
@@ -29,6 +30,7 @@ api = Starlette(routes=[
     *volunteer.routes,
     *recovery.routes,
     *exports.routes,
+    *stats.routes,
     *notifications.routes,
     *accountability.routes,
 ])

@@ -13,6 +13,11 @@ from enum import StrEnum
 class EventKind(StrEnum):
     """Every name an event or an audit entry may carry."""
 
+    # Setting up a territory (services/territory.py, the operators' command line).
+    COMMUNE_CREATED = "commune.created"
+    NEIGHBOURHOOD_CREATED = "neighbourhood.created"
+    STAFF_CREATED = "staff.created"
+
     # Needs and missions.
     NEED_CREATED = "need.created"
     NEED_DUPLICATED = "need.duplicated"

@@ -139,6 +139,8 @@ def console_nav() -> rx.Component:
                 class_name="touch-link"),
         rx.link(T("Audit log"), href="/console/audit", id="audit-link",
                 class_name="touch-link"),
+        rx.link(T("Evaluation"), href="/console/stats", id="stats-link",
+                class_name="touch-link"),
         spacing="4", wrap="wrap",
     ), aria_label=T("Console"))
 

@@ -216,6 +216,7 @@ def test_run_lets_a_programming_error_through() -> None:
 # Handlers anyone may call: public pages, and one that only keeps what the tab typed.
 PUBLIC = {
     "AppState.load_locale", "LoginState.load", "PublicState.load", "SignupState.load",
+    "InfoState.load",  # /privacy and /insurance, public pages
     "SignupState.submit",
     "TriageState.set_answer",  # the text typed for a report, kept until "forward" or "close"
     "InfoState.load",  # /privacy and /insurance: public texts in plain words
