@@ -219,7 +219,6 @@ PUBLIC = {
     "InfoState.load",  # /privacy and /insurance, public pages
     "SignupState.submit",
     "TriageState.set_answer",  # the text typed for a report, kept until "forward" or "close"
-    "InfoState.load",  # /privacy and /insurance: public texts in plain words
 }
 
 
