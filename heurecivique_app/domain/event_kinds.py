@@ -79,3 +79,4 @@ class EventKind(StrEnum):
     AUTH_UNLOCKED = "auth.unlocked"
     AUTH_RESET_REQUESTED = "auth.reset_requested"
     AUTH_PASSWORD_RESET = "auth.password_reset"
+    AUTH_PASSWORD_CHANGED = "auth.password_changed"
