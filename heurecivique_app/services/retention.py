@@ -23,6 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from sqlalchemy import or_
 from sqlmodel import Session, col, select, update
 
 from heurecivique_app.domain.community import RelayReport
@@ -118,21 +119,38 @@ def update_retention(session: Session, *, actor: Actor, mission_contact_days: ob
 # --- the purge ---------------------------------------------------------------------------
 
 
-def purge_mission(session: Session, mission: Mission, now: datetime) -> None:
-    """Erase a mission's exact place and the notes written about it (idempotent)."""
-    if mission.beneficiary_id is not None:
-        # A collective action's place is public; a beneficiary's is their home.
-        mission.exact_address = ""
-        mission.exact_lat = None
-        mission.exact_lon = None
-    mission.purged_at = now
-    session.add(mission)
-    session.exec(update(Participation).where(Participation.mission_id == mission.id)
-                 .values(feedback="", problem="", reason=""))  # type: ignore[call-overload]
-    session.exec(update(MissionFollowUp).where(MissionFollowUp.mission_id == mission.id)
-                 .values(incident=""))  # type: ignore[call-overload]
-    session.exec(update(RelayReport).where(RelayReport.mission_id == mission.id)
-                 .values(lat=None, lon=None))  # type: ignore[call-overload]
+CHUNK = 500  # ids per IN (...) list: well under SQLite's and PostgreSQL's limits
+
+
+def purge_missions(session: Session, missions: list[Mission], now: datetime) -> None:
+    """Erase these missions' exact places and the notes written about them (idempotent).
+
+    The notes are erased by one UPDATE per table and chunk of ids, not through the
+    ORM: the session's rows are expired afterwards, so nothing stale is read back.
+    """
+    for mission in missions:
+        if mission.beneficiary_id is not None:
+            # A collective action's place is public; a beneficiary's is their home.
+            mission.exact_address = ""
+            mission.exact_lat = None
+            mission.exact_lon = None
+        mission.purged_at = now
+        session.add(mission)
+    session.flush()
+    ids = [m.id for m in missions]
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start:start + CHUNK]
+        for statement in (
+            update(Participation).where(col(Participation.mission_id).in_(chunk))
+            .values(feedback="", problem="", reason=""),
+            update(MissionFollowUp).where(col(MissionFollowUp.mission_id).in_(chunk))
+            .values(incident=""),
+            update(RelayReport).where(col(RelayReport.mission_id).in_(chunk))
+            .values(lat=None, lon=None),
+        ):
+            session.execute(statement.execution_options(synchronize_session=False))
+    if ids:
+        session.expire_all()
 
 
 def _has_contact(person: Beneficiary) -> bool:
@@ -153,9 +171,8 @@ def pseudonymise(session: Session, person: Beneficiary, now: datetime) -> None:
     _erase_contact(person, now)
     person.pseudonymised_at = now
     session.add(person)
-    for mission in session.exec(select(Mission).where(
-            Mission.beneficiary_id == person.id, col(Mission.purged_at).is_(None))).all():
-        purge_mission(session, mission, now)
+    purge_missions(session, list(session.exec(select(Mission).where(
+        Mission.beneficiary_id == person.id, col(Mission.purged_at).is_(None))).all()), now)
 
 
 def _policies(session: Session) -> dict[int, RetentionPolicy]:
@@ -176,22 +193,29 @@ def purge(session: Session, *, now: datetime) -> PurgeRun:
     def count(commune_id: int, index: int) -> None:
         counts.setdefault(commune_id, [0, 0, 0])[index] += 1
 
+    # No commune keeps less than the shortest period: older than that in SQL, the rest
+    # (each commune's own period, the later of end and last change) in Python.
+    soonest = now - timedelta(days=MISSION_CONTACT_DAYS_RANGE[0])
     closed = session.exec(select(Mission).where(
         col(Mission.status).in_([s.value for s in CLOSED_STATUSES]),
-        col(Mission.purged_at).is_(None))).all()
+        col(Mission.purged_at).is_(None), Mission.starts_at <= soonest,
+        Mission.updated_at <= soonest)).all()
+    due = []
     for mission in closed:
         days = policies.get(mission.commune_id, default).mission_contact_days
         ended = mission_closed_at(mission.status, mission.starts_at, mission.duration_minutes,
                                   mission.updated_at)
         if ended is not None and ended <= now - timedelta(days=days):
-            purge_mission(session, mission, now)
+            due.append(mission)
             count(mission.commune_id, 0)
-    session.flush()
+    purge_missions(session, due, now)
 
     # Chosen by what they still hold, not by the marks: a person who came back (the
     # intake clears the marks) is purged again when their new needs are over.
-    people = [p for p in session.exec(select(Beneficiary)).all()
-              if _has_contact(p) or p.notes or p.full_name != initials(p.full_name)]
+    people = [p for p in session.exec(select(Beneficiary).where(or_(
+        col(Beneficiary.pseudonymised_at).is_(None), col(Beneficiary.phone).is_not(None),
+        Beneficiary.address != "", Beneficiary.access_notes != "", Beneficiary.notes != "",
+    ))).all() if _has_contact(p) or p.notes or p.full_name != initials(p.full_name)]
     missions_of: dict[int, list[Mission]] = {}
     for mission in session.exec(select(Mission).where(
             col(Mission.beneficiary_id).in_([p.id for p in people]))).all():
