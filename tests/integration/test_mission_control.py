@@ -122,7 +122,7 @@ def test_a_text_only_edit_is_audited_but_mails_nobody(db_engine) -> None:
     ({"day": "pas une date"}, "starts_at"),
     ({"duration_minutes": "5"}, "duration_minutes"),
     ({"title": ""}, "title"),
-    ({"capacity": "abc"}, "capacity"),
+    ({"capacity": "abc", "neighbourhood_id": "x"}, "neighbourhood_id"),
     ({"address": ""}, "address"),
     ({"neighbourhood_id": "999999"}, "neighbourhood_id"),
 ])
@@ -147,6 +147,22 @@ def test_the_public_text_may_not_name_the_beneficiary(db_engine) -> None:
         _edit(db_engine, w.referent_actor, w.mission.id,
               _form(w.mission, title=f"Courses pour {surname}"))
     assert refused.value.field_params["title"] == {"name": surname}
+
+
+def test_a_collective_actions_places_are_checked(db_engine) -> None:
+    with session_scope(db_engine) as s:
+        w = f.world(s, kind=MissionKind.COLLECTIVE, capacity=3)
+    for typed in ("abc", "0", "501", ""):
+        with pytest.raises(ValidationFailed) as refused:
+            _edit(db_engine, w.referent_actor, w.mission.id, _form(w.mission, capacity=typed))
+        assert set(refused.value.errors) == {"capacity"}
+
+
+def test_a_need_at_home_keeps_its_one_place(db_engine) -> None:
+    with session_scope(db_engine) as s:
+        w = f.world(s)
+    assert _edit(db_engine, w.referent_actor, w.mission.id,
+                 _form(w.mission, capacity="9")).capacity == 1
 
 
 def test_the_capacity_never_goes_below_those_taking_part(db_engine) -> None:

@@ -179,8 +179,8 @@ def _clean_edit(session: Session, mission: Mission, form: MissionEdit,  # noqa: 
         return commune_neighbourhood(session, commune_id=mission.commune_id, value=typed)
 
     def capacity() -> int:
-        if mission.kind == MissionKind.INDIVIDUAL and str(form.capacity).strip() in ("", "1"):
-            return 1
+        if mission.kind == MissionKind.INDIVIDUAL:
+            return mission.capacity  # one person's home: its places are not the form's
         return whole_number(form.capacity, low=1, high=MAX_CAPACITY)
 
     check.take("title", lambda: required_text(form.title, max_length=120, kind=TextKind.LINE))
