@@ -64,3 +64,5 @@ class EventKind(StrEnum):
     AUTH_THROTTLED = "auth.throttled"
     AUTH_LOCKED = "auth.locked"
     AUTH_UNLOCKED = "auth.unlocked"
+    AUTH_RESET_REQUESTED = "auth.reset_requested"
+    AUTH_PASSWORD_RESET = "auth.password_reset"

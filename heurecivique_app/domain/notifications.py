@@ -85,6 +85,9 @@ class MessageKind:
     PROPOSAL = "proposal"  # a referent proposes a mission to a volunteer
     REMINDER = "reminder"  # the day before a mission
     REPORT_FORWARD = "report_forward"  # a relay's report, to the technical services
+    SIGNUP_CONFIRM = "signup_confirm"  # the link that confirms a new volunteer's address
+    ACCOUNT_EXISTS = "account_exists"  # someone signed up with an address that has an account
+    PASSWORD_RESET = "password_reset"  # the link that sets a forgotten password
     # A referent changed a mission someone takes part in (never turned off: they must know).
     MISSION_CHANGED = "mission_changed"
     MISSION_CANCELLED = "mission_cancelled"

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from html import escape
+from typing import TypedDict
 
 from heurecivique_app.domain.notifications import OPTIONAL_KINDS, MessageKind
 from heurecivique_app.domain.text import N_
@@ -104,6 +105,39 @@ def _report_forward(ctx: Context, p: dict) -> Draft:
                  paragraphs=paragraphs)
 
 
+def _signup_confirm(ctx: Context, p: dict) -> Draft:
+    return Draft(
+        subject=(N_("Confirm your HeureCivique sign-up"), {}),
+        paragraphs=[(N_("To finish your sign-up to HeureCivique, open this link within "
+                        "24 hours and confirm."), {}),
+                    (N_("If you did not sign up, ignore this message: the account will stay "
+                        "unusable."), {})],
+        link=(N_("Confirm my e-mail address"), p["url"]),
+    )
+
+
+def _account_exists(ctx: Context, p: dict) -> Draft:
+    return Draft(
+        subject=(N_("Your HeureCivique account"), {}),
+        paragraphs=[(N_("Someone, maybe you, has just tried to sign up to HeureCivique with "
+                        "this email address. You already have an account."), {}),
+                    (N_("If it was not you, nothing has changed on your account and you can "
+                        "ignore this message."), {})],
+        link=(N_("Log in"), p["login_url"]),
+    )
+
+
+def _password_reset(ctx: Context, p: dict) -> Draft:
+    return Draft(
+        subject=(N_("Choose a new HeureCivique password"), {}),
+        paragraphs=[(N_("Someone, maybe you, asked to choose a new password for your "
+                        "HeureCivique account. Open this link within 30 minutes to do it."), {}),
+                    (N_("If it was not you, ignore this message: your password stays the "
+                        "same."), {})],
+        link=(N_("Choose a new password"), p["url"]),
+    )
+
+
 def _mission_link(ctx: Context, p: dict) -> tuple[str, str]:
     return (N_("See the mission"), f"{ctx.app_url}/missions/{p['mission_id']}")
 
@@ -162,6 +196,9 @@ TEMPLATES: dict[str, Callable[[Context, dict], Draft]] = {
     MessageKind.PROPOSAL: _proposal,
     MessageKind.REMINDER: _reminder,
     MessageKind.REPORT_FORWARD: _report_forward,
+    MessageKind.SIGNUP_CONFIRM: _signup_confirm,
+    MessageKind.ACCOUNT_EXISTS: _account_exists,
+    MessageKind.PASSWORD_RESET: _password_reset,
 }
 
 
@@ -243,13 +280,22 @@ UNSUBSCRIBE_QUESTION = {
 }
 
 
-def problem_rows(problems: list, locale: str, timezone: str) -> list[dict[str, str]]:
+class MailProblemRow(TypedDict):
+    """One e-mail that did not reach a volunteer, on their record (staff only)."""
+
+    kind: str
+    when: str
+    state: str  # refused for good, or to be tried again
+    error: str  # the mail server's answer
+
+
+def problem_rows(problems: list, locale: str, timezone: str) -> list[MailProblemRow]:
     """A person's undelivered e-mails as the staff record shows them (DeliveryProblem list)."""
-    return [{
-        "kind": translate(OPTIONAL_KINDS.get(p.kind, p.kind), locale),
-        "when": format_when(p.at, locale, timezone),
-        "state": translate(N_("Refused for good: check the address with the volunteer.")
-                           if p.final else N_("Not delivered yet: it will be tried again."),
-                           locale),
-        "error": p.error,
-    } for p in problems]
+    return [MailProblemRow(
+        kind=translate(OPTIONAL_KINDS.get(p.kind, p.kind), locale),
+        when=format_when(p.at, locale, timezone),
+        state=translate(N_("Refused for good: check the address with the volunteer.")
+                        if p.final else N_("Not delivered yet: it will be tried again."),
+                        locale),
+        error=p.error,
+    ) for p in problems]

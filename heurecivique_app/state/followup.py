@@ -24,7 +24,7 @@ from heurecivique_app.realtime.channels import staff_mission_channels
 from heurecivique_app.realtime.live import live
 from heurecivique_app.services import followup
 from heurecivique_app.services.missions import control
-from heurecivique_app.state.base import AppState
+from heurecivique_app.state.base import AppState, page_load, staff_only
 
 # Both forms name their reason "reason" for the service; the page shows each one's error.
 CANCEL_REASON, OFF_REASON = "cancel_reason", "off_reason"
@@ -95,10 +95,8 @@ class FollowUpState(AppState):
                     if c.startswith("followup:")}, self.locale)
 
     @rx.event
-    def load(self):
-        actor, redirect = self._load_identity(STAFF_ROLES)
-        if redirect is not None:
-            return redirect
+    @page_load(STAFF_ROLES)
+    def load(self, actor):
         self.field_errors = {}
         self.message = ""
         self.control_message = ""
@@ -107,119 +105,93 @@ class FollowUpState(AppState):
         self._reload(actor)
 
     @rx.event
-    def follow_live(self):
+    @staff_only
+    def follow_live(self, actor):
         """The mission changed (any tab, any worker): re-read the page from the session."""
-        actor = self._staff()
-        if actor is None:
-            return rx.redirect("/login")
         self._reload(actor, keep_forms=True)
-        return None
 
-    def _control(self, action, success: str, reason_field: str = ""):
+    def _control(self, actor, action, success: str, reason_field: str = "") -> None:
         """Run one control service as the staff member; show its outcome (none written on error)."""
-        actor = self._staff()
-        if actor is None:
-            return rx.redirect("/login")
-        try:
-            with self._unit_of_work() as session:
-                action(session, actor)
-        except ValidationFailed as error:
-            errors = self._field_errors(error)
-            if reason_field and "reason" in errors:
-                errors[reason_field] = errors.pop("reason")
-            self.field_errors = errors
-            self.control_message, self.control_ok = self._error_text(error), False
-            return None
-        except DomainError as error:  # NotFound included
-            self.field_errors = {}
-            self.control_message, self.control_ok = self._error_text(error), False
+        done = self._run(lambda s: action(s, actor))
+        errors = dict(done.fields)
+        if reason_field and "reason" in errors:
+            errors[reason_field] = errors.pop("reason")
+        self.field_errors = errors
+        if done.ok:
             self._reload(actor)
-            return None
-        self.field_errors = {}
-        self._reload(actor)
-        self.control_message, self.control_ok = self._tr(success), True
-        return None
+            self.control_message, self.control_ok = self._tr(success), True
+            return
+        self.control_message, self.control_ok = done.text, False
+        if not done.fields:  # refused for another reason (NotFound, a rule): show what is now
+            self._reload(actor)
 
     @rx.event
-    def save_mission(self, form_data: dict):
+    @staff_only
+    def save_mission(self, actor, form_data: dict):
         """Change the mission's date, time, duration, text, place or capacity."""
         form = control.MissionEdit.from_form(form_data)
         settings, adapters = self._settings, self._adapters
-        return self._control(
-            lambda s, a: control.edit_mission(
+        self._control(
+            actor, lambda s, a: control.edit_mission(
                 s, actor=a, mission_id=self._mission_id, form=form,
                 timezone=settings.timezone, geocoder=adapters.geocoder,
                 geo_salt=settings.geo_salt),
             N_("The mission is changed. The volunteers concerned are told by e-mail."))
 
     @rx.event
-    def cancel_mission(self, form_data: dict):
+    @staff_only
+    def cancel_mission(self, actor, form_data: dict):
         """Cancel the mission with a reason; everyone taking part is told."""
         reason = form_text(form_data, "reason")
-        return self._control(
-            lambda s, a: control.cancel_mission(s, actor=a, mission_id=self._mission_id,
-                                                reason=reason,
-                                                timezone=self._settings.timezone),
+        self._control(
+            actor, lambda s, a: control.cancel_mission(s, actor=a, mission_id=self._mission_id,
+                                                       reason=reason,
+                                                       timezone=self._settings.timezone),
             N_("The mission is cancelled. The volunteers concerned are told by e-mail."),
             CANCEL_REASON)
 
     @rx.event
-    def take_off(self, form_data: dict):
+    @staff_only
+    def take_off(self, actor, form_data: dict):
         """Take one volunteer off the mission (the form names them), with a reason."""
         reason = form_text(form_data, "reason")
         volunteer = form_text(form_data, "volunteer_id")
-        return self._control(
-            lambda s, a: control.take_off(s, actor=a, mission_id=self._mission_id,
-                                          volunteer_id=volunteer, reason=reason,
-                                          timezone=self._settings.timezone),
+        self._control(
+            actor, lambda s, a: control.take_off(s, actor=a, mission_id=self._mission_id,
+                                                 volunteer_id=volunteer, reason=reason,
+                                                 timezone=self._settings.timezone),
             N_("The volunteer no longer takes part. They are told by e-mail."), OFF_REASON)
 
-    def _save(self, form_data: dict, close: bool):
-        actor = self._staff()
-        if actor is None:
-            return rx.redirect("/login")
+    @rx.event
+    @staff_only
+    def submit(self, actor, form_data: dict):
+        """Save the follow-up; close the mission too when "close" is ticked."""
+        close = ticked(form_data, "close")
         form = followup.FollowUpForm.from_form(form_data)
-        try:
-            with self._unit_of_work() as session:
-                followup.record_followup(session, actor=actor, mission_id=self._mission_id,
-                                         form=form, timezone=self._settings.timezone,
-                                         close=close)
-        except ValidationFailed as error:
-            self.field_errors = self._field_errors(error)
-            self.message = self._error_text(error)
+        done = self._run(lambda s: followup.record_followup(
+            s, actor=actor, mission_id=self._mission_id, form=form,
+            timezone=self._settings.timezone, close=close))
+        self.field_errors = done.fields
+        if not done.ok:
+            self.message = done.text
             return
-        except DomainError as error:
-            self.field_errors = {}
-            self.message = self._error_text(error)
-            return
-        self.field_errors = {}
         self._reload(actor)
         self.message = self._tr(N_("The mission is closed. Thank you!") if close
                                 else N_("The follow-up is saved."))
 
     @rx.event
-    def submit(self, form_data: dict):
-        """Save the follow-up; close the mission too when "close" is ticked."""
-        return self._save(form_data, close=ticked(form_data, "close"))
-
-    @rx.event
-    def duplicate(self, form_data: dict):
-        actor = self._staff()
-        if actor is None:
-            return rx.redirect("/login")
-        try:
-            with self._unit_of_work() as session:
-                copy = followup.duplicate_need(
-                    session, actor=actor, mission_id=self._mission_id,
-                    day=form_text(form_data, "duplicate_date"),
-                    hour=form_text(form_data, "duplicate_time"),
-                    timezone=self._settings.timezone)
-                copy_id = copy.id
-        except ValidationFailed as error:
-            self.field_errors = self._field_errors(error)
-            return
-        except DomainError as error:  # NotFound included
-            self.message = self._error_text(error)
-            return
+    @staff_only
+    def duplicate(self, actor, form_data: dict):
+        done = self._run(lambda s: followup.duplicate_need(
+            s, actor=actor, mission_id=self._mission_id,
+            day=form_text(form_data, "duplicate_date"),
+            hour=form_text(form_data, "duplicate_time"),
+            timezone=self._settings.timezone).id)
+        if isinstance(done.error, ValidationFailed):
+            self.field_errors = done.fields
+            return None
+        if not done.ok:  # NotFound included
+            self.message = done.text
+            return None
         self.field_errors = {}
-        return rx.redirect(f"/console/missions/{copy_id}")
+        return rx.redirect(f"/console/missions/{done.value}")
