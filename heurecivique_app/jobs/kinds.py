@@ -164,5 +164,6 @@ KINDS: dict[str, JobKind] = {kind.name: kind for kind in (
         link_mail(MessageKind.SIGNUP_CONFIRM, signup.new_confirmation_link))),
     JobKind(recovery.RESET_LINK_JOB, one_by_one(
         link_mail(MessageKind.PASSWORD_RESET, recovery.new_reset_link))),
-    JobKind(EXPIRY_SCAN, one_by_one(_expire_missions), next_run=next_expiry_scan),
+    JobKind(EXPIRY_SCAN, one_by_one(_expire_missions), next_run=next_expiry_scan,
+            catch_up=EXPIRY_EVERY),
 )}
