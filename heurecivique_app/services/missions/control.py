@@ -31,6 +31,7 @@ from heurecivique_app.domain.lifecycle import (
     STARTED,
     UNDER_CONTROL,
     check_transition,
+    expires,
     takes_volunteers,
     under_control,
 )
@@ -463,6 +464,9 @@ def expire_past_missions(session: Session, *, now: datetime, limit: int = 500) -
         .order_by(col(Mission.starts_at)).limit(limit)).all()
     expired = []
     for mission in candidates:
+        # The query above is the rule in SQL (for the index); the rule itself decides.
+        if not expires(mission.status, mission.accepted_count, mission.starts_at, now):
+            continue
         moved = session.execute(
             update(Mission).where(Mission.id == mission.id,
                                   Mission.status == MissionStatus.OPEN.value,
