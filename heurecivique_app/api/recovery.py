@@ -1,4 +1,5 @@
-"""Plain HTTP routes of a forgotten password: ask for a link, follow it, set a password.
+"""Plain HTTP routes of passwords: a forgotten one (ask for a link, follow it, set a new
+password) and a signed-in user's change of password.
 
 The pages are plain HTML (presenters/recovery.py). Every answer is kept out of
 caches; the link's token never reaches another site (api/headers.py sets the
@@ -13,11 +14,16 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from heurecivique_app.api.common import cross_site, request_locale
+from heurecivique_app.api.common import (
+    client_address,
+    cross_site,
+    request_actor,
+    request_locale,
+)
 from heurecivique_app.domain.errors import ValidationFailed
 from heurecivique_app.i18n import translate
-from heurecivique_app.presenters.recovery import forgot_page, reset_page
-from heurecivique_app.services import recovery
+from heurecivique_app.presenters.recovery import change_page, forgot_page, reset_page
+from heurecivique_app.services import auth, recovery
 from heurecivique_app.settings import get_settings
 from heurecivique_app.wiring import session_scope
 
@@ -75,9 +81,48 @@ async def reset(request: Request) -> Response:
     return RedirectResponse("/login?reset=1", status_code=303)
 
 
+async def password_form(request: Request) -> Response:
+    """A signed-in user's change of password (any role); others log in first."""
+    with session_scope() as session:
+        actor = request_actor(request, session)
+    if actor is None:
+        return RedirectResponse("/login?next=/api/auth/password", status_code=303)
+    return HTMLResponse(change_page(request_locale(request)), headers=_PRIVATE)
+
+
+async def change_password(request: Request) -> Response:
+    """Check the current password (throttled like a login), set the new one."""
+    if cross_site(request):
+        return Response(status_code=403)
+    form = await request.form()
+    locale = request_locale(request)
+    settings = get_settings()
+    keep = request.cookies.get(auth.SESSION_COOKIE)
+    refused = None
+    with session_scope() as session:
+        actor = request_actor(request, session)
+        if actor is None:
+            return RedirectResponse("/login?next=/api/auth/password", status_code=303)
+        try:
+            recovery.change_password(
+                session, actor=actor, current=form.get("current"),
+                password=form.get("password"), repeat=form.get("repeat"),
+                address=client_address(request, settings), keep_session=keep)
+        except ValidationFailed as error:
+            refused = error  # still committed: the throttle's count of a wrong try stays
+    if refused is not None:
+        errors = refused.translated(lambda message, **params: translate(message, locale,
+                                                                        **params))
+        return HTMLResponse(change_page(locale, errors=errors), status_code=400,
+                            headers=_PRIVATE)
+    return HTMLResponse(change_page(locale, done=True), headers=_PRIVATE)
+
+
 routes = [
     Route("/api/auth/forgot", forgot_form, methods=["GET"]),
     Route("/api/auth/forgot", forgot, methods=["POST"]),
     Route("/api/auth/reset", reset_form, methods=["GET"]),
     Route("/api/auth/reset", reset, methods=["POST"]),
+    Route("/api/auth/password", password_form, methods=["GET"]),
+    Route("/api/auth/password", change_password, methods=["POST"]),
 ]

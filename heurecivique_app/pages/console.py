@@ -135,6 +135,12 @@ def console_nav() -> rx.Component:
                 class_name="touch-link"),
         rx.link(T("New collective action"), href="/console/collective/new",
                 id="collective-link", class_name="touch-link"),
+        rx.link(T("Personal data"), href="/console/privacy", id="privacy-link",
+                class_name="touch-link"),
+        rx.link(T("Audit log"), href="/console/audit", id="audit-link",
+                class_name="touch-link"),
+        rx.link(T("Evaluation"), href="/console/stats", id="stats-link",
+                class_name="touch-link"),
         spacing="4", wrap="wrap",
     ), aria_label=T("Console"))
 

@@ -86,3 +86,36 @@ def reset_page(locale: str, *, token: str, usable: bool,
                + f'<button type="submit" id="reset-submit">{escape(button)}</button>\n'
                "</form>")
     return plain_page(locale, title, content)
+
+
+def change_page(locale: str, *, errors: dict[str, str] | None = None,
+                done: bool = False) -> str:
+    """A signed-in user's form to change their password, or the confirmation.
+
+    Args:
+        locale: the user's language.
+        errors: field name -> translated message, after a refusal.
+        done: the new password is saved.
+    """
+    locale = _lang(locale)
+    title = escape(translate(N_("Change my password"), locale))
+    back = translate(N_("Back to the app"), locale)
+    if done:
+        said = translate(N_("Your new password is saved. Your other devices are logged out."),
+                         locale)
+        content = (f'<p id="password-changed" role="status">{escape(said)}</p>\n'
+                   f'<p><a href="/">{escape(back)}</a></p>')
+        return plain_page(locale, title, content)
+    errors = errors or {}
+    button = translate(N_("Save my new password"), locale)
+    content = ('<form method="post" action="/api/auth/password">\n'
+               + _field(locale, "current", N_("Current password"), "password",
+                        "current-password", errors.get("current", ""))
+               + _field(locale, "password", N_("New password (at least 10 characters)"),
+                        "password", "new-password", errors.get("password", ""))
+               + _field(locale, "repeat", N_("The same password again"), "password",
+                        "new-password", errors.get("repeat", ""))
+               + f'<button type="submit" id="password-submit">{escape(button)}</button>\n'
+               "</form>\n"
+               f'<p><a href="/">{escape(back)}</a></p>')
+    return plain_page(locale, title, content)
