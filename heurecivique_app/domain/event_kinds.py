@@ -85,3 +85,4 @@ class EventKind(StrEnum):
     AUTH_RESET_REQUESTED = "auth.reset_requested"
     AUTH_PASSWORD_RESET = "auth.password_reset"
     AUTH_PASSWORD_CHANGED = "auth.password_changed"
+    AUTH_SESSION_ENDED = "auth.session_ended"

@@ -88,14 +88,34 @@ def reset_page(locale: str, *, token: str, usable: bool,
     return plain_page(locale, title, content)
 
 
-def change_page(locale: str, *, errors: dict[str, str] | None = None,
-                done: bool = False) -> str:
-    """A signed-in user's form to change their password, or the confirmation.
+def _sessions_part(locale: str, sessions: list[tuple[int, str, bool]]) -> str:
+    """The user's open sessions, each with a button that ends it (not this one's)."""
+    heading = escape(translate(N_("Where I am logged in"), locale))
+    end = translate(N_("Log this device out"), locale)
+    here = translate(N_("This device"), locale)
+    items = []
+    for session_id, opened, this_device in sessions:
+        since = escape(translate(N_("Logged in since {when}"), locale, when=opened))
+        if this_device:
+            items.append(f"<li>{since} · <strong>{escape(here)}</strong></li>")
+            continue
+        items.append(
+            f'<li>{since}<form method="post" action="/api/auth/sessions/end">'
+            f'<input type="hidden" name="session_id" value="{session_id}">'
+            f'<button type="submit" class="end-session">{escape(end)}</button></form></li>')
+    return f'<h2>{heading}</h2>\n<ul id="open-sessions">{"".join(items)}</ul>\n'
+
+
+def change_page(locale: str, *, errors: dict[str, str] | None = None, done: bool = False,
+                sessions: list[tuple[int, str, bool]] | None = None) -> str:
+    """A signed-in user's form to change their password, and their open sessions.
 
     Args:
         locale: the user's language.
         errors: field name -> translated message, after a refusal.
         done: the new password is saved.
+        sessions: (id, when it was opened, as text, whether it is this device), newest
+            first.
     """
     locale = _lang(locale)
     title = escape(translate(N_("Change my password"), locale))
@@ -117,7 +137,8 @@ def change_page(locale: str, *, errors: dict[str, str] | None = None,
                         "new-password", errors.get("repeat", ""))
                + f'<button type="submit" id="password-submit">{escape(button)}</button>\n'
                "</form>\n"
-               f'<p><a href="/">{escape(back)}</a></p>')
+               + _sessions_part(locale, sessions or [])
+               + f'<p><a href="/">{escape(back)}</a></p>')
     return plain_page(locale, title, content)
 
 
