@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 from heurecivique_app.domain.charter import CHARTER_ARTICLES
 from heurecivique_app.i18n import translate
 
 
-def charter_articles(locale: str) -> list[dict[str, str]]:
+class CharterArticle(TypedDict):
+    """One article of the charter, translated."""
+
+    title: str
+    text: str
+
+
+def charter_articles(locale: str) -> list[CharterArticle]:
     """Each article's title and text, translated into ``locale``, in the charter's order."""
-    return [{"title": translate(article.title, locale), "text": translate(article.text, locale)}
+    return [CharterArticle(title=translate(article.title, locale),
+                           text=translate(article.text, locale))
             for article in CHARTER_ARTICLES]

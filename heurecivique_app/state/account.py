@@ -5,15 +5,16 @@ from __future__ import annotations
 import reflex as rx
 
 from heurecivique_app.domain.enums import VOLUNTEER_ROLES
-from heurecivique_app.domain.errors import DomainError, ValidationFailed
+from heurecivique_app.domain.errors import DomainError
 from heurecivique_app.domain.form_data import ticked
 from heurecivique_app.domain.notifications import OPTIONAL_KINDS
 from heurecivique_app.domain.text import N_
 from heurecivique_app.domain.volunteering import availability_field
 from heurecivique_app.i18n import format_phone
+from heurecivique_app.presenters.options import Option, neighbourhood_options
 from heurecivique_app.services import accounts, notifications, selectors, volunteering
 from heurecivique_app.services.signup import ProfileForm
-from heurecivique_app.state.base import AppState
+from heurecivique_app.state.base import AppState, page_load, signed_in
 
 
 class AccountState(AppState):
@@ -27,7 +28,7 @@ class AccountState(AppState):
     max_distance_km: str = "2"
     ticked: list[str] = []
     volunteer_status: str = ""
-    neighbourhood_options: list[dict[str, str]] = []
+    neighbourhood_options: list[Option] = []
     field_errors: dict[str, str] = {}
     # The account is gone: the page posts the logout form (a full page load, cookie cleared).
     deleted: bool = False
@@ -56,16 +57,14 @@ class AccountState(AppState):
             availability_field(day, part)
             for day, parts in profile.availability.items() for part in parts]
         self.volunteer_status = profile.status
-        self.neighbourhood_options = [{"id": str(h.id), "name": h.name} for h in hoods]
+        self.neighbourhood_options = neighbourhood_options(hoods)
         self.form_key += 1
         self.mail_on = [f"mail_{kind}" for kind, on in choices.items() if on]
         self.mail_key += 1
 
     @rx.event
-    def load(self):
-        actor, redirect = self._load_identity(VOLUNTEER_ROLES)
-        if redirect is not None:
-            return redirect
+    @page_load(VOLUNTEER_ROLES)
+    def load(self, actor):
         self.field_errors, self.form_message, self.delete_error = {}, "", ""
         self.deleted = False
         try:
@@ -75,22 +74,16 @@ class AccountState(AppState):
         return None
 
     @rx.event
-    def save(self, form_data: dict):
-        actor = self._actor()
-        if actor is None:
-            return rx.redirect("/login")
-        try:
-            with self._unit_of_work() as session:
-                accounts.update_profile(session, actor=actor,
-                                        form=ProfileForm.from_form(form_data),
-                                        geocoder=self._adapters.geocoder)
-        except DomainError as error:
+    @signed_in
+    def save(self, actor, form_data: dict):
+        done = self._run(lambda s: accounts.update_profile(
+            s, actor=actor, form=ProfileForm.from_form(form_data),
+            geocoder=self._adapters.geocoder))
+        self.field_errors = done.fields
+        if not done.ok:
             self.form_ok = False
-            self.field_errors = (self._field_errors(error)
-                                 if isinstance(error, ValidationFailed) else {})
-            self.form_message = self._error_text(error)
+            self.form_message = done.text
             return None
-        self.field_errors = {}
         self.form_ok = True
         self.form_message = self._tr(N_("Your profile is saved."))
         self._reload(actor)
@@ -98,15 +91,11 @@ class AccountState(AppState):
         return None
 
     @rx.event
-    def set_paused(self, paused: bool):
-        actor = self._actor()
-        if actor is None:
-            return rx.redirect("/login")
-        try:
-            with self._unit_of_work() as session:
-                volunteering.set_paused(session, actor=actor, paused=bool(paused))
-        except DomainError as error:
-            self._say(error.message, "error", **error.params)
+    @signed_in
+    def set_paused(self, actor, paused: bool):
+        done = self._run(lambda s: volunteering.set_paused(s, actor=actor, paused=bool(paused)))
+        if not done.ok:
+            self.notice, self.notice_tone = done.text, "error"
             return None
         self._say(N_("Your participation is paused. Enjoy your break!") if paused
                   else N_("Welcome back! You can accept missions again."), "success")
@@ -114,11 +103,9 @@ class AccountState(AppState):
         return None
 
     @rx.event
-    def save_mail_choices(self, form_data: dict):
+    @signed_in
+    def save_mail_choices(self, actor, form_data: dict):
         """Each optional kind of e-mail is on when its box is ticked."""
-        actor = self._actor()
-        if actor is None:
-            return rx.redirect("/login")
         with self._unit_of_work() as session:
             notifications.set_preferences(session, actor=actor, enabled={
                 kind: ticked(form_data, f"mail_{kind}") for kind in OPTIONAL_KINDS})
@@ -127,18 +114,14 @@ class AccountState(AppState):
         return None
 
     @rx.event
-    def delete_account(self, form_data: dict):
-        actor = self._actor()
-        if actor is None:
-            return rx.redirect("/login")
+    @signed_in
+    def delete_account(self, actor, form_data: dict):
         if not ticked(form_data, "confirm_delete"):
             self.delete_error = self._tr(N_("Tick the box to confirm."))
             return None
-        try:
-            with self._unit_of_work() as session:
-                accounts.delete_account(session, actor=actor)
-        except DomainError as error:
-            self.delete_error = self._error_text(error)
+        done = self._run(lambda s: accounts.delete_account(s, actor=actor))
+        if not done.ok:
+            self.delete_error = done.text
             return None
         # Every login is revoked on the server; the page now posts the logout form, whose
         # full page load to /login clears what the tab held (pages/account.py).

@@ -8,12 +8,12 @@ import reflex as rx
 
 from heurecivique_app.domain.enums import VOLUNTEER_ROLES, Role
 from heurecivique_app.domain.models import Neighbourhood
-from heurecivique_app.i18n import format_duration
+from heurecivique_app.presenters.hours import hour_label
 from heurecivique_app.presenters.missions import MissionRow, board_vars, card_row
 from heurecivique_app.realtime.channels import board_channel
 from heurecivique_app.realtime.live import live
 from heurecivique_app.services import relays, selectors
-from heurecivique_app.state.base import AppState
+from heurecivique_app.state.base import AppState, page_load
 
 
 class BoardState(AppState):
@@ -63,18 +63,13 @@ class BoardState(AppState):
         self.missions = board["missions"]
         self.hour_minutes = hour.minutes
         self.hour_percent = hour.percent_of_pledge
-        self.hour_label = self._tr(
-            "{given} given this month out of your hour",
-            given=format_duration(hour.minutes, self.locale),
-        )
+        self.hour_label = hour_label(hour.minutes, self.locale)
         self.my_missions = [card_row(c, self.locale, tz) for c in mine]
         self.loaded = True
 
     @rx.event
-    def load(self):
-        actor, redirect = self._load_identity(VOLUNTEER_ROLES)
-        if redirect is not None:
-            return redirect
+    @page_load(VOLUNTEER_ROLES)
+    def load(self, actor):
         self._reload(actor)
         channels = {board_channel(self._board_id)} if self._board_id else set()
         live.watch(self.router.session.session_id, channels, self.locale)

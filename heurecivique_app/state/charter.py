@@ -8,11 +8,10 @@ import reflex as rx
 
 from heurecivique_app.domain.charter import CHARTER_VERSION
 from heurecivique_app.domain.enums import VOLUNTEER_ROLES
-from heurecivique_app.domain.errors import DomainError
 from heurecivique_app.domain.validation import safe_next
-from heurecivique_app.presenters.charter import charter_articles
+from heurecivique_app.presenters.charter import CharterArticle, charter_articles
 from heurecivique_app.services import volunteering
-from heurecivique_app.state.base import AppState
+from heurecivique_app.state.base import AppState, page_load, signed_in
 
 
 class CharterState(AppState):
@@ -20,13 +19,11 @@ class CharterState(AppState):
     approved: bool = False
     next_path: str = "/home"
     # The articles in the user's language (components/volunteer.py charter_text).
-    charter_articles: list[dict[str, str]] = []
+    charter_articles: list[CharterArticle] = []
 
     @rx.event
-    def load(self):
-        actor, redirect = self._load_identity(VOLUNTEER_ROLES)
-        if redirect is not None:
-            return redirect
+    @page_load(VOLUNTEER_ROLES)
+    def load(self, actor):
         self.charter_articles = charter_articles(self.locale)
         query = parse_qs(urlsplit(str(self.router.url)).query)
         self.next_path = safe_next((query.get("next") or [""])[0], "/home")
@@ -34,15 +31,11 @@ class CharterState(AppState):
             self.approved = volunteering.charter_current(session, actor=actor)
 
     @rx.event
-    def approve(self):
-        actor = self._actor()
-        if actor is None:
-            return rx.redirect("/login")
-        try:
-            with self._unit_of_work() as session:
-                volunteering.approve_charter(session, actor=actor)
-        except DomainError as error:
-            self.notice = self._error_text(error)
-            return
+    @signed_in
+    def approve(self, actor):
+        done = self._run(lambda s: volunteering.approve_charter(s, actor=actor))
+        if not done.ok:
+            self.notice = done.text
+            return None
         self.approved = True
         return rx.redirect(self.next_path)

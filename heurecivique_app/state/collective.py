@@ -5,52 +5,44 @@ from __future__ import annotations
 import reflex as rx
 
 from heurecivique_app.domain.enums import STAFF_ROLES
-from heurecivique_app.domain.errors import DomainError, ValidationFailed
+from heurecivique_app.domain.errors import DomainError
 from heurecivique_app.domain.form_data import ticked, ticked_ids
 from heurecivique_app.domain.text import N_
 from heurecivique_app.i18n import format_when
-from heurecivique_app.presenters.collective import roster_vars
-from heurecivique_app.presenters.labels import status_label
+from heurecivique_app.presenters.collective import PresentRow, WaitingRow, roster_vars
+from heurecivique_app.presenters.labels import categories_text, status_label
+from heurecivique_app.presenters.options import Option
 from heurecivique_app.realtime.channels import roster_channel
 from heurecivique_app.realtime.live import live
 from heurecivique_app.services import collective
-from heurecivique_app.state.base import AppState
+from heurecivique_app.state.base import AppState, page_load, staff_only
 
 
 class CollectiveFormState(AppState):
-    neighbourhood_options: list[dict[str, str]] = []
+    neighbourhood_options: list[Option] = []
     field_errors: dict[str, str] = {}
     message: str = ""
 
     @rx.event
-    def load(self):
-        actor, redirect = self._load_identity(STAFF_ROLES)
-        if redirect is not None:
-            return redirect
+    @page_load(STAFF_ROLES)
+    def load(self, actor):
         self.field_errors = {}
         self.message = ""
         self.neighbourhood_options = self._neighbourhood_options(actor.commune_id)
 
     @rx.event
-    def submit(self, form_data: dict):
-        actor = self._staff()
-        if actor is None:
-            return rx.redirect("/login")
+    @staff_only
+    def submit(self, actor, form_data: dict):
         form = collective.CollectiveForm.from_form(form_data)
-        try:
-            with self._unit_of_work() as session:
-                action = collective.create_collective(
-                    session, actor=actor, form=form, timezone=self._settings.timezone,
-                    geocoder=self._adapters.geocoder, geo_salt=self._settings.geo_salt,
-                    publish=ticked(form_data, "publish"))
-                action_id = action.id
-        except DomainError as error:  # a ValidationFailed names its fields
-            self.field_errors = (self._field_errors(error)
-                                 if isinstance(error, ValidationFailed) else {})
-            self.message = self._error_text(error)
-            return
-        self.field_errors = {}
-        return rx.redirect(f"/console/attendance/{action_id}")
+        done = self._run(lambda s: collective.create_collective(
+            s, actor=actor, form=form, timezone=self._settings.timezone,
+            geocoder=self._adapters.geocoder, geo_salt=self._settings.geo_salt,
+            publish=ticked(form_data, "publish")).id)
+        self.field_errors = done.fields  # a ValidationFailed names its fields
+        if not done.ok:
+            self.message = done.text
+            return None
+        return rx.redirect(f"/console/attendance/{done.value}")
 
 
 class AttendanceState(AppState):
@@ -64,8 +56,8 @@ class AttendanceState(AppState):
     minutes: str = "60"
     skills: str = ""
     # Broadcast to the referents on this page (the channel is joined by staff only).
-    present_rows: list[dict[str, str]] = []
-    waiting_rows: list[dict[str, str]] = []
+    present_rows: list[PresentRow] = []
+    waiting_rows: list[WaitingRow] = []
     live_version: str = ""
     message: str = ""
     message_ok: bool = False
@@ -90,8 +82,7 @@ class AttendanceState(AppState):
         self.status_label = status_label(mission.status, self.locale)
         self.capacity = shared["capacity"]
         self.minutes = str(mission.duration_minutes)
-        self.skills = ", ".join(self._tr(collective.SKILL_OPTIONS.get(s, s))
-                                for s in mission.skills_wanted or [])
+        self.skills = categories_text(mission.skills_wanted or [], self.locale)
         self.present_rows = shared["present_rows"]
         self.waiting_rows = shared["waiting_rows"]
         self.form_key += 1
@@ -99,31 +90,25 @@ class AttendanceState(AppState):
                    self.locale)
 
     @rx.event
-    def load(self):
-        actor, redirect = self._load_identity(STAFF_ROLES)
-        if redirect is not None:
-            return redirect
+    @page_load(STAFF_ROLES)
+    def load(self, actor):
         self.message = ""
         self._mission_id = self._route_id()
         self._reload(actor)
 
     @rx.event
-    def submit(self, form_data: dict):
-        actor = self._staff()
-        if actor is None:
-            return rx.redirect("/login")
+    @staff_only
+    def submit(self, actor, form_data: dict):
         present = ticked_ids(form_data, "present_")
         try:
             minutes = int(str(form_data.get("minutes", "")).strip())
         except ValueError:
             minutes = 0
-        try:
-            with self._unit_of_work() as session:
-                collective.record_attendance(session, actor=actor, mission_id=self._mission_id,
-                                             present=present, minutes=minutes,
-                                             timezone=self._settings.timezone)
-        except DomainError as error:
-            self.message, self.message_ok = self._error_text(error), False
+        done = self._run(lambda s: collective.record_attendance(
+            s, actor=actor, mission_id=self._mission_id, present=present, minutes=minutes,
+            timezone=self._settings.timezone))
+        if not done.ok:
+            self.message, self.message_ok = done.text, False
             return
         self._reload(actor)
         self.message, self.message_ok = self._tr(

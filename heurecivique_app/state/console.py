@@ -5,8 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from heurecivique_app.domain.enums import STAFF_ROLES
-from heurecivique_app.domain.errors import DomainError
-from heurecivique_app.domain.text import N_
+from heurecivique_app.domain.validation import known_id
 from heurecivique_app.presenters.missions import (
     ActivityRow,
     MissionRow,
@@ -18,7 +17,7 @@ from heurecivique_app.presenters.missions import (
 from heurecivique_app.realtime.channels import console_channel
 from heurecivique_app.realtime.live import live
 from heurecivique_app.services.missions import lifecycle
-from heurecivique_app.state.base import AppState
+from heurecivique_app.state.base import AppState, page_load, staff_only
 
 
 class ConsoleState(AppState):
@@ -43,36 +42,27 @@ class ConsoleState(AppState):
             setattr(self, name, shared[name])
 
     @rx.event
-    def load(self):
-        actor, redirect = self._load_identity(STAFF_ROLES)
-        if redirect is not None:
-            return redirect
+    @page_load(STAFF_ROLES)
+    def load(self, actor):
         self._reload(actor)
         live.watch(self.router.session.session_id, {console_channel(actor.commune_id)},
                    self.locale)
 
-    def _mission_action(self, action, mission_id: str):
-        actor = self._staff()
-        if actor is None:
-            return rx.redirect("/login")
-        try:
-            with self._unit_of_work() as session:
-                action(session, actor=actor, mission_id=int(mission_id))
-        except (DomainError, ValueError) as error:
-            message = error.message if isinstance(error, DomainError) else N_(
-                "This item no longer exists.")
-            return rx.toast.error(self._tr(message))
+    def _mission_action(self, actor, action):
+        done = self._run(action)
+        if not done.ok:
+            return done.toast()
         self._reload(actor)
+        return None
 
     @rx.event
-    def publish(self, mission_id: str):
-        return self._mission_action(lifecycle.publish_mission, mission_id)
+    @staff_only
+    def publish(self, actor, mission_id: str):
+        return self._mission_action(actor, lambda s: lifecycle.publish_mission(
+            s, actor=actor, mission_id=known_id(mission_id)))
 
     @rx.event
-    def mark_done(self, mission_id: str):
-        tz = self._settings.timezone
-        return self._mission_action(
-            lambda s, actor, mission_id: lifecycle.mark_done(
-                s, actor=actor, mission_id=mission_id, timezone=tz),
-            mission_id,
-        )
+    @staff_only
+    def mark_done(self, actor, mission_id: str):
+        return self._mission_action(actor, lambda s: lifecycle.mark_done(
+            s, actor=actor, mission_id=known_id(mission_id), timezone=self._settings.timezone))

@@ -16,8 +16,9 @@ from heurecivique_app.presenters.lists import (
     beneficiary_list_row,
     mission_list_row,
 )
+from heurecivique_app.presenters.options import Option
 from heurecivique_app.services import search
-from heurecivique_app.state.base import AppState
+from heurecivique_app.state.base import AppState, page_load, staff_only
 
 SHOWN = 200  # rows on screen; the export holds every match
 
@@ -25,7 +26,7 @@ SHOWN = 200  # rows on screen; the export holds every match
 class ListState(AppState):
     """Shared by both list pages: the filters, the neighbourhoods, the export query."""
 
-    neighbourhood_options: list[dict[str, str]] = []
+    neighbourhood_options: list[Option] = []
     filter_errors: dict[str, str] = {}
     export_query: str = ""
     filters: dict[str, str] = {}
@@ -46,22 +47,14 @@ class ListState(AppState):
         raise NotImplementedError  # each list page runs its own search
 
     # The pages' event handlers call these two: handlers stay on each page's own state.
-    def _load(self):
-        actor, redirect = self._load_identity(STAFF_ROLES)
-        if redirect is not None:
-            return redirect
+    def _load(self, actor) -> None:
         self.neighbourhood_options = self._neighbourhood_options(actor.commune_id)
         self._search(actor, self._filters_from(dict(self.router.page.params)) or search.Filters())
-        return None
 
-    def _apply(self, form_data: dict):
-        actor = self._staff()
-        if actor is None:
-            return rx.redirect("/login")
+    def _apply(self, actor, form_data: dict) -> None:
         filters = self._filters_from(form_data)
         if filters is not None:
             self._search(actor, filters)
-        return None
 
 
 class MissionListState(ListState):
@@ -76,12 +69,14 @@ class MissionListState(ListState):
         self.rows = [mission_list_row(line, self.locale, tz) for line in lines[:SHOWN]]
 
     @rx.event
-    def load(self):
-        return self._load()
+    @page_load(STAFF_ROLES)
+    def load(self, actor):
+        self._load(actor)
 
     @rx.event
-    def apply(self, form_data: dict):
-        return self._apply(form_data)
+    @staff_only
+    def apply(self, actor, form_data: dict):
+        self._apply(actor, form_data)
 
 
 class BeneficiaryListState(ListState):
@@ -97,9 +92,11 @@ class BeneficiaryListState(ListState):
                      for line in lines[:SHOWN]]
 
     @rx.event
-    def load(self):
-        return self._load()
+    @page_load(STAFF_ROLES)
+    def load(self, actor):
+        self._load(actor)
 
     @rx.event
-    def apply(self, form_data: dict):
-        return self._apply(form_data)
+    @staff_only
+    def apply(self, actor, form_data: dict):
+        self._apply(actor, form_data)

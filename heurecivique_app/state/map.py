@@ -22,8 +22,9 @@ from heurecivique_app.presenters.map import (
     map_marker,
     map_row,
 )
+from heurecivique_app.presenters.options import Option, option
 from heurecivique_app.services import geography
-from heurecivique_app.state.base import AppState
+from heurecivique_app.state.base import AppState, page_load, signed_in
 from heurecivique_app.wiring import read_scope
 
 RADIUS_CHOICES = (500, 1000, 2000, 5000, 10000)
@@ -52,7 +53,7 @@ class MapState(AppState):
     legend: list[LegendEntry] = []
     more_text: str = ""
     empty_text: str = ""
-    neighbours: list[dict[str, str]] = []
+    neighbours: list[Option] = []
     tile_url: str = ""
     attribution: str = ""
     loaded: bool = False
@@ -94,10 +95,8 @@ class MapState(AppState):
                              if self._home_name else self._tr("Around your commune"))
 
     @rx.event
-    def load(self):
-        actor, redirect = self._load_identity(VOLUNTEER_ROLES)
-        if redirect is not None:
-            return redirect
+    @page_load(VOLUNTEER_ROLES)
+    def load(self, actor):
         settings = self._settings
         self.tile_url = settings.map_tile_url
         self.attribution = settings.map_attribution
@@ -111,16 +110,14 @@ class MapState(AppState):
         self._home = [origin.lat, origin.lon]
         self._home_name = origin.neighbourhood_name
         self._neighbour_points = {str(b.id): [b.lat, b.lon] for b in origin.neighbours}
-        self.neighbours = [{"id": str(b.id), "name": b.name} for b in origin.neighbours]
+        self.neighbours = [option(b.id, b.name) for b in origin.neighbours]
         self.radius_m = _nearest_choice(origin.radius_m)
         self._origin_home()
         self._search(actor)
 
     @rx.event
-    def set_radius(self, value: str):
-        actor = self._actor()
-        if actor is None:
-            return rx.redirect("/login?next=/map")
+    @signed_in(login="/login?next=/map")
+    def set_radius(self, actor, value: str):
         try:
             wanted = int(value)
         except (TypeError, ValueError):
@@ -129,11 +126,9 @@ class MapState(AppState):
         self._search(actor)
 
     @rx.event
-    def got_location(self, answer: dict):
+    @signed_in(login="/login?next=/map")
+    def got_location(self, actor, answer: dict):
         """The browser's position, posted by the page's hidden form (pages/map.py)."""
-        actor = self._actor()
-        if actor is None:
-            return rx.redirect("/login?next=/map")
         try:
             lat, lon = float(answer["lat"]), float(answer["lon"])
             valid = -85 <= lat <= 85 and -180 <= lon <= 180
@@ -153,20 +148,16 @@ class MapState(AppState):
         self._search(actor)
 
     @rx.event
-    def show_home(self):
-        actor = self._actor()
-        if actor is None:
-            return rx.redirect("/login?next=/map")
+    @signed_in(login="/login?next=/map")
+    def show_home(self, actor):
         self.notice = ""
         self._origin_home()
         self._search(actor)
 
     @rx.event
-    def show_board(self, neighbourhood_id: str):
+    @signed_in(login="/login?next=/map")
+    def show_board(self, actor, neighbourhood_id: str):
         """Centre on a neighbouring board (looked up server-side, not taken from the client)."""
-        actor = self._actor()
-        if actor is None:
-            return rx.redirect("/login?next=/map")
         point = self._neighbour_points.get(str(neighbourhood_id))
         if point is None:
             return

@@ -1,27 +1,42 @@
-"""/console/match/[mission_id]: suggested volunteers, proposals, direct assignment."""
+"""/console/match/[mission_id]: suggested volunteers, proposals, direct assignment, hand-over.
+
+Live: any change of the mission (a volunteer accepting, declining…) re-reads the page.
+"""
 
 from __future__ import annotations
 
 import reflex as rx
 
 from heurecivique_app.domain.enums import STAFF_ROLES
-from heurecivique_app.domain.errors import DomainError
 from heurecivique_app.domain.form_data import ticked_ids
 from heurecivique_app.domain.text import N_
-from heurecivique_app.presenters.pool import mission_summary, suggestion_row
+from heurecivique_app.domain.validation import form_text, known_id
+from heurecivique_app.presenters.pool import (
+    MatchedMission,
+    SuggestionRow,
+    mission_summary,
+    suggestion_row,
+)
+from heurecivique_app.realtime.channels import staff_mission_channels
+from heurecivique_app.realtime.live import live
 from heurecivique_app.services import matching
+from heurecivique_app.services.missions import control
+from heurecivique_app.state.base import Outcome, page_load, staff_only
 from heurecivique_app.state.staff import StaffPageState
 
 PICK_PREFIX = "pick_"  # checkbox names of the proposal form: pick_<volunteer id>
 
 
 class MatchState(StaffPageState):
-    mission: dict[str, str] = {}
-    rows: list[dict[str, str]] = []
+    mission: MatchedMission = {}
+    rows: list[SuggestionRow] = []
     found: bool = False
     result: str = ""
     result_ok: bool = False
     form_key: int = 0
+    # Who holds a place (staff-only page): the hand-over form gives one's place to another.
+    holders: list[dict[str, str]] = []
+    live_version: str = ""
     _mission_id: int = 0
 
     def _reload(self, actor) -> None:
@@ -30,57 +45,67 @@ class MatchState(StaffPageState):
             found = matching.suggest(session, actor=actor, mission_id=self._mission_id,
                                      timezone=tz)
             self.mission = mission_summary(found.mission, len(found.need.slots), self.locale, tz)
+            holders = control.place_holders(session, actor=actor, mission_id=self._mission_id)
         self.rows = [suggestion_row(fit, found.need, self.locale) for fit in found.fits]
+        self.holders = [{"id": str(user_id), "name": name} for user_id, name in holders]
         self.found = True
+        live.watch(self.router.session.session_id,
+                   {c for c in staff_mission_channels(self._mission_id)
+                    if c.startswith("match:")}, self.locale)
 
     @rx.event
-    def load(self):
-        actor, redirect = self._load_identity(STAFF_ROLES)
-        if redirect is not None:
-            return redirect
-        self.found, self.mission, self.rows, self.result = False, {}, [], ""
-        self._open_record(actor, "mission_id", "_mission_id")
-
-    def _done(self, actor, message: str, **params) -> None:
-        self.result, self.result_ok = self._tr(message, **params), True
-        self.form_key += 1
-        self._reload(actor)
-
-    def _failed(self, actor, error: DomainError) -> None:
-        self.result, self.result_ok = self._error_text(error), False
+    @staff_only
+    def follow_live(self, actor):
+        """The mission changed (any tab, any worker): re-read the page from the session."""
         if self._mission_id:
             self._reload(actor)
 
     @rx.event
-    def propose(self, form_data: dict):
-        actor = self._staff()
-        if actor is None:
-            return rx.redirect("/login")
-        picked = ticked_ids(form_data, PICK_PREFIX)
-        try:
-            with self._unit_of_work() as session:
-                matching.propose_mission(session, actor=actor, mission_id=self._mission_id,
-                                         volunteer_ids=picked, timezone=self._settings.timezone)
-        except DomainError as error:
-            self._failed(actor, error)
-            return
-        self._done(actor, N_("Proposed to {count} volunteer(s): it is in their app."),
-                   count=len(picked))
+    @page_load(STAFF_ROLES)
+    def load(self, actor):
+        self.found, self.mission, self.rows, self.result = False, {}, [], ""
+        self._open_record(actor, "mission_id", "_mission_id")
+
+    def _answer(self, actor, done: Outcome, message: str, **params) -> None:
+        """The service's answer above the list; the list read again (places, states)."""
+        if done.ok:
+            self.result, self.result_ok = self._tr(message, **params), True
+            self.form_key += 1
+        else:
+            self.result, self.result_ok = done.text, False
+            if not self._mission_id:
+                return
+        self._reload(actor)
 
     @rx.event
-    def assign(self, volunteer_id: str):
-        actor = self._staff()
-        if actor is None:
-            return rx.redirect("/login")
-        try:
-            with self._unit_of_work() as session:
-                matching.assign_volunteer(session, actor=actor, mission_id=self._mission_id,
-                                          volunteer_id=int(volunteer_id),
-                                          timezone=self._settings.timezone)
-        except ValueError:
-            self._failed(actor, DomainError(N_("This item no longer exists.")))
+    @staff_only
+    def propose(self, actor, form_data: dict):
+        picked = ticked_ids(form_data, PICK_PREFIX)
+        done = self._run(lambda s: matching.propose_mission(
+            s, actor=actor, mission_id=self._mission_id, volunteer_ids=picked,
+            timezone=self._settings.timezone))
+        self._answer(actor, done, N_("Proposed to {count} volunteer(s): it is in their app."),
+                     count=len(picked))
+
+    @rx.event
+    @staff_only
+    def assign(self, actor, volunteer_id: str):
+        done = self._run(lambda s: matching.assign_volunteer(
+            s, actor=actor, mission_id=self._mission_id, volunteer_id=known_id(volunteer_id),
+            timezone=self._settings.timezone))
+        self._answer(actor, done, N_("The volunteer is assigned to the mission."))
+
+    @rx.event
+    @staff_only
+    def hand_over(self, actor, form_data: dict):
+        """Give one volunteer's place to another (who agreed on the phone), with a reason."""
+        done = self._run(lambda s: control.hand_over(
+            s, actor=actor, mission_id=self._mission_id,
+            from_volunteer_id=form_text(form_data, "from_volunteer_id"),
+            to_volunteer_id=form_text(form_data, "to_volunteer_id"),
+            reason=form_text(form_data, "reason"), timezone=self._settings.timezone))
+        if done.fields:  # the reason is missing or too long: nothing was read again
+            self.result, self.result_ok = " ".join(done.fields.values()), False
             return
-        except DomainError as error:
-            self._failed(actor, error)
-            return
-        self._done(actor, N_("The volunteer is assigned to the mission."))
+        self._answer(actor, done,
+                     N_("The place is handed over. Both volunteers are told by e-mail."))

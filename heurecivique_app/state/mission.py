@@ -5,12 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from heurecivique_app.domain.enums import VOLUNTEER_ROLES
-from heurecivique_app.domain.errors import (
-    AlreadyTaken,
-    DomainError,
-    NotFound,
-    ValidationFailed,
-)
+from heurecivique_app.domain.errors import AlreadyTaken, NotFound
 from heurecivique_app.domain.text import N_
 from heurecivique_app.domain.validation import form_text
 from heurecivique_app.i18n import format_phone
@@ -20,7 +15,7 @@ from heurecivique_app.realtime.channels import mission_channel
 from heurecivique_app.realtime.live import live
 from heurecivique_app.services import selectors, volunteer_home
 from heurecivique_app.services.missions import confirmation, participation
-from heurecivique_app.state.base import AppState
+from heurecivique_app.state.base import AppState, page_load, signed_in
 
 
 class MissionState(AppState):
@@ -104,10 +99,8 @@ class MissionState(AppState):
         live.watch(self.router.session.session_id, {mission_channel(card.id)}, self.locale)
 
     @rx.event
-    def load(self):
-        actor, redirect = self._load_identity(VOLUNTEER_ROLES)
-        if redirect is not None:
-            return redirect
+    @page_load(VOLUNTEER_ROLES)
+    def load(self, actor):
         self.outcome = ""
         self.outcome_text = ""
         self.field_errors = {}
@@ -115,41 +108,34 @@ class MissionState(AppState):
         self._reload(actor)
 
     @rx.event
-    def follow_live(self):
+    @signed_in
+    def follow_live(self, actor):
         """A broadcast of this mission reached a tab whose own part may have changed (on the
         waiting list): re-read this viewer's view, from the session, not from the client."""
-        actor = self._actor()
-        if actor is None:
-            return rx.redirect("/login")
         self._reload(actor)
-        return None
 
-    def _run(self, action, success_outcome: str, success_text: str):
+    def _answer(self, actor, action, success_outcome: str, success_text: str) -> None:
         """Call one service for the logged-in user and turn its outcome into a message."""
-        actor = self._actor()
-        if actor is None:
-            return rx.redirect("/login")
-        try:
-            with self._unit_of_work() as session:
-                action(session, actor)
-        except AlreadyTaken as error:
-            self.outcome, self.outcome_text = "taken", self._error_text(error)
-        except DomainError as error:
-            self.field_errors = (self._field_errors(error)
-                                 if isinstance(error, ValidationFailed) else {})
-            self.outcome, self.outcome_text = "error", self._error_text(error)
+        done = self._run(action)
+        if isinstance(done.error, AlreadyTaken):
+            self.outcome, self.outcome_text = "taken", done.text
+        elif not done.ok:
+            self.field_errors = done.fields
+            self.outcome, self.outcome_text = "error", done.text
         else:
             self.field_errors = {}
             self.outcome, self.outcome_text = success_outcome, self._tr(success_text)
         self._reload(actor)
 
     @rx.event
-    def accept(self):
+    @signed_in
+    def accept(self, actor):
         # Show "pending" at once; the server's answer follows in the same event.
         self.outcome, self.outcome_text = "pending", self._tr("Sending your answer…")
         yield
-        yield self._run(
-            lambda s, a: participation.accept_mission(s, actor=a, mission_id=self._mission_id),
+        self._answer(
+            actor,
+            lambda s: participation.accept_mission(s, actor=actor, mission_id=self._mission_id),
             "accepted", N_("Thank you! The mission is yours. The contact details are below."),
         )
         # A full collective action: the place taken is one on its waiting list.
@@ -159,34 +145,40 @@ class MissionState(AppState):
                 "cancels."))
 
     @rx.event
-    def decline(self, form_data: dict):
+    @signed_in
+    def decline(self, actor, form_data: dict):
         reason = form_text(form_data, "reason")
-        yield self._run(
-            lambda s, a: participation.decline_mission(s, actor=a, mission_id=self._mission_id,
-                                              reason=reason),
+        self._answer(
+            actor,
+            lambda s: participation.decline_mission(s, actor=actor, mission_id=self._mission_id,
+                                                    reason=reason),
             "declined", N_("Noted. The referent will see your answer."),
         )
 
     @rx.event
-    def cancel(self, form_data: dict):
+    @signed_in
+    def cancel(self, actor, form_data: dict):
         reason = form_text(form_data, "reason")
-        yield self._run(
-            lambda s, a: participation.withdraw(s, actor=a, mission_id=self._mission_id,
+        self._answer(
+            actor,
+            lambda s: participation.withdraw(s, actor=actor, mission_id=self._mission_id,
                                              reason=reason,
                                              cutoff_hours=self._settings.cancel_cutoff_hours),
             "declined", N_("Your participation is cancelled. The referent has been told."),
         )
 
     @rx.event
-    def mark_done(self, form_data: dict):
+    @signed_in
+    def mark_done(self, actor, form_data: dict):
         """After the mission: it took place, time spent, feedback, maybe a problem."""
         form = confirmation.Confirmation(
             minutes=form_text(form_data, "minutes"),
             feedback=form_text(form_data, "feedback"),
             problem=form_text(form_data, "problem"),
         )
-        yield self._run(
-            lambda s, a: confirmation.confirm(s, actor=a, mission_id=self._mission_id,
-                                              form=form, timezone=self._settings.timezone),
+        self._answer(
+            actor,
+            lambda s: confirmation.confirm(s, actor=actor, mission_id=self._mission_id,
+                                           form=form, timezone=self._settings.timezone),
             "done", N_("Well done! Your time has been added to your hour this month."),
         )

@@ -12,7 +12,7 @@ from heurecivique_app.domain.enums import STAFF_ROLES
 from heurecivique_app.domain.errors import DomainError, NotFound, ValidationFailed
 from heurecivique_app.domain.text import N_
 from heurecivique_app.services import geography
-from heurecivique_app.state.base import AppState
+from heurecivique_app.state.base import AppState, page_load, signed_in
 
 SOURCE_LABELS = {
     "address": N_("Located from the address"),
@@ -42,10 +42,8 @@ class PlaceState(AppState):
         self.source_label = self._tr(SOURCE_LABELS.get(view.source, view.source))
 
     @rx.event
-    def load(self):
-        actor, redirect = self._load_identity(STAFF_ROLES)
-        if redirect is not None:
-            return redirect
+    @page_load(STAFF_ROLES)
+    def load(self, actor):
         self.tile_url = self._settings.map_tile_url
         self.attribution = self._settings.map_attribution
         self.message = ""
@@ -59,10 +57,8 @@ class PlaceState(AppState):
         self._show(view)
 
     @rx.event
-    def pick(self, point: list):
-        actor = self._actor()
-        if actor is None:
-            return rx.redirect("/login")
+    @signed_in
+    def pick(self, actor, point: list):
         try:
             lat, lon = float(point[0]), float(point[1])
         except (TypeError, ValueError, IndexError):

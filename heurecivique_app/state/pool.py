@@ -5,54 +5,52 @@ from __future__ import annotations
 import reflex as rx
 
 from heurecivique_app.domain.enums import STAFF_ROLES
-from heurecivique_app.domain.errors import DomainError, ValidationFailed
+from heurecivique_app.domain.errors import ValidationFailed
 from heurecivique_app.domain.form_data import ticked
 from heurecivique_app.domain.text import N_
 from heurecivique_app.domain.validation import form_id, form_text
 from heurecivique_app.presenters.counts import count_line
-from heurecivique_app.presenters.emails import problem_rows
-from heurecivique_app.presenters.pool import pool_row, record_vars
+from heurecivique_app.presenters.emails import MailProblemRow, problem_rows
+from heurecivique_app.presenters.options import Option
+from heurecivique_app.presenters.pool import (
+    ParticipationRow,
+    PoolListRow,
+    VolunteerDetail,
+    pool_row,
+    record_vars,
+)
 from heurecivique_app.services import notifications, pool, volunteering
-from heurecivique_app.state.base import AppState
+from heurecivique_app.state.base import AppState, page_load, staff_only
 from heurecivique_app.state.staff import StaffPageState
 
 
 class PoolState(AppState):
     """The list and its search (what any referent of the commune may see)."""
 
-    rows: list[dict[str, str]] = []
+    rows: list[PoolListRow] = []
     count_text: str = ""
-    neighbourhood_options: list[dict[str, str]] = []
+    neighbourhood_options: list[Option] = []
     field_errors: dict[str, str] = {}  # only for a value the page's lists never offer
 
     def _search(self, actor, wanted: pool.PoolFilter) -> None:
-        try:
-            with self._unit_of_work() as session:
-                rows, total = pool.search_pool(session, actor=actor, wanted=wanted,
-                                               timezone=self._settings.timezone)
-        except ValidationFailed as error:
-            self.field_errors = self._field_errors(error)
-            rows, total = [], 0
-        else:
-            self.field_errors = {}
+        done = self._run(lambda s: pool.search_pool(s, actor=actor, wanted=wanted,
+                                                    timezone=self._settings.timezone))
+        self.field_errors = done.fields
+        rows, total = done.value if done.ok else ([], 0)
         self.rows = [pool_row(row, self.locale) for row in rows]
         self.count_text = count_line(N_("Volunteers found: {count}"), total, len(rows),
                                      self.locale)
 
     @rx.event
-    def load(self):
-        actor, redirect = self._load_identity(STAFF_ROLES)
-        if redirect is not None:
-            return redirect
+    @page_load(STAFF_ROLES)
+    def load(self, actor):
         self.neighbourhood_options = self._neighbourhood_options(actor.commune_id)
         status = self.router.page.params.get("status", "")
         self._search(actor, pool.PoolFilter(status=status if isinstance(status, str) else ""))
 
     @rx.event
-    def search(self, form_data: dict):
-        actor = self._staff()
-        if actor is None:
-            return rx.redirect("/login")
+    @staff_only
+    def search(self, actor, form_data: dict):
         text = {key: form_text(form_data, key) for key in
                 ("text", "skill", "neighbourhood_id", "day", "part", "status")}
         self._search(actor, pool.PoolFilter(
@@ -63,12 +61,12 @@ class PoolState(AppState):
 class VolunteerState(StaffPageState):
     """One volunteer's record; filled only after the server checked the commune."""
 
-    volunteer: dict[str, str] = {}
+    volunteer: VolunteerDetail = {}
     # The referent's interview notes: read only by this commune's staff (this page).
     note: str = ""
-    history: list[dict[str, str]] = []
+    history: list[ParticipationRow] = []
     # E-mails to this volunteer that failed (the address refused, the server down).
-    mail_problems: list[dict[str, str]] = []
+    mail_problems: list[MailProblemRow] = []
     field_errors: dict[str, str] = {}
     form_message: str = ""
     found: bool = False
@@ -87,52 +85,44 @@ class VolunteerState(StaffPageState):
         self.found = True
 
     @rx.event
-    def load(self):
-        actor, redirect = self._load_identity(STAFF_ROLES)
-        if redirect is not None:
-            return redirect
+    @page_load(STAFF_ROLES)
+    def load(self, actor):
         self.found, self.volunteer, self.note, self.history = False, {}, "", []
         self.mail_problems = []
         self.field_errors, self.form_message = {}, ""
         self._open_record(actor, "volunteer_id", "_volunteer_id")
 
     @rx.event
-    def validate(self, form_data: dict):
-        actor = self._staff()
-        if actor is None:
-            return rx.redirect("/login")
-        try:
-            with self._unit_of_work() as session:
-                pool.validate_volunteer(
-                    session, actor=actor, volunteer_id=self._volunteer_id,
-                    charter_checked=ticked(form_data, "charter"),
-                    note=form_text(form_data, "validation_note"),
-                    charter_version=self._settings.charter_version)
-        except ValidationFailed as error:
-            self.field_errors = self._field_errors(error)
-            self.form_message = self._error_text(error)
-            return
-        except DomainError as error:
-            return rx.toast.error(self._error_text(error))
+    @staff_only
+    def validate(self, actor, form_data: dict):
+        done = self._run(lambda s: pool.validate_volunteer(
+            s, actor=actor, volunteer_id=self._volunteer_id,
+            charter_checked=ticked(form_data, "charter"),
+            note=form_text(form_data, "validation_note"),
+            charter_version=self._settings.charter_version))
+        if isinstance(done.error, ValidationFailed):
+            self.field_errors, self.form_message = done.fields, done.text
+            return None
+        if not done.ok:
+            return done.toast()
         self.field_errors, self.form_message = {}, self._tr(N_("The volunteer is now active."))
         self._reload(actor)
+        return None
 
-    def _set_paused(self, paused: bool):
-        actor = self._staff()
-        if actor is None:
-            return rx.redirect("/login")
-        try:
-            with self._unit_of_work() as session:
-                volunteering.set_paused(session, actor=actor, volunteer_id=self._volunteer_id,
-                                paused=paused)
-        except DomainError as error:
-            return rx.toast.error(self._error_text(error))
+    def _set_paused(self, actor, paused: bool):
+        done = self._run(lambda s: volunteering.set_paused(
+            s, actor=actor, volunteer_id=self._volunteer_id, paused=paused))
+        if not done.ok:
+            return done.toast()
         self._reload(actor)
+        return None
 
     @rx.event
-    def pause(self):
-        return self._set_paused(True)
+    @staff_only
+    def pause(self, actor):
+        return self._set_paused(actor, True)
 
     @rx.event
-    def resume(self):
-        return self._set_paused(False)
+    @staff_only
+    def resume(self, actor):
+        return self._set_paused(actor, False)

@@ -6,6 +6,7 @@ import reflex as rx
 
 from heurecivique_app.domain.errors import NotFound
 from heurecivique_app.i18n import format_duration, format_phone
+from heurecivique_app.presenters.public import StoryRow, story_row
 from heurecivique_app.services import public
 from heurecivique_app.state.base import AppState
 
@@ -22,7 +23,7 @@ class PublicState(AppState):
     hours_month: str = "–"
     hours_year: str = "–"
     actions_done: str = "–"
-    stories: list[dict[str, str]] = []
+    stories: list[StoryRow] = []
 
     @rx.event
     def load(self):
@@ -50,8 +51,4 @@ class PublicState(AppState):
         self.hours_month = format_duration(figures.minutes_this_month, self.locale)
         self.hours_year = format_duration(figures.minutes_this_year, self.locale)
         self.actions_done = str(figures.actions_done)
-        self.stories = [
-            {"id": str(s.id), "title": s.title, "text": s.text,
-             "photo": f"/api/stories/{s.id}/photo" if s.photo_name else ""}
-            for s in published
-        ]
+        self.stories = [story_row(s) for s in published]

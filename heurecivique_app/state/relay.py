@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import reflex as rx
 
-from heurecivique_app.domain.enums import RELAY_ROLES, Role
-from heurecivique_app.domain.errors import DomainError, ValidationFailed
+from heurecivique_app.domain.enums import RELAY_ROLES
+from heurecivique_app.domain.errors import ValidationFailed
 from heurecivique_app.domain.text import N_
 from heurecivique_app.domain.validation import form_text
+from heurecivique_app.presenters.options import Option, neighbourhood_options
 from heurecivique_app.presenters.reports import (
     ReportRow,
     ShareableRow,
@@ -15,11 +16,11 @@ from heurecivique_app.presenters.reports import (
     shareable_row,
 )
 from heurecivique_app.services import intake, relays, selectors
-from heurecivique_app.state.base import AppState
+from heurecivique_app.state.base import AppState, Outcome, page_load, relay_only
 
 
 class RelayState(AppState):
-    neighbourhood_options: list[dict[str, str]] = []
+    neighbourhood_options: list[Option] = []
     reports: list[ReportRow] = []
     # Open missions of the relay's neighbourhoods, to share (public card data only).
     shareable: list[ShareableRow] = []
@@ -40,20 +41,14 @@ class RelayState(AppState):
             cards = [card for hood in hoods
                      for card in selectors.board(session, actor=actor, neighbourhood_id=hood.id)
                      if card.status == "open"]
-        self.neighbourhood_options = [{"id": str(h.id), "name": h.name} for h in hoods]
+        self.neighbourhood_options = neighbourhood_options(hoods)
         self.reports = [report_row(r, self.locale, tz) for r in mine]
         self.shareable = [shareable_row(c, self.locale, tz) for c in cards]
         self.loaded = True
 
-    def _relay(self):
-        actor = self._actor()
-        return actor if actor is not None and actor.role == Role.RELAY else None
-
     @rx.event
-    def load(self):
-        actor, redirect = self._load_identity(RELAY_ROLES)
-        if redirect is not None:
-            return redirect
+    @page_load(RELAY_ROLES)
+    def load(self, actor):
         self.field_errors = {}
         self.form_message = ""
         self.form_ok = False
@@ -62,11 +57,9 @@ class RelayState(AppState):
         self._reload(actor)
 
     @rx.event
-    async def upload_photo(self, files: list[rx.UploadFile]):
+    @relay_only
+    async def upload_photo(self, actor, files: list[rx.UploadFile]):
         """Check, clean (EXIF removed) and store the photo; the report refers to it."""
-        actor = self._relay()
-        if actor is None:
-            return rx.redirect("/login")
         if not files:
             return
         self._photo_name, error = await self._store_photo(files[0])
@@ -84,17 +77,18 @@ class RelayState(AppState):
         self._photo_name = None
         self._reload(actor)
 
-    def _failed(self, error: DomainError) -> None:
+    def _answer(self, actor, done: Outcome, message: str) -> None:
+        if done.ok:
+            self._done(actor, message)
+            return
         self.form_ok = False
-        if isinstance(error, ValidationFailed):
-            self.field_errors = self._field_errors(error)
-        self.form_message = self._error_text(error)
+        if isinstance(done.error, ValidationFailed):
+            self.field_errors = done.fields
+        self.form_message = done.text
 
     @rx.event
-    def submit_issue(self, form_data: dict):
-        actor = self._relay()
-        if actor is None:
-            return rx.redirect("/login")
+    @relay_only
+    def submit_issue(self, actor, form_data: dict):
         form = relays.IssueForm(
             category=form_text(form_data, "category"),
             title=form_text(form_data, "title"),
@@ -104,27 +98,14 @@ class RelayState(AppState):
             lon=form_text(form_data, "lon"),
             photo_name=self._photo_name,
         )
-        try:
-            with self._unit_of_work() as session:
-                relays.report_issue(session, actor=actor, form=form)
-        except DomainError as error:
-            self._failed(error)
-            return
-        self._done(actor, N_("Thank you! The town hall has received your report."))
+        done = self._run(lambda s: relays.report_issue(s, actor=actor, form=form))
+        self._answer(actor, done, N_("Thank you! The town hall has received your report."))
 
     @rx.event
-    def submit_need(self, form_data: dict):
-        actor = self._relay()
-        if actor is None:
-            return rx.redirect("/login")
+    @relay_only
+    def submit_need(self, actor, form_data: dict):
         form = intake.NeedForm.from_form(form_data)
-        try:
-            with self._unit_of_work() as session:
-                relays.report_need(session, actor=actor, form=form,
-                                   timezone=self._settings.timezone,
-                                   geocoder=self._adapters.geocoder,
-                                   geo_salt=self._settings.geo_salt)
-        except DomainError as error:
-            self._failed(error)
-            return
-        self._done(actor, N_("Thank you! The referent will call your neighbour back."))
+        done = self._run(lambda s: relays.report_need(
+            s, actor=actor, form=form, timezone=self._settings.timezone,
+            geocoder=self._adapters.geocoder, geo_salt=self._settings.geo_salt))
+        self._answer(actor, done, N_("Thank you! The referent will call your neighbour back."))

@@ -7,17 +7,17 @@ from urllib.parse import parse_qs, urlsplit
 import reflex as rx
 
 from heurecivique_app.domain.errors import DomainError, ValidationFailed
-from heurecivique_app.presenters.charter import charter_articles
+from heurecivique_app.presenters.charter import CharterArticle, charter_articles
+from heurecivique_app.presenters.options import Option, neighbourhood_options
 from heurecivique_app.services import selectors, signup
 from heurecivique_app.state.base import AppState
-from heurecivique_app.wiring import MAIL_SENDER
 
 
 class SignupState(AppState):
     commune_slug: str = ""
     commune_name: str = ""
     commune_found: bool = True
-    neighbourhood_options: list[dict[str, str]] = []
+    neighbourhood_options: list[Option] = []
     field_errors: dict[str, str] = {}
     form_message: str = ""
     sending: bool = False
@@ -25,7 +25,7 @@ class SignupState(AppState):
     # (services/signup.py). The e-mail carries the next step.
     mail_sent: bool = False
     # The articles in the user's language (components/volunteer.py charter_text).
-    charter_articles: list[dict[str, str]] = []
+    charter_articles: list[CharterArticle] = []
 
     @rx.event
     def load(self):
@@ -41,7 +41,7 @@ class SignupState(AppState):
         self.commune_found = commune is not None
         self.commune_name = commune.name if commune else ""
         self.commune_slug = commune.slug if commune else self.commune_slug
-        self.neighbourhood_options = [{"id": str(h.id), "name": h.name} for h in hoods]
+        self.neighbourhood_options = neighbourhood_options(hoods)
 
     @rx.event
     def submit(self, form_data: dict):
@@ -54,7 +54,7 @@ class SignupState(AppState):
         try:
             with self._unit_of_work() as session:
                 signup.sign_up(session, form=form, geocoder=self._adapters.geocoder,
-                               mail=signup.SignupMail(self._adapters.outbox, MAIL_SENDER, site))
+                               site_url=site)
         except DomainError as error:
             self.sending = False
             self.field_errors = (self._field_errors(error)

@@ -12,15 +12,16 @@ from typing import Any, TypedDict
 from urllib.parse import urlencode
 
 import reflex as rx
+from sqlmodel import Session
 
-from heurecivique_app.domain.enums import Role
-from heurecivique_app.domain.errors import DomainError
+from heurecivique_app.domain.enums import STAFF_ROLES, Role
 from heurecivique_app.domain.types import utcnow
 from heurecivique_app.presenters import stats as view
 from heurecivique_app.realtime.channels import stats_channel
 from heurecivique_app.realtime.live import live
 from heurecivique_app.services import stats
-from heurecivique_app.state.base import AppState
+from heurecivique_app.services.actor import Actor
+from heurecivique_app.state.base import AppState, page_load, staff_only
 
 # Which columns of the communes' comparison sort as numbers (the others as text).
 NUMERIC_COLUMNS = {1: "minutes", 2: "volunteers_active", 3: "volunteers_signed_up",
@@ -69,20 +70,20 @@ class StatsState(AppState):
     live_commune: int = 0
     _commune_rows: list[dict[str, Any]] = []
 
-    def _read(self, data: dict[str, Any]) -> None:
-        actor = self._actor()
-        if actor is None:
-            return
+    def _read(self, actor: Actor, data: dict[str, Any]) -> None:
         self.is_coordinator = actor.role == Role.DEPARTEMENT_ADMIN
         tz = self._settings.timezone
-        try:
+
+        def read(session: Session) -> tuple[stats.StatsQuery, stats.StatsReport, list]:
             query = stats.parse_query(data, today=utcnow().date())
-            with self._unit_of_work() as session:
-                report = stats.for_query(session, actor=actor, query=query, timezone=tz)
-                hoods = stats.neighbourhoods(session, scope=report.scope)
-        except DomainError as error:
-            self.error = self._error_text(error)
+            report = stats.for_query(session, actor=actor, query=query, timezone=tz)
+            return query, report, stats.neighbourhoods(session, scope=report.scope)
+
+        done = self._run(read)
+        if not done.ok or done.value is None:
+            self.error = done.text
             return
+        query, report, hoods = done.value
         self.error = ""
         self.departement = query.departement
         self.query = query.as_query()
@@ -121,39 +122,36 @@ class StatsState(AppState):
         self.communes = {**self.communes, "rows": [r["cells"] for r in rows]}
 
     @rx.event
-    def load(self):
+    @page_load(STAFF_ROLES)
+    def load(self, actor: Actor):
         """The commune's dashboard (its staff, or the coordinator naming one)."""
-        _actor, redirect = self._load_identity()
-        if redirect is not None:
-            return redirect
-        self._read({**dict(self.router.page.params), "scope": "commune"})
-        return None
+        self._read(actor, {**dict(self.router.page.params), "scope": "commune"})
 
     @rx.event
-    def load_departement(self):
+    @page_load(STAFF_ROLES)
+    def load_departement(self, actor: Actor):
         """The département's dashboard (its coordinator only)."""
-        _actor, redirect = self._load_identity()
-        if redirect is not None:
-            return redirect
-        self._read({**dict(self.router.page.params), "scope": "departement"})
-        return None
+        self._read(actor, {**dict(self.router.page.params), "scope": "departement"})
 
     @rx.event
-    def apply(self, form_data: dict):
+    @staff_only
+    def apply(self, actor: Actor, form_data: dict):
         """New filters from the form."""
         scope = "departement" if self.departement else "commune"
         data = {**form_data, "scope": scope}
         if "commune" in self.query:
             data["commune"] = self.query["commune"]
-        self._read(data)
+        self._read(actor, data)
 
     @rx.event
-    def refresh(self):
+    @staff_only
+    def refresh(self, actor: Actor):
         """Read the figures again with the same filters (a change landed)."""
-        self._read(dict(self.query))
+        self._read(actor, dict(self.query))
 
     @rx.event
-    def sort_by(self, column: int):
+    @staff_only
+    def sort_by(self, actor: Actor, column: int):
         """Sort the communes' comparison by a column; again reverses the order."""
         if not isinstance(column, int) or not 0 <= column <= max(NUMERIC_COLUMNS):
             return

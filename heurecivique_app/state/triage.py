@@ -5,13 +5,13 @@ from __future__ import annotations
 import reflex as rx
 
 from heurecivique_app.domain.enums import STAFF_ROLES
-from heurecivique_app.domain.errors import DomainError, ValidationFailed
 from heurecivique_app.domain.form_data import ticked, ticked_ids
 from heurecivique_app.domain.text import N_
-from heurecivique_app.domain.validation import form_text
+from heurecivique_app.domain.validation import form_text, known_id
+from heurecivique_app.presenters.options import Option, neighbourhood_options, option
 from heurecivique_app.presenters.reports import RelayRow, TriageRow, relay_row, triage_row
 from heurecivique_app.services import public, relays, selectors, triage
-from heurecivique_app.state.base import AppState
+from heurecivique_app.state.base import AppState, page_load, staff_only
 
 
 class TriageState(AppState):
@@ -26,8 +26,8 @@ class TriageState(AppState):
     photo_label: str = ""
     # The relay panel: who watches which neighbourhood (staff only page).
     relay_rows: list[RelayRow] = []
-    people_options: list[dict[str, str]] = []
-    neighbourhood_options: list[dict[str, str]] = []
+    people_options: list[Option] = []
+    neighbourhood_options: list[Option] = []
     relay_key: int = 0
     relay_errors: dict[str, str] = {}
     loaded: bool = False
@@ -41,17 +41,15 @@ class TriageState(AppState):
             people = relays.relay_candidates(session, actor=actor)
             hoods = selectors.neighbourhoods(session, actor.commune_id)
         self.relay_rows = [relay_row(p) for p in people if p.is_relay]
-        self.people_options = [{"id": str(p.user_id), "name": p.name} for p in people]
-        self.neighbourhood_options = [{"id": str(h.id), "name": h.name} for h in hoods]
+        self.people_options = [option(p.user_id, p.name) for p in people]
+        self.neighbourhood_options = neighbourhood_options(hoods)
         self.commune_slug = commune.slug
         self.reports = [triage_row(v, self.locale, tz) for v in views]
         self.loaded = True
 
     @rx.event
-    def load(self):
-        actor, redirect = self._load_identity(STAFF_ROLES)
-        if redirect is not None:
-            return redirect
+    @page_load(STAFF_ROLES)
+    def load(self, actor):
         self.answers = {}
         self.story_errors = {}
         self.story_message = ""
@@ -63,69 +61,54 @@ class TriageState(AppState):
     def set_answer(self, report_id: str, text: str):
         self.answers = {**self.answers, str(report_id): str(text)[:1000]}
 
-    def _act(self, action, success: str):
-        actor = self._staff()
-        if actor is None:
-            return rx.redirect("/login")
-        try:
-            with self._unit_of_work() as session:
-                action(session, actor)
-        except ValidationFailed as error:
-            return rx.toast.error(next(iter(error.translated(self._tr).values())))
-        except DomainError as error:
-            return rx.toast.error(self._error_text(error))
-        except ValueError:  # a report id that is not a number (a hand-made event)
-            return rx.toast.error(self._tr(N_("This item no longer exists.")))
+    def _act(self, actor, action, success: str):
+        """Run ``action(session)``; a toast says how it went (a form's first field error)."""
+        done = self._run(action)
+        if not done.ok:
+            return rx.toast.error(next(iter(done.fields.values()), done.text))
         self._reload(actor)
         return rx.toast.success(self._tr(success))
 
     @rx.event
-    def to_mission(self, report_id: str):
-        tz = self._settings.timezone
-        return self._act(
-            lambda s, a: triage.turn_into_mission(s, actor=a, report_id=int(report_id),
-                                                  timezone=tz),
+    @staff_only
+    def to_mission(self, actor, report_id: str):
+        return self._act(actor, lambda s: triage.turn_into_mission(
+            s, actor=actor, report_id=known_id(report_id), timezone=self._settings.timezone),
             N_("A mission draft is waiting in the console."))
 
     @rx.event
-    def forward(self, report_id: str):
-        to = self._settings.technical_services_email
+    @staff_only
+    def forward(self, actor, report_id: str):
         note = self.answers.get(str(report_id), "")
-        return self._act(
-            lambda s, a: triage.forward(s, actor=a, report_id=int(report_id), note=note, to=to),
+        return self._act(actor, lambda s: triage.forward(
+            s, actor=actor, report_id=known_id(report_id), note=note,
+            to=self._settings.technical_services_email),
             N_("Sent to the technical services."))
 
     @rx.event
-    def close(self, report_id: str):
+    @staff_only
+    def close(self, actor, report_id: str):
         answer = self.answers.get(str(report_id), "")
-        return self._act(
-            lambda s, a: triage.close(s, actor=a, report_id=int(report_id), answer=answer),
+        return self._act(actor, lambda s: triage.close(
+            s, actor=actor, report_id=known_id(report_id), answer=answer),
             N_("The report is closed; the relay sees your answer."))
 
     @rx.event
-    def assign_relay(self, form_data: dict):
+    @staff_only
+    def assign_relay(self, actor, form_data: dict):
         """Attach the chosen resident to the ticked neighbourhoods (none: no longer a relay)."""
-        actor = self._staff()
-        if actor is None:
-            return rx.redirect("/login")
         hood_ids = ticked_ids(form_data, "hood-")
-
-        def assign(session, actor_):
-            relays.assign_neighbourhoods(session, actor=actor_,
-                                         user_id=int(form_data.get("relay_user") or 0),
-                                         neighbourhood_ids=hood_ids)
-
-        result = self._act(assign, N_("The relay's neighbourhoods are saved."))
+        result = self._act(actor, lambda s: relays.assign_neighbourhoods(
+            s, actor=actor, user_id=known_id(form_data.get("relay_user")),
+            neighbourhood_ids=hood_ids), N_("The relay's neighbourhoods are saved."))
         self.relay_key += 1
         return result
 
     # --- success stories ----------------------------------------------------------------
 
     @rx.event
-    async def upload_story_photo(self, files: list[rx.UploadFile]):
-        actor = self._staff()
-        if actor is None:
-            return rx.redirect("/login")
+    @staff_only
+    async def upload_story_photo(self, actor, files: list[rx.UploadFile]):
         if not files:
             return
         self._photo_name, error = await self._store_photo(files[0])
@@ -133,21 +116,17 @@ class TriageState(AppState):
         self.photo_label = "" if error else self._tr(N_("Photo attached (location data removed)."))
 
     @rx.event
-    def publish_story(self, form_data: dict):
-        actor = self._staff()
-        if actor is None:
-            return rx.redirect("/login")
-        try:
-            with self._unit_of_work() as session:
-                public.publish_story(
-                    session, actor=actor, title=form_text(form_data, "story_title"),
-                    text=form_text(form_data, "story_text"), photo_name=self._photo_name,
-                    photo_consent=ticked(form_data, "photo_consent"))
-        except ValidationFailed as error:
+    @staff_only
+    def publish_story(self, actor, form_data: dict):
+        done = self._run(lambda s: public.publish_story(
+            s, actor=actor, title=form_text(form_data, "story_title"),
+            text=form_text(form_data, "story_text"), photo_name=self._photo_name,
+            photo_consent=ticked(form_data, "photo_consent")))
+        if not done.ok:
             names = {"title": "story_title", "text": "story_text"}
-            self.story_errors = {names.get(k, k): self._tr(v) for k, v in error.errors.items()}
+            self.story_errors = {names.get(k, k): v for k, v in done.fields.items()}
             self.story_ok = False
-            self.story_message = self._error_text(error)
+            self.story_message = done.text
             return
         self.story_errors = {}
         self.story_ok = True

@@ -136,6 +136,8 @@ def test_follow_up_collective_action_and_exports_on_a_tablet(new_context):
 
     minutes_before = volunteer_minutes(console, "Camille Martin")
     page.reload()
+    # The page's load re-mounts the form with the action's duration: type after it did.
+    expect(page.locator("#minutes")).to_have_value("120")
     page.locator("#minutes").fill("90")
     page.locator("#save-attendance").click()
     expect(page.locator("#attendance-message")).to_contain_text("1 volontaire(s) crédité(s)")
