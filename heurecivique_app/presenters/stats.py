@@ -369,6 +369,36 @@ def report_text(report: StatsReport, stories: list[tuple[str, str]], locale: str
         footer=translate(N_("L'Heure Civique · evaluation report"), locale))
 
 
+# Sequential blues (ColorBrewer "Blues", 5 classes): few hours light, many dark.
+SHADES = ("#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c")
+
+
+def commune_markers(report: StatsReport, points: dict[int, tuple[float, float]],
+                    locale: str) -> list[dict[str, object]]:
+    """The département's map: one dot per commune, shaded by the hours given.
+
+    Args:
+        report: a département's report (its commune rows).
+        points: where each commune is drawn (``services.stats.commune_points``).
+        locale: the reader's language.
+
+    Returns:
+        ``{"center": [lat, lon], "colour", "label"}`` per commune with a point; the
+        shade is the commune's fifth of the largest total (hours are shown to all).
+    """
+    most = max((row.minutes for row in report.communes), default=0) or 1
+    markers = []
+    for row in report.communes:
+        if row.commune_id not in points:
+            continue
+        shade = SHADES[min(len(SHADES) - 1, int(len(SHADES) * row.minutes / most))]
+        markers.append({
+            "center": list(points[row.commune_id]), "colour": shade,
+            "label": f"{row.name} : {hours_text(row.minutes, locale)} h" if locale == "fr"
+            else f"{row.name}: {hours_text(row.minutes, locale)} h"})
+    return markers
+
+
 # Seconds between two refreshes of one commune's open dashboards (realtime/live.py).
 LIVE_INTERVAL = 3.0
 

@@ -69,21 +69,29 @@ class StatsState(AppState):
     live_version: str = ""
     live_commune: int = 0
     _commune_rows: list[dict[str, Any]] = []
+    # The département's map: a dot per commune shaded by hours, over these tiles.
+    map_markers: list[dict[str, Any]] = []
+    map_centre: list[float] = [48.12, -1.2]
+    tile_url: str = ""
+    attribution: str = ""
 
     def _read(self, actor: Actor, data: dict[str, Any]) -> None:
         self.is_coordinator = actor.role == Role.DEPARTEMENT_ADMIN
         tz = self._settings.timezone
 
-        def read(session: Session) -> tuple[stats.StatsQuery, stats.StatsReport, list]:
+        def read(session: Session) -> tuple[stats.StatsQuery, stats.StatsReport, list, dict]:
             query = stats.parse_query(data, today=utcnow().date())
             report = stats.for_query(session, actor=actor, query=query, timezone=tz)
-            return query, report, stats.neighbourhoods(session, scope=report.scope)
+            points = (stats.commune_points(session, scope=report.scope)
+                      if query.departement else {})
+            return (query, report, stats.neighbourhoods(session, scope=report.scope),
+                    points)
 
         done = self._run(read)
         if not done.ok or done.value is None:
             self.error = done.text
             return
-        query, report, hoods = done.value
+        query, report, hoods, points = done.value
         self.error = ""
         self.departement = query.departement
         self.query = query.as_query()
@@ -111,6 +119,13 @@ class StatsState(AppState):
             self.communes = {"key": table.key, "title": table.title,
                              "headers": table.headers, "rows": []}
             self.chart_communes = table.chart
+            self.map_markers = view.commune_markers(report, points, self.locale)
+            if self.map_markers:
+                centres = [m["center"] for m in self.map_markers]
+                self.map_centre = [sum(c[0] for c in centres) / len(centres),
+                                   sum(c[1] for c in centres) / len(centres)]
+            self.tile_url = self._settings.map_tile_url
+            self.attribution = self._settings.map_attribution
             self._sort()
         self.version += 1
 

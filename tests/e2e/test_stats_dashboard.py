@@ -63,3 +63,36 @@ def test_a_volunteer_is_sent_away_and_gets_no_file(new_context):
     expect(page).not_to_have_url(re.compile(r".*/console/stats/?$"))
     expect(page.locator("#stats-figures dd")).to_have_count(0)
     assert page.request.get("/api/stats/months.csv").status == 404
+
+
+def _coordinator(app_server) -> str:
+    """A département coordinator for the demo's département (the demo has none): a copy of
+    the referent's account with another e-mail and role, so the same password works."""
+    email = "coordination@vitre.demo"
+    with closing(sqlite3.connect(app_server.data_dir / "e2e.db")) as db, db:
+        if db.execute('SELECT 1 FROM "user" WHERE email = ?', (email,)).fetchone() is None:
+            db.execute(
+                'INSERT INTO "user" (commune_id, email, password_hash, display_name, role, '
+                "locale, is_active, email_confirmed, created_at) SELECT commune_id, ?, "
+                "password_hash, 'Coordination départementale', 'departement_admin', locale, "
+                'is_active, email_confirmed, created_at FROM "user" WHERE email = ?',
+                (email, "referent@vitre.demo"))
+    return email
+
+
+def test_the_coordinator_compares_the_communes_in_both_languages(new_context, app_server):
+    email = _coordinator(app_server)
+    for locale, heading, commune_header in (("fr-FR", "Évaluation du département", "Commune"),
+                                            ("en-GB", "Evaluation of the département",
+                                             "Commune")):
+        page = new_context(TABLET, locale=locale).new_page()
+        login(page, email, "/console/stats/departement")
+        expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+        table = page.locator("#stats-communes")
+        expect(table).to_contain_text("Vitré")
+        header = table.get_by_role("columnheader").first
+        expect(header).to_contain_text(commune_header)
+        # Sorting by the commune's name: aria-sort says the order.
+        header.get_by_role("button").click()
+        expect(header).to_have_attribute("aria-sort", "ascending")
+        assert_accessible(page)
