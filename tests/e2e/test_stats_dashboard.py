@@ -6,9 +6,10 @@ from __future__ import annotations
 import re
 import sqlite3
 from contextlib import closing
+from datetime import UTC, datetime
 
 from conftest import PHONE, TABLET, login
-from console_flow import assert_accessible
+from console_flow import PARIS, assert_accessible
 from playwright.sync_api import Page, expect
 
 MISSION = "Pharmacie et boulangerie"  # done by its volunteer three days ago, not closed yet
@@ -25,7 +26,6 @@ def test_dashboard_accessible_exported_and_live(new_context, app_server):
     expect(dashboard.get_by_role("heading", level=1)).to_have_text("Évaluation de Vitré")
     hours = hours_figure(dashboard, "Heures données")
     expect(hours).to_have_text(re.compile(r"^\d"))
-    before = hours.inner_text()
     expect(dashboard.locator("#stats-table-months")).to_contain_text("Heures données par mois")
     assert_accessible(dashboard)
 
@@ -35,9 +35,17 @@ def test_dashboard_accessible_exported_and_live(new_context, app_server):
     assert response.status == 200
     assert "Mois" in response.body().decode("utf-8-sig")
 
-    # The referent closes a mission on another tab: the open dashboard's hours move.
+    # The referent closes a mission on another tab: the open dashboard of that mission's
+    # month (hours in the key figures and in the month's row) moves without reloading.
     with closing(sqlite3.connect(app_server.data_dir / "e2e.db")) as db:
-        (mission_id,) = db.execute("SELECT id FROM mission WHERE title = ?", (MISSION,)).fetchone()
+        mission_id, starts_at = db.execute(
+            "SELECT id, starts_at FROM mission WHERE title = ?", (MISSION,)).fetchone()
+    day = datetime.fromisoformat(starts_at).replace(tzinfo=UTC).astimezone(PARIS).date()
+    dashboard.goto(f"/console/stats?period=month&anchor={day.isoformat()}")
+    month_row = dashboard.locator("#stats-table-months tbody tr").first
+    expect(month_row.locator("td").first).to_have_text(day.strftime("%Y-%m"))
+    expect(hours).to_have_text(re.compile(r"^\d"))
+    before, row_before = hours.inner_text(), month_row.locator("td").nth(1).inner_text()
     followup = dashboard.context.new_page()
     followup.goto(f"/console/missions/{mission_id}")
     followup.locator("#beneficiary_called").check()
@@ -47,6 +55,7 @@ def test_dashboard_accessible_exported_and_live(new_context, app_server):
     followup.locator("#save-followup").click()
     expect(followup.locator("#followup-message")).to_contain_text("clôturée")
     expect(hours).not_to_have_text(before, timeout=20_000)
+    expect(month_row.locator("td").nth(1)).not_to_have_text(row_before)
 
     # In English, same page, same checks.
     english = new_context(TABLET, locale="en-GB").new_page()
