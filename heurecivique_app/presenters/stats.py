@@ -162,6 +162,8 @@ def key_figures(report: StatsReport, locale: str) -> list[Figure]:
         Figure(t(N_("Relay reports")), count(sum(report.reports_by_category.values()))),
         Figure(t(N_("Time to answer a report (median)")),
                _summary_cells(report.report_answer, own_staff=staff, locale=locale)[0]),
+        Figure(t(N_("Time to answer a report (90th percentile)")),
+               _summary_cells(report.report_answer, own_staff=staff, locale=locale)[1]),
         Figure(t(N_("Attendance at collective actions")),
                rate_text(report.attendance_present, report.attendance_checked,
                          own_staff=staff, locale=locale)),
