@@ -407,12 +407,23 @@ def _waits(r: _Reader) -> tuple[Summary, dict[str, Summary]]:
     durations over.
     """
     first = func.min(Participation.created_at)
-    waits = (select(Mission.channel.label("channel"),
-                    _hours_between(r.session, first, col(Mission.created_at)).label("hours"))
-             .join(Participation, Participation.mission_id == Mission.id)
-             .where(*r.created_missions(),
-                    Participation.status == ParticipationStatus.ACCEPTED.value)
-             .group_by(Mission.id, Mission.channel, Mission.created_at)).subquery()
+    accepted = Participation.status == ParticipationStatus.ACCEPTED.value
+    if len(r.ids) == 1:
+        # A commune's few hundred missions: each one's first acceptance looked up by the
+        # participation index (a join would read every participation: 2 to 3 times slower).
+        lookup = (select(first).where(Participation.mission_id == Mission.id, accepted)
+                  .correlate(Mission).scalar_subquery())
+        hours = _hours_between(r.session, lookup, col(Mission.created_at))
+        filled = (select(Mission.channel.label("channel"), hours.label("hours"))
+                  .where(*r.created_missions())).subquery()
+        waits = select(filled).where(filled.c.hours.is_not(None)).subquery()
+    else:
+        waits = (select(Mission.channel.label("channel"),
+                        _hours_between(r.session, first, col(Mission.created_at))
+                        .label("hours"))
+                 .join(Participation, Participation.mission_id == Mission.id)
+                 .where(*r.created_missions(), accepted)
+                 .group_by(Mission.id, Mission.channel, Mission.created_at)).subquery()
     if r.session.get_bind().dialect.name == "postgresql":
         hours = func.greatest(waits.c.hours, 0.0)
         rows = r.all(select(waits.c.channel, func.count(),
