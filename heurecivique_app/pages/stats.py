@@ -175,10 +175,14 @@ def _communes() -> rx.Component:
 def _nav() -> rx.Component:
     return rx.hstack(
         rx.link(T("Back to the console"), href="/console", class_name="touch-link"),
+        # Full document loads: the département's page has a map, and its own
+        # Content-Security-Policy (the tile host) applies only to a document it serves.
         rx.cond(StatsState.is_coordinator, rx.hstack(
-            rx.link(T("My commune"), href="/console/stats", class_name="touch-link"),
-            rx.link(T("The département"), href="/console/stats/departement",
-                    class_name="touch-link"), spacing="4")),
+            rx.el.a(T("My commune"), href="/console/stats", class_name="touch-link",
+                    custom_attrs={"reloadDocument": True}),
+            rx.el.a(T("The département"), href="/console/stats/departement",
+                    class_name="touch-link", custom_attrs={"reloadDocument": True}),
+            spacing="4")),
         spacing="4", wrap="wrap")
 
 

@@ -12,7 +12,13 @@ from conftest import PHONE, TABLET, login
 from console_flow import PARIS, assert_accessible
 from playwright.sync_api import Page, expect
 
-MISSION = "Pharmacie et boulangerie"  # done by its volunteer three days ago, not closed yet
+MISSION = "Pharmacie et boulangerie"
+# Records the page's Content-Security-Policy violations (as tests/e2e/test_csp.py does).
+RECORD_CSP = """
+window.__csp = [];
+document.addEventListener("securitypolicyviolation", (e) => window.__csp.push(
+  `${e.violatedDirective} blocked ${e.blockedURI}`));
+"""  # done by its volunteer three days ago, not closed yet
 
 
 def hours_figure(page: Page, label: str):
@@ -95,6 +101,7 @@ def test_the_coordinator_compares_the_communes_in_both_languages(new_context, ap
                                             ("en-GB", "Evaluation of the département",
                                              "Commune")):
         page = new_context(TABLET, locale=locale).new_page()
+        page.add_init_script(RECORD_CSP)
         login(page, email, "/console/stats/departement")
         expect(page.get_by_role("heading", level=1)).to_have_text(heading)
         table = page.locator("#stats-communes")
@@ -104,4 +111,7 @@ def test_the_coordinator_compares_the_communes_in_both_languages(new_context, ap
         # Sorting by the commune's name: aria-sort says the order.
         header.get_by_role("button").click()
         expect(header).to_have_attribute("aria-sort", "ascending")
+        expect(page.locator("#stats-map .leaflet-container")).to_be_visible()
         assert_accessible(page)
+        # The map's tiles and the charts run under the page's Content-Security-Policy.
+        assert page.evaluate("window.__csp") == []
