@@ -12,6 +12,7 @@ from __future__ import annotations
 from starlette.applications import Starlette
 
 from heurecivique_app.api import (
+    accountability,
     community,
     exports,
     notifications,
@@ -31,4 +32,5 @@ api = Starlette(routes=[
     *exports.routes,
     *stats.routes,
     *notifications.routes,
+    *accountability.routes,
 ])

@@ -14,14 +14,14 @@ from urllib.parse import urlencode
 import reflex as rx
 from sqlmodel import Session
 
-from heurecivique_app.domain.enums import STAFF_ROLES, Role
+from heurecivique_app.domain.enums import Role
 from heurecivique_app.domain.types import utcnow
 from heurecivique_app.presenters import stats as view
 from heurecivique_app.realtime.channels import stats_channel
 from heurecivique_app.realtime.live import live
 from heurecivique_app.services import stats
 from heurecivique_app.services.actor import Actor
-from heurecivique_app.state.base import AppState, page_load, staff_only
+from heurecivique_app.state.base import AppState, page_load, signed_in
 
 # Which columns of the communes' comparison sort as numbers (the others as text).
 NUMERIC_COLUMNS = {1: "minutes", 2: "volunteers_active", 3: "volunteers_signed_up",
@@ -136,21 +136,22 @@ class StatsState(AppState):
                       reverse=self.sort_descending)
         self.communes = {**self.communes, "rows": [r["cells"] for r in rows]}
 
+    # Any signed-in user may open the pages: services.stats.for_query decides what they see.
     @rx.event
-    @page_load(STAFF_ROLES)
-    def load(self, actor: Actor):
+    @page_load()
+    def load(self, actor):
         """The commune's dashboard (its staff, or the coordinator naming one)."""
         self._read(actor, {**dict(self.router.page.params), "scope": "commune"})
 
     @rx.event
-    @page_load(STAFF_ROLES)
-    def load_departement(self, actor: Actor):
+    @page_load()
+    def load_departement(self, actor):
         """The département's dashboard (its coordinator only)."""
         self._read(actor, {**dict(self.router.page.params), "scope": "departement"})
 
     @rx.event
-    @staff_only
-    def apply(self, actor: Actor, form_data: dict):
+    @signed_in
+    def apply(self, actor, form_data: dict):
         """New filters from the form."""
         scope = "departement" if self.departement else "commune"
         data = {**form_data, "scope": scope}
@@ -159,14 +160,14 @@ class StatsState(AppState):
         self._read(actor, data)
 
     @rx.event
-    @staff_only
-    def refresh(self, actor: Actor):
+    @signed_in
+    def refresh(self, actor):
         """Read the figures again with the same filters (a change landed)."""
         self._read(actor, dict(self.query))
 
     @rx.event
-    @staff_only
-    def sort_by(self, actor: Actor, column: int):
+    @signed_in
+    def sort_by(self, actor, column: int):
         """Sort the communes' comparison by a column; again reverses the order."""
         if not isinstance(column, int) or not 0 <= column <= max(NUMERIC_COLUMNS):
             return
