@@ -143,6 +143,7 @@ live.register("roster", AttendanceState, roster_vars)
 # The referent's pages of one mission: a new version only, each tab re-reads its own page.
 live.register("followup", FollowUpState, staff_page_vars)
 live.register("match", MatchState, staff_page_vars)
+# The evaluation dashboards: the same, at most once every LIVE_INTERVAL s per commune.
 live.register("stats", StatsState, stats_vars, min_interval=LIVE_INTERVAL)
 live.attach(app)
 app.register_lifespan_task(tune_garbage_collector)
