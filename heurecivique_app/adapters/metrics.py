@@ -11,7 +11,8 @@ What is counted, and where it is fed from:
 - ``hc_outbox_jobs{status}``: the job table's pending and running rows, read
   when the scraper asks (:func:`refresh_outbox`), so it is the database's truth.
 - ``hc_login_failures_total{reason}``: refused logins, ``wrong`` (bad e-mail or
-  password) or ``throttled`` (tried while made to wait), from services/auth.py.
+  password) or ``throttled`` (tried while made to wait), from services/auth.log_in:
+  the login page and the password change's check of the current password.
 - The client library's own process metrics (memory, CPU, open files, GC).
 
 Each worker keeps its own figures: scrape every worker at its own address (the
