@@ -212,6 +212,7 @@ KINDS: dict[str, JobKind] = {kind.name: kind for kind in (
     JobKind(recovery.RESET_LINK_JOB, one_by_one(
         link_mail(MessageKind.PASSWORD_RESET, recovery.new_reset_link))),
     JobKind(staff.INVITATION_JOB, one_by_one(_send_invitation)),
-    JobKind(EXPIRY_SCAN, one_by_one(_expire_missions), next_run=next_expiry_scan),
+    JobKind(EXPIRY_SCAN, one_by_one(_expire_missions), next_run=next_expiry_scan,
+            catch_up=EXPIRY_EVERY),
     JobKind(RETENTION_PURGE, one_by_one(_purge), next_run=next_purge),
 )}
