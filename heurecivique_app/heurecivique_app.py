@@ -71,8 +71,12 @@ from heurecivique_app.state.signup import SignupState
 from heurecivique_app.state.staff_admin import StaffAdminState
 from heurecivique_app.state.stats import StatsState
 from heurecivique_app.state.triage import TriageState
+from heurecivique_app.wiring import logs
 
 TITLE = "HeureCivique"
+
+# HC_LOG_FORMAT=json: one JSON line per record; e-mails and phones blanked in every format.
+logs.configure_logging(fmt=get_settings().log_format, level=get_settings().log_level)
 
 app = rx.App(
     # Our routes first, then the security headers around everything (pages, build
