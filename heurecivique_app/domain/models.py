@@ -324,7 +324,8 @@ class HourEntry(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     volunteer_id: int = Field(foreign_key="user.id", index=True)
-    mission_id: int = Field(foreign_key="mission.id")
+    # Indexed: the evaluation figures read a period's missions' hours (bench/stats.py).
+    mission_id: int = Field(foreign_key="mission.id", index=True)
     minutes: int
     # The local calendar month the time counts for, "YYYY-MM".
     month: str = Field(max_length=7, index=True)
