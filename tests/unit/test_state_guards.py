@@ -87,7 +87,8 @@ def test_the_login_page_may_say_where_to_come_back() -> None:
 
     assert redirect_target(show_home(FakeState(None))) == "/login?next=/map"
     assert show_home(FakeState(VOLUNTEER)) is VOLUNTEER
-    assert relay_only(lambda self, actor: actor)(FakeState(VOLUNTEER)) is not VOLUNTEER
+    relay_page = relay_only(lambda self, actor: actor)
+    assert redirect_target(relay_page(FakeState(VOLUNTEER))) == "/login"  # not a relay
 
 
 def test_a_generator_stays_a_generator() -> None:
