@@ -30,7 +30,12 @@ from heurecivique_app.pages.relay import relay_home, relay_issue, relay_need
 from heurecivique_app.pages.signup import signup
 from heurecivique_app.pages.triage import triage
 from heurecivique_app.presenters.collective import roster_vars
-from heurecivique_app.presenters.missions import board_vars, console_vars, mission_vars
+from heurecivique_app.presenters.missions import (
+    board_vars,
+    console_vars,
+    mission_vars,
+    staff_page_vars,
+)
 from heurecivique_app.realtime.gc_tuning import tune_garbage_collector
 from heurecivique_app.realtime.live import live
 from heurecivique_app.settings import get_settings
@@ -112,6 +117,9 @@ live.register("board", BoardState, board_vars)
 live.register("console", ConsoleState, console_vars)
 live.register("mission", MissionState, mission_vars)
 live.register("roster", AttendanceState, roster_vars)
+# The referent's pages of one mission: a new version only, each tab re-reads its own page.
+live.register("followup", FollowUpState, staff_page_vars)
+live.register("match", MatchState, staff_page_vars)
 live.attach(app)
 app.register_lifespan_task(tune_garbage_collector)
 # Due work (e-mails, reminders): one runner per backend worker, claims never overlap.

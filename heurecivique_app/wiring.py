@@ -1,7 +1,8 @@
 """The composition root: the one place that builds the adapters from the settings.
 
 Services never build an adapter nor read the settings: they receive what they
-use (a geocoder and the geo salt, a mailer, a photo store) as arguments. States
+use (a geocoder and the geo salt, a photo store) as arguments; e-mail leaves
+through the job queue (jobs/), whose worker builds its mailer from the settings. States
 and HTTP routes take those from :func:`wiring`, built once per process on first
 use, and open their unit of work with :func:`session_scope` (or
 :func:`read_scope`) from here; the live boards subscribe to committed events
@@ -18,16 +19,12 @@ from functools import lru_cache
 
 from heurecivique_app.adapters.db import add_event_publisher, read_scope, session_scope
 from heurecivique_app.adapters.geocoding import Geocoder, get_geocoder
-from heurecivique_app.adapters.mail import EmlOutbox
 from heurecivique_app.adapters.photos import PhotoStore
 from heurecivique_app.adapters.spreadsheets import Cell, to_csv, to_xlsx
 from heurecivique_app.settings import Settings, get_settings
 
 __all__ = ["Wiring", "add_event_publisher", "read_scope", "session_scope", "table_file",
            "wiring"]
-
-MAIL_SENDER = "heure-civique@localhost"
-
 
 @dataclass(frozen=True)
 class Wiring:
@@ -36,13 +33,11 @@ class Wiring:
     Attributes:
         settings: the settings they were built from.
         geocoder: the geocoder ``HC_GEOCODER`` chooses (offline gazetteer or the BAN).
-        outbox: outgoing mail (``.eml`` files under the data folder).
         photos: uploaded photos, cleaned of their metadata, under the data folder.
     """
 
     settings: Settings
     geocoder: Geocoder
-    outbox: EmlOutbox
     photos: PhotoStore
 
     @classmethod
@@ -52,7 +47,6 @@ class Wiring:
             settings=settings,
             geocoder=get_geocoder(settings.geocoder, settings.geocoder_timeout_s,
                                   settings.geocoder_min_delay_s),
-            outbox=EmlOutbox(settings.data_dir),
             photos=PhotoStore(settings.data_dir),
         )
 

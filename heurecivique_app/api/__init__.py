@@ -11,13 +11,22 @@ from __future__ import annotations
 
 from starlette.applications import Starlette
 
-from heurecivique_app.api import community, exports, notifications, pwa, session, volunteer
+from heurecivique_app.api import (
+    community,
+    exports,
+    notifications,
+    pwa,
+    recovery,
+    session,
+    volunteer,
+)
 
 api = Starlette(routes=[
     *session.routes,
     *community.routes,
     *pwa.routes,
     *volunteer.routes,
+    *recovery.routes,
     *exports.routes,
     *notifications.routes,
 ])

@@ -29,6 +29,11 @@ class EventKind(StrEnum):
     MISSION_CANCELLED = "mission.cancelled"
     MISSION_FOLLOWED_UP = "mission.followed_up"
     MISSION_CLOSED = "mission.closed"
+    # The referent's control of a published mission, and its expiry by the scheduled job.
+    MISSION_EDITED = "mission.edited"
+    MISSION_VOLUNTEER_REMOVED = "mission.volunteer_removed"
+    MISSION_HANDED_OVER = "mission.handed_over"
+    MISSION_EXPIRED = "mission.expired"
     ATTENDANCE_RECORDED = "attendance.recorded"
     # The volunteer's own account of a mission.
     PARTICIPATION_CANCELLED = "participation.cancelled"
@@ -59,3 +64,5 @@ class EventKind(StrEnum):
     AUTH_THROTTLED = "auth.throttled"
     AUTH_LOCKED = "auth.locked"
     AUTH_UNLOCKED = "auth.unlocked"
+    AUTH_RESET_REQUESTED = "auth.reset_requested"
+    AUTH_PASSWORD_RESET = "auth.password_reset"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from heurecivique_app.domain.enums import MissionStatus as S
 from heurecivique_app.domain.errors import InvalidTransition
 from heurecivique_app.domain.text import N_
@@ -46,3 +48,27 @@ def check_transition(current: str, target: str) -> S:
 def status_after_acceptance(accepted_count: int, capacity: int) -> S:
     """Status once ``accepted_count`` volunteers hold a place."""
     return S.FULL if accepted_count >= capacity else S.OPEN
+
+
+# A mission whose start has passed takes no more volunteers: nobody should turn up
+# at a door an hour late, and an unfilled one expires (see :func:`expires`).
+STARTED = N_("This mission has already started: it can no longer be accepted.")
+
+# The referent may still change or cancel a mission while it is to come.
+UNDER_CONTROL = frozenset({S.DRAFT, S.OPEN, S.FULL})
+NOT_UNDER_CONTROL = N_("This mission can no longer be changed.")
+
+
+def takes_volunteers(starts_at: datetime, now: datetime) -> bool:
+    """Whether a place may still be taken: only before the mission starts."""
+    return now < starts_at
+
+
+def expires(status: str, accepted_count: int, starts_at: datetime, now: datetime) -> bool:
+    """Whether an open mission nobody took is past its start, so leaves the boards."""
+    return S(status) == S.OPEN and accepted_count == 0 and not takes_volunteers(starts_at, now)
+
+
+def under_control(status: str) -> bool:
+    """Whether the referent may still edit, cancel or re-staff a mission."""
+    return S(status) in UNDER_CONTROL

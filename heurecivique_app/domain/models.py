@@ -93,6 +93,19 @@ class EmailConfirmation(SQLModel, table=True):
     used_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
 
 
+class PasswordReset(SQLModel, table=True):
+    """A "forgotten password" link: single use, 30 minutes. Only its token's SHA-256 is stored."""
+
+    __tablename__ = "password_reset"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+    expires_at: datetime = Field(sa_column=_utc_column())
+    used_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+
+
 class UserSession(SQLModel, table=True):
     """A login. Only the SHA-256 of the cookie token is stored."""
 

@@ -85,6 +85,14 @@ class MessageKind:
     PROPOSAL = "proposal"  # a referent proposes a mission to a volunteer
     REMINDER = "reminder"  # the day before a mission
     REPORT_FORWARD = "report_forward"  # a relay's report, to the technical services
+    SIGNUP_CONFIRM = "signup_confirm"  # the link that confirms a new volunteer's address
+    ACCOUNT_EXISTS = "account_exists"  # someone signed up with an address that has an account
+    PASSWORD_RESET = "password_reset"  # the link that sets a forgotten password
+    # A referent changed a mission someone takes part in (never turned off: they must know).
+    MISSION_CHANGED = "mission_changed"
+    MISSION_CANCELLED = "mission_cancelled"
+    TAKEN_OFF = "taken_off"  # the referent took this volunteer off the mission
+    HANDED_TO_YOU = "handed_to_you"  # the referent gave this volunteer someone else's place
 
 
 # Kinds a person may turn off, with the label of their switch on the account page.

@@ -1,4 +1,5 @@
-"""The registry of job kinds: e-mail deliveries and the daily reminder scan.
+"""The registry of job kinds: e-mail deliveries, e-mailed links, the daily reminder scan,
+mission expiry.
 
 Adding background work means adding a kind here (a name, a handler and, if it
 recurs, when it runs next) — never a second scheduler.
@@ -6,8 +7,8 @@ recurs, when it runs next) — never a second scheduler.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import datetime, time, timedelta
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
@@ -15,15 +16,20 @@ from sqlmodel import Session, col, select
 from heurecivique_app.adapters.mail import Mail, compose
 from heurecivique_app.adapters.photos import PhotoStore
 from heurecivique_app.domain.models import User
-from heurecivique_app.domain.notifications import OPTIONAL_KINDS, NotificationOptOut
+from heurecivique_app.domain.notifications import OPTIONAL_KINDS, MessageKind, NotificationOptOut
 from heurecivique_app.jobs.queue import Claimed
 from heurecivique_app.jobs.runner import JobContext, JobKind, Outcome, Skip, one_by_one
 from heurecivique_app.presenters.emails import Context, render
-from heurecivique_app.services import notifications
+from heurecivique_app.services import notifications, recovery, signup
+from heurecivique_app.services.missions import control
 
 REMINDER_SCAN = "reminders.daily"
 # The day-before reminders go out at 17:00 local: after work, before the evening.
 REMINDER_TIME = time(17, 0)
+EXPIRY_SCAN = "missions.expire"
+# Open missions past their start leave the boards within a quarter of an hour.
+EXPIRY_EVERY = timedelta(minutes=15)
+_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 def app_url(settings) -> str:
@@ -88,6 +94,41 @@ def _message(job: Claimed, users: dict[int, User], off: set, settings,
                         attachments=attachments, idempotency_key=job.key))
 
 
+LinkMaker = Callable[..., str | None]
+
+
+def link_mail(template: str, make_link: LinkMaker) -> Callable[[JobContext, Claimed], None]:
+    """A job that writes a single-use link's token and e-mails the link to the account.
+
+    ``make_link`` (services/signup.new_confirmation_link, recovery.new_reset_link)
+    stores the token's digest and returns the link. The token is committed before
+    the e-mail leaves: a failed delivery leaves an unused token that expires, and
+    the retry writes and sends another. The raw token is never in the job table.
+    """
+
+    def run(ctx: JobContext, job: Claimed) -> None:
+        assert job.user_id is not None
+        payload = job.payload
+        with Session(ctx.engine) as session:
+            user = session.get(User, job.user_id)
+            url = make_link(session, user_id=job.user_id, site_url=payload["site_url"],
+                            now=ctx.clock())
+            if user is None or url is None:
+                raise Skip("nothing to send any more (account closed or confirmed)")
+            session.commit()
+            to, name, locale = user.email, user.display_name, user.locale
+        commune = payload["commune"]
+        rendered = render(template, Context(
+            locale=locale, timezone=ctx.settings.timezone, commune_name=commune["name"],
+            commune_colour=commune["colour"], app_url=payload["site_url"], name=name),
+            {"url": url})
+        ctx.mailer.deliver(compose(Mail(sender=ctx.settings.mail_from, to=to,
+                                        subject=rendered.subject, text=rendered.text,
+                                        html=rendered.html, idempotency_key=job.key)))
+
+    return run
+
+
 def _scan_reminders(ctx: JobContext, job: Claimed) -> None:
     with Session(ctx.engine) as session:
         notifications.enqueue_reminders(session, now=ctx.clock(),
@@ -104,7 +145,24 @@ def next_reminder_scan(after: datetime, timezone: str) -> tuple[datetime, str]:
     return due.astimezone(after.tzinfo), f"{REMINDER_SCAN}:{day.isoformat()}"
 
 
+def _expire_missions(ctx: JobContext, job: Claimed) -> None:
+    with Session(ctx.engine) as session:
+        control.expire_past_missions(session, now=ctx.clock())
+        session.commit()  # the boards hear of each expiry after this commit
+
+
+def next_expiry_scan(after: datetime, timezone: str) -> tuple[datetime, str]:
+    """The first quarter of an hour strictly after ``after``, and the key of that run."""
+    due = _EPOCH + ((after - _EPOCH) // EXPIRY_EVERY + 1) * EXPIRY_EVERY
+    return due.astimezone(after.tzinfo), f"{EXPIRY_SCAN}:{due:%Y-%m-%dT%H:%M}"
+
+
 KINDS: dict[str, JobKind] = {kind.name: kind for kind in (
     JobKind(notifications.SEND_EMAIL, send_emails),
     JobKind(REMINDER_SCAN, one_by_one(_scan_reminders), next_run=next_reminder_scan),
+    JobKind(signup.CONFIRMATION_LINK_JOB, one_by_one(
+        link_mail(MessageKind.SIGNUP_CONFIRM, signup.new_confirmation_link))),
+    JobKind(recovery.RESET_LINK_JOB, one_by_one(
+        link_mail(MessageKind.PASSWORD_RESET, recovery.new_reset_link))),
+    JobKind(EXPIRY_SCAN, one_by_one(_expire_missions), next_run=next_expiry_scan),
 )}

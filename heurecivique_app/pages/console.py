@@ -16,9 +16,12 @@ def mission_row(row: rx.Var) -> rx.Component:
                               color_scheme="gray"),
                       rx.link(T("Place on the map"), href="/place/" + row["id"], size="1",
                               class_name="place-link"),
-                      rx.cond(row["status"] == "open",
+                      rx.cond((row["status"] == "open") | (row["status"] == "full"),
                               rx.link(T("Find a volunteer"), href="/console/match/" + row["id"],
-                                      size="1", class_name="match-link"))),
+                                      size="1", class_name="match-link")),
+                      rx.link(T("Manage"), href="/console/missions/" + row["id"], size="1",
+                              class_name="manage-link",
+                              aria_label=T("Manage") + " " + row["title"])),
         rx.table.cell(row["when"]),
         rx.table.cell(status_badge(row["status"], row["status_label"]),
                       class_name="mission-status"),
@@ -31,6 +34,7 @@ def mission_row(row: rx.Var) -> rx.Component:
                               on_click=ConsoleState.mark_done(row["id"]))),
         ),
         data_mission_id=row["id"],
+        data_status=row["status"],
         class_name="mission-row",
     )
 

@@ -1,4 +1,8 @@
-"""/console/missions/[mission_id]: the referent's follow-up, closing and duplicating a need."""
+"""/console/missions/[mission_id]: a mission for its referent.
+
+Before its date: change it, cancel it, take a volunteer off it. After: the follow-up,
+closing and duplicating a need. Live: any change of the mission re-reads the page.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +11,11 @@ import reflex as rx
 from heurecivique_app.components import forms
 from heurecivique_app.components.forms import error_for
 from heurecivique_app.components.layout import page, status_badge
+from heurecivique_app.components.live_follow import on_live_version
 from heurecivique_app.components.text import T
 from heurecivique_app.domain.followup import SATISFACTION_LABELS
 from heurecivique_app.domain.text import N_
+from heurecivique_app.state.followup import CANCEL_REASON, OFF_REASON
 from heurecivique_app.state.followup import FollowUpState as S
 
 
@@ -41,7 +47,31 @@ def _volunteer(v: rx.Var) -> rx.Component:
         rx.cond(v["feedback"] != "", rx.text(T("Their feedback: "), v["feedback"], size="2")),
         rx.cond(v["problem"] != "", rx.text(T("Problem reported: "), v["problem"], size="2",
                                             color_scheme="red")),
+        rx.cond(v["can_take_off"], _take_off(v)),
         class_name="volunteer-account",
+    )
+
+
+def _take_off(v: rx.Var) -> rx.Component:
+    """Take this volunteer off the mission: a reason, then the button (keyboard: Tab, Enter)."""
+    field = "off-reason-" + v["id"]
+    return rx.el.details(
+        rx.el.summary(T("Take off this mission"), class_name="touch-link take-off-summary"),
+        forms.form(
+            rx.vstack(
+                rx.el.input(type="hidden", name="volunteer_id", value=v["id"]),
+                rx.el.label(T("Why (the volunteer receives it by e-mail)"), html_for=field),
+                rx.input(name="reason", id=field, size="3", width="100%", required=True,
+                         max_length=500),
+                error_for(S.field_errors, OFF_REASON),
+                rx.button(T("Take off"), type="submit", size="3", color_scheme="red",
+                          variant="soft", class_name="take-off-button",
+                          aria_label=T("Take off") + " " + v["name"]),
+                spacing="2", width="100%",
+            ),
+            on_submit=S.take_off, reset_on_submit=False,
+        ),
+        class_name="take-off",
     )
 
 
@@ -74,6 +104,81 @@ def _accounts() -> rx.Component:
                 rx.text(T("No volunteer has taken this mission."))),
         width="100%",
     ), width="100%")
+
+
+def _field(label: str, name: str, control: rx.Component) -> rx.Component:
+    return rx.vstack(_label(label, name), control, error_for(S.field_errors, name),
+                     spacing="1", width="100%")
+
+
+def _edit_form() -> rx.Component:
+    """Change the mission while it is to come; the people taking part are told by e-mail."""
+    e = S.edit
+    return rx.card(forms.form(
+        rx.vstack(
+            rx.heading(T("Change the mission"), as_="h2", size="5"),
+            rx.text(T("The volunteers taking part, waiting or offered it are told by e-mail "
+                      "of a new date, duration or place."), size="2"),
+            _field(N_("Title"), "title",
+                   rx.input(id="title", name="title", default_value=e["title"], size="3",
+                            width="100%", max_length=120)),
+            _field(N_("Description"), "description",
+                   rx.text_area(id="description", name="description", width="100%",
+                                default_value=e["description"], max_length=2000)),
+            rx.grid(
+                _field(N_("Date"), "starts_at",
+                       rx.input(id="starts_at", name="day", type="date", default_value=e["day"],
+                                size="3", width="100%")),
+                _field(N_("Time"), "hour",
+                       rx.input(id="hour", name="hour", type="time", default_value=e["hour"],
+                                size="3", width="100%")),
+                _field(N_("Duration (minutes)"), "duration_minutes",
+                       rx.input(id="duration_minutes", name="duration_minutes", type="number",
+                                min=15, max=480, default_value=e["duration_minutes"], size="3",
+                                width="100%")),
+                rx.cond(S.is_collective, _field(
+                    N_("Places"), "capacity",
+                    rx.input(id="capacity", name="capacity", type="number", min=1, max=500,
+                             default_value=e["capacity"], size="3", width="100%"))),
+                columns=rx.breakpoints(initial="1", sm="2", md="4"), spacing="3", width="100%",
+            ),
+            rx.grid(
+                _field(N_("Address"), "address",
+                       rx.input(id="address", name="address", default_value=e["address"],
+                                size="3", width="100%", max_length=255)),
+                _field(N_("Neighbourhood"), "neighbourhood_id", rx.el.select(
+                    rx.foreach(S.neighbourhoods,
+                               lambda h: rx.el.option(h["name"], value=h["id"])),
+                    id="neighbourhood_id", name="neighbourhood_id", class_name="native-select",
+                    default_value=e["neighbourhood_id"])),
+                columns=rx.breakpoints(initial="1", sm="2"), spacing="3", width="100%",
+            ),
+            rx.button(T("Save the changes"), type="submit", size="3", id="save-mission"),
+            spacing="3", width="100%",
+        ),
+        on_submit=S.save_mission, reset_on_submit=False, key=S.edit_key,
+    ), width="100%", id="edit-mission")
+
+
+def _cancel_form() -> rx.Component:
+    return rx.card(forms.form(
+        rx.vstack(
+            rx.heading(T("Cancel the mission"), as_="h2", size="4"),
+            _field(N_("Why (the volunteers concerned receive it by e-mail)"), CANCEL_REASON,
+                   rx.text_area(id=CANCEL_REASON, name="reason", width="100%",
+                                max_length=500)),
+            rx.button(T("Cancel the mission"), type="submit", size="3", color_scheme="red",
+                      variant="soft", id="cancel-mission"),
+            spacing="3", width="100%",
+        ),
+        on_submit=S.cancel_mission, reset_on_submit=False, key=S.form_key,
+    ), width="100%")
+
+
+def _control_message() -> rx.Component:
+    return rx.cond(S.control_message != "", rx.callout(
+        S.control_message, role="status", width="100%", id="control-message",
+        color_scheme=rx.cond(S.control_ok, "green", "red")))
 
 
 def _followup_form() -> rx.Component:
@@ -159,7 +264,9 @@ def followup_page() -> rx.Component:
                 _summary(),
                 rx.cond(S.message != "", rx.callout(S.message, role="status", width="100%",
                                                     id="followup-message")),
+                _control_message(),
                 _accounts(),
+                rx.cond(S.under_control, rx.fragment(_edit_form(), _cancel_form())),
                 rx.cond(S.can_follow_up, _followup_form(),
                         rx.cond(S.status == "closed",
                                 rx.text(T("This mission is closed."), id="closed-note"),
@@ -170,6 +277,9 @@ def followup_page() -> rx.Component:
             ),
             rx.text(T("This item no longer exists.")),
         ),
+        # A change of this mission anywhere (a volunteer, another referent, the expiry job)
+        # re-reads the page from this tab's session: nothing private is broadcast.
+        on_live_version(version=S.live_version, when=S.found, then=S.follow_live),
         next_path="/console",
         max_width="56rem",
     )

@@ -24,6 +24,9 @@ def login() -> rx.Component:
         rx.text(T("One hour a month for your neighbours.")),
         rx.cond(LoginState.error != "",
                 rx.callout(LoginState.error, color_scheme="red", role="alert", id="login-error")),
+        rx.cond(LoginState.password_reset,
+                rx.callout(T("Your new password is saved: log in with it."),
+                           color_scheme="green", role="status", id="login-reset-done")),
         native_form(
             rx.vstack(
                 field(T("Email"), "email", "email", "username"),
@@ -37,6 +40,8 @@ def login() -> rx.Component:
             method="post",
             width="100%",
         ),
+        rx.link(T("Forgotten password?"), href="/api/auth/forgot", id="forgot-link",
+                display="inline-flex", align_items="center", min_height="44px"),
         next_path="/login",
         show_user=False,
     )

@@ -1,9 +1,13 @@
-"""/console/match/[mission_id]: the ranked volunteers for a mission, with the reasons."""
+"""/console/match/[mission_id]: the ranked volunteers for a mission, with the reasons.
+
+Live: a volunteer accepting or declining shows here without a reload.
+"""
 
 import reflex as rx
 
 from heurecivique_app.components import forms
 from heurecivique_app.components.layout import page, status_badge
+from heurecivique_app.components.live_follow import on_live_version
 from heurecivique_app.components.text import T
 from heurecivique_app.presenters.pool import REASON_KINDS
 from heurecivique_app.state.match import PICK_PREFIX, MatchState
@@ -49,6 +53,43 @@ def suggestion(row: rx.Var) -> rx.Component:
     ), class_name="suggestion", data_volunteer_id=row["id"], width="100%")
 
 
+def _select(label: rx.Component, name: str, *options: rx.Component) -> rx.Component:
+    return rx.vstack(rx.el.label(label, html_for=name),
+                     rx.el.select(*options, id=name, name=name, class_name="native-select",
+                                  required=True),
+                     spacing="1", width="100%")
+
+
+def hand_over_form() -> rx.Component:
+    """Give one volunteer's place to another who agreed on the phone (both are told)."""
+    return rx.card(forms.form(
+        rx.vstack(
+            rx.heading(T("Hand the mission to another volunteer"), as_="h2", size="4"),
+            rx.text(T("The place goes straight from one to the other: nobody else can take "
+                      "it in between. Both are told by e-mail."), size="2"),
+            rx.grid(
+                _select(T("Instead of"), "from_volunteer_id",
+                        rx.foreach(MatchState.holders,
+                                   lambda h: rx.el.option(h["name"], value=h["id"]))),
+                _select(T("Give the place to"), "to_volunteer_id",
+                        rx.el.option(T("Choose a volunteer"), value=""),
+                        rx.foreach(MatchState.rows, lambda row: rx.cond(
+                            (row["can_offer"] != "") & (row["state"] != "accepted"),
+                            rx.el.option(row["name"], value=row["id"])))),
+                columns=rx.breakpoints(initial="1", sm="2"), spacing="3", width="100%",
+            ),
+            rx.vstack(rx.el.label(T("Why (the volunteer taken off receives it by e-mail)"),
+                                  html_for="handover-reason"),
+                      rx.input(id="handover-reason", name="reason", size="3", width="100%",
+                               required=True, max_length=500),
+                      spacing="1", width="100%"),
+            rx.button(T("Hand over"), type="submit", size="3", id="hand-over"),
+            spacing="3", width="100%",
+        ),
+        on_submit=MatchState.hand_over, reset_on_submit=True, key=MatchState.form_key,
+    ), width="100%", id="hand-over-card")
+
+
 def match_page() -> rx.Component:
     m = MatchState.mission
     return page(
@@ -91,8 +132,11 @@ def match_page() -> rx.Component:
                 on_submit=MatchState.propose, reset_on_submit=True, key=MatchState.form_key,
                 width="100%",
             ),
+            rx.cond(MatchState.holders.length() > 0, hand_over_form()),
             spacing="4", width="100%",
         )),
+        on_live_version(version=MatchState.live_version, when=MatchState.found,
+                        then=MatchState.follow_live),
         next_path="/console",
         max_width="64rem",
     )

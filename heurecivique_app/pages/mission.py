@@ -145,7 +145,7 @@ def details() -> rx.Component:
         rx.hstack(rx.text(MissionState.category, color_scheme="gray"), rx.spacer(),
                   status_badge(MissionState.status, MissionState.status_label), width="100%"),
         rx.heading(MissionState.title, as_="h1", size="7"),
-        rx.text(MissionState.when, " · ", MissionState.duration),
+        rx.text(MissionState.when, " · ", MissionState.duration, id="mission-when"),
         rx.text(T("Neighbourhood"), ": ", MissionState.neighbourhood,
                 rx.cond(MissionState.has_contact, "",
                         rx.fragment(" — ", T("exact address given after acceptance"))),
@@ -167,10 +167,11 @@ def details() -> rx.Component:
                        & (MissionState.my_participation != "waitlisted")),
                     accept_or_decline()),
         ),
-        # Promoted from the waiting list: the public broadcast of this mission tells only
-        # that something changed; this tab then re-reads its own part.
+        # Promoted from the waiting list, taken off, handed over, a new address: the public
+        # broadcast of this mission tells only that something changed; the tab of anyone
+        # involved then re-reads its own part.
         on_live_version(version=MissionState.live_version,
-                        when=MissionState.my_participation == "waitlisted",
+                        when=MissionState.my_participation != "",
                         then=MissionState.follow_live),
         rx.cond(
             MissionState.my_participation == "waitlisted",

@@ -41,6 +41,17 @@ def confirm_page(locale: str, *, token: str, usable: bool) -> str:
         content = (f'<p id="confirm-invalid" role="alert">{escape(why)}</p>\n'
                    f'<p><a href="/login">{escape(log_in)}</a> · '
                    f'<a href="/signup">{escape(sign_up)}</a></p>')
+    return plain_page(locale, title, content)
+
+
+def plain_page(locale: str, title: str, content: str) -> str:
+    """A small standalone page (no script) in the app's look.
+
+    Args:
+        locale: the page's language.
+        title: its heading and title, already escaped.
+        content: its body, already escaped HTML.
+    """
     return f"""<!doctype html>
 <html lang="{locale}">
 <head>
@@ -50,6 +61,11 @@ def confirm_page(locale: str, *, token: str, usable: bool) -> str:
 <style>
 body {{ font-family: system-ui, sans-serif; margin: 0; color: #1c2024; line-height: 1.5; }}
 main {{ max-width: 40rem; margin: 0 auto; padding: 1rem; }}
+label {{ display: block; font-weight: bold; margin-top: 1rem; }}
+input {{ box-sizing: border-box; width: 100%; min-height: 44px; margin-top: .25rem;
+  padding: 0 .75rem; border: 1px solid #8b8d98; border-radius: 8px; font: inherit; }}
+.error {{ color: #b3261e; margin: .25rem 0 0; }}
+form button {{ margin-top: 1.25rem; }}
 button {{ min-height: 44px; padding: 0 1.25rem; border: 0; border-radius: 8px;
   background: {DEFAULT_THEME}; color: #fff; font: inherit; font-weight: bold; }}
 :focus-visible {{ outline: 3px solid #1c2024; outline-offset: 2px; }}

@@ -16,7 +16,7 @@ from typing import TypedDict
 
 from heurecivique_app.domain.notifications import OPTIONAL_KINDS, MessageKind
 from heurecivique_app.domain.text import N_
-from heurecivique_app.i18n import format_when, translate
+from heurecivique_app.i18n import format_duration, format_when, translate
 from heurecivique_app.presenters.pwa import DEFAULT_THEME, HEX_COLOUR, text_on
 
 
@@ -105,10 +105,100 @@ def _report_forward(ctx: Context, p: dict) -> Draft:
                  paragraphs=paragraphs)
 
 
+def _signup_confirm(ctx: Context, p: dict) -> Draft:
+    return Draft(
+        subject=(N_("Confirm your HeureCivique sign-up"), {}),
+        paragraphs=[(N_("To finish your sign-up to HeureCivique, open this link within "
+                        "24 hours and confirm."), {}),
+                    (N_("If you did not sign up, ignore this message: the account will stay "
+                        "unusable."), {})],
+        link=(N_("Confirm my e-mail address"), p["url"]),
+    )
+
+
+def _account_exists(ctx: Context, p: dict) -> Draft:
+    return Draft(
+        subject=(N_("Your HeureCivique account"), {}),
+        paragraphs=[(N_("Someone, maybe you, has just tried to sign up to HeureCivique with "
+                        "this email address. You already have an account."), {}),
+                    (N_("If it was not you, nothing has changed on your account and you can "
+                        "ignore this message."), {})],
+        link=(N_("Log in"), p["login_url"]),
+    )
+
+
+def _password_reset(ctx: Context, p: dict) -> Draft:
+    return Draft(
+        subject=(N_("Choose a new HeureCivique password"), {}),
+        paragraphs=[(N_("Someone, maybe you, asked to choose a new password for your "
+                        "HeureCivique account. Open this link within 30 minutes to do it."), {}),
+                    (N_("If it was not you, ignore this message: your password stays the "
+                        "same."), {})],
+        link=(N_("Choose a new password"), p["url"]),
+    )
+
+
+def _mission_link(ctx: Context, p: dict) -> tuple[str, str]:
+    return (N_("See the mission"), f"{ctx.app_url}/missions/{p['mission_id']}")
+
+
+def _mission_changed(ctx: Context, p: dict) -> Draft:
+    return Draft(
+        subject=(N_("Mission changed: {title}"), {"title": p["title"]}),
+        paragraphs=[(N_("The town hall changed the mission “{title}” you take part in."),
+                     {"title": p["title"]}),
+                    (N_("It now takes place {when} ({duration}), in {place}."),
+                     {"when": _when(ctx, p["starts_at"]),
+                      "duration": format_duration(p["duration_minutes"], ctx.locale),
+                      "place": p["neighbourhood"]}),
+                    (N_("Can you no longer make it? Cancel in the app or phone the town hall."),
+                     {})],
+        link=_mission_link(ctx, p),
+    )
+
+
+def _mission_cancelled(ctx: Context, p: dict) -> Draft:
+    return Draft(
+        subject=(N_("Mission cancelled: {title}"), {"title": p["title"]}),
+        paragraphs=[(N_("The town hall cancelled the mission “{title}” planned {when}."),
+                     {"title": p["title"], "when": _when(ctx, p["starts_at"])}),
+                    (N_("The reason: {reason}"), {"reason": p["reason"]}),
+                    (N_("You have nothing to do. Thank you for your help!"), {})],
+    )
+
+
+def _taken_off(ctx: Context, p: dict) -> Draft:
+    return Draft(
+        subject=(N_("You no longer take part in: {title}"), {"title": p["title"]}),
+        paragraphs=[(N_("The town hall took you off the mission “{title}” planned {when}."),
+                     {"title": p["title"], "when": _when(ctx, p["starts_at"])}),
+                    (N_("The reason: {reason}"), {"reason": p["reason"]}),
+                    (N_("Please do not go there. Thank you for your help!"), {})],
+    )
+
+
+def _handed_to_you(ctx: Context, p: dict) -> Draft:
+    return Draft(
+        subject=(N_("A mission is yours: {title}"), {"title": p["title"]}),
+        paragraphs=[(N_("{referent} gave you the mission “{title}”, {when}, in {place}."),
+                     {"referent": p["referent"], "title": p["title"],
+                      "when": _when(ctx, p["starts_at"]), "place": p["neighbourhood"]}),
+                    (N_("The address and the contact are on the mission's page."), {})],
+        link=_mission_link(ctx, p),
+    )
+
+
 TEMPLATES: dict[str, Callable[[Context, dict], Draft]] = {
+    MessageKind.MISSION_CHANGED: _mission_changed,
+    MessageKind.MISSION_CANCELLED: _mission_cancelled,
+    MessageKind.TAKEN_OFF: _taken_off,
+    MessageKind.HANDED_TO_YOU: _handed_to_you,
     MessageKind.PROPOSAL: _proposal,
     MessageKind.REMINDER: _reminder,
     MessageKind.REPORT_FORWARD: _report_forward,
+    MessageKind.SIGNUP_CONFIRM: _signup_confirm,
+    MessageKind.ACCOUNT_EXISTS: _account_exists,
+    MessageKind.PASSWORD_RESET: _password_reset,
 }
 
 

@@ -6,15 +6,18 @@ contact is there so the referent can call them back.
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime, timedelta
 from typing import TypedDict
 from zoneinfo import ZoneInfo
 
 from heurecivique_app.domain.followup import RECURRING_EXPLANATION
+from heurecivique_app.domain.lifecycle import under_control
 from heurecivique_app.domain.text import N_
 from heurecivique_app.i18n import format_duration, format_phone, format_when, translate
 from heurecivique_app.presenters.labels import category_label, status_label
 from heurecivique_app.services.followup import FollowUpView, VolunteerAccount
+from heurecivique_app.services.missions.control import CONCERNED, edit_values
 
 PARTICIPATION_LABELS = {"accepted": N_("Holds a place"), "waitlisted": N_("On the waiting list"),
                         "declined": N_("Declined"), "cancelled": N_("Withdrew"),
@@ -32,6 +35,7 @@ class VolunteerAccountRow(TypedDict):
     feedback: str
     problem: str
     attended: str  # "Present" / "Absent", or "" while nobody checked
+    can_take_off: bool  # holds a place, waits or was offered it, on a mission still to come
 
 
 class FollowUpFormValues(TypedDict):
@@ -43,6 +47,19 @@ class FollowUpFormValues(TypedDict):
     beneficiary_satisfaction: str
     volunteer_satisfaction: str
     incident: str
+
+
+class MissionEditValues(TypedDict):
+    """The edit form of a mission still to come, prefilled with the mission as it is."""
+
+    title: str
+    description: str
+    day: str
+    hour: str
+    duration_minutes: str
+    capacity: str
+    address: str
+    neighbourhood_id: str
 
 
 class FollowUpVars(TypedDict):
@@ -65,14 +82,20 @@ class FollowUpVars(TypedDict):
     recurring_text: str
     form: FollowUpFormValues
     duplicate_default: str
+    under_control: bool
+    edit: MissionEditValues
 
 
 def _minutes(minutes: int | None, locale: str) -> str:
     return format_duration(minutes, locale) if minutes else ""
 
 
-def volunteer_account_row(account: VolunteerAccount, locale: str) -> VolunteerAccountRow:
-    """One volunteer's account of the mission, translated."""
+def volunteer_account_row(account: VolunteerAccount, locale: str,
+                          controlled: bool = False) -> VolunteerAccountRow:
+    """One volunteer's account of the mission, translated.
+
+    ``controlled``: the mission is still to come, so the referent may take them off.
+    """
     attended = ("" if account.attended is None
                 else translate(N_("Present") if account.attended else N_("Absent"), locale))
     return VolunteerAccountRow(
@@ -81,6 +104,7 @@ def volunteer_account_row(account: VolunteerAccount, locale: str) -> VolunteerAc
         reported=_minutes(account.reported_minutes, locale),
         credited=_minutes(account.credited_minutes, locale),
         feedback=account.feedback, problem=account.problem, attended=attended,
+        can_take_off=controlled and account.status in CONCERNED,
     )
 
 
@@ -107,6 +131,7 @@ def followup_vars(view: FollowUpView, locale: str, timezone: str, now: datetime
     """The whole page; a duplicate is offered a week after the mission (or after now)."""
     mission = view.mission
     flag = view.recurring
+    controlled = under_control(mission.status)
     next_week = max(mission.starts_at, now) + timedelta(days=7)
     return FollowUpVars(
         mission_id=str(mission.id),
@@ -123,9 +148,11 @@ def followup_vars(view: FollowUpView, locale: str, timezone: str, now: datetime
         beneficiary_phone=view.beneficiary_phone,
         beneficiary_phone_label=(format_phone(view.beneficiary_phone)
                                  if view.beneficiary_phone else ""),
-        volunteers=[volunteer_account_row(v, locale) for v in view.volunteers],
+        volunteers=[volunteer_account_row(v, locale, controlled) for v in view.volunteers],
         recurring_text=(translate(RECURRING_EXPLANATION, locale, count=flag.count,
                                   days=flag.days) if flag else ""),
         form=form_values(view),
         duplicate_default=next_week.astimezone(ZoneInfo(timezone)).date().isoformat(),
+        under_control=controlled,
+        edit=MissionEditValues(**asdict(edit_values(mission, timezone))),
     )

@@ -8,7 +8,7 @@ from babel.dates import format_timedelta
 from sqlmodel import Session
 
 from heurecivique_app.domain.event_kinds import EventKind
-from heurecivique_app.domain.models import Neighbourhood
+from heurecivique_app.domain.models import Mission, Neighbourhood
 from heurecivique_app.domain.text import N_
 from heurecivique_app.domain.types import utcnow
 from heurecivique_app.i18n import format_duration, format_when, translate
@@ -89,6 +89,10 @@ ACTIVITY_TEXTS: dict[EventKind, str] = {
     EventKind.MISSION_CLOSED: N_("{actor} closed “{title}”"),
     EventKind.NEED_DUPLICATED: N_("{actor} duplicated the need “{title}”"),
     EventKind.ATTENDANCE_RECORDED: N_("{actor} checked attendance at “{title}”"),
+    EventKind.MISSION_EDITED: N_("{actor} changed “{title}”"),
+    EventKind.MISSION_VOLUNTEER_REMOVED: N_("{actor} took a volunteer off “{title}”"),
+    EventKind.MISSION_HANDED_OVER: N_("{actor} handed “{title}” to another volunteer"),
+    EventKind.MISSION_EXPIRED: N_("“{title}” expired: nobody took it before its start"),
 }
 
 
@@ -174,10 +178,24 @@ def dashboard_vars(session: Session, commune_id: int, locale: str, timezone: str
 
 def mission_vars(session: Session, mission_id: int, locale: str, timezone: str
                  ) -> dict[str, Any]:
-    """The public, changing part of a mission page: its status and places left."""
+    """The public, changing part of a mission page: its status, places, date and text."""
     card = selectors.mission_card(session, mission_id)
     if card is None:
         return {}
     row = card_row(card, locale, timezone)
+    mission = session.get(Mission, mission_id)  # already loaded by mission_card
     return {"status": row["status"], "status_label": row["status_label"],
-            "places": row["places"]}
+            "places": row["places"], "title": row["title"], "when": row["when"],
+            "duration": row["duration"], "neighbourhood": row["neighbourhood"],
+            "description": mission.description if mission else ""}
+
+
+def staff_page_vars(session: Session, mission_id: int, locale: str, timezone: str
+                    ) -> dict[str, Any]:
+    """The broadcast of a referent's page of one mission: nothing but a new version.
+
+    Those pages hold private data (the beneficiary's phone, who takes part), so no
+    payload is shared: each staff tab re-reads its own page from its session when
+    the version changes (``components.live_follow``).
+    """
+    return {"live_version": ""}

@@ -10,6 +10,7 @@ from heurecivique_app.domain.events import DomainEvent
 BOARD_EVENTS = frozenset({
     K.MISSION_PUBLISHED, K.MISSION_ACCEPTED, K.MISSION_DECLINED, K.MISSION_WITHDRAWN,
     K.MISSION_CANCELLED, K.MISSION_DONE, K.NEED_CREATED, K.MISSION_ASSIGNED,
+    K.MISSION_EDITED, K.MISSION_VOLUNTEER_REMOVED, K.MISSION_HANDED_OVER, K.MISSION_EXPIRED,
 })
 
 # Events that change only what the commune's consoles show (pool, follow-up, feed).
@@ -27,7 +28,12 @@ ROSTER_EVENTS = frozenset({
     K.MISSION_ACCEPTED, K.MISSION_ASSIGNED, K.MISSION_WITHDRAWN, K.MISSION_WAITLISTED,
     K.MISSION_PROMOTED,
     K.MISSION_DONE, K.MISSION_CANCELLED, K.MISSION_CLOSED, K.ATTENDANCE_RECORDED,
+    K.MISSION_EDITED, K.MISSION_VOLUNTEER_REMOVED, K.MISSION_HANDED_OVER, K.MISSION_EXPIRED,
 })
+
+# The referent's own pages of one mission (follow-up, matching) follow every change of it;
+# their broadcast carries no data: each staff tab re-reads its page from its session.
+STAFF_MISSION_KINDS = ("followup", "match")
 
 
 def board_channel(neighbourhood_id: int) -> str:
@@ -46,16 +52,28 @@ def roster_channel(mission_id: int) -> str:
     return f"roster:{mission_id}"
 
 
+def staff_mission_channels(mission_id: int) -> set[str]:
+    """The channels of the referent's own pages of one mission."""
+    return {f"{kind}:{mission_id}" for kind in STAFF_MISSION_KINDS}
+
+
 def channels_for(event: DomainEvent) -> set[str]:
     """The commune's consoles, and the board and page of the mission if it is public."""
     channels: set[str] = set()
     if event.kind in ROSTER_EVENTS and event.mission_id is not None:
         channels.add(roster_channel(event.mission_id))
+    if event.mission_id is not None and (
+            event.kind in BOARD_EVENTS or event.kind in CONSOLE_EVENTS
+            or event.kind in ROSTER_EVENTS):
+        channels |= staff_mission_channels(event.mission_id)
     if event.kind in CONSOLE_EVENTS:
         return channels | {console_channel(event.commune_id)}
     if event.kind not in BOARD_EVENTS:
         return channels
     channels.add(console_channel(event.commune_id))
+    moved_from = event.data.get("moved_from")
+    if isinstance(moved_from, int):  # the mission left that board for another
+        channels.add(board_channel(moved_from))
     if event.neighbourhood_id is not None:
         channels.add(board_channel(event.neighbourhood_id))
         if event.mission_id is not None:

@@ -39,7 +39,6 @@ from heurecivique_app.domain.validation import (
     FieldError,
     FormCheck,
     TextKind,
-    form_id,
     form_text,
     known_id,
     known_ids,
@@ -52,7 +51,7 @@ from heurecivique_app.domain.validation import (
 from heurecivique_app.services.actor import Actor, require_staff
 from heurecivique_app.services.audit import audit
 from heurecivique_app.services.followup import credit_hours
-from heurecivique_app.services.geography import place_mission
+from heurecivique_app.services.geography import commune_neighbourhood, place_mission
 
 # Skills use the volunteers' own vocabulary (their profile's categories).
 SKILL_OPTIONS = dict(CATEGORY_LABELS)
@@ -92,11 +91,8 @@ def _clean(session: Session, actor: Actor, form: CollectiveForm, timezone: str) 
     check = FormCheck()
 
     def neighbourhood() -> Neighbourhood:
-        hood_id = form_id(form.neighbourhood_id)
-        hood = session.get(Neighbourhood, hood_id) if hood_id else None
-        if hood is None or hood.commune_id != actor.commune_id:
-            raise FieldError(N_("Choose a neighbourhood of your commune."))
-        return hood
+        return commune_neighbourhood(session, commune_id=actor.commune_id,
+                                     value=form.neighbourhood_id)
 
     def starts_at() -> datetime:
         # Today is allowed, even a past hour: the referent may record this morning's

@@ -40,7 +40,7 @@ from heurecivique_app.domain.geo import (
 from heurecivique_app.domain.models import GeoSource, Mission, Neighbourhood, VolunteerProfile
 from heurecivique_app.domain.text import N_
 from heurecivique_app.domain.types import utcnow
-from heurecivique_app.domain.validation import known_id
+from heurecivique_app.domain.validation import FieldError, form_id, known_id
 from heurecivique_app.services.actor import Actor, require_staff
 from heurecivique_app.services.audit import audit
 
@@ -95,6 +95,20 @@ def neighbourhood_for_point(session: Session, *, commune_id: int, point: Point
     """The commune's neighbourhood a point falls in, if any."""
     found = area_for_point(areas(session, commune_id), point)
     return session.get(Neighbourhood, found.id) if found else None
+
+
+def commune_neighbourhood(session: Session, *, commune_id: int, value: object
+                          ) -> Neighbourhood:
+    """The neighbourhood a form names, if it is one of the commune's.
+
+    Raises:
+        FieldError: not a neighbourhood id of this commune.
+    """
+    hood_id = form_id(value)
+    hood = session.get(Neighbourhood, hood_id) if hood_id else None
+    if hood is None or hood.commune_id != commune_id:
+        raise FieldError(N_("Choose a neighbourhood of your commune."))
+    return hood
 
 
 def _degrees(value: object) -> bool:

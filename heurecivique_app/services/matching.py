@@ -122,6 +122,17 @@ def _offerable(session: Session, mission: Mission, volunteer_ids: list[int],
     """
     if mission.status != MissionStatus.OPEN:
         raise DomainError(N_("Only an open mission can be offered to volunteers."))
+    return fits_for(session, mission, volunteer_ids, timezone)
+
+
+def fits_for(session: Session, mission: Mission, volunteer_ids: list[int],
+             timezone: str) -> dict[int, Fit]:
+    """Each volunteer's fit, if every one of them may take part (whatever the mission's status).
+
+    Raises:
+        NotFound: a volunteer is of another commune, paused, or no volunteer at all.
+        DomainError: a volunteer may not be given this mission; nothing is written.
+    """
     found = {c.volunteer_id: c for c in load_candidates(
         session, commune_id=mission.commune_id, mission_id=mission.id, timezone=timezone,
         only=volunteer_ids)}

@@ -134,6 +134,29 @@ def notify_proposal(session: Session, *, mission: Mission, actor: Actor,
                urgent=same_local_day(mission.starts_at, now, timezone), now=now)
 
 
+def notify_about_mission(session: Session, *, mission: Mission, kind: str, event: str,
+                         user_ids: Iterable[int], timezone: str,
+                         now: datetime | None = None, **extra: object) -> int:
+    """E-mail people about a change of ``mission`` (a :class:`MessageKind` of the referent's).
+
+    A mission within the next day is urgent: its message leaves at once, even at
+    night, since it changes what someone does tomorrow morning.
+
+    Returns:
+        How many e-mails were enqueued.
+    """
+    ids = list(user_ids)
+    if not ids:
+        return 0
+    now = now or utcnow()
+    hood = session.get(Neighbourhood, mission.neighbourhood_id)
+    return notify(session, kind=kind, event=event, user_ids=ids,
+                  params=mission_params(mission, hood.name if hood else "",
+                                        duration_minutes=mission.duration_minutes, **extra),
+                  commune=commune_look(session, mission.commune_id), timezone=timezone,
+                  urgent=mission.starts_at - now < timedelta(hours=24), now=now)
+
+
 def enqueue_reminders(session: Session, *, now: datetime, timezone: str) -> int:
     """Enqueue the reminder of every mission of tomorrow (local) to its volunteers.
 

@@ -21,8 +21,7 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from functools import partial
-from typing import Any, Protocol
+from typing import Any
 
 from sqlmodel import Session, select
 
@@ -41,6 +40,7 @@ from heurecivique_app.domain.models import (
     User,
     VolunteerProfile,
 )
+from heurecivique_app.domain.notifications import MessageKind
 from heurecivique_app.domain.text import N_
 from heurecivique_app.domain.types import utcnow
 from heurecivique_app.domain.validation import (
@@ -63,8 +63,8 @@ from heurecivique_app.domain.volunteering import (
     clean_password,
     clean_skills,
 )
-from heurecivique_app.i18n import translate
-from heurecivique_app.services import auth
+from heurecivique_app.jobs.queue import enqueue_rows, job_row
+from heurecivique_app.services import auth, notifications
 from heurecivique_app.services.actor import Actor
 from heurecivique_app.services.audit import audit
 from heurecivique_app.services.geography import areas, neighbourhood_for_point
@@ -72,20 +72,10 @@ from heurecivique_app.services.geography import areas, neighbourhood_for_point
 CONFIRMATION_HOURS = 24
 
 
-class Outbox(Protocol):
-    """Where e-mails go (adapters/mail.py EmlOutbox)."""
-
-    def send(self, *, sender: str, to: str, subject: str, body: str) -> object:
-        """Send one plain-text e-mail."""
-
-
-@dataclass(frozen=True)
-class SignupMail:
-    """How the sign-up's e-mails leave: the outbox, their sender, the site's address."""
-
-    outbox: Outbox
-    sender: str
-    site_url: str
+# The job kind that writes a confirmation link and sends it (jobs/kinds.py). The raw
+# token exists only in that job's memory and in the e-mail: the job table holds
+# the account id and the site's address, never a usable link.
+CONFIRMATION_LINK_JOB = "signup.confirmation_link"
 
 
 @dataclass
@@ -222,7 +212,7 @@ def _approved(ticked: bool) -> bool:
     return True
 
 
-def sign_up(session: Session, *, form: SignupForm, mail: SignupMail, geocoder: Geocoder,
+def sign_up(session: Session, *, form: SignupForm, site_url: str, geocoder: Geocoder,
             now: datetime | None = None) -> User | None:
     """Create the volunteer's unconfirmed account and pending profile; e-mail the link.
 
@@ -234,8 +224,8 @@ def sign_up(session: Session, *, form: SignupForm, mail: SignupMail, geocoder: G
     Args:
         session: the unit of work; nothing is written unless the form is valid.
         form: the form as posted.
-        mail: receives exactly one e-mail whenever the form is valid, once the
-            transaction commits.
+        site_url: the site's address, for the links in the e-mails. Exactly one
+            e-mail is queued (jobs/) in this transaction whenever the form is valid.
         geocoder: places the address, if one is given.
         now: the time of the sign-up (tests set it).
 
@@ -262,9 +252,9 @@ def sign_up(session: Session, *, form: SignupForm, mail: SignupMail, geocoder: G
         audit(session, actor=None, action="volunteer.signup_email_taken", entity="user",
               entity_id=owner.id, commune_id=owner.commune_id)
         if owner.email_confirmed:
-            _tell_owner(session, mail, owner)
+            _tell_owner(session, site_url, owner, now)
         else:
-            _send_link(session, mail, owner, now)
+            _send_link(session, site_url, owner, now)
         return None
     hood: Neighbourhood = clean["neighbourhood"]
     home: Point | None = clean["home"]
@@ -291,7 +281,7 @@ def sign_up(session: Session, *, form: SignupForm, mail: SignupMail, geocoder: G
     events.record(session, events.DomainEvent(
         kind="volunteer.signed_up", commune_id=commune.id, actor_name=user.display_name,
         data={"neighbourhood": hood.name}))
-    _send_link(session, mail, user, now)
+    _send_link(session, site_url, user, now)
     session.flush()
     return user
 
@@ -299,35 +289,43 @@ def sign_up(session: Session, *, form: SignupForm, mail: SignupMail, geocoder: G
 # --- the e-mails ------------------------------------------------------------------------
 
 
-def _mail(session: Session, mail: SignupMail, user: User, subject: str, body: str,
-          **params: str) -> None:
-    """E-mail ``user`` in their language once the transaction commits (never if it fails)."""
-    events.on_commit(session, partial(
-        mail.outbox.send, sender=mail.sender, to=user.email,
-        subject=translate(subject, user.locale), body=translate(body, user.locale, **params)))
+def _tell_owner(session: Session, site_url: str, owner: User, now: datetime) -> None:
+    """Queue an e-mail to the owner of an address someone tried to sign up with."""
+    assert owner.id is not None
+    notifications.notify(
+        session, kind=MessageKind.ACCOUNT_EXISTS, user_ids=[owner.id],
+        event=f"account_exists:{owner.id}:{now.isoformat()}",
+        params={"login_url": f"{site_url}/login"},
+        commune=notifications.commune_look(session, owner.commune_id), timezone="UTC",
+        urgent=True, now=now)
 
 
-def _tell_owner(session: Session, mail: SignupMail, owner: User) -> None:
-    """E-mail the owner of an address someone tried to sign up with."""
-    _mail(session, mail, owner, N_("Your HeureCivique account"), N_(
-        "Hello,\n\nSomeone, maybe you, has just tried to sign up to HeureCivique with "
-        "this email address. You already have an account: log in at {url}\n\n"
-        "If it was not you, nothing has changed on your account and you can ignore "
-        "this message."), url=f"{mail.site_url}/login")
-
-
-def _send_link(session: Session, mail: SignupMail, user: User, now: datetime) -> None:
-    """Store a new single-use confirmation token (hashed) and e-mail its link."""
+def _send_link(session: Session, site_url: str, user: User, now: datetime) -> None:
+    """Queue the e-mail of a new confirmation link (the job writes the token)."""
     assert user.id is not None
+    enqueue_rows(session, [job_row(
+        kind=CONFIRMATION_LINK_JOB, key=f"confirm:{user.id}:{now.isoformat()}",
+        payload={"site_url": site_url,
+                 "commune": notifications.commune_look(session, user.commune_id)},
+        due_at=now, user_id=user.id)])
+
+
+def new_confirmation_link(session: Session, *, user_id: int, site_url: str,
+                          now: datetime | None = None) -> str | None:
+    """Store a new single-use confirmation token (hashed); its link, to e-mail at once.
+
+    Returns:
+        The link, or None when the account is gone, closed or already confirmed.
+    """
+    now = now or utcnow()
+    user = session.get(User, user_id)
+    if user is None or not user.is_active or user.email_confirmed:
+        return None
     token = secrets.token_urlsafe(32)
-    session.add(EmailConfirmation(token_hash=_confirmation_digest(token), user_id=user.id,
+    session.add(EmailConfirmation(token_hash=_confirmation_digest(token), user_id=user_id,
                                   created_at=now,
                                   expires_at=now + timedelta(hours=CONFIRMATION_HOURS)))
-    _mail(session, mail, user, N_("Confirm your HeureCivique sign-up"), N_(
-        "Hello,\n\nTo finish your sign-up to HeureCivique, open this link within "
-        "24 hours and confirm:\n{url}\n\nIf you did not sign up, ignore this message: "
-        "the account will stay unusable."),
-        url=f"{mail.site_url}/api/auth/confirm?token={token}")
+    return f"{site_url}/api/auth/confirm?token={token}"
 
 
 # --- following the link -----------------------------------------------------------------

@@ -14,6 +14,8 @@ from heurecivique_app.state.base import AppState
 class LoginState(AppState):
     next_path: str = "/"
     error: str = ""
+    # Back from a forgotten password's link (api/recovery.py): say the new one is saved.
+    password_reset: bool = False
 
     @rx.event
     def load(self):
@@ -22,6 +24,7 @@ class LoginState(AppState):
         self.next_path = safe_next((query.get("next") or ["/"])[0])
         self.error = self._error_of(
             (query.get("error") or [""])[0], (query.get("wait") or ["0"])[0])
+        self.password_reset = (query.get("reset") or [""])[0] == "1"
 
     def _error_of(self, code: str, wait: str) -> str:
         """The message for the login route's refusal (the same for known and unknown e-mails)."""

@@ -10,7 +10,6 @@ from heurecivique_app.presenters.charter import CharterArticle, charter_articles
 from heurecivique_app.presenters.options import Option, neighbourhood_options
 from heurecivique_app.services import selectors, signup
 from heurecivique_app.state.base import AppState
-from heurecivique_app.wiring import MAIL_SENDER
 
 
 class SignupState(AppState):
@@ -52,8 +51,7 @@ class SignupState(AppState):
         site = self._settings.public_url or "{0.scheme}://{0.netloc}".format(
             urlsplit(str(self.router.url)))
         done = self._run(lambda s: signup.sign_up(
-            s, form=form, geocoder=self._adapters.geocoder,
-            mail=signup.SignupMail(self._adapters.outbox, MAIL_SENDER, site)))
+            s, form=form, geocoder=self._adapters.geocoder, site_url=site))
         self.sending = False
         self.field_errors = done.fields
         if not done.ok:

@@ -74,13 +74,14 @@ def test_intake_to_match_propose_accept_and_assign(new_context):
     expect(volunteer.locator("#proposal")).to_contain_text("vous propose")
     volunteer.locator("#accept").click()
     expect(volunteer.locator("#outcome")).to_contain_text("Merci")
-    referent.reload()
+    # The match page is live: no reload to see that she took it.
     expect(referent.locator(".suggestion", has_text="Camille Martin")).to_contain_text(
         "Participe à cette mission")
 
     # Direct assignment on another open mission, after a phone call.
     referent.goto("/console")
-    other = referent.locator(".mission-row", has_not_text=TITLE).locator(".match-link").first
+    other = referent.locator(".mission-row[data-status='open']", has_not_text=TITLE).locator(
+        ".match-link").first
     other.click()
     referent.wait_for_url(re.compile(r".*/console/match/\d+"))
     first = referent.locator(".suggestion").filter(has=referent.locator(".assign-button")).first

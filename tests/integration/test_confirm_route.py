@@ -9,10 +9,9 @@ import pytest
 from sqlalchemy.engine import Engine
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
-from test_volunteer_app import good_form, link_token, mails, via
+from test_volunteer_app import SITE, Outbox, good_form, link_token
 
 from heurecivique_app.adapters.db import session_scope
-from heurecivique_app.adapters.mail import EmlOutbox
 from heurecivique_app.api import volunteer as api_volunteer
 from heurecivique_app.domain.models import User
 from heurecivique_app.i18n import LOCALE_COOKIE
@@ -31,12 +30,12 @@ def engine(db_engine: Engine, monkeypatch) -> Engine:
 
 
 def test_link_shows_a_button_then_confirms_once(engine: Engine, tmp_path) -> None:
-    box = EmlOutbox(tmp_path)
+    box = Outbox(engine, tmp_path)
     with session_scope(engine) as s:
         world = f.world(s)
-        user_id = signup.sign_up(s, mail=via(box), geocoder=f.GEOCODER,
+        user_id = signup.sign_up(s, site_url=SITE, geocoder=f.GEOCODER,
                                  form=good_form(world.commune, world.neighbourhood)).id
-    token = link_token(mails(box)[0])
+    token = link_token(box.mails()[0])
     client = TestClient(Starlette(routes=api_volunteer.routes), follow_redirects=False)
     client.cookies.set(LOCALE_COOKIE, "en")
     for _ in range(2):  # a mail scanner's GET, then the person's: nothing is used up

@@ -27,7 +27,7 @@ from heurecivique_app.domain.errors import (
 from heurecivique_app.domain.models import HourEntry, Mission, Participation
 from heurecivique_app.presenters.pool import skills_text
 from heurecivique_app.services import selectors
-from heurecivique_app.services.missions import lifecycle, participation
+from heurecivique_app.services.missions import control, lifecycle, participation
 
 TZ = "Europe/Paris"
 HOURS_AFTER = 48
@@ -219,9 +219,10 @@ def test_mark_done_credits_the_hour(db_engine: Engine, world: f.World) -> None:
 def test_hour_counts_for_the_local_month_of_the_mission(db_engine: Engine) -> None:
     # 23:30 UTC on 31 January is 00:30 on 1 February in Vitré.
     with session_scope(db_engine) as s:
-        w = f.world(s, starts_at=datetime(2026, 1, 31, 23, 30, tzinfo=UTC),
-                    duration_minutes=45)
-    accept(db_engine, w.volunteer_actor, w.mission.id)
+        w = f.world(s, duration_minutes=45)
+    accept(db_engine, w.volunteer_actor, w.mission.id)  # accepted before it started
+    with session_scope(db_engine) as s:
+        s.get(Mission, w.mission.id).starts_at = datetime(2026, 1, 31, 23, 30, tzinfo=UTC)
     with session_scope(db_engine) as s:
         lifecycle.mark_done(s, actor=w.volunteer_actor, mission_id=w.mission.id, timezone=TZ)
     feb = _monthly(db_engine, w.volunteer.id, now=datetime(2026, 2, 10, tzinfo=UTC))
@@ -262,7 +263,8 @@ def test_publish_and_cancel_follow_the_lifecycle(db_engine: Engine) -> None:
         board = selectors.board(s, actor=w.volunteer_actor, neighbourhood_id=w.neighbourhood.id)
     assert [card.id for card in board] == [w.mission.id]
     with session_scope(db_engine) as s:
-        lifecycle.cancel_mission(s, actor=w.referent_actor, mission_id=w.mission.id)
+        control.cancel_mission(s, actor=w.referent_actor, mission_id=w.mission.id,
+                               reason="Found help elsewhere", timezone=TZ)
     with (pytest.raises(InvalidTransition, match="This mission cannot be published"),
           session_scope(db_engine) as s):
         lifecycle.publish_mission(s, actor=w.referent_actor, mission_id=w.mission.id)

@@ -4,6 +4,7 @@ SMTP server on loopback, retries, gives up, respects choices — on SQLite and P
 from __future__ import annotations
 
 import asyncio
+import json
 import ssl
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -19,9 +20,10 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
+from test_volunteer_app import good_form, link_token
 
 from heurecivique_app.adapters.db import session_scope
-from heurecivique_app.adapters.mail import EmlOutbox, SmtpMailer
+from heurecivique_app.adapters.mail import EmlOutbox, SmtpMailer, mailer_from_settings
 from heurecivique_app.api import notifications as api_notifications
 from heurecivique_app.domain.community import RelayReport, ReportKind
 from heurecivique_app.domain.enums import MissionStatus, ParticipationStatus, Role
@@ -37,7 +39,7 @@ from heurecivique_app.domain.notifications import (
 from heurecivique_app.domain.types import utcnow
 from heurecivique_app.jobs.kinds import KINDS, REMINDER_SCAN
 from heurecivique_app.jobs.runner import JobContext, Runner
-from heurecivique_app.services import matching, notifications, triage
+from heurecivique_app.services import matching, notifications, signup, triage
 from heurecivique_app.settings import Settings
 
 TZ = "Europe/Paris"
@@ -320,7 +322,7 @@ def test_the_lifespan_loop_schedules_the_scan_and_sends_what_is_due(db_engine, w
         task = asyncio.create_task(runner.run_forever(idle_s=0.05))
         for _ in range(200):
             await asyncio.sleep(0.05)
-            if {j.kind for j in _jobs(db_engine) if j.status == JobStatus.DONE} == {
+            if {j.kind for j in _jobs(db_engine) if j.status == JobStatus.DONE} >= {
                     notifications.SEND_EMAIL, REMINDER_SCAN}:
                 break
         task.cancel()
@@ -333,3 +335,26 @@ def test_the_lifespan_loop_schedules_the_scan_and_sends_what_is_due(db_engine, w
     assert [m["To"] for m in recorder.messages] == [world.volunteer.email]
     scans = [(j.status, j.due_at > utcnow()) for j in _jobs(db_engine) if j.kind == REMINDER_SCAN]
     assert scans == [(JobStatus.DONE, False), (JobStatus.PENDING, True)]
+
+
+def test_sign_up_mails_go_through_the_configured_smtp_server(db_engine, world, tmp_path):
+    """With HC_SMTP_* set, the confirmation link and the taken-address notice reach the
+    SMTP server (not the .eml folder), and the job table never holds a usable link."""
+    with smtp_server() as (controller, recorder):
+        settings = _settings(tmp_path, HC_SMTP_HOST=controller.hostname,
+                             HC_SMTP_PORT=str(controller.port), HC_SMTP_TLS="none")
+        for address in ("nouvelle@example.fr", world.volunteer.email):
+            with session_scope(db_engine) as s:
+                signup.sign_up(s, site_url="https://heure.vitre.example", geocoder=f.GEOCODER,
+                               form=good_form(world.commune, world.neighbourhood,
+                                              email=address))
+        assert _runner(db_engine, mailer_from_settings(settings), settings).run_until_idle() == 2
+    assert not (tmp_path / "outbox").exists()
+    by_address = {str(m["To"]): m for m in recorder.messages}
+    assert sorted(by_address) == sorted(["nouvelle@example.fr", world.volunteer.email])
+    link, notice = by_address["nouvelle@example.fr"], by_address[world.volunteer.email]
+    assert "/login" in notice.get_body(("plain",)).get_content()
+    token = link_token(link.as_string())
+    assert all(token not in json.dumps(job.payload) for job in _jobs(db_engine))
+    with session_scope(db_engine) as s:
+        assert signup.confirm_email(s, token=token, ttl_hours=1)

@@ -33,7 +33,6 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, select
 
 from heurecivique_app.adapters.db import session_scope
-from heurecivique_app.adapters.mail import EmlOutbox
 from heurecivique_app.domain.community import RelayReport
 from heurecivique_app.domain.enums import (
     MissionKind,
@@ -254,12 +253,12 @@ PROFILE = {"display_name": "Camille Martin", "phone": "06 12 34 56 78", "address
 def test_sign_up(town, tmp_path) -> None:
     valid = {**PROFILE, "neighbourhood_id": town["hood"], "email": "camille@vitre.fr",
              "password": "heure-civique-2026", "charter": "on"}
-    mail = signup.SignupMail(EmlOutbox(tmp_path), "app@example.org", "http://localhost")
 
     @given(data=spoiled(valid))
     def run(data):
         form = signup.SignupForm.from_form(data, commune_slug=town["slug"])
-        attempt(town, lambda s: signup.sign_up(s, form=form, mail=mail, geocoder=NoGeocoder()))
+        attempt(town, lambda s: signup.sign_up(s, form=form, site_url="http://localhost",
+                                                        geocoder=NoGeocoder()))
 
     run()
     assert town["seen"]["done"] and town["seen"]["refused"], town["seen"]

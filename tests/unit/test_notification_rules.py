@@ -14,7 +14,12 @@ from heurecivique_app.domain.notifications import (
     outside_quiet_hours,
     retry_delay,
 )
-from heurecivique_app.jobs.kinds import REMINDER_SCAN, next_reminder_scan
+from heurecivique_app.jobs.kinds import (
+    EXPIRY_SCAN,
+    REMINDER_SCAN,
+    next_expiry_scan,
+    next_reminder_scan,
+)
 from heurecivique_app.presenters.emails import Context, render
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -113,3 +118,35 @@ def test_a_title_with_line_breaks_cannot_add_a_header() -> None:
     raw = bytes(message).decode()
     assert message["Subject"] == "Trou Bcc: evil@example.org rue"
     assert message["Bcc"] is None and "\nBcc:" not in raw
+
+
+def test_the_expiry_scan_runs_every_quarter_of_an_hour() -> None:
+    assert next_expiry_scan(_paris(4, 16, 59), "Europe/Paris") == (
+        _paris(4, 17), f"{EXPIRY_SCAN}:2026-12-04T16:00")
+    assert next_expiry_scan(_paris(4, 17, 0), "Europe/Paris")[0] == _paris(4, 17, 15)
+
+
+CHANGE = {**PROPOSAL, "duration_minutes": 90, "reason": "Sa fille est venue"}
+
+
+@pytest.mark.parametrize(("kind", "fr_subject", "fr_text", "en_subject", "en_text"), [
+    (MessageKind.MISSION_CHANGED, "Mission modifiée : Courses <urgent>",
+     "samedi 5 décembre, 10:00 (1 h 30)", "Mission changed: Courses <urgent>",
+     "Saturday 5 December, 10:00 (1 h 30)"),
+    (MessageKind.MISSION_CANCELLED, "Mission annulée : Courses <urgent>",
+     "Motif : Sa fille est venue", "Mission cancelled: Courses <urgent>",
+     "The reason: Sa fille est venue"),
+    (MessageKind.TAKEN_OFF, "Vous ne participez plus à : Courses <urgent>",
+     "Merci de ne pas vous y rendre", "You no longer take part in: Courses <urgent>",
+     "Please do not go there"),
+    (MessageKind.HANDED_TO_YOU, "La mission vous est confiée : Courses <urgent>",
+     "Léa vous confie la mission", "A mission is yours: Courses <urgent>",
+     "Léa gave you the mission"),
+])
+def test_the_referents_changes_in_french_and_english(kind, fr_subject, fr_text, en_subject,
+                                                     en_text) -> None:
+    fr = render(kind, _ctx("fr", name="Camille"), CHANGE)
+    en = render(kind, _ctx("en", name="Camille"), CHANGE)
+    assert (fr.subject, en.subject) == (fr_subject, en_subject)
+    assert fr_text in fr.text and en_text in en.text
+    assert "<urgent>" not in fr.html

@@ -1,4 +1,6 @@
-"""The referent's moves on a mission: publish a draft, mark it done, cancel it.
+"""The referent's moves on a mission: publish a draft, mark it done.
+
+Cancelling, editing and re-staffing a mission are in :mod:`.control`.
 
 Each move is checked against :mod:`domain.lifecycle` (the state machine) and
 announced to the live boards after commit.
@@ -82,8 +84,3 @@ def mark_done(
           commune_id=mission.commune_id, minutes=credited, volunteers=volunteers)
     emit_mission_event(session, "mission.done", mission, actor)
     return mission
-
-
-def cancel_mission(session: Session, *, actor: Actor, mission_id: int) -> Mission:
-    """The referent withdraws a need (the beneficiary found help elsewhere, say)."""
-    return _staff_move(session, actor, mission_id, MissionStatus.CANCELLED, "mission.cancelled")

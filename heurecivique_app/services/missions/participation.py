@@ -24,6 +24,7 @@ from heurecivique_app.domain.enums import (
     VolunteerStatus,
 )
 from heurecivique_app.domain.errors import AlreadyTaken, DomainError, NotAllowed
+from heurecivique_app.domain.lifecycle import STARTED, takes_volunteers
 from heurecivique_app.domain.models import Mission, Participation, VolunteerProfile
 from heurecivique_app.domain.text import N_
 from heurecivique_app.domain.types import utcnow
@@ -121,12 +122,14 @@ def take_place(
 
     Raises:
         AlreadyTaken: no place was left at that instant.
-        DomainError: the mission is not open, or this volunteer's place was just
+        DomainError: the mission has started or is not open, or this volunteer's place was just
             taken by another request (``already``).
     """
     mission_id = mission.id
     assert mission_id is not None
     now = utcnow()
+    if not takes_volunteers(mission.starts_at, now):
+        raise DomainError(STARTED)
     if not change_places(session, mission_id=mission_id, step=1, now=now):
         session.rollback()
         session.refresh(mission)
@@ -139,14 +142,14 @@ def take_place(
             raise AlreadyTaken()
         raise DomainError(N_("This mission is no longer open to volunteers."))
 
-    if not _claim_participation(session, existing, mission_id, volunteer_id, now):
+    if not claim_participation(session, existing, mission_id, volunteer_id, now):
         # This volunteer's other tap got there first: give back the place taken above.
         session.rollback()
         raise DomainError(already)
     return None
 
 
-def _claim_participation(
+def claim_participation(
     session: Session, existing: Participation | None, mission_id: int, volunteer_id: int,
     now: datetime,
 ) -> bool:

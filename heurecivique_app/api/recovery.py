@@ -1,0 +1,83 @@
+"""Plain HTTP routes of a forgotten password: ask for a link, follow it, set a password.
+
+The pages are plain HTML (presenters/recovery.py). Every answer is kept out of
+caches; the link's token never reaches another site (api/headers.py sets the
+referrer policy).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from heurecivique_app.api.common import cross_site, request_locale
+from heurecivique_app.domain.errors import ValidationFailed
+from heurecivique_app.i18n import translate
+from heurecivique_app.presenters.recovery import forgot_page, reset_page
+from heurecivique_app.services import recovery
+from heurecivique_app.settings import get_settings
+from heurecivique_app.wiring import session_scope
+
+_PRIVATE = {"Cache-Control": "no-store"}
+
+
+def _site_url(request: Request) -> str:
+    """The site's address for the e-mailed link (HC_PUBLIC_URL, else this request's)."""
+    url = urlsplit(str(request.url))
+    return get_settings().public_url or f"{url.scheme}://{url.netloc}"
+
+
+async def forgot_form(request: Request) -> Response:
+    return HTMLResponse(forgot_page(request_locale(request)), headers=_PRIVATE)
+
+
+async def forgot(request: Request) -> Response:
+    """Queue the link if the address has an account; the same answer in every case."""
+    if cross_site(request):
+        return Response(status_code=403)
+    form = await request.form()
+    with session_scope() as session:
+        recovery.request_reset(session, email=form.get("email"), site_url=_site_url(request))
+    return HTMLResponse(forgot_page(request_locale(request), sent=True), headers=_PRIVATE)
+
+
+async def reset_form(request: Request) -> Response:
+    """The e-mailed link: the new-password form. A GET changes nothing (mail scanners)."""
+    token = request.query_params.get("token", "")
+    with session_scope() as session:
+        usable = recovery.reset_is_usable(session, token=token)
+    return HTMLResponse(reset_page(request_locale(request), token=token, usable=usable),
+                        status_code=200 if usable else 410, headers=_PRIVATE)
+
+
+async def reset(request: Request) -> Response:
+    """Set the new password; every session of the account ends; then the login page."""
+    if cross_site(request):
+        return Response(status_code=403)
+    form = await request.form()
+    token = str(form.get("token") or "")
+    locale = request_locale(request)
+    try:
+        with session_scope() as session:
+            done = recovery.reset_password(session, token=token, password=form.get("password"),
+                                           repeat=form.get("repeat"))
+    except ValidationFailed as refused:
+        errors = refused.translated(lambda message, **params: translate(message, locale,
+                                                                        **params))
+        return HTMLResponse(reset_page(locale, token=token, usable=True, errors=errors),
+                            status_code=400, headers=_PRIVATE)
+    if not done:
+        return HTMLResponse(reset_page(locale, token="", usable=False), status_code=410,
+                            headers=_PRIVATE)
+    return RedirectResponse("/login?reset=1", status_code=303)
+
+
+routes = [
+    Route("/api/auth/forgot", forgot_form, methods=["GET"]),
+    Route("/api/auth/forgot", forgot, methods=["POST"]),
+    Route("/api/auth/reset", reset_form, methods=["GET"]),
+    Route("/api/auth/reset", reset, methods=["POST"]),
+]

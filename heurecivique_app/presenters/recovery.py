@@ -1,0 +1,88 @@
+"""The pages of a forgotten password (api/recovery.py): ask for a link, then set a password.
+
+Plain HTML without script, like the sign-up's confirmation page: they work on any
+phone, and the link's GET only shows a form (mail scanners follow links).
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from heurecivique_app.domain.text import N_
+from heurecivique_app.i18n import SUPPORTED_LOCALES, translate
+from heurecivique_app.presenters.confirm_email import plain_page
+
+
+def _lang(locale: str) -> str:
+    return locale if locale in SUPPORTED_LOCALES else SUPPORTED_LOCALES[0]
+
+
+def _field(locale: str, name: str, label: str, kind: str, autocomplete: str,
+           error: str = "") -> str:
+    """A labelled input; its error (already translated) is tied to it for screen readers."""
+    described = ""
+    message = ""
+    if error:
+        described = f' aria-invalid="true" aria-describedby="{name}-error"'
+        message = (f'<p class="error" id="{name}-error">'
+                   f"{escape(error)}</p>\n")
+    return (f'<label for="{name}">{escape(translate(label, locale))}</label>\n'
+            f'<input id="{name}" name="{name}" type="{kind}" required '
+            f'autocomplete="{autocomplete}"{described}>\n{message}')
+
+
+def forgot_page(locale: str, *, sent: bool = False) -> str:
+    """The form that asks for a link, or the same answer for any address once posted."""
+    locale = _lang(locale)
+    title = escape(translate(N_("Forgotten password"), locale))
+    if sent:
+        said = translate(N_("If an account uses this address, an e-mail with a link is on its "
+                            "way. The link works for 30 minutes. Nothing came? Look in your "
+                            "spam folder, or ask again in a few minutes."), locale)
+        log_in = translate(N_("Log in"), locale)
+        content = (f'<p id="reset-sent" role="status">{escape(said)}</p>\n'
+                   f'<p><a href="/login">{escape(log_in)}</a></p>')
+        return plain_page(locale, title, content)
+    intro = translate(N_("Give the e-mail address of your account: we send you a link to "
+                         "choose a new password."), locale)
+    button = translate(N_("Send me a link"), locale)
+    back = translate(N_("Back to the login page"), locale)
+    content = (f"<p>{escape(intro)}</p>\n"
+               '<form method="post" action="/api/auth/forgot">\n'
+               + _field(locale, "email", N_("Email"), "email", "username")
+               + f'<button type="submit" id="forgot-submit">{escape(button)}</button>\n'
+               "</form>\n"
+               f'<p><a href="/login">{escape(back)}</a></p>')
+    return plain_page(locale, title, content)
+
+
+def reset_page(locale: str, *, token: str, usable: bool,
+               errors: dict[str, str] | None = None) -> str:
+    """The new-password form of a usable link, else why it cannot be used.
+
+    Args:
+        locale: the visitor's language.
+        token: the link's token, posted back with the form (escaped here).
+        usable: whether the link is known, unused and within its 30 minutes.
+        errors: field name -> translated message, after a refused new password.
+    """
+    locale = _lang(locale)
+    title = escape(translate(N_("Choose a new password"), locale))
+    if not usable:
+        why = translate(N_("This link is no longer valid: it has already been used or is more "
+                           "than 30 minutes old. Ask for a new one."), locale)
+        again = translate(N_("Ask for a new link"), locale)
+        content = (f'<p id="reset-invalid" role="alert">{escape(why)}</p>\n'
+                   f'<p><a href="/api/auth/forgot">{escape(again)}</a></p>')
+        return plain_page(locale, title, content)
+    errors = errors or {}
+    button = translate(N_("Save my new password"), locale)
+    content = ('<form method="post" action="/api/auth/reset">\n'
+               f'<input type="hidden" name="token" value="{escape(token)}">\n'
+               + _field(locale, "password", N_("New password (at least 10 characters)"),
+                        "password", "new-password", errors.get("password", ""))
+               + _field(locale, "repeat", N_("The same password again"), "password",
+                        "new-password", errors.get("repeat", ""))
+               + f'<button type="submit" id="reset-submit">{escape(button)}</button>\n'
+               "</form>")
+    return plain_page(locale, title, content)

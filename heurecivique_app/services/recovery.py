@@ -1,0 +1,153 @@
+"""A forgotten password: an e-mailed single-use link, valid 30 minutes, sets a new one.
+
+Asking answers the same whether the address has an account or not (the page
+says "if an account exists, an e-mail is on its way"). For a known, active
+account a job is queued (``RESET_LINK_JOB``, jobs/kinds.py); that job writes the
+token when the e-mail leaves, so the job table never holds a usable link, and
+only the token's SHA-256 is stored. At most one e-mail per account every
+``REQUEST_WINDOW_MINUTES``, so nobody can flood an inbox through the form.
+
+Setting the new password uses the link up (and every other open link of the
+account), revokes every login session of the account (a thief logged in is
+logged out), lifts any login lock and confirms the e-mail address, which the
+link has just proved.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, select
+
+from heurecivique_app.adapters.passwords import hash_password
+from heurecivique_app.domain.errors import ValidationFailed
+from heurecivique_app.domain.models import PasswordReset, User, UserSession
+from heurecivique_app.domain.text import N_
+from heurecivique_app.domain.types import utcnow
+from heurecivique_app.domain.validation import FieldError, FormCheck
+from heurecivique_app.domain.volunteering import clean_email, clean_password
+from heurecivique_app.jobs.queue import enqueue_rows, job_row
+from heurecivique_app.services import auth, notifications
+from heurecivique_app.services.actor import Actor
+from heurecivique_app.services.audit import audit
+
+RESET_LINK_JOB = "auth.reset_link"
+RESET_MINUTES = 30
+REQUEST_WINDOW_MINUTES = 5
+
+
+def _digest(token: str) -> str:
+    # Distinct from session and confirmation digests: a reset token opens nothing else.
+    return hashlib.sha256(f"reset:{token}".encode()).hexdigest()
+
+
+def request_reset(session: Session, *, email: object, site_url: str,
+                  now: datetime | None = None) -> None:
+    """Queue a reset e-mail if ``email`` belongs to an active account; else do nothing.
+
+    The caller shows the same answer either way. A malformed address is treated
+    like an unknown one (no error that would differ from a real address's).
+
+    Args:
+        session: the unit of work the job is written in.
+        email: the address as typed.
+        site_url: the site's address, for the link.
+        now: the time of the request (tests move it).
+    """
+    now = now or utcnow()
+    try:
+        address = clean_email(email if isinstance(email, str) else "")
+    except FieldError:
+        return
+    user = session.exec(select(User).where(User.email == address)).first()
+    if user is None or not user.is_active or user.id is None:
+        return
+    window = int(now.timestamp()) // (REQUEST_WINDOW_MINUTES * 60)
+    enqueue_rows(session, [job_row(
+        kind=RESET_LINK_JOB, key=f"reset:{user.id}:{window}", due_at=now, user_id=user.id,
+        payload={"site_url": site_url,
+                 "commune": notifications.commune_look(session, user.commune_id)})])
+    audit(session, actor=None, action="auth.reset_requested", entity="user",
+          entity_id=user.id, commune_id=user.commune_id)
+
+
+def new_reset_link(session: Session, *, user_id: int, site_url: str,
+                   now: datetime | None = None) -> str | None:
+    """Store a new reset token (hashed); its link, to e-mail at once (the job calls this).
+
+    Returns:
+        The link, or None when the account is gone or closed.
+    """
+    now = now or utcnow()
+    user = session.get(User, user_id)
+    if user is None or not user.is_active:
+        return None
+    token = secrets.token_urlsafe(32)
+    session.add(PasswordReset(token_hash=_digest(token), user_id=user_id, created_at=now,
+                              expires_at=now + timedelta(minutes=RESET_MINUTES)))
+    return f"{site_url}/api/auth/reset?token={token}"
+
+
+def _usable(session: Session, token: object, now: datetime) -> tuple[PasswordReset, User] | None:
+    if not isinstance(token, str) or not token or not token.isascii() or len(token) > 200:
+        return None  # every link this app writes is short ASCII (token_urlsafe)
+    row = session.exec(select(PasswordReset, User)
+                       .join(User, User.id == PasswordReset.user_id)
+                       .where(PasswordReset.token_hash == _digest(token))).first()
+    if row is None:
+        return None
+    link, user = row
+    if link.used_at is not None or link.expires_at <= now or not user.is_active:
+        return None
+    return link, user
+
+
+def reset_is_usable(session: Session, *, token: object, now: datetime | None = None) -> bool:
+    """Whether the link can still set a password (read only: the GET page asks this)."""
+    return _usable(session, token, now or utcnow()) is not None
+
+
+def reset_password(session: Session, *, token: object, password: object, repeat: object,
+                   now: datetime | None = None) -> bool:
+    """Set the account's new password through a reset link.
+
+    Returns:
+        True when the password was set; False when the link is unknown, used or
+        expired (the page then offers to ask for a new one).
+
+    Raises:
+        ValidationFailed: the new password is refused (too short, the two differ);
+            nothing is written and the link stays usable.
+    """
+    now = now or utcnow()
+    found = _usable(session, token, now)
+    if found is None:
+        return False
+    link, user = found
+    check = FormCheck()
+    check.take("password", lambda: clean_password(password if isinstance(password, str)
+                                                  else None))
+    clean = check.result()
+    if repeat != clean["password"]:
+        raise ValidationFailed({"repeat": N_("The two passwords are not the same.")})
+    user.password_hash = hash_password(clean["password"])
+    user.email_confirmed = True  # following the e-mailed link proved the address
+    session.add(user)
+    for other in session.exec(select(PasswordReset).where(
+            PasswordReset.user_id == user.id, PasswordReset.used_at == None)).all():  # noqa: E711
+        other.used_at = now
+        session.add(other)
+    revoked = 0
+    for login in session.exec(select(UserSession).where(
+            UserSession.user_id == user.id, UserSession.revoked_at == None)).all():  # noqa: E711
+        login.revoked_at = now
+        session.add(login)
+        revoked += 1
+    actor = Actor.from_user(user)
+    auth.clear_login_lock(session, user=user, actor=actor)
+    audit(session, actor=actor, action="auth.password_reset", entity="user",
+          entity_id=user.id, commune_id=user.commune_id, sessions_revoked=revoked,
+          link_id=link.id)
+    return True

@@ -1,0 +1,171 @@
+"""A forgotten password, end to end: the form, the job, a real SMTP server, the link, the
+new password — on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+import re
+from contextlib import contextmanager
+from datetime import timedelta
+
+import factories as f
+import pytest
+from mailserver import smtp_server
+from sqlalchemy.engine import Engine
+from sqlmodel import select
+from starlette.applications import Starlette
+from starlette.testclient import TestClient
+
+from heurecivique_app.adapters.db import session_scope
+from heurecivique_app.adapters.mail import mailer_from_settings
+from heurecivique_app.api import recovery as api_recovery
+from heurecivique_app.domain.errors import DomainError
+from heurecivique_app.domain.models import AuditEntry, User
+from heurecivique_app.domain.notifications import Job
+from heurecivique_app.domain.types import utcnow
+from heurecivique_app.i18n import LOCALE_COOKIE
+from heurecivique_app.jobs.kinds import KINDS
+from heurecivique_app.jobs.runner import JobContext, Runner
+from heurecivique_app.services import auth, recovery
+from heurecivique_app.settings import Settings
+
+SITE = "https://heure.vitre.example"
+NEW_PASSWORD = "un nouveau mot de passe"
+
+
+@pytest.fixture
+def engine(db_engine: Engine, monkeypatch) -> Engine:
+    @contextmanager
+    def scope():
+        with session_scope(db_engine) as session:
+            yield session
+
+    monkeypatch.setattr(api_recovery, "session_scope", scope)
+    monkeypatch.setenv("HC_PUBLIC_URL", SITE)
+    api_recovery.get_settings.cache_clear()
+    yield db_engine
+    api_recovery.get_settings.cache_clear()
+
+
+@pytest.fixture
+def world(engine: Engine) -> f.World:
+    with session_scope(engine) as s:
+        return f.world(s)
+
+
+def client() -> TestClient:
+    web = TestClient(Starlette(routes=api_recovery.routes), follow_redirects=False)
+    web.cookies.set(LOCALE_COOKIE, "en")
+    return web
+
+
+def jobs(engine: Engine) -> list[Job]:
+    with session_scope(engine) as s:
+        return list(s.exec(select(Job).where(Job.kind == recovery.RESET_LINK_JOB)))
+
+
+def send_jobs(engine: Engine, tmp_path, at=None) -> list:
+    """Run the queued jobs through a real SMTP server on loopback; what it received."""
+    with smtp_server() as (controller, recorder):
+        settings = Settings.from_env({
+            "HC_DATA_DIR": str(tmp_path), "HC_SMTP_HOST": controller.hostname,
+            "HC_SMTP_PORT": str(controller.port), "HC_SMTP_TLS": "none"})
+        Runner(JobContext(engine=engine, mailer=mailer_from_settings(settings),
+                          settings=settings, clock=(lambda: at) if at else utcnow),
+               KINDS, worker="test").run_until_idle()
+    return list(recorder.messages)
+
+
+def reset_path(mail) -> str:
+    text = mail.get_body(("plain",)).get_content()
+    return re.search(r"https://heure\.vitre\.example(/api/auth/reset\?token=[\w-]+)",
+                     text).group(1)
+
+
+def test_the_answer_is_the_same_for_a_known_and_an_unknown_address(engine, world) -> None:
+    web = client()
+    known = web.post("/api/auth/forgot", data={"email": world.volunteer.email.upper()})
+    unknown = web.post("/api/auth/forgot", data={"email": "personne@example.fr"})
+    malformed = web.post("/api/auth/forgot", data={"email": "pas une adresse"})
+    assert known.status_code == unknown.status_code == malformed.status_code == 200
+    assert known.text == unknown.text == malformed.text
+    assert 'id="reset-sent"' in known.text
+    assert [job.user_id for job in jobs(engine)] == [world.volunteer.id]
+
+
+def test_a_reset_through_smtp_sets_the_password_and_ends_every_session(engine, world,
+                                                                      tmp_path) -> None:
+    with session_scope(engine) as s:
+        thief = auth.open_session(s, user=s.get(User, world.volunteer.id), ttl_hours=24)
+        tried = utcnow() - timedelta(minutes=10)
+        for step in range(10):  # someone tried passwords until the address locked
+            auth.log_in(s, email=world.volunteer.email, password="wrong", address="10.0.0.9",
+                        now=tried + timedelta(seconds=40 * step))
+        assert auth.log_in(s, email=world.volunteer.email, password=f.PASSWORD,
+                           address="10.0.0.1").locked
+    web = client()
+    assert web.post("/api/auth/forgot", data={"email": world.volunteer.email}).status_code == 200
+    [mail] = send_jobs(engine, tmp_path)
+    assert mail["To"] == world.volunteer.email
+    path = reset_path(mail)
+    token = path.rsplit("=", 1)[1]
+    assert all(token not in json.dumps(job.payload) for job in jobs(engine))
+    for _ in range(2):  # a mail scanner's GET, then the person's: nothing is used up
+        page = web.get(path)
+        assert page.status_code == 200 and 'id="reset-submit"' in page.text
+    # Refused new passwords: the error is next to its field, and the link still works.
+    short = web.post("/api/auth/reset", data={"token": token, "password": "court",
+                                              "repeat": "court"})
+    assert short.status_code == 400 and 'aria-describedby="password-error"' in short.text
+    assert "at least 10 characters" in short.text
+    differ = web.post("/api/auth/reset", data={"token": token, "password": NEW_PASSWORD,
+                                               "repeat": NEW_PASSWORD + "!"})
+    assert differ.status_code == 400 and 'id="repeat-error"' in differ.text
+    done = web.post("/api/auth/reset", data={"token": token, "password": NEW_PASSWORD,
+                                             "repeat": NEW_PASSWORD})
+    assert done.status_code == 303 and done.headers["location"] == "/login?reset=1"
+    with session_scope(engine) as s:
+        assert auth.actor_for_token(s, thief) is None  # every session ended
+        outcome = auth.log_in(s, email=world.volunteer.email, password=NEW_PASSWORD,
+                              address="10.0.0.1")
+        assert outcome.user is not None and outcome.user.id == world.volunteer.id
+        with pytest.raises(DomainError):
+            auth.authenticate(s, email=world.volunteer.email, password=f.PASSWORD)
+        actions = set(s.exec(select(AuditEntry.action)
+                             .where(AuditEntry.entity_id == world.volunteer.id)))
+        assert {"auth.reset_requested", "auth.password_reset", "auth.unlocked"} <= actions
+    again = web.post("/api/auth/reset", data={"token": token, "password": "encore un autre mdp",
+                                              "repeat": "encore un autre mdp"})
+    assert again.status_code == 410 and 'id="reset-invalid"' in again.text
+    assert web.get(path).status_code == 410
+
+
+def test_a_link_lasts_30_minutes_and_a_new_one_voids_nothing_until_used(engine, world,
+                                                                        tmp_path) -> None:
+    start = utcnow()
+    with session_scope(engine) as s:
+        recovery.request_reset(s, email=world.volunteer.email, site_url=SITE, now=start)
+        # Within the same few minutes a second request queues nothing more.
+        recovery.request_reset(s, email=world.volunteer.email, site_url=SITE,
+                               now=start + timedelta(seconds=5))
+    assert len(jobs(engine)) == 1
+    [mail] = send_jobs(engine, tmp_path, at=start)
+    token = reset_path(mail).rsplit("=", 1)[1]
+    with session_scope(engine) as s:
+        late = start + timedelta(minutes=recovery.RESET_MINUTES)
+        assert recovery.reset_is_usable(s, token=token, now=late - timedelta(seconds=1))
+        assert not recovery.reset_is_usable(s, token=token, now=late)
+        assert recovery.reset_password(s, token=token, password=NEW_PASSWORD,
+                                       repeat=NEW_PASSWORD, now=late) is False
+        for bad in ("", "made-up", None, 12, "é" * 10):
+            assert not recovery.reset_is_usable(s, token=bad)
+
+
+def test_closed_accounts_get_no_link(engine, world) -> None:
+    with session_scope(engine) as s:
+        user = s.get(User, world.volunteer.id)
+        user.is_active = False
+        s.add(user)
+    with session_scope(engine) as s:
+        recovery.request_reset(s, email=world.volunteer.email, site_url=SITE)
+    assert jobs(engine) == []
