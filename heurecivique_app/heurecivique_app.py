@@ -10,6 +10,8 @@ from heurecivique_app.components.connection import guard_head
 from heurecivique_app.components.pwa import pwa_head
 from heurecivique_app.jobs import run_jobs
 from heurecivique_app.pages.account import account
+from heurecivique_app.pages.accountability import audit_page, privacy_console_page
+from heurecivique_app.pages.beneficiary import beneficiary_page
 from heurecivique_app.pages.board import board
 from heurecivique_app.pages.charter import charter
 from heurecivique_app.pages.collective import attendance, collective_new
@@ -17,6 +19,7 @@ from heurecivique_app.pages.console import console
 from heurecivique_app.pages.followup import followup_page
 from heurecivique_app.pages.home import home
 from heurecivique_app.pages.index import index
+from heurecivique_app.pages.info import insurance_page, privacy_page
 from heurecivique_app.pages.intake import intake_page
 from heurecivique_app.pages.lists import beneficiaries_list, missions_list
 from heurecivique_app.pages.login import login
@@ -28,6 +31,8 @@ from heurecivique_app.pages.pool import pool_page, volunteer_page
 from heurecivique_app.pages.public import public_site
 from heurecivique_app.pages.relay import relay_home, relay_issue, relay_need
 from heurecivique_app.pages.signup import signup
+from heurecivique_app.pages.staff_admin import staff_page
+from heurecivique_app.pages.stats import stats_page
 from heurecivique_app.pages.triage import triage
 from heurecivique_app.presenters.collective import roster_vars
 from heurecivique_app.presenters.missions import (
@@ -36,11 +41,14 @@ from heurecivique_app.presenters.missions import (
     mission_vars,
     staff_page_vars,
 )
+from heurecivique_app.presenters.stats import LIVE_INTERVAL, stats_vars
 from heurecivique_app.realtime.gc_tuning import tune_garbage_collector
 from heurecivique_app.realtime.live import live
 from heurecivique_app.settings import get_settings
 from heurecivique_app.state.account import AccountState
+from heurecivique_app.state.accountability import AuditState, PrivacyState
 from heurecivique_app.state.base import AppState
+from heurecivique_app.state.beneficiary import BeneficiaryState
 from heurecivique_app.state.board import BoardState
 from heurecivique_app.state.charter import CharterState
 from heurecivique_app.state.collective import AttendanceState, CollectiveFormState
@@ -48,6 +56,7 @@ from heurecivique_app.state.console import ConsoleState
 from heurecivique_app.state.followup import FollowUpState
 from heurecivique_app.state.home import HomeState
 from heurecivique_app.state.identity import SessionBinding
+from heurecivique_app.state.info import InfoState
 from heurecivique_app.state.intake import IntakeState
 from heurecivique_app.state.lists import BeneficiaryListState, MissionListState
 from heurecivique_app.state.login import LoginState
@@ -59,6 +68,8 @@ from heurecivique_app.state.pool import PoolState, VolunteerState
 from heurecivique_app.state.public import PublicState
 from heurecivique_app.state.relay import RelayState
 from heurecivique_app.state.signup import SignupState
+from heurecivique_app.state.staff_admin import StaffAdminState
+from heurecivique_app.state.stats import StatsState
 from heurecivique_app.state.triage import TriageState
 
 TITLE = "HeureCivique"
@@ -98,10 +109,20 @@ app.add_page(followup_page, route="/console/missions/[mission_id]", title=TITLE,
              on_load=FollowUpState.load)
 app.add_page(beneficiaries_list, route="/console/beneficiaries", title=TITLE,
              on_load=BeneficiaryListState.load)
+app.add_page(beneficiary_page, route="/console/beneficiaries/[beneficiary_id]", title=TITLE,
+             on_load=BeneficiaryState.load)
+app.add_page(audit_page, route="/console/audit", title=TITLE, on_load=AuditState.load)
+app.add_page(staff_page, route="/console/staff", title=TITLE, on_load=StaffAdminState.load)
+app.add_page(privacy_console_page, route="/console/privacy", title=TITLE,
+             on_load=PrivacyState.load)
 app.add_page(collective_new, route="/console/collective/new", title=TITLE,
              on_load=CollectiveFormState.load)
 app.add_page(attendance, route="/console/attendance/[mission_id]", title=TITLE,
              on_load=AttendanceState.load)
+# Evaluation dashboards (issue 20): a commune's staff, the département's coordinator.
+app.add_page(stats_page, route="/console/stats", title=TITLE, on_load=StatsState.load)
+app.add_page(stats_page, route="/console/stats/departement", title=TITLE,
+             on_load=StatsState.load_departement)
 app.add_page(relay_home, route="/relay", title=TITLE, on_load=RelayState.load)
 app.add_page(relay_issue, route="/relay/issue", title=TITLE, on_load=RelayState.load)
 app.add_page(relay_need, route="/relay/need", title=TITLE, on_load=RelayState.load)
@@ -110,6 +131,8 @@ app.add_page(signup, route="/signup", title=TITLE, on_load=SignupState.load)
 app.add_page(home, route="/home", title=TITLE, on_load=HomeState.load)
 app.add_page(charter, route="/charter", title=TITLE, on_load=CharterState.load)
 app.add_page(account, route="/account", title=TITLE, on_load=AccountState.load)
+app.add_page(privacy_page, route="/privacy", title=TITLE, on_load=InfoState.load)
+app.add_page(insurance_page, route="/insurance", title=TITLE, on_load=InfoState.load)
 app.add_page(public_site, route="/c/[slug]", title="L'Heure Civique", on_load=PublicState.load)
 
 # Live boards: which state each kind of channel updates, and from which public data.
@@ -120,6 +143,7 @@ live.register("roster", AttendanceState, roster_vars)
 # The referent's pages of one mission: a new version only, each tab re-reads its own page.
 live.register("followup", FollowUpState, staff_page_vars)
 live.register("match", MatchState, staff_page_vars)
+live.register("stats", StatsState, stats_vars, min_interval=LIVE_INTERVAL)
 live.attach(app)
 app.register_lifespan_task(tune_garbage_collector)
 # Due work (e-mails, reminders): one runner per backend worker, claims never overlap.

@@ -14,6 +14,8 @@ them at a scratch database without touching the process settings.
 from __future__ import annotations
 
 import argparse
+import getpass
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -24,6 +26,11 @@ from sqlalchemy.engine import make_url
 from alembic import command
 from heurecivique_app.adapters.db import make_engine, session_scope
 from heurecivique_app.demo.seed import DemoSummary, load_demo_data
+from heurecivique_app.domain.enums import STAFF_ROLES, Role
+from heurecivique_app.domain.errors import ValidationFailed
+from heurecivique_app.domain.text import N_
+from heurecivique_app.i18n import SUPPORTED_LOCALES, translate
+from heurecivique_app.services import territory
 from heurecivique_app.settings import get_settings
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -106,7 +113,72 @@ def _parser() -> argparse.ArgumentParser:
     )
     reset.add_argument("--yes", action="store_true",
                        help="confirm that every row in the database may be deleted")
+    parser.add_argument("--lang", choices=SUPPORTED_LOCALES, default=SUPPORTED_LOCALES[0],
+                        help="language of the error messages")
+    commune = commands.add_parser("create-commune", help="add a commune (and its département)")
+    commune.add_argument("--departement", required=True, help="département code, e.g. 35")
+    commune.add_argument("--departement-name", default="",
+                         help="its name, if the département is new")
+    commune.add_argument("--insee", required=True, help="the commune's INSEE code, e.g. 35360")
+    commune.add_argument("--name", required=True)
+    commune.add_argument("--slug", default="", help="its address, /c/<slug> (from the name)")
+    commune.add_argument("--colour", default="#1d4ed8", help="#rrggbb")
+    commune.add_argument("--phone", default="", help="the town hall's phone")
+    commune.add_argument("--email", default="", help="the town hall's e-mail")
+    hood = commands.add_parser("add-neighbourhood",
+                               help="add a neighbourhood as a centre and a radius")
+    hood.add_argument("--commune", required=True, help="the commune's slug")
+    hood.add_argument("--name", required=True)
+    hood.add_argument("--lat", required=True)
+    hood.add_argument("--lon", required=True)
+    hood.add_argument("--radius", default="600", help="in metres (100 to 10000)")
+    admin = commands.add_parser("create-admin", help="add a commune's first staff account")
+    admin.add_argument("--commune", required=True, help="the commune's slug")
+    admin.add_argument("--email", required=True)
+    admin.add_argument("--name", required=True)
+    admin.add_argument("--role", default=Role.COMMUNE_ADMIN,
+                       choices=sorted(str(r) for r in STAFF_ROLES))
     return parser
+
+
+def _password() -> str:
+    """``HC_ADMIN_PASSWORD`` for scripts, else typed twice without echo."""
+    if os.environ.get("HC_ADMIN_PASSWORD"):
+        return os.environ["HC_ADMIN_PASSWORD"]
+    first = getpass.getpass("Password (at least 10 characters): ")
+    if getpass.getpass("The same password again: ") != first:
+        raise ValidationFailed({"password": N_("The two passwords are not the same.")})
+    return first
+
+
+def setup_territory(url: str, args: argparse.Namespace) -> str:
+    """Run one of the territory commands; what to print when it went through.
+
+    Raises:
+        ValidationFailed: the input is refused; nothing is written.
+    """
+    migrate(url)
+    engine = make_engine(url)
+    try:
+        with session_scope(engine) as session:
+            if args.command == "create-commune":
+                made = territory.create_commune(session, form=territory.CommuneForm(
+                    departement_code=args.departement,
+                    departement_name=args.departement_name, insee_code=args.insee,
+                    name=args.name, slug=args.slug, colour=args.colour,
+                    contact_phone=args.phone, contact_email=args.email))
+                return f"Commune created: {made.name}, public site /c/{made.slug}"
+            if args.command == "add-neighbourhood":
+                hood = territory.add_neighbourhood(
+                    session, commune_slug=args.commune, name=args.name, lat=args.lat,
+                    lon=args.lon, radius_m=args.radius)
+                return f"Neighbourhood created: {hood.name}"
+            user = territory.create_staff_account(
+                session, commune_slug=args.commune, email=args.email, name=args.name,
+                password=_password(), role=args.role)
+            return f"Account created: {user.email} ({user.role}); log in at /login"
+    finally:
+        engine.dispose()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -125,6 +197,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                   file=sys.stderr)
             return 2
         print(format_summary(reset_demo(url, configure_logger=True)))
+    else:
+        try:
+            print(setup_territory(url, args))
+        except ValidationFailed as refused:
+            for name, message in refused.errors.items():
+                text = translate(message, args.lang, **refused.field_params.get(name, {}))
+                print(f"{name}: {text}", file=sys.stderr)
+            return 1
     return 0
 
 

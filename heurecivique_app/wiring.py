@@ -17,14 +17,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from heurecivique_app.adapters.council_report import council_report
 from heurecivique_app.adapters.db import add_event_publisher, read_scope, session_scope
 from heurecivique_app.adapters.geocoding import Geocoder, get_geocoder
 from heurecivique_app.adapters.photos import PhotoStore
 from heurecivique_app.adapters.spreadsheets import Cell, to_csv, to_xlsx
 from heurecivique_app.settings import Settings, get_settings
 
-__all__ = ["Wiring", "add_event_publisher", "read_scope", "session_scope", "table_file",
-           "wiring"]
+__all__ = ["Wiring", "add_event_publisher", "council_report", "read_scope",
+           "session_scope", "table_file", "wiring"]
 
 @dataclass(frozen=True)
 class Wiring:
@@ -66,3 +67,4 @@ def table_file(fmt: str, headers: Sequence[str], rows: Sequence[Sequence[Cell]],
     if fmt == "xlsx":
         return to_xlsx(headers, rows, title=title)
     raise ValueError(f"unknown table format {fmt!r}")
+

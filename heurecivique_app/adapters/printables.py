@@ -198,3 +198,35 @@ def needs_flyer(commune: Letterhead, *, locale: str = "fr") -> bytes:
         canvas.drawString(15 * mm, 11 * mm, _contacts(commune, tr))
 
     return _document(commune, locale, A4, draw)
+
+
+def register_pdf(commune: Letterhead, *, title: str, subtitle: str,
+                 columns: list[tuple[str, str]], rows: list[dict[str, str]],
+                 locale: str = "fr") -> bytes:
+    """The « registre des traitements » as an A4 PDF: one block per processing.
+
+    ``rows`` are already translated (``presenters.register``); the text flows over
+    as many pages as it needs.
+    """
+    from xml.sax.saxutils import escape
+
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+
+    styles = getSampleStyleSheet()
+    out = io.BytesIO()
+    doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm,
+                            topMargin=18 * mm, bottomMargin=18 * mm,
+                            title=f"{title} — {commune.name}", author=commune.name)
+    story = [Paragraph(escape(f"{title} — {commune.name}"), styles["Title"]),
+             Paragraph(escape(subtitle), styles["Normal"]), Spacer(1, 6 * mm)]
+    for row in rows:
+        story.append(Paragraph(escape(row["name"]), styles["Heading2"]))
+        for key, label in columns:
+            story.append(Paragraph(f"<b>{escape(label)}</b> : {escape(row[key])}"
+                                   if locale == "fr" else
+                                   f"<b>{escape(label)}</b>: {escape(row[key])}",
+                                   styles["BodyText"]))
+        story.append(Spacer(1, 4 * mm))
+    doc.build(story)
+    return out.getvalue()

@@ -12,12 +12,14 @@ from __future__ import annotations
 from starlette.applications import Starlette
 
 from heurecivique_app.api import (
+    accountability,
     community,
     exports,
     notifications,
     pwa,
     recovery,
     session,
+    stats,
     volunteer,
 )
 
@@ -28,5 +30,7 @@ api = Starlette(routes=[
     *volunteer.routes,
     *recovery.routes,
     *exports.routes,
+    *stats.routes,
     *notifications.routes,
+    *accountability.routes,
 ])

@@ -55,12 +55,18 @@ def _export(request: Request, kind: str, fmt: str) -> Response:
         headers, rows = to_table(lines, locale, timezone)
         audit(session, actor=actor, action="export.downloaded", entity=kind, entity_id=None,
               commune_id=actor.commune_id, format=fmt, rows=len(rows),
-              filters=filters.as_query())
+              filters=_logged(filters.as_query()))
     data = table_file(fmt, headers, rows, title=file_stem)
     name = f"heure-civique-{file_stem}.{fmt}"
     return Response(data, media_type=MEDIA[fmt], headers={
         "Content-Disposition": f'attachment; filename="{name}"',
         "Cache-Control": "no-store"})
+
+
+def _logged(query: dict[str, str]) -> dict[str, str]:
+    """The filters as the audit log keeps them: a searched text may be a person's name or
+    address, which an erasure could not find there afterwards, so only its presence."""
+    return {**query, "q": "…"} if query.get("q") else query
 
 
 routes = [Route("/api/exports/{kind}.{fmt}", export, methods=["GET"])]

@@ -1,4 +1,5 @@
-"""Plain HTTP routes of a forgotten password: ask for a link, follow it, set a password.
+"""Plain HTTP routes of passwords: a forgotten one (ask for a link, follow it, set a new
+password), a signed-in user's change of password, and a staff invitation's link.
 
 The pages are plain HTML (presenters/recovery.py). Every answer is kept out of
 caches; the link's token never reaches another site (api/headers.py sets the
@@ -13,11 +14,22 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from heurecivique_app.api.common import cross_site, request_locale
+from heurecivique_app.api.common import (
+    client_address,
+    cross_site,
+    request_actor,
+    request_locale,
+)
 from heurecivique_app.domain.errors import ValidationFailed
+from heurecivique_app.domain.models import Commune
 from heurecivique_app.i18n import translate
-from heurecivique_app.presenters.recovery import forgot_page, reset_page
-from heurecivique_app.services import recovery
+from heurecivique_app.presenters.recovery import (
+    change_page,
+    forgot_page,
+    invitation_page,
+    reset_page,
+)
+from heurecivique_app.services import auth, recovery, staff
 from heurecivique_app.settings import get_settings
 from heurecivique_app.wiring import session_scope
 
@@ -75,9 +87,97 @@ async def reset(request: Request) -> Response:
     return RedirectResponse("/login?reset=1", status_code=303)
 
 
+async def password_form(request: Request) -> Response:
+    """A signed-in user's change of password (any role); others log in first."""
+    with session_scope() as session:
+        actor = request_actor(request, session)
+    if actor is None:
+        return RedirectResponse("/login?next=/api/auth/password", status_code=303)
+    return HTMLResponse(change_page(request_locale(request)), headers=_PRIVATE)
+
+
+async def change_password(request: Request) -> Response:
+    """Check the current password (throttled like a login), set the new one."""
+    if cross_site(request):
+        return Response(status_code=403)
+    form = await request.form()
+    locale = request_locale(request)
+    settings = get_settings()
+    keep = request.cookies.get(auth.SESSION_COOKIE)
+    refused = None
+    with session_scope() as session:
+        actor = request_actor(request, session)
+        if actor is None:
+            return RedirectResponse("/login?next=/api/auth/password", status_code=303)
+        try:
+            recovery.change_password(
+                session, actor=actor, current=form.get("current"),
+                password=form.get("password"), repeat=form.get("repeat"),
+                address=client_address(request, settings), keep_session=keep)
+        except ValidationFailed as error:
+            refused = error  # still committed: the throttle's count of a wrong try stays
+    if refused is not None:
+        errors = refused.translated(lambda message, **params: translate(message, locale,
+                                                                        **params))
+        return HTMLResponse(change_page(locale, errors=errors), status_code=400,
+                            headers=_PRIVATE)
+    return HTMLResponse(change_page(locale, done=True), headers=_PRIVATE)
+
+
+def _invitation_view(session, invitation, locale: str, token: str,
+                     errors: dict[str, str] | None = None) -> str:
+    commune = session.get(Commune, invitation.commune_id)
+    return invitation_page(locale, token=token, name=invitation.display_name,
+                           commune=commune.name if commune else "", role=invitation.role,
+                           errors=errors)
+
+
+async def invitation_form(request: Request) -> Response:
+    """The invitation's link: choose a password. A GET changes nothing (mail scanners)."""
+    token = request.query_params.get("token", "")
+    locale = request_locale(request)
+    with session_scope() as session:
+        invitation = staff.invitation_for(session, token=token)
+        if invitation is not None:
+            return HTMLResponse(_invitation_view(session, invitation, locale, token),
+                                headers=_PRIVATE)
+    return HTMLResponse(invitation_page(locale, token="", usable=False), status_code=410,
+                        headers=_PRIVATE)
+
+
+async def accept_invitation(request: Request) -> Response:
+    """Create the invited person's account; then the login page."""
+    if cross_site(request):
+        return Response(status_code=403)
+    form = await request.form()
+    token = str(form.get("token") or "")
+    locale = request_locale(request)
+    try:
+        with session_scope() as session:
+            user = staff.accept(session, token=token, password=form.get("password"),
+                                repeat=form.get("repeat"))
+    except ValidationFailed as refused:
+        errors = refused.translated(lambda message, **params: translate(message, locale,
+                                                                        **params))
+        with session_scope() as session:
+            invitation = staff.invitation_for(session, token=token)
+            if invitation is not None:
+                return HTMLResponse(_invitation_view(session, invitation, locale, token,
+                                                     errors), status_code=400, headers=_PRIVATE)
+        user = None
+    if user is None:
+        return HTMLResponse(invitation_page(locale, token="", usable=False), status_code=410,
+                            headers=_PRIVATE)
+    return RedirectResponse("/login?reset=1", status_code=303)
+
+
 routes = [
     Route("/api/auth/forgot", forgot_form, methods=["GET"]),
     Route("/api/auth/forgot", forgot, methods=["POST"]),
     Route("/api/auth/reset", reset_form, methods=["GET"]),
     Route("/api/auth/reset", reset, methods=["POST"]),
+    Route("/api/auth/password", password_form, methods=["GET"]),
+    Route("/api/auth/password", change_password, methods=["POST"]),
+    Route("/api/auth/invitation", invitation_form, methods=["GET"]),
+    Route("/api/auth/invitation", accept_invitation, methods=["POST"]),
 ]

@@ -13,6 +13,16 @@ from enum import StrEnum
 class EventKind(StrEnum):
     """Every name an event or an audit entry may carry."""
 
+    # Setting up a territory (services/territory.py, the operators' command line).
+    COMMUNE_CREATED = "commune.created"
+    NEIGHBOURHOOD_CREATED = "neighbourhood.created"
+    STAFF_CREATED = "staff.created"
+    STAFF_INVITED = "staff.invited"
+    STAFF_JOINED = "staff.joined"
+    STAFF_INVITATION_CANCELLED = "staff.invitation_cancelled"
+    STAFF_ACTIVATED = "staff.activated"
+    STAFF_DEACTIVATED = "staff.deactivated"
+
     # Needs and missions.
     NEED_CREATED = "need.created"
     NEED_DUPLICATED = "need.duplicated"
@@ -58,6 +68,14 @@ class EventKind(StrEnum):
     REPORT_EXPORTED = "report.exported"
     STORY_PUBLISHED = "story.published"
     EXPORT_DOWNLOADED = "export.downloaded"
+    # Beneficiaries' records and personal data's lifecycle.
+    BENEFICIARY_UPDATED = "beneficiary.updated"
+    BENEFICIARY_MERGED = "beneficiary.merged"
+    BENEFICIARY_ERASED = "beneficiary.erased"
+    RETENTION_UPDATED = "retention.updated"
+    RETENTION_PURGED = "retention.purged"
+    RELAY_PARENTAL_CONSENT = "relay.parental_consent"
+    AUDIT_EXPORTED = "audit.exported"
     # Signing in.
     AUTH_LOGIN = "auth.login"
     AUTH_FAILED = "auth.failed"
@@ -66,3 +84,4 @@ class EventKind(StrEnum):
     AUTH_UNLOCKED = "auth.unlocked"
     AUTH_RESET_REQUESTED = "auth.reset_requested"
     AUTH_PASSWORD_RESET = "auth.password_reset"
+    AUTH_PASSWORD_CHANGED = "auth.password_changed"

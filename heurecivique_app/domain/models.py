@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import JSON, Column, Connection, Index, UniqueConstraint, event
 from sqlalchemy.orm import Mapper
@@ -77,6 +77,8 @@ class User(SQLModel, table=True):
     # False from a self sign-up until its e-mail link is followed (services/signup.py);
     # accounts created by the town hall or the demo need no confirmation.
     email_confirmed: bool = Field(default=True)
+    # Asked when a resident is made a relay (minors: domain.privacy, services.relays).
+    birth_date: date | None = Field(default=None)
     created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
 
 
@@ -104,6 +106,28 @@ class PasswordReset(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
     expires_at: datetime = Field(sa_column=_utc_column())
     used_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+
+
+class StaffInvitation(SQLModel, table=True):
+    """An invitation to join a commune's staff, e-mailed by one of its administrators.
+
+    The token is written (its SHA-256 only) by the job that sends the e-mail, which
+    also starts the 72 hours; following the link creates the account.
+    """
+
+    __tablename__ = "staff_invitation"
+
+    id: int | None = Field(default=None, primary_key=True)
+    commune_id: int = Field(foreign_key="commune.id", index=True)
+    email: str = Field(max_length=254)
+    display_name: str = Field(max_length=120)
+    role: str = Field(max_length=24)
+    invited_by: int = Field(foreign_key="user.id")
+    token_hash: str | None = Field(default=None, max_length=64, unique=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+    expires_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+    used_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+    cancelled_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
 
 
 class UserSession(SQLModel, table=True):
@@ -172,6 +196,11 @@ class VolunteerProfile(SQLModel, table=True):
     home_address: str = Field(default="", max_length=255, sa_column_kwargs={"server_default": ""})
     home_lat: float | None = Field(default=None)
     home_lon: float | None = Field(default=None)
+    # The civil-liability rule the volunteer acknowledged at sign-up (domain.insurance).
+    insurance_version: str = Field(default="", max_length=20,
+                                   sa_column_kwargs={"server_default": ""})
+    insurance_accepted_at: datetime | None = Field(
+        default=None, sa_column=_utc_column(nullable=True))
 
 
 class Beneficiary(SQLModel, table=True):
@@ -185,8 +214,20 @@ class Beneficiary(SQLModel, table=True):
     address: str = Field(max_length=255)
     access_notes: str = Field(default="", max_length=500)
     consent_at: datetime = Field(sa_column=_utc_column())
+    # The information notice read before storing the details (domain.privacy), and who read it.
+    notice_version: str = Field(default="", max_length=20, sa_column_kwargs={"server_default": ""})
+    # A user's id and a beneficiary's id, without foreign keys (see migration 0011).
+    consent_by_id: int | None = Field(default=None)
+    # The referents' notes on the person (staff only).
+    notes: str = Field(default="", max_length=2000, sa_column_kwargs={"server_default": ""})
+    # A duplicate record merged into another: its history moved there, it stays as a trace.
+    merged_into_id: int | None = Field(default=None)
+    # Retention (services.retention): contact erased; name reduced to initials.
+    contact_erased_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+    pseudonymised_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
     created_by_id: int | None = Field(default=None, foreign_key="user.id")
     created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+    updated_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
 
 
 class GeoSource:
@@ -243,6 +284,11 @@ class Mission(SQLModel, table=True):
     # Collective actions: the skills wanted (the volunteers' skill vocabulary).
     skills_wanted: list[str] = Field(
         default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]"))
+    # The civil-liability rule's text version acknowledged at intake (domain.insurance).
+    insurance_version: str = Field(default="", max_length=20,
+                                   sa_column_kwargs={"server_default": ""})
+    # When the retention purge erased its exact address and notes (services.retention).
+    purged_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
     created_by_id: int | None = Field(default=None, foreign_key="user.id")
     created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
     updated_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
@@ -325,3 +371,9 @@ from heurecivique_app.domain.community import (  # noqa: E402, F401
 )
 from heurecivique_app.domain.followup import MissionFollowUp  # noqa: E402, F401
 from heurecivique_app.domain.notifications import Job, NotificationOptOut  # noqa: E402, F401
+from heurecivique_app.domain.privacy import (  # noqa: E402, F401
+    CommuneRetention,
+    ErasureRequest,
+    ParentalConsent,
+    PurgeRun,
+)

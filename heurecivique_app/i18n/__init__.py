@@ -82,6 +82,12 @@ def format_when(moment: datetime, locale: str, timezone: str) -> str:
                            locale=Locale.parse(locale))
 
 
+def format_datetime_short(moment: datetime, locale: str, timezone: str) -> str:
+    """A full date and time with the year, for logs and registers: 04/12/2026 17:05."""
+    return format_datetime(moment, "dd/MM/yyyy HH:mm", tzinfo=ZoneInfo(timezone),
+                           locale=Locale.parse(locale))
+
+
 def format_duration(minutes: int, locale: str) -> str:
     """'1 h 30', '45 min' — the same short form in both languages."""
     hours, rest = divmod(minutes, 60)

@@ -1,5 +1,5 @@
 """The registry of job kinds: e-mail deliveries, e-mailed links, the daily reminder scan,
-mission expiry.
+mission expiry, the retention purge.
 
 Adding background work means adding a kind here (a name, a handler and, if it
 recurs, when it runs next) — never a second scheduler.
@@ -7,6 +7,7 @@ recurs, when it runs next) — never a second scheduler.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -20,8 +21,10 @@ from heurecivique_app.domain.notifications import OPTIONAL_KINDS, MessageKind, N
 from heurecivique_app.jobs.queue import Claimed
 from heurecivique_app.jobs.runner import JobContext, JobKind, Outcome, Skip, one_by_one
 from heurecivique_app.presenters.emails import Context, render
-from heurecivique_app.services import notifications, recovery, signup
+from heurecivique_app.services import notifications, recovery, retention, signup, staff
 from heurecivique_app.services.missions import control
+
+log = logging.getLogger(__name__)
 
 REMINDER_SCAN = "reminders.daily"
 # The day-before reminders go out at 17:00 local: after work, before the evening.
@@ -30,6 +33,9 @@ EXPIRY_SCAN = "missions.expire"
 # Open missions past their start leave the boards within a quarter of an hour.
 EXPIRY_EVERY = timedelta(minutes=15)
 _EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+RETENTION_PURGE = "retention.purge"
+# The purge runs at night, when no one is at the console.
+PURGE_TIME = time(3, 0)
 
 
 def app_url(settings) -> str:
@@ -129,6 +135,28 @@ def link_mail(template: str, make_link: LinkMaker) -> Callable[[JobContext, Clai
     return run
 
 
+def _send_invitation(ctx: JobContext, job: Claimed) -> None:
+    """Write a staff invitation's token and e-mail its link (services/staff.py)."""
+    payload = job.payload
+    with Session(ctx.engine) as session:
+        found = staff.new_invitation_link(session, invitation_id=payload["invitation_id"],
+                                          site_url=payload["site_url"], now=ctx.clock())
+        if found is None:
+            raise Skip("invitation used or cancelled")
+        invitation, url = found
+        to, name = invitation.email, invitation.display_name
+        session.commit()
+    commune = payload["commune"]
+    rendered = render(MessageKind.STAFF_INVITATION, Context(
+        locale=payload.get("locale", "fr"), timezone=ctx.settings.timezone,
+        commune_name=commune["name"], commune_colour=commune["colour"],
+        app_url=payload["site_url"], name=name),
+        {"url": url, "inviter": payload["inviter"]})
+    ctx.mailer.deliver(compose(Mail(sender=ctx.settings.mail_from, to=to,
+                                    subject=rendered.subject, text=rendered.text,
+                                    html=rendered.html, idempotency_key=job.key)))
+
+
 def _scan_reminders(ctx: JobContext, job: Claimed) -> None:
     with Session(ctx.engine) as session:
         notifications.enqueue_reminders(session, now=ctx.clock(),
@@ -136,13 +164,32 @@ def _scan_reminders(ctx: JobContext, job: Claimed) -> None:
         session.commit()
 
 
-def next_reminder_scan(after: datetime, timezone: str) -> tuple[datetime, str]:
-    """The first 17:00 local strictly after ``after``, and the key of that run."""
+def _daily(name: str, at: time, after: datetime, timezone: str) -> tuple[datetime, str]:
+    """The first ``at`` local strictly after ``after``, and the key of that run."""
     zone = ZoneInfo(timezone)
     local = after.astimezone(zone)
-    day = local.date() if local.time() < REMINDER_TIME else local.date() + timedelta(days=1)
-    due = datetime.combine(day, REMINDER_TIME, tzinfo=zone)
-    return due.astimezone(after.tzinfo), f"{REMINDER_SCAN}:{day.isoformat()}"
+    day = local.date() if local.time() < at else local.date() + timedelta(days=1)
+    due = datetime.combine(day, at, tzinfo=zone)
+    return due.astimezone(after.tzinfo), f"{name}:{day.isoformat()}"
+
+
+def next_reminder_scan(after: datetime, timezone: str) -> tuple[datetime, str]:
+    """The first 17:00 local strictly after ``after``, and the key of that run."""
+    return _daily(REMINDER_SCAN, REMINDER_TIME, after, timezone)
+
+
+def _purge(ctx: JobContext, job: Claimed) -> None:
+    """Erase what the communes' retention periods say is due (services.retention)."""
+    with Session(ctx.engine) as session:
+        run = retention.purge(session, now=ctx.clock())
+        counts = (run.missions_purged, run.contacts_erased, run.beneficiaries_pseudonymised)
+        session.commit()
+    log.info("retention purge: %s missions, %s contacts, %s pseudonymised", *counts)
+
+
+def next_purge(after: datetime, timezone: str) -> tuple[datetime, str]:
+    """The first 03:00 local strictly after ``after``, and the key of that run."""
+    return _daily(RETENTION_PURGE, PURGE_TIME, after, timezone)
 
 
 def _expire_missions(ctx: JobContext, job: Claimed) -> None:
@@ -164,5 +211,7 @@ KINDS: dict[str, JobKind] = {kind.name: kind for kind in (
         link_mail(MessageKind.SIGNUP_CONFIRM, signup.new_confirmation_link))),
     JobKind(recovery.RESET_LINK_JOB, one_by_one(
         link_mail(MessageKind.PASSWORD_RESET, recovery.new_reset_link))),
+    JobKind(staff.INVITATION_JOB, one_by_one(_send_invitation)),
     JobKind(EXPIRY_SCAN, one_by_one(_expire_missions), next_run=next_expiry_scan),
+    JobKind(RETENTION_PURGE, one_by_one(_purge), next_run=next_purge),
 )}

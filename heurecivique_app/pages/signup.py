@@ -37,6 +37,8 @@ def charter_fieldset() -> rx.Component:
     return rx.el.fieldset(
         rx.el.legend(T("The citizen's charter")),
         charter_text(SignupState.charter_articles),
+        rx.link(T("Insurance: who covers what"), href="/insurance", class_name="touch",
+                is_external=True),
         tick("charter", N_("I have read the charter and I approve it.")),
         forms.error_for(ERR, "charter"),
         class_name="plain-fieldset",

@@ -7,6 +7,7 @@ import reflex as rx
 from heurecivique_app.components import forms
 from heurecivique_app.components.layout import page
 from heurecivique_app.components.text import T
+from heurecivique_app.domain.privacy import CONSENT_METHOD_LABELS
 from heurecivique_app.domain.text import N_
 from heurecivique_app.state.triage import TriageState
 
@@ -112,6 +113,21 @@ def relay_panel() -> rx.Component:
                     class_name="plain-fieldset",
                 ),
                 rx.text(T("Tick no neighbourhood to take the relay role back."), size="2"),
+                forms.text_input(TriageState.relay_errors, N_("Date of birth (new relays)"),
+                                 "birth_date", type="date"),
+                rx.el.fieldset(
+                    rx.el.legend(T("Under 15: a parent's consent")),
+                    forms.text_input(TriageState.relay_errors, N_("Parent's name"),
+                                     "parent_name"),
+                    forms.select(TriageState.relay_errors, N_("How the parent consented"),
+                                 "parent_method", CONSENT_METHOD_LABELS),
+                    forms.text_input(TriageState.relay_errors, N_("Consent given on"),
+                                     "parent_given_on", type="date"),
+                    class_name="plain-fieldset",
+                ),
+                rx.text(T("A relay under 18 joins collective actions and reports only: never "
+                          "a mission at someone's home, never a beneficiary's contact."),
+                        size="2"),
                 rx.button(T("Save"), type="submit", id="assign-relay"),
                 spacing="2", width="100%",
             ),

@@ -6,7 +6,6 @@ Staff of the commune only: the beneficiaries' names are there to find them.
 from __future__ import annotations
 
 from typing import TypedDict
-from urllib.parse import urlencode
 
 from heurecivique_app.i18n import format_when
 from heurecivique_app.presenters.labels import category_label, status_label
@@ -61,5 +60,5 @@ def beneficiary_list_row(line: BeneficiaryLine, locale: str, timezone: str
         last=format_when(line.last_need, locale, timezone) if line.last_need else "",
         recurring=(category_label(line.recurring_category, locale)
                    if line.recurring_category else ""),
-        href="/console/missions?" + urlencode({"q": line.full_name}),
+        href=f"/console/beneficiaries/{line.id}",
     )

@@ -86,3 +86,86 @@ def reset_page(locale: str, *, token: str, usable: bool,
                + f'<button type="submit" id="reset-submit">{escape(button)}</button>\n'
                "</form>")
     return plain_page(locale, title, content)
+
+
+def change_page(locale: str, *, errors: dict[str, str] | None = None,
+                done: bool = False) -> str:
+    """A signed-in user's form to change their password, or the confirmation.
+
+    Args:
+        locale: the user's language.
+        errors: field name -> translated message, after a refusal.
+        done: the new password is saved.
+    """
+    locale = _lang(locale)
+    title = escape(translate(N_("Change my password"), locale))
+    back = translate(N_("Back to the app"), locale)
+    if done:
+        said = translate(N_("Your new password is saved. Your other devices are logged out."),
+                         locale)
+        content = (f'<p id="password-changed" role="status">{escape(said)}</p>\n'
+                   f'<p><a href="/">{escape(back)}</a></p>')
+        return plain_page(locale, title, content)
+    errors = errors or {}
+    button = translate(N_("Save my new password"), locale)
+    content = ('<form method="post" action="/api/auth/password">\n'
+               + _field(locale, "current", N_("Current password"), "password",
+                        "current-password", errors.get("current", ""))
+               + _field(locale, "password", N_("New password (at least 10 characters)"),
+                        "password", "new-password", errors.get("password", ""))
+               + _field(locale, "repeat", N_("The same password again"), "password",
+                        "new-password", errors.get("repeat", ""))
+               + f'<button type="submit" id="password-submit">{escape(button)}</button>\n'
+               "</form>\n"
+               f'<p><a href="/">{escape(back)}</a></p>')
+    return plain_page(locale, title, content)
+
+
+# The staff roles as people read them (the staff page and the invitation).
+ROLE_LABELS = {
+    "referent": N_("Referent"),
+    "commune_admin": N_("Commune administrator"),
+    "departement_admin": N_("Département coordinator"),
+}
+
+
+def invitation_page(locale: str, *, token: str, name: str = "", commune: str = "",
+                    role: str = "", usable: bool = True,
+                    errors: dict[str, str] | None = None) -> str:
+    """The invited person's form to choose a password, else why the link cannot be used.
+
+    Args:
+        locale: the visitor's language.
+        token: the link's token, posted back with the form (escaped here).
+        name: who is invited.
+        commune: the commune they join.
+        role: as what (the role as stored).
+        usable: whether the invitation is open and within its 72 hours.
+        errors: field name -> translated message, after a refused password.
+    """
+    locale = _lang(locale)
+    title = escape(translate(N_("Join the team"), locale))
+    if not usable:
+        why = translate(N_("This invitation is no longer valid: it has already been used, "
+                           "withdrawn, or is more than 72 hours old. Ask the town hall for a "
+                           "new one."), locale)
+        log_in = translate(N_("Log in"), locale)
+        content = (f'<p id="invitation-invalid" role="alert">{escape(why)}</p>\n'
+                   f'<p><a href="/login">{escape(log_in)}</a></p>')
+        return plain_page(locale, title, content)
+    role_label = translate(ROLE_LABELS.get(role, role), locale)
+    intro = translate(N_("{name}, you are invited to join L'Heure Civique in {commune} as "
+                         "{role}. Choose your password to finish."), locale,
+                      name=name, commune=commune, role=role_label)
+    button = translate(N_("Create my account"), locale)
+    errors = errors or {}
+    content = (f"<p>{escape(intro)}</p>\n"
+               '<form method="post" action="/api/auth/invitation">\n'
+               f'<input type="hidden" name="token" value="{escape(token)}">\n'
+               + _field(locale, "password", N_("New password (at least 10 characters)"),
+                        "password", "new-password", errors.get("password", ""))
+               + _field(locale, "repeat", N_("The same password again"), "password",
+                        "new-password", errors.get("repeat", ""))
+               + f'<button type="submit" id="invitation-submit">{escape(button)}</button>\n'
+               "</form>")
+    return plain_page(locale, title, content)

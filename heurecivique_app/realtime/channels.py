@@ -58,8 +58,11 @@ def staff_mission_channels(mission_id: int) -> set[str]:
 
 
 def channels_for(event: DomainEvent) -> set[str]:
-    """The commune's consoles, and the board and page of the mission if it is public."""
+    """The commune's consoles and dashboards, and the board and page of the mission if it
+    is public."""
     channels: set[str] = set()
+    if event.kind in CONSOLE_EVENTS or event.kind in BOARD_EVENTS:
+        channels.add(stats_channel(event.commune_id))
     if event.kind in ROSTER_EVENTS and event.mission_id is not None:
         channels.add(roster_channel(event.mission_id))
     if event.mission_id is not None and (
@@ -79,6 +82,11 @@ def channels_for(event: DomainEvent) -> set[str]:
         if event.mission_id is not None:
             channels.add(mission_channel(event.mission_id))
     return channels
+
+
+def stats_channel(commune_id: int) -> str:
+    """The commune's evaluation dashboards (and its département's): any change moves them."""
+    return f"stats:{commune_id}"
 
 
 def parse(channel: str) -> tuple[str, int]:

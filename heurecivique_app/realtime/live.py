@@ -59,6 +59,9 @@ Presenter = Callable[..., dict[str, Any]]  # (session, key, locale, timezone) ->
 class ChannelKind:
     state: type[rx.State]
     presenter: Presenter
+    # At most one broadcast per channel of this kind every so many seconds (0: no limit);
+    # changes in between are coalesced into one broadcast at the end of the interval.
+    min_interval: float = 0.0
 
 
 def room_name(channel: str, locale: str) -> str:
@@ -80,12 +83,20 @@ class LiveBoards:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._redis = None
         self._redis_channel = ""
+        self._last_render: dict[str, float] = {}
+        self._deferred: set[str] = set()
 
     # --- wiring -------------------------------------------------------------------------
 
-    def register(self, kind: str, state: type[rx.State], presenter: Presenter) -> None:
-        """Channels "<kind>:<id>" update the vars ``presenter`` returns on ``state``."""
-        self._kinds[kind] = ChannelKind(state, presenter)
+    def register(self, kind: str, state: type[rx.State], presenter: Presenter,
+                 min_interval: float = 0.0) -> None:
+        """Channels "<kind>:<id>" update the vars ``presenter`` returns on ``state``.
+
+        ``min_interval`` (seconds) limits a channel of this kind to one broadcast per
+        interval, for boards whose viewers each answer a broadcast with a costly read
+        (the evaluation dashboards).
+        """
+        self._kinds[kind] = ChannelKind(state, presenter, min_interval)
 
     def attach(self, app: rx.App) -> None:
         """Serve ``app``'s sockets: start with it, hear every commit (call once, at startup)."""
@@ -163,8 +174,37 @@ class LiveBoards:
         namespace = rx.config.get_config().get_event_namespace()
         return room in app.sio.manager.rooms.get(namespace, {})
 
-    async def _render(self, channels: set[str], version: str) -> None:
+    def _throttled(self, channels: set[str]) -> set[str]:
+        """The channels due now; the others are deferred to the end of their interval."""
+        now = time.monotonic()
+        due = set()
+        for channel in channels:
+            interval = self._kinds[parse(channel)[0]].min_interval
+            last = self._last_render.get(channel)
+            if interval and last is not None and now - last < interval:
+                if channel not in self._deferred:
+                    self._deferred.add(channel)
+                    asyncio.get_running_loop().call_later(
+                        interval - (now - last), self._render_deferred, channel)
+                continue
+            if interval:
+                self._last_render[channel] = now
+            due.add(channel)
+        return due
+
+    def _render_deferred(self, channel: str) -> None:
+        self._deferred.discard(channel)
+        self._last_render[channel] = time.monotonic()
+        task = asyncio.ensure_future(self._render({channel}, str(time.time_ns()),
+                                                  throttle=False))
+        task.add_done_callback(lambda t: t.cancelled() or t.exception() and log.error(
+            "deferred live broadcast failed", exc_info=t.exception()))
+
+    async def _render(self, channels: set[str], version: str, *, throttle: bool = True
+                      ) -> None:
         """Compute each watched (channel, language) once and emit it to its room."""
+        if throttle:
+            channels = self._throttled(channels)
         wanted = [(channel, locale) for channel in sorted(channels)
                   for locale in SUPPORTED_LOCALES if self._has_viewers(room_name(channel, locale))]
         if not wanted:

@@ -25,6 +25,11 @@ def _digest(raw_token: str) -> str:
     return hashlib.sha256(raw_token.encode()).hexdigest()
 
 
+def session_digest(raw_token: str) -> str:
+    """How a session's cookie token is stored (``UserSession.token_hash``)."""
+    return _digest(raw_token)
+
+
 def authenticate(session: Session, *, email: str, password: str) -> User:
     """The active user with these credentials, or a translatable error.
 

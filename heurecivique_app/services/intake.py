@@ -16,7 +16,9 @@ from heurecivique_app.domain.enums import Category, Channel, MissionKind, Missio
 from heurecivique_app.domain.errors import PossibleDuplicates, ValidationFailed
 from heurecivique_app.domain.form_data import ticked
 from heurecivique_app.domain.geo import Point
+from heurecivique_app.domain.insurance import INSURANCE_VERSION
 from heurecivique_app.domain.models import Beneficiary, GeoSource, Mission, Neighbourhood
+from heurecivique_app.domain.privacy import NOTICE_VERSION
 from heurecivique_app.domain.rules import (
     NAMED_IN_PUBLIC_TEXT,
     IntakeAnswers,
@@ -289,6 +291,10 @@ def _find_or_create_beneficiary(
         known.address = clean["address"]
         known.access_notes = clean["access_notes"] or known.access_notes
         known.neighbourhood_id = clean["neighbourhood_id"].id
+        # Given again, with the notice read again: kept again under the retention rules.
+        known.contact_erased_at = known.pseudonymised_at = None
+        known.notice_version, known.consent_by_id = NOTICE_VERSION, actor.user_id
+        known.updated_at = utcnow()
         session.add(known)
         return known
     beneficiary = Beneficiary(
@@ -299,6 +305,9 @@ def _find_or_create_beneficiary(
         address=clean["address"],
         access_notes=clean["access_notes"],
         consent_at=utcnow(),
+        # The notice the referent (or relay) read to the person before storing this.
+        notice_version=NOTICE_VERSION,
+        consent_by_id=actor.user_id,
         created_by_id=actor.user_id,
     )
     session.add(beneficiary)
@@ -349,6 +358,9 @@ def build_mission(
         starts_at=clean["starts_at"],
         preferred_starts=clean["preferred_starts"],
         duration_minutes=clean["duration_minutes"],
+        # The intake refuses a need without the acknowledgement (domain.rules): the
+        # version of the rule's text it acknowledged is kept with the need.
+        insurance_version=INSURANCE_VERSION,
         created_by_id=actor.user_id,
     )
     session.add(mission)

@@ -36,6 +36,7 @@ from heurecivique_app.domain.models import (
 from heurecivique_app.domain.text import N_
 from heurecivique_app.domain.types import utcnow
 from heurecivique_app.domain.validation import known_ids
+from heurecivique_app.services import minors
 from heurecivique_app.services.actor import Actor
 from heurecivique_app.services.audit import audit
 from heurecivique_app.services.missions.base import (
@@ -133,6 +134,7 @@ def fits_for(session: Session, mission: Mission, volunteer_ids: list[int],
         NotFound: a volunteer is of another commune, paused, or no volunteer at all.
         DomainError: a volunteer may not be given this mission; nothing is written.
     """
+    minors.refuse_minors_at_home(session, mission, volunteer_ids)
     found = {c.volunteer_id: c for c in load_candidates(
         session, commune_id=mission.commune_id, mission_id=mission.id, timezone=timezone,
         only=volunteer_ids)}

@@ -1,4 +1,4 @@
-"""A forgotten password: an e-mailed single-use link, valid 30 minutes, sets a new one.
+"""Passwords: a forgotten one, through an e-mailed link; a signed-in user's change.
 
 Asking answers the same whether the address has an account or not (the page
 says "if an account exists, an e-mail is on its way"). For a known, active
@@ -11,6 +11,10 @@ Setting the new password uses the link up (and every other open link of the
 account), revokes every login session of the account (a thief logged in is
 logged out), lifts any login lock and confirms the e-mail address, which the
 link has just proved.
+
+A signed-in user changes their password with the current one
+(:func:`change_password`), checked under the login throttle; their other
+sessions end.
 """
 
 from __future__ import annotations
@@ -151,3 +155,50 @@ def reset_password(session: Session, *, token: object, password: object, repeat:
           entity_id=user.id, commune_id=user.commune_id, sessions_revoked=revoked,
           link_id=link.id)
     return True
+
+
+def change_password(session: Session, *, actor: Actor, current: object, password: object,
+                    repeat: object, address: str, keep_session: str | None) -> None:
+    """A signed-in user's new password, the current one required.
+
+    The current password is checked under the login throttle (a stolen session
+    cannot try passwords faster than the login page allows). Every other session
+    of the account ends; ``keep_session`` (this browser's cookie token) stays.
+
+    Raises:
+        ValidationFailed: the current password is wrong (or tried too often), or the
+            new one is refused; nothing is written but the throttle's count.
+    """
+    user = session.get(User, actor.user_id)
+    if user is None or not user.is_active:
+        raise ValidationFailed({"current": N_("Wrong email or password.")})
+    check = FormCheck()
+    check.take("password", lambda: clean_password(password if isinstance(password, str)
+                                                  else None))
+    clean = check.result()
+    if repeat != clean["password"]:
+        raise ValidationFailed({"repeat": N_("The two passwords are not the same.")})
+    tried = auth.log_in(session, email=user.email,
+                        password=current if isinstance(current, str) else "", address=address)
+    if tried.user is None:
+        if tried.locked:
+            raise ValidationFailed(
+                {"current": N_("Too many attempts: logging in with this email is paused for "
+                               "{minutes} min.")},
+                {"current": {"minutes": max(-(-tried.retry_after // 60), 1)}})
+        if tried.retry_after:
+            raise ValidationFailed({"current": N_("Too many attempts. Try again in {seconds} s.")},
+                                   {"current": {"seconds": max(tried.retry_after, 1)}})
+        raise ValidationFailed({"current": N_("This is not your current password.")})
+    user.password_hash = hash_password(clean["password"])
+    session.add(user)
+    kept = auth.session_digest(keep_session) if keep_session else ""
+    ended = 0
+    for login in session.exec(select(UserSession).where(
+            UserSession.user_id == user.id, UserSession.revoked_at == None)).all():  # noqa: E711
+        if login.token_hash != kept:
+            login.revoked_at = utcnow()
+            session.add(login)
+            ended += 1
+    audit(session, actor=actor, action="auth.password_changed", entity="user",
+          entity_id=user.id, commune_id=user.commune_id, other_sessions_ended=ended)

@@ -8,6 +8,7 @@ never a mission on the board straight away.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -38,7 +39,7 @@ from heurecivique_app.domain.validation import (
     optional_text,
     required_text,
 )
-from heurecivique_app.services import intake
+from heurecivique_app.services import intake, minors
 from heurecivique_app.services.actor import Actor, require_staff
 from heurecivique_app.services.audit import audit
 
@@ -72,15 +73,21 @@ def _relay_hood(session: Session, actor: Actor, raw_id: str) -> Neighbourhood:
 
 
 def assign_neighbourhoods(
-    session: Session, *, actor: Actor, user_id: int, neighbourhood_ids: list[int]
+    session: Session, *, actor: Actor, user_id: int, neighbourhood_ids: list[int],
+    enrolment: Mapping[str, object] | None = None,
 ) -> list[Neighbourhood]:
     """Make a resident of the commune a relay of these neighbourhoods (replaces the set).
 
     An empty list takes the relay role back (the person stays a volunteer).
+    Making someone a relay asks their date of birth, and under 15 a parent's
+    consent (``enrolment``: see :func:`services.minors.check_enrolment`); a relay
+    whose neighbourhoods change keeps what is on file.
 
     Raises:
         NotAllowed: the actor is not staff of the person's commune.
         NotFound: no such person in the commune, or a neighbourhood of another commune.
+        ValidationFailed: the date of birth or the parent's consent is missing or
+            wrong; nothing is written.
     """
     person = session.get(User, known_id(user_id))
     if person is None or person.commune_id != actor.commune_id:
@@ -91,6 +98,11 @@ def assign_neighbourhoods(
     hoods = [session.get(Neighbourhood, hid) for hid in sorted(known_ids(neighbourhood_ids))]
     if any(h is None or h.commune_id != actor.commune_id for h in hoods):
         raise NotFound()
+    if hoods and (person.role != Role.RELAY or enrolment):
+        born, parent = minors.check_enrolment(session, actor=actor, person=person,
+                                              form=enrolment or {})
+        minors.record_enrolment(session, actor=actor, person=person, born=born,
+                                parent=parent)
     session.exec(delete(RelayNeighbourhood).where(RelayNeighbourhood.user_id == user_id))
     for hood in hoods:
         session.add(RelayNeighbourhood(user_id=user_id, neighbourhood_id=hood.id,

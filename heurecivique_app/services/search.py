@@ -234,7 +234,8 @@ def beneficiaries(session: Session, *, actor: Actor, filters: Filters,
     require_staff(actor, actor.commune_id)
     query = (select(Beneficiary, Neighbourhood.name)
              .join(Neighbourhood, Neighbourhood.id == Beneficiary.neighbourhood_id)
-             .where(Beneficiary.commune_id == actor.commune_id))
+             .where(Beneficiary.commune_id == actor.commune_id,
+                    col(Beneficiary.merged_into_id).is_(None)))  # a merged twin is a trace
     if filters.neighbourhood_id:
         query = query.where(Beneficiary.neighbourhood_id == filters.neighbourhood_id)
     if filters.q:

@@ -21,6 +21,7 @@ from heurecivique_app.domain.models import (
     User,
 )
 from heurecivique_app.domain.types import utcnow
+from heurecivique_app.services import minors
 from heurecivique_app.services.actor import Actor
 
 BOARD_STATUSES = (MissionStatus.OPEN, MissionStatus.FULL)
@@ -202,7 +203,8 @@ def mission_detail(
     if mission.beneficiary_id and contact_visible(
         actor=actor, mission=mission, participation=participation, now=utcnow(),
         hours_after=contact_hours_after,
-    ):
+    ) and (actor.is_staff or not minors.is_minor(session, actor.user_id)):
+        # A minor never receives a beneficiary's contact, even if a place was given.
         person = session.get(Beneficiary, mission.beneficiary_id)
         if person is not None:
             contact = Contact(person.full_name, person.phone or "", mission.exact_address,

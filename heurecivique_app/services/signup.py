@@ -33,6 +33,7 @@ from heurecivique_app.domain.enums import Role, VolunteerStatus
 from heurecivique_app.domain.errors import ValidationFailed
 from heurecivique_app.domain.form_data import ticked, ticked_names
 from heurecivique_app.domain.geo import Point
+from heurecivique_app.domain.insurance import INSURANCE_VERSION
 from heurecivique_app.domain.models import (
     Commune,
     EmailConfirmation,
@@ -273,11 +274,15 @@ def sign_up(session: Session, *, form: SignupForm, site_url: str, geocoder: Geoc
         skills_note=clean["skills_note"], availability=clean["availability"],
         max_distance_km=clean["max_distance_km"], charter_version=CHARTER_VERSION,
         charter_accepted_at=now, home_address=clean["address"],
+        # The charter's article 7 is the civil-liability rule: approving the charter
+        # acknowledges it, in the version of its text the sign-up page linked to.
+        insurance_version=INSURANCE_VERSION, insurance_accepted_at=now,
         home_lat=home.lat if home else None, home_lon=home.lon if home else None,
     ))
     actor = Actor.from_user(user)
     audit(session, actor=actor, action="volunteer.signed_up", entity="user",
-          entity_id=user.id, commune_id=commune.id, charter_version=CHARTER_VERSION)
+          entity_id=user.id, commune_id=commune.id, charter_version=CHARTER_VERSION,
+          insurance_version=INSURANCE_VERSION)
     events.record(session, events.DomainEvent(
         kind="volunteer.signed_up", commune_id=commune.id, actor_name=user.display_name,
         data={"neighbourhood": hood.name}))

@@ -7,7 +7,7 @@ import reflex as rx
 from heurecivique_app.domain.enums import STAFF_ROLES
 from heurecivique_app.domain.form_data import ticked, ticked_ids
 from heurecivique_app.domain.text import N_
-from heurecivique_app.domain.validation import form_text, known_id
+from heurecivique_app.domain.validation import form_id, form_text, known_id
 from heurecivique_app.presenters.options import Option, neighbourhood_options, option
 from heurecivique_app.presenters.reports import RelayRow, TriageRow, relay_row, triage_row
 from heurecivique_app.services import public, relays, selectors, triage
@@ -96,13 +96,22 @@ class TriageState(AppState):
     @rx.event
     @staff_only
     def assign_relay(self, actor, form_data: dict):
-        """Attach the chosen resident to the ticked neighbourhoods (none: no longer a relay)."""
+        """Attach the chosen resident to the ticked neighbourhoods (none: no longer a relay).
+
+        Making someone a relay asks their date of birth, and a parent's consent under 15.
+        """
         hood_ids = ticked_ids(form_data, "hood-")
-        result = self._act(actor, lambda s: relays.assign_neighbourhoods(
-            s, actor=actor, user_id=known_id(form_data.get("relay_user")),
-            neighbourhood_ids=hood_ids), N_("The relay's neighbourhoods are saved."))
+        enrolment = {key: form_text(form_data, key) for key in
+                     ("birth_date", "parent_name", "parent_method", "parent_given_on")}
+        done = self._run(lambda s: relays.assign_neighbourhoods(
+            s, actor=actor, user_id=form_id(form_text(form_data, "relay_user")) or 0,
+            neighbourhood_ids=hood_ids, enrolment=enrolment))
+        self.relay_errors = done.fields
+        if not done.ok:
+            return done.toast()
         self.relay_key += 1
-        return result
+        self._reload(actor)
+        return rx.toast.success(self._tr(N_("The relay's neighbourhoods are saved.")))
 
     # --- success stories ----------------------------------------------------------------
 

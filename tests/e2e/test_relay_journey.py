@@ -145,6 +145,11 @@ def test_referent_names_a_relay_and_publishes_a_story(new_context) -> None:
 
     referent.select_option("#relay_user", label="Emma Jouan")
     referent.locator("input[name^=hood-]").nth(0).check()
+    # A new relay's date of birth is asked (minors: issue 19); a 14-year-old needs a parent.
+    referent.locator("#birth_date").fill(f"{date.today().year - 14}-01-01")
+    referent.locator("#assign-relay").click()
+    expect(referent.locator("#parent_name-error")).to_be_visible()
+    referent.locator("#birth_date").fill("1990-03-14")
     referent.locator("#assign-relay").click()
     expect(referent.locator("#relay-list")).to_contain_text("Emma Jouan")
 

@@ -169,3 +169,50 @@ def test_closed_accounts_get_no_link(engine, world) -> None:
     with session_scope(engine) as s:
         recovery.request_reset(s, email=world.volunteer.email, site_url=SITE)
     assert jobs(engine) == []
+
+
+# --- a signed-in user's change of password -------------------------------------------------
+
+
+def signed_in_client(engine: Engine, user_id: int) -> tuple[TestClient, str]:
+    with session_scope(engine) as s:
+        token = auth.open_session(s, user=s.get(User, user_id), ttl_hours=24)
+    web = client()
+    web.cookies.set(auth.SESSION_COOKIE, token)
+    return web, token
+
+
+def test_a_change_needs_the_current_password_and_ends_the_other_sessions(engine, world) -> None:
+    web, mine = signed_in_client(engine, world.referent.id)
+    _, other = signed_in_client(engine, world.referent.id)
+    assert 'id="password-submit"' in web.get("/api/auth/password").text
+    wrong = web.post("/api/auth/password", data={"current": "pas le bon", "password": NEW_PASSWORD,
+                                                 "repeat": NEW_PASSWORD})
+    assert wrong.status_code == 400 and 'aria-describedby="current-error"' in wrong.text
+    with session_scope(engine) as s:
+        assert auth.authenticate(s, email=world.referent.email, password=f.PASSWORD)
+        failed = s.exec(select(AuditEntry).where(AuditEntry.action == "auth.failed")).all()
+        assert len(failed) == 1  # counted by the login throttle like a login
+    done = web.post("/api/auth/password", data={"current": f.PASSWORD, "password": NEW_PASSWORD,
+                                                "repeat": NEW_PASSWORD})
+    assert done.status_code == 200 and 'id="password-changed"' in done.text
+    with session_scope(engine) as s:
+        assert auth.actor_for_token(s, mine) is not None  # this browser stays in
+        assert auth.actor_for_token(s, other) is None  # the other devices are out
+        assert auth.authenticate(s, email=world.referent.email, password=NEW_PASSWORD)
+
+
+def test_a_change_is_refused_to_strangers_and_to_other_sites(engine, world) -> None:
+    stranger = client()
+    assert stranger.get("/api/auth/password").headers["location"].startswith("/login?next=")
+    posted = stranger.post("/api/auth/password", data={"current": f.PASSWORD,
+                                                       "password": NEW_PASSWORD,
+                                                       "repeat": NEW_PASSWORD})
+    assert posted.status_code == 303
+    web, _ = signed_in_client(engine, world.volunteer.id)
+    forged = web.post("/api/auth/password", headers={"Origin": "https://evil.example"},
+                      data={"current": f.PASSWORD, "password": NEW_PASSWORD,
+                            "repeat": NEW_PASSWORD})
+    assert forged.status_code == 403
+    with session_scope(engine) as s:
+        assert auth.authenticate(s, email=world.volunteer.email, password=f.PASSWORD)

@@ -221,7 +221,8 @@ def town(db_engine: Engine) -> dict[str, Any]:
         relay = f.volunteer(s, neighbourhood_=w.neighbourhood)
         pending = f.volunteer(s, neighbourhood_=w.neighbourhood, status=VolunteerStatus.PENDING)
         relays.assign_neighbourhoods(s, actor=w.referent_actor, user_id=relay.id,
-                                     neighbourhood_ids=[w.neighbourhood.id])
+                                     neighbourhood_ids=[w.neighbourhood.id],
+                                     enrolment={"birth_date": "1980-05-01"})
         s.refresh(relay)
         report = relays.report_issue(s, actor=f.actor(relay), form=relays.IssueForm(
             category="safety", title="Passage piéton effacé",

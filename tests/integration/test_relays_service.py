@@ -41,7 +41,8 @@ def town(db_engine: Engine) -> dict:
         ref = f.referent(s, commune_=commune)
         relay = f.volunteer(s, neighbourhood_=hood)
         relays.assign_neighbourhoods(s, actor=f.actor(ref), user_id=relay.id,
-                                     neighbourhood_ids=[hood.id])
+                                     neighbourhood_ids=[hood.id],
+                                     enrolment={"birth_date": "1980-05-01"})
         s.refresh(relay)
         foreign_ref = f.referent(s)  # another commune's referent
         return {"engine": db_engine, "hood": hood.id, "other": other.id,

@@ -28,6 +28,7 @@ from heurecivique_app.domain.enums import (
 )
 from heurecivique_app.domain.errors import DomainError, NotFound, ValidationFailed
 from heurecivique_app.domain.events import take_pending
+from heurecivique_app.domain.insurance import INSURANCE_VERSION
 from heurecivique_app.domain.models import (
     AuditEntry,
     HourEntry,
@@ -142,6 +143,9 @@ def test_sign_up_creates_a_pending_volunteer_with_the_charter(db_engine, world, 
         assert profile.skills == ["shopping", "collective_event"]
         assert profile.availability == {"wed": ["evening"], "sat": ["morning"]}
         assert profile.charter_version == CHARTER_VERSION and profile.charter_accepted_at
+        # The civil-liability rule (the charter's article 7), in its version (issue 19).
+        assert profile.insurance_version == INSURANCE_VERSION
+        assert profile.insurance_accepted_at == profile.charter_accepted_at
         # Refused like a wrong password until the link is followed (services/auth.py).
         with pytest.raises(DomainError):
             auth.authenticate(s, email="aline.durand@example.fr", password="une-longue-phrase")

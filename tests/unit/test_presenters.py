@@ -159,7 +159,7 @@ def test_list_rows() -> None:
     brow = beneficiary_list_row(person, "fr", TZ)
     assert set(brow) == keys_of(BeneficiaryListRow)
     assert brow["recurring"] == "Courses" and brow["last"] == ""
-    assert brow["href"] == "/console/missions?q=Jeanne+Martin"
+    assert brow["href"] == "/console/beneficiaries/2"
 
 
 def followup_view(record: MissionFollowUp | None = None, reported: int | None = None

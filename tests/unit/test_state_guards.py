@@ -225,6 +225,7 @@ def test_run_lets_a_programming_error_through() -> None:
 # Handlers anyone may call: public pages, and one that only keeps what the tab typed.
 PUBLIC = {
     "AppState.load_locale", "LoginState.load", "PublicState.load", "SignupState.load",
+    "InfoState.load",  # /privacy and /insurance, public pages
     "SignupState.submit",
     "TriageState.set_answer",  # the text typed for a report, kept until "forward" or "close"
 }
@@ -267,4 +268,5 @@ def test_staff_pages_load_for_staff_only() -> None:
                    if getattr(fn, "__gate__", "") == STAFF_GATE}
     assert {"ConsoleState", "MatchState", "PoolState", "VolunteerState", "TriageState",
             "FollowUpState", "IntakeState", "AttendanceState", "CollectiveFormState",
-            "MissionListState", "BeneficiaryListState", "PlaceState"} <= staff_pages
+            "MissionListState", "BeneficiaryListState", "PlaceState", "BeneficiaryState",
+            "AuditState", "PrivacyState"} <= staff_pages

@@ -29,6 +29,7 @@ from heurecivique_app.domain.models import Mission, Participation, VolunteerProf
 from heurecivique_app.domain.text import N_
 from heurecivique_app.domain.types import utcnow
 from heurecivique_app.domain.validation import FormCheck, optional_text
+from heurecivique_app.services import minors
 from heurecivique_app.services.actor import Actor, require_volunteer
 from heurecivique_app.services.audit import audit
 from heurecivique_app.services.missions import waitlist
@@ -81,6 +82,7 @@ def accept_mission(session: Session, *, actor: Actor, mission_id: int) -> Missio
     if not charter_is_current(profile.charter_version):
         raise CharterOutdated()
     mission = mission_in_commune(session, actor, mission_id)
+    minors.refuse_minors_at_home(session, mission, [actor.user_id])
     if profile.status == VolunteerStatus.PAUSED:
         raise DomainError(N_("Your participation is paused: resume it in your profile first."))
     if mission.kind == MissionKind.INDIVIDUAL and profile.status != VolunteerStatus.ACTIVE:

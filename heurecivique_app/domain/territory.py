@@ -1,0 +1,58 @@
+"""The checks of a territory's identity: département and INSEE codes, slugs, colours.
+
+Pure: the services (services/territory.py) add what needs the database, such as
+a slug or code already taken.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from heurecivique_app.domain.text import N_
+from heurecivique_app.domain.validation import FieldError, TextKind, required_text
+
+# Metropolitan départements are 01–95 with Corsica's 2A and 2B; overseas ones are 971–976.
+_DEPARTEMENT = re.compile(r"^(?:0[1-9]|[1-8]\d|9[0-5]|2[AB]|97[1-6])$")
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+SLUG_MAX = 80
+
+
+def clean_departement_code(value: str | None) -> str:
+    """A département's code as INSEE writes it ("35", "2A", "974")."""
+    code = required_text(value, max_length=3, kind=TextKind.LINE).upper()
+    if not _DEPARTEMENT.match(code):
+        raise FieldError(N_("Enter a département code, e.g. 35, 2A or 974."))
+    return code
+
+
+def clean_insee_code(value: str | None, departement_code: str) -> str:
+    """A commune's INSEE code (5 characters), which must start with its département's code."""
+    code = required_text(value, max_length=5, kind=TextKind.LINE).upper()
+    if len(code) != 5 or not code.startswith(departement_code) or not code[2:].isdigit():
+        raise FieldError(N_("Enter the commune's INSEE code: 5 characters starting with its "
+                            "département's code, e.g. 35360."))
+    return code
+
+
+def slug_of(name: str) -> str:
+    """The address-friendly form of a name: « Vitré-Centre » → ``vitre-centre``."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")[:SLUG_MAX].strip("-")
+
+
+def clean_slug(value: str | None) -> str:
+    """A slug typed by an operator: lower-case letters, digits and single dashes."""
+    slug = required_text(value, max_length=SLUG_MAX, kind=TextKind.LINE)
+    if not _SLUG.match(slug):
+        raise FieldError(N_("Use lower-case letters, digits and dashes only, e.g. vitre."))
+    return slug
+
+
+def clean_colour(value: str | None) -> str:
+    """A colour as ``#rrggbb``."""
+    colour = required_text(value, max_length=7, kind=TextKind.LINE)
+    if not _COLOUR.match(colour):
+        raise FieldError(N_("Enter a colour as #rrggbb, e.g. #0f766e."))
+    return colour.lower()
