@@ -17,6 +17,7 @@ from sqlmodel import Session
 from heurecivique_app.domain.enums import Role
 from heurecivique_app.domain.types import utcnow
 from heurecivique_app.presenters import stats as view
+from heurecivique_app.presenters.options import Option, option
 from heurecivique_app.realtime.channels import stats_channel
 from heurecivique_app.realtime.live import live
 from heurecivique_app.services import stats
@@ -57,7 +58,7 @@ class StatsState(AppState):
     chart_communes: list[dict[str, Any]] = []
     departement: bool = False
     is_coordinator: bool = False
-    neighbourhood_options: list[dict[str, str]] = []
+    neighbourhood_options: list[Option] = []
     query: dict[str, str] = {}
     export_query: str = ""
     error: str = ""
@@ -96,7 +97,7 @@ class StatsState(AppState):
         self.departement = query.departement
         self.query = query.as_query()
         self.export_query = urlencode(self.query)
-        self.neighbourhood_options = [{"id": str(i), "name": n} for i, n in hoods]
+        self.neighbourhood_options = [option(i, n) for i, n in hoods]
         live.watch(self.router.session.session_id,
                    {stats_channel(c) for c in report.scope.commune_ids}, self.locale)
         board = view.dashboard(report, self.locale)
