@@ -29,13 +29,13 @@ log = logging.getLogger(__name__)
 REMINDER_SCAN = "reminders.daily"
 # The day-before reminders go out at 17:00 local: after work, before the evening.
 REMINDER_TIME = time(17, 0)
+RETENTION_PURGE = "retention.purge"
+# The purge runs at night, when no one is at the console.
+PURGE_TIME = time(3, 0)
 EXPIRY_SCAN = "missions.expire"
 # Open missions past their start leave the boards within a quarter of an hour.
 EXPIRY_EVERY = timedelta(minutes=15)
 _EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
-RETENTION_PURGE = "retention.purge"
-# The purge runs at night, when no one is at the console.
-PURGE_TIME = time(3, 0)
 
 
 def app_url(settings) -> str:
@@ -207,6 +207,7 @@ def next_expiry_scan(after: datetime, timezone: str) -> tuple[datetime, str]:
 KINDS: dict[str, JobKind] = {kind.name: kind for kind in (
     JobKind(notifications.SEND_EMAIL, send_emails),
     JobKind(REMINDER_SCAN, one_by_one(_scan_reminders), next_run=next_reminder_scan),
+    JobKind(RETENTION_PURGE, one_by_one(_purge), next_run=next_purge),
     JobKind(signup.CONFIRMATION_LINK_JOB, one_by_one(
         link_mail(MessageKind.SIGNUP_CONFIRM, signup.new_confirmation_link))),
     JobKind(recovery.RESET_LINK_JOB, one_by_one(
@@ -214,5 +215,4 @@ KINDS: dict[str, JobKind] = {kind.name: kind for kind in (
     JobKind(staff.INVITATION_JOB, one_by_one(_send_invitation)),
     JobKind(EXPIRY_SCAN, one_by_one(_expire_missions), next_run=next_expiry_scan,
             catch_up=EXPIRY_EVERY),
-    JobKind(RETENTION_PURGE, one_by_one(_purge), next_run=next_purge),
 )}

@@ -132,7 +132,8 @@ def fits_for(session: Session, mission: Mission, volunteer_ids: list[int],
 
     Raises:
         NotFound: a volunteer is of another commune, paused, or no volunteer at all.
-        DomainError: a volunteer may not be given this mission; nothing is written.
+        DomainError: a volunteer may not be given this mission (a minor at someone's
+            home, say); nothing is written.
     """
     minors.refuse_minors_at_home(session, mission, volunteer_ids)
     found = {c.volunteer_id: c for c in load_candidates(

@@ -7,7 +7,7 @@ import reflex as rx
 from heurecivique_app.domain.enums import STAFF_ROLES
 from heurecivique_app.domain.form_data import ticked, ticked_ids
 from heurecivique_app.domain.text import N_
-from heurecivique_app.domain.validation import form_id, form_text, known_id
+from heurecivique_app.domain.validation import form_text, known_id
 from heurecivique_app.presenters.options import Option, neighbourhood_options, option
 from heurecivique_app.presenters.reports import RelayRow, TriageRow, relay_row, triage_row
 from heurecivique_app.services import public, relays, selectors, triage
@@ -98,13 +98,14 @@ class TriageState(AppState):
     def assign_relay(self, actor, form_data: dict):
         """Attach the chosen resident to the ticked neighbourhoods (none: no longer a relay).
 
-        Making someone a relay asks their date of birth, and a parent's consent under 15.
+        Making someone a relay asks their date of birth, and a parent's consent under 15:
+        their errors show at their fields, and the form keeps what was typed.
         """
         hood_ids = ticked_ids(form_data, "hood-")
         enrolment = {key: form_text(form_data, key) for key in
                      ("birth_date", "parent_name", "parent_method", "parent_given_on")}
         done = self._run(lambda s: relays.assign_neighbourhoods(
-            s, actor=actor, user_id=form_id(form_text(form_data, "relay_user")) or 0,
+            s, actor=actor, user_id=known_id(form_data.get("relay_user")),
             neighbourhood_ids=hood_ids, enrolment=enrolment))
         self.relay_errors = done.fields
         if not done.ok:
