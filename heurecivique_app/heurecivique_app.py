@@ -31,6 +31,7 @@ from heurecivique_app.pages.pool import pool_page, volunteer_page
 from heurecivique_app.pages.public import public_site
 from heurecivique_app.pages.relay import relay_home, relay_issue, relay_need
 from heurecivique_app.pages.signup import signup
+from heurecivique_app.pages.staff_admin import staff_page
 from heurecivique_app.pages.stats import stats_page
 from heurecivique_app.pages.triage import triage
 from heurecivique_app.presenters.collective import roster_vars
@@ -67,10 +68,15 @@ from heurecivique_app.state.pool import PoolState, VolunteerState
 from heurecivique_app.state.public import PublicState
 from heurecivique_app.state.relay import RelayState
 from heurecivique_app.state.signup import SignupState
+from heurecivique_app.state.staff_admin import StaffAdminState
 from heurecivique_app.state.stats import StatsState
 from heurecivique_app.state.triage import TriageState
+from heurecivique_app.wiring import logs
 
 TITLE = "HeureCivique"
+
+# HC_LOG_FORMAT=json: one JSON line per record; e-mails and phones blanked in every format.
+logs.configure_logging(fmt=get_settings().log_format, level=get_settings().log_level)
 
 app = rx.App(
     # Our routes first, then the security headers around everything (pages, build
@@ -110,6 +116,7 @@ app.add_page(beneficiaries_list, route="/console/beneficiaries", title=TITLE,
 app.add_page(beneficiary_page, route="/console/beneficiaries/[beneficiary_id]", title=TITLE,
              on_load=BeneficiaryState.load)
 app.add_page(audit_page, route="/console/audit", title=TITLE, on_load=AuditState.load)
+app.add_page(staff_page, route="/console/staff", title=TITLE, on_load=StaffAdminState.load)
 app.add_page(privacy_console_page, route="/console/privacy", title=TITLE,
              on_load=PrivacyState.load)
 app.add_page(collective_new, route="/console/collective/new", title=TITLE,
@@ -140,6 +147,7 @@ live.register("roster", AttendanceState, roster_vars)
 # The referent's pages of one mission: a new version only, each tab re-reads its own page.
 live.register("followup", FollowUpState, staff_page_vars)
 live.register("match", MatchState, staff_page_vars)
+# The evaluation dashboards: the same, at most once every LIVE_INTERVAL s per commune.
 live.register("stats", StatsState, stats_vars, min_interval=LIVE_INTERVAL)
 live.attach(app)
 app.register_lifespan_task(tune_garbage_collector)

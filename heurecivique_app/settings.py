@@ -28,6 +28,16 @@ def _smtp_tls(value: str | None) -> str:
     return mode
 
 
+LOG_FORMATS = ("text", "json")
+
+
+def _log_format(value: str | None) -> str:
+    fmt = (value or "text").strip().lower()
+    if fmt not in LOG_FORMATS:
+        raise ValueError(f"HC_LOG_FORMAT must be one of {', '.join(LOG_FORMATS)}, not {value!r}")
+    return fmt
+
+
 def _default_smtp_port(tls: str | None) -> str:
     return {"ssl": "465", "none": "25"}.get(_smtp_tls(tls), "587")
 
@@ -87,6 +97,12 @@ class Settings:
     jobs_enabled: bool = True
     # Behind a reverse proxy: take the client's address from X-Forwarded-For (login throttle).
     trust_forwarded_for: bool = False
+    # Logs: "text" (the default) or "json" (one object a line, for a log collector); level.
+    log_format: str = "text"
+    log_level: str = "INFO"
+    # Prometheus metrics on /metrics for a scraper sending "Authorization: Bearer <token>";
+    # empty (the default): no /metrics at all (404).
+    metrics_token: str = ""
 
     @property
     def https(self) -> bool:
@@ -133,6 +149,9 @@ class Settings:
             secret_key=env.get("HC_SECRET_KEY") or cls.secret_key,
             jobs_enabled=_env_bool(env.get("HC_JOBS"), True),
             trust_forwarded_for=_env_bool(env.get("HC_TRUST_FORWARDED_FOR"), False),
+            log_format=_log_format(env.get("HC_LOG_FORMAT")),
+            log_level=(env.get("HC_LOG_LEVEL") or "INFO").strip().upper(),
+            metrics_token=env.get("HC_METRICS_TOKEN", "").strip(),
         )
 
 

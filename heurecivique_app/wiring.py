@@ -17,15 +17,23 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from heurecivique_app.adapters import logs, metrics, readiness
 from heurecivique_app.adapters.council_report import council_report
-from heurecivique_app.adapters.db import add_event_publisher, read_scope, session_scope
+from heurecivique_app.adapters.db import (
+    add_event_publisher,
+    get_engine,
+    read_scope,
+    session_scope,
+)
 from heurecivique_app.adapters.geocoding import Geocoder, get_geocoder
 from heurecivique_app.adapters.photos import PhotoStore
 from heurecivique_app.adapters.spreadsheets import Cell, to_csv, to_xlsx
 from heurecivique_app.settings import Settings, get_settings
 
-__all__ = ["Wiring", "add_event_publisher", "council_report", "read_scope",
-           "session_scope", "table_file", "wiring"]
+# logs, metrics, readiness: the operations side (structured logs, /metrics, /readyz),
+# used by the routes, the event middleware and the live boards.
+__all__ = ["Wiring", "add_event_publisher", "council_report", "get_engine", "logs", "metrics",
+           "read_scope", "readiness", "session_scope", "table_file", "wiring"]
 
 @dataclass(frozen=True)
 class Wiring:

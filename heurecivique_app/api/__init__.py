@@ -3,18 +3,20 @@
 Files and redirects rather than pages: login and logout (they set the HttpOnly
 session cookie), the sign-up's e-mail link, downloads (PDFs, photos, CSV and XLSX
 exports, my data), the installable app's manifest and one-click unsubscribe
-links. Each module keeps a ``routes`` list; ``common`` holds what they share
-(cookie, actor, locale).
+links; health, readiness and metrics (``health``). Each module keeps a
+``routes`` list; ``common`` holds what they share (cookie, actor, locale).
 """
 
 from __future__ import annotations
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 
 from heurecivique_app.api import (
     accountability,
     community,
     exports,
+    health,
     notifications,
     pwa,
     recovery,
@@ -22,6 +24,7 @@ from heurecivique_app.api import (
     stats,
     volunteer,
 )
+from heurecivique_app.wiring import logs
 
 api = Starlette(routes=[
     *session.routes,
@@ -33,4 +36,9 @@ api = Starlette(routes=[
     *stats.routes,
     *notifications.routes,
     *accountability.routes,
+    *health.routes,
+], middleware=[
+    # Every request (pages and build files too: the frontend is mounted in here) logs
+    # under its own id.
+    Middleware(logs.RequestContext),
 ])

@@ -16,6 +16,7 @@ from heurecivique_app.i18n import negotiate
 from heurecivique_app.services import auth
 from heurecivique_app.services.actor import Actor
 from heurecivique_app.settings import Settings
+from heurecivique_app.wiring import logs
 
 
 def cross_site(request: Request) -> bool:
@@ -48,7 +49,10 @@ def set_session_cookie(response: Response, token: str, settings: Settings) -> No
 
 def request_actor(request: Request, session: Session) -> Actor | None:
     """The signed-in actor behind the request's session cookie, if any."""
-    return auth.actor_for_token(session, request.cookies.get(auth.SESSION_COOKIE))
+    actor = auth.actor_for_token(session, request.cookies.get(auth.SESSION_COOKIE))
+    if actor is not None:
+        logs.bind(user_id=actor.user_id)  # the request's log lines name them, by id only
+    return actor
 
 
 def request_staff(request: Request, session: Session) -> Actor | None:

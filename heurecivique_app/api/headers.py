@@ -14,8 +14,9 @@ helpers). No ``'unsafe-eval'``: this is why the app never uses ``rx.call_script`
 (Reflex runs its code with ``eval``) but ``rx.call_function`` with code compiled
 into the bundle. Styles keep ``'unsafe-inline'``: Emotion, used by Radix Themes,
 inserts ``<style>`` elements at run time and React writes ``style`` attributes.
-The map's tile host is allowed on ``/map`` only; links to the map load it as a
-new document so that its own policy applies.
+The map's tile host is allowed on the pages with a map only (``/map``, the
+département's dashboard); links to them load them as a new document so that
+their own policy applies.
 
 The websocket handshake (``/_event``) gets nothing: a 101 answer is not a
 document, and browsers apply none of these headers to it; its protection is the
@@ -42,8 +43,10 @@ from heurecivique_app.settings import Settings
 HASHED_ASSET = re.compile(r"^/assets/[^/]+-[A-Za-z0-9_-]{8}\.[a-z0-9]+(\.gz|\.br)?$")
 IMMUTABLE = "public, max-age=31536000, immutable"
 # Answers computed per user: never kept by a browser or a proxy.
-DYNAMIC_PREFIXES = ("/api/", "/_event", "/_upload")
-MAP_PATH = "/map"
+# Probes and metrics too: a cached "ready" or a cached figure would lie.
+DYNAMIC_PREFIXES = ("/api/", "/_event", "/_upload", "/healthz", "/readyz", "/metrics")
+# The pages that draw a map: the tile host is allowed in their documents only.
+MAP_PATHS = frozenset({"/map", "/console/stats/departement"})
 
 _INLINE_SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script>", re.S | re.I)
 
@@ -128,7 +131,7 @@ class HeaderRules:
             "Permissions-Policy": PERMISSIONS_POLICY,
         }
         if content_type.startswith("text/html"):
-            on_map = path.rstrip("/") == MAP_PATH
+            on_map = path.rstrip("/") in MAP_PATHS
             out["Content-Security-Policy"] = self.map_csp if on_map else self.page_csp
         elif "javascript" in content_type:
             # A script's own policy binds it only when it runs as a worker: the service

@@ -1,5 +1,5 @@
 """Plain HTTP routes of passwords: a forgotten one (ask for a link, follow it, set a new
-password) and a signed-in user's change of password.
+password), a signed-in user's change of password, and a staff invitation's link.
 
 The pages are plain HTML (presenters/recovery.py). Every answer is kept out of
 caches; the link's token never reaches another site (api/headers.py sets the
@@ -20,10 +20,16 @@ from heurecivique_app.api.common import (
     request_actor,
     request_locale,
 )
-from heurecivique_app.domain.errors import ValidationFailed
-from heurecivique_app.i18n import translate
-from heurecivique_app.presenters.recovery import change_page, forgot_page, reset_page
-from heurecivique_app.services import auth, recovery
+from heurecivique_app.domain.errors import NotFound, ValidationFailed
+from heurecivique_app.domain.models import Commune
+from heurecivique_app.i18n import format_datetime_short, translate
+from heurecivique_app.presenters.recovery import (
+    change_page,
+    forgot_page,
+    invitation_page,
+    reset_page,
+)
+from heurecivique_app.services import auth, recovery, staff
 from heurecivique_app.settings import get_settings
 from heurecivique_app.wiring import session_scope
 
@@ -81,13 +87,38 @@ async def reset(request: Request) -> Response:
     return RedirectResponse("/login?reset=1", status_code=303)
 
 
+def _sessions(session, actor, request: Request, locale: str) -> list[tuple[int, str, bool]]:
+    tz = get_settings().timezone
+    return [(s.session_id, format_datetime_short(s.opened_at, locale, tz), s.this_device)
+            for s in recovery.open_sessions(session, actor=actor,
+                                            current=request.cookies.get(auth.SESSION_COOKIE))]
+
+
 async def password_form(request: Request) -> Response:
-    """A signed-in user's change of password (any role); others log in first."""
+    """A signed-in user's change of password and open sessions (any role)."""
+    locale = request_locale(request)
     with session_scope() as session:
         actor = request_actor(request, session)
-    if actor is None:
-        return RedirectResponse("/login?next=/api/auth/password", status_code=303)
-    return HTMLResponse(change_page(request_locale(request)), headers=_PRIVATE)
+        if actor is None:
+            return RedirectResponse("/login?next=/api/auth/password", status_code=303)
+        sessions = _sessions(session, actor, request, locale)
+    return HTMLResponse(change_page(locale, sessions=sessions), headers=_PRIVATE)
+
+
+async def end_session(request: Request) -> Response:
+    """Log one of the user's other devices out; back to the list."""
+    if cross_site(request):
+        return Response(status_code=403)
+    form = await request.form()
+    try:
+        with session_scope() as session:
+            actor = request_actor(request, session)
+            if actor is None:
+                return RedirectResponse("/login?next=/api/auth/password", status_code=303)
+            recovery.end_session(session, actor=actor, session_id=form.get("session_id"))
+    except NotFound:
+        return Response(status_code=404)
+    return RedirectResponse("/api/auth/password", status_code=303)
 
 
 async def change_password(request: Request) -> Response:
@@ -113,9 +144,58 @@ async def change_password(request: Request) -> Response:
     if refused is not None:
         errors = refused.translated(lambda message, **params: translate(message, locale,
                                                                         **params))
-        return HTMLResponse(change_page(locale, errors=errors), status_code=400,
-                            headers=_PRIVATE)
+        with session_scope() as session:
+            sessions = _sessions(session, actor, request, locale)
+        return HTMLResponse(change_page(locale, errors=errors, sessions=sessions),
+                            status_code=400, headers=_PRIVATE)
     return HTMLResponse(change_page(locale, done=True), headers=_PRIVATE)
+
+
+def _invitation_view(session, invitation, locale: str, token: str,
+                     errors: dict[str, str] | None = None) -> str:
+    commune = session.get(Commune, invitation.commune_id)
+    return invitation_page(locale, token=token, name=invitation.display_name,
+                           commune=commune.name if commune else "", role=invitation.role,
+                           errors=errors)
+
+
+async def invitation_form(request: Request) -> Response:
+    """The invitation's link: choose a password. A GET changes nothing (mail scanners)."""
+    token = request.query_params.get("token", "")
+    locale = request_locale(request)
+    with session_scope() as session:
+        invitation = staff.invitation_for(session, token=token)
+        if invitation is not None:
+            return HTMLResponse(_invitation_view(session, invitation, locale, token),
+                                headers=_PRIVATE)
+    return HTMLResponse(invitation_page(locale, token="", usable=False), status_code=410,
+                        headers=_PRIVATE)
+
+
+async def accept_invitation(request: Request) -> Response:
+    """Create the invited person's account; then the login page."""
+    if cross_site(request):
+        return Response(status_code=403)
+    form = await request.form()
+    token = str(form.get("token") or "")
+    locale = request_locale(request)
+    try:
+        with session_scope() as session:
+            user = staff.accept(session, token=token, password=form.get("password"),
+                                repeat=form.get("repeat"))
+    except ValidationFailed as refused:
+        errors = refused.translated(lambda message, **params: translate(message, locale,
+                                                                        **params))
+        with session_scope() as session:
+            invitation = staff.invitation_for(session, token=token)
+            if invitation is not None:
+                return HTMLResponse(_invitation_view(session, invitation, locale, token,
+                                                     errors), status_code=400, headers=_PRIVATE)
+        user = None
+    if user is None:
+        return HTMLResponse(invitation_page(locale, token="", usable=False), status_code=410,
+                            headers=_PRIVATE)
+    return RedirectResponse("/login?reset=1", status_code=303)
 
 
 routes = [
@@ -125,4 +205,7 @@ routes = [
     Route("/api/auth/reset", reset, methods=["POST"]),
     Route("/api/auth/password", password_form, methods=["GET"]),
     Route("/api/auth/password", change_password, methods=["POST"]),
+    Route("/api/auth/sessions/end", end_session, methods=["POST"]),
+    Route("/api/auth/invitation", invitation_form, methods=["GET"]),
+    Route("/api/auth/invitation", accept_invitation, methods=["POST"]),
 ]

@@ -59,8 +59,12 @@ class Person:
 
 REFERENT = Person("referent", "Sandrine Gérard", Role.REFERENT)
 
+# The town hall's administrator: manages the staff (/console/staff).
+MAIRIE = Person("mairie", "Hélène Lemoine", Role.COMMUNE_ADMIN)
+
 PEOPLE: tuple[Person, ...] = (
     REFERENT,
+    MAIRIE,
     # Relays: « Vitréens attentionnés », young members of the youth council.
     Person("relais", "Lucas Morel", Role.RELAY, "rachapt",
            (Cat.DIGITAL, Cat.CLEANUP), "wed:afternoon sat:morning"),
@@ -287,7 +291,8 @@ del M
 # The fixed accounts the demo and its browser tests log in with.
 DEMO_ACCOUNTS: tuple[tuple[str, str, str], ...] = tuple(
     (f"{login}@{DOMAIN}", role.value, DEMO_PASSWORD)
-    for login, role in (("referent", Role.REFERENT), ("volontaire", Role.VOLUNTEER),
+    for login, role in (("referent", Role.REFERENT), ("mairie", Role.COMMUNE_ADMIN),
+                        ("volontaire", Role.VOLUNTEER),
                         ("voisine", Role.VOLUNTEER), ("volontaire2", Role.VOLUNTEER),
                         ("relais", Role.RELAY))
 )

@@ -46,7 +46,7 @@ from heurecivique_app.domain.community import (
     RelayReport,
     SuccessStory,
 )
-from heurecivique_app.domain.enums import MissionKind, ParticipationStatus, Role
+from heurecivique_app.domain.enums import VOLUNTEER_ROLES, MissionKind, ParticipationStatus
 from heurecivique_app.domain.enums import MissionStatus as St
 from heurecivique_app.domain.enums import VolunteerStatus as Vs
 from heurecivique_app.domain.geo import Point
@@ -182,7 +182,7 @@ class _Loader:
                 ))
                 self.session.flush()
             users[person.login] = user
-            if person.role != Role.REFERENT:
+            if person.role in VOLUNTEER_ROLES:
                 self._profile(person, user)
         self.session.flush()
         return users

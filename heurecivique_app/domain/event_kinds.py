@@ -17,6 +17,11 @@ class EventKind(StrEnum):
     COMMUNE_CREATED = "commune.created"
     NEIGHBOURHOOD_CREATED = "neighbourhood.created"
     STAFF_CREATED = "staff.created"
+    STAFF_INVITED = "staff.invited"
+    STAFF_JOINED = "staff.joined"
+    STAFF_INVITATION_CANCELLED = "staff.invitation_cancelled"
+    STAFF_ACTIVATED = "staff.activated"
+    STAFF_DEACTIVATED = "staff.deactivated"
 
     # Needs and missions.
     NEED_CREATED = "need.created"
@@ -80,3 +85,4 @@ class EventKind(StrEnum):
     AUTH_RESET_REQUESTED = "auth.reset_requested"
     AUTH_PASSWORD_RESET = "auth.password_reset"
     AUTH_PASSWORD_CHANGED = "auth.password_changed"
+    AUTH_SESSION_ENDED = "auth.session_ended"

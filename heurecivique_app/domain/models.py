@@ -108,6 +108,28 @@ class PasswordReset(SQLModel, table=True):
     used_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
 
 
+class StaffInvitation(SQLModel, table=True):
+    """An invitation to join a commune's staff, e-mailed by one of its administrators.
+
+    The token is written (its SHA-256 only) by the job that sends the e-mail, which
+    also starts the 72 hours; following the link creates the account.
+    """
+
+    __tablename__ = "staff_invitation"
+
+    id: int | None = Field(default=None, primary_key=True)
+    commune_id: int = Field(foreign_key="commune.id", index=True)
+    email: str = Field(max_length=254)
+    display_name: str = Field(max_length=120)
+    role: str = Field(max_length=24)
+    invited_by: int = Field(foreign_key="user.id")
+    token_hash: str | None = Field(default=None, max_length=64, unique=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+    expires_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+    used_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+    cancelled_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+
+
 class UserSession(SQLModel, table=True):
     """A login. Only the SHA-256 of the cookie token is stored."""
 
@@ -302,7 +324,8 @@ class HourEntry(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     volunteer_id: int = Field(foreign_key="user.id", index=True)
-    mission_id: int = Field(foreign_key="mission.id")
+    # Indexed: the evaluation figures read a period's missions' hours (bench/stats.py).
+    mission_id: int = Field(foreign_key="mission.id", index=True)
     minutes: int
     # The local calendar month the time counts for, "YYYY-MM".
     month: str = Field(max_length=7, index=True)

@@ -88,6 +88,7 @@ class MessageKind:
     SIGNUP_CONFIRM = "signup_confirm"  # the link that confirms a new volunteer's address
     ACCOUNT_EXISTS = "account_exists"  # someone signed up with an address that has an account
     PASSWORD_RESET = "password_reset"  # the link that sets a forgotten password
+    STAFF_INVITATION = "staff_invitation"  # an administrator invites someone to the staff
     # A referent changed a mission someone takes part in (never turned off: they must know).
     MISSION_CHANGED = "mission_changed"
     MISSION_CANCELLED = "mission_cancelled"

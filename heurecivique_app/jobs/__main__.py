@@ -12,6 +12,8 @@ import logging
 from datetime import timedelta
 
 from heurecivique_app.jobs import build_runner
+from heurecivique_app.settings import get_settings
+from heurecivique_app.wiring import logs
 
 
 def main() -> None:
@@ -21,6 +23,8 @@ def main() -> None:
     parser.add_argument("--lease-s", type=float, default=300.0)
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO)
+    settings = get_settings()
+    logs.configure_logging(fmt=settings.log_format, level=settings.log_level)
     runner = build_runner(batch=args.batch, lease=timedelta(seconds=args.lease_s))
     if args.until_idle:
         print(runner.run_until_idle(), flush=True)

@@ -21,7 +21,7 @@ from heurecivique_app.domain.notifications import OPTIONAL_KINDS, MessageKind, N
 from heurecivique_app.jobs.queue import Claimed
 from heurecivique_app.jobs.runner import JobContext, JobKind, Outcome, Skip, one_by_one
 from heurecivique_app.presenters.emails import Context, render
-from heurecivique_app.services import notifications, recovery, retention, signup
+from heurecivique_app.services import notifications, recovery, retention, signup, staff
 from heurecivique_app.services.missions import control
 
 log = logging.getLogger(__name__)
@@ -135,6 +135,28 @@ def link_mail(template: str, make_link: LinkMaker) -> Callable[[JobContext, Clai
     return run
 
 
+def _send_invitation(ctx: JobContext, job: Claimed) -> None:
+    """Write a staff invitation's token and e-mail its link (services/staff.py)."""
+    payload = job.payload
+    with Session(ctx.engine) as session:
+        found = staff.new_invitation_link(session, invitation_id=payload["invitation_id"],
+                                          site_url=payload["site_url"], now=ctx.clock())
+        if found is None:
+            raise Skip("invitation used or cancelled")
+        invitation, url = found
+        to, name = invitation.email, invitation.display_name
+        session.commit()
+    commune = payload["commune"]
+    rendered = render(MessageKind.STAFF_INVITATION, Context(
+        locale=payload.get("locale", "fr"), timezone=ctx.settings.timezone,
+        commune_name=commune["name"], commune_colour=commune["colour"],
+        app_url=payload["site_url"], name=name),
+        {"url": url, "inviter": payload["inviter"]})
+    ctx.mailer.deliver(compose(Mail(sender=ctx.settings.mail_from, to=to,
+                                    subject=rendered.subject, text=rendered.text,
+                                    html=rendered.html, idempotency_key=job.key)))
+
+
 def _scan_reminders(ctx: JobContext, job: Claimed) -> None:
     with Session(ctx.engine) as session:
         notifications.enqueue_reminders(session, now=ctx.clock(),
@@ -190,5 +212,7 @@ KINDS: dict[str, JobKind] = {kind.name: kind for kind in (
         link_mail(MessageKind.SIGNUP_CONFIRM, signup.new_confirmation_link))),
     JobKind(recovery.RESET_LINK_JOB, one_by_one(
         link_mail(MessageKind.PASSWORD_RESET, recovery.new_reset_link))),
-    JobKind(EXPIRY_SCAN, one_by_one(_expire_missions), next_run=next_expiry_scan),
+    JobKind(staff.INVITATION_JOB, one_by_one(_send_invitation)),
+    JobKind(EXPIRY_SCAN, one_by_one(_expire_missions), next_run=next_expiry_scan,
+            catch_up=EXPIRY_EVERY),
 )}

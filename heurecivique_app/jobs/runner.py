@@ -76,11 +76,15 @@ class JobKind:
         handler: runs a batch of claimed jobs of this kind.
         next_run: for a recurring kind, (when this run was due, timezone) -> the
             next run's due time and key; None for one-off jobs.
+        catch_up: how far back :meth:`Runner.schedule_recurring` looks for the current
+            run (a day for a daily run; one period for a frequent one, so that the
+            hourly check writes the run the series has, not a new one).
     """
 
     name: str
     handler: Handler
     next_run: Callable[[datetime, str], tuple[datetime, str]] | None = None
+    catch_up: timedelta = timedelta(days=1)
 
 
 def one_by_one(run: Callable[[JobContext, Claimed], None]) -> Handler:
@@ -130,7 +134,7 @@ class Runner:
         with self.ctx.engine.begin() as conn:
             for kind in self.kinds.values():
                 if kind.next_run is not None:
-                    due, key = kind.next_run(now - timedelta(days=1), timezone)
+                    due, key = kind.next_run(now - kind.catch_up, timezone)
                     queue.enqueue_rows(conn, [queue.job_row(kind=kind.name, key=key,
                                                             due_at=due)])
 

@@ -6,6 +6,7 @@ import reflex as rx
 from heurecivique_app.components.layout import page, status_badge
 from heurecivique_app.components.text import T
 from heurecivique_app.domain.text import N_
+from heurecivique_app.state.base import AppState
 from heurecivique_app.state.console import ConsoleState
 
 
@@ -141,6 +142,10 @@ def console_nav() -> rx.Component:
                 class_name="touch-link"),
         rx.link(T("Evaluation"), href="/console/stats", id="stats-link",
                 class_name="touch-link"),
+        rx.cond((AppState.user_role == "commune_admin")
+                | (AppState.user_role == "departement_admin"),
+                rx.link(T("The team"), href="/console/staff", id="staff-link",
+                        class_name="touch-link")),
         spacing="4", wrap="wrap",
     ), aria_label=T("Console"))
 

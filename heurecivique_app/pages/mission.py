@@ -162,10 +162,14 @@ def details() -> rx.Component:
         rx.cond(
             MissionState.my_participation == "accepted",
             my_part(),
-            rx.cond((MissionState.status == "open")
-                    | ((MissionState.status == "full") & MissionState.is_collective
-                       & (MissionState.my_participation != "waitlisted")),
-                    accept_or_decline()),
+            rx.cond(MissionState.started,
+                    rx.cond(MissionState.status == "open", rx.text(
+                        T("This mission has already started: it can no longer be accepted."),
+                        id="started-note")),
+                    rx.cond((MissionState.status == "open")
+                            | ((MissionState.status == "full") & MissionState.is_collective
+                               & (MissionState.my_participation != "waitlisted")),
+                            accept_or_decline())),
         ),
         # Promoted from the waiting list, taken off, handed over, a new address: the public
         # broadcast of this mission tells only that something changed; the tab of anyone

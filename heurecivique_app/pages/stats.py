@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from heurecivique_app.components import forms
+from heurecivique_app.components import forms, leaflet
 from heurecivique_app.components.forms import dynamic_select, select, text_input
 from heurecivique_app.components.layout import page
 from heurecivique_app.components.live_follow import on_live_version
@@ -125,6 +125,21 @@ def _communes_chart() -> rx.Component:
         data=StatsState.chart_communes, width="100%", height=260))
 
 
+def _communes_map() -> rx.Component:
+    # Leaflet (NoSSR) on this page only; the table beside it says the same, so the map
+    # is inert like the charts: out of the accessibility tree and the tab order.
+    return _chart(N_("Map of the communes, shaded by the hours given"), rx.box(
+        leaflet.map_container(
+            leaflet.tile_layer(url=StatsState.tile_url, attribution=StatsState.attribution),
+            rx.foreach(StatsState.map_markers, lambda m: leaflet.circle_marker(
+                leaflet.popup(m["label"]), center=m["center"], radius=12,
+                path_options={"color": "#1f2937", "weight": 1, "fillColor": m["colour"],
+                              "fillOpacity": 0.9})),
+            center=StatsState.map_centre, zoom=9, scroll_wheel_zoom=False,
+            style={"height": "22rem", "width": "100%"}),
+        id="stats-map", width="100%"))
+
+
 def _sort_header(index: int, header: rx.Var) -> rx.Component:
     return rx.table.column_header_cell(
         rx.el.button(header, on_click=StatsState.sort_by(index), type="button",
@@ -143,6 +158,7 @@ def _communes() -> rx.Component:
     table = StatsState.communes
     return rx.el.section(
         rx.heading(table["title"], as_="h2", size="4"),
+        _communes_map(),
         _communes_chart(),
         rx.text(T("Sort by a column: choose its title; again to reverse."), size="2"),
         rx.box(rx.table.root(
@@ -159,10 +175,14 @@ def _communes() -> rx.Component:
 def _nav() -> rx.Component:
     return rx.hstack(
         rx.link(T("Back to the console"), href="/console", class_name="touch-link"),
+        # Full document loads: the département's page has a map, and its own
+        # Content-Security-Policy (the tile host) applies only to a document it serves.
         rx.cond(StatsState.is_coordinator, rx.hstack(
-            rx.link(T("My commune"), href="/console/stats", class_name="touch-link"),
-            rx.link(T("The département"), href="/console/stats/departement",
-                    class_name="touch-link"), spacing="4")),
+            rx.el.a(T("My commune"), href="/console/stats", class_name="touch-link",
+                    custom_attrs={"reloadDocument": True}),
+            rx.el.a(T("The département"), href="/console/stats/departement",
+                    class_name="touch-link", custom_attrs={"reloadDocument": True}),
+            spacing="4")),
         spacing="4", wrap="wrap")
 
 

@@ -188,6 +188,17 @@ def _handed_to_you(ctx: Context, p: dict) -> Draft:
     )
 
 
+def _staff_invitation(ctx: Context, p: dict) -> Draft:
+    return Draft(
+        subject=(N_("Join L'Heure Civique in {commune}"), {"commune": ctx.commune_name}),
+        paragraphs=[(N_("{inviter} invites you to run L'Heure Civique in {commune} with the "
+                        "town hall's team."),
+                     {"inviter": p["inviter"], "commune": ctx.commune_name}),
+                    (N_("Open this link within 72 hours and choose your password."), {})],
+        link=(N_("Accept the invitation"), p["url"]),
+    )
+
+
 TEMPLATES: dict[str, Callable[[Context, dict], Draft]] = {
     MessageKind.MISSION_CHANGED: _mission_changed,
     MessageKind.MISSION_CANCELLED: _mission_cancelled,
@@ -199,6 +210,7 @@ TEMPLATES: dict[str, Callable[[Context, dict], Draft]] = {
     MessageKind.SIGNUP_CONFIRM: _signup_confirm,
     MessageKind.ACCOUNT_EXISTS: _account_exists,
     MessageKind.PASSWORD_RESET: _password_reset,
+    MessageKind.STAFF_INVITATION: _staff_invitation,
 }
 
 

@@ -88,14 +88,34 @@ def reset_page(locale: str, *, token: str, usable: bool,
     return plain_page(locale, title, content)
 
 
-def change_page(locale: str, *, errors: dict[str, str] | None = None,
-                done: bool = False) -> str:
-    """A signed-in user's form to change their password, or the confirmation.
+def _sessions_part(locale: str, sessions: list[tuple[int, str, bool]]) -> str:
+    """The user's open sessions, each with a button that ends it (not this one's)."""
+    heading = escape(translate(N_("Where I am logged in"), locale))
+    end = translate(N_("Log this device out"), locale)
+    here = translate(N_("This device"), locale)
+    items = []
+    for session_id, opened, this_device in sessions:
+        since = escape(translate(N_("Logged in since {when}"), locale, when=opened))
+        if this_device:
+            items.append(f"<li>{since} · <strong>{escape(here)}</strong></li>")
+            continue
+        items.append(
+            f'<li>{since}<form method="post" action="/api/auth/sessions/end">'
+            f'<input type="hidden" name="session_id" value="{session_id}">'
+            f'<button type="submit" class="end-session">{escape(end)}</button></form></li>')
+    return f'<h2>{heading}</h2>\n<ul id="open-sessions">{"".join(items)}</ul>\n'
+
+
+def change_page(locale: str, *, errors: dict[str, str] | None = None, done: bool = False,
+                sessions: list[tuple[int, str, bool]] | None = None) -> str:
+    """A signed-in user's form to change their password, and their open sessions.
 
     Args:
         locale: the user's language.
         errors: field name -> translated message, after a refusal.
         done: the new password is saved.
+        sessions: (id, when it was opened, as text, whether it is this device), newest
+            first.
     """
     locale = _lang(locale)
     title = escape(translate(N_("Change my password"), locale))
@@ -117,5 +137,56 @@ def change_page(locale: str, *, errors: dict[str, str] | None = None,
                         "new-password", errors.get("repeat", ""))
                + f'<button type="submit" id="password-submit">{escape(button)}</button>\n'
                "</form>\n"
-               f'<p><a href="/">{escape(back)}</a></p>')
+               + _sessions_part(locale, sessions or [])
+               + f'<p><a href="/">{escape(back)}</a></p>')
+    return plain_page(locale, title, content)
+
+
+# The staff roles as people read them (the staff page and the invitation).
+ROLE_LABELS = {
+    "referent": N_("Referent"),
+    "commune_admin": N_("Commune administrator"),
+    "departement_admin": N_("Département coordinator"),
+}
+
+
+def invitation_page(locale: str, *, token: str, name: str = "", commune: str = "",
+                    role: str = "", usable: bool = True,
+                    errors: dict[str, str] | None = None) -> str:
+    """The invited person's form to choose a password, else why the link cannot be used.
+
+    Args:
+        locale: the visitor's language.
+        token: the link's token, posted back with the form (escaped here).
+        name: who is invited.
+        commune: the commune they join.
+        role: as what (the role as stored).
+        usable: whether the invitation is open and within its 72 hours.
+        errors: field name -> translated message, after a refused password.
+    """
+    locale = _lang(locale)
+    title = escape(translate(N_("Join the team"), locale))
+    if not usable:
+        why = translate(N_("This invitation is no longer valid: it has already been used, "
+                           "withdrawn, or is more than 72 hours old. Ask the town hall for a "
+                           "new one."), locale)
+        log_in = translate(N_("Log in"), locale)
+        content = (f'<p id="invitation-invalid" role="alert">{escape(why)}</p>\n'
+                   f'<p><a href="/login">{escape(log_in)}</a></p>')
+        return plain_page(locale, title, content)
+    role_label = translate(ROLE_LABELS.get(role, role), locale)
+    intro = translate(N_("{name}, you are invited to join L'Heure Civique in {commune} as "
+                         "{role}. Choose your password to finish."), locale,
+                      name=name, commune=commune, role=role_label)
+    button = translate(N_("Create my account"), locale)
+    errors = errors or {}
+    content = (f"<p>{escape(intro)}</p>\n"
+               '<form method="post" action="/api/auth/invitation">\n'
+               f'<input type="hidden" name="token" value="{escape(token)}">\n'
+               + _field(locale, "password", N_("New password (at least 10 characters)"),
+                        "password", "new-password", errors.get("password", ""))
+               + _field(locale, "repeat", N_("The same password again"), "password",
+                        "new-password", errors.get("repeat", ""))
+               + f'<button type="submit" id="invitation-submit">{escape(button)}</button>\n'
+               "</form>")
     return plain_page(locale, title, content)

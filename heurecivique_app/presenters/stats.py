@@ -162,6 +162,8 @@ def key_figures(report: StatsReport, locale: str) -> list[Figure]:
         Figure(t(N_("Relay reports")), count(sum(report.reports_by_category.values()))),
         Figure(t(N_("Time to answer a report (median)")),
                _summary_cells(report.report_answer, own_staff=staff, locale=locale)[0]),
+        Figure(t(N_("Time to answer a report (90th percentile)")),
+               _summary_cells(report.report_answer, own_staff=staff, locale=locale)[1]),
         Figure(t(N_("Attendance at collective actions")),
                rate_text(report.attendance_present, report.attendance_checked,
                          own_staff=staff, locale=locale)),
@@ -367,6 +369,36 @@ def report_text(report: StatsReport, stories: list[tuple[str, str]], locale: str
         charts=charts, stories=stories,
         stories_heading=translate(N_("Success stories"), locale),
         footer=translate(N_("L'Heure Civique · evaluation report"), locale))
+
+
+# Sequential blues (ColorBrewer "Blues", 5 classes): few hours light, many dark.
+SHADES = ("#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c")
+
+
+def commune_markers(report: StatsReport, points: dict[int, tuple[float, float]],
+                    locale: str) -> list[dict[str, object]]:
+    """The département's map: one dot per commune, shaded by the hours given.
+
+    Args:
+        report: a département's report (its commune rows).
+        points: where each commune is drawn (``services.stats.commune_points``).
+        locale: the reader's language.
+
+    Returns:
+        ``{"center": [lat, lon], "colour", "label"}`` per commune with a point; the
+        shade is the commune's fifth of the largest total (hours are shown to all).
+    """
+    most = max((row.minutes for row in report.communes), default=0) or 1
+    markers = []
+    for row in report.communes:
+        if row.commune_id not in points:
+            continue
+        shade = SHADES[min(len(SHADES) - 1, int(len(SHADES) * row.minutes / most))]
+        markers.append({
+            "center": list(points[row.commune_id]), "colour": shade,
+            "label": f"{row.name} : {hours_text(row.minutes, locale)} h" if locale == "fr"
+            else f"{row.name}: {hours_text(row.minutes, locale)} h"})
+    return markers
 
 
 # Seconds between two refreshes of one commune's open dashboards (realtime/live.py).

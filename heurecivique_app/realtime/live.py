@@ -47,7 +47,7 @@ from heurecivique_app.domain.events import DomainEvent
 from heurecivique_app.i18n import SUPPORTED_LOCALES
 from heurecivique_app.realtime.channels import channels_for, parse
 from heurecivique_app.settings import get_settings
-from heurecivique_app.wiring import add_event_publisher, session_scope
+from heurecivique_app.wiring import add_event_publisher, metrics, session_scope
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +103,15 @@ class LiveBoards:
         self._app = app
         app.register_lifespan_task(self.run)
         add_event_publisher(self.publish)
+        metrics.count_websockets(self.socket_count)
+
+    def socket_count(self) -> int:
+        """How many sockets this worker holds (socket.io puts each one in the room None)."""
+        app = self._app
+        if app is None or app.sio is None:
+            return 0
+        namespace = rx.config.get_config().get_event_namespace()
+        return len(app.sio.manager.rooms.get(namespace, {}).get(None, {}))
 
     # --- viewers ------------------------------------------------------------------------
 
@@ -212,6 +221,7 @@ class LiveBoards:
         payloads = await asyncio.to_thread(self._payloads, wanted, version)
         for room, update in payloads:
             await self._emit_local(room, update)
+            metrics.live_delivered(room[len(ROOM_PREFIX):].split(":", 1)[0])
 
     def _payloads(self, wanted: list[tuple[str, str]], version: str) -> list[tuple[str, dict]]:
         """(room, Reflex state update) for each (channel, language); one DB session for all."""

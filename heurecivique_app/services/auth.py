@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
+from heurecivique_app.adapters import metrics
 from heurecivique_app.adapters.passwords import verify_nobody, verify_password
 from heurecivique_app.domain.errors import DomainError
 from heurecivique_app.domain.models import User, UserSession
@@ -92,6 +93,7 @@ def log_in(session: Session, *, email: str, password: str, address: str,
              "commune_id": known.commune_id if known else None}
     trace = {"address": address, "email_key": login_throttle.email_key(email)[6:22]}
     if attempt.retry_after:
+        metrics.login_failed("throttled")
         audit(session, actor=None, action="auth.throttled", **where, **trace,
               retry_after=attempt.retry_after, locked=attempt.locked)
         return LoginOutcome(None, attempt.retry_after, attempt.locked, checked=False)
@@ -99,6 +101,7 @@ def log_in(session: Session, *, email: str, password: str, address: str,
         user = authenticate(session, email=email, password=password)
     except DomainError:
         attempt.failed()
+        metrics.login_failed("wrong")
         audit(session, actor=None, action="auth.failed", **where, **trace,
               failures=attempt.rows[0][0].failures)
         for kind in attempt.newly_locked:
@@ -168,7 +171,21 @@ def live_session_key(session: Session, raw_token: str | None) -> str:
     record which session it was built for and notice a logout, an expiry or
     another login.
     """
-    return _digest(raw_token) if raw_token and _live_user(session, raw_token) else ""
+    return live_session(session, raw_token)[0]
+
+
+def live_session(session: Session, raw_token: str | None) -> tuple[str, int | None]:
+    """:func:`live_session_key` and the id of its user (None when there is none).
+
+    Args:
+        session: a database session.
+        raw_token: the cookie's token, if any.
+
+    Returns:
+        The session's key ("" for none) and its user's id (logs name users by id).
+    """
+    user = _live_user(session, raw_token) if raw_token else None
+    return (_digest(raw_token), user.id) if raw_token and user is not None else ("", None)
 
 
 def close_session(session: Session, *, raw_token: str | None) -> None:

@@ -14,23 +14,25 @@ link has just proved.
 
 A signed-in user changes their password with the current one
 (:func:`change_password`), checked under the login throttle; their other
-sessions end.
+sessions end. They also see their open sessions and end any one of them
+(:func:`open_sessions`, :func:`end_session`), e.g. a tablet left logged in.
 """
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
 from heurecivique_app.adapters.passwords import hash_password
-from heurecivique_app.domain.errors import ValidationFailed
+from heurecivique_app.domain.errors import NotFound, ValidationFailed
 from heurecivique_app.domain.models import PasswordReset, User, UserSession
 from heurecivique_app.domain.text import N_
 from heurecivique_app.domain.types import utcnow
-from heurecivique_app.domain.validation import FieldError, FormCheck
+from heurecivique_app.domain.validation import FieldError, FormCheck, known_id
 from heurecivique_app.domain.volunteering import clean_email, clean_password
 from heurecivique_app.jobs.queue import enqueue_rows, job_row
 from heurecivique_app.services import auth, notifications
@@ -202,3 +204,41 @@ def change_password(session: Session, *, actor: Actor, current: object, password
             ended += 1
     audit(session, actor=actor, action="auth.password_changed", entity="user",
           entity_id=user.id, commune_id=user.commune_id, other_sessions_ended=ended)
+
+
+@dataclass(frozen=True)
+class OpenSession:
+    """One of a user's live logins, as the account security page lists it."""
+
+    session_id: int
+    opened_at: datetime
+    expires_at: datetime
+    this_device: bool
+
+
+def open_sessions(session: Session, *, actor: Actor, current: str | None,
+                  now: datetime | None = None) -> list[OpenSession]:
+    """The actor's live logins, newest first; ``current`` (the cookie token) marks this one."""
+    now = now or utcnow()
+    mine = auth.session_digest(current) if current else ""
+    rows = session.exec(select(UserSession).where(
+        UserSession.user_id == actor.user_id, UserSession.revoked_at == None)  # noqa: E711
+        .order_by(UserSession.created_at.desc())).all()  # type: ignore[attr-defined]
+    return [OpenSession(session_id=row.id, opened_at=row.created_at, expires_at=row.expires_at,
+                        this_device=row.token_hash == mine)
+            for row in rows if row.id is not None and row.expires_at > now]
+
+
+def end_session(session: Session, *, actor: Actor, session_id: object) -> None:
+    """End one of the actor's own logins (another device left logged in).
+
+    Raises:
+        NotFound: not a live login of the actor.
+    """
+    login = session.get(UserSession, known_id(session_id))
+    if login is None or login.user_id != actor.user_id or login.revoked_at is not None:
+        raise NotFound()
+    login.revoked_at = utcnow()
+    session.add(login)
+    audit(session, actor=actor, action="auth.session_ended", entity="user",
+          entity_id=actor.user_id, commune_id=actor.commune_id, session_id=login.id)

@@ -10,10 +10,17 @@ from heurecivique_app.domain.enums import STAFF_ROLES
 from heurecivique_app.domain.errors import ValidationFailed
 from heurecivique_app.domain.text import N_
 from heurecivique_app.domain.validation import form_text
-from heurecivique_app.i18n import format_datetime_short
-from heurecivique_app.presenters.audit import SYSTEM_NAME, action_options, audit_row
+from heurecivique_app.presenters.audit import AuditRow, action_options, audit_row, people_options
 from heurecivique_app.presenters.counts import count_line
-from heurecivique_app.presenters.register import register_rows
+from heurecivique_app.presenters.options import Option
+from heurecivique_app.presenters.register import (
+    ErasureLine,
+    PurgeRunRow,
+    RegisterRow,
+    erasure_line,
+    purge_run_row,
+    register_rows,
+)
 from heurecivique_app.services import audit_log, register, retention
 from heurecivique_app.state.base import AppState, page_load, staff_only
 
@@ -23,10 +30,10 @@ FILTER_KEYS = ("action", "who", "entity", "from", "to")
 class AuditState(AppState):
     """The commune's audit log, filtered; filled only for its staff."""
 
-    rows: list[dict[str, str]] = []
+    rows: list[AuditRow] = []
     count_text: str = ""
-    action_options: list[dict[str, str]] = []
-    people_options: list[dict[str, str]] = []
+    action_options: list[Option] = []
+    people_options: list[Option] = []
     field_errors: dict[str, str] = {}
     csv_href: str = "/api/audit.csv"
 
@@ -44,8 +51,7 @@ class AuditState(AppState):
         self.rows = [audit_row(line, self.locale, tz) for line in lines]
         self.count_text = count_line(N_("{count} entry(ies)"), len(lines), len(lines),
                                      self.locale)
-        self.people_options = [{"id": "system", "name": self._tr(SYSTEM_NAME)},
-                               *({"id": str(i), "name": n} for i, n in people)]
+        self.people_options = people_options(people, self.locale)
         query = wanted.as_query()
         self.csv_href = "/api/audit.csv" + (f"?{urlencode(query)}" if query else "")
 
@@ -68,9 +74,9 @@ class PrivacyState(AppState):
     days: str = ""
     months: str = ""
     is_default: bool = True
-    register_rows: list[dict[str, str]] = []
-    erasures: list[dict[str, str]] = []
-    runs: list[dict[str, str]] = []
+    register_rows: list[RegisterRow] = []
+    erasures: list[ErasureLine] = []
+    runs: list[PurgeRunRow] = []
     field_errors: dict[str, str] = {}
     message: str = ""
     form_key: int = 0
@@ -88,18 +94,8 @@ class PrivacyState(AppState):
         self.days, self.months = str(policy.mission_contact_days), str(policy.inactive_months)
         self.is_default = policy.is_default
         self.register_rows = register_rows(processings, self.locale)
-        self.erasures = [{
-            "id": str(e.id), "who": e.initials,
-            "href": f"/console/beneficiaries/{e.beneficiary_id}",
-            "channel": self._tr(e.channel_label),
-            "received": format_datetime_short(e.received_at, self.locale, tz)[:10],
-            "done": format_datetime_short(e.done_at, self.locale, tz), "by": e.done_by,
-        } for e in erasures]
-        self.runs = [{
-            "id": str(r.id), "when": format_datetime_short(r.ran_at, self.locale, tz),
-            "missions": str(r.missions_purged), "contacts": str(r.contacts_erased),
-            "people": str(r.beneficiaries_pseudonymised),
-        } for r in runs]
+        self.erasures = [erasure_line(e, self.locale, tz) for e in erasures]
+        self.runs = [purge_run_row(r, self.locale, tz) for r in runs]
 
     @rx.event
     @page_load(STAFF_ROLES)

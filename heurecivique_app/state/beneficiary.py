@@ -7,7 +7,7 @@ import reflex as rx
 from heurecivique_app.domain.enums import STAFF_ROLES
 from heurecivique_app.domain.text import N_
 from heurecivique_app.domain.validation import form_text
-from heurecivique_app.presenters.beneficiaries import record_vars
+from heurecivique_app.presenters.beneficiaries import BeneficiaryFacts, NeedRow, record_vars
 from heurecivique_app.presenters.options import Option
 from heurecivique_app.services import beneficiaries, retention
 from heurecivique_app.state.base import page_load, staff_only
@@ -17,8 +17,8 @@ from heurecivique_app.state.staff import StaffPageState
 class BeneficiaryState(StaffPageState):
     """The record; filled only after the service checked the actor's commune and role."""
 
-    person: dict[str, str] = {}
-    needs: list[dict[str, str]] = []
+    person: BeneficiaryFacts = {}
+    needs: list[NeedRow] = []
     neighbourhood_options: list[Option] = []
     field_errors: dict[str, str] = {}
     # Which form the last message belongs to ("edit", "notice", "merge", "erase").

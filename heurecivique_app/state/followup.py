@@ -20,6 +20,7 @@ from heurecivique_app.presenters.followup import (
     VolunteerAccountRow,
     followup_vars,
 )
+from heurecivique_app.presenters.options import Option
 from heurecivique_app.realtime.channels import staff_mission_channels
 from heurecivique_app.realtime.live import live
 from heurecivique_app.services import followup
@@ -61,7 +62,7 @@ class FollowUpState(AppState):
     edit: MissionEditValues = MissionEditValues(
         title="", description="", day="", hour="", duration_minutes="", capacity="",
         address="", neighbourhood_id="")
-    neighbourhoods: list[dict[str, str]] = []
+    neighbourhoods: list[Option] = []
     # The outcome of the last control action (edit, cancel, take off), and its tone.
     control_message: str = ""
     control_ok: bool = False

@@ -18,6 +18,9 @@ Each page's ``on_load`` then rebuilds what the new user may see.
 
 from __future__ import annotations
 
+import asyncio
+import time
+from functools import partial
 from typing import TYPE_CHECKING
 
 import reflex as rx
@@ -25,7 +28,7 @@ from reflex.middleware import Middleware
 
 from heurecivique_app.services import auth
 from heurecivique_app.state.base import AppState
-from heurecivique_app.wiring import session_scope
+from heurecivique_app.wiring import logs, metrics, session_scope
 
 if TYPE_CHECKING:
     from reflex_base.event import Event
@@ -36,9 +39,14 @@ def current_session_key(state: AppState) -> str:
     The key is the session's stored digest, never the raw cookie value, so the
     state (pickled to Redis in scale-out mode) holds nothing that logs anyone in.
     """
+    return current_session(state)[0]
+
+
+def current_session(state: AppState) -> tuple[str, int | None]:
+    """:func:`current_session_key` and its user's id (None when nobody is signed in)."""
     raw = state._cookie(auth.SESSION_COOKIE)
     with session_scope() as session:
-        return auth.live_session_key(session, raw)
+        return auth.live_session(session, raw)
 
 
 async def _load_whole_tree(state: rx.State) -> None:
@@ -55,7 +63,8 @@ async def _load_whole_tree(state: rx.State) -> None:
 
 async def rebind(state: AppState) -> bool:
     """Empty the tab's app states if its login session changed; True if it did."""
-    key = current_session_key(state)
+    key, user_id = current_session(state)
+    logs.bind(user_id=user_id)  # this event's log lines name the user (by id only)
     if key == state._bound_session:
         return False
     await _load_whole_tree(state)
@@ -64,8 +73,20 @@ async def rebind(state: AppState) -> bool:
     return True
 
 
+def _event_done(handler: str, started: float, task: asyncio.Task) -> None:
+    """Count a finished event (its task's done callback)."""
+    failed = not task.cancelled() and task.exception() is not None
+    metrics.observe_event(handler, time.perf_counter() - started, failed=failed)
+
+
 class SessionBinding(Middleware):
-    """Checks, before each event, that the tab's states belong to its current session."""
+    """Checks, before each event, that the tab's states belong to its current session.
+
+    It sees every event, so it also opens the event's observability: a fresh id
+    for the log lines of the event (and its user's id, in :func:`rebind`), and a
+    timer that the event's task stops when it ends (Reflex runs each event in a
+    task of its own, and calls no middleware after the handler).
+    """
 
     async def preprocess(self, app: rx.App, state: rx.State, event: Event) -> None:
         """Reset the app's states when the session changed; never answers the event itself.
@@ -75,6 +96,11 @@ class SessionBinding(Middleware):
             state: The tab's root state, with the states this event needs loaded.
             event: The event about to be processed.
         """
+        started = time.perf_counter()
+        logs.bind(request_id=logs.new_id())
+        task = asyncio.current_task()
+        if task is not None:
+            task.add_done_callback(partial(_event_done, event.name, started))
         app_state = state.substates.get(AppState.get_name())
         # Not loaded (an event of Reflex's own internal states, in Redis mode): no
         # state of ours can reach the client in this event's answer.

@@ -11,6 +11,7 @@ from heurecivique_app.domain.enums import STAFF_ROLES
 from heurecivique_app.domain.form_data import ticked_ids
 from heurecivique_app.domain.text import N_
 from heurecivique_app.domain.validation import form_text, known_id
+from heurecivique_app.presenters.options import Option, option
 from heurecivique_app.presenters.pool import (
     MatchedMission,
     SuggestionRow,
@@ -35,7 +36,7 @@ class MatchState(StaffPageState):
     result_ok: bool = False
     form_key: int = 0
     # Who holds a place (staff-only page): the hand-over form gives one's place to another.
-    holders: list[dict[str, str]] = []
+    holders: list[Option] = []
     live_version: str = ""
     _mission_id: int = 0
 
@@ -47,7 +48,7 @@ class MatchState(StaffPageState):
             self.mission = mission_summary(found.mission, len(found.need.slots), self.locale, tz)
             holders = control.place_holders(session, actor=actor, mission_id=self._mission_id)
         self.rows = [suggestion_row(fit, found.need, self.locale) for fit in found.fits]
-        self.holders = [{"id": str(user_id), "name": name} for user_id, name in holders]
+        self.holders = [option(user_id, name) for user_id, name in holders]
         self.found = True
         live.watch(self.router.session.session_id,
                    {c for c in staff_mission_channels(self._mission_id)

@@ -6,7 +6,9 @@ import reflex as rx
 
 from heurecivique_app.domain.enums import VOLUNTEER_ROLES
 from heurecivique_app.domain.errors import AlreadyTaken, NotFound
+from heurecivique_app.domain.lifecycle import takes_volunteers
 from heurecivique_app.domain.text import N_
+from heurecivique_app.domain.types import utcnow
 from heurecivique_app.domain.validation import form_text
 from heurecivique_app.i18n import format_phone
 from heurecivique_app.presenters.missions import card_row
@@ -43,6 +45,8 @@ class MissionState(AppState):
     contact_notes: str = ""
     # The volunteer app: may I still cancel, did I confirm, is my charter current.
     can_cancel: bool = False
+    # Its start has passed: no more places to take (domain.lifecycle.takes_volunteers).
+    started: bool = False
     confirmed: bool = False
     charter_ok: bool = True
     field_errors: dict[str, str] = {}
@@ -94,6 +98,7 @@ class MissionState(AppState):
         self.contact_address = contact.address if contact else ""
         self.contact_notes = contact.access_notes if contact else ""
         self.can_cancel = bool(part and part.can_cancel)
+        self.started = not takes_volunteers(card.starts_at, utcnow())
         self.confirmed = bool(part and part.confirmed)
         self.charter_ok = standing.charter_current if standing else True
         live.watch(self.router.session.session_id, {mission_channel(card.id)}, self.locale)

@@ -63,20 +63,18 @@ class PlaceState(AppState):
             lat, lon = float(point[0]), float(point[1])
         except (TypeError, ValueError, IndexError):
             return
-        try:
-            with self._unit_of_work() as session:
-                geography.set_mission_point(session, actor=actor, mission_id=self._mission_id,
-                                            lat=lat, lon=lon, salt=self._settings.geo_salt)
-            with self._unit_of_work() as session:
-                view = geography.placement(session, actor=actor, mission_id=self._mission_id)
-        except ValidationFailed:
+        done = self._run(lambda s: geography.set_mission_point(
+            s, actor=actor, mission_id=self._mission_id, lat=lat, lon=lon,
+            salt=self._settings.geo_salt))
+        if done.ok:  # saved: read it back as the page shows it
+            done = self._run(lambda s: geography.placement(s, actor=actor,
+                                                           mission_id=self._mission_id))
+        if isinstance(done.error, ValidationFailed):
             self.message = self._tr("This point is not inside the commune.")
-            return
-        except NotFound:
+        elif isinstance(done.error, NotFound):
             self.found = False
-            return
-        except DomainError as error:
-            self.message = self._error_text(error)
-            return
-        self._show(view)
-        self.message = self._tr("Point saved ({name}).", name=view.neighbourhood_name)
+        elif not done.ok:
+            self.message = done.text
+        else:
+            self._show(done.value)
+            self.message = self._tr("Point saved ({name}).", name=done.value.neighbourhood_name)

@@ -7,6 +7,7 @@ import reflex as rx
 from heurecivique_app.domain.errors import NotFound
 from heurecivique_app.i18n import format_duration, format_phone
 from heurecivique_app.presenters.public import StoryRow, story_row
+from heurecivique_app.presenters.stats import count_text
 from heurecivique_app.services import public
 from heurecivique_app.state.base import AppState
 
@@ -47,8 +48,10 @@ class PublicState(AppState):
         self.contact_phone = format_phone(phone) if phone.startswith("+") else phone
         self.contact_phone_href = "tel:" + phone.replace(" ", "")
         self.contact_email = commune.contact_email
-        self.volunteers = str(figures.volunteers)
+        # Public: counts under 5 are « moins de 5 » (presenters/stats.py, issue 20).
+        self.volunteers = count_text(figures.volunteers, own_staff=False, locale=self.locale)
         self.hours_month = format_duration(figures.minutes_this_month, self.locale)
         self.hours_year = format_duration(figures.minutes_this_year, self.locale)
-        self.actions_done = str(figures.actions_done)
+        self.actions_done = count_text(figures.actions_done, own_staff=False,
+                                       locale=self.locale)
         self.stories = [story_row(s) for s in published]

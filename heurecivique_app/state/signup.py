@@ -6,7 +6,6 @@ from urllib.parse import parse_qs, urlsplit
 
 import reflex as rx
 
-from heurecivique_app.domain.errors import DomainError, ValidationFailed
 from heurecivique_app.presenters.charter import CharterArticle, charter_articles
 from heurecivique_app.presenters.options import Option, neighbourhood_options
 from heurecivique_app.services import selectors, signup
@@ -51,18 +50,13 @@ class SignupState(AppState):
                                            locale=self.locale)
         site = self._settings.public_url or "{0.scheme}://{0.netloc}".format(
             urlsplit(str(self.router.url)))
-        try:
-            with self._unit_of_work() as session:
-                signup.sign_up(session, form=form, geocoder=self._adapters.geocoder,
-                               site_url=site)
-        except DomainError as error:
-            self.sending = False
-            self.field_errors = (self._field_errors(error)
-                                 if isinstance(error, ValidationFailed) else {})
-            self.form_message = self._error_text(error)
+        done = self._run(lambda s: signup.sign_up(
+            s, form=form, geocoder=self._adapters.geocoder, site_url=site))
+        self.sending = False
+        self.field_errors = done.fields
+        if not done.ok:
+            self.form_message = done.text
             return
         # The same state whatever sign_up returned (a new account or None for a taken e-mail).
-        self.field_errors = {}
         self.form_message = ""
-        self.sending = False
         self.mail_sent = True

@@ -12,14 +12,16 @@ from typing import Any, TypedDict
 from urllib.parse import urlencode
 
 import reflex as rx
+from sqlmodel import Session
 
 from heurecivique_app.domain.enums import Role
-from heurecivique_app.domain.errors import DomainError
 from heurecivique_app.domain.types import utcnow
 from heurecivique_app.presenters import stats as view
+from heurecivique_app.presenters.options import Option, option
 from heurecivique_app.realtime.channels import stats_channel
 from heurecivique_app.realtime.live import live
 from heurecivique_app.services import stats
+from heurecivique_app.services.actor import Actor
 from heurecivique_app.state.base import AppState, page_load, signed_in
 
 # Which columns of the communes' comparison sort as numbers (the others as text).
@@ -56,7 +58,7 @@ class StatsState(AppState):
     chart_communes: list[dict[str, Any]] = []
     departement: bool = False
     is_coordinator: bool = False
-    neighbourhood_options: list[dict[str, str]] = []
+    neighbourhood_options: list[Option] = []
     query: dict[str, str] = {}
     export_query: str = ""
     error: str = ""
@@ -68,23 +70,34 @@ class StatsState(AppState):
     live_version: str = ""
     live_commune: int = 0
     _commune_rows: list[dict[str, Any]] = []
+    # The département's map: a dot per commune shaded by hours, over these tiles.
+    map_markers: list[dict[str, Any]] = []
+    map_centre: list[float] = [48.12, -1.2]
+    tile_url: str = ""
+    attribution: str = ""
 
-    def _read(self, actor, data: dict[str, Any]) -> None:
+    def _read(self, actor: Actor, data: dict[str, Any]) -> None:
         self.is_coordinator = actor.role == Role.DEPARTEMENT_ADMIN
         tz = self._settings.timezone
-        try:
+
+        def read(session: Session) -> tuple[stats.StatsQuery, stats.StatsReport, list, dict]:
             query = stats.parse_query(data, today=utcnow().date())
-            with self._unit_of_work() as session:
-                report = stats.for_query(session, actor=actor, query=query, timezone=tz)
-                hoods = stats.neighbourhoods(session, scope=report.scope)
-        except DomainError as error:
-            self.error = self._error_text(error)
+            report = stats.for_query(session, actor=actor, query=query, timezone=tz)
+            points = (stats.commune_points(session, scope=report.scope)
+                      if query.departement else {})
+            return (query, report, stats.neighbourhoods(session, scope=report.scope),
+                    points)
+
+        done = self._run(read)
+        if not done.ok or done.value is None:
+            self.error = done.text
             return
+        query, report, hoods, points = done.value
         self.error = ""
         self.departement = query.departement
         self.query = query.as_query()
         self.export_query = urlencode(self.query)
-        self.neighbourhood_options = [{"id": str(i), "name": n} for i, n in hoods]
+        self.neighbourhood_options = [option(i, n) for i, n in hoods]
         live.watch(self.router.session.session_id,
                    {stats_channel(c) for c in report.scope.commune_ids}, self.locale)
         board = view.dashboard(report, self.locale)
@@ -107,6 +120,13 @@ class StatsState(AppState):
             self.communes = {"key": table.key, "title": table.title,
                              "headers": table.headers, "rows": []}
             self.chart_communes = table.chart
+            self.map_markers = view.commune_markers(report, points, self.locale)
+            if self.map_markers:
+                centres = [m["center"] for m in self.map_markers]
+                self.map_centre = [sum(c[0] for c in centres) / len(centres),
+                                   sum(c[1] for c in centres) / len(centres)]
+            self.tile_url = self._settings.map_tile_url
+            self.attribution = self._settings.map_attribution
             self._sort()
         self.version += 1
 

@@ -31,6 +31,9 @@ TABLET = {"viewport": {"width": 1024, "height": 1366}, "has_touch": True}
 expect.set_options(timeout=15_000)
 
 
+METRICS_TOKEN = "e2e-metrics-token"
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -49,6 +52,10 @@ def _server_env(data_dir: Path, extra: dict[str, str] | None = None) -> dict[str
         "HC_DATA_DIR": str(data_dir),
         "DATABASE_URL": f"sqlite:///{data_dir / 'e2e.db'}",
         "PYTHONUNBUFFERED": "1",
+        # Production's observability on: JSON logs (test_operations.py reads them) and
+        # /metrics behind this token.
+        "HC_LOG_FORMAT": "json",
+        "HC_METRICS_TOKEN": METRICS_TOKEN,
     })
     env.pop("REDIS_URL", None)
     env.update(extra or {})

@@ -108,7 +108,7 @@ def test_referent_pages(new_context, ids):
                  f"/console/volunteers/{ids['volunteer']}", f"/console/match/{ids['mission']}",
                  "/console/missions", f"/console/missions/{ids['mission']}",
                  "/console/beneficiaries", "/console/collective/new",
-                 f"/console/attendance/{ids['collective']}"):
+                 f"/console/attendance/{ids['collective']}", "/console/stats"):
         _visit(page, path, errors)
 
 

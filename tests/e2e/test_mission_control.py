@@ -38,8 +38,11 @@ def test_the_referent_changes_the_time_and_the_volunteers_page_follows_live(
     login(referent, "referent@vitre.demo", "/console")
     mission_id = _record_need(referent)
 
-    # The referent keeps the mission's page open on the tablet while Camille accepts.
-    referent.goto(f"/console/missions/{mission_id}")
+    # The referent opens the mission's page from the console (« Gérer ») and keeps it open
+    # on the tablet while Camille accepts.
+    referent.goto("/console")
+    referent.locator(f'.mission-row[data-mission-id="{mission_id}"] .manage-link').click()
+    referent.wait_for_url(re.compile(rf".*/console/missions/{mission_id}/?$"))
     expect(referent.locator("#edit-mission")).to_be_visible()
     expect(referent.locator("#hour")).to_have_value("10:30")
     volunteer = new_context(PHONE).new_page()

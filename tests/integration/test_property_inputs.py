@@ -62,7 +62,7 @@ from heurecivique_app.services import (
     volunteer_home,
     volunteering,
 )
-from heurecivique_app.services.missions import confirmation, participation
+from heurecivique_app.services.missions import confirmation, control, participation
 
 TZ = "Europe/Paris"
 
@@ -460,6 +460,47 @@ def test_referent_actions_on_ids(town) -> None:
 
     run()
     assert town["seen"]["done"] and town["seen"]["refused"], town["seen"]
+
+
+def test_mission_edits(town) -> None:
+    valid = {"title": "Courses du samedi", "description": "Pain et lait",
+             "day": _future_day(), "hour": "10:30", "duration_minutes": "60", "capacity": "5",
+             "address": "Place du marché", "neighbourhood_id": town["hood"]}
+
+    @given(data=spoiled(valid), mission_id=mission_ids(town, "open", "action", "past"))
+    def run(data, mission_id):
+        form = control.MissionEdit.from_form(data)
+        attempt(town, lambda s: control.edit_mission(
+            s, actor=town["ref"], mission_id=mission_id, form=form, timezone=TZ,
+            geocoder=NoGeocoder(), geo_salt="test"))
+
+    run()
+    assert town["seen"]["done"] and town["seen"]["refused"], town["seen"]
+
+
+def test_mission_control_on_ids(town) -> None:
+    # Ids and reasons as a hand-made websocket event could send them; cancelling last.
+    @given(action=st.sampled_from(["take_off", "hand_over", "hand_over", "cancel"]),
+           mission_id=mission_ids(town, "open", "action"),
+           one=mission_ids(town, "volunteer", "pending", "relay_id"),
+           other=mission_ids(town, "relay_id", "volunteer"),
+           reason=st.one_of(st.just("Indisponible"), anything))
+    def run(action, mission_id, one, other, reason):
+        ref = town["ref"]
+        calls = {
+            "take_off": lambda s: control.take_off(
+                s, actor=ref, mission_id=mission_id, volunteer_id=one, reason=reason,
+                timezone=TZ),
+            "hand_over": lambda s: control.hand_over(
+                s, actor=ref, mission_id=mission_id, from_volunteer_id=one,
+                to_volunteer_id=other, reason=reason, timezone=TZ),
+            "cancel": lambda s: control.cancel_mission(
+                s, actor=ref, mission_id=mission_id, reason=reason, timezone=TZ),
+        }
+        attempt(town, calls[action])
+
+    run()
+    assert town["seen"]["refused"], town["seen"]
 
 
 def test_login_and_confirmation_links(town) -> None:

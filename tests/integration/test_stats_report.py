@@ -17,7 +17,7 @@ from heurecivique_app.adapters.db import session_scope
 from heurecivique_app.api import stats as api_stats
 from heurecivique_app.domain.community import SuccessStory
 from heurecivique_app.domain.models import HourEntry, Mission, User
-from heurecivique_app.presenters.stats import report_text
+from heurecivique_app.presenters.stats import SHADES, commune_markers, report_text
 from heurecivique_app.services import auth, stats
 
 
@@ -108,3 +108,14 @@ def test_routes_give_the_pdf_and_csv_to_staff_and_nothing_to_others(db_engine, c
     communes = client.get("/api/stats/communes.csv" + query + "&scope=departement")
     assert communes.status_code == 200
     assert "Balazé;1,0;moins de 5" in communes.content.decode("utf-8-sig")
+
+
+def test_the_departements_map_shades_communes_by_hours(db_engine, data):  # noqa: F811
+    with session_scope(db_engine) as s:
+        report = stats.departement_stats(s, actor=data.coordinator,
+                                         filters=stats.StatsFilter(YEAR), timezone=TZ, now=NOW)
+        points = stats.commune_points(s, scope=report.scope)
+    assert set(points) == {data.a, data.b}
+    markers = {m["label"]: m["colour"] for m in commune_markers(report, points, "fr")}
+    # Argentré gave the most (8 h): the darkest; Balazé's 1 h: the lightest.
+    assert markers == {"Argentré : 8,0 h": SHADES[-1], "Balazé : 1,0 h": SHADES[0]}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -11,7 +12,10 @@ from heurecivique_app.domain.errors import InvalidTransition
 from heurecivique_app.domain.lifecycle import (
     can_transition,
     check_transition,
+    expires,
     status_after_acceptance,
+    takes_volunteers,
+    under_control,
 )
 
 # Written out by hand (not derived from lifecycle.TRANSITIONS) so a change there is noticed.
@@ -76,3 +80,32 @@ def test_unknown_status_is_rejected() -> None:
 ])
 def test_status_after_acceptance(accepted: int, capacity: int, expected: S) -> None:
     assert status_after_acceptance(accepted, capacity) is expected
+
+
+NOON = datetime(2026, 12, 5, 12, 0, tzinfo=UTC)
+
+
+def test_a_mission_takes_volunteers_only_before_it_starts() -> None:
+    assert takes_volunteers(NOON, NOON - timedelta(seconds=1))
+    assert not takes_volunteers(NOON, NOON)
+    assert not takes_volunteers(NOON, NOON + timedelta(days=10))
+
+
+@pytest.mark.parametrize(("status", "taken", "after_start", "expected"), [
+    (S.OPEN, 0, True, True),  # nobody took it and it is past: it leaves the boards
+    (S.OPEN, 0, False, False),  # still to come
+    (S.OPEN, 2, True, False),  # a collective action some joined: it takes place
+    (S.FULL, 1, True, False),
+    (S.DRAFT, 0, True, False),  # never published: nothing to expire
+    (S.CANCELLED, 0, True, False),
+])
+def test_which_missions_expire(status: S, taken: int, after_start: bool,
+                               expected: bool) -> None:
+    now = NOON + (timedelta(minutes=1) if after_start else -timedelta(minutes=1))
+    assert expires(status, taken, NOON, now) is expected
+    if expected:
+        assert can_transition(status, S.EXPIRED)
+
+
+def test_the_referent_controls_a_mission_until_it_is_over() -> None:
+    assert {s for s in S if under_control(s)} == {S.DRAFT, S.OPEN, S.FULL}

@@ -147,3 +147,83 @@ def test_a_story_shows_its_photo_only_when_there_is_one() -> None:
 
 def test_charter_articles_are_typed_rows() -> None:
     assert all(set(article) == keys_of(CharterArticle) for article in charter_articles("en"))
+
+
+# --- the accountability and beneficiary record pages ---------------------------------------
+
+
+def test_audit_rows_and_filters_are_typed() -> None:
+    from heurecivique_app.presenters.audit import (
+        AuditRow,
+        action_options,
+        audit_row,
+        people_options,
+    )
+    from heurecivique_app.services.audit_log import AuditLine
+
+    row = audit_row(AuditLine(id=1, at=WHEN, actor_name="", action="mission.published",
+                              entity="mission", entity_id=None, detail={}), "en", TZ)
+    assert set(row) == keys_of(AuditRow)
+    assert row["who"] == "The app (scheduled job)"
+    assert row["entity_id"] == "" and row["detail"] == ""
+    assert all(set(o) == keys_of(Option) for o in action_options())
+    assert people_options([(3, "Claire")], "en") == [
+        {"id": "system", "name": "The app (scheduled job)"}, {"id": "3", "name": "Claire"}]
+
+
+def test_the_privacy_page_rows_name_no_one() -> None:
+    from heurecivique_app.domain.privacy import PurgeRun
+    from heurecivique_app.presenters.register import (
+        ErasureLine,
+        PurgeRunRow,
+        erasure_line,
+        purge_run_row,
+    )
+    from heurecivique_app.services.retention import ErasureRow
+
+    line = erasure_line(ErasureRow(id=2, beneficiary_id=8, initials="Y. L.",
+                                   channel_label="By phone", received_at=WHEN, done_at=WHEN,
+                                   done_by="Claire"), "en", TZ)
+    assert set(line) == keys_of(ErasureLine)
+    assert line["who"] == "Y. L." and line["href"] == "/console/beneficiaries/8"
+    run = purge_run_row(PurgeRun(id=5, ran_at=WHEN, as_of=WHEN, missions_purged=3,
+                                 contacts_erased=1, beneficiaries_pseudonymised=0), "en", TZ)
+    assert set(run) == keys_of(PurgeRunRow)
+    assert (run["missions"], run["contacts"], run["people"]) == ("3", "1", "0")
+
+
+def test_a_beneficiary_record_is_typed_facts_and_needs() -> None:
+    from heurecivique_app.presenters.beneficiaries import (
+        BeneficiaryFacts,
+        BeneficiaryRecordVars,
+        NeedRow,
+    )
+    from heurecivique_app.presenters.beneficiaries import record_vars as beneficiary_vars
+    from heurecivique_app.services.beneficiaries import BeneficiaryRecord, NeedLine
+
+    record = BeneficiaryRecord(
+        id=4, full_name="Yvonne Lemarié", phone="", address="14 rue Baudrairie",
+        access_notes="", notes="", neighbourhood_id=2, neighbourhood="Centre",
+        consent_at=WHEN, notice_version="", consent_by="Claire", created_at=WHEN,
+        contact_erased_at=None, pseudonymised_at=None, merged_into_id=None, merged_from=(),
+        needs=(NeedLine(mission_id=9, title="Courses", category="shopping", status="done",
+                        starts_at=WHEN, volunteers=(), minutes=None),))
+    shown = beneficiary_vars(record, "en", TZ)
+    assert set(shown) == keys_of(BeneficiaryRecordVars)
+    assert set(shown["person"]) == keys_of(BeneficiaryFacts)
+    assert shown["person"]["editable"] == "1" and shown["person"]["phone_label"] == ""
+    (need,) = shown["needs"]
+    assert set(need) == keys_of(NeedRow)
+    assert need["volunteers"] == "No volunteer" and need["href"] == "/console/missions/9"
+
+
+def test_the_register_has_a_name_and_every_column() -> None:
+    from heurecivique_app.domain.register import RegisterSettings, processing_register
+    from heurecivique_app.presenters.register import COLUMNS, RegisterRow, register_rows
+
+    rows = register_rows(processing_register(RegisterSettings(
+        mission_contact_days=30, inactive_months=24, contact_visible_hours=24,
+        session_hours=12, notice_version="1", insurance_version="1", charter_version="1")),
+        "fr")
+    assert rows and all(set(row) == keys_of(RegisterRow) for row in rows)
+    assert keys_of(RegisterRow) == {"name"} | {key for key, _ in COLUMNS}

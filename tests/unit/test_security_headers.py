@@ -53,7 +53,8 @@ def client_for(build: Path, public_url: str = "") -> TestClient:
         Route("/api/reports.csv", export),
         Route("/manifest.webmanifest", manifest),
         # Reflex's frontend mount answers /board with board.html; the same answer here.
-        *[Route(f"/{name}", lambda _r: HTMLResponse(PAGE)) for name in ("board", "map")],
+        *[Route(f"/{name}", lambda _r: HTMLResponse(PAGE))
+          for name in ("board", "map", "console/stats", "console/stats/departement")],
         Mount("/", StaticFiles(directory=build, html=True)),
     ])
     settings = dataclasses.replace(Settings.from_env({}), public_url=public_url)
@@ -83,6 +84,14 @@ def test_only_the_map_page_may_load_tiles(build: Path) -> None:
     csp = client_for(build).get("/map").headers["content-security-policy"]
     img = next(d for d in csp.split("; ") if d.startswith("img-src"))
     assert "https://tile.openstreetmap.org" in img.split()
+
+
+def test_the_departements_dashboard_draws_a_map_too(build: Path) -> None:
+    client = client_for(build)
+    csp = client.get("/console/stats/departement").headers["content-security-policy"]
+    assert "https://tile.openstreetmap.org" in csp
+    assert "tile.openstreetmap.org" not in client.get(
+        "/console/stats").headers["content-security-policy"]
 
 
 def test_hashed_build_files_are_immutable_others_revalidated(build: Path) -> None:

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from heurecivique_app.domain.errors import DomainError
+from heurecivique_app.domain.errors import DomainError, NotFound
 from heurecivique_app.domain.stats import (
     Period,
     active_by_month,
@@ -19,6 +19,7 @@ from heurecivique_app.domain.stats import (
     summarise,
 )
 from heurecivique_app.presenters.stats import count_text, hours_text, rate_text
+from heurecivique_app.services.stats import StatsFilter, parse_query
 
 
 def test_periods():
@@ -100,3 +101,34 @@ def test_rates_over_small_counts_are_hidden_outside_the_staff():
 def test_hours_are_not_counts_of_anyone():
     assert hours_text(90, "fr") == "1,5"
     assert hours_text(90, "en") == "1.5"
+
+
+def test_month_ends_are_local_midnights():
+    ends = period_of("quarter", anchor=date(2025, 2, 1)).month_ends("Europe/Paris")
+    assert [m for m, _ in ends] == ["2025-01", "2025-02", "2025-03"]
+    # The end of March is midnight in Paris, summer time already (UTC+2).
+    assert ends[-1][1] == datetime(2025, 3, 31, 22, tzinfo=UTC)
+
+
+def test_a_dashboards_query_is_checked_and_given_back():
+    query = parse_query({"scope": "departement", "period": "month", "anchor": "2025-02-14",
+                         "n": "3", "category": "visit"}, today=date(2026, 1, 1))
+    assert query.departement and query.commune_id is None
+    assert query.filters == StatsFilter(Period(date(2025, 2, 1), date(2025, 3, 1)), 3, "visit")
+    assert parse_query(query.as_query(), today=date(2026, 1, 1)) == query
+    # By default: this year, the actor's own commune.
+    default = parse_query({}, today=date(2026, 5, 5))
+    assert default.filters.period == Period(date(2026, 1, 1), date(2027, 1, 1))
+    assert not default.departement
+
+
+@pytest.mark.parametrize("data", [{"period": "week"}, {"start": "2025-13-01", "end": "x"},
+                                  {"period": "custom", "start": "2025-02-01"}])
+def test_a_bad_period_is_refused(data):
+    with pytest.raises(DomainError):
+        parse_query(data, today=date(2026, 1, 1))
+
+
+def test_an_id_that_cannot_be_one_is_not_found():
+    with pytest.raises(NotFound):
+        parse_query({"n": "abc"}, today=date(2026, 1, 1))

@@ -31,6 +31,7 @@ from heurecivique_app.domain.lifecycle import (
     STARTED,
     UNDER_CONTROL,
     check_transition,
+    expires,
     takes_volunteers,
     under_control,
 )
@@ -179,8 +180,8 @@ def _clean_edit(session: Session, mission: Mission, form: MissionEdit,  # noqa: 
         return commune_neighbourhood(session, commune_id=mission.commune_id, value=typed)
 
     def capacity() -> int:
-        if mission.kind == MissionKind.INDIVIDUAL and str(form.capacity).strip() in ("", "1"):
-            return 1
+        if mission.kind == MissionKind.INDIVIDUAL:
+            return mission.capacity  # one person's home: its places are not the form's
         return whole_number(form.capacity, low=1, high=MAX_CAPACITY)
 
     check.take("title", lambda: required_text(form.title, max_length=120, kind=TextKind.LINE))
@@ -463,6 +464,9 @@ def expire_past_missions(session: Session, *, now: datetime, limit: int = 500) -
         .order_by(col(Mission.starts_at)).limit(limit)).all()
     expired = []
     for mission in candidates:
+        # The query above is the rule in SQL (for the index); the rule itself decides.
+        if not expires(mission.status, mission.accepted_count, mission.starts_at, now):
+            continue
         moved = session.execute(
             update(Mission).where(Mission.id == mission.id,
                                   Mission.status == MissionStatus.OPEN.value,
