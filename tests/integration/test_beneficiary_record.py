@@ -142,6 +142,7 @@ def test_merging_two_records_keeps_the_history(db_engine, world) -> None:
         assert s.get(Mission, world.mission.id).beneficiary_id == twin.id
         entry = s.exec(select(AuditEntry).where(AuditEntry.action == "beneficiary.merged")).one()
         assert entry.detail == {"merged": world.beneficiary.id, "missions": [world.mission.id]}
-    with pytest.raises(DomainError), session_scope(db_engine) as s:
+    with pytest.raises(DomainError, match="merged into another one"), \
+            session_scope(db_engine) as s:
         beneficiaries.merge_beneficiaries(s, actor=actor, keep_id=third.id,
                                           duplicate_id=world.beneficiary.id)

@@ -129,7 +129,7 @@ def test_a_reset_through_smtp_sets_the_password_and_ends_every_session(engine, w
         outcome = auth.log_in(s, email=world.volunteer.email, password=NEW_PASSWORD,
                               address="10.0.0.1")
         assert outcome.user is not None and outcome.user.id == world.volunteer.id
-        with pytest.raises(DomainError):
+        with pytest.raises(DomainError, match="Wrong email or password"):
             auth.authenticate(s, email=world.volunteer.email, password=f.PASSWORD)
         actions = set(s.exec(select(AuditEntry.action)
                              .where(AuditEntry.entity_id == world.volunteer.id)))

@@ -19,7 +19,7 @@ from heurecivique_app.adapters.db import session_scope
 from heurecivique_app.adapters.mail import EmlOutbox
 from heurecivique_app.domain.community import RelayReport, ReportKind
 from heurecivique_app.domain.enums import MissionStatus, ParticipationStatus, Role
-from heurecivique_app.domain.errors import DomainError, NotFound, ValidationFailed
+from heurecivique_app.domain.errors import DomainError, NotAllowed, NotFound, ValidationFailed
 from heurecivique_app.domain.followup import MissionFollowUp
 from heurecivique_app.domain.models import (
     AuditEntry,
@@ -199,7 +199,7 @@ def test_a_commune_sets_its_own_periods(db_engine, closed, tmp_path) -> None:
         assert (policy.mission_contact_days, policy.inactive_months) == (7, 36)
         assert s.exec(select(AuditEntry).where(
             AuditEntry.action == "retention.updated")).one().actor_id == actor.user_id
-    with pytest.raises(DomainError), session_scope(db_engine) as s:
+    with pytest.raises(NotAllowed), session_scope(db_engine) as s:
         retention.update_retention(s, actor=f.actor(closed.volunteer),
                                    mission_contact_days="7", inactive_months="36")
     _run_purge_job(db_engine, tmp_path, utcnow() + timedelta(days=8))

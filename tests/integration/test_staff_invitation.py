@@ -163,7 +163,7 @@ def test_a_deactivated_referent_is_logged_out_and_cannot_log_in(engine, town) ->
         staff.set_active(s, actor=town["admin"], user_id=world.referent.id, active=False)
     with session_scope(engine) as s:
         assert auth.actor_for_token(s, token) is None
-        with pytest.raises(DomainError):
+        with pytest.raises(DomainError, match="Wrong email or password"):
             auth.authenticate(s, email=world.referent.email, password=f.PASSWORD)
         names = [(m.name, m.active) for m in staff.staff_of(s, actor=town["admin"])]
         assert (world.referent.display_name, False) in names

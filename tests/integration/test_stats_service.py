@@ -343,5 +343,5 @@ def test_only_a_coordinator_sees_the_departement(db_engine, data, who):
 def test_filters_of_another_commune_or_unknown_are_refused(db_engine, data):
     with pytest.raises(NotFound):
         report(db_engine, data, neighbourhood_id=data.hc)
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError, match="Pick a category"):
         report(db_engine, data, category="piano")

@@ -147,7 +147,7 @@ def test_sign_up_creates_a_pending_volunteer_with_the_charter(db_engine, world, 
         assert profile.insurance_version == INSURANCE_VERSION
         assert profile.insurance_accepted_at == profile.charter_accepted_at
         # Refused like a wrong password until the link is followed (services/auth.py).
-        with pytest.raises(DomainError):
+        with pytest.raises(DomainError, match="Wrong email or password"):
             auth.authenticate(s, email="aline.durand@example.fr", password="une-longue-phrase")
     (mail,) = mails(outbox)
     assert "To: aline.durand@example.fr" in mail

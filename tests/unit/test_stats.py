@@ -41,7 +41,7 @@ def test_periods():
     {"kind": "custom", "start": date(2025, 3, 1), "end": date(2025, 2, 1)},
     {"kind": "custom", "start": date(2020, 1, 1), "end": date(2025, 2, 1)}])
 def test_bad_periods_are_refused(kwargs):
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError, match="Choose a period"):
         period_of(anchor=date(2025, 1, 1), **kwargs)
 
 
@@ -125,7 +125,7 @@ def test_a_dashboards_query_is_checked_and_given_back():
 @pytest.mark.parametrize("data", [{"period": "week"}, {"start": "2025-13-01", "end": "x"},
                                   {"period": "custom", "start": "2025-02-01"}])
 def test_a_bad_period_is_refused(data):
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError, match="Choose a period"):
         parse_query(data, today=date(2026, 1, 1))
 
 
