@@ -50,11 +50,13 @@ def test_metrics_and_logs_of_a_real_session(app_server, new_context) -> None:
     page: Page = new_context(PHONE).new_page()
     login(page, REFERENT, "/console")
     deadline = time.monotonic() + 15
-    while True:  # the console's own events finish a moment after its address shows
+    while True:  # the console's events and its socket show a moment after its address
         status, headers, body = fetch(app_server.url + "/metrics", token=METRICS_TOKEN)
         handled = re.findall(r'^hc_event_seconds_count\{handler="([^"]+)"\} ([0-9.]+)',
                              body, re.M)
-        if any("console_state" in name for name, _ in handled) or time.monotonic() > deadline:
+        socket_open = re.search(r'^hc_websocket_connections [1-9]', body, re.M)
+        if (any("console_state" in name for name, _ in handled) and socket_open
+                or time.monotonic() > deadline):
             break
         time.sleep(0.5)
     assert status == 200 and headers["Cache-Control"] == "no-store"

@@ -207,8 +207,11 @@ def test_the_dashboard_lists_today_followups_due_volunteers_to_meet_and_new_repo
         past = f.mission(s, neighbourhood_=w.neighbourhood, title="Hier",
                          status=MissionStatus.FULL, starts_at=utcnow() - timedelta(days=1))
         past.accepted_count = 1
+        # A minute ago, but never yesterday (the test may run just after midnight UTC).
+        now = utcnow()
+        midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
         f.mission(s, neighbourhood_=w.neighbourhood, title="Maintenant",
-                  starts_at=utcnow() - timedelta(minutes=1))
+                  starts_at=max(now - timedelta(minutes=1), midnight))
         f.mission(s, title="Autre commune", status=MissionStatus.FULL,
                   starts_at=utcnow() - timedelta(days=1), accepted_count=1)
     with session_scope(db_engine) as s:

@@ -10,6 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 import redis
+from aio import run_in_own_loop
 from prometheus_client import REGISTRY
 from sqlalchemy.engine import Engine
 from starlette.applications import Starlette
@@ -198,7 +199,7 @@ def test_every_event_is_timed_per_handler_and_errors_counted() -> None:
         await asyncio.sleep(0)  # done callbacks run on the next turn of the loop
 
     ok = sample("hc_event_seconds_count", handler="test_state.ok_handler")
-    asyncio.run(run())
+    run_in_own_loop(run())
     assert sample("hc_event_seconds_count", handler="test_state.ok_handler") == ok + 1
     assert sample("hc_event_seconds_sum", handler="test_state.ok_handler") >= 0.02
     assert sample("hc_event_seconds_bucket", handler="test_state.ok_handler", le="+Inf") >= 1
@@ -227,7 +228,7 @@ def test_live_deliveries_and_sockets_are_counted(monkeypatch) -> None:
 
     worker._emit_local = record  # noqa: SLF001
     before = sample("hc_live_deliveries_total", kind="board")
-    asyncio.run(worker._render({"board:1", "board:2"}, "v1"))  # noqa: SLF001
+    run_in_own_loop(worker._render({"board:1", "board:2"}, "v1"))  # noqa: SLF001
     assert sorted(sent) == sorted(watched)
     assert sample("hc_live_deliveries_total", kind="board") == before + 2
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 
+from aio import run_in_own_loop
+
 from heurecivique_app.realtime import live as live_module
 from heurecivique_app.realtime.live import LiveBoards
 from heurecivique_app.settings import Settings
@@ -42,4 +44,4 @@ def test_changes_within_the_interval_make_one_more_broadcast_at_its_end(monkeypa
         assert times[0] < 0.1 and 0.25 <= times[1] <= 0.45
         assert {room for _, room in sent} == {"hc:stats:1:fr"}
 
-    asyncio.run(scenario())
+    run_in_own_loop(scenario())

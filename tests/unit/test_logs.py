@@ -8,6 +8,7 @@ import json
 import logging
 
 import pytest
+from aio import run_in_own_loop
 from starlette.applications import Starlette
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route
@@ -103,7 +104,7 @@ def test_ids_do_not_leak_between_tasks(json_log: io.StringIO) -> None:
     async def both() -> None:
         await asyncio.gather(asyncio.create_task(event(1)), asyncio.create_task(event(2)))
 
-    asyncio.run(both())
+    run_in_own_loop(both())
     assert sorted((line["request_id"], line["user_id"]) for line in lines(json_log)) == \
         [("event-1", 1), ("event-2", 2)]
 

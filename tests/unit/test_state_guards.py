@@ -11,15 +11,14 @@ the few public ones named here.
 
 from __future__ import annotations
 
-import asyncio
 import importlib
 import inspect
 import pkgutil
-from concurrent.futures import ThreadPoolExecutor
 from typing import get_type_hints
 
 import pytest
 import reflex as rx
+from aio import run_in_own_loop
 
 from heurecivique_app.domain.enums import STAFF_ROLES
 from heurecivique_app.domain.errors import NotFound, ValidationFailed
@@ -52,11 +51,7 @@ class FakeState:
         return self.actor, None
 
 
-def run(coroutine):
-    """Run ``coroutine`` on a loop of its own thread (Playwright's sync API, when the whole
-    suite runs, may hold a running loop in this one)."""
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
+run = run_in_own_loop
 
 
 def redirect_target(event) -> str:
