@@ -105,3 +105,24 @@ def smtp_server(recorder: Recorder | None = None, *, tls_dir: Path | None = None
     finally:
         recorder.released.set()
         controller.stop()
+
+
+def run_jobs_by_smtp(engine, tmp_path: Path, at=None) -> list[EmailMessage]:
+    """Run every queued job (the app's job kinds) with a mailer on a loopback SMTP server.
+
+    ``at`` fixes the jobs' clock (else the real time). Returns the e-mails received.
+    """
+    from heurecivique_app.adapters.mail import mailer_from_settings
+    from heurecivique_app.domain.types import utcnow
+    from heurecivique_app.jobs.kinds import KINDS
+    from heurecivique_app.jobs.runner import JobContext, Runner
+    from heurecivique_app.settings import Settings
+
+    with smtp_server() as (controller, recorder):
+        settings = Settings.from_env({
+            "HC_DATA_DIR": str(tmp_path), "HC_SMTP_HOST": controller.hostname,
+            "HC_SMTP_PORT": str(controller.port), "HC_SMTP_TLS": "none"})
+        Runner(JobContext(engine=engine, mailer=mailer_from_settings(settings),
+                          settings=settings, clock=(lambda: at) if at else utcnow),
+               KINDS, worker="test").run_until_idle()
+    return list(recorder.messages)

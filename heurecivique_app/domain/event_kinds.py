@@ -85,4 +85,7 @@ class EventKind(StrEnum):
     AUTH_RESET_REQUESTED = "auth.reset_requested"
     AUTH_PASSWORD_RESET = "auth.password_reset"
     AUTH_PASSWORD_CHANGED = "auth.password_changed"
+    AUTH_EMAIL_CHANGE_REQUESTED = "auth.email_change_requested"
+    AUTH_EMAIL_CHANGE_REFUSED = "auth.email_change_refused"
+    AUTH_EMAIL_CHANGED = "auth.email_changed"
     AUTH_SESSION_ENDED = "auth.session_ended"

@@ -108,6 +108,24 @@ class PasswordReset(SQLModel, table=True):
     used_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
 
 
+class EmailChange(SQLModel, table=True):
+    """A signed-in user's request to change their e-mail address, confirmed from the new one.
+
+    The token is written (its SHA-256 only) by the job that e-mails the link to
+    the new address; the link is single use and lasts 24 hours from then.
+    """
+
+    __tablename__ = "email_change"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    new_email: str = Field(max_length=254)
+    token_hash: str | None = Field(default=None, max_length=64, unique=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+    expires_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+    used_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+
+
 class StaffInvitation(SQLModel, table=True):
     """An invitation to join a commune's staff, e-mailed by one of its administrators.
 

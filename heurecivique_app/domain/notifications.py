@@ -89,6 +89,8 @@ class MessageKind:
     ACCOUNT_EXISTS = "account_exists"  # someone signed up with an address that has an account
     PASSWORD_RESET = "password_reset"  # the link that sets a forgotten password
     STAFF_INVITATION = "staff_invitation"  # an administrator invites someone to the staff
+    EMAIL_CHANGE_CONFIRM = "email_change_confirm"  # the link sent to a new address
+    EMAIL_CHANGED = "email_changed"  # the notice sent to the old address once changed
     # A referent changed a mission someone takes part in (never turned off: they must know).
     MISSION_CHANGED = "mission_changed"
     MISSION_CANCELLED = "mission_cancelled"

@@ -21,7 +21,14 @@ from heurecivique_app.domain.notifications import OPTIONAL_KINDS, MessageKind, N
 from heurecivique_app.jobs.queue import Claimed
 from heurecivique_app.jobs.runner import JobContext, JobKind, Outcome, Skip, one_by_one
 from heurecivique_app.presenters.emails import Context, render
-from heurecivique_app.services import notifications, recovery, retention, signup, staff
+from heurecivique_app.services import (
+    email_change,
+    notifications,
+    recovery,
+    retention,
+    signup,
+    staff,
+)
 from heurecivique_app.services.missions import control
 
 log = logging.getLogger(__name__)
@@ -100,6 +107,18 @@ def _message(job: Claimed, users: dict[int, User], off: set, settings,
                         attachments=attachments, idempotency_key=job.key))
 
 
+def _mail_link(ctx: JobContext, job: Claimed, template: str, *, to: str, name: str,
+               locale: str, params: dict) -> None:
+    """Render an e-mailed link's message in the recipient's language and send it now."""
+    commune = job.payload["commune"]
+    rendered = render(template, Context(
+        locale=locale, timezone=ctx.settings.timezone, commune_name=commune["name"],
+        commune_colour=commune["colour"], app_url=job.payload["site_url"], name=name), params)
+    ctx.mailer.deliver(compose(Mail(sender=ctx.settings.mail_from, to=to,
+                                    subject=rendered.subject, text=rendered.text,
+                                    html=rendered.html, idempotency_key=job.key)))
+
+
 LinkMaker = Callable[..., str | None]
 
 
@@ -123,14 +142,7 @@ def link_mail(template: str, make_link: LinkMaker) -> Callable[[JobContext, Clai
                 raise Skip("nothing to send any more (account closed or confirmed)")
             session.commit()
             to, name, locale = user.email, user.display_name, user.locale
-        commune = payload["commune"]
-        rendered = render(template, Context(
-            locale=locale, timezone=ctx.settings.timezone, commune_name=commune["name"],
-            commune_colour=commune["colour"], app_url=payload["site_url"], name=name),
-            {"url": url})
-        ctx.mailer.deliver(compose(Mail(sender=ctx.settings.mail_from, to=to,
-                                        subject=rendered.subject, text=rendered.text,
-                                        html=rendered.html, idempotency_key=job.key)))
+        _mail_link(ctx, job, template, to=to, name=name, locale=locale, params={"url": url})
 
     return run
 
@@ -146,15 +158,26 @@ def _send_invitation(ctx: JobContext, job: Claimed) -> None:
         invitation, url = found
         to, name = invitation.email, invitation.display_name
         session.commit()
-    commune = payload["commune"]
-    rendered = render(MessageKind.STAFF_INVITATION, Context(
-        locale=payload.get("locale", "fr"), timezone=ctx.settings.timezone,
-        commune_name=commune["name"], commune_colour=commune["colour"],
-        app_url=payload["site_url"], name=name),
-        {"url": url, "inviter": payload["inviter"]})
-    ctx.mailer.deliver(compose(Mail(sender=ctx.settings.mail_from, to=to,
-                                    subject=rendered.subject, text=rendered.text,
-                                    html=rendered.html, idempotency_key=job.key)))
+    _mail_link(ctx, job, MessageKind.STAFF_INVITATION, to=to, name=name,
+               locale=payload.get("locale", "fr"),
+               params={"url": url, "inviter": payload["inviter"]})
+
+
+def _send_email_change_link(ctx: JobContext, job: Claimed) -> None:
+    """Write an e-mail change's token and e-mail its link to the NEW address.
+
+    Like :func:`link_mail`, the token is committed before the e-mail leaves and the
+    raw token is never in the job table (services/email_change.py).
+    """
+    payload = job.payload
+    with Session(ctx.engine) as session:
+        link = email_change.new_change_link(session, change_id=payload["change_id"],
+                                            site_url=payload["site_url"], now=ctx.clock())
+        if link is None:
+            raise Skip("request used or account closed")
+        session.commit()
+    _mail_link(ctx, job, MessageKind.EMAIL_CHANGE_CONFIRM, to=link.to, name=link.name,
+               locale=link.locale, params={"url": link.url})
 
 
 def _scan_reminders(ctx: JobContext, job: Claimed) -> None:
@@ -213,6 +236,7 @@ KINDS: dict[str, JobKind] = {kind.name: kind for kind in (
     JobKind(recovery.RESET_LINK_JOB, one_by_one(
         link_mail(MessageKind.PASSWORD_RESET, recovery.new_reset_link))),
     JobKind(staff.INVITATION_JOB, one_by_one(_send_invitation)),
+    JobKind(email_change.EMAIL_CHANGE_LINK_JOB, one_by_one(_send_email_change_link)),
     JobKind(EXPIRY_SCAN, one_by_one(_expire_missions), next_run=next_expiry_scan,
             catch_up=EXPIRY_EVERY),
 )}

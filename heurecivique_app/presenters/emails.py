@@ -199,6 +199,27 @@ def _staff_invitation(ctx: Context, p: dict) -> Draft:
     )
 
 
+def _email_change_confirm(ctx: Context, p: dict) -> Draft:
+    return Draft(
+        subject=(N_("Confirm your new HeureCivique e-mail address"), {}),
+        paragraphs=[(N_("Someone, maybe you, asked to use this address for their HeureCivique "
+                        "account. Open this link within 24 hours and confirm to do it."), {}),
+                    (N_("If it was not you, ignore this message: nothing changes."), {})],
+        link=(N_("Confirm my new address"), p["url"]),
+    )
+
+
+def _email_changed(ctx: Context, p: dict) -> Draft:
+    return Draft(
+        subject=(N_("Your HeureCivique e-mail address has changed"), {}),
+        paragraphs=[(N_("The e-mail address of your HeureCivique account is now {new_email}. "
+                        "This address no longer receives its messages."),
+                     {"new_email": p["new_email"]}),
+                    (N_("If you did not make this change, call your town hall at once: "
+                        "someone may be using your account."), {})],
+    )
+
+
 TEMPLATES: dict[str, Callable[[Context, dict], Draft]] = {
     MessageKind.MISSION_CHANGED: _mission_changed,
     MessageKind.MISSION_CANCELLED: _mission_cancelled,
@@ -211,6 +232,8 @@ TEMPLATES: dict[str, Callable[[Context, dict], Draft]] = {
     MessageKind.ACCOUNT_EXISTS: _account_exists,
     MessageKind.PASSWORD_RESET: _password_reset,
     MessageKind.STAFF_INVITATION: _staff_invitation,
+    MessageKind.EMAIL_CHANGE_CONFIRM: _email_change_confirm,
+    MessageKind.EMAIL_CHANGED: _email_changed,
 }
 
 

@@ -1,4 +1,7 @@
-"""The pages of a forgotten password (api/recovery.py): ask for a link, then set a password.
+"""The plain pages of passwords and e-mail addresses (api/recovery.py).
+
+A forgotten password (ask for a link, then set a password); a signed-in user's
+change of password or e-mail address, and the e-mail change's link.
 
 Plain HTML without script, like the sign-up's confirmation page: they work on any
 phone, and the link's GET only shows a form (mail scanners follow links).
@@ -106,16 +109,45 @@ def _sessions_part(locale: str, sessions: list[tuple[int, str, bool]]) -> str:
     return f'<h2>{heading}</h2>\n<ul id="open-sessions">{"".join(items)}</ul>\n'
 
 
+def _email_part(locale: str, errors: dict[str, str], sent: bool) -> str:
+    """The form that changes the account's e-mail address, or the answer once posted."""
+    heading = escape(translate(N_("Change my e-mail address"), locale))
+    said = ""
+    if sent:
+        # The same words whether the address is free or already has an account.
+        said = (f'<p id="email-change-sent" role="status">'
+                f'{escape(translate(EMAIL_SENT, locale))}</p>\n')
+    intro = translate(N_("We send a link to the new address; your address changes when you "
+                         "confirm from it."), locale)
+    button = translate(N_("Send the link to my new address"), locale)
+    return (f"<h2>{heading}</h2>\n{said}<p>{escape(intro)}</p>\n"
+            '<form method="post" action="/api/auth/email/change">\n'
+            + _field(locale, "new_email", N_("New e-mail address"), "email", "email",
+                     errors.get("new_email", ""))
+            + _field(locale, "current_email", N_("Current password"), "password",
+                     "current-password", errors.get("current_email", ""))
+            + f'<button type="submit" id="email-change-submit">{escape(button)}</button>\n'
+            "</form>\n")
+
+
+EMAIL_SENT = N_("If this address can be used, an e-mail with a link is on its way to it. The "
+                "link works for 24 hours. Nothing came? Look in the spam folder, or ask again "
+                "in a few minutes.")
+
+
 def change_page(locale: str, *, errors: dict[str, str] | None = None, done: bool = False,
-                sessions: list[tuple[int, str, bool]] | None = None) -> str:
-    """A signed-in user's form to change their password, and their open sessions.
+                sessions: list[tuple[int, str, bool]] | None = None,
+                email_sent: bool = False) -> str:
+    """A signed-in user's forms to change their password and e-mail, and their open sessions.
 
     Args:
         locale: the user's language.
-        errors: field name -> translated message, after a refusal.
+        errors: field name -> translated message, after a refusal (the e-mail form's
+            fields are ``new_email`` and ``current_email``).
         done: the new password is saved.
         sessions: (id, when it was opened, as text, whether it is this device), newest
             first.
+        email_sent: the e-mail change was asked (the same answer for any address).
     """
     locale = _lang(locale)
     title = escape(translate(N_("Change my password"), locale))
@@ -137,8 +169,45 @@ def change_page(locale: str, *, errors: dict[str, str] | None = None, done: bool
                         "new-password", errors.get("repeat", ""))
                + f'<button type="submit" id="password-submit">{escape(button)}</button>\n'
                "</form>\n"
+               + _email_part(locale, errors, email_sent)
                + _sessions_part(locale, sessions or [])
                + f'<p><a href="/">{escape(back)}</a></p>')
+    return plain_page(locale, title, content)
+
+
+def email_confirm_page(locale: str, *, token: str, new_email: str | None,
+                       done: bool = False) -> str:
+    """The e-mail change link's page: a button that confirms, the result, or why it fails.
+
+    Args:
+        locale: the visitor's language.
+        token: the link's token, posted back with the button (escaped here).
+        new_email: the address the link sets; None when the link cannot be used.
+        done: the address has just changed.
+    """
+    locale = _lang(locale)
+    title = escape(translate(N_("Confirm my new e-mail address"), locale))
+    log_in = translate(N_("Log in"), locale)
+    if done:
+        said = translate(N_("Your e-mail address is changed: log in with it from now on. Your "
+                            "other devices are logged out."), locale)
+        content = (f'<p id="email-changed" role="status">{escape(said)}</p>\n'
+                   f'<p><a href="/login">{escape(log_in)}</a></p>')
+        return plain_page(locale, title, content)
+    if new_email is None:
+        why = translate(N_("This link is no longer valid: it has already been used or is more "
+                           "than 24 hours old. Ask again from « Change my password »."), locale)
+        content = (f'<p id="email-change-invalid" role="alert">{escape(why)}</p>\n'
+                   f'<p><a href="/login">{escape(log_in)}</a></p>')
+        return plain_page(locale, title, content)
+    intro = translate(N_("Use {email} as the e-mail address of your account?"), locale,
+                      email=new_email)
+    button = translate(N_("Confirm my new address"), locale)
+    content = (f"<p>{escape(intro)}</p>\n"
+               '<form method="post" action="/api/auth/email">\n'
+               f'<input type="hidden" name="token" value="{escape(token)}">\n'
+               f'<button type="submit" id="email-confirm-submit">{escape(button)}</button>\n'
+               "</form>")
     return plain_page(locale, title, content)
 
 

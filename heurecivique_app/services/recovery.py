@@ -159,6 +159,55 @@ def reset_password(session: Session, *, token: object, password: object, repeat:
     return True
 
 
+def check_current_password(session: Session, *, user: User, current: object, address: str,
+                           field: str = "current") -> None:
+    """Refuse a wrong current password; each try counts in the login throttle like a login.
+
+    Args:
+        session: the unit of work (the caller commits even on a refusal, so the
+            throttle's count stays).
+        user: the signed-in account.
+        current: the password as typed.
+        address: the client's address, for the throttle.
+        field: the form field the refusal is shown at.
+
+    Raises:
+        ValidationFailed: wrong, or tried too often (the wait is said).
+    """
+    tried = auth.log_in(session, email=user.email,
+                        password=current if isinstance(current, str) else "", address=address)
+    if tried.user is not None:
+        return
+    if tried.locked:
+        raise ValidationFailed(
+            {field: N_("Too many attempts: logging in with this email is paused for "
+                       "{minutes} min.")},
+            {field: {"minutes": max(-(-tried.retry_after // 60), 1)}})
+    if tried.retry_after:
+        raise ValidationFailed({field: N_("Too many attempts. Try again in {seconds} s.")},
+                               {field: {"seconds": max(tried.retry_after, 1)}})
+    raise ValidationFailed({field: N_("This is not your current password.")})
+
+
+def end_other_sessions(session: Session, *, user_id: int | None, keep_session: str | None,
+                       now: datetime | None = None) -> int:
+    """End every open login of the account but ``keep_session`` (this browser's token).
+
+    Returns:
+        How many sessions ended.
+    """
+    now = now or utcnow()
+    kept = auth.session_digest(keep_session) if keep_session else ""
+    ended = 0
+    for login in session.exec(select(UserSession).where(
+            UserSession.user_id == user_id, UserSession.revoked_at == None)).all():  # noqa: E711
+        if login.token_hash != kept:
+            login.revoked_at = now
+            session.add(login)
+            ended += 1
+    return ended
+
+
 def change_password(session: Session, *, actor: Actor, current: object, password: object,
                     repeat: object, address: str, keep_session: str | None) -> None:
     """A signed-in user's new password, the current one required.
@@ -180,28 +229,10 @@ def change_password(session: Session, *, actor: Actor, current: object, password
     clean = check.result()
     if repeat != clean["password"]:
         raise ValidationFailed({"repeat": N_("The two passwords are not the same.")})
-    tried = auth.log_in(session, email=user.email,
-                        password=current if isinstance(current, str) else "", address=address)
-    if tried.user is None:
-        if tried.locked:
-            raise ValidationFailed(
-                {"current": N_("Too many attempts: logging in with this email is paused for "
-                               "{minutes} min.")},
-                {"current": {"minutes": max(-(-tried.retry_after // 60), 1)}})
-        if tried.retry_after:
-            raise ValidationFailed({"current": N_("Too many attempts. Try again in {seconds} s.")},
-                                   {"current": {"seconds": max(tried.retry_after, 1)}})
-        raise ValidationFailed({"current": N_("This is not your current password.")})
+    check_current_password(session, user=user, current=current, address=address)
     user.password_hash = hash_password(clean["password"])
     session.add(user)
-    kept = auth.session_digest(keep_session) if keep_session else ""
-    ended = 0
-    for login in session.exec(select(UserSession).where(
-            UserSession.user_id == user.id, UserSession.revoked_at == None)).all():  # noqa: E711
-        if login.token_hash != kept:
-            login.revoked_at = utcnow()
-            session.add(login)
-            ended += 1
+    ended = end_other_sessions(session, user_id=user.id, keep_session=keep_session)
     audit(session, actor=actor, action="auth.password_changed", entity="user",
           entity_id=user.id, commune_id=user.commune_id, other_sessions_ended=ended)
 

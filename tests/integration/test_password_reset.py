@@ -10,24 +10,20 @@ from datetime import UTC, datetime, timedelta
 
 import factories as f
 import pytest
-from mailserver import smtp_server
+from mailserver import run_jobs_by_smtp as send_jobs
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from heurecivique_app.adapters.db import session_scope
-from heurecivique_app.adapters.mail import mailer_from_settings
 from heurecivique_app.api import recovery as api_recovery
 from heurecivique_app.domain.errors import DomainError
 from heurecivique_app.domain.models import AuditEntry, User
 from heurecivique_app.domain.notifications import Job
 from heurecivique_app.domain.types import utcnow
 from heurecivique_app.i18n import LOCALE_COOKIE
-from heurecivique_app.jobs.kinds import KINDS
-from heurecivique_app.jobs.runner import JobContext, Runner
 from heurecivique_app.services import auth, recovery
-from heurecivique_app.settings import Settings
 
 SITE = "https://heure.vitre.example"
 NEW_PASSWORD = "un nouveau mot de passe"
@@ -62,18 +58,6 @@ def client() -> TestClient:
 def jobs(engine: Engine) -> list[Job]:
     with session_scope(engine) as s:
         return list(s.exec(select(Job).where(Job.kind == recovery.RESET_LINK_JOB)))
-
-
-def send_jobs(engine: Engine, tmp_path, at=None) -> list:
-    """Run the queued jobs through a real SMTP server on loopback; what it received."""
-    with smtp_server() as (controller, recorder):
-        settings = Settings.from_env({
-            "HC_DATA_DIR": str(tmp_path), "HC_SMTP_HOST": controller.hostname,
-            "HC_SMTP_PORT": str(controller.port), "HC_SMTP_TLS": "none"})
-        Runner(JobContext(engine=engine, mailer=mailer_from_settings(settings),
-                          settings=settings, clock=(lambda: at) if at else utcnow),
-               KINDS, worker="test").run_until_idle()
-    return list(recorder.messages)
 
 
 def reset_path(mail) -> str:

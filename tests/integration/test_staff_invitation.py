@@ -10,7 +10,7 @@ from datetime import timedelta
 
 import factories as f
 import pytest
-from mailserver import smtp_server
+from mailserver import run_jobs_by_smtp as send
 from scratch_db import row_counts
 from sqlalchemy.engine import Engine
 from sqlmodel import select
@@ -18,7 +18,6 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from heurecivique_app.adapters.db import session_scope
-from heurecivique_app.adapters.mail import mailer_from_settings
 from heurecivique_app.api import recovery as api_recovery
 from heurecivique_app.domain.enums import Role
 from heurecivique_app.domain.errors import DomainError, NotAllowed, NotFound, ValidationFailed
@@ -26,11 +25,8 @@ from heurecivique_app.domain.models import StaffInvitation, User
 from heurecivique_app.domain.notifications import Job
 from heurecivique_app.domain.types import utcnow
 from heurecivique_app.i18n import LOCALE_COOKIE
-from heurecivique_app.jobs.kinds import KINDS
-from heurecivique_app.jobs.runner import JobContext, Runner
 from heurecivique_app.services import auth, staff
 from heurecivique_app.services.actor import Actor
-from heurecivique_app.settings import Settings
 
 SITE = "https://heure.vitre.example"
 PASSWORD = "la phrase de Léa"
@@ -55,17 +51,6 @@ def town(engine: Engine) -> dict:
         elsewhere = f.user(s, role=Role.COMMUNE_ADMIN)  # another commune's administrator
         return {"world": world, "admin": Actor.from_user(admin),
                 "other_admin": Actor.from_user(elsewhere)}
-
-
-def send(engine: Engine, tmp_path, at=None) -> list:
-    with smtp_server() as (controller, recorder):
-        settings = Settings.from_env({
-            "HC_DATA_DIR": str(tmp_path), "HC_SMTP_HOST": controller.hostname,
-            "HC_SMTP_PORT": str(controller.port), "HC_SMTP_TLS": "none"})
-        Runner(JobContext(engine=engine, mailer=mailer_from_settings(settings),
-                          settings=settings, clock=(lambda: at) if at else utcnow),
-               KINDS, worker="test").run_until_idle()
-    return list(recorder.messages)
 
 
 def token_of(mail) -> str:
