@@ -55,9 +55,12 @@ def header(next_path: str, show_user: bool = True) -> rx.Component:
                     rx.text(AppState.user_name, size="2", id="user-name")),
             install_button(),
             language_links(next_path),
+            # A full page load (reloadDocument): the password page is the server's, not a
+            # client route (client routing drew the 404 page).
             rx.cond(show_user & (AppState.user_name != ""),
                     rx.link(T("Password"), href="/api/auth/password", id="password-link",
-                            size="2", class_name="touch-link")),
+                            size="2", class_name="touch-link",
+                            custom_attrs={"reloadDocument": True})),
             rx.cond(show_user & (AppState.user_name != ""), logout_button()),
             align="center",
             spacing="3",

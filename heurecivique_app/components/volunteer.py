@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from heurecivique_app.components import forms
+from heurecivique_app.components import cheap, forms
 from heurecivique_app.components.text import T, T_each, both
 from heurecivique_app.domain.enums import CATEGORY_LABELS
 from heurecivique_app.domain.text import N_
@@ -138,7 +138,7 @@ def hour_card(percent: rx.Var, label: rx.Var, *extra: rx.Component) -> rx.Compon
     return rx.card(
         rx.vstack(
             rx.heading(T("My hour this month"), as_="h2", size="4"),
-            rx.progress(value=percent, aria_label=label),
+            cheap.progress(percent, label),
             rx.text(label, id="hour-label"),
             *extra,
             spacing="2",

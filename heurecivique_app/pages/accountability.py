@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from heurecivique_app.components import forms
+from heurecivique_app.components import cheap, forms
 from heurecivique_app.components.forms import dynamic_select, text_input
 from heurecivique_app.components.layout import page
 from heurecivique_app.components.text import T
@@ -67,7 +67,7 @@ def _audit_row(row: rx.Var) -> rx.Component:
     return rx.el.tr(
         rx.el.td(row["when"]),
         rx.el.td(row["who"]),
-        rx.el.td(rx.code(row["action"])),
+        rx.el.td(cheap.code(row["action"])),
         rx.el.td(row["entity"], " ", row["entity_id"]),
         rx.el.td(rx.text(row["detail"], size="1", style={"wordBreak": "break-word"})),
         class_name="audit-row",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from heurecivique_app.components import forms
+from heurecivique_app.components import cheap, forms
 from heurecivique_app.components.layout import page
 from heurecivique_app.components.text import T
 from heurecivique_app.domain.community import ISSUE_CATEGORY_LABELS
@@ -74,7 +74,7 @@ def report_card(row: rx.Var) -> rx.Component:
             rx.heading(row["title"], as_="h3", size="4"),
             rx.text(row["neighbourhood"], " · ", row["when"], size="2"),
             rx.cond(row["answer"] != "",
-                    rx.blockquote(row["answer"], size="2", class_name="report-answer")),
+                    cheap.blockquote(row["answer"], class_name="report-answer")),
             spacing="1", width="100%",
         ),
         width="100%",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from heurecivique_app.components import forms
+from heurecivique_app.components import cheap, forms
 from heurecivique_app.components.layout import page
 from heurecivique_app.components.text import T
 from heurecivique_app.domain.privacy import CONSENT_METHOD_LABELS
@@ -35,7 +35,7 @@ def report_card(row: rx.Var) -> rx.Component:
                     rx.link(T("See the photo"), href=row["photo_href"], is_external=True,
                             size="2")),
             rx.cond(row["answer"] != "",
-                    rx.blockquote(row["answer"], size="2", class_name="report-answer")),
+                    cheap.blockquote(row["answer"], class_name="report-answer")),
             rx.cond(
                 row["can_close"],
                 rx.vstack(
@@ -98,7 +98,7 @@ def relay_panel() -> rx.Component:
     return rx.card(rx.vstack(
         rx.heading(T("Neighbourhood relays"), as_="h2", size="5"),
         rx.el.ul(rx.foreach(TriageState.relay_rows, lambda r: rx.el.li(
-            rx.text(rx.text.strong(r["name"]), " — ", r["hoods"]))),
+            rx.text(cheap.strong(r["name"]), " — ", r["hoods"]))),
             id="relay-list", style={"paddingLeft": "1.25rem"}),
         forms.form(
             rx.vstack(

@@ -10,7 +10,7 @@ import time
 from email import policy
 
 from a11y import axe_violations
-from conftest import PHONE
+from conftest import PHONE, login
 from playwright.sync_api import Page, expect
 from privacy import (
     Traffic,
@@ -348,3 +348,24 @@ def test_sign_up_with_a_taken_email_says_nothing_and_tells_the_owner(new_context
     assert fresh.url == page.url
     assert fresh.locator("main").inner_text() == page.locator("main").inner_text()
     assert confirmation_link(app_server, "quelquun.nouveau@exemple.fr")
+
+
+def test_the_hour_bar_and_the_headers_password_link(new_context, app_server) -> None:
+    """The hour's progress bar; « Mot de passe » in the header loads the server's page
+    (a client-side route change to it drew the app's 404 page instead)."""
+    page = new_context(PHONE).new_page()
+    login(page, "volontaire@vitre.demo", "/home")
+    # The hour's bar (plain elements with Radix's classes): a named progressbar with values.
+    bar = page.get_by_role("progressbar")
+    expect(page.locator("#hour-label")).not_to_have_text("")
+    expect(bar).to_have_accessible_name(page.locator("#hour-label").inner_text())
+    expect(bar).to_have_attribute("aria-valuenow", re.compile(r"^\d+$"))
+    expect(bar).to_have_attribute("aria-valuetext", re.compile(r"^\d+%$"))
+    expect(bar).to_have_class(re.compile(r"\brt-ProgressRoot\b"))
+    link = page.locator("#password-link")
+    expect(link).to_have_text("Mot de passe")
+    expect(link).to_have_class(re.compile(r"\brt-Link\b"))
+    link.click()
+    page.wait_for_url(re.compile(r".*/api/auth/password$"))
+    expect(page.locator("#password-submit")).to_be_visible()
+    expect(page.locator("#current")).to_be_visible()
