@@ -75,6 +75,15 @@ def form_id(value: object) -> int | None:
     return number if 0 < number <= _MAX_ID else None
 
 
+def link_token_shape(value: object) -> bool:
+    """Whether ``value`` can be the token of a link this app e-mails (short ASCII).
+
+    Every such token comes from ``secrets.token_urlsafe``: anything else, from a
+    hand-made request, is refused before it is hashed and looked up.
+    """
+    return isinstance(value, str) and bool(value) and value.isascii() and len(value) <= 200
+
+
 def known_id(value: object) -> int:
     """``value`` as the id of a row to look up; NotFound if it cannot be any row's id.
 

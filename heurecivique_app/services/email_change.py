@@ -34,7 +34,7 @@ from heurecivique_app.domain.models import EmailChange, PasswordReset, User
 from heurecivique_app.domain.notifications import MessageKind
 from heurecivique_app.domain.text import N_
 from heurecivique_app.domain.types import utcnow
-from heurecivique_app.domain.validation import FormCheck
+from heurecivique_app.domain.validation import FormCheck, link_token_shape
 from heurecivique_app.domain.volunteering import clean_email
 from heurecivique_app.jobs.queue import enqueue_rows, job_row
 from heurecivique_app.services import notifications, recovery
@@ -145,8 +145,8 @@ def new_change_link(session: Session, *, change_id: int, site_url: str,
 
 
 def _usable(session: Session, token: object, now: datetime) -> tuple[EmailChange, User] | None:
-    if not isinstance(token, str) or not token or not token.isascii() or len(token) > 200:
-        return None  # every link this app writes is short ASCII (token_urlsafe)
+    if not link_token_shape(token):
+        return None
     row = session.exec(select(EmailChange, User)
                        .join(User, col(User.id) == EmailChange.user_id)
                        .where(EmailChange.token_hash == _digest(token))).first()

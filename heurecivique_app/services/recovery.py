@@ -32,7 +32,7 @@ from heurecivique_app.domain.errors import NotFound, ValidationFailed
 from heurecivique_app.domain.models import PasswordReset, User, UserSession
 from heurecivique_app.domain.text import N_
 from heurecivique_app.domain.types import utcnow
-from heurecivique_app.domain.validation import FieldError, FormCheck, known_id
+from heurecivique_app.domain.validation import FieldError, FormCheck, known_id, link_token_shape
 from heurecivique_app.domain.volunteering import clean_email, clean_password
 from heurecivique_app.jobs.queue import enqueue_rows, job_row
 from heurecivique_app.services import auth, notifications
@@ -97,8 +97,8 @@ def new_reset_link(session: Session, *, user_id: int, site_url: str,
 
 
 def _usable(session: Session, token: object, now: datetime) -> tuple[PasswordReset, User] | None:
-    if not isinstance(token, str) or not token or not token.isascii() or len(token) > 200:
-        return None  # every link this app writes is short ASCII (token_urlsafe)
+    if not link_token_shape(token):
+        return None
     row = session.exec(select(PasswordReset, User)
                        .join(User, User.id == PasswordReset.user_id)
                        .where(PasswordReset.token_hash == _digest(token))).first()
@@ -145,12 +145,7 @@ def reset_password(session: Session, *, token: object, password: object, repeat:
             PasswordReset.user_id == user.id, PasswordReset.used_at == None)).all():  # noqa: E711
         other.used_at = now
         session.add(other)
-    revoked = 0
-    for login in session.exec(select(UserSession).where(
-            UserSession.user_id == user.id, UserSession.revoked_at == None)).all():  # noqa: E711
-        login.revoked_at = now
-        session.add(login)
-        revoked += 1
+    revoked = end_other_sessions(session, user_id=user.id, keep_session=None, now=now)
     actor = Actor.from_user(user)
     auth.clear_login_lock(session, user=user, actor=actor)
     audit(session, actor=actor, action="auth.password_reset", entity="user",

@@ -51,6 +51,7 @@ from heurecivique_app.domain.validation import (
     form_id,
     form_text,
     french_phone,
+    link_token_shape,
     optional_text,
     required_text,
 )
@@ -343,8 +344,8 @@ def _confirmation_digest(token: str) -> str:
 
 def _usable(session: Session, token: str,
             now: datetime) -> tuple[EmailConfirmation, User] | None:
-    if not isinstance(token, str) or not token or not token.isascii() or len(token) > 200:
-        return None  # every link this app writes is short ASCII (token_urlsafe)
+    if not link_token_shape(token):
+        return None
     row = session.exec(
         select(EmailConfirmation, User).join(User, User.id == EmailConfirmation.user_id)
         .where(EmailConfirmation.token_hash == _confirmation_digest(token))

@@ -24,7 +24,13 @@ from heurecivique_app.domain.errors import DomainError, NotAllowed, NotFound, Va
 from heurecivique_app.domain.models import StaffInvitation, User, UserSession
 from heurecivique_app.domain.text import N_
 from heurecivique_app.domain.types import utcnow
-from heurecivique_app.domain.validation import FormCheck, TextKind, one_of, required_text
+from heurecivique_app.domain.validation import (
+    FormCheck,
+    TextKind,
+    link_token_shape,
+    one_of,
+    required_text,
+)
 from heurecivique_app.domain.volunteering import clean_email, clean_password
 from heurecivique_app.jobs.queue import enqueue_rows, job_row
 from heurecivique_app.services import notifications
@@ -145,7 +151,7 @@ def new_invitation_link(session: Session, *, invitation_id: int, site_url: str,
 
 
 def _usable(session: Session, token: object, now: datetime) -> StaffInvitation | None:
-    if not isinstance(token, str) or not token or not token.isascii() or len(token) > 200:
+    if not link_token_shape(token):
         return None
     invitation = session.exec(select(StaffInvitation).where(
         StaffInvitation.token_hash == _digest(token))).first()

@@ -5,54 +5,35 @@ from __future__ import annotations
 
 import json
 import re
-from contextlib import contextmanager
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import factories as f
 import pytest
 from mailserver import run_jobs_by_smtp as send_jobs
+from recovery_web import SITE, aim_routes, client, signed_in_client
 from sqlalchemy.engine import Engine
 from sqlmodel import select
-from starlette.applications import Starlette
-from starlette.testclient import TestClient
 
 from heurecivique_app.adapters.db import session_scope
-from heurecivique_app.api import recovery as api_recovery
 from heurecivique_app.domain.errors import DomainError
 from heurecivique_app.domain.models import AuditEntry, User
 from heurecivique_app.domain.notifications import Job
 from heurecivique_app.domain.types import utcnow
-from heurecivique_app.i18n import LOCALE_COOKIE
 from heurecivique_app.services import auth, recovery
 
-SITE = "https://heure.vitre.example"
 NEW_PASSWORD = "un nouveau mot de passe"
 
 
 @pytest.fixture
-def engine(db_engine: Engine, monkeypatch) -> Engine:
-    @contextmanager
-    def scope():
-        with session_scope(db_engine) as session:
-            yield session
-
-    monkeypatch.setattr(api_recovery, "session_scope", scope)
-    monkeypatch.setenv("HC_PUBLIC_URL", SITE)
-    api_recovery.get_settings.cache_clear()
-    yield db_engine
-    api_recovery.get_settings.cache_clear()
+def engine(db_engine: Engine, monkeypatch) -> Iterator[Engine]:
+    yield from aim_routes(db_engine, monkeypatch)
 
 
 @pytest.fixture
 def world(engine: Engine) -> f.World:
     with session_scope(engine) as s:
         return f.world(s)
-
-
-def client() -> TestClient:
-    web = TestClient(Starlette(routes=api_recovery.routes), follow_redirects=False)
-    web.cookies.set(LOCALE_COOKIE, "en")
-    return web
 
 
 def jobs(engine: Engine) -> list[Job]:
@@ -158,14 +139,6 @@ def test_closed_accounts_get_no_link(engine, world) -> None:
 
 
 # --- a signed-in user's change of password -------------------------------------------------
-
-
-def signed_in_client(engine: Engine, user_id: int) -> tuple[TestClient, str]:
-    with session_scope(engine) as s:
-        token = auth.open_session(s, user=s.get(User, user_id), ttl_hours=24)
-    web = client()
-    web.cookies.set(auth.SESSION_COOKIE, token)
-    return web, token
 
 
 def test_a_change_needs_the_current_password_and_ends_the_other_sessions(engine, world) -> None:

@@ -5,42 +5,32 @@ PostgreSQL. Only administrators manage staff, and only their own commune's."""
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
+from collections.abc import Iterator
 from datetime import timedelta
 
 import factories as f
 import pytest
 from mailserver import run_jobs_by_smtp as send
+from recovery_web import SITE, aim_routes, client
 from scratch_db import row_counts
 from sqlalchemy.engine import Engine
 from sqlmodel import select
-from starlette.applications import Starlette
-from starlette.testclient import TestClient
 
 from heurecivique_app.adapters.db import session_scope
-from heurecivique_app.api import recovery as api_recovery
 from heurecivique_app.domain.enums import Role
 from heurecivique_app.domain.errors import DomainError, NotAllowed, NotFound, ValidationFailed
 from heurecivique_app.domain.models import StaffInvitation, User
 from heurecivique_app.domain.notifications import Job
 from heurecivique_app.domain.types import utcnow
-from heurecivique_app.i18n import LOCALE_COOKIE
 from heurecivique_app.services import auth, staff
 from heurecivique_app.services.actor import Actor
 
-SITE = "https://heure.vitre.example"
 PASSWORD = "la phrase de Léa"
 
 
 @pytest.fixture
-def engine(db_engine: Engine, monkeypatch) -> Engine:
-    @contextmanager
-    def scope():
-        with session_scope(db_engine) as session:
-            yield session
-
-    monkeypatch.setattr(api_recovery, "session_scope", scope)
-    return db_engine
+def engine(db_engine: Engine, monkeypatch) -> Iterator[Engine]:
+    yield from aim_routes(db_engine, monkeypatch)
 
 
 @pytest.fixture
@@ -72,8 +62,7 @@ def test_an_invited_referent_joins_through_the_e_mailed_link(engine, town, tmp_p
     token = token_of(mail)
     with session_scope(engine) as s:
         assert all(token not in str(job.payload) for job in s.exec(select(Job)))
-    web = TestClient(Starlette(routes=api_recovery.routes), follow_redirects=False)
-    web.cookies.set(LOCALE_COOKIE, "en")
+    web = client()
     path = f"/api/auth/invitation?token={token}"
     for _ in range(2):  # a mail scanner's GET changes nothing
         shown = web.get(path)
