@@ -339,7 +339,8 @@ def test_taking_a_volunteer_off_moves_the_waiting_list_up(db_engine, published) 
                          timezone=TZ)
     assert _places(db_engine, w.mission.id) == (1, MissionStatus.FULL, {
         w.volunteer.id: ParticipationStatus.CANCELLED, waiting.id: ParticipationStatus.ACCEPTED})
-    assert [e.kind for e in published if e.kind != "inbox.changed"] == ["mission.volunteer_removed", "mission.promoted"]
+    assert [e.kind for e in published if e.kind != "inbox.changed"] == [
+        "mission.volunteer_removed", "mission.promoted"]
     [mail] = _mails(db_engine, MessageKind.TAKEN_OFF)
     assert mail.user_id == w.volunteer.id
     with pytest.raises(DomainError, match="does not take part"), session_scope(db_engine) as s:
