@@ -396,3 +396,12 @@ from heurecivique_app.domain.privacy import (  # noqa: E402, F401
     ParentalConsent,
     PurgeRun,
 )
+from heurecivique_app.domain.stats_summary import (  # noqa: E402, F401
+    StatsBucket,
+    StatsGiver,
+    StatsMinutes,
+    StatsMissionFact,
+    StatsMissionMonth,
+    StatsPeople,
+    StatsSummaryState,
+)
