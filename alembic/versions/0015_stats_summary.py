@@ -38,6 +38,8 @@ def _counts(*names: str) -> list[sa.Column]:
 
 
 def upgrade() -> None:
+    # A commune's missions created in a month: the bucket recomputed at each change.
+    op.create_index('ix_mission_commune_created', 'mission', ['commune_id', 'created_at'])
     op.create_table(
         'stats_summary_state',
         sa.Column('id', sa.Integer(), nullable=False),
@@ -73,6 +75,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index('ix_mission_commune_created', table_name='mission')
     for name in ('stats_people', 'stats_giver', 'stats_minutes', 'stats_mission_fact',
                  'stats_mission_month', 'stats_bucket', 'stats_summary_state'):
         op.drop_table(name)
