@@ -282,6 +282,9 @@ class Mission(SQLModel, table=True):
               "commune_id", "id"),
         # The console's latest missions of a commune (one read per change, every console).
         Index("ix_mission_commune_updated", "commune_id", "updated_at"),
+        # A commune's missions created in a month: the evaluation summaries' bucket,
+        # recomputed at each change (services/stats_upkeep.py).
+        Index("ix_mission_commune_created", "commune_id", "created_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -413,3 +416,12 @@ from heurecivique_app.domain.privacy import (  # noqa: E402, F401
     PurgeRun,
 )
 from heurecivique_app.domain.push import PushSubscription, VapidKey  # noqa: E402, F401
+from heurecivique_app.domain.stats_summary import (  # noqa: E402, F401
+    StatsBucket,
+    StatsGiver,
+    StatsMinutes,
+    StatsMissionFact,
+    StatsMissionMonth,
+    StatsPeople,
+    StatsSummaryState,
+)
