@@ -397,3 +397,4 @@ from heurecivique_app.domain.privacy import (  # noqa: E402, F401
     ParentalConsent,
     PurgeRun,
 )
+from heurecivique_app.domain.push import PushSubscription, VapidKey  # noqa: E402, F401

@@ -35,10 +35,11 @@ from heurecivique_app.domain.notifications import (
     outside_quiet_hours,
     same_local_day,
 )
+from heurecivique_app.domain.push import PUSH
 from heurecivique_app.domain.types import utcnow
 from heurecivique_app.domain.validation import form_id
 from heurecivique_app.jobs.queue import enqueue_rows, job_row
-from heurecivique_app.services import inbox
+from heurecivique_app.services import inbox, push
 from heurecivique_app.services.actor import Actor, require_staff
 
 SEND_EMAIL = "email.send"  # the job kind of an e-mail delivery
@@ -91,14 +92,23 @@ def email_jobs(session: Session, *, kind: str, event: str, user_ids: Iterable[in
             for user_id in ids if user_id not in off]
 
 
+def delivery_jobs(session: Session, **kwargs: object) -> list[dict]:
+    """Every channel's jobs of one event: e-mail, and push to subscribed browsers.
+
+    The arguments are :func:`email_jobs`' (push: ``services/push.push_jobs``).
+    """
+    return email_jobs(session, **kwargs) + push.push_jobs(
+        session, **kwargs, turned_off=lambda ids: turned_off(session, ids, kwargs["kind"], PUSH))
+
+
 def notify(session: Session, **kwargs: Any) -> int:  # noqa: ANN401 - email_jobs' arguments
-    """Enqueue the e-mails of one event in the caller's transaction; how many were wanted.
+    """Enqueue the deliveries of one event in the caller's transaction; how many were wanted.
 
     The arguments are :func:`email_jobs`'. Each recipient also finds the message in
     the app's notification centre (``services.inbox``), in the same transaction.
     """
     kwargs["user_ids"] = list(kwargs["user_ids"])  # read twice: an iterator would not be
-    rows = email_jobs(session, **kwargs)
+    rows = delivery_jobs(session, **kwargs)
     enqueue_rows(session, rows)
     inbox.deliver(session, kind=kwargs["kind"], event=kwargs["event"],
                   user_ids=kwargs["user_ids"], params=kwargs["params"],
@@ -193,27 +203,28 @@ def enqueue_reminders(session: Session, *, now: datetime, timezone: str) -> int:
     return count
 
 
-def preferences(session: Session, *, actor: Actor) -> dict[str, bool]:
-    """Each optional kind of e-mail: on (True) or turned off."""
+def preferences(session: Session, *, actor: Actor, channel: str = EMAIL) -> dict[str, bool]:
+    """Each optional kind of message on ``channel``: on (True) or turned off."""
     off = set(session.exec(select(NotificationOptOut.kind).where(
-        NotificationOptOut.user_id == actor.user_id, NotificationOptOut.channel == EMAIL)))
+        NotificationOptOut.user_id == actor.user_id, NotificationOptOut.channel == channel)))
     return {kind: kind not in off for kind in OPTIONAL_KINDS}
 
 
-def set_preferences(session: Session, *, actor: Actor, enabled: dict[str, bool]) -> None:
-    """Turn optional kinds on or off (kinds not named are left as they are)."""
+def set_preferences(session: Session, *, actor: Actor, enabled: dict[str, bool],
+                    channel: str = EMAIL) -> None:
+    """Turn optional kinds on or off on ``channel`` (kinds not named are left as they are)."""
     for kind, on in enabled.items():
         if not isinstance(kind, str) or kind not in OPTIONAL_KINDS or not isinstance(on, bool):
             continue  # only the page's own switches mean something
-        _set(session, actor.user_id, kind, on)
+        _set(session, actor.user_id, kind, on, channel)
 
 
-def _set(session: Session, user_id: int, kind: str, on: bool) -> None:
+def _set(session: Session, user_id: int, kind: str, on: bool, channel: str = EMAIL) -> None:
     session.exec(delete(NotificationOptOut).where(  # type: ignore[call-overload]
         NotificationOptOut.user_id == user_id, NotificationOptOut.kind == kind,
-        NotificationOptOut.channel == EMAIL))
+        NotificationOptOut.channel == channel))
     if not on:
-        session.add(NotificationOptOut(user_id=user_id, kind=kind, channel=EMAIL))
+        session.add(NotificationOptOut(user_id=user_id, kind=kind, channel=channel))
     session.flush()
 
 
