@@ -18,6 +18,7 @@ from heurecivique_app.pages.collective import attendance, collective_new
 from heurecivique_app.pages.console import console
 from heurecivique_app.pages.departement import departement_site
 from heurecivique_app.pages.followup import followup_page
+from heurecivique_app.pages.group_message import group_message_page
 from heurecivique_app.pages.home import home
 from heurecivique_app.pages.index import index
 from heurecivique_app.pages.info import insurance_page, privacy_page
@@ -59,6 +60,7 @@ from heurecivique_app.state.collective import AttendanceState, CollectiveFormSta
 from heurecivique_app.state.console import ConsoleState
 from heurecivique_app.state.departement import DepartementState
 from heurecivique_app.state.followup import FollowUpState
+from heurecivique_app.state.group_message import GroupMessageState
 from heurecivique_app.state.home import HomeState
 from heurecivique_app.state.identity import SessionBinding
 from heurecivique_app.state.inbox import InboxState
@@ -128,6 +130,8 @@ app.add_page(privacy_console_page, route="/console/privacy", title=TITLE,
              on_load=PrivacyState.load)
 app.add_page(collective_new, route="/console/collective/new", title=TITLE,
              on_load=CollectiveFormState.load)
+app.add_page(group_message_page, route="/console/messages", title=TITLE,
+             on_load=GroupMessageState.load)
 app.add_page(attendance, route="/console/attendance/[mission_id]", title=TITLE,
              on_load=AttendanceState.load)
 # Evaluation dashboards (issue 20): a commune's staff, the département's coordinator.

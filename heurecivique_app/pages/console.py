@@ -136,6 +136,8 @@ def console_nav() -> rx.Component:
                 class_name="touch-link"),
         rx.link(T("New collective action"), href="/console/collective/new",
                 id="collective-link", class_name="touch-link"),
+        rx.link(T("Message to volunteers"), href="/console/messages",
+                id="messages-link", class_name="touch-link"),
         rx.link(T("Personal data"), href="/console/privacy", id="privacy-link",
                 class_name="touch-link"),
         rx.link(T("Audit log"), href="/console/audit", id="audit-link",

@@ -23,6 +23,10 @@ How it works:
 - In scale-out mode (REDIS_URL) the change (channels and version, not the
   payload) goes through a Redis pub/sub channel, and every worker renders it
   for its own viewers: the cost follows the workers, not the viewers.
+- A person's own channel (``inbox:<user id>``, ``personal``) is joined by their
+  tabs only, on every page load (:meth:`LiveBoards.follow_person`), and kept
+  when the page changes its boards; its broadcast is a version and nothing
+  else: each tab then reads its own data from its session cookie.
 - The payload holds only public, viewer-independent data (presenters), and
   each state keeps its private vars out of it. Server-side copies of the
   broadcast vars in viewers' states go stale; they are rebuilt from the
