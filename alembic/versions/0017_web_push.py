@@ -1,7 +1,7 @@
 """Web push: browsers' subscriptions and the site's VAPID key pair
 
 Revision ID: 0017_web_push
-Revises: 0014_email_email_change
+Revises: 0016_in_app_notification
 Create Date: 2026-12-05 01:10:00
 """
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ from alembic import op
 import heurecivique_app.domain.types
 
 revision: str = '0017_web_push'
-down_revision: str | None = '0014_email_email_change'
+down_revision: str | None = '0016_in_app_notification'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
