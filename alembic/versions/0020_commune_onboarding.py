@@ -1,7 +1,7 @@
 """Onboarding communes: the town hall's address, public text and logo; quarters' contours
 
 Revision ID: 0020_commune_onboarding
-Revises: 0014_email_email_change
+Revises: 0017_web_push
 Create Date: 2026-12-05 01:30:00
 """
 from collections.abc import Sequence
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0020_commune_onboarding'
-down_revision: str | None = '0014_email_email_change'
+down_revision: str | None = '0017_web_push'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
