@@ -127,8 +127,20 @@ def test_a_commune_from_nothing_to_a_need_on_a_new_volunteers_board(
 
     referent_joins_and_takes_in_a_need(new_context(TABLET).new_page(), app_server)
 
-    # --- a new volunteer of Châteaugiron: from its site to the board -----------------------
+    # --- a sign-up link naming no commune: the list, or the address -------------------------
     phone = new_context(PHONE).new_page()
+    phone.goto("/signup")
+    expect(phone.locator("#commune-choices")).to_contain_text("Châteaugiron")
+    assert_accessible(phone)
+    phone.locator("#home_address").fill("nulle part")
+    phone.locator("#find-commune").click()
+    expect(phone.locator("#home_address-error")).to_contain_text("aucune des communes")
+    phone.locator("#home_address").fill("5 rue de Paris, Vitré")  # the demo's gazetteer
+    phone.locator("#find-commune").click()
+    phone.wait_for_url(re.compile(r".*/signup/?\?c=vitre$"))
+    expect(phone.locator("#signup-form")).to_be_visible()
+
+    # --- a new volunteer of Châteaugiron: from its site to the board -----------------------
     phone.goto("/c/chateaugiron")
     expect(phone.locator("#town-hall")).to_contain_text("Place des Gâtes")
     # The app Chromium would install from here is Châteaugiron's (api/pwa.py reads the
