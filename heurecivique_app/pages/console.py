@@ -148,6 +148,10 @@ def console_nav() -> rx.Component:
                 | (AppState.user_role == "departement_admin"),
                 rx.link(T("The team"), href="/console/staff", id="staff-link",
                         class_name="touch-link")),
+        rx.cond((AppState.user_role == "commune_admin")
+                | (AppState.user_role == "departement_admin"),
+                rx.link(T("Communes"), href="/admin/communes", id="communes-link",
+                        class_name="touch-link")),
         spacing="4", wrap="wrap",
     ), aria_label=T("Console"))
 

@@ -78,6 +78,11 @@ def commune_choice() -> rx.Component:
     """Several communes run the scheme here: each link opens its own sign-up form."""
     return rx.vstack(
         rx.heading(T("Where do you live?"), as_="h2", size="5"),
+        forms.form(rx.vstack(
+            forms.text_input(ERR, N_("My address"), "home_address", auto_complete="street-address"),
+            rx.button(T("Find my commune"), type="submit", variant="soft", id="find-commune"),
+            spacing="2", width="100%"), on_submit=SignupState.find_commune, id="address-form"),
+        rx.text(T("Or choose it:")),
         rx.el.ul(rx.foreach(SignupState.commune_choices, lambda c: rx.el.li(rx.link(
             c["name"], href="/signup?c=" + c["id"], class_name="touch-link",
             custom_attrs={"reloadDocument": True}))),
