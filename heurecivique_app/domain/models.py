@@ -174,6 +174,9 @@ class UserSession(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
     expires_at: datetime = Field(sa_column=_utc_column())
     revoked_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+    # The commune a coordinator chose to work on in this login (services.actor.choose_commune;
+    # checked against their reach on every read, hence no foreign key: see migration 0019).
+    commune_id: int | None = Field(default=None)
 
 
 class LoginThrottle(SQLModel, table=True):
@@ -213,6 +216,9 @@ class VolunteerProfile(SQLModel, table=True):
     skills_key: str = Field(default="", max_length=400, sa_column_kwargs={"server_default": ""})
     slots_key: str = Field(default="", max_length=400, sa_column_kwargs={"server_default": ""})
     max_distance_km: float = Field(default=2.0)
+    # Also offers to help in the other communes of the département: their referents see
+    # the volunteer in their pool and in matching (services.pool, services.shortlist).
+    departement_pool: bool = Field(default=False)
     charter_version: str | None = Field(default=None, max_length=20)
     charter_accepted_at: datetime | None = Field(
         default=None, sa_column=_utc_column(nullable=True)

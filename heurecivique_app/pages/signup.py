@@ -10,6 +10,7 @@ from heurecivique_app.components.text import T
 from heurecivique_app.components.volunteer import (
     availability_fieldset,
     charter_text,
+    departement_pool_tick,
     distance_select,
     place_fields,
     skills_fieldset,
@@ -54,6 +55,7 @@ def signup_form() -> rx.Component:
             forms.text_area(ERR, N_("Other things I can do (optional)"), "skills_note"),
             availability_fieldset(ERR),
             distance_select(ERR),
+            departement_pool_tick(),
             charter_fieldset(),
             forms.error_for(ERR, "commune"),
             rx.cond(SignupState.mail_sent,

@@ -73,6 +73,7 @@ def update_profile(session: Session, *, actor: Actor, form: ProfileForm,
     profile.skills_note = clean["skills_note"]
     profile.availability = clean["availability"]
     profile.max_distance_km = clean["max_distance_km"]
+    profile.departement_pool = form.departement_pool is True
     profile.home_address = clean["address"]
     home = clean["home"]
     profile.home_lat = home.lat if home else None
@@ -123,6 +124,7 @@ def export_data(session: Session, *, actor: Actor) -> dict[str, Any]:
             "status": profile.status, "skills": profile.skills,
             "skills_note": profile.skills_note, "availability": profile.availability,
             "max_distance_km": profile.max_distance_km, "home_address": profile.home_address,
+            "departement_pool": profile.departement_pool,
             "charter_version": profile.charter_version,
             "charter_accepted_at": _iso(profile.charter_accepted_at),
             "validated_at": _iso(profile.validated_at),

@@ -92,6 +92,8 @@ class ProfileForm:
     skills_note: str = ""
     availability: dict[str, list[str]] = field(default_factory=dict)
     max_distance_km: str = "2"
+    # Also offer to help in the other communes of the département (the département pool).
+    departement_pool: bool = False
 
     @staticmethod
     def fields_from(form: Mapping[str, Any]) -> dict[str, Any]:
@@ -112,6 +114,7 @@ class ProfileForm:
             "skills_note": form_text(form, "skills_note"),
             "availability": availability,
             "max_distance_km": form_text(form, "max_distance_km"),
+            "departement_pool": ticked(form, "departement_pool"),
         }
 
     @classmethod
@@ -296,6 +299,7 @@ def sign_up(session: Session, *, form: SignupForm, site_url: str, geocoder: Geoc
         skills_note=clean["skills_note"], availability=clean["availability"],
         max_distance_km=clean["max_distance_km"], charter_version=CHARTER_VERSION,
         charter_accepted_at=now, home_address=clean["address"],
+        departement_pool=form.departement_pool is True,
         # The charter's article 7 is the civil-liability rule: approving the charter
         # acknowledges it, in the version of its text the sign-up page linked to.
         insurance_version=INSURANCE_VERSION, insurance_accepted_at=now,
