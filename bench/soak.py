@@ -130,6 +130,7 @@ class Worker:
         self.name, self.port, self.env = name, free_port(), env
         self.log = work / f"worker-{name}.log"
         self.process: subprocess.Popen | None = None
+        self.cpu_s = 0.0  # of the processes stopped so far
 
     def start(self) -> float:
         """Start and wait until it answers; the seconds it took."""
@@ -147,9 +148,21 @@ class Worker:
             raise SystemExit(f"worker {self.name} exited:\n{self.log.read_text()[-3000:]}")
         return http_status(f"http://127.0.0.1:{self.port}/healthz") == 200
 
+    def cpu_now(self) -> float:
+        """CPU seconds used by this worker's processes, the stopped ones included."""
+        if self.process is None or self.process.poll() is not None:
+            return self.cpu_s
+        try:
+            root = psutil.Process(self.process.pid)
+            return self.cpu_s + sum(sum(p.cpu_times()[:2])
+                                    for p in [root, *root.children(recursive=True)])
+        except psutil.NoSuchProcess:
+            return self.cpu_s
+
     def stop(self) -> None:
         if self.process is None or self.process.poll() is not None:
             return
+        self.cpu_s = self.cpu_now()
         os.killpg(self.process.pid, signal.SIGTERM)
         try:
             self.process.wait(timeout=30)
@@ -241,7 +254,7 @@ def merge(records: list[dict]) -> dict:
         for second, count in record["broadcasts_at"].items():
             total["broadcasts_at"][int(second)] += count
         for key in ("handler_errors", "errors_5xx", "never_back", "broadcasts",
-                    "state_rebuilds"):
+                    "state_rebuilds", "reloads"):
             total[key] = total.get(key, 0) + record[key]
         for action, texts in record["reasons"].items():
             for said, count in texts.items():
@@ -314,6 +327,7 @@ def main() -> None:  # noqa: PLR0915 - one timeline, read top to bottom
         stack.callback(probe.stop.set)
 
         load_start = os.getloadavg()
+        worker_cpu_start = sum(w.cpu_now() for w in workers)
         start = time.monotonic()
         stop_at = start + duration
         past = {i % len(world.volunteers): m for i, m in enumerate(world.past_missions)}
@@ -359,7 +373,9 @@ def main() -> None:  # noqa: PLR0915 - one timeline, read top to bottom
             fault_log[-1]["began"] = began
         at(duration - 2)
         rss_end = [w.rss_mib() for w in workers]
+        worker_cpu = sum(w.cpu_now() for w in workers) - worker_cpu_start
         records = [json.loads(pipe.recv()) for pipe in pipes]
+        client_cpu = sum(record["cpu_s"] for record in records)
         for proc in procs:
             proc.join(timeout=60)
         load_end = os.getloadavg()
@@ -406,6 +422,7 @@ def main() -> None:  # noqa: PLR0915 - one timeline, read top to bottom
                 1 for rows in total["latencies"].values() for sent, _ in rows if a <= sent < b),
         })
     all_reconnects = [s for _, s in total["reconnects"]]
+    answered = sum(len(rows) for rows in total["latencies"].values())
     print(json.dumps({
         "clients": args.clients,
         "referents": args.referents,
@@ -437,11 +454,16 @@ def main() -> None:  # noqa: PLR0915 - one timeline, read top to bottom
         "reconnect": reconnect,
         "faults": [{k: v for k, v in f.items() if k != "began"} for f in fault_log],
         "never_back": total["never_back"],
+        "reloads_after_no_answer": total["reloads"],
         "readyz_not_ready_s": probe.not_ready_s,
         "broadcast_frames": total["broadcasts"],
         "broadcasts_per_min": phases(total["broadcasts_at"], [start + args.ramp_s]
                                      + [f["began"] for f in fault_log], stop_at),
         "state_rebuilds": total["state_rebuilds"],
+        "answered_events": answered,
+        "worker_cpu_s": round(worker_cpu, 1),
+        "client_cpu_s": round(client_cpu, 1),
+        "worker_cpu_ms_per_answered_event": round(worker_cpu / max(answered, 1) * 1000, 1),
         "load_avg_start": [round(x, 2) for x in load_start],
         "load_avg_end": [round(x, 2) for x in load_end],
         "cpus": os.cpu_count(),

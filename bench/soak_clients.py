@@ -47,8 +47,9 @@ def said(var: str) -> re.Pattern:
     """The mark of an answer that sets text variable ``var`` to something."""
     return re.compile(f'"{var}_rx_state_":"[^"]')
 
-ANSWER_TIMEOUT_S = 30.0
+ANSWER_TIMEOUT_S = 15.0  # then the person reloads the page (a new socket)
 OPEN_TIMEOUT_S = 5.0
+NO_ANSWER = "no answer"
 PARTICIPATION = re.compile(r'"my_participation_rx_state_":"(\w*)"')
 OUTCOME = re.compile(r'"outcome_rx_state_":"(\w*)"')
 MISSION_HREF = re.compile(r'"id":"(\d+)"[^{}]*?"status":"(\w+)"')
@@ -102,6 +103,7 @@ class Record:
     # (monotonic time of the drop, seconds until the page was loaded again)
     reconnects: list[tuple[float, float]] = field(default_factory=list)
     never_back: int = 0
+    reloads: int = 0  # pages reloaded after an answer did not come in time
     broadcasts: int = 0
     broadcasts_at: dict[int, int] = field(default_factory=lambda: defaultdict(int))  # per s
     # whole states sent unasked: the server had lost the tab's state and rebuilt it
@@ -118,7 +120,7 @@ class Record:
             "reasons": {a: dict(texts) for a, texts in self.reasons.items()},
             "handler_errors": self.handler_errors,
             "errors_5xx": self.errors_5xx, "reconnects": self.reconnects,
-            "never_back": self.never_back, "broadcasts": self.broadcasts,
+            "never_back": self.never_back, "reloads": self.reloads, "broadcasts": self.broadcasts,
             "state_rebuilds": self.state_rebuilds,
             "broadcasts_at": dict(self.broadcasts_at),
             "believed": [[v, m, s] for (v, m), s in self.believed.items()],
@@ -273,13 +275,25 @@ class Tab:
             async with asyncio.timeout(ANSWER_TIMEOUT_S):
                 return await future
         except TimeoutError as late:
-            raise Dropped("no answer") from late
+            raise Dropped(NO_ANSWER) from late
         except Dropped:
             raise
         except Exception as closed:
             raise Dropped(str(closed)) from closed
         finally:
             self._waiter = None
+
+    async def _reload(self) -> None:
+        """Reload the page on a new socket: an answer that comes late on the old one must
+        not pass for the answer of a later event."""
+        self.record.reloads += 1
+        ws, self.ws = self.ws, None  # the reader's end then starts no reconnection
+        self.ready.clear()
+        await ws.close()
+        try:
+            await self.connect(self.page)
+        except Dropped:
+            pass
 
     async def close(self) -> None:
         self._closing = True
@@ -302,8 +316,10 @@ class Tab:
         sent = time.monotonic()
         try:
             answer = await self._send(name, payload, mark)
-        except Dropped:
+        except Dropped as lost:
             self.record.failures[action] += 1
+            if str(lost) == NO_ANSWER and self.ws is not None:
+                await self._reload()
             return None
         if ERROR_MARK in answer:
             self.record.failures[action] += 1
@@ -566,5 +582,5 @@ def run_crowd(spec: dict, out) -> None:
 
     gc.freeze()
     record = asyncio.run(crowd(spec))
-    out.send(json.dumps(record.as_json()))
+    out.send(json.dumps({**record.as_json(), "cpu_s": time.process_time()}))
     out.close()
