@@ -291,7 +291,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--think-s", type=float, default=30.0,
                         help="volunteers' mean pause between actions")
     parser.add_argument("--referent-think-s", type=float, default=8.0)
-    parser.add_argument("--ramp-s", type=float, default=60.0)
+    parser.add_argument("--ramp-s", type=float, default=120.0)
     parser.add_argument("--client-procs", type=int, default=2)
     parser.add_argument("--keep-logs", type=Path, default=None,
                         help="copy the workers' and Redis's logs into this folder")

@@ -50,6 +50,8 @@ def said(var: str) -> re.Pattern:
 ANSWER_TIMEOUT_S = 15.0  # then the person reloads the page (a new socket)
 OPEN_TIMEOUT_S = 5.0
 NO_ANSWER = "no answer"
+PAGE_WAIT_S = 60.0  # a page being (re)loaded waits this long for its data
+RECONNECT_DELAY_S = (1.0, 5.0)  # socket.io client's reconnectionDelay and its maximum
 PARTICIPATION = re.compile(r'"my_participation_rx_state_":"(\w*)"')
 OUTCOME = re.compile(r'"outcome_rx_state_":"(\w*)"')
 MISSION_HREF = re.compile(r'"id":"(\d+)"[^{}]*?"status":"(\w+)"')
@@ -187,18 +189,22 @@ class Tab:
             raise
         return ws
 
-    async def connect(self, page: Page) -> None:
-        """Connect (to the home worker, else the other), hydrate and load ``page``."""
+    async def connect(self, page: Page, *, again: bool = False) -> None:
+        """Connect (to the home worker, else the other), hydrate and load ``page``;
+        ``again``: after a drop, waiting first as socket.io's client does."""
         self._connecting = True
         try:
-            await self._connect(page)
+            await self._connect(page, again)
         finally:
             self._connecting = False
 
-    async def _connect(self, page: Page) -> None:
+    async def _connect(self, page: Page, again: bool) -> None:
         self.page = page
         attempt = 0
         while time.monotonic() < self.stop_at:
+            if again or attempt:  # socket.io: 1 s, doubling up to 5 s, each ±50 %
+                delay = min(RECONNECT_DELAY_S[0] * 2 ** attempt, RECONNECT_DELAY_S[1])
+                await asyncio.sleep(delay * random.uniform(0.5, 1.5))
             port = self.ports[(self.home + attempt) % len(self.ports)]
             attempt += 1
             try:
@@ -206,18 +212,17 @@ class Tab:
             except InvalidStatus as refused:
                 if refused.response.status_code >= 500:
                     self.record.errors_5xx += 1
-                await asyncio.sleep(0.2)
                 continue
             except Exception:  # refused, reset, timed out: the next worker
-                await asyncio.sleep(0.2 if attempt % len(self.ports) == 0 else 0)
                 continue
             self._reader = asyncio.create_task(self._read(self.ws))
-            try:
-                await self._send(self.names.hydrate, None, HYDRATED)
-                await self._send(page.load, None, page.mark)
+            try:  # the page waits for its data as long as the socket stays up
+                await self._send(self.names.hydrate, None, HYDRATED, PAGE_WAIT_S)
+                await self._send(page.load, None, page.mark, PAGE_WAIT_S)
             except Dropped:
                 ws, self.ws = self.ws, None
-                await ws.close()
+                if ws is not None:
+                    await ws.close()
                 continue
             self.ready.set()
             return
@@ -260,19 +265,20 @@ class Tab:
         # The proxy marks the upstream that dropped us as failed and tries the next one.
         self.home = (self.home + 1) % len(self.ports)
         try:
-            await self.connect(self.page)
+            await self.connect(self.page, again=True)
         except Dropped:
             self.record.never_back += 1
             return
         self.record.reconnects.append((dropped, time.monotonic() - dropped))
 
-    async def _send(self, name: str, payload: dict | None, mark: re.Pattern) -> str:
+    async def _send(self, name: str, payload: dict | None, mark: re.Pattern,
+                    timeout: float = ANSWER_TIMEOUT_S) -> str:
         """Send one event; the first answer frame where ``mark`` is found."""
         future = asyncio.get_running_loop().create_future()
         self._waiter = (mark, future)
         try:
             await self.ws.send(self.event(name, payload))
-            async with asyncio.timeout(ANSWER_TIMEOUT_S):
+            async with asyncio.timeout(timeout):
                 return await future
         except TimeoutError as late:
             raise Dropped(NO_ANSWER) from late
