@@ -94,12 +94,18 @@ class Worker:
         self.process: subprocess.Popen | None = None
 
     def start(self, timeout: int = 180) -> None:
+        self.launch()
+        self.wait_until_ready(timeout)
+
+    def launch(self) -> None:
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "heurecivique_app.serve", "worker",
                  "--port", str(self.port)],
                 cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
                 start_new_session=True)
+
+    def wait_until_ready(self, timeout: int = 180) -> None:
         _wait_until_up(self.url, self.process, self.log, timeout)
         status, _, body = fetch(self.url + "/readyz")
         assert status == 200, body

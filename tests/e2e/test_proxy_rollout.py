@@ -52,8 +52,10 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             subprocess.run([sys.executable, "-m", "heurecivique_app.manage", "seed"], cwd=ROOT,
                            env=env, check=True, stdout=subprocess.DEVNULL)
             build_frontend(env, folder / "build.log")
+            for worker in workers:  # both at once: CI's time
+                worker.launch()
             for worker in workers:
-                worker.start()
+                worker.wait_until_ready()
             nginx.start(nginx.configure(workers, ROOT / ".web/build/client"))
             yield Stack(nginx, workers, database_url)
         finally:
