@@ -26,6 +26,7 @@ from heurecivique_app.pages.login import login
 from heurecivique_app.pages.map import map_page
 from heurecivique_app.pages.match import match_page
 from heurecivique_app.pages.mission import mission
+from heurecivique_app.pages.notifications import notifications_page
 from heurecivique_app.pages.place import place
 from heurecivique_app.pages.pool import pool_page, volunteer_page
 from heurecivique_app.pages.public import public_site
@@ -35,6 +36,7 @@ from heurecivique_app.pages.staff_admin import staff_page
 from heurecivique_app.pages.stats import stats_page
 from heurecivique_app.pages.triage import triage
 from heurecivique_app.presenters.collective import roster_vars
+from heurecivique_app.presenters.inbox import inbox_vars
 from heurecivique_app.presenters.missions import (
     board_vars,
     console_vars,
@@ -56,6 +58,7 @@ from heurecivique_app.state.console import ConsoleState
 from heurecivique_app.state.followup import FollowUpState
 from heurecivique_app.state.home import HomeState
 from heurecivique_app.state.identity import SessionBinding
+from heurecivique_app.state.inbox import InboxState
 from heurecivique_app.state.info import InfoState
 from heurecivique_app.state.intake import IntakeState
 from heurecivique_app.state.lists import BeneficiaryListState, MissionListState
@@ -135,6 +138,8 @@ app.add_page(signup, route="/signup", title=TITLE, on_load=SignupState.load)
 app.add_page(home, route="/home", title=TITLE, on_load=HomeState.load)
 app.add_page(charter, route="/charter", title=TITLE, on_load=CharterState.load)
 app.add_page(account, route="/account", title=TITLE, on_load=AccountState.load)
+app.add_page(notifications_page, route="/notifications", title=TITLE,
+             on_load=InboxState.load)
 app.add_page(privacy_page, route="/privacy", title=TITLE, on_load=InfoState.load)
 app.add_page(insurance_page, route="/insurance", title=TITLE, on_load=InfoState.load)
 app.add_page(public_site, route="/c/[slug]", title="L'Heure Civique", on_load=PublicState.load)
@@ -149,6 +154,9 @@ live.register("followup", FollowUpState, staff_page_vars)
 live.register("match", MatchState, staff_page_vars)
 # The evaluation dashboards: the same, at most once every LIVE_INTERVAL s per commune.
 live.register("stats", StatsState, stats_vars, min_interval=LIVE_INTERVAL)
+# Each person's notification centre: a new version only, on their own channel; the bell
+# (every page's header), /notifications and /home read their own data again.
+live.register("inbox", AppState, inbox_vars, version_var="inbox_version", personal=True)
 live.attach(app)
 app.register_lifespan_task(tune_garbage_collector)
 # Due work (e-mails, reminders): one runner per backend worker, claims never overlap.

@@ -89,3 +89,7 @@ class EventKind(StrEnum):
     AUTH_EMAIL_CHANGE_REFUSED = "auth.email_change_refused"
     AUTH_EMAIL_CHANGED = "auth.email_changed"
     AUTH_SESSION_ENDED = "auth.session_ended"
+    # Notifications: a person's notification centre changed (new messages or read ones);
+    # a referent's message to a group of volunteers (services/group_messages.py).
+    INBOX_CHANGED = "inbox.changed"
+    GROUP_MESSAGE_SENT = "message.group_sent"

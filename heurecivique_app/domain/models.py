@@ -390,6 +390,7 @@ from heurecivique_app.domain.community import (  # noqa: E402, F401
     SuccessStory,
 )
 from heurecivique_app.domain.followup import MissionFollowUp  # noqa: E402, F401
+from heurecivique_app.domain.inbox import InboxItem  # noqa: E402, F401
 from heurecivique_app.domain.notifications import Job, NotificationOptOut  # noqa: E402, F401
 from heurecivique_app.domain.privacy import (  # noqa: E402, F401
     CommuneRetention,
@@ -397,3 +398,4 @@ from heurecivique_app.domain.privacy import (  # noqa: E402, F401
     ParentalConsent,
     PurgeRun,
 )
+from heurecivique_app.domain.push import PushSubscription, VapidKey  # noqa: E402, F401

@@ -20,11 +20,13 @@ from heurecivique_app.adapters.photos import PhotoStore
 from heurecivique_app.domain.alerts import AlertMode
 from heurecivique_app.domain.models import User
 from heurecivique_app.domain.notifications import (
+    EMAIL,
     OPT_IN_KINDS,
     OPTIONAL_KINDS,
     MessageKind,
     NotificationOptOut,
 )
+from heurecivique_app.jobs.push import send_pushes
 from heurecivique_app.jobs.queue import Claimed
 from heurecivique_app.jobs.runner import JobContext, JobKind, Outcome, Skip, one_by_one
 from heurecivique_app.presenters.calendar import ICS_TYPE, mission_ics
@@ -34,6 +36,7 @@ from heurecivique_app.services import (
     email_change,
     notices,
     notifications,
+    push,
     recovery,
     retention,
     signup,
@@ -83,7 +86,8 @@ def send_emails(ctx: JobContext, jobs: list[Claimed]) -> Iterator[tuple[Claimed,
     with Session(ctx.engine) as session:
         users = {u.id: u for u in session.exec(select(User).where(col(User.id).in_(user_ids)))}
         off = set(session.exec(select(NotificationOptOut.user_id, NotificationOptOut.kind)
-                               .where(col(NotificationOptOut.user_id).in_(user_ids))).all())
+                               .where(col(NotificationOptOut.user_id).in_(user_ids),
+                                      NotificationOptOut.channel == EMAIL)).all())
         opted = alerts.still_wanted(session, {job.user_id for job in jobs if job.user_id
                                               and job.payload.get("kind") in OPT_IN_KINDS})
     off |= {(user_id, kind) for user_id, (mode, nudge) in opted.items()
@@ -318,6 +322,7 @@ def next_nudge(after: datetime, timezone: str) -> tuple[datetime, str]:
 
 KINDS: dict[str, JobKind] = {kind.name: kind for kind in (
     JobKind(notifications.SEND_EMAIL, send_emails),
+    JobKind(push.SEND_PUSH, send_pushes),
     JobKind(REMINDER_SCAN, one_by_one(_scan_reminders), next_run=next_reminder_scan),
     JobKind(RETENTION_PURGE, one_by_one(_purge), next_run=next_purge),
     JobKind(signup.CONFIRMATION_LINK_JOB, one_by_one(

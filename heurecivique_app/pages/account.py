@@ -1,4 +1,4 @@
-"""/account: edit my profile, pause, download my data, delete my account."""
+"""/account: edit my profile, pause, notifications, download my data, delete my account."""
 
 from __future__ import annotations
 
@@ -73,19 +73,28 @@ def pause_section() -> rx.Component:
     ), style={"width": "100%"})
 
 
+def _choices(legend: str, prefix: str, on: rx.Var) -> rx.Component:
+    """One box per optional kind this account receives (a relay also gets answers)."""
+    return rx.el.fieldset(
+        rx.el.legend(T(legend)),
+        *[rx.cond(AccountState.mail_offered.contains(kind),
+                  tick(f"{prefix}_{kind}", OPTIONAL_KINDS[kind],
+                       on.contains(f"{prefix}_{kind}")))
+          for kind in RELAY_KINDS],
+    )
+
+
 def mail_section() -> rx.Component:
-    """Which e-mails the volunteer receives (each can also be stopped from the e-mail)."""
+    """Which messages the volunteer receives, per channel: e-mail, and push beside it
+    (each e-mail can also be stopped from its own link)."""
     return rx.el.section(rx.vstack(
-        rx.heading(T("E-mails"), as_="h2", size="5"),
+        rx.heading(T("E-mails and notifications"), as_="h2", size="5"),
         forms.form(
             rx.vstack(
-                rx.el.fieldset(
-                    rx.el.legend(T("The e-mails I receive:")),
-                    *[rx.cond(AccountState.mail_offered.contains(kind),
-                              tick(f"mail_{kind}", OPTIONAL_KINDS[kind],
-                                   AccountState.mail_on.contains(f"mail_{kind}")))
-                      for kind in RELAY_KINDS],
-                ),
+                rx.flex(_choices(N_("The e-mails I receive:"), "mail", AccountState.mail_on),
+                        _choices(N_("The notifications I receive:"), "push",
+                                 AccountState.push_on),
+                        wrap="wrap", spacing="4"),
                 rx.button(T("Save my choices"), type="submit", size="3", id="save-mail"),
             ),
             on_submit=AccountState.save_mail_choices,
@@ -122,6 +131,40 @@ def alerts_section() -> rx.Component:
     ), style={"width": "100%"}, id="alert-choices")
 
 
+def _push_message(state: str, text: str) -> rx.Component:
+    return rx.text(T(text), class_name=f"push-msg push-msg-{state}", role="status")
+
+
+def push_section() -> rx.Component:
+    """Notifications on this device, turned on by a tap that says why (never on page load).
+
+    The buttons are plain: assets/pwa.js loads assets/push.js on the first tap, which
+    asks the browser's permission, subscribes and tells the server; it marks the
+    outcome on ``<html data-push=…>`` and styles.css shows the matching message.
+    """
+    return rx.el.section(rx.vstack(
+        rx.heading(T("Notifications on this device"), as_="h2", size="5"),
+        rx.text(T("Get a notification on this phone or computer when a referent proposes "
+                  "you a mission, the day before a mission, or when a mission you take part "
+                  "in changes. It says no more than the app, and you can turn it off here.")),
+        _push_message("on", N_("Notifications are on for this device.")),
+        _push_message("off", N_("Notifications are off for this device.")),
+        _push_message("denied", N_("Your browser blocks notifications from this site: allow "
+                                   "them in its settings, then try again.")),
+        _push_message("unsupported", N_("This browser cannot receive notifications. On an "
+                                        "iPhone, add the app to the home screen first.")),
+        _push_message("error", N_("That did not work: notifications are unchanged. Try "
+                                  "again later.")),
+        rx.flex(
+            rx.button(T("Turn on notifications"), type="button", size="3", id="push-on",
+                      custom_attrs={"data-push-action": "on"}),
+            rx.button(T("Turn them off on this device"), type="button", size="3",
+                      variant="soft", id="push-off", custom_attrs={"data-push-action": "off"}),
+            wrap="wrap", spacing="3",
+        ),
+    ), style={"width": "100%"}, id="push")
+
+
 def data_section() -> rx.Component:
     return rx.el.section(rx.vstack(
         rx.heading(T("My data"), as_="h2", size="5"),
@@ -152,6 +195,7 @@ def account() -> rx.Component:
         rx.heading(T("My account"), as_="h1", size="7"),
         profile_form(),
         pause_section(),
+        push_section(),
         mail_section(),
         alerts_section(),
         data_section(),

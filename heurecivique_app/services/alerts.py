@@ -17,6 +17,7 @@ alerted. The rules of the cap and the modes are in :mod:`domain.alerts`.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
@@ -40,8 +41,8 @@ from heurecivique_app.domain.enums import (
     MissionStatus,
     VolunteerStatus,
 )
-from heurecivique_app.domain.geo import distance_m
 from heurecivique_app.domain.hours import month_key
+from heurecivique_app.domain.matching import KM_PER_LAT_DEGREE
 from heurecivique_app.domain.models import (
     HourEntry,
     Mission,
@@ -54,7 +55,7 @@ from heurecivique_app.domain.notifications import MessageKind, same_local_day
 from heurecivique_app.domain.types import utcnow
 from heurecivique_app.jobs.queue import enqueue_rows, job_row
 from heurecivique_app.services.actor import Actor, require_volunteer
-from heurecivique_app.services.notifications import commune_look, email_jobs, mission_params
+from heurecivique_app.services.notifications import commune_look, mission_params, notify
 
 FANOUT_JOB = "alerts.fanout"
 _CHUNK = 1000
@@ -169,19 +170,27 @@ def fan_out(session: Session, *, mission_id: int, now: datetime, timezone: str) 
         select(Neighbourhood.id, Neighbourhood.lat, Neighbourhood.lon)
         .where(Neighbourhood.commune_id == mission.commune_id))}
     today = now.astimezone(ZoneInfo(timezone)).date().isoformat()
+    # Flat-earth distances around the mission (within a commune: well under a metre off
+    # the great circle, at a fraction of its cost for ten thousand people).
+    km_lat, km_lon = KM_PER_LAT_DEGREE, KM_PER_LAT_DEGREE * math.cos(math.radians(lat))
+    category = mission.category
     instant: list[int] = []
     held: list[int] = []
-    for row in _subscribers(session, mission):
-        if mission.category not in row.skills_key.split():
+    for (user_id, hood_id, skills, home_lat, home_lon, max_km, mode, sent_day,
+         sent_today) in _subscribers(session, mission):
+        if category not in skills.split():
             continue  # the SQL filter is a substring test; a gesture is a whole word
-        home = ((row.home_lat, row.home_lon) if row.home_lat is not None and
-                row.home_lon is not None else hoods.get(row.neighbourhood_id))
-        if home is None or distance_m(home[0], home[1], lat, lon) > row.max_distance_km * 1000:
+        if home_lat is None or home_lon is None:
+            home_lat, home_lon = hoods.get(hood_id, (None, None))
+            if home_lat is None:
+                continue
+        dy, dx = (home_lat - lat) * km_lat, (home_lon - lon) * km_lon
+        if dx * dx + dy * dy > max_km * max_km:
             continue
-        if row.mode == AlertMode.INSTANT and under_cap(row.sent_day, row.sent_today, today):
-            instant.append(row.id)
+        if mode == AlertMode.INSTANT and under_cap(sent_day, sent_today, today):
+            instant.append(user_id)
         else:
-            held.append(row.id)
+            held.append(user_id)
     _alert(session, mission, instant, now, timezone, today)
     _hold(session, mission.id or 0, held, now)
     return FanOut(len(instant), len(held))
@@ -192,13 +201,12 @@ def _alert(session: Session, mission: Mission, ids: list[int], now: datetime, ti
     if not ids:
         return
     hood = session.get(Neighbourhood, mission.neighbourhood_id)
-    enqueue_rows(session, email_jobs(
-        session, kind=MessageKind.MISSION_ALERT, event=f"alert:{mission.id}", user_ids=ids,
-        params=mission_params(mission, hood.name if hood else "",
-                              duration_minutes=mission.duration_minutes,
-                              category=mission.category),
-        commune=commune_look(session, mission.commune_id), timezone=timezone,
-        urgent=same_local_day(mission.starts_at, now, timezone), now=now))
+    notify(session, kind=MessageKind.MISSION_ALERT, event=f"alert:{mission.id}", user_ids=ids,
+           params=mission_params(mission, hood.name if hood else "",
+                                 duration_minutes=mission.duration_minutes,
+                                 category=mission.category),
+           commune=commune_look(session, mission.commune_id), timezone=timezone,
+           urgent=same_local_day(mission.starts_at, now, timezone), now=now)
     counted = case((AlertSetting.sent_day == today, AlertSetting.sent_today + 1), else_=1)
     for start in range(0, len(ids), _CHUNK):
         session.execute(update(AlertSetting)
@@ -242,19 +250,18 @@ def enqueue_digests(session: Session, *, now: datetime, timezone: str) -> int:
         if len(by_user[user_id]) < DIGEST_MAX_MISSIONS:
             by_user[user_id].append((mission, hood_name))
     day = now.astimezone(ZoneInfo(timezone)).date().isoformat()
-    looks: dict[int, dict[str, str]] = {}
-    jobs: list[dict] = []
+    looks: dict[int, dict] = {}
+    wanted = 0
     for user_id, found in by_user.items():
         commune_id = found[0][0].commune_id
         looks.setdefault(commune_id, commune_look(session, commune_id))
-        jobs += email_jobs(session, kind=MessageKind.ALERT_DIGEST, event=f"digest:{day}",
-                           user_ids=[user_id], commune=looks[commune_id], timezone=timezone,
-                           now=now, params={"missions": [
-                               mission_params(m, hood, category=m.category) for m, hood in found]})
-    enqueue_rows(session, jobs)
+        wanted += notify(session, kind=MessageKind.ALERT_DIGEST, event=f"digest:{day}",
+                         user_ids=[user_id], commune=looks[commune_id], timezone=timezone,
+                         now=now, params={"missions": [
+                             mission_params(m, hood, category=m.category) for m, hood in found]})
     session.exec(delete(AlertPending).where(  # type: ignore[call-overload]
         col(AlertPending.created_at) <= now))
-    return len(jobs)
+    return wanted
 
 
 # --- the monthly nudge ------------------------------------------------------------------
@@ -284,14 +291,10 @@ def enqueue_nudges(session: Session, *, now: datetime, timezone: str) -> int:
     by_commune: dict[int, list[int]] = defaultdict(list)
     for user_id, commune_id in rows:
         by_commune[commune_id].append(user_id)
-    jobs: list[dict] = []
-    for commune_id, ids in by_commune.items():
-        jobs += email_jobs(session, kind=MessageKind.HOUR_NUDGE, event=f"nudge:{month}",
-                           user_ids=ids, params={"month": month},
-                           commune=commune_look(session, commune_id), timezone=timezone,
-                           now=now)
-    enqueue_rows(session, jobs)
-    return len(jobs)
+    return sum(notify(session, kind=MessageKind.HOUR_NUDGE, event=f"nudge:{month}",
+                      user_ids=ids, params={"month": month},
+                      commune=commune_look(session, commune_id), timezone=timezone, now=now)
+               for commune_id, ids in by_commune.items())
 
 
 def next_nudge_day(after: datetime, timezone: str) -> datetime:

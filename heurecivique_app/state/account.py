@@ -7,7 +7,8 @@ import reflex as rx
 from heurecivique_app.domain.enums import VOLUNTEER_ROLES
 from heurecivique_app.domain.errors import DomainError
 from heurecivique_app.domain.form_data import ticked
-from heurecivique_app.domain.notifications import RELAY_KINDS
+from heurecivique_app.domain.notifications import EMAIL, RELAY_KINDS
+from heurecivique_app.domain.push import PUSH
 from heurecivique_app.domain.text import N_
 from heurecivique_app.domain.validation import form_text
 from heurecivique_app.domain.volunteering import availability_field
@@ -41,6 +42,8 @@ class AccountState(AppState):
     mail_on: list[str] = []
     # The optional kinds this account receives (a relay also gets answers to reports).
     mail_offered: list[str] = []
+    # The kinds also sent as a push to the volunteer's subscribed browsers (beside e-mail).
+    push_on: list[str] = []
     mail_key: int = 0
     # Opt-in: alerts for new missions near home (off, instant, digest) and the nudge.
     alert_mode: str = "off"
@@ -53,6 +56,7 @@ class AccountState(AppState):
             hoods = selectors.neighbourhoods(session, user.commune_id)
             choices = notifications.preferences(session, actor=actor)
             alert = alerts.choice(session, actor=actor)
+            pushed = notifications.preferences(session, actor=actor, channel=PUSH)
         self.display_name = user.display_name
         self.email = user.email
         self.phone = format_phone(user.phone) if user.phone else ""
@@ -69,6 +73,7 @@ class AccountState(AppState):
         self.form_key += 1
         self.mail_on = [f"mail_{kind}" for kind, on in choices.items() if on]
         self.mail_offered = list(choices)
+        self.push_on = [f"push_{kind}" for kind, on in pushed.items() if on]
         self.mail_key += 1
         self.alert_mode, self.nudge = alert.mode, alert.nudge
         self.alert_key += 1
@@ -116,10 +121,11 @@ class AccountState(AppState):
     @rx.event
     @signed_in
     def save_mail_choices(self, actor, form_data: dict):
-        """Each optional kind of e-mail is on when its box is ticked."""
+        """Each optional kind of message is on, per channel, when its box is ticked."""
         with self._unit_of_work() as session:
-            notifications.set_preferences(session, actor=actor, enabled={
-                kind: ticked(form_data, f"mail_{kind}") for kind in RELAY_KINDS})
+            for channel, prefix in ((EMAIL, "mail"), (PUSH, "push")):
+                notifications.set_preferences(session, actor=actor, channel=channel, enabled={
+                    kind: ticked(form_data, f"{prefix}_{kind}") for kind in RELAY_KINDS})
         self._say(N_("Your choices of e-mails are saved."), "success")
         self._reload(actor)
         return None
