@@ -2,7 +2,7 @@
 in the département's other communes
 
 Revision ID: 0019_roles_pool
-Revises: 0017_web_push
+Revises: 0015_stats_summary
 Create Date: 2026-12-05 01:30:00
 """
 from collections.abc import Sequence
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0019_roles_pool'
-down_revision: str | None = '0017_web_push'
+down_revision: str | None = '0015_stats_summary'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -136,6 +136,8 @@ def console_nav() -> rx.Component:
                 class_name="touch-link"),
         rx.link(T("New collective action"), href="/console/collective/new",
                 id="collective-link", class_name="touch-link"),
+        rx.link(T("Message to volunteers"), href="/console/messages",
+                id="messages-link", class_name="touch-link"),
         rx.link(T("Personal data"), href="/console/privacy", id="privacy-link",
                 class_name="touch-link"),
         rx.link(T("Audit log"), href="/console/audit", id="audit-link",
@@ -146,6 +148,10 @@ def console_nav() -> rx.Component:
                 | (AppState.user_role == "departement_admin")
                 | (AppState.user_role == "platform_admin"),
                 rx.link(T("The team"), href="/console/staff", id="staff-link",
+                        class_name="touch-link")),
+        rx.cond((AppState.user_role == "commune_admin")
+                | (AppState.user_role == "departement_admin"),
+                rx.link(T("Communes"), href="/admin/communes", id="communes-link",
                         class_name="touch-link")),
         spacing="4", wrap="wrap",
     ), aria_label=T("Console"))

@@ -27,7 +27,7 @@ from heurecivique_app.domain.models import (
 )
 from heurecivique_app.domain.types import utcnow
 from heurecivique_app.domain.validation import FormCheck
-from heurecivique_app.services import email_change, inbox
+from heurecivique_app.services import email_change, inbox, push
 from heurecivique_app.services.actor import Actor, require_volunteer
 from heurecivique_app.services.audit import audit
 from heurecivique_app.services.missions import participation
@@ -140,6 +140,7 @@ def export_data(session: Session, *, actor: Actor) -> dict[str, Any]:
             for part, mission in rows
         ],
         "hours": [{"month": entry.month, "minutes": entry.minutes} for entry in hours],
+        "notification_devices": push.devices_export(session, user_id=user.id),
     }
 
 
@@ -177,6 +178,7 @@ def delete_account(session: Session, *, actor: Actor) -> None:
         session.add(login)
     email_change.forget_requests(session, user_id=user.id)
     inbox.forget(session, user_id=user.id)
+    push.forget_devices(session, user_id=user.id)
     user.display_name = DELETED_NAME
     user.email = f"deleted-{user.id}-{secrets.token_hex(6)}@deleted.invalid"
     user.phone = None

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from heurecivique_app.adapters.geocoding import Geocoder
 from heurecivique_app.adapters.passwords import hash_password
@@ -32,7 +32,7 @@ from heurecivique_app.domain.charter import CHARTER_VERSION
 from heurecivique_app.domain.enums import Role, VolunteerStatus
 from heurecivique_app.domain.errors import ValidationFailed
 from heurecivique_app.domain.form_data import ticked, ticked_names
-from heurecivique_app.domain.geo import Point
+from heurecivique_app.domain.geo import Point, area_for_point
 from heurecivique_app.domain.insurance import INSURANCE_VERSION
 from heurecivique_app.domain.models import (
     Commune,
@@ -153,6 +153,27 @@ def find_commune(session: Session, slug: str) -> Commune | None:
         return session.exec(select(Commune).where(Commune.slug == slug)).first()
     communes = session.exec(select(Commune).limit(2)).all()
     return communes[0] if len(communes) == 1 else None
+
+
+def commune_for_address(session: Session, *, address: str, geocoder: Geocoder) -> Commune:
+    """The commune a new volunteer lives in: the one whose neighbourhoods hold their address.
+
+    For a deployment of several communes, when the sign-up link named none.
+
+    Raises:
+        ValidationFailed: on ``home_address``, empty, not found, or in no commune here.
+    """
+    check = FormCheck()
+    check.take("home_address", lambda: required_text(address, max_length=255,
+                                                     kind=TextKind.LINE))
+    clean = check.result()
+    hit = geocoder.locate(clean["home_address"])
+    if hit is not None:
+        for commune in session.exec(select(Commune).order_by(col(Commune.id))).all():
+            if area_for_point(areas(session, commune.id or 0), Point(hit.lat, hit.lon)):
+                return commune
+    raise ValidationFailed({"home_address": N_(
+        "This address is in none of the communes here: choose yours in the list.")})
 
 
 def _neighbourhood(session: Session, commune_id: int, raw: str) -> Neighbourhood | None:
