@@ -5,7 +5,7 @@ them from the raw rows (``stats_upkeep.ensure``), after which every commit keeps
 them. Until then the dashboards read the raw rows, as before.
 
 Revision ID: 0015_stats_summary
-Revises: 0017_web_push
+Revises: 0020_commune_onboarding
 Create Date: 2026-12-05 01:40:00
 """
 from collections.abc import Sequence
@@ -16,7 +16,7 @@ import heurecivique_app.domain.types
 from alembic import op
 
 revision: str = '0015_stats_summary'
-down_revision: str | None = '0017_web_push'
+down_revision: str | None = '0020_commune_onboarding'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

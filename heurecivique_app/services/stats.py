@@ -57,11 +57,11 @@ from heurecivique_app.domain.community import (
 )
 from heurecivique_app.domain.enums import (
     CATEGORY_LABELS,
+    MANY_COMMUNE_ROLES,
     VOLUNTEER_ROLES,
     MissionKind,
     MissionStatus,
     ParticipationStatus,
-    Role,
 )
 from heurecivique_app.domain.errors import DomainError, NotFound
 from heurecivique_app.domain.followup import MissionFollowUp
@@ -256,10 +256,9 @@ def commune_scope(session: Session, *, actor: Actor, commune_id: int) -> StatsSc
     if found is None:
         raise NotFound()
     departement_id, name = found
-    own = actor.is_staff and actor.commune_id == commune_id
-    coordinator = (actor.role == Role.DEPARTEMENT_ADMIN
-                   and _departement_of(session, actor.commune_id) == departement_id)
-    if not (own or coordinator):
+    # Small counts are shown as such to the commune's own staff only (presenters/stats.py).
+    own = actor.is_staff and actor.home_commune_id == commune_id
+    if not actor.runs(commune_id):
         raise NotFound()
     return StatsScope("commune", departement_id, (commune_id,), {commune_id: name}, own)
 
@@ -267,11 +266,13 @@ def commune_scope(session: Session, *, actor: Actor, commune_id: int) -> StatsSc
 def departement_scope(session: Session, *, actor: Actor) -> StatsScope:
     """Every commune of the coordinator's département.
 
+    A platform administrator: the département of the commune they work on.
+
     Raises:
-        NotFound: the actor is not a département coordinator.
+        NotFound: the actor is neither.
     """
     departement_id = _departement_of(session, actor.commune_id)
-    if actor.role != Role.DEPARTEMENT_ADMIN or departement_id is None:
+    if actor.role not in MANY_COMMUNE_ROLES or departement_id is None:
         raise NotFound()
     names = _communes(session, departement_id)
     return StatsScope("departement", departement_id, tuple(names), names, False)
