@@ -16,6 +16,7 @@ from heurecivique_app.pages.board import board
 from heurecivique_app.pages.charter import charter
 from heurecivique_app.pages.collective import attendance, collective_new
 from heurecivique_app.pages.console import console
+from heurecivique_app.pages.departement import departement_site
 from heurecivique_app.pages.followup import followup_page
 from heurecivique_app.pages.home import home
 from heurecivique_app.pages.index import index
@@ -27,6 +28,7 @@ from heurecivique_app.pages.map import map_page
 from heurecivique_app.pages.match import match_page
 from heurecivique_app.pages.mission import mission
 from heurecivique_app.pages.notifications import notifications_page
+from heurecivique_app.pages.onboarding import commune_page, communes_page
 from heurecivique_app.pages.place import place
 from heurecivique_app.pages.pool import pool_page, volunteer_page
 from heurecivique_app.pages.public import public_site
@@ -55,6 +57,7 @@ from heurecivique_app.state.board import BoardState
 from heurecivique_app.state.charter import CharterState
 from heurecivique_app.state.collective import AttendanceState, CollectiveFormState
 from heurecivique_app.state.console import ConsoleState
+from heurecivique_app.state.departement import DepartementState
 from heurecivique_app.state.followup import FollowUpState
 from heurecivique_app.state.home import HomeState
 from heurecivique_app.state.identity import SessionBinding
@@ -66,6 +69,7 @@ from heurecivique_app.state.login import LoginState
 from heurecivique_app.state.map import MapState
 from heurecivique_app.state.match import MatchState
 from heurecivique_app.state.mission import MissionState
+from heurecivique_app.state.onboarding import CommuneEditState, CommunesAdminState
 from heurecivique_app.state.place import PlaceState
 from heurecivique_app.state.pool import PoolState, VolunteerState
 from heurecivique_app.state.public import PublicState
@@ -143,6 +147,12 @@ app.add_page(notifications_page, route="/notifications", title=TITLE,
 app.add_page(privacy_page, route="/privacy", title=TITLE, on_load=InfoState.load)
 app.add_page(insurance_page, route="/insurance", title=TITLE, on_load=InfoState.load)
 app.add_page(public_site, route="/c/[slug]", title="L'Heure Civique", on_load=PublicState.load)
+app.add_page(departement_site, route="/d/[code]", title="L'Heure Civique",
+             on_load=DepartementState.load)
+# Onboarding a territory (issue 18): communes, their neighbourhoods and first staff.
+app.add_page(communes_page, route="/admin/communes", title=TITLE, on_load=CommunesAdminState.load)
+app.add_page(commune_page, route="/admin/communes/[commune_id]", title=TITLE,
+             on_load=CommuneEditState.load)
 
 # Live boards: which state each kind of channel updates, and from which public data.
 live.register("board", BoardState, board_vars)

@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from heurecivique_app.api.common import request_locale
+from heurecivique_app.api.common import request_actor, request_locale
 from heurecivique_app.domain.errors import DomainError
 from heurecivique_app.i18n import SUPPORTED_LOCALES
 from heurecivique_app.presenters import pwa
@@ -25,12 +25,23 @@ from heurecivique_app.wiring import session_scope
 CACHE_CONTROL = "public, max-age=3600"
 
 
-def _commune() -> PublicCommune | None:
+def _commune(request: Request) -> tuple[PublicCommune | None, bool]:
+    """The commune the app is installed for, and whether it was named by its site.
+
+    ``?c=<slug>`` (the public site /c/<slug> asks so, assets/pwa.js), else the
+    signed-in person's commune, else the deployment's (HC_COMMUNE, or the first).
+    """
+    slug = request.query_params.get("c", "")
     try:
         with session_scope() as session:
-            return public.home_commune(session, slug=get_settings().commune_slug)
-    except DomainError:  # HC_COMMUNE names no commune: stay installable, unbranded
-        return None
+            if slug:
+                return public.commune_by_slug(session, slug), True
+            actor = request_actor(request, session)
+            if actor is not None:
+                return public.commune_by_id(session, actor.commune_id), False
+            return public.home_commune(session, slug=get_settings().commune_slug), False
+    except DomainError:  # an unknown slug or HC_COMMUNE: stay installable, unbranded
+        return None, False
 
 
 def _locale(request: Request) -> str:
@@ -41,13 +52,14 @@ def _locale(request: Request) -> str:
 
 
 async def manifest(request: Request) -> Response:
-    return JSONResponse(pwa.manifest(_commune(), _locale(request)),
+    commune, named = _commune(request)
+    return JSONResponse(pwa.manifest(commune, _locale(request), own_start=named),
                         media_type="application/manifest+json",
                         headers={"Cache-Control": CACHE_CONTROL, "Vary": "Cookie, Accept-Language"})
 
 
 async def offline(request: Request) -> Response:
-    return HTMLResponse(pwa.offline_page(_locale(request), _commune()),
+    return HTMLResponse(pwa.offline_page(_locale(request), _commune(request)[0]),
                         headers={"Cache-Control": "no-cache"})
 
 

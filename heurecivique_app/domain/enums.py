@@ -13,6 +13,7 @@ class Role(StrEnum):
     REFERENT = "referent"
     COMMUNE_ADMIN = "commune_admin"
     DEPARTEMENT_ADMIN = "departement_admin"
+    PLATFORM_ADMIN = "platform_admin"
 
 
 # The role sets, here only: who opens the console, who helps (a relay volunteers too),

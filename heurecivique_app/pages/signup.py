@@ -74,6 +74,18 @@ def signup_form() -> rx.Component:
     )
 
 
+def commune_choice() -> rx.Component:
+    """Several communes run the scheme here: each link opens its own sign-up form."""
+    return rx.vstack(
+        rx.heading(T("Where do you live?"), as_="h2", size="5"),
+        rx.el.ul(rx.foreach(SignupState.commune_choices, lambda c: rx.el.li(rx.link(
+            c["name"], href="/signup?c=" + c["id"], class_name="touch-link",
+            custom_attrs={"reloadDocument": True}))),
+            id="commune-choices", style={"paddingLeft": "1.25rem", "lineHeight": "2"}),
+        width="100%",
+    )
+
+
 def signup() -> rx.Component:
     return page(
         rx.heading(T("Become a volunteer"), as_="h1", size="7"),
@@ -82,7 +94,9 @@ def signup() -> rx.Component:
         rx.text(T("One hour a month for your neighbours. A referent of the town hall will "
                   "meet you; until then you can join collective actions.")),
         rx.cond(SignupState.commune_found, signup_form(),
-                rx.callout(T("This commune's sign-up link is not valid."), color_scheme="red")),
+                rx.cond(SignupState.commune_choices.length() > 0, commune_choice(),
+                        rx.callout(T("This commune's sign-up link is not valid."),
+                                   color_scheme="red"))),
         rx.text(T("Already signed up?"), " ",
                 rx.link(T("Log in"), href="/login", underline="always")),
         next_path="/signup",

@@ -97,6 +97,17 @@ def invite(session: Session, *, actor: Actor, email: object, name: object, role:
             nothing is written.
     """
     require_admin(actor)
+    return invite_to_commune(session, actor=actor, commune_id=actor.commune_id, email=email,
+                             name=name, role=role, site_url=site_url, now=now)
+
+
+def invite_to_commune(session: Session, *, actor: Actor, commune_id: int, email: object,
+                      name: object, role: object, site_url: str,
+                      now: datetime | None = None) -> StaffInvitation:
+    """:func:`invite` to a given commune, which the caller checked ``actor`` may staff.
+
+    services/onboarding.py uses it for a commune just created from the admin pages.
+    """
     now = now or utcnow()
     check = FormCheck()
     check.take("email", lambda: clean_email(email if isinstance(email, str) else None))
@@ -113,7 +124,7 @@ def invite(session: Session, *, actor: Actor, email: object, name: object, role:
             StaffInvitation.cancelled_at == None)).all():  # noqa: E711
         earlier.cancelled_at = now
         session.add(earlier)
-    invitation = StaffInvitation(commune_id=actor.commune_id, email=clean["email"],
+    invitation = StaffInvitation(commune_id=commune_id, email=clean["email"],
                                  display_name=clean["name"], role=clean["role"],
                                  invited_by=actor.user_id, created_at=now)
     session.add(invitation)
@@ -122,9 +133,9 @@ def invite(session: Session, *, actor: Actor, email: object, name: object, role:
         kind=INVITATION_JOB, key=f"invitation:{invitation.id}", due_at=now,
         payload={"invitation_id": invitation.id, "site_url": site_url,
                  "inviter": actor.display_name, "locale": actor.locale,
-                 "commune": notifications.commune_look(session, actor.commune_id)})])
+                 "commune": notifications.commune_look(session, commune_id)})])
     audit(session, actor=actor, action="staff.invited", entity="staff_invitation",
-          entity_id=invitation.id, commune_id=actor.commune_id, role=clean["role"])
+          entity_id=invitation.id, commune_id=commune_id, role=clean["role"])
     return invitation
 
 

@@ -8,7 +8,7 @@ import reflex as rx
 
 from heurecivique_app.presenters.charter import CharterArticle, charter_articles
 from heurecivique_app.presenters.options import Option, neighbourhood_options
-from heurecivique_app.services import selectors, signup
+from heurecivique_app.services import public, selectors, signup
 from heurecivique_app.state.base import AppState
 
 
@@ -17,6 +17,8 @@ class SignupState(AppState):
     commune_name: str = ""
     commune_found: bool = True
     neighbourhood_options: list[Option] = []
+    # Several communes and none named by the link: the new volunteer picks theirs (id = slug).
+    commune_choices: list[Option] = []
     field_errors: dict[str, str] = {}
     form_message: str = ""
     sending: bool = False
@@ -37,10 +39,13 @@ class SignupState(AppState):
         with self._unit_of_work() as session:
             commune = signup.find_commune(session, self.commune_slug)
             hoods = selectors.neighbourhoods(session, commune.id) if commune else []
+            towns = public.communes(session) if commune is None and not self.commune_slug \
+                else []
         self.commune_found = commune is not None
         self.commune_name = commune.name if commune else ""
         self.commune_slug = commune.slug if commune else self.commune_slug
         self.neighbourhood_options = neighbourhood_options(hoods)
+        self.commune_choices = [Option(id=t.slug, name=t.name) for t in towns]
 
     @rx.event
     def submit(self, form_data: dict):
