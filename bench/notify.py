@@ -9,8 +9,9 @@ Prints one JSON object:
   likes shopping, lives in the mission's neighbourhood);
 - enqueue_ms: the fan-out job run by the job runner after the publishing request
   committed (``services.alerts.fan_out``: claim the job, read the subscribers, match
-  gesture and distance, write every delivery in bulk, count each one's daily cap,
-  commit): from the claim to the last delivery committed;
+  gesture and distance, write every delivery in bulk through ``notify`` — the e-mail
+  jobs, the in-app rows, push jobs for subscribed browsers —, count each one's daily
+  cap, commit): from the claim to the last delivery committed;
 - publish_overhead_ms: what the publishing request pays for the alerts: the median of
   ``lifecycle.publish_mission`` (which writes ONE fan-out job in its transaction) minus
   the median of the same publish with the fan-out job left out (same run, same database

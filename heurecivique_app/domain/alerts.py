@@ -34,7 +34,7 @@ ALERT_MODES: dict[str, str] = {
 
 # At most this many alert e-mails a day for "at once"; more matches go to the digest.
 ALERTS_PER_DAY = 3
-# A digest lists at most this many missions (the nearest first are not known: the newest).
+# A digest lists at most this many missions, the soonest first.
 DIGEST_MAX_MISSIONS = 10
 
 
