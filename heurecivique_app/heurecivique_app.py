@@ -18,6 +18,7 @@ from heurecivique_app.pages.collective import attendance, collective_new
 from heurecivique_app.pages.console import console
 from heurecivique_app.pages.departement import departement_site
 from heurecivique_app.pages.followup import followup_page
+from heurecivique_app.pages.group_message import group_message_page
 from heurecivique_app.pages.home import home
 from heurecivique_app.pages.index import index
 from heurecivique_app.pages.info import insurance_page, privacy_page
@@ -46,6 +47,7 @@ from heurecivique_app.presenters.missions import (
     staff_page_vars,
 )
 from heurecivique_app.presenters.stats import LIVE_INTERVAL, stats_vars
+from heurecivique_app.realtime.drain import drain_events_on_stop
 from heurecivique_app.realtime.gc_tuning import tune_garbage_collector
 from heurecivique_app.realtime.live import live
 from heurecivique_app.settings import get_settings
@@ -59,6 +61,7 @@ from heurecivique_app.state.collective import AttendanceState, CollectiveFormSta
 from heurecivique_app.state.console import ConsoleState
 from heurecivique_app.state.departement import DepartementState
 from heurecivique_app.state.followup import FollowUpState
+from heurecivique_app.state.group_message import GroupMessageState
 from heurecivique_app.state.home import HomeState
 from heurecivique_app.state.identity import SessionBinding
 from heurecivique_app.state.inbox import InboxState
@@ -128,6 +131,8 @@ app.add_page(privacy_console_page, route="/console/privacy", title=TITLE,
              on_load=PrivacyState.load)
 app.add_page(collective_new, route="/console/collective/new", title=TITLE,
              on_load=CollectiveFormState.load)
+app.add_page(group_message_page, route="/console/messages", title=TITLE,
+             on_load=GroupMessageState.load)
 app.add_page(attendance, route="/console/attendance/[mission_id]", title=TITLE,
              on_load=AttendanceState.load)
 # Evaluation dashboards (issue 20): a commune's staff, the département's coordinator.
@@ -169,5 +174,6 @@ live.register("stats", StatsState, stats_vars, min_interval=LIVE_INTERVAL)
 live.register("inbox", AppState, inbox_vars, version_var="inbox_version", personal=True)
 live.attach(app)
 app.register_lifespan_task(tune_garbage_collector)
+app.register_lifespan_task(drain_events_on_stop)
 # Due work (e-mails, reminders): one runner per backend worker, claims never overlap.
 app.register_lifespan_task(run_jobs)

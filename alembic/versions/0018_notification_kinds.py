@@ -1,7 +1,7 @@
 """Notification kinds: opt-in alert settings and missions held for a digest
 
 Revision ID: 0018_notification_kinds
-Revises: 0020_commune_onboarding
+Revises: 0019_roles_pool
 Create Date: 2026-12-05 01:30:00
 """
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ from alembic import op
 import heurecivique_app.domain.types
 
 revision: str = '0018_notification_kinds'
-down_revision: str | None = '0020_commune_onboarding'
+down_revision: str | None = '0019_roles_pool'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -84,6 +84,8 @@ class MessageKind:
 
     PROPOSAL = "proposal"  # a referent proposes a mission to a volunteer
     REMINDER = "reminder"  # the day before a mission
+    # A referent's message to a group: a mission's volunteers, a neighbourhood, the pool.
+    GROUP_MESSAGE = "group_message"
     REPORT_FORWARD = "report_forward"  # a relay's report, to the technical services
     SIGNUP_CONFIRM = "signup_confirm"  # the link that confirms a new volunteer's address
     ACCOUNT_EXISTS = "account_exists"  # someone signed up with an address that has an account
@@ -120,6 +122,7 @@ class MessageKind:
 OPTIONAL_KINDS: dict[str, str] = {
     MessageKind.PROPOSAL: N_("When a referent proposes a mission to me"),
     MessageKind.REMINDER: N_("A reminder the day before a mission"),
+    MessageKind.GROUP_MESSAGE: N_("The town hall's messages to a group of volunteers"),
     MessageKind.CONFIRMED: N_("The confirmation of a mission, with its calendar invitation"),
     MessageKind.REPORT_ANSWER: N_("The town hall's answer to my reports"),
     MessageKind.WITHDRAWAL: N_("A volunteer withdraws from a mission"),
@@ -132,7 +135,8 @@ OPTIONAL_KINDS: dict[str, str] = {
 
 # The optional kinds each kind of account is offered on its account page (the others
 # never receive them); alerts and the nudge are opt-in, chosen apart (domain.alerts).
-VOLUNTEER_KINDS = (MessageKind.PROPOSAL, MessageKind.REMINDER, MessageKind.CONFIRMED)
+VOLUNTEER_KINDS = (MessageKind.PROPOSAL, MessageKind.REMINDER, MessageKind.CONFIRMED,
+                   MessageKind.GROUP_MESSAGE)
 RELAY_KINDS = (*VOLUNTEER_KINDS, MessageKind.REPORT_ANSWER)
 STAFF_KINDS = (MessageKind.WITHDRAWAL, MessageKind.PROBLEM_REPORTED, MessageKind.UNSTAFFED,
                MessageKind.RELAY_REPORT, MessageKind.AWAITING_VALIDATION,

@@ -10,6 +10,7 @@ from heurecivique_app.components.native_form import auto_post
 from heurecivique_app.components.text import T
 from heurecivique_app.components.volunteer import (
     availability_fieldset,
+    departement_pool_tick,
     distance_select,
     place_fields,
     skills_fieldset,
@@ -39,6 +40,7 @@ def profile_form() -> rx.Component:
                             default_value=AccountState.skills_note),
             availability_fieldset(ERR, AccountState.ticked),
             distance_select(ERR, AccountState.max_distance_km),
+            departement_pool_tick(AccountState.ticked),
             rx.cond(AccountState.form_message != "",
                     rx.callout(AccountState.form_message, role="status", id="form-message",
                                width="100%",

@@ -67,7 +67,8 @@ class AccountState(AppState):
         self.max_distance_km = f"{distance:g}"
         self.ticked = [f"skill_{s}" for s in profile.skills] + [
             availability_field(day, part)
-            for day, parts in profile.availability.items() for part in parts]
+            for day, parts in profile.availability.items() for part in parts] + (
+            ["departement_pool"] if profile.departement_pool else [])
         self.volunteer_status = profile.status
         self.neighbourhood_options = neighbourhood_options(hoods)
         self.form_key += 1

@@ -130,7 +130,8 @@ def test_a_proposal_is_mailed_once_in_the_volunteers_language(db_engine, world, 
     assert done.status_code == 200
     assert _preferences(db_engine, world) == {MessageKind.PROPOSAL: False,
                                               MessageKind.REMINDER: True,
-                                              MessageKind.CONFIRMED: True}
+                                              MessageKind.CONFIRMED: True,
+                                              MessageKind.GROUP_MESSAGE: True}
     assert client.post(path[:-3] + "abc").status_code == 404
     assert [j.status for j in _jobs(db_engine)] == [JobStatus.DONE]
 
