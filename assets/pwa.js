@@ -1,8 +1,5 @@
 // See components/pwa.py.
 (function () {
-  var site = location.pathname.match(/^\/c\/([a-z0-9-]+)/);
-  var link = document.querySelector('link[rel="manifest"]');
-  if (site && link) link.href = "/manifest.webmanifest?c=" + site[1];
   if ("serviceWorker" in navigator) {
     window.addEventListener("load", function () {
       navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(function () {});

@@ -47,6 +47,7 @@ from heurecivique_app.presenters.missions import (
     staff_page_vars,
 )
 from heurecivique_app.presenters.stats import LIVE_INTERVAL, stats_vars
+from heurecivique_app.realtime.drain import drain_events_on_stop
 from heurecivique_app.realtime.gc_tuning import tune_garbage_collector
 from heurecivique_app.realtime.live import live
 from heurecivique_app.settings import get_settings
@@ -173,5 +174,6 @@ live.register("stats", StatsState, stats_vars, min_interval=LIVE_INTERVAL)
 live.register("inbox", AppState, inbox_vars, version_var="inbox_version", personal=True)
 live.attach(app)
 app.register_lifespan_task(tune_garbage_collector)
+app.register_lifespan_task(drain_events_on_stop)
 # Due work (e-mails, reminders): one runner per backend worker, claims never overlap.
 app.register_lifespan_task(run_jobs)

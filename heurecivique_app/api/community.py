@@ -77,7 +77,7 @@ async def report_photo(request: Request) -> Response:
     with session_scope() as session:
         actor = request_staff(request, session)
         report = session.get(RelayReport, int(request.path_params["id"]))
-        if actor is None or report is None or report.commune_id != actor.commune_id:
+        if actor is None or report is None or not actor.runs(report.commune_id):
             return Response(status_code=404)
         name = report.photo_name
     return _photo(name)

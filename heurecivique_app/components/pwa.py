@@ -3,9 +3,6 @@
 ``assets/pwa.js`` (every page loads it, so it carries no comments: they are here, and
 cost every first visit 0.26 kB of gzipped JavaScript when they were in the file):
 
-- on a commune's public site (``/c/<slug>``) it points the manifest link at that
-  commune's manifest (``/manifest.webmanifest?c=<slug>``: its name, colour and start
-  page), before the browser reads it for an install;
 - on load it registers ``assets/sw.js``; once the worker is ready it hands it the
   addresses of the build files (``/assets/*``) this first visit loaded before the
   worker existed, so the worker stores them too (later ones pass through it);

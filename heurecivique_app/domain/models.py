@@ -174,6 +174,9 @@ class UserSession(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
     expires_at: datetime = Field(sa_column=_utc_column())
     revoked_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+    # The commune a coordinator chose to work on in this login (services.actor.choose_commune;
+    # checked against their reach on every read, hence no foreign key: see migration 0019).
+    commune_id: int | None = Field(default=None)
 
 
 class LoginThrottle(SQLModel, table=True):
@@ -213,6 +216,9 @@ class VolunteerProfile(SQLModel, table=True):
     skills_key: str = Field(default="", max_length=400, sa_column_kwargs={"server_default": ""})
     slots_key: str = Field(default="", max_length=400, sa_column_kwargs={"server_default": ""})
     max_distance_km: float = Field(default=2.0)
+    # Also offers to help in the other communes of the département: their referents see
+    # the volunteer in their pool and in matching (services.pool, services.shortlist).
+    departement_pool: bool = Field(default=False)
     charter_version: str | None = Field(default=None, max_length=20)
     charter_accepted_at: datetime | None = Field(
         default=None, sa_column=_utc_column(nullable=True)
@@ -282,6 +288,9 @@ class Mission(SQLModel, table=True):
               "commune_id", "id"),
         # The console's latest missions of a commune (one read per change, every console).
         Index("ix_mission_commune_updated", "commune_id", "updated_at"),
+        # A commune's missions created in a month: the evaluation summaries' bucket,
+        # recomputed at each change (services/stats_upkeep.py).
+        Index("ix_mission_commune_created", "commune_id", "created_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -398,6 +407,7 @@ def _keep_search_keys(_mapper: Mapper, _connection: Connection,
 
 
 # The relays' tables live in their own module; importing it registers them here too.
+from heurecivique_app.domain.alerts import AlertPending, AlertSetting  # noqa: E402, F401
 from heurecivique_app.domain.community import (  # noqa: E402, F401
     RelayNeighbourhood,
     RelayReport,
@@ -413,3 +423,12 @@ from heurecivique_app.domain.privacy import (  # noqa: E402, F401
     PurgeRun,
 )
 from heurecivique_app.domain.push import PushSubscription, VapidKey  # noqa: E402, F401
+from heurecivique_app.domain.stats_summary import (  # noqa: E402, F401
+    StatsBucket,
+    StatsGiver,
+    StatsMinutes,
+    StatsMissionFact,
+    StatsMissionMonth,
+    StatsPeople,
+    StatsSummaryState,
+)

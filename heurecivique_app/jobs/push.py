@@ -11,6 +11,7 @@ so the retry never shows it twice on the same phone.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from email.utils import parseaddr
 
 from sqlalchemy import update
@@ -58,8 +59,23 @@ def vapid_subject(settings) -> str:
     return "mailto:" + (parseaddr(settings.mail_from)[1] or "heure-civique@localhost")
 
 
+@dataclass
+class _Tally:
+    """Each browser's outcome in a batch, written once at its end (``record_sends``)."""
+
+    delivered: list[int] = field(default_factory=list)
+    failed: dict[int, str] = field(default_factory=dict)
+    gone: list[int] = field(default_factory=list)
+
+
 def send_pushes(ctx: JobContext, jobs: list[Claimed]) -> Iterator[tuple[Claimed, Outcome]]:
-    """Send a batch of push jobs; each person's language, choices and browsers read once."""
+    """Send a batch of push jobs; each person's language, choices and browsers read once.
+
+    The browsers' last success or failure, and the deletion of gone ones, are written
+    once for the batch: a worker killed before that loses only this bookkeeping (a gone
+    browser answers 410 again next time). What a retry must know is written before
+    the job's outcome (:func:`_remember_sent`).
+    """
     settings = ctx.settings
     user_ids = {job.user_id for job in jobs if job.user_id is not None}
     with Session(ctx.engine) as session:
@@ -70,20 +86,25 @@ def send_pushes(ctx: JobContext, jobs: list[Claimed]) -> Iterator[tuple[Claimed,
         browsers = push.subscriptions_of(session, user_ids)
     sender = PushSender(site_keys(ctx.engine, settings).private_key, vapid_subject(settings),
                         timeout_s=settings.push_timeout_s)
+    tally = _Tally()
     try:
         for job in jobs:
             try:
-                _send_one(ctx, sender, job, users, off, browsers)
+                _send_one(ctx, sender, job, users, off, browsers, tally)
             except Exception as error:  # recorded by the runner (retry, fail or skip)
                 yield job, error
             else:
                 yield job, None
     finally:
         sender.close()
+        with Session(ctx.engine) as session:
+            push.record_sends(session, delivered=tally.delivered, failed=tally.failed,
+                              gone=tally.gone, now=ctx.clock())
+            session.commit()
 
 
 def _send_one(ctx: JobContext, sender: PushSender, job: Claimed, users: dict, off: set,
-              browsers: dict) -> None:
+              browsers: dict, tally: _Tally) -> None:
     user = users.get(job.user_id)
     payload = job.payload
     if user is None or not user.is_active:
@@ -98,30 +119,25 @@ def _send_one(ctx: JobContext, sender: PushSender, job: Claimed, users: dict, of
                            timezone=ctx.settings.timezone,
                            commune_name=payload["commune"]["name"])
     delivered: list[int] = []
-    failed: dict[int, str] = {}
-    gone: list[int] = []
     retry = refused = None
     for browser in targets:
         try:
             sender.send(Target(browser.endpoint, browser.p256dh, browser.auth), dict(message),
                         urgent=bool(payload.get("urgent")))
         except SubscriptionGone:
-            gone.append(browser.id)
+            tally.gone.append(browser.id)
         except PermanentFailure as error:
-            failed[browser.id] = str(error)
+            tally.failed[browser.id] = str(error)
             refused = error
         except TemporaryFailure as error:
-            failed[browser.id] = str(error)
+            tally.failed[browser.id] = str(error)
             retry = error
         else:
             delivered.append(browser.id)
-    with Session(ctx.engine) as session:
-        push.record_sends(session, delivered=delivered, failed=failed, gone=gone,
-                          now=ctx.clock())
-        if retry is not None and delivered:
-            _remember_sent(session, job, sent_to | set(delivered))
-        session.commit()
+    tally.delivered += delivered
     if retry is not None:
+        if delivered:
+            _remember_sent(ctx, job, sent_to | set(delivered))
         raise retry
     if not delivered and refused is not None:
         raise refused
@@ -129,7 +145,9 @@ def _send_one(ctx: JobContext, sender: PushSender, job: Claimed, users: dict, of
         raise Skip("every subscription was gone")
 
 
-def _remember_sent(session: Session, job: Claimed, ids: set[int]) -> None:
+def _remember_sent(ctx: JobContext, job: Claimed, ids: set[int]) -> None:
     """Write which browsers already have this message into the job (fenced by the claim)."""
-    session.execute(update(Job).where(Job.id == job.id, Job.attempts == job.attempts)
-                    .values(payload={**job.payload, "sent_to": sorted(ids)}))
+    with Session(ctx.engine) as session:
+        session.execute(update(Job).where(Job.id == job.id, Job.attempts == job.attempts)
+                        .values(payload={**job.payload, "sent_to": sorted(ids)}))
+        session.commit()

@@ -10,13 +10,15 @@ from heurecivique_app.components.native_form import auto_post
 from heurecivique_app.components.text import T
 from heurecivique_app.components.volunteer import (
     availability_fieldset,
+    departement_pool_tick,
     distance_select,
     place_fields,
     skills_fieldset,
     tick,
     volunteer_nav,
 )
-from heurecivique_app.domain.notifications import OPTIONAL_KINDS
+from heurecivique_app.domain.alerts import ALERT_MODES
+from heurecivique_app.domain.notifications import OPTIONAL_KINDS, RELAY_KINDS
 from heurecivique_app.domain.text import N_
 from heurecivique_app.state.account import AccountState
 
@@ -38,6 +40,7 @@ def profile_form() -> rx.Component:
                             default_value=AccountState.skills_note),
             availability_fieldset(ERR, AccountState.ticked),
             distance_select(ERR, AccountState.max_distance_km),
+            departement_pool_tick(AccountState.ticked),
             rx.cond(AccountState.form_message != "",
                     rx.callout(AccountState.form_message, role="status", id="form-message",
                                width="100%",
@@ -73,10 +76,13 @@ def pause_section() -> rx.Component:
 
 
 def _choices(legend: str, prefix: str, on: rx.Var) -> rx.Component:
+    """One box per optional kind this account receives (a relay also gets answers)."""
     return rx.el.fieldset(
         rx.el.legend(T(legend)),
-        *[tick(f"{prefix}_{kind}", label, on.contains(f"{prefix}_{kind}"))
-          for kind, label in OPTIONAL_KINDS.items()],
+        *[rx.cond(AccountState.mail_offered.contains(kind),
+                  tick(f"{prefix}_{kind}", OPTIONAL_KINDS[kind],
+                       on.contains(f"{prefix}_{kind}")))
+          for kind in RELAY_KINDS],
     )
 
 
@@ -97,6 +103,34 @@ def mail_section() -> rx.Component:
             key=AccountState.mail_key,
         ),
     ), style={"width": "100%"}, id="mail-choices")
+
+
+def alerts_section() -> rx.Component:
+    """Opt-in: e-mails about new missions near home that match my gestures, and a nudge."""
+    return rx.el.section(rx.vstack(
+        rx.heading(T("Alerts"), as_="h2", size="5"),
+        forms.form(
+            rx.vstack(
+                rx.el.fieldset(
+                    rx.el.legend(T("New missions near home that match what I like doing:")),
+                    *[rx.el.label(
+                        rx.el.input(type="radio", name="alert_mode", value=mode,
+                                    id=f"alert_{mode}", class_name="touch-check",
+                                    default_checked=AccountState.alert_mode == mode),
+                        rx.el.span(T(label)), html_for=f"alert_{mode}",
+                        class_name="check-label") for mode, label in ALERT_MODES.items()],
+                ),
+                # The figure is domain.alerts.ALERTS_PER_DAY (the test of the page checks it).
+                rx.text(T("At most 3 alert e-mails a day: the others wait for the next "
+                          "day's digest."), size="2"),
+                tick("nudge", N_("A gentle reminder on the 20th when this month's hour is "
+                                 "not given yet"), AccountState.nudge),
+                rx.button(T("Save my alerts"), type="submit", size="3", id="save-alerts"),
+            ),
+            on_submit=AccountState.save_alerts,
+            key=AccountState.alert_key,
+        ),
+    ), style={"width": "100%"}, id="alert-choices")
 
 
 def _push_message(state: str, text: str) -> rx.Component:
@@ -165,6 +199,7 @@ def account() -> rx.Component:
         pause_section(),
         push_section(),
         mail_section(),
+        alerts_section(),
         data_section(),
         next_path="/account",
     )

@@ -23,6 +23,7 @@ def header() -> rx.Component:
             rx.link(T("Log in"), href="/login", class_name="touch"),
             align="center", width="100%", wrap="wrap", spacing="3",
         ),
+        class_name="public-header",
         style={"background": "#1d4ed8", "color": "white", "padding": "1rem"},
     )
 

@@ -20,7 +20,7 @@ GEOJSON_TYPES = {"application/geo+json": [".geojson"], "application/json": [".js
 
 def message(state: type[AdminState]) -> rx.Component:
     return rx.cond(state.message != "", rx.callout(
-        state.message, role="status", id="admin-message", width="100%",
+        state.message, role="status", id="admin-message", width="100%", high_contrast=True,
         color_scheme=rx.cond(state.message_ok, "green", "red")))
 
 

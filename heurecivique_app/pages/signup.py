@@ -10,6 +10,7 @@ from heurecivique_app.components.text import T
 from heurecivique_app.components.volunteer import (
     availability_fieldset,
     charter_text,
+    departement_pool_tick,
     distance_select,
     place_fields,
     skills_fieldset,
@@ -54,6 +55,7 @@ def signup_form() -> rx.Component:
             forms.text_area(ERR, N_("Other things I can do (optional)"), "skills_note"),
             availability_fieldset(ERR),
             distance_select(ERR),
+            departement_pool_tick(),
             charter_fieldset(),
             forms.error_for(ERR, "commune"),
             rx.cond(SignupState.mail_sent,
@@ -78,6 +80,11 @@ def commune_choice() -> rx.Component:
     """Several communes run the scheme here: each link opens its own sign-up form."""
     return rx.vstack(
         rx.heading(T("Where do you live?"), as_="h2", size="5"),
+        forms.form(rx.vstack(
+            forms.text_input(ERR, N_("My address"), "home_address", auto_complete="street-address"),
+            rx.button(T("Find my commune"), type="submit", variant="soft", id="find-commune"),
+            spacing="2", width="100%"), on_submit=SignupState.find_commune, id="address-form"),
+        rx.text(T("Or choose it:")),
         rx.el.ul(rx.foreach(SignupState.commune_choices, lambda c: rx.el.li(rx.link(
             c["name"], href="/signup?c=" + c["id"], class_name="touch-link",
             custom_attrs={"reloadDocument": True}))),

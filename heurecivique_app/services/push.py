@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from sqlalchemy import delete, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -108,6 +109,21 @@ def unsubscribe(session: Session, *, actor: Actor, endpoint: object) -> bool:
     result = session.execute(delete(PushSubscription).where(
         PushSubscription.user_id == actor.user_id, PushSubscription.endpoint == endpoint))
     return result.rowcount > 0
+
+
+def forget_devices(session: Session, *, user_id: int) -> None:
+    """Drop every browser subscription of a person (their account is deleted)."""
+    session.execute(delete(PushSubscription).where(PushSubscription.user_id == user_id))
+
+
+def devices_export(session: Session, *, user_id: int) -> list[dict]:
+    """A person's subscribed browsers for their data export: the push service and dates."""
+    rows = session.exec(select(PushSubscription).where(PushSubscription.user_id == user_id)
+                        .order_by(col(PushSubscription.id)))
+    return [{"push_service": urlsplit(row.endpoint).hostname or "",
+             "subscribed_at": row.created_at.isoformat(),
+             "last_delivered_at": row.last_success_at.isoformat() if row.last_success_at
+             else None} for row in rows]
 
 
 def device_count(session: Session, *, actor: Actor) -> int:

@@ -39,13 +39,16 @@ from heurecivique_app.services.audit import audit
 
 INVITATION_JOB = "staff.invitation"
 INVITATION_HOURS = 72
-ADMIN_ROLES = frozenset({Role.COMMUNE_ADMIN, Role.DEPARTEMENT_ADMIN})
+ADMIN_ROLES = frozenset({Role.COMMUNE_ADMIN, Role.DEPARTEMENT_ADMIN, Role.PLATFORM_ADMIN})
+# Whose account an administrator may switch off: never one that reaches further than theirs.
+_RANK = {Role.REFERENT: 0, Role.COMMUNE_ADMIN: 1, Role.DEPARTEMENT_ADMIN: 2,
+         Role.PLATFORM_ADMIN: 3}
 # The roles an administrator may give; the département's coordinator is made elsewhere.
 INVITABLE_ROLES = (Role.REFERENT, Role.COMMUNE_ADMIN)
 
 
 def require_admin(actor: Actor) -> None:
-    """Only the commune's administrators manage its staff."""
+    """Only administrators (the commune's, its coordinator, the platform's) manage staff."""
     if actor.role not in ADMIN_ROLES:
         raise NotAllowed()
 
@@ -216,13 +219,14 @@ def cancel_invitation(session: Session, *, actor: Actor, invitation_id: int) -> 
     """Withdraw an open invitation; its link stops working."""
     require_admin(actor)
     invitation = session.get(StaffInvitation, invitation_id)
-    if invitation is None or invitation.commune_id != actor.commune_id:
+    if invitation is None or not actor.sees(invitation.commune_id):
         raise NotFound()
     if invitation.used_at is None and invitation.cancelled_at is None:
         invitation.cancelled_at = utcnow()
         session.add(invitation)
         audit(session, actor=actor, action="staff.invitation_cancelled",
-              entity="staff_invitation", entity_id=invitation.id, commune_id=actor.commune_id)
+              entity="staff_invitation", entity_id=invitation.id,
+              commune_id=invitation.commune_id)
 
 
 def set_active(session: Session, *, actor: Actor, user_id: int, active: bool) -> None:
@@ -234,10 +238,12 @@ def set_active(session: Session, *, actor: Actor, user_id: int, active: bool) ->
     """
     require_admin(actor)
     user = session.get(User, user_id)
-    if user is None or user.commune_id != actor.commune_id or user.role not in STAFF_ROLES:
+    if user is None or not actor.sees(user.commune_id) or user.role not in STAFF_ROLES:
         raise NotFound()
     if user.id == actor.user_id and not active:
         raise DomainError(N_("You cannot deactivate your own account."))
+    if _RANK[Role(user.role)] > _RANK[actor.role]:
+        raise NotAllowed()
     if user.is_active == active:
         return
     user.is_active = active
@@ -248,4 +254,4 @@ def set_active(session: Session, *, actor: Actor, user_id: int, active: bool) ->
             login.revoked_at = utcnow()
             session.add(login)
     audit(session, actor=actor, action="staff.activated" if active else "staff.deactivated",
-          entity="user", entity_id=user.id, commune_id=actor.commune_id)
+          entity="user", entity_id=user.id, commune_id=user.commune_id)

@@ -6,6 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import reflex as rx
 
+from heurecivique_app.domain.validation import form_text
 from heurecivique_app.presenters.charter import CharterArticle, charter_articles
 from heurecivique_app.presenters.options import Option, neighbourhood_options
 from heurecivique_app.services import public, selectors, signup
@@ -46,6 +47,17 @@ class SignupState(AppState):
         self.commune_slug = commune.slug if commune else self.commune_slug
         self.neighbourhood_options = neighbourhood_options(hoods)
         self.commune_choices = [Option(id=t.slug, name=t.name) for t in towns]
+
+    @rx.event
+    def find_commune(self, form_data: dict):
+        """Several communes, none named by the link: the one whose quarters hold the address."""
+        done = self._run(lambda s: signup.commune_for_address(
+            s, address=form_text(form_data, "home_address"),
+            geocoder=self._adapters.geocoder).slug)
+        self.field_errors = done.fields
+        if done.ok:
+            return rx.redirect(f"/signup?c={done.value}")  # a new query: load runs again
+        return None
 
     @rx.event
     def submit(self, form_data: dict):

@@ -272,3 +272,28 @@ def test_a_referent_is_invited_to_the_new_commune(db_engine, people) -> None:
         assert (invitation.commune_id, invitation.email, invitation.role) == (
             vitre.id, "rose@vitre.example", "referent")
         assert s.exec(select(StaffInvitation)).one().commune_id == vitre.id
+
+
+def test_a_new_volunteers_commune_comes_from_their_address(db_engine, people) -> None:
+    from heurecivique_app.adapters.geocoding import GazetteerGeocoder
+    from heurecivique_app.services import signup
+
+    streets = GazetteerGeocoder({
+        "rue de la gare": (S + 1.5 * STEP, W + 0.5 * STEP, 10.0),  # in Fougères' contour
+        "quai de la fosse": (47.2100, -1.5600, 10.0),  # in Nantes' circle
+        "rue du bois": (S + 1.5 * STEP, W + 3.5 * STEP, 10.0),  # between the contours
+    })
+    with session_scope(db_engine) as s:
+        onboarding.import_contours(s, actor=people["admin"], commune_id=people["fougeres"],
+                                   data=TOWN)
+        onboarding.add_circle(s, actor=people["platform"], commune_id=people["nantes"],
+                              name="Centre", lat="47.2110", lon="-1.5590", radius_m="800")
+    with session_scope(db_engine) as s:
+        assert signup.commune_for_address(s, address="3 rue de la Gare",
+                                          geocoder=streets).slug == "fougeres"
+        assert signup.commune_for_address(s, address="12 quai de la Fosse",
+                                          geocoder=streets).slug == "nantes"
+        for nowhere in ("rue du Bois", "rue inconnue", ""):
+            with pytest.raises(ValidationFailed) as refused:
+                signup.commune_for_address(s, address=nowhere, geocoder=streets)
+            assert set(refused.value.errors) == {"home_address"}

@@ -32,7 +32,7 @@ from heurecivique_app.domain.notifications import Job, JobStatus, MessageKind
 from heurecivique_app.domain.push import PUSH, PushSubscription, VapidKey
 from heurecivique_app.jobs.kinds import KINDS
 from heurecivique_app.jobs.runner import JobContext, Runner
-from heurecivique_app.services import auth, matching, notifications, push
+from heurecivique_app.services import accounts, auth, matching, notifications, push
 from heurecivique_app.settings import Settings
 
 TZ = "Europe/Paris"
@@ -346,4 +346,15 @@ def test_the_subscription_routes_take_the_person_from_the_session(db_engine, wor
     assert len(_subscriptions(db_engine)) == 1
     assert web.request("DELETE", "/api/push/subscriptions",
                        json={"endpoint": body["endpoint"]}).status_code == 204
+    assert _subscriptions(db_engine) == []
+
+
+def test_my_data_lists_my_browsers_and_deleting_the_account_forgets_them(db_engine, world) -> None:
+    with session_scope(db_engine) as s:
+        s.add(PushSubscription(user_id=world.volunteer.id, endpoint="https://push.example/d",
+                               p256dh=Browser().p256dh, auth=Browser().auth))
+    with session_scope(db_engine) as s:
+        [device] = accounts.export_data(s, actor=world.volunteer_actor)["notification_devices"]
+        assert device["push_service"] == "push.example" and device["last_delivered_at"] is None
+        accounts.delete_account(s, actor=world.volunteer_actor)
     assert _subscriptions(db_engine) == []
