@@ -5,7 +5,8 @@
 #
 #   bash scripts/setup.sh               # .venv (Python 3.11) + bun from npm
 #   bash scripts/setup.sh --browser     # + Debian's Chromium for the e2e tests
-#   bash scripts/setup.sh --services    # + PostgreSQL and Redis running locally
+#   bash scripts/setup.sh --services    # + PostgreSQL and Redis running locally,
+#                                       #   nginx installed (the proxy e2e test runs its own)
 set -euo pipefail
 
 # shellcheck source=scripts/env.sh
@@ -19,7 +20,7 @@ for arg in "$@"; do
         --browser) want_browser=1 ;;
         --services) want_services=1 ;;
         -h | --help)
-            sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'
+            sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
             exit 0
             ;;
         *)
@@ -185,6 +186,11 @@ if [[ "$want_services" -eq 1 ]]; then
     fi
     if ! command -v redis-cli >/dev/null || [[ "$(redis-cli -h 127.0.0.1 ping 2>/dev/null)" != "PONG" ]]; then
         start_redis
+    fi
+    # Installed, not started: tests/e2e/test_proxy_rollout.py runs nginx as a process
+    # of its own, from the site template that deploy/ ships.
+    if ! command -v nginx >/dev/null && [[ ! -x /usr/sbin/nginx ]]; then
+        apt_install nginx
     fi
 fi
 

@@ -16,6 +16,11 @@ class EventKind(StrEnum):
     # Setting up a territory (services/territory.py, the operators' command line).
     COMMUNE_CREATED = "commune.created"
     NEIGHBOURHOOD_CREATED = "neighbourhood.created"
+    # Onboarding from the admin pages (services/onboarding.py).
+    COMMUNE_UPDATED = "commune.updated"
+    COMMUNE_LOGO_CHANGED = "commune.logo_changed"
+    DEPARTEMENT_SAVED = "departement.saved"
+    NEIGHBOURHOODS_IMPORTED = "neighbourhoods.imported"
     STAFF_CREATED = "staff.created"
     STAFF_INVITED = "staff.invited"
     STAFF_JOINED = "staff.joined"

@@ -10,13 +10,15 @@ from heurecivique_app.components.native_form import auto_post
 from heurecivique_app.components.text import T, T_each, both
 from heurecivique_app.components.volunteer import (
     availability_fieldset,
+    departement_pool_tick,
     distance_select,
     place_fields,
     skills_fieldset,
     tick,
     volunteer_nav,
 )
-from heurecivique_app.domain.notifications import OPTIONAL_KINDS
+from heurecivique_app.domain.alerts import ALERT_MODES
+from heurecivique_app.domain.notifications import OPTIONAL_KINDS, RELAY_KINDS
 from heurecivique_app.domain.text import N_
 from heurecivique_app.state.account import AccountState
 
@@ -38,6 +40,7 @@ def profile_form() -> rx.Component:
                             default_value=AccountState.skills_note),
             availability_fieldset(ERR, AccountState.ticked),
             distance_select(ERR, AccountState.max_distance_km),
+            departement_pool_tick(AccountState.ticked),
             rx.cond(AccountState.form_message != "",
                     rx.callout(AccountState.form_message, role="status", id="form-message",
                                width="100%",
@@ -76,8 +79,8 @@ def _channels() -> rx.Var:
     """Each channel's column of boxes as a static list (legends and labels in both
     languages): one rx.foreach template for every box instead of one component each."""
     return rx.Var.create([
-        {**both(legend), "boxes": [{"name": f"{prefix}_{kind}", **both(label)}
-                                   for kind, label in OPTIONAL_KINDS.items()]}
+        {**both(legend), "boxes": [{"name": f"{prefix}_{kind}", "kind": kind, **both(
+            OPTIONAL_KINDS[kind])} for kind in RELAY_KINDS]}
         for legend, prefix in ((N_("The e-mails I receive:"), "mail"),
                                (N_("The notifications I receive:"), "push"))])
 
@@ -92,8 +95,11 @@ def mail_section() -> rx.Component:
             rx.vstack(
                 rx.el.div(rx.foreach(_channels(), lambda channel: rx.el.fieldset(
                     rx.el.legend(T_each(channel)),
-                    rx.foreach(channel["boxes"].to(list[dict[str, str]]), lambda box: tick(
-                        box["name"], T_each(box), AccountState.choices_on.contains(box["name"]))),
+                    # Only the kinds this account receives (a relay also gets answers).
+                    rx.foreach(channel["boxes"].to(list[dict[str, str]]), lambda box: rx.cond(
+                        AccountState.mail_offered.contains(box["kind"]), tick(
+                            box["name"], T_each(box),
+                            AccountState.choices_on.contains(box["name"])))),
                 )), class_name="side-by-side"),
                 rx.button(T("Save my choices"), type="submit", size="3", id="save-mail"),
             ),
@@ -101,6 +107,34 @@ def mail_section() -> rx.Component:
             key=AccountState.mail_key,
         ),
     ), style={"width": "100%"}, id="mail-choices")
+
+
+def alerts_section() -> rx.Component:
+    """Opt-in: e-mails about new missions near home that match my gestures, and a nudge."""
+    return rx.el.section(rx.vstack(
+        rx.heading(T("Alerts"), as_="h2", size="5"),
+        forms.form(
+            rx.vstack(
+                rx.el.fieldset(
+                    rx.el.legend(T("New missions near home that match what I like doing:")),
+                    *[rx.el.label(
+                        rx.el.input(type="radio", name="alert_mode", value=mode,
+                                    id=f"alert_{mode}", class_name="touch-check",
+                                    default_checked=AccountState.alert_mode == mode),
+                        rx.el.span(T(label)), html_for=f"alert_{mode}",
+                        class_name="check-label") for mode, label in ALERT_MODES.items()],
+                ),
+                # The figure is domain.alerts.ALERTS_PER_DAY (the test of the page checks it).
+                rx.text(T("At most 3 alert e-mails a day: the others wait for the next "
+                          "day's digest."), size="2"),
+                tick("nudge", N_("A gentle reminder on the 20th when this month's hour is "
+                                 "not given yet"), AccountState.nudge),
+                rx.button(T("Save my alerts"), type="submit", size="3", id="save-alerts"),
+            ),
+            on_submit=AccountState.save_alerts,
+            key=AccountState.alert_key,
+        ),
+    ), style={"width": "100%"}, id="alert-choices")
 
 
 def push_section() -> rx.Component:
@@ -160,6 +194,7 @@ def account() -> rx.Component:
         pause_section(),
         push_section(),
         mail_section(),
+        alerts_section(),
         data_section(),
         next_path="/account",
     )

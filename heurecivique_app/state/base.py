@@ -317,5 +317,7 @@ class AppState(rx.State):
     @page_load()
     def go_home(self, actor):
         """Send the user to their role's home page."""
+        if actor.role == Role.PLATFORM_ADMIN:
+            return rx.redirect("/admin/communes")
         return rx.redirect("/console" if actor.is_staff
                            else "/relay" if actor.role == "relay" else "/home")

@@ -182,8 +182,9 @@ def pytest_itemcollected(item: pytest.Item) -> None:
 
 @pytest.hookimpl(trylast=True)  # after pytest's own reordering by fixture parameters
 def pytest_collection_modifyitems(config, items):
-    """Scale-out tests last: their server rebuilds the shared frontend (.web), whose
-    bundle names the backend's port, so the embedded server's pages would then
-    talk to the wrong server."""
-    scaleout = [item for item in items if "test_live_scaleout" in item.nodeid]
-    items[:] = [item for item in items if item not in scaleout] + scaleout
+    """Scale-out and proxy tests last: their servers rebuild the shared frontend
+    (.web), whose bundle names the backend's address, so the embedded server's pages
+    would then talk to the wrong server."""
+    last = [item for item in items
+            if "test_live_scaleout" in item.nodeid or "test_proxy_rollout" in item.nodeid]
+    items[:] = [item for item in items if item not in last] + last
