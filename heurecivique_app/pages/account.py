@@ -7,7 +7,7 @@ import reflex as rx
 from heurecivique_app.components import forms
 from heurecivique_app.components.layout import page
 from heurecivique_app.components.native_form import auto_post
-from heurecivique_app.components.text import T
+from heurecivique_app.components.text import T, T_each, both
 from heurecivique_app.components.volunteer import (
     availability_fieldset,
     departement_pool_tick,
@@ -75,28 +75,32 @@ def pause_section() -> rx.Component:
     ), style={"width": "100%"})
 
 
-def _choices(legend: str, prefix: str, on: rx.Var) -> rx.Component:
-    """One box per optional kind this account receives (a relay also gets answers)."""
-    return rx.el.fieldset(
-        rx.el.legend(T(legend)),
-        *[rx.cond(AccountState.mail_offered.contains(kind),
-                  tick(f"{prefix}_{kind}", OPTIONAL_KINDS[kind],
-                       on.contains(f"{prefix}_{kind}")))
-          for kind in RELAY_KINDS],
-    )
+def _channels() -> rx.Var:
+    """Each channel's column of boxes as a static list (legends and labels in both
+    languages): one rx.foreach template for every box instead of one component each."""
+    return rx.Var.create([
+        {**both(legend), "boxes": [{"name": f"{prefix}_{kind}", "kind": kind, **both(
+            OPTIONAL_KINDS[kind])} for kind in RELAY_KINDS]}
+        for legend, prefix in ((N_("The e-mails I receive:"), "mail"),
+                               (N_("The notifications I receive:"), "push"))])
 
 
 def mail_section() -> rx.Component:
     """Which messages the volunteer receives, per channel: e-mail, and push beside it
     (each e-mail can also be stopped from its own link)."""
     return rx.el.section(rx.vstack(
-        rx.heading(T("E-mails and notifications"), as_="h2", size="5"),
+        # The same word in both languages: T() compiles it once, without a condition.
+        rx.heading(T("Messages"), as_="h2", size="5"),
         forms.form(
             rx.vstack(
-                rx.flex(_choices(N_("The e-mails I receive:"), "mail", AccountState.mail_on),
-                        _choices(N_("The notifications I receive:"), "push",
-                                 AccountState.push_on),
-                        wrap="wrap", spacing="4"),
+                rx.el.div(rx.foreach(_channels(), lambda channel: rx.el.fieldset(
+                    rx.el.legend(T_each(channel)),
+                    # Only the kinds this account receives (a relay also gets answers).
+                    rx.foreach(channel["boxes"].to(list[dict[str, str]]), lambda box: rx.cond(
+                        AccountState.mail_offered.contains(box["kind"]), tick(
+                            box["name"], T_each(box),
+                            AccountState.choices_on.contains(box["name"])))),
+                )), class_name="side-by-side"),
                 rx.button(T("Save my choices"), type="submit", size="3", id="save-mail"),
             ),
             on_submit=AccountState.save_mail_choices,
@@ -133,36 +137,27 @@ def alerts_section() -> rx.Component:
     ), style={"width": "100%"}, id="alert-choices")
 
 
-def _push_message(state: str, text: str) -> rx.Component:
-    return rx.text(T(text), class_name=f"push-msg push-msg-{state}", role="status")
-
-
 def push_section() -> rx.Component:
     """Notifications on this device, turned on by a tap that says why (never on page load).
 
     The buttons are plain: assets/pwa.js loads assets/push.js on the first tap, which
     asks the browser's permission, subscribes and tells the server; it marks the
-    outcome on ``<html data-push=…>`` and styles.css shows the matching message.
+    outcome on ``<html data-push=…>`` and writes its message, taken from the status
+    line's ``data-texts`` (one attribute: five components would weigh on the page's
+    JavaScript budget, bench/frontend.py).
     """
     return rx.el.section(rx.vstack(
-        rx.heading(T("Notifications on this device"), as_="h2", size="5"),
-        rx.text(T("Get a notification on this phone or computer when a referent proposes "
-                  "you a mission, the day before a mission, or when a mission you take part "
-                  "in changes. It says no more than the app, and you can turn it off here.")),
-        _push_message("on", N_("Notifications are on for this device.")),
-        _push_message("off", N_("Notifications are off for this device.")),
-        _push_message("denied", N_("Your browser blocks notifications from this site: allow "
-                                   "them in its settings, then try again.")),
-        _push_message("unsupported", N_("This browser cannot receive notifications. On an "
-                                        "iPhone, add the app to the home screen first.")),
-        _push_message("error", N_("That did not work: notifications are unchanged. Try "
-                                  "again later.")),
-        rx.flex(
-            rx.button(T("Turn on notifications"), type="button", size="3", id="push-on",
+        rx.heading(T("Notifications"), as_="h2", size="5"),
+        rx.text(AccountState.push_texts["why"]),
+        # No ids on these three: an id costs each a React ref in the page's JavaScript.
+        rx.el.p(class_name="push-status", role="status",
+                custom_attrs={"data-texts": AccountState.push_status_texts}),
+        rx.el.div(
+            rx.button(AccountState.push_texts["turn_on"], type="button", size="3",
                       custom_attrs={"data-push-action": "on"}),
-            rx.button(T("Turn them off on this device"), type="button", size="3",
-                      variant="soft", id="push-off", custom_attrs={"data-push-action": "off"}),
-            wrap="wrap", spacing="3",
+            rx.button(AccountState.push_texts["turn_off"], type="button", size="3",
+                      variant="soft", custom_attrs={"data-push-action": "off"}),
+            class_name="side-by-side",
         ),
     ), style={"width": "100%"}, id="push")
 

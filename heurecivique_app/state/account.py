@@ -14,6 +14,7 @@ from heurecivique_app.domain.validation import form_text
 from heurecivique_app.domain.volunteering import availability_field
 from heurecivique_app.i18n import format_phone
 from heurecivique_app.presenters.options import Option, neighbourhood_options
+from heurecivique_app.presenters.push import account_texts
 from heurecivique_app.services import accounts, alerts, notifications, selectors, volunteering
 from heurecivique_app.services.signup import ProfileForm
 from heurecivique_app.state.base import AppState, page_load, signed_in
@@ -38,12 +39,14 @@ class AccountState(AppState):
     form_ok: bool = False
     form_key: int = 0
     delete_error: str = ""
-    # The kinds of e-mail the volunteer keeps on (the switches of the « E-mails » section).
-    mail_on: list[str] = []
+    # The boxes ticked in « Messages »: mail_<kind> for the kinds of e-mail the
+    # volunteer keeps on, push_<kind> for those also pushed to their devices.
+    choices_on: list[str] = []
     # The optional kinds this account receives (a relay also gets answers to reports).
     mail_offered: list[str] = []
-    # The kinds also sent as a push to the volunteer's subscribed browsers (beside e-mail).
-    push_on: list[str] = []
+    # The notifications section's texts in the user's language (presenters/push.py).
+    push_texts: dict[str, str] = {}
+    push_status_texts: str = "{}"  # JSON, read by assets/push.js
     mail_key: int = 0
     # Opt-in: alerts for new missions near home (off, instant, digest) and the nudge.
     alert_mode: str = "off"
@@ -72,9 +75,10 @@ class AccountState(AppState):
         self.volunteer_status = profile.status
         self.neighbourhood_options = neighbourhood_options(hoods)
         self.form_key += 1
-        self.mail_on = [f"mail_{kind}" for kind, on in choices.items() if on]
+        self.choices_on = [f"mail_{kind}" for kind, on in choices.items() if on] + [
+            f"push_{kind}" for kind, on in pushed.items() if on]
         self.mail_offered = list(choices)
-        self.push_on = [f"push_{kind}" for kind, on in pushed.items() if on]
+        self.push_texts, self.push_status_texts = account_texts(self.locale)
         self.mail_key += 1
         self.alert_mode, self.nudge = alert.mode, alert.nudge
         self.alert_key += 1
