@@ -58,7 +58,7 @@ from heurecivique_app.adapters.db import make_engine, session_scope  # noqa: E40
 from heurecivique_app.adapters.mail import Mail, SmtpMailer, compose  # noqa: E402
 from heurecivique_app.domain.alerts import AlertMode, AlertSetting  # noqa: E402
 from heurecivique_app.domain.enums import MissionStatus, Role, VolunteerStatus  # noqa: E402
-from heurecivique_app.domain.models import User, VolunteerProfile  # noqa: E402
+from heurecivique_app.domain.models import User, UserSession, VolunteerProfile  # noqa: E402
 from heurecivique_app.domain.notifications import Job, MessageKind, outside_quiet_hours  # noqa: E402
 from heurecivique_app.domain.types import utcnow  # noqa: E402
 from heurecivique_app.jobs.kinds import KINDS  # noqa: E402
@@ -224,9 +224,17 @@ def _push_delivery(engine, w, ids: list[int], tmp: Path) -> dict:
     settings = Settings.from_env({"HC_DATA_DIR": str(tmp), "HC_TIMEZONE": TZ})
     try:
         with session_scope(engine) as s:  # plain-HTTP loopback: written directly
+            # Each browser belongs to an open login (a logged-out browser is sent nothing).
+            now = utcnow()
+            s.execute(insert(UserSession), [
+                {"token_hash": f"bench-push-{i}", "user_id": i, "created_at": now,
+                 "expires_at": now + timedelta(days=1)} for i in ids])
+            logins = dict(s.execute(select(UserSession.user_id, UserSession.id).where(
+                UserSession.token_hash.like("bench-push-%"))).all())
             s.execute(insert(PushSubscription), [
                 {"user_id": i, "endpoint": f"{url}/push/{i}", "p256dh": browser.p256dh,
-                 "auth": browser.auth, "created_at": utcnow(), "last_error": ""} for i in ids])
+                 "auth": browser.auth, "created_at": now, "last_error": "",
+                 "login_session_id": logins[i]} for i in ids])
             enqueue_rows(s, push.push_jobs(
                 s, kind=MessageKind.REMINDER, event="bench:push", user_ids=ids, urgent=True,
                 params=notifications.mission_params(w.mission, "Centre"), timezone=TZ,

@@ -32,12 +32,15 @@ def upgrade() -> None:
         sa.Column('auth', sa.String(length=40), nullable=False),
         _when('created_at', nullable=False), _when('last_success_at'), _when('last_failure_at'),
         sa.Column('last_error', sa.String(length=300), nullable=False),
+        sa.Column('login_session_id', sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(['user_id'], ['user.id']),
         sa.PrimaryKeyConstraint('id'),
         sa.UniqueConstraint('endpoint'),
     )
     op.create_index(op.f('ix_push_subscription_user_id'), 'push_subscription', ['user_id'],
                     unique=False)
+    op.create_index(op.f('ix_push_subscription_login_session_id'), 'push_subscription',
+                    ['login_session_id'], unique=False)
     op.create_table(
         'push_vapid_key',
         sa.Column('id', sa.Integer(), nullable=False),

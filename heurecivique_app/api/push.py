@@ -21,7 +21,7 @@ from starlette.routing import Route
 from heurecivique_app.api.common import cross_site, request_actor
 from heurecivique_app.domain.errors import ValidationFailed
 from heurecivique_app.jobs.push import keys_in
-from heurecivique_app.services import push
+from heurecivique_app.services import auth, push
 from heurecivique_app.settings import get_settings
 from heurecivique_app.wiring import session_scope
 
@@ -60,7 +60,9 @@ async def subscribe(request: Request) -> Response:
             return Response(status_code=401)
         try:
             push.subscribe(session, actor=actor, endpoint=data.get("endpoint"),
-                           p256dh=keys.get("p256dh"), auth=keys.get("auth"))
+                           p256dh=keys.get("p256dh"), auth=keys.get("auth"),
+                           login_session_id=auth.live_login_id(
+                               session, request.cookies.get(auth.SESSION_COOKIE)))
         except ValidationFailed as refused:
             session.rollback()
             return JSONResponse({"errors": refused.errors}, status_code=400)

@@ -56,6 +56,10 @@ class PushSubscription(SQLModel, table=True):
     last_failure_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(),
                                                                             nullable=True))
     last_error: str = Field(default="", max_length=300)
+    # The login that subscribed it: once that login ends (logout, revoked, expired) the
+    # browser gets nothing more, so the next person on a shared device sees nobody's
+    # notifications. No foreign key, as user_session.commune_id (migration 0019).
+    login_session_id: int | None = Field(default=None, index=True)
 
 
 class VapidKey(SQLModel, table=True):

@@ -7,12 +7,14 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy import delete
 from sqlmodel import Session, select
 
 from heurecivique_app.adapters import metrics
 from heurecivique_app.adapters.passwords import verify_nobody, verify_password
 from heurecivique_app.domain.errors import DomainError
 from heurecivique_app.domain.models import User, UserSession
+from heurecivique_app.domain.push import PushSubscription
 from heurecivique_app.domain.text import N_
 from heurecivique_app.domain.types import utcnow
 from heurecivique_app.services import login_throttle
@@ -201,6 +203,12 @@ def live_session(session: Session, raw_token: str | None) -> tuple[str, int | No
     return (_digest(raw_token), user.id) if raw_token and user is not None else ("", None)
 
 
+def live_login_id(session: Session, raw_token: str | None) -> int | None:
+    """The id of the live login session behind a cookie token (None when there is none)."""
+    live = _live_login(session, raw_token)
+    return live[0].id if live is not None else None
+
+
 def close_session(session: Session, *, raw_token: str | None) -> None:
     """Revoke the login session on the server (logout)."""
     if not raw_token:
@@ -211,3 +219,6 @@ def close_session(session: Session, *, raw_token: str | None) -> None:
     if login is not None and login.revoked_at is None:
         login.revoked_at = utcnow()
         session.add(login)
+        # This browser's push subscription notified that login only (services.push).
+        session.execute(delete(PushSubscription).where(
+            PushSubscription.login_session_id == login.id))

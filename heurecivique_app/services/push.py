@@ -22,6 +22,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from heurecivique_app.domain.errors import ValidationFailed
+from heurecivique_app.domain.models import UserSession
 from heurecivique_app.domain.notifications import delivery_key, outside_quiet_hours
 from heurecivique_app.domain.push import (
     PUSH,
@@ -74,11 +75,13 @@ def vapid_keys(session: Session, *, configured: VapidKeys | None,
 
 
 def subscribe(session: Session, *, actor: Actor, endpoint: object, p256dh: object,
-              auth: object) -> None:
+              auth: object, login_session_id: int | None) -> None:
     """Keep the actor's browser subscription (the same endpoint again: updated).
 
     An endpoint already stored for another account moves to this one: it is one
-    browser, and whoever signs in on it now is who it notifies.
+    browser, and whoever signs in on it now is who it notifies. It is tied to the
+    login (``login_session_id``) that subscribed it: it notifies nobody once that
+    login ends (see :func:`subscriptions_of`).
 
     Raises:
         ValidationFailed: not a push service's address, or keys of the wrong shape.
@@ -97,6 +100,7 @@ def subscribe(session: Session, *, actor: Actor, endpoint: object, p256dh: objec
         row = PushSubscription(user_id=actor.user_id, endpoint=endpoint, p256dh=p256dh,
                                auth=auth)
     row.user_id, row.p256dh, row.auth = actor.user_id, p256dh, auth
+    row.login_session_id = login_session_id
     row.last_error = ""
     session.add(row)
     session.flush()
@@ -163,10 +167,19 @@ def push_jobs(session: Session, *, kind: str, event: str, user_ids: Iterable[int
 
 def subscriptions_of(session: Session,
                      user_ids: Iterable[int]) -> dict[int, list[PushSubscription]]:
-    """Each person's subscribed browsers, oldest first."""
+    """Each person's subscribed browsers whose login is still open, oldest first.
+
+    A browser whose login ended (logout on a shared tablet, revoked, expired) is
+    left out: whoever uses it next must not see the previous person's messages.
+    """
     found: dict[int, list[PushSubscription]] = {}
-    rows = session.exec(select(PushSubscription).where(
-        col(PushSubscription.user_id).in_(list(user_ids))).order_by(col(PushSubscription.id)))
+    rows = session.exec(
+        select(PushSubscription)
+        .join(UserSession, col(UserSession.id) == PushSubscription.login_session_id)
+        .where(col(PushSubscription.user_id).in_(list(user_ids)),
+               col(UserSession.user_id) == PushSubscription.user_id,
+               col(UserSession.revoked_at).is_(None), col(UserSession.expires_at) > utcnow())
+        .order_by(col(PushSubscription.id)))
     for row in rows:
         found.setdefault(row.user_id, []).append(row)
     return found

@@ -27,9 +27,10 @@ from heurecivique_app.adapters.mail import EmlOutbox
 from heurecivique_app.adapters.webpush import new_vapid_keys
 from heurecivique_app.api import push as api_push
 from heurecivique_app.domain.errors import ValidationFailed
-from heurecivique_app.domain.models import User
+from heurecivique_app.domain.models import User, UserSession
 from heurecivique_app.domain.notifications import Job, JobStatus, MessageKind
 from heurecivique_app.domain.push import PUSH, PushSubscription, VapidKey
+from heurecivique_app.domain.types import utcnow
 from heurecivique_app.jobs.kinds import KINDS
 from heurecivique_app.jobs.runner import JobContext, Runner
 from heurecivique_app.services import accounts, auth, matching, notifications, push
@@ -50,11 +51,15 @@ def _runner(engine: Engine, settings: Settings, at: datetime) -> Runner:
 
 
 def _subscribe(engine: Engine, user_id: int, service: PushService, name: str,
-               browser: Browser) -> None:
+               browser: Browser) -> str:
+    """A browser subscribed from a login of its own; the login's cookie token."""
     # Written directly: the service refuses plain-HTTP loopback endpoints (tested below).
     with session_scope(engine) as s:
+        token = auth.open_session(s, user=s.get(User, user_id), ttl_hours=1)
         s.add(PushSubscription(user_id=user_id, endpoint=service.endpoint(name),
-                               p256dh=browser.p256dh, auth=browser.auth))
+                               p256dh=browser.p256dh, auth=browser.auth,
+                               login_session_id=auth.live_login_id(s, token)))
+    return token
 
 
 def _propose(engine: Engine, w: f.World) -> None:
@@ -128,6 +133,27 @@ def test_a_proposal_is_pushed_encrypted_and_signed(db_engine, world, tmp_path) -
     [sub] = _subscriptions(db_engine)
     assert sub.last_success_at is not None and sub.last_failure_at is None
     assert [j.status for j in _push_jobs(db_engine)] == [JobStatus.DONE]
+
+
+def test_a_browser_whose_login_ended_is_sent_nothing(db_engine, world, tmp_path) -> None:
+    # A shared tablet: the volunteer turned notifications on, then logged out. Whoever
+    # picks the tablet up next must not see her messages, even before any new login.
+    with push_service() as service:
+        token = _subscribe(db_engine, world.volunteer.id, service, "tablet", Browser())
+        _subscribe(db_engine, world.volunteer.id, service, "own-phone", Browser())
+        stale = _subscribe(db_engine, world.volunteer.id, service, "expired", Browser())
+        with session_scope(db_engine) as s:
+            auth.close_session(s, raw_token=token)
+            login = s.get(UserSession, auth.live_login_id(s, stale))
+            login.expires_at = utcnow() - timedelta(minutes=1)  # a login that timed out
+        _propose(db_engine, world)
+        [job] = _push_jobs(db_engine)
+        runner = _runner(db_engine, _settings(tmp_path), job.due_at + timedelta(minutes=1))
+        runner.run_until_idle()
+        assert service.to("tablet") == [] and service.to("expired") == []
+        assert len(service.to("own-phone")) == 1  # her other, still signed-in phone
+    assert [sub.endpoint.rsplit("/", 1)[-1] for sub in _subscriptions(db_engine)] == [
+        "own-phone", "expired"]  # the logout dropped the tablet's subscription
 
 
 @pytest.mark.parametrize("status", [404, 410])
@@ -243,18 +269,22 @@ def test_subscribing_checks_the_endpoint_and_the_keys(db_engine, world) -> None:
                      "https://" + "a" * 1000):
         with pytest.raises(ValidationFailed) as refused, session_scope(db_engine) as s:
             push.subscribe(s, actor=actor, endpoint=endpoint, p256dh=browser.p256dh,
-                           auth=browser.auth)
+                           auth=browser.auth, login_session_id=None)
         assert set(refused.value.errors) == {"endpoint"}
     with pytest.raises(ValidationFailed) as refused, session_scope(db_engine) as s:
-        push.subscribe(s, actor=actor, endpoint=good, p256dh=browser.auth, auth=browser.auth)
+        push.subscribe(s, actor=actor, endpoint=good, p256dh=browser.auth, auth=browser.auth,
+                       login_session_id=None)
     assert set(refused.value.errors) == {"keys"}
     with session_scope(db_engine) as s:
-        push.subscribe(s, actor=actor, endpoint=good, p256dh=browser.p256dh, auth=browser.auth)
-        push.subscribe(s, actor=actor, endpoint=good, p256dh=browser.p256dh, auth=browser.auth)
+        push.subscribe(s, actor=actor, endpoint=good, p256dh=browser.p256dh, auth=browser.auth,
+                       login_session_id=None)
+        push.subscribe(s, actor=actor, endpoint=good, p256dh=browser.p256dh, auth=browser.auth,
+                       login_session_id=None)
         assert push.device_count(s, actor=actor) == 1
     # The same browser, then signed in as someone else: it notifies them now.
     with session_scope(db_engine) as s:
         push.subscribe(s, actor=world.referent_actor, endpoint=good, p256dh=browser.p256dh,
+                       login_session_id=None,
                        auth=browser.auth)
         assert push.device_count(s, actor=actor) == 0
         assert not push.unsubscribe(s, actor=actor, endpoint=good)  # not theirs any more
