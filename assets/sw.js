@@ -8,7 +8,9 @@
 //   the websocket, so a stored page would be an empty frame, and nothing private
 //   should stay on a shared phone;
 // - the backend is never intercepted: /_event (the websocket), /_upload, /ping,
-//   /_health, /api/* (login, photos, exports) go straight to the network.
+//   /_health, /api/* (login, photos, exports) go straight to the network;
+// - web push: a message ({title, body, url, tag}, jobs/push.py) becomes a notification;
+//   a tap on it opens its page, a path of this site only.
 const VERSION = "v1";
 const SHELL_CACHE = `hc-shell-${VERSION}`;
 const ASSET_CACHE = `hc-assets-${VERSION}`;
@@ -102,4 +104,36 @@ self.addEventListener("fetch", (event) => {
     event.respondWith(networkFirst(request));
   }
   // Anything else (e.g. a route's data file): the browser's own handling.
+});
+
+// A path of this site, else /home: a message never sends anyone to another site.
+function pagePath(url) {
+  if (typeof url !== "string" || !url.startsWith("/") || url.startsWith("//")) return "/home";
+  const target = new URL(url, self.location.origin);
+  return target.origin === self.location.origin ? target.pathname + target.search : "/home";
+}
+
+self.addEventListener("push", (event) => {
+  let message = {};
+  try { message = event.data ? event.data.json() : {}; } catch (_) { /* not JSON */ }
+  event.waitUntil(self.registration.showNotification(message.title || "HeureCivique", {
+    body: message.body || "", tag: message.tag || "", icon: "/icons/icon-192.png",
+    badge: "/icons/icon-192.png", data: { url: pagePath(message.url) },
+  }));
+});
+
+async function openPage(path) {
+  const url = new URL(path, self.location.origin).href;
+  // The app's own window if one is open (an installed app has one), else a new one.
+  const [tab] = await self.clients.matchAll({ type: "window" });
+  if (tab) {
+    await tab.focus().catch(() => {});
+    return tab.navigate(url);
+  }
+  return self.clients.openWindow(url);
+}
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  event.waitUntil(openPage(pagePath(event.notification.data && event.notification.data.url)));
 });

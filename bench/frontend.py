@@ -146,12 +146,12 @@ def measure_app(browser: Browser, base_url: str) -> list[dict]:
     return rows
 
 
-def start_blank_app(work: Path, port: int) -> subprocess.Popen:
+def start_blank_app(work: Path, port: int, source: str = BLANK_APP) -> subprocess.Popen:
     """A blank Reflex app (same Reflex, bun and Python), production build, one port."""
     app_dir = work / "blank"
     (app_dir / "blank").mkdir(parents=True)
     (app_dir / "blank" / "__init__.py").write_text("")
-    (app_dir / "blank" / "blank.py").write_text(textwrap.dedent(BLANK_APP))
+    (app_dir / "blank" / "blank.py").write_text(textwrap.dedent(source))
     (app_dir / "rxconfig.py").write_text(
         'import reflex as rx\n\nconfig = rx.Config(app_name="blank", telemetry_enabled=False)\n')
     env = dict(os.environ)
@@ -190,6 +190,15 @@ def seed(work: Path) -> dict[str, str]:
     return env_extra
 
 
+def serve_demo(stack: ExitStack, work: Path, url: str | None) -> str:
+    """``url``, or a production build on fresh demo data (stopped with ``stack``)."""
+    if url is None:
+        port = free_port()
+        stack.callback(stop, start_app(work, port, seed(work)))
+        url = f"http://127.0.0.1:{port}"
+    return url.rstrip("/")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--url", help="measure an app already running there (demo data)")
@@ -202,13 +211,7 @@ def main() -> None:
         browser = playwright.chromium.launch(executable_path=CHROMIUM,
                                              args=["--no-sandbox", "--disable-gpu"])
         stack.callback(browser.close)
-        base_url = args.url
-        if base_url is None:
-            port = free_port()
-            app = start_app(work, port, seed(work))
-            stack.callback(stop, app)
-            base_url = f"http://127.0.0.1:{port}"
-        rows += measure_app(browser, base_url.rstrip("/"))
+        rows += measure_app(browser, serve_demo(stack, work, args.url))
         for row in rows:
             print(json.dumps(row), flush=True)
         if not args.no_baseline:

@@ -14,7 +14,12 @@ Prints one JSON object:
   to the loopback aiosmtpd server, which runs in a process of its own;
 - bare_emails_per_s: smtplib ``send_message`` of one pre-built message over one
   connection to the same server, the ceiling of the transport;
-- pushes_per_s: null — web push is not built yet;
+- pushes_per_s: one job runner (claim, read the browsers, write the notification in the
+  recipient's language, encrypt it for the browser's keys, sign VAPID, POST, record)
+  delivering ``--pushes`` pushes to a push endpoint on loopback (an http.server process of
+  its own); bare_pushes_per_s: ``pywebpush.webpush`` of one prepared message in a loop to
+  the same endpoint (encryption, signature and POST only), the ceiling of the transport;
+  push_lost / push_duplicates: browsers the endpoint never got / got more than once;
 - lost / duplicates: recipients the server never got / got more than once.
 
     python bench/notify.py                      # SQLite (the embedded mode)
@@ -141,10 +146,89 @@ def _bare_per_s(port: int, count: int) -> float:
     return count / elapsed
 
 
+PUSH_ENDPOINT = """
+import json, sys
+from collections import Counter
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+got = Counter()
+class Push(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        got[self.path] += 1
+        self.send_response(201)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+    def log_message(self, *args):
+        pass
+server = ThreadingHTTPServer(("127.0.0.1", 0), Push)
+print(server.server_address[1], flush=True)
+import threading
+threading.Thread(target=server.serve_forever, daemon=True).start()
+sys.stdin.read()  # until the bench closes our stdin
+print(json.dumps(got))
+"""
+
+
+def _push_delivery(engine, w, ids: list[int], tmp: Path) -> dict:
+    """One runner delivering a push to each of ``ids`` (one browser each), next to bare
+    pywebpush sends of one message to the same endpoint."""
+    import requests
+    from pushservice import Browser
+    from py_vapid import Vapid
+    from pywebpush import webpush
+
+    from heurecivique_app.domain.push import PushSubscription
+    from heurecivique_app.jobs.push import site_keys
+    from heurecivique_app.jobs.queue import enqueue_rows
+    from heurecivique_app.services import push
+
+    server = subprocess.Popen([sys.executable, "-c", PUSH_ENDPOINT], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    url = f"http://127.0.0.1:{server.stdout.readline().strip()}"
+    browser = Browser()
+    settings = Settings.from_env({"HC_DATA_DIR": str(tmp), "HC_TIMEZONE": TZ})
+    try:
+        with session_scope(engine) as s:  # plain-HTTP loopback: written directly
+            s.execute(insert(PushSubscription), [
+                {"user_id": i, "endpoint": f"{url}/push/{i}", "p256dh": browser.p256dh,
+                 "auth": browser.auth, "created_at": utcnow(), "last_error": ""} for i in ids])
+            enqueue_rows(s, push.push_jobs(
+                s, kind=MessageKind.REMINDER, event="bench:push", user_ids=ids, urgent=True,
+                params=notifications.mission_params(w.mission, "Centre"), timezone=TZ,
+                commune=notifications.commune_look(s, w.commune.id), turned_off=lambda _: set()))
+        keys = site_keys(engine, settings)
+        subscription = {"endpoint": f"{url}/push/bare",
+                        "keys": {"p256dh": browser.p256dh, "auth": browser.auth}}
+        message = json.dumps({"title": "Rappel", "body": "x" * 120, "url": "/missions/1"})
+        bare_count = max(len(ids) // 4, 1)
+        vapid, http = Vapid.from_string(keys.private_key), requests.Session()
+        start = time.perf_counter()
+        for _ in range(bare_count):
+            webpush(subscription, message, vapid_private_key=vapid, requests_session=http,
+                    vapid_claims={"sub": "mailto:bench@bench.example"}, ttl=60)
+        bare = bare_count / (time.perf_counter() - start)
+        http.close()
+        runner = Runner(JobContext(engine, SmtpMailer(host="127.0.0.1", port=1, tls="none"),
+                                   settings), KINDS, worker="bench", batch=100,
+                        lease=timedelta(minutes=5))
+        start = time.perf_counter()
+        runner.run_until_idle()
+        per_s = len(ids) / (time.perf_counter() - start)
+    finally:
+        out, _ = server.communicate("", timeout=60)
+    got = Counter(json.loads(out.strip().splitlines()[-1]))
+    return {"pushes": len(ids), "pushes_per_s": round(per_s, 1),
+            "bare_pushes_per_s": round(bare, 1),
+            "push_lost": sum(1 for i in ids if got[f"/push/{i}"] == 0),
+            "push_duplicates": sum(got[f"/push/{i}"] - 1 for i in ids if got[f"/push/{i}"] > 1)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--recipients", type=int, default=10_000)
     parser.add_argument("--bare", type=int, default=3000, help="bare smtplib sends")
+    parser.add_argument("--pushes", type=int, default=2000, help="pushes to deliver")
     parser.add_argument("--pg", action="store_true", help="a scratch PostgreSQL database")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -180,6 +264,7 @@ def run(url: str, tmp: Path, args) -> dict:
         out, _ = server.communicate("", timeout=60)
     got = Counter(json.loads(out.strip().splitlines()[-1]))
     wanted = [f"v{i:05d}@bench.example" for i in range(len(ids))]
+    pushes = _push_delivery(engine, w, ids[:args.pushes], tmp)
     engine.dispose()
     return {
         "database": "postgresql" if url.startswith("postgresql") else "sqlite",
@@ -188,7 +273,7 @@ def run(url: str, tmp: Path, args) -> dict:
         "publish_overhead_ms": round(overhead_ms, 2),
         "emails_per_s": round(emails_per_s, 1),
         "bare_emails_per_s": round(bare, 1),
-        "pushes_per_s": None,
+        **pushes,
         "lost": sum(1 for a in wanted if got[a] == 0),
         "duplicates": sum(got[a] - 1 for a in wanted if got[a] > 1),
     }

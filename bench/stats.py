@@ -13,14 +13,18 @@ times, each in a fresh session as the page does, for:
 - scope ``departement``: the département and its 50 communes compared, as its
   coordinator (``services.stats.departement_stats``).
 
-There is no cache and no summary table: every run reads the raw rows
-(aggregated by the database). Same run, same data: ``baseline_*`` is a bare
-scan of the same rows (the scope's missions created in the year and the hour
-entries of the year's months joined to their mission, plain columns, no
-aggregate). The timed loops are interleaved run by run.
+The rows are inserted in bulk, as an existing database holds them; then the
+evaluation summaries are built from them exactly as ``manage migrate`` builds
+them for an existing database (``stats_upkeep.ensure``: ``summary_build_s``), and
+the dashboards read them (``services/stats_summary.py``). Same run, same data:
+``raw_*`` is the same dashboard read from the raw rows (the summaries switched
+off, as a custom period cutting a month is read), and ``baseline_*`` a bare scan
+of the same rows (the scope's missions created in the year and the hour entries
+of the year's months joined to their mission, plain columns, no aggregate). The
+timed loops are interleaved run by run.
 
 Prints one JSON object per scope (``db``, ``scope``, ``p50_ms``, ``p95_ms``,
-``baseline_p95_ms``, then details). Schema by alembic.
+``baseline_p95_ms``, then details: ``raw_p95_ms``…). Schema by alembic.
 
     python bench/stats.py                 # SQLite in a temporary folder
     python bench/stats.py --pg            # PostgreSQL (HC_BENCH_PG_URL, as bench/nearby.py)
@@ -66,8 +70,9 @@ from heurecivique_app.domain.models import (  # noqa: E402
     VolunteerProfile,
 )
 from heurecivique_app.domain.stats import period_of  # noqa: E402
+from heurecivique_app.manage import build_stats_summaries  # noqa: E402
 from heurecivique_app.realtime.gc_tuning import THRESHOLDS  # noqa: E402
-from heurecivique_app.services import stats  # noqa: E402
+from heurecivique_app.services import stats, stats_summary  # noqa: E402
 from heurecivique_app.services.actor import Actor  # noqa: E402
 
 TZ = "Europe/Paris"
@@ -224,6 +229,16 @@ def timed(engine: Engine, work: Callable[[Session], object]) -> tuple[float, obj
         return (time.perf_counter() - started) * 1000, result
 
 
+def raw_timed(engine: Engine, work: Callable[[Session], object]) -> tuple[float, object]:
+    """``timed``, with the summaries switched off: the dashboard read from the raw rows."""
+    serves = stats_summary.serves
+    stats_summary.serves = lambda *_a, **_k: False  # type: ignore[assignment]
+    try:
+        return timed(engine, work)
+    finally:
+        stats_summary.serves = serves
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--volunteers", type=int, default=20_000)
@@ -243,6 +258,9 @@ def main() -> None:
         started = time.perf_counter()
         seed(url, volunteers=args.volunteers, missions=args.missions, reports=args.reports)
         seed_s = time.perf_counter() - started
+        started = time.perf_counter()
+        assert build_stats_summaries(url, timezone=TZ), "the summaries were already there"
+        build_s = time.perf_counter() - started
         engine = make_engine(url)
         work = {
             "commune": (lambda s: stats.commune_stats(s, actor=referent, commune_id=1,
@@ -255,32 +273,40 @@ def main() -> None:
         for dashboard, scan in work.values():  # warm caches and statement compilation
             for _ in range(3):
                 timed(engine, dashboard)
+                raw_timed(engine, dashboard)
                 timed(engine, scan)
         gc.collect()
         gc.freeze()
         gc.set_threshold(*THRESHOLDS)  # as the app's workers run (realtime/gc_tuning.py)
-        samples = {scope: ([], []) for scope in work}
+        samples = {scope: ([], [], []) for scope in work}
         results: dict[str, object] = {}
         for _ in range(args.runs):
             for scope, (dashboard, scan) in work.items():
                 ms, results[scope] = timed(engine, dashboard)
                 samples[scope][0].append(ms)
+                ms, results[scope + "_raw"] = raw_timed(engine, dashboard)
+                samples[scope][2].append(ms)
                 ms, results[scope + "_rows"] = timed(engine, scan)
                 samples[scope][1].append(ms)
         engine.dispose()
-    for scope, (dash, base) in samples.items():
+    for scope, (dash, base, raw) in samples.items():
         report = results[scope]
+        # The summaries must give the raw rows' answer (tests/integration/test_stats_summary.py).
+        assert report == results[scope + "_raw"], f"{scope}: summaries differ from the raw rows"
         print(json.dumps({
             "db": kind, "scope": scope,
             "p50_ms": round(percentile(dash, 50), 2), "p95_ms": round(percentile(dash, 95), 2),
             "baseline_p95_ms": round(percentile(base, 95), 2),
             "baseline_p50_ms": round(percentile(base, 50), 2),
+            "raw_p50_ms": round(percentile(raw, 50), 2),
+            "raw_p95_ms": round(percentile(raw, 95), 2),
             "target_p95_ms": TARGETS[scope], "runs": args.runs,
             "period": [filters.period.start.isoformat(), filters.period.end.isoformat()],
             "scanned_rows": results[scope + "_rows"],
             "missions_created": report.missions_created, "hours": round(report.minutes / 60),
             "communes": COMMUNES, "missions": args.missions, "volunteers": args.volunteers,
-            "seed_s": round(seed_s, 1), "cache": "none",
+            "seed_s": round(seed_s, 1), "summary_build_s": round(build_s, 1),
+            "cache": "none", "summaries": True,
             "load_average": [round(x, 2) for x in os.getloadavg()],
         }))
 

@@ -16,7 +16,9 @@ from heurecivique_app.pages.board import board
 from heurecivique_app.pages.charter import charter
 from heurecivique_app.pages.collective import attendance, collective_new
 from heurecivique_app.pages.console import console
+from heurecivique_app.pages.departement import departement_site
 from heurecivique_app.pages.followup import followup_page
+from heurecivique_app.pages.group_message import group_message_page
 from heurecivique_app.pages.home import home
 from heurecivique_app.pages.index import index
 from heurecivique_app.pages.info import insurance_page, privacy_page
@@ -26,6 +28,8 @@ from heurecivique_app.pages.login import login
 from heurecivique_app.pages.map import map_page
 from heurecivique_app.pages.match import match_page
 from heurecivique_app.pages.mission import mission
+from heurecivique_app.pages.notifications import notifications_page
+from heurecivique_app.pages.onboarding import commune_page, communes_page
 from heurecivique_app.pages.place import place
 from heurecivique_app.pages.pool import pool_page, volunteer_page
 from heurecivique_app.pages.public import public_site
@@ -35,6 +39,7 @@ from heurecivique_app.pages.staff_admin import staff_page
 from heurecivique_app.pages.stats import stats_page
 from heurecivique_app.pages.triage import triage
 from heurecivique_app.presenters.collective import roster_vars
+from heurecivique_app.presenters.inbox import inbox_vars
 from heurecivique_app.presenters.missions import (
     board_vars,
     console_vars,
@@ -54,9 +59,12 @@ from heurecivique_app.state.board import BoardState
 from heurecivique_app.state.charter import CharterState
 from heurecivique_app.state.collective import AttendanceState, CollectiveFormState
 from heurecivique_app.state.console import ConsoleState
+from heurecivique_app.state.departement import DepartementState
 from heurecivique_app.state.followup import FollowUpState
+from heurecivique_app.state.group_message import GroupMessageState
 from heurecivique_app.state.home import HomeState
 from heurecivique_app.state.identity import SessionBinding
+from heurecivique_app.state.inbox import InboxState
 from heurecivique_app.state.info import InfoState
 from heurecivique_app.state.intake import IntakeState
 from heurecivique_app.state.lists import BeneficiaryListState, MissionListState
@@ -64,6 +72,7 @@ from heurecivique_app.state.login import LoginState
 from heurecivique_app.state.map import MapState
 from heurecivique_app.state.match import MatchState
 from heurecivique_app.state.mission import MissionState
+from heurecivique_app.state.onboarding import CommuneEditState, CommunesAdminState
 from heurecivique_app.state.place import PlaceState
 from heurecivique_app.state.pool import PoolState, VolunteerState
 from heurecivique_app.state.public import PublicState
@@ -122,6 +131,8 @@ app.add_page(privacy_console_page, route="/console/privacy", title=TITLE,
              on_load=PrivacyState.load)
 app.add_page(collective_new, route="/console/collective/new", title=TITLE,
              on_load=CollectiveFormState.load)
+app.add_page(group_message_page, route="/console/messages", title=TITLE,
+             on_load=GroupMessageState.load)
 app.add_page(attendance, route="/console/attendance/[mission_id]", title=TITLE,
              on_load=AttendanceState.load)
 # Evaluation dashboards (issue 20): a commune's staff, the département's coordinator.
@@ -136,9 +147,17 @@ app.add_page(signup, route="/signup", title=TITLE, on_load=SignupState.load)
 app.add_page(home, route="/home", title=TITLE, on_load=HomeState.load)
 app.add_page(charter, route="/charter", title=TITLE, on_load=CharterState.load)
 app.add_page(account, route="/account", title=TITLE, on_load=AccountState.load)
+app.add_page(notifications_page, route="/notifications", title=TITLE,
+             on_load=InboxState.load)
 app.add_page(privacy_page, route="/privacy", title=TITLE, on_load=InfoState.load)
 app.add_page(insurance_page, route="/insurance", title=TITLE, on_load=InfoState.load)
 app.add_page(public_site, route="/c/[slug]", title="L'Heure Civique", on_load=PublicState.load)
+app.add_page(departement_site, route="/d/[code]", title="L'Heure Civique",
+             on_load=DepartementState.load)
+# Onboarding a territory (issue 18): communes, their neighbourhoods and first staff.
+app.add_page(communes_page, route="/admin/communes", title=TITLE, on_load=CommunesAdminState.load)
+app.add_page(commune_page, route="/admin/communes/[commune_id]", title=TITLE,
+             on_load=CommuneEditState.load)
 
 # Live boards: which state each kind of channel updates, and from which public data.
 live.register("board", BoardState, board_vars)
@@ -150,6 +169,9 @@ live.register("followup", FollowUpState, staff_page_vars)
 live.register("match", MatchState, staff_page_vars)
 # The evaluation dashboards: the same, at most once every LIVE_INTERVAL s per commune.
 live.register("stats", StatsState, stats_vars, min_interval=LIVE_INTERVAL)
+# Each person's notification centre: a new version only, on their own channel; the bell
+# (every page's header), /notifications and /home read their own data again.
+live.register("inbox", AppState, inbox_vars, version_var="inbox_version", personal=True)
 live.attach(app)
 app.register_lifespan_task(tune_garbage_collector)
 app.register_lifespan_task(drain_events_on_stop)

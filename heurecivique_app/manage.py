@@ -3,6 +3,8 @@
 - ``migrate``: bring the schema up to date (``alembic upgrade head``).
 - ``seed``: migrate, then load the Vitré demo data (idempotent) and print the
   demo accounts.
+- ``rebuild-stats``: write the evaluation figures' summaries again from the raw
+  rows (``migrate`` builds them when missing; after a change of ``HC_TIMEZONE``).
 - ``reset-demo --yes``: drop every table (``alembic downgrade base``), migrate
   and seed again. Destroys all data in the database, hence the ``--yes``.
 
@@ -26,11 +28,11 @@ from sqlalchemy.engine import make_url
 from alembic import command
 from heurecivique_app.adapters.db import make_engine, session_scope
 from heurecivique_app.demo.seed import DemoSummary, load_demo_data
-from heurecivique_app.domain.enums import STAFF_ROLES, Role
+from heurecivique_app.domain.enums import Role
 from heurecivique_app.domain.errors import ValidationFailed
 from heurecivique_app.domain.text import N_
 from heurecivique_app.i18n import SUPPORTED_LOCALES, translate
-from heurecivique_app.services import territory
+from heurecivique_app.services import stats_upkeep, territory
 from heurecivique_app.settings import get_settings
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -53,8 +55,39 @@ def alembic_config(url: str | None = None, *, configure_logger: bool = False) ->
 
 
 def migrate(url: str | None = None, *, configure_logger: bool = False) -> None:
-    """Upgrade the database at ``url`` to the latest revision."""
+    """Upgrade the database at ``url`` to the latest revision, and build what it derives.
+
+    The evaluation figures' summaries are built from the raw rows once (a database
+    that had none, or another time zone: ``services/stats_upkeep.ensure``); every
+    commit keeps them afterwards.
+    """
+    url = url or get_settings().database_url
     command.upgrade(alembic_config(url, configure_logger=configure_logger), "head")
+    build_stats_summaries(url)
+
+
+def build_stats_summaries(url: str | None = None, *, again: bool = False,
+                          timezone: str | None = None) -> bool:
+    """Build the evaluation summaries unless built for the configured time zone.
+
+    Args:
+        url: the database (default: the settings').
+        again: rebuild them even so (``manage rebuild-stats``).
+        timezone: their months' time zone (default: the settings', ``HC_TIMEZONE``).
+
+    Returns:
+        Whether they were built.
+    """
+    engine = make_engine(url or get_settings().database_url)
+    timezone = timezone or get_settings().timezone
+    try:
+        with session_scope(engine) as session:
+            if again:
+                stats_upkeep.rebuild(session, timezone=timezone)
+                return True
+            return stats_upkeep.ensure(session, timezone=timezone)
+    finally:
+        engine.dispose()
 
 
 def seed(url: str | None = None, *, configure_logger: bool = False) -> DemoSummary:
@@ -108,6 +141,8 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("migrate", help="apply the database migrations (alembic upgrade head)")
     commands.add_parser("seed", help="migrate, then load the Vitré demo data (idempotent)")
+    commands.add_parser("rebuild-stats",
+                        help="write the evaluation figures' summaries again from the raw rows")
     reset = commands.add_parser(
         "reset-demo", help="erase the whole database, migrate and load the demo data again"
     )
@@ -137,7 +172,7 @@ def _parser() -> argparse.ArgumentParser:
     admin.add_argument("--email", required=True)
     admin.add_argument("--name", required=True)
     admin.add_argument("--role", default=Role.COMMUNE_ADMIN,
-                       choices=sorted(str(r) for r in STAFF_ROLES))
+                       choices=sorted(str(r) for r in territory.ACCOUNT_ROLES))
     return parser
 
 
@@ -191,6 +226,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("Database is up to date.")
     elif args.command == "seed":
         print(format_summary(seed(url, configure_logger=True)))
+    elif args.command == "rebuild-stats":
+        build_stats_summaries(url, again=True)
+        print("Evaluation summaries rebuilt.")
     elif args.command == "reset-demo":
         if not args.yes:
             print("reset-demo deletes every row in the database; run it again with --yes.",

@@ -42,6 +42,15 @@ def _default_smtp_port(tls: str | None) -> str:
     return {"ssl": "465", "none": "25"}.get(_smtp_tls(tls), "587")
 
 
+def _vapid(env: dict[str, str]) -> dict[str, str]:
+    public = (env.get("HC_VAPID_PUBLIC_KEY") or "").strip()
+    private = (env.get("HC_VAPID_PRIVATE_KEY") or "").strip()
+    if bool(public) != bool(private):
+        raise ValueError("HC_VAPID_PUBLIC_KEY and HC_VAPID_PRIVATE_KEY go together")
+    return {"vapid_public_key": public, "vapid_private_key": private,
+            "vapid_subject": (env.get("HC_VAPID_SUBJECT") or "").strip()}
+
+
 @dataclass(frozen=True)
 class Settings:
     """Runtime configuration, read once from the environment."""
@@ -103,6 +112,15 @@ class Settings:
     # Prometheus metrics on /metrics for a scraper sending "Authorization: Bearer <token>";
     # empty (the default): no /metrics at all (404).
     metrics_token: str = ""
+    # Web push. The VAPID key pair (base64url, as `npx web-push generate-vapid-keys` or
+    # py-vapid print them): empty, the app creates one at first start and keeps it in
+    # the database (services/push.py says why). Both or neither.
+    vapid_public_key: str = ""
+    vapid_private_key: str = ""
+    # Who push services may contact about our messages (a mailto: or https: address);
+    # empty: the public address, else mailto: the sender of e-mails.
+    vapid_subject: str = ""
+    push_timeout_s: float = 10.0
 
     @property
     def https(self) -> bool:
@@ -152,6 +170,8 @@ class Settings:
             log_format=_log_format(env.get("HC_LOG_FORMAT")),
             log_level=(env.get("HC_LOG_LEVEL") or "INFO").strip().upper(),
             metrics_token=env.get("HC_METRICS_TOKEN", "").strip(),
+            **_vapid(env),
+            push_timeout_s=float(env.get("HC_PUSH_TIMEOUT_S") or "10"),
         )
 
 

@@ -27,3 +27,8 @@ if [[ -z "${NPM_CONFIG_REGISTRY:-}" ]]; then
     fi
     export NPM_CONFIG_REGISTRY="${NPM_CONFIG_REGISTRY:-https://registry.npmjs.org/}"
 fi
+
+# This checkout's code first, whatever checkout the virtualenv's editable install
+# points at (several git worktrees may share one .venv): subprocesses started from
+# another folder (manage commands, workers) then import the same code as the tests.
+export PYTHONPATH="$ROOT${PYTHONPATH:+:$PYTHONPATH}"

@@ -17,7 +17,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from scratch_db import migrate, scratch_pg_database, truncate_all  # noqa: E402
 
-from heurecivique_app.adapters.db import make_engine  # noqa: E402
+from heurecivique_app.adapters.db import make_engine, session_scope  # noqa: E402
+from heurecivique_app.services import stats_upkeep  # noqa: E402
+
+# The time zone the tests' figures are read in (the settings' default).
+SUMMARY_TZ = "Europe/Paris"
+
+
+def _build_summaries(engine: Engine) -> None:
+    """As ``manage migrate`` does: from here on every commit keeps the evaluation summaries."""
+    with session_scope(engine) as session:
+        stats_upkeep.ensure(session, timezone=SUMMARY_TZ)
 
 
 @pytest.fixture
@@ -37,6 +47,7 @@ def pg_url() -> Iterator[str]:
 def sqlite_engine(sqlite_url: str) -> Iterator[Engine]:
     migrate(sqlite_url)
     engine = make_engine(sqlite_url)
+    _build_summaries(engine)
     yield engine
     engine.dispose()
 
@@ -54,6 +65,7 @@ def pg_engine(pg_migrated_url: str) -> Iterator[Engine]:
     """The migrated PostgreSQL database, emptied for this test (faster than a new database)."""
     engine = make_engine(pg_migrated_url)
     truncate_all(engine)
+    _build_summaries(engine)
     yield engine
     engine.dispose()
 

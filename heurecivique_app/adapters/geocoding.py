@@ -71,6 +71,12 @@ VITRE_STREETS: dict[str, tuple[float, float, float]] = {
     "place du chateau": (48.12340, -1.21080, 0.0),
     "parc des tertres noirs": (48.12900, -1.21600, 0.0),
 }
+# And of Fougères, the demo's second commune (no name here is part of one of Vitré's).
+FOUGERES_STREETS: dict[str, tuple[float, float, float]] = {
+    "rue nationale": (48.35230, -1.19900, 90.0),
+    "rue de la pinterie": (48.35300, -1.20450, 270.0),
+    "rue de bonabry": (48.35950, -1.19350, 20.0),
+}
 METRES_PER_NUMBER = 4.0
 
 
@@ -78,7 +84,8 @@ class GazetteerGeocoder:
     """A fixed table of streets: no network, deterministic (demo and tests)."""
 
     def __init__(self, streets: dict[str, tuple[float, float, float]] | None = None) -> None:
-        self._streets = dict(VITRE_STREETS if streets is None else streets)
+        self._streets = dict({**VITRE_STREETS, **FOUGERES_STREETS} if streets is None
+                             else streets)
         # Longest names first, so "rue de paris" never shadows a longer street name.
         self._names = sorted(self._streets, key=len, reverse=True)
 

@@ -18,6 +18,7 @@ from heurecivique_app.api import (
     exports,
     health,
     notifications,
+    push,
     pwa,
     recovery,
     session,
@@ -35,6 +36,7 @@ api = Starlette(routes=[
     *exports.routes,
     *stats.routes,
     *notifications.routes,
+    *push.routes,
     *accountability.routes,
     *health.routes,
 ], middleware=[

@@ -45,12 +45,22 @@ async def printable(request: Request) -> Response:
                     headers={"Content-Disposition": f'inline; filename="{name}"'})
 
 
-def _photo(name: str | None) -> Response:
+def _photo(name: str | None, cache: str = "private, max-age=3600") -> Response:
     path = wiring().photos.path(name)
     if path is None:
         return Response(status_code=404)
-    return FileResponse(path, headers={"Cache-Control": "private, max-age=3600",
+    return FileResponse(path, headers={"Cache-Control": cache,
                                        "X-Content-Type-Options": "nosniff"})
+
+
+async def logo(request: Request) -> Response:
+    """The commune's logo (public; the admin page adds ?v= when it changes)."""
+    try:
+        with session_scope() as session:
+            name = public.commune_by_slug(session, request.path_params["slug"]).logo_name
+    except DomainError:
+        return Response(status_code=404)
+    return _photo(name, cache="public, max-age=3600")
 
 
 async def story_photo(request: Request) -> Response:
@@ -67,7 +77,7 @@ async def report_photo(request: Request) -> Response:
     with session_scope() as session:
         actor = request_staff(request, session)
         report = session.get(RelayReport, int(request.path_params["id"]))
-        if actor is None or report is None or report.commune_id != actor.commune_id:
+        if actor is None or report is None or not actor.runs(report.commune_id):
             return Response(status_code=404)
         name = report.photo_name
     return _photo(name)
@@ -85,6 +95,7 @@ async def reports_csv(request: Request) -> Response:
 
 routes = [
     Route("/api/c/{slug}/{kind}.pdf", printable, methods=["GET"]),
+    Route("/api/c/{slug}/logo", logo, methods=["GET"]),
     Route("/api/stories/{id:int}/photo", story_photo, methods=["GET"]),
     Route("/api/reports/{id:int}/photo", report_photo, methods=["GET"]),
     Route("/api/reports.csv", reports_csv, methods=["GET"]),

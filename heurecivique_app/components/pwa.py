@@ -11,7 +11,10 @@ cost every first visit 0.26 kB of gzipped JavaScript when they were in the file)
   is kept and whose mini-infobar is prevented in favour of our button), which sets
   ``data-install="ready"`` on ``<html>``; elsewhere it never shows. The click is
   delegated from the document (pages re-render their header, so the button is found
-  at click time), and a prompt can be shown once; ``appinstalled`` hides it again.
+  at click time), and a prompt can be shown once; ``appinstalled`` hides it again;
+- the first tap of a ``[data-push-action]`` button (/account's notifications) loads
+  ``assets/push.js`` and hands it the action: only those who ask for notifications
+  download that code.
 """
 
 from __future__ import annotations

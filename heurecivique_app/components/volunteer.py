@@ -115,6 +115,19 @@ def distance_select(errors: rx.Var, value: rx.Var | str = "2") -> rx.Component:
     ))
 
 
+def departement_pool_tick(ticked: rx.Var | None = None) -> rx.Component:
+    """The offer to help in the département's other communes too (the département pool)."""
+    return rx.vstack(
+        tick("departement_pool",
+             N_("I can also help in the other communes of the département"),
+             _checked(ticked, "departement_pool")),
+        rx.text(T("Their referents will then see you in their list of volunteers and may "
+                  "offer you a mission; your address stays private."), size="1",
+                color_scheme="gray"),
+        spacing="1", width="100%",
+    )
+
+
 def place_fields(errors: rx.Var, options: rx.Var, hood: rx.Var | str = "",
                  address: rx.Var | str = "") -> rx.Component:
     return rx.el.fieldset(

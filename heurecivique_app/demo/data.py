@@ -1,5 +1,8 @@
 """The Vitré demo data set, as plain data: places, people and missions.
 
+``VITRE`` bundles it for the loader (``demo.seed``); ``demo.fougeres`` is the
+département's second commune and its coordinator.
+
 Neighbourhoods and streets are Vitré's own; centroids are approximate. People
 are invented. Beneficiaries' phone numbers lie in the 02 61 91 range that ARCEP
 reserves for fiction, so no real line is ever called. Mission dates are given
@@ -35,7 +38,7 @@ _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 @dataclass(frozen=True)
 class Person:
-    """An account. ``login`` is the part of the e-mail before ``@vitre.demo``."""
+    """An account. ``login`` is the part of the e-mail before ``@`` and ``domain``."""
 
     login: str
     name: str
@@ -44,10 +47,14 @@ class Person:
     skills: tuple[Cat, ...] = ()
     slots: str = ""  # "mon:morning sat:afternoon"
     status: Vs = Vs.ACTIVE
+    domain: str = DOMAIN
+    # Offers to help in the département's other communes too (the département pool).
+    pool: bool = False
+    max_km: float = 2.0
 
     @property
     def email(self) -> str:
-        return f"{self.login}@{DOMAIN}"
+        return f"{self.login}@{self.domain}"
 
     def availability(self) -> dict[str, list[str]]:
         days: dict[str, list[str]] = {}
@@ -358,4 +365,33 @@ STORIES: tuple[tuple[str, str, int], ...] = (
     ("Un café, une visite, un sourire",
      "Chaque semaine, Olivier rend visite à Jean-Claude, 84 ans, à Rachapt. « On parle du "
      "quartier d'avant, de la Vilaine, du marché. Une heure passe très vite. »", 5),
+)
+
+
+@dataclass(frozen=True)
+class CommuneData:
+    """One commune of the demo: what ``demo.seed`` loads for it, by natural keys."""
+
+    insee: str
+    name: str
+    slug: str
+    colour: str
+    contact: tuple[str, str]
+    neighbourhoods: tuple[tuple[str, str, float, float, int], ...]
+    people: tuple[Person, ...]
+    referent: Person
+    beneficiaries: tuple[tuple[str, str, str, str, str], ...]
+    missions: tuple[MissionSpec, ...]
+    relay_hoods: dict[str, tuple[str, ...]]
+    reports: tuple[ReportSpec, ...]
+    stories: tuple[tuple[str, str, int], ...]
+
+
+# Loaded first: the browser tests rely on Vitré's ids (missions/1 and so on).
+VITRE = CommuneData(
+    insee="35360", name="Vitré", slug="vitre",
+    colour="#8c1d40",  # dark enough for white text (contrast above 7:1)
+    contact=COMMUNE_CONTACT, neighbourhoods=NEIGHBOURHOODS, people=PEOPLE, referent=REFERENT,
+    beneficiaries=BENEFICIARIES, missions=MISSIONS, relay_hoods=RELAY_HOODS, reports=REPORTS,
+    stories=STORIES,
 )

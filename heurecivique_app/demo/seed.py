@@ -1,4 +1,4 @@
-"""Load the Vitré demo data set (``demo.data``) into a database.
+"""Load the demo data sets (``demo.data``: Vitré, ``demo.fougeres``) into a database.
 
 Idempotent: every row is looked up by a natural key first (département code,
 INSEE code, neighbourhood slug, e-mail, beneficiary name and phone, mission
@@ -23,21 +23,15 @@ from sqlmodel import Session, col, select
 
 from heurecivique_app.adapters.geocoding import GazetteerGeocoder
 from heurecivique_app.adapters.passwords import hash_password
+from heurecivique_app.demo import fougeres
+from heurecivique_app.demo.data import DEMO_ACCOUNTS as VITRE_ACCOUNTS
 from heurecivique_app.demo.data import (
-    BENEFICIARIES,
-    COMMUNE_CONTACT,
-    DEMO_ACCOUNTS,
     DEMO_PASSWORD,
     LAST_CHRISTMAS,
-    MISSIONS,
-    NEIGHBOURHOODS,
     NEXT_CHRISTMAS,
     NOT_AVAILABLE,
-    PEOPLE,
-    REFERENT,
-    RELAY_HOODS,
-    REPORTS,
-    STORIES,
+    VITRE,
+    CommuneData,
     MissionSpec,
     Person,
 )
@@ -69,6 +63,10 @@ from heurecivique_app.services.geography import place_mission
 from heurecivique_app.settings import get_settings
 
 __all__ = ["DEMO_ACCOUNTS", "DEMO_PASSWORD", "DemoSummary", "load_demo_data"]
+
+# In this order: Vitré's rows keep the ids the browser tests know.
+COMMUNES: tuple[CommuneData, ...] = (VITRE, fougeres.FOUGERES)
+DEMO_ACCOUNTS = VITRE_ACCOUNTS + fougeres.ACCOUNTS
 
 
 @dataclass
@@ -135,26 +133,26 @@ class _Loader:
 
     # --- places -------------------------------------------------------------------------
 
-    def commune(self) -> Commune:
+    def commune(self, data: CommuneData) -> Commune:
         dep = self._first(select(Departement).where(Departement.code == "35"))
         if dep is None:
             dep = self._add("departements", Departement(code="35", name="Ille-et-Vilaine"))
             self.session.flush()
-        commune = self._first(select(Commune).where(Commune.insee_code == "35360"))
+        commune = self._first(select(Commune).where(Commune.insee_code == data.insee))
         if commune is None:
             commune = self._add("communes", Commune(
-                departement_id=dep.id, insee_code="35360", name="Vitré", slug="vitre",
-                theme_color="#8c1d40",  # dark enough for white text (contrast above 7:1)
+                departement_id=dep.id, insee_code=data.insee, name=data.name, slug=data.slug,
+                theme_color=data.colour,
             ))
             self.session.flush()
         if not commune.contact_phone and not commune.contact_email:
-            commune.contact_phone, commune.contact_email = COMMUNE_CONTACT
+            commune.contact_phone, commune.contact_email = data.contact
             self.session.add(commune)
         return commune
 
-    def neighbourhoods(self, commune: Commune) -> dict[str, Neighbourhood]:
+    def neighbourhoods(self, commune: Commune, data: CommuneData) -> dict[str, Neighbourhood]:
         hoods: dict[str, Neighbourhood] = {}
-        for slug, name, lat, lon, radius in NEIGHBOURHOODS:
+        for slug, name, lat, lon, radius in data.neighbourhoods:
             hood = self._first(select(Neighbourhood).where(
                 Neighbourhood.commune_id == commune.id, Neighbourhood.slug == slug))
             if hood is None:
@@ -167,10 +165,11 @@ class _Loader:
 
     # --- people -------------------------------------------------------------------------
 
-    def users(self, commune: Commune, hoods: dict[str, Neighbourhood]) -> dict[str, User]:
+    def users(self, commune: Commune, hoods: dict[str, Neighbourhood],
+              data: CommuneData) -> dict[str, User]:
         users: dict[str, User] = {}
         joined = self.now - timedelta(days=400)
-        for index, person in enumerate(PEOPLE):
+        for index, person in enumerate(data.people):
             user = self._first(select(User).where(User.email == person.email))
             if user is None:
                 user = self._add("users", User(
@@ -194,16 +193,18 @@ class _Loader:
         signed = user.created_at + timedelta(days=6)
         self._add("volunteer_profiles", VolunteerProfile(
             user_id=user.id, status=person.status, skills=[s.value for s in person.skills],
-            availability=person.availability(), max_distance_km=2.0,
+            availability=person.availability(), max_distance_km=person.max_km,
+            departement_pool=person.pool,
             charter_version=get_settings().charter_version if met else None,
             charter_accepted_at=signed if met else None, validated_at=signed if met else None,
         ))
 
     def beneficiaries(
-        self, commune: Commune, hoods: dict[str, Neighbourhood], referent: User
+        self, commune: Commune, hoods: dict[str, Neighbourhood], referent: User,
+        data: CommuneData,
     ) -> dict[str, Beneficiary]:
         found: dict[str, Beneficiary] = {}
-        for index, (name, slug, phone, address, notes) in enumerate(BENEFICIARIES):
+        for index, (name, slug, phone, address, notes) in enumerate(data.beneficiaries):
             person = self._first(select(Beneficiary).where(
                 Beneficiary.commune_id == commune.id, Beneficiary.full_name == name,
                 Beneficiary.phone == phone))
@@ -238,10 +239,11 @@ class _Loader:
         hoods: dict[str, Neighbourhood],
         users: dict[str, User],
         beneficiaries: dict[str, Beneficiary],
+        data: CommuneData,
     ) -> None:
-        people = {p.login: p for p in PEOPLE}
-        referent = users[REFERENT.login]
-        for spec in MISSIONS:
+        people = {p.login: p for p in data.people}
+        referent = users[data.referent.login]
+        for spec in data.missions:
             _check_spec(spec, people)
             person = beneficiaries[spec.beneficiary] if spec.beneficiary else None
             query = select(Mission).where(Mission.commune_id == commune.id,
@@ -326,9 +328,10 @@ class _Loader:
 
     # --- relays and the public site ---------------------------------------------------------
 
-    def relays(self, hoods: dict[str, Neighbourhood], users: dict[str, User]) -> None:
-        referent = users[REFERENT.login]
-        for login, slugs in RELAY_HOODS.items():
+    def relays(self, hoods: dict[str, Neighbourhood], users: dict[str, User],
+               data: CommuneData) -> None:
+        referent = users[data.referent.login]
+        for login, slugs in data.relay_hoods.items():
             for slug in slugs:
                 key = (users[login].id, hoods[slug].id)
                 if self.session.get(RelayNeighbourhood, key) is None:
@@ -338,8 +341,8 @@ class _Loader:
         self.session.flush()
 
     def reports(self, commune: Commune, hoods: dict[str, Neighbourhood],
-                users: dict[str, User]) -> None:
-        for spec in REPORTS:
+                users: dict[str, User], data: CommuneData) -> None:
+        for spec in data.reports:
             relay = users[spec.relay]
             if self._first(select(RelayReport).where(RelayReport.relay_id == relay.id,
                                                      RelayReport.title == spec.title)):
@@ -363,8 +366,8 @@ class _Loader:
                 entity="relay_report", entity_id=report.id,
                 detail={"demo": True, "kind": spec.kind}, at=at))
 
-    def stories(self, commune: Commune, referent: User) -> None:
-        for title, text, days_ago in STORIES:
+    def stories(self, commune: Commune, referent: User, data: CommuneData) -> None:
+        for title, text, days_ago in data.stories:
             if self._first(select(SuccessStory).where(SuccessStory.commune_id == commune.id,
                                                       SuccessStory.title == title)):
                 continue
@@ -394,7 +397,7 @@ def _first_saturday_of_december(year: int) -> date:
 def load_demo_data(
     session: Session, *, timezone: str = "Europe/Paris", now: datetime | None = None
 ) -> DemoSummary:
-    """Load the Vitré demo data into ``session``; the caller commits.
+    """Load the demo data (Vitré, then Fougères) into ``session``; the caller commits.
 
     Args:
         session: an open session on a migrated database.
@@ -402,27 +405,33 @@ def load_demo_data(
         now: the reference instant for relative dates (default: the current time).
 
     Returns:
-        What was created by this call, the totals now in the database, and the
-        demo accounts as (email, role, password).
+        What was created by this call, the totals now in the database (Vitré's), and
+        the demo accounts as (email, role, password).
     """
     now = now or utcnow()
     if now.tzinfo is None:
         raise ValueError("naive datetime")
     loader = _Loader(session, timezone=timezone, now=now)
-    commune = loader.commune()
-    hoods = loader.neighbourhoods(commune)
-    users = loader.users(commune, hoods)
-    beneficiaries = loader.beneficiaries(commune, hoods, users[REFERENT.login])
-    loader.missions(commune, hoods, users, beneficiaries)
-    session.flush()
-    loader.relays(hoods, users)
-    loader.reports(commune, hoods, users)
-    loader.stories(commune, users[REFERENT.login])
-    loader.flush_audit()
+    # Vitré first, each commune whole: its rows keep the ids the browser tests know.
+    vitre = None
+    for data in COMMUNES:
+        commune = loader.commune(data)
+        vitre = vitre or commune
+        hoods = loader.neighbourhoods(commune, data)
+        users = loader.users(commune, hoods, data)
+        referent = users[data.referent.login]
+        beneficiaries = loader.beneficiaries(commune, hoods, referent, data)
+        loader.missions(commune, hoods, users, beneficiaries, data)
+        session.flush()
+        loader.relays(hoods, users, data)
+        loader.reports(commune, hoods, users, data)
+        loader.stories(commune, referent, data)
+        loader.flush_audit()
+    assert vitre is not None and vitre.id is not None
     return DemoSummary(
         created=dict(sorted(loader.created.items())),
-        totals=_totals(session, commune.id),
-        missions_by_status=_missions_by_status(session, commune.id),
+        totals=_totals(session, vitre.id),
+        missions_by_status=_missions_by_status(session, vitre.id),
         accounts=list(DEMO_ACCOUNTS),
     )
 

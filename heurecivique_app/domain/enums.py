@@ -13,11 +13,15 @@ class Role(StrEnum):
     REFERENT = "referent"
     COMMUNE_ADMIN = "commune_admin"
     DEPARTEMENT_ADMIN = "departement_admin"
+    PLATFORM_ADMIN = "platform_admin"
 
 
 # The role sets, here only: who opens the console, who helps (a relay volunteers too),
 # who reports for a neighbourhood. Members compare equal to the stored strings.
-STAFF_ROLES = frozenset({Role.REFERENT, Role.COMMUNE_ADMIN, Role.DEPARTEMENT_ADMIN})
+STAFF_ROLES = frozenset({Role.REFERENT, Role.COMMUNE_ADMIN, Role.DEPARTEMENT_ADMIN,
+                         Role.PLATFORM_ADMIN})
+# Who reaches several communes (services.actor.reach_of) and picks the one they work on.
+MANY_COMMUNE_ROLES = frozenset({Role.DEPARTEMENT_ADMIN, Role.PLATFORM_ADMIN})
 VOLUNTEER_ROLES = frozenset({Role.VOLUNTEER, Role.RELAY})
 RELAY_ROLES = frozenset({Role.RELAY})
 

@@ -16,6 +16,11 @@ class EventKind(StrEnum):
     # Setting up a territory (services/territory.py, the operators' command line).
     COMMUNE_CREATED = "commune.created"
     NEIGHBOURHOOD_CREATED = "neighbourhood.created"
+    # Onboarding from the admin pages (services/onboarding.py).
+    COMMUNE_UPDATED = "commune.updated"
+    COMMUNE_LOGO_CHANGED = "commune.logo_changed"
+    DEPARTEMENT_SAVED = "departement.saved"
+    NEIGHBOURHOODS_IMPORTED = "neighbourhoods.imported"
     STAFF_CREATED = "staff.created"
     STAFF_INVITED = "staff.invited"
     STAFF_JOINED = "staff.joined"
@@ -89,3 +94,7 @@ class EventKind(StrEnum):
     AUTH_EMAIL_CHANGE_REFUSED = "auth.email_change_refused"
     AUTH_EMAIL_CHANGED = "auth.email_changed"
     AUTH_SESSION_ENDED = "auth.session_ended"
+    # Notifications: a person's notification centre changed (new messages or read ones);
+    # a referent's message to a group of volunteers (services/group_messages.py).
+    INBOX_CHANGED = "inbox.changed"
+    GROUP_MESSAGE_SENT = "message.group_sent"

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 from geopy.distance import EARTH_RADIUS, great_circle
 
+from heurecivique_app.domain.contours import covers, touch
+
 EARTH_RADIUS_M = EARTH_RADIUS * 1000.0  # geopy's mean radius, 6371.009 km
 _M_PER_RAD = EARTH_RADIUS_M
 
@@ -120,25 +122,37 @@ def approximate_point(exact: Point, *, key: str, salt: str) -> Point:
 
 @dataclass(frozen=True)
 class Area:
-    """A neighbourhood as a centroid and a radius."""
+    """A neighbourhood: a centre and a radius, and its contour where the town drew one.
+
+    ``contour`` is the GeoJSON text of a polygon (domain/contours.py); the centre is
+    then a point inside it and the radius that of a circle holding it.
+    """
 
     id: int
     name: str
     lat: float
     lon: float
     radius_m: float
+    contour: str | None = None
 
 
 def area_for_point(areas: Iterable[Area], point: Point, *, slack_m: float = 300.0) -> Area | None:
     """The neighbourhood a point belongs to.
 
-    Among the areas whose circle (widened by ``slack_m``, since real quarters are not
-    circles) contains the point, the one whose edge is farthest away relative to its
-    size wins, i.e. the smallest ``distance / radius``. None when the point lies
-    outside every area (another commune, or a wrong geocoding).
+    A quarter with a contour holds exactly the points inside it. Among the others,
+    drawn as circles, those whose circle (widened by ``slack_m``, since real quarters
+    are not circles) contains the point compete, and the one whose edge is farthest
+    away relative to its size wins, i.e. the smallest ``distance / radius``. None when
+    the point lies outside every area (another commune, or a wrong geocoding).
     """
+    areas = list(areas)
+    for area in areas:
+        if area.contour and covers(area.contour, point.lat, point.lon):
+            return area
     best: tuple[float, Area] | None = None
     for area in areas:
+        if area.contour:
+            continue
         d = geopy_distance_m(point, Point(area.lat, area.lon))
         if d <= area.radius_m + slack_m:
             score = d / max(area.radius_m, 1.0)
@@ -149,13 +163,21 @@ def area_for_point(areas: Iterable[Area], point: Point, *, slack_m: float = 300.
 
 def neighbouring_areas(areas: Sequence[Area], home: Area, *, gap_m: float = 400.0
                        ) -> list[tuple[Area, float]]:
-    """Areas whose circle comes within ``gap_m`` of ``home``'s, nearest first, with distances."""
+    """The areas next to ``home``, nearest centre first, with the distance between centres.
+
+    Two quarters with contours are neighbours when their contours touch; otherwise
+    (one of them is a circle) when the circles come within ``gap_m`` of each other.
+    """
     found = []
     for area in areas:
         if area.id == home.id:
             continue
         d = geopy_distance_m(Point(home.lat, home.lon), Point(area.lat, area.lon))
-        if d <= home.radius_m + area.radius_m + gap_m:
+        if home.contour and area.contour:
+            near = touch(home.contour, area.contour)
+        else:
+            near = d <= home.radius_m + area.radius_m + gap_m
+        if near:
             found.append((area, d))
     return sorted(found, key=lambda item: (item[1], item[0].id))
 

@@ -53,6 +53,8 @@ class Candidate(NamedTuple):
     recent_declines: int = 0
     # This volunteer's participation in the mission being matched, if any.
     participation: str | None = None
+    # Their commune's name when they come from the département pool ("" for the commune's).
+    home_commune: str = ""
 
 
 @dataclass(frozen=True)

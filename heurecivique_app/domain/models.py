@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Column, Connection, Index, UniqueConstraint, event
+from sqlalchemy import JSON, Column, Connection, Index, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapper
 from sqlmodel import Field, SQLModel
 
@@ -31,6 +31,9 @@ class Departement(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(max_length=3, unique=True)
     name: str = Field(max_length=120)
+    # The département's public site (/d/<code>): who a mairie writes to, and how it joins.
+    contact_email: str = Field(default="", max_length=254, sa_column_kwargs={"server_default": ""})
+    join_text: str = Field(default="", max_length=2000, sa_column_kwargs={"server_default": ""})
 
 
 class Commune(SQLModel, table=True):
@@ -45,10 +48,21 @@ class Commune(SQLModel, table=True):
     # The town hall's contacts on the public site and the flyers (how to ask for help).
     contact_phone: str = Field(default="", max_length=32, sa_column_kwargs={"server_default": ""})
     contact_email: str = Field(default="", max_length=254, sa_column_kwargs={"server_default": ""})
+    town_hall_address: str = Field(default="", max_length=255,
+                                   sa_column_kwargs={"server_default": ""})
+    # The public site's own words (services/onboarding.py), shown above the scheme's.
+    public_text: str = Field(default="", max_length=2000, sa_column_kwargs={"server_default": ""})
+    # A stored photo's name (adapters/photos.py re-encodes it), served at /api/c/<slug>/logo.
+    logo_name: str | None = Field(default=None, max_length=64)
 
 
 class Neighbourhood(SQLModel, table=True):
-    """A quarter of a commune: one board, a centre and a radius."""
+    """A quarter of a commune: one board, a centre and a radius, and its contour if drawn.
+
+    ``contour`` is the GeoJSON text of its polygon (domain/contours.py), plain text
+    on SQLite and PostgreSQL alike; the centre is then a point inside it and the
+    radius that of a circle holding it.
+    """
 
     __table_args__ = (UniqueConstraint("commune_id", "slug"),)
 
@@ -59,6 +73,7 @@ class Neighbourhood(SQLModel, table=True):
     lat: float
     lon: float
     radius_m: int = Field(default=600)
+    contour: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
 
 class User(SQLModel, table=True):
@@ -159,6 +174,9 @@ class UserSession(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
     expires_at: datetime = Field(sa_column=_utc_column())
     revoked_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+    # The commune a coordinator chose to work on in this login (services.actor.choose_commune;
+    # checked against their reach on every read, hence no foreign key: see migration 0019).
+    commune_id: int | None = Field(default=None)
 
 
 class LoginThrottle(SQLModel, table=True):
@@ -198,6 +216,9 @@ class VolunteerProfile(SQLModel, table=True):
     skills_key: str = Field(default="", max_length=400, sa_column_kwargs={"server_default": ""})
     slots_key: str = Field(default="", max_length=400, sa_column_kwargs={"server_default": ""})
     max_distance_km: float = Field(default=2.0)
+    # Also offers to help in the other communes of the département: their referents see
+    # the volunteer in their pool and in matching (services.pool, services.shortlist).
+    departement_pool: bool = Field(default=False)
     charter_version: str | None = Field(default=None, max_length=20)
     charter_accepted_at: datetime | None = Field(
         default=None, sa_column=_utc_column(nullable=True)
@@ -267,6 +288,9 @@ class Mission(SQLModel, table=True):
               "commune_id", "id"),
         # The console's latest missions of a commune (one read per change, every console).
         Index("ix_mission_commune_updated", "commune_id", "updated_at"),
+        # A commune's missions created in a month: the evaluation summaries' bucket,
+        # recomputed at each change (services/stats_upkeep.py).
+        Index("ix_mission_commune_created", "commune_id", "created_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -389,10 +413,21 @@ from heurecivique_app.domain.community import (  # noqa: E402, F401
     SuccessStory,
 )
 from heurecivique_app.domain.followup import MissionFollowUp  # noqa: E402, F401
+from heurecivique_app.domain.inbox import InboxItem  # noqa: E402, F401
 from heurecivique_app.domain.notifications import Job, NotificationOptOut  # noqa: E402, F401
 from heurecivique_app.domain.privacy import (  # noqa: E402, F401
     CommuneRetention,
     ErasureRequest,
     ParentalConsent,
     PurgeRun,
+)
+from heurecivique_app.domain.push import PushSubscription, VapidKey  # noqa: E402, F401
+from heurecivique_app.domain.stats_summary import (  # noqa: E402, F401
+    StatsBucket,
+    StatsGiver,
+    StatsMinutes,
+    StatsMissionFact,
+    StatsMissionMonth,
+    StatsPeople,
+    StatsSummaryState,
 )

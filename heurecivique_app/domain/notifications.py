@@ -84,6 +84,8 @@ class MessageKind:
 
     PROPOSAL = "proposal"  # a referent proposes a mission to a volunteer
     REMINDER = "reminder"  # the day before a mission
+    # A referent's message to a group: a mission's volunteers, a neighbourhood, the pool.
+    GROUP_MESSAGE = "group_message"
     REPORT_FORWARD = "report_forward"  # a relay's report, to the technical services
     SIGNUP_CONFIRM = "signup_confirm"  # the link that confirms a new volunteer's address
     ACCOUNT_EXISTS = "account_exists"  # someone signed up with an address that has an account
@@ -102,6 +104,7 @@ class MessageKind:
 OPTIONAL_KINDS: dict[str, str] = {
     MessageKind.PROPOSAL: N_("When a referent proposes a mission to me"),
     MessageKind.REMINDER: N_("A reminder the day before a mission"),
+    MessageKind.GROUP_MESSAGE: N_("The town hall's messages to a group of volunteers"),
 }
 
 QUIET_START = time(21, 0)

@@ -130,6 +130,21 @@ def processing_register(s: RegisterSettings) -> list[Processing]:
             recipients=Said(N_("The mail provider configured by the commune.")),
             retention=Said(N_("The queue keeps what was sent and when, without the address.")),
         ),
+        Processing(
+            name=Said(N_("Notifications on the volunteers' devices (web push)")),
+            purpose=Said(N_("The same proposals, reminders and changes of missions, shown on "
+                            "a phone or computer.")),
+            legal_basis=Said(N_("Consent of the volunteer, asked on their device; each "
+                                "optional kind can be turned off.")),
+            people=_volunteers(),
+            categories=Said(N_("Each device's push address and keys, given by its browser; "
+                               "the message, encrypted for that device, names the mission, "
+                               "never an address.")),
+            recipients=Said(N_("The push service of the device's browser (Google, Mozilla, "
+                               "Apple), which cannot read the message.")),
+            retention=Said(N_("Until the volunteer turns notifications off, the push service "
+                              "says the device is gone, or the account is deleted.")),
+        ),
     ]
 
 

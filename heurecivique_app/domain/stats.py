@@ -114,9 +114,24 @@ def percentile(values: Iterable[float], q: float) -> float | None:
     ordered = sorted(values)
     if not ordered:
         return None
-    rank = (len(ordered) - 1) * q / 100
+    low, high, weight = percentile_ranks(len(ordered), q)
+    return interpolate(ordered[low], ordered[high], weight)
+
+
+def percentile_ranks(count: int, q: float) -> tuple[int, int, float]:
+    """Where the ``q``-th percentile of ``count`` sorted values lies.
+
+    Returns:
+        The two ranks (from 0) it lies between, and the weight of the higher one.
+    """
+    rank = (count - 1) * q / 100
     low, high = math.floor(rank), math.ceil(rank)
-    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
+    return low, high, rank - low
+
+
+def interpolate(low: float, high: float, weight: float) -> float:
+    """The value ``weight`` of the way from ``low`` to ``high``."""
+    return low + (high - low) * weight
 
 
 @dataclass(frozen=True)
@@ -180,10 +195,17 @@ def pledge_share(active: Mapping[str, set[int]], enrolled: Mapping[str, int],
         Volunteer-months with the hour given / volunteer-months enrolled (0..1),
         None when no one was enrolled.
     """
+    return pledge_share_of_counts({month: len(people) for month, people in active.items()},
+                                  enrolled, months)
+
+
+def pledge_share_of_counts(active: Mapping[str, int], enrolled: Mapping[str, int],
+                           months: Iterable[str]) -> float | None:
+    """:func:`pledge_share` from how many gave their hour each month."""
     given = enrolled_total = 0
     for month in months:
         enrolled_total += enrolled.get(month, 0)
-        given += len(active.get(month, ()))
+        given += active.get(month, 0)
     if not enrolled_total:
         return None
     return min(1.0, given / enrolled_total)
@@ -214,20 +236,42 @@ def retention(cohort: Mapping[int, str], gave: Mapping[int, set[str]], *,
     Returns:
         One row per sign-up month, oldest first.
     """
-    by_month: dict[str, list[int]] = {}
+    signed, returned = cohort_counts(cohort, gave, offsets)
+    return retention_rows(signed, returned, current_month=current_month, offsets=offsets)
+
+
+def cohort_counts(cohort: Mapping[int, str], gave: Mapping[int, set[str]],
+                  offsets: tuple[int, ...] = RETENTION_OFFSETS
+                  ) -> tuple[dict[str, int], dict[tuple[str, int], int]]:
+    """How many signed up each month, and how many of them gave time ``offset`` months later.
+
+    Returns:
+        ``{month: signed up}`` and ``{(month, offset): gave time then}``.
+    """
+    signed: dict[str, int] = {}
+    returned: dict[tuple[str, int], int] = {}
     for volunteer, month in cohort.items():
-        by_month.setdefault(month, []).append(volunteer)
+        signed[month] = signed.get(month, 0) + 1
+        for offset in offsets:
+            if add_months(month, offset) in gave.get(volunteer, ()):
+                returned[(month, offset)] = returned.get((month, offset), 0) + 1
+    return signed, returned
+
+
+def retention_rows(signed: Mapping[str, int], returned: Mapping[tuple[str, int], int], *,
+                   current_month: str, offsets: tuple[int, ...] = RETENTION_OFFSETS
+                   ) -> list[RetentionRow]:
+    """Retention by month of sign-up from counts (see :func:`cohort_counts`), oldest first."""
     rows = []
-    for month in sorted(by_month):
-        people = by_month[month]
+    for month in sorted(m for m, n in signed.items() if n):
+        people = signed[month]
         shares: list[float | None] = []
         for offset in offsets:
-            later = add_months(month, offset)
-            if later >= current_month:
+            if add_months(month, offset) >= current_month:
                 shares.append(None)
             else:
-                shares.append(sum(1 for v in people if later in gave.get(v, ())) / len(people))
-        rows.append(RetentionRow(month, len(people), tuple(shares)))
+                shares.append(returned.get((month, offset), 0) / people)
+        rows.append(RetentionRow(month, people, tuple(shares)))
     return rows
 
 

@@ -50,9 +50,30 @@ def clean_slug(value: str | None) -> str:
     return slug
 
 
+# The public site and the flyers write white text on the commune's colour (WCAG AA).
+MIN_CONTRAST = 4.5
+
+
+def luminance(colour: str) -> float:
+    """WCAG relative luminance of a ``#rrggbb`` colour."""
+    channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast_with_white(colour: str) -> float:
+    """The contrast ratio of white text on ``colour`` (1 to 21)."""
+    return 1.05 / (luminance(colour) + 0.05)
+
+
 def clean_colour(value: str | None) -> str:
-    """A colour as ``#rrggbb``."""
+    """A colour as ``#rrggbb``, dark enough for white text on it."""
     colour = required_text(value, max_length=7, kind=TextKind.LINE)
     if not _COLOUR.match(colour):
         raise FieldError(N_("Enter a colour as #rrggbb, e.g. #0f766e."))
+    ratio = contrast_with_white(colour)
+    if ratio < MIN_CONTRAST:
+        raise FieldError(N_("This colour is too light for white text on it (contrast "
+                            "{ratio}:1, at least 4.5:1 is needed): choose a darker one."),
+                         ratio=f"{ratio:.1f}")
     return colour.lower()

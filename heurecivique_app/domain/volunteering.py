@@ -22,8 +22,9 @@ WEEKDAY_LABELS = DAY_LABELS
 DAY_PART_LABELS: dict[str, str] = {
     "morning": N_("Morning"), "afternoon": N_("Afternoon"), "evening": N_("Evening"),
 }
-# How far a volunteer will go from home, in kilometres (the form's choices).
-DISTANCE_CHOICES: tuple[str, ...] = ("0.5", "1", "2", "5", "10")
+# How far a volunteer will go from home, in kilometres (the form's choices); the longer
+# ones reach the neighbouring communes, for volunteers of the département pool.
+DISTANCE_CHOICES: tuple[str, ...] = ("0.5", "1", "2", "5", "10", "20", "30")
 
 PASSWORD_MIN = 10
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.IGNORECASE)

@@ -7,6 +7,7 @@ process of its own, or by tests and benchmarks directly.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 log = logging.getLogger(__name__)
@@ -33,4 +34,16 @@ async def run_jobs() -> None:
     if not get_settings().jobs_enabled:
         log.info("job runner disabled (HC_JOBS=0)")
         return
-    await build_runner().run_forever()
+    runner = build_runner()
+    await asyncio.to_thread(_push_keys, runner)
+    await runner.run_forever()
+
+
+def _push_keys(runner) -> None:
+    """Create the site's VAPID pair at first start (race-free: see services/push.py)."""
+    from heurecivique_app.jobs.push import site_keys
+
+    try:
+        site_keys(runner.ctx.engine, runner.ctx.settings)
+    except Exception:  # the page's key route creates it later; the jobs must run anyway
+        log.exception("could not create the web push keys")

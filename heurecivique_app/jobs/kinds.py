@@ -17,13 +17,20 @@ from sqlmodel import Session, col, select
 from heurecivique_app.adapters.mail import Mail, compose
 from heurecivique_app.adapters.photos import PhotoStore
 from heurecivique_app.domain.models import User
-from heurecivique_app.domain.notifications import OPTIONAL_KINDS, MessageKind, NotificationOptOut
+from heurecivique_app.domain.notifications import (
+    EMAIL,
+    OPTIONAL_KINDS,
+    MessageKind,
+    NotificationOptOut,
+)
+from heurecivique_app.jobs.push import send_pushes
 from heurecivique_app.jobs.queue import Claimed
 from heurecivique_app.jobs.runner import JobContext, JobKind, Outcome, Skip, one_by_one
 from heurecivique_app.presenters.emails import Context, render
 from heurecivique_app.services import (
     email_change,
     notifications,
+    push,
     recovery,
     retention,
     signup,
@@ -61,7 +68,8 @@ def send_emails(ctx: JobContext, jobs: list[Claimed]) -> Iterator[tuple[Claimed,
     with Session(ctx.engine) as session:
         users = {u.id: u for u in session.exec(select(User).where(col(User.id).in_(user_ids)))}
         off = set(session.exec(select(NotificationOptOut.user_id, NotificationOptOut.kind)
-                               .where(col(NotificationOptOut.user_id).in_(user_ids))).all())
+                               .where(col(NotificationOptOut.user_id).in_(user_ids),
+                                      NotificationOptOut.channel == EMAIL)).all())
     settings = ctx.settings
     photos = PhotoStore(settings.data_dir)
     for job in jobs:
@@ -229,6 +237,7 @@ def next_expiry_scan(after: datetime, timezone: str) -> tuple[datetime, str]:
 
 KINDS: dict[str, JobKind] = {kind.name: kind for kind in (
     JobKind(notifications.SEND_EMAIL, send_emails),
+    JobKind(push.SEND_PUSH, send_pushes),
     JobKind(REMINDER_SCAN, one_by_one(_scan_reminders), next_run=next_reminder_scan),
     JobKind(RETENTION_PURGE, one_by_one(_purge), next_run=next_purge),
     JobKind(signup.CONFIRMATION_LINK_JOB, one_by_one(

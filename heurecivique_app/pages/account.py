@@ -1,4 +1,4 @@
-"""/account: edit my profile, pause, download my data, delete my account."""
+"""/account: edit my profile, pause, notifications, download my data, delete my account."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from heurecivique_app.components.native_form import auto_post
 from heurecivique_app.components.text import T
 from heurecivique_app.components.volunteer import (
     availability_fieldset,
+    departement_pool_tick,
     distance_select,
     place_fields,
     skills_fieldset,
@@ -38,6 +39,7 @@ def profile_form() -> rx.Component:
                             default_value=AccountState.skills_note),
             availability_fieldset(ERR, AccountState.ticked),
             distance_select(ERR, AccountState.max_distance_km),
+            departement_pool_tick(AccountState.ticked),
             rx.cond(AccountState.form_message != "",
                     rx.callout(AccountState.form_message, role="status", id="form-message",
                                width="100%",
@@ -72,23 +74,65 @@ def pause_section() -> rx.Component:
     ), style={"width": "100%"})
 
 
+def _choices(legend: str, prefix: str, on: rx.Var) -> rx.Component:
+    return rx.el.fieldset(
+        rx.el.legend(T(legend)),
+        *[tick(f"{prefix}_{kind}", label, on.contains(f"{prefix}_{kind}"))
+          for kind, label in OPTIONAL_KINDS.items()],
+    )
+
+
 def mail_section() -> rx.Component:
-    """Which e-mails the volunteer receives (each can also be stopped from the e-mail)."""
+    """Which messages the volunteer receives, per channel: e-mail, and push beside it
+    (each e-mail can also be stopped from its own link)."""
     return rx.el.section(rx.vstack(
-        rx.heading(T("E-mails"), as_="h2", size="5"),
+        rx.heading(T("E-mails and notifications"), as_="h2", size="5"),
         forms.form(
             rx.vstack(
-                rx.el.fieldset(
-                    rx.el.legend(T("The e-mails I receive:")),
-                    *[tick(f"mail_{kind}", label, AccountState.mail_on.contains(f"mail_{kind}"))
-                      for kind, label in OPTIONAL_KINDS.items()],
-                ),
+                rx.flex(_choices(N_("The e-mails I receive:"), "mail", AccountState.mail_on),
+                        _choices(N_("The notifications I receive:"), "push",
+                                 AccountState.push_on),
+                        wrap="wrap", spacing="4"),
                 rx.button(T("Save my choices"), type="submit", size="3", id="save-mail"),
             ),
             on_submit=AccountState.save_mail_choices,
             key=AccountState.mail_key,
         ),
     ), style={"width": "100%"}, id="mail-choices")
+
+
+def _push_message(state: str, text: str) -> rx.Component:
+    return rx.text(T(text), class_name=f"push-msg push-msg-{state}", role="status")
+
+
+def push_section() -> rx.Component:
+    """Notifications on this device, turned on by a tap that says why (never on page load).
+
+    The buttons are plain: assets/pwa.js loads assets/push.js on the first tap, which
+    asks the browser's permission, subscribes and tells the server; it marks the
+    outcome on ``<html data-push=…>`` and styles.css shows the matching message.
+    """
+    return rx.el.section(rx.vstack(
+        rx.heading(T("Notifications on this device"), as_="h2", size="5"),
+        rx.text(T("Get a notification on this phone or computer when a referent proposes "
+                  "you a mission, the day before a mission, or when a mission you take part "
+                  "in changes. It says no more than the app, and you can turn it off here.")),
+        _push_message("on", N_("Notifications are on for this device.")),
+        _push_message("off", N_("Notifications are off for this device.")),
+        _push_message("denied", N_("Your browser blocks notifications from this site: allow "
+                                   "them in its settings, then try again.")),
+        _push_message("unsupported", N_("This browser cannot receive notifications. On an "
+                                        "iPhone, add the app to the home screen first.")),
+        _push_message("error", N_("That did not work: notifications are unchanged. Try "
+                                  "again later.")),
+        rx.flex(
+            rx.button(T("Turn on notifications"), type="button", size="3", id="push-on",
+                      custom_attrs={"data-push-action": "on"}),
+            rx.button(T("Turn them off on this device"), type="button", size="3",
+                      variant="soft", id="push-off", custom_attrs={"data-push-action": "off"}),
+            wrap="wrap", spacing="3",
+        ),
+    ), style={"width": "100%"}, id="push")
 
 
 def data_section() -> rx.Component:
@@ -121,6 +165,7 @@ def account() -> rx.Component:
         rx.heading(T("My account"), as_="h1", size="7"),
         profile_form(),
         pause_section(),
+        push_section(),
         mail_section(),
         data_section(),
         next_path="/account",

@@ -136,6 +136,8 @@ def console_nav() -> rx.Component:
                 class_name="touch-link"),
         rx.link(T("New collective action"), href="/console/collective/new",
                 id="collective-link", class_name="touch-link"),
+        rx.link(T("Message to volunteers"), href="/console/messages",
+                id="messages-link", class_name="touch-link"),
         rx.link(T("Personal data"), href="/console/privacy", id="privacy-link",
                 class_name="touch-link"),
         rx.link(T("Audit log"), href="/console/audit", id="audit-link",
@@ -143,8 +145,13 @@ def console_nav() -> rx.Component:
         rx.link(T("Evaluation"), href="/console/stats", id="stats-link",
                 class_name="touch-link"),
         rx.cond((AppState.user_role == "commune_admin")
-                | (AppState.user_role == "departement_admin"),
+                | (AppState.user_role == "departement_admin")
+                | (AppState.user_role == "platform_admin"),
                 rx.link(T("The team"), href="/console/staff", id="staff-link",
+                        class_name="touch-link")),
+        rx.cond((AppState.user_role == "commune_admin")
+                | (AppState.user_role == "departement_admin"),
+                rx.link(T("Communes"), href="/admin/communes", id="communes-link",
                         class_name="touch-link")),
         spacing="4", wrap="wrap",
     ), aria_label=T("Console"))
@@ -164,9 +171,35 @@ def activity_feed() -> rx.Component:
     ), width="100%")
 
 
+def commune_selector() -> rx.Component:
+    """Coordinators (several communes): the commune the console works on, chosen on the
+    server (the service checks it is one of theirs)."""
+    return rx.cond(
+        ConsoleState.commune_choices.length() > 0,
+        rx.form(
+            rx.hstack(
+                rx.el.label(T("Commune"), html_for="commune-choice"),
+                rx.el.select(
+                    rx.foreach(ConsoleState.commune_choices,
+                               lambda o: rx.el.option(o["name"], value=o["id"])),
+                    # Uncontrolled; the key remounts it once the load says which commune.
+                    id="commune-choice", name="commune", default_value=ConsoleState.commune_id,
+                    key=ConsoleState.commune_id, class_name="native-select"),
+                rx.button(T("Work on this commune"), type="submit", size="3",
+                          id="commune-choose"),
+                rx.cond(ConsoleState.commune_error != "",
+                        rx.text(ConsoleState.commune_error, color_scheme="red", role="alert")),
+                align="center", wrap="wrap", spacing="3",
+            ),
+            on_submit=ConsoleState.choose_commune, id="commune-selector",
+        ),
+    )
+
+
 def console() -> rx.Component:
     return page(
         rx.heading(T("Referent console"), as_="h1", size="7"),
+        commune_selector(),
         console_nav(),
         rx.grid(
             today_panel(), followups_panel(), pending_panel(), reports_panel(),

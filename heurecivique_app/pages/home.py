@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from heurecivique_app.components.layout import page
+from heurecivique_app.components.live_follow import on_live_version
 from heurecivique_app.components.text import T
 from heurecivique_app.components.volunteer import hour_card, volunteer_nav
 from heurecivique_app.domain.enums import CATEGORY_LABELS
@@ -112,6 +113,9 @@ def section(title: str, rows: rx.Var, render, empty: str, id: str) -> rx.Compone
 
 def home() -> rx.Component:
     return page(
+        # A message to me (a referent's proposal…) re-reads the page: it shows at once.
+        on_live_version(version=HomeState.inbox_version, when=HomeState.loaded,
+                        then=HomeState.follow_live),
         volunteer_nav(),
         rx.heading(T("Hello"), " ", HomeState.user_name, as_="h1", size="7"),
         banners(),

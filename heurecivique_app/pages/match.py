@@ -38,6 +38,9 @@ def suggestion(row: rx.Var) -> rx.Component:
         rx.vstack(
             rx.hstack(rx.text(row["name"], weight="bold", class_name="suggestion-name"),
                       rx.text(row["neighbourhood"], size="1", color_scheme="gray"),
+                      rx.cond(row["pool_badge"] != "",
+                              rx.badge(row["pool_badge"], size="1", color_scheme="violet",
+                                       high_contrast=True, class_name="pool-badge")),
                       rx.text(T("score"), " ", row["score"], size="1", color_scheme="gray"),
                       align="center", wrap="wrap"),
             reason_badges(row),

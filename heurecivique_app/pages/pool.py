@@ -43,9 +43,14 @@ def search_form() -> rx.Component:
 
 def pool_row(row: rx.Var) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(rx.link(row["name"], href=row["href"], class_name="touch",
-                              weight="medium"),
-                      rx.text(row["neighbourhood"], size="1", color_scheme="gray")),
+        rx.table.cell(rx.cond(row["href"] != "",
+                              rx.link(row["name"], href=row["href"], class_name="touch",
+                                      weight="medium"),
+                              rx.text(row["name"], weight="medium")),
+                      rx.text(row["neighbourhood"], size="1", color_scheme="gray"),
+                      rx.cond(row["pool_badge"] != "",
+                              rx.badge(row["pool_badge"], size="1", color_scheme="violet",
+                                       high_contrast=True, class_name="pool-badge"))),
         rx.table.cell(rx.badge(
             row["status_label"], size="2", high_contrast=True,
             color_scheme=rx.match(row["status"], ("active", "green"), ("pending", "amber"),

@@ -11,24 +11,40 @@ from heurecivique_app.domain.text import N_
 from heurecivique_app.state.public import PublicState
 
 
-def public_header() -> rx.Component:
+def lang_links(here: rx.Var | str) -> rx.Component:
+    """FR and EN for a public page whose path is ``here`` (the server sets the cookie)."""
     def lang(code: str, name: str) -> rx.Component:
         # The accessible name starts with the visible text (WCAG 2.5.3, label in name).
-        return rx.el.a(code.upper(), href="/api/locale?lang=" + code + "&next=/c/"
-                       + PublicState.commune_slug, lang=code,
-                       aria_label=f"{code.upper()} ({name})",
+        return rx.el.a(code.upper(), href="/api/locale?lang=" + code + "&next=" + here,
+                       lang=code, aria_label=f"{code.upper()} ({name})",
                        class_name="touch lang-link",
                        custom_attrs={"reloadDocument": True})
 
+    return rx.hstack(lang("fr", "Français"), lang("en", "English"), role="group")
+
+
+def public_main(found: rx.Var, content: rx.Component, missing: str) -> rx.Component:
+    """The page's main landmark: ``content``, or the ``missing`` heading."""
+    return rx.el.main(
+        rx.cond(found, content, rx.heading(T(missing), as_="h1", size="6")),
+        style={"maxWidth": "60rem", "margin": "0 auto", "padding": "1rem"},
+    )
+
+
+def public_header() -> rx.Component:
     return rx.el.header(
         rx.hstack(
+            rx.cond(PublicState.has_logo, rx.image(
+                src="/api/c/" + PublicState.commune_slug + "/logo", alt="",
+                style={"maxHeight": "3.5rem", "background": "white", "borderRadius": "6px",
+                       "padding": "0.25rem"})),
             rx.vstack(
                 rx.text("L'Heure Civique", size="6", weight="bold"),
                 rx.text(PublicState.commune_name, size="4"),
                 spacing="0",
             ),
             rx.spacer(),
-            rx.hstack(lang("fr", "Français"), lang("en", "English"), role="group"),
+            lang_links("/c/" + PublicState.commune_slug),
             rx.link(T("Log in"), href="/login", class_name="touch"),
             align="center", width="100%", wrap="wrap", spacing="3",
         ),
@@ -76,6 +92,9 @@ def found_page() -> rx.Component:
         rx.text(T("Give one hour a month to help a fragile neighbour or a collective action "
                   "near home: shopping, a visit, a lift, a walk, cleaning a street together."),
                 size="4"),
+        rx.cond(PublicState.public_text != "",
+                rx.text(PublicState.public_text, id="public-text",
+                        style={"whiteSpace": "pre-line"})),
         section(T("Live figures"), rx.grid(
             counter(PublicState.volunteers, N_("volunteers"), "count-volunteers"),
             counter(PublicState.hours_month, N_("given this month"), "count-month"),
@@ -109,6 +128,8 @@ def found_page() -> rx.Component:
                     T("Email: "), rx.link(PublicState.contact_email,
                                           href="mailto:" + PublicState.contact_email,
                                           id="email"))),
+                rx.cond(PublicState.town_hall_address != "", rx.el.li(
+                    T("Town hall: "), PublicState.town_hall_address, id="town-hall")),
                 rx.el.li(rx.link(T("The “Needs to fill in” paper form (PDF)"),
                                  href="/api/c/" + PublicState.commune_slug + "/besoins.pdf",
                                  is_external=True)),
@@ -141,9 +162,5 @@ def found_page() -> rx.Component:
 def public_site() -> rx.Component:
     return rx.box(
         public_header(),
-        rx.el.main(
-            rx.cond(PublicState.found, found_page(),
-                    rx.heading(T("This commune is not on HeureCivique."), as_="h1", size="6")),
-            style={"maxWidth": "60rem", "margin": "0 auto", "padding": "1rem"},
-        ),
+        public_main(PublicState.found, found_page(), N_("This commune is not on HeureCivique.")),
     )

@@ -10,6 +10,7 @@ from heurecivique_app.components.text import T
 from heurecivique_app.components.volunteer import (
     availability_fieldset,
     charter_text,
+    departement_pool_tick,
     distance_select,
     place_fields,
     skills_fieldset,
@@ -54,6 +55,7 @@ def signup_form() -> rx.Component:
             forms.text_area(ERR, N_("Other things I can do (optional)"), "skills_note"),
             availability_fieldset(ERR),
             distance_select(ERR),
+            departement_pool_tick(),
             charter_fieldset(),
             forms.error_for(ERR, "commune"),
             rx.cond(SignupState.mail_sent,
@@ -74,6 +76,23 @@ def signup_form() -> rx.Component:
     )
 
 
+def commune_choice() -> rx.Component:
+    """Several communes run the scheme here: each link opens its own sign-up form."""
+    return rx.vstack(
+        rx.heading(T("Where do you live?"), as_="h2", size="5"),
+        forms.form(rx.vstack(
+            forms.text_input(ERR, N_("My address"), "home_address", auto_complete="street-address"),
+            rx.button(T("Find my commune"), type="submit", variant="soft", id="find-commune"),
+            spacing="2", width="100%"), on_submit=SignupState.find_commune, id="address-form"),
+        rx.text(T("Or choose it:")),
+        rx.el.ul(rx.foreach(SignupState.commune_choices, lambda c: rx.el.li(rx.link(
+            c["name"], href="/signup?c=" + c["id"], class_name="touch-link",
+            custom_attrs={"reloadDocument": True}))),
+            id="commune-choices", style={"paddingLeft": "1.25rem", "lineHeight": "2"}),
+        width="100%",
+    )
+
+
 def signup() -> rx.Component:
     return page(
         rx.heading(T("Become a volunteer"), as_="h1", size="7"),
@@ -82,7 +101,9 @@ def signup() -> rx.Component:
         rx.text(T("One hour a month for your neighbours. A referent of the town hall will "
                   "meet you; until then you can join collective actions.")),
         rx.cond(SignupState.commune_found, signup_form(),
-                rx.callout(T("This commune's sign-up link is not valid."), color_scheme="red")),
+                rx.cond(SignupState.commune_choices.length() > 0, commune_choice(),
+                        rx.callout(T("This commune's sign-up link is not valid."),
+                                   color_scheme="red"))),
         rx.text(T("Already signed up?"), " ",
                 rx.link(T("Log in"), href="/login", underline="always")),
         next_path="/signup",

@@ -13,18 +13,24 @@ from heurecivique_app.state.staff_admin import StaffAdminState
 S = StaffAdminState
 
 
+def invite_fields(errors: rx.Var, name_field: str = "name") -> list[rx.Component]:
+    """The invitation's fields and button (also on /admin/communes/[commune_id])."""
+    return [
+        rx.text(T("They receive an e-mail with a link, valid 72 hours, to choose their "
+                  "password."), size="2"),
+        text_input(errors, N_("Full name"), name_field, auto_complete="off"),
+        text_input(errors, N_("Email"), "email", type="email", auto_complete="off"),
+        forms.select(errors, N_("Role"), "role", {"referent": ROLE_LABELS["referent"],
+                                                  "commune_admin": ROLE_LABELS["commune_admin"]}),
+        rx.button(T("Send the invitation"), type="submit", size="3", id="invite-submit"),
+    ]
+
+
 def invite_form() -> rx.Component:
-    E = S.field_errors  # noqa: N806
     return rx.card(forms.form(
         rx.vstack(
             rx.heading(T("Invite someone to the team"), as_="h2", size="4"),
-            rx.text(T("They receive an e-mail with a link, valid 72 hours, to choose their "
-                      "password."), size="2"),
-            text_input(E, N_("Full name"), "name", auto_complete="off"),
-            text_input(E, N_("Email"), "email", type="email", auto_complete="off"),
-            forms.select(E, N_("Role"), "role", {"referent": ROLE_LABELS["referent"],
-                                                 "commune_admin": ROLE_LABELS["commune_admin"]}),
-            rx.button(T("Send the invitation"), type="submit", size="3", id="invite-submit"),
+            *invite_fields(S.field_errors),
             spacing="2", width="100%",
         ),
         on_submit=S.invite, reset_on_submit=False, key=S.form_key,

@@ -220,7 +220,17 @@ def _email_changed(ctx: Context, p: dict) -> Draft:
     )
 
 
+def _group_message(ctx: Context, p: dict) -> Draft:
+    # The referent's own words, as typed; a message about a mission links to its page.
+    return Draft(
+        subject=(N_("A message from {sender}, of the town hall"), {"sender": p["sender"]}),
+        paragraphs=[("{text}", {"text": p["text"]})],
+        link=_mission_link(ctx, p) if p.get("mission_id") else None,
+    )
+
+
 TEMPLATES: dict[str, Callable[[Context, dict], Draft]] = {
+    MessageKind.GROUP_MESSAGE: _group_message,
     MessageKind.MISSION_CHANGED: _mission_changed,
     MessageKind.MISSION_CANCELLED: _mission_cancelled,
     MessageKind.TAKEN_OFF: _taken_off,
@@ -312,6 +322,8 @@ def unsubscribe_page(locale: str, message: str, *, confirm: str = "") -> str:
 UNSUBSCRIBE_QUESTION = {
     MessageKind.PROPOSAL: N_("Stop the e-mails when a referent proposes you a mission?"),
     MessageKind.REMINDER: N_("Stop the e-mail reminders the day before a mission?"),
+    MessageKind.GROUP_MESSAGE: N_("Stop the e-mails the town hall sends to a group of "
+                                  "volunteers?"),
 }
 
 

@@ -43,6 +43,7 @@ class SuggestionRow(TypedDict):
     id: str
     name: str
     neighbourhood: str
+    pool_badge: str  # "From <commune> (département pool)", "" for the commune's own
     score: str
     can_offer: str
     state: str  # their participation in this mission, "" if none
@@ -73,7 +74,8 @@ class PoolListRow(TypedDict):
     skills: str
     availability: str
     month: str  # time given this month, or "Nothing yet"
-    href: str
+    href: str  # "" for a volunteer of the département pool (their record stays at home)
+    pool_badge: str  # "From <commune> (département pool)", "" for the commune's own
 
 
 class VolunteerDetail(PoolListRow):
@@ -141,7 +143,8 @@ def suggestion_row(fit: Fit, need: Need, locale: str) -> SuggestionRow:
     c = fit.candidate
     row = SuggestionRow(
         id=str(c.volunteer_id), name=c.name, neighbourhood=c.neighbourhood,
-        score=str(round(fit.score)), can_offer="1" if may_be_offered(fit) else "",
+        pool_badge=pool_badge(c.home_commune, locale), score=str(round(fit.score)),
+        can_offer="1" if may_be_offered(fit) else "",
         state=c.participation or "",
         **{key: "" for kind in REASON_KINDS for key in (kind, f"{kind}_tone")})
     for reason in reasons(fit, need):
@@ -173,8 +176,15 @@ def pool_row(row: PoolRow, locale: str) -> PoolListRow:
         availability=availability_text(row.availability, locale),
         month=format_duration(row.minutes_this_month, locale) if row.minutes_this_month
         else translate(N_("Nothing yet"), locale),
-        href=f"/console/volunteers/{row.volunteer_id}",
+        href=f"/console/volunteers/{row.volunteer_id}" if row.has_record else "",
+        pool_badge=pool_badge(row.home_commune, locale),
     )
+
+
+def pool_badge(home_commune: str, locale: str) -> str:
+    """The mark of a volunteer from another commune of the département ("" for the commune's)."""
+    return (translate(N_("From {commune} (département pool)"), locale, commune=home_commune)
+            if home_commune else "")
 
 
 def record_vars(record: VolunteerRecord, locale: str, timezone: str) -> RecordVars:

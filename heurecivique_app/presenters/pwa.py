@@ -64,20 +64,27 @@ def text_on(colour: str) -> str:
     return "#ffffff" if white >= black else "#111111"
 
 
-def manifest(commune: PublicCommune | None, locale: str) -> dict:
-    """The web manifest (https://www.w3.org/TR/appmanifest/) for this deployment."""
+def manifest(commune: PublicCommune | None, locale: str, *, own_start: bool = False) -> dict:
+    """The web manifest (https://www.w3.org/TR/appmanifest/) for this deployment.
+
+    With ``own_start`` (installed from the commune's public site, on a deployment of
+    several communes) the app is that commune's: its own id, so two communes install
+    as two apps, and it opens on the commune's site. The scope stays the whole site:
+    the volunteers' pages (/home, /board…) are shared by every commune.
+    """
     locale = locale if locale in SUPPORTED_LOCALES else SUPPORTED_LOCALES[0]
     name = (translate(N_("L'Heure Civique in {commune}"), locale, commune=commune.name)
             if commune is not None else "L'Heure Civique")
+    start = f"/c/{commune.slug}" if own_start and commune is not None else "/"
     return {
-        "id": "/",
+        "id": start,
         "name": name,
         "short_name": SHORT_NAME,
         "description": translate(N_("One hour a month for a neighbour: missions near you."),
                                  locale),
         "lang": locale,
         "dir": "ltr",
-        "start_url": "/",
+        "start_url": start,
         "scope": "/",
         "display": "standalone",
         "orientation": "any",

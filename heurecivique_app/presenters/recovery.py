@@ -216,6 +216,7 @@ ROLE_LABELS = {
     "referent": N_("Referent"),
     "commune_admin": N_("Commune administrator"),
     "departement_admin": N_("Département coordinator"),
+    "platform_admin": N_("Platform administrator"),
 }
 
 

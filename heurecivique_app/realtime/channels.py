@@ -57,9 +57,16 @@ def staff_mission_channels(mission_id: int) -> set[str]:
     return {f"{kind}:{mission_id}" for kind in STAFF_MISSION_KINDS}
 
 
+def inbox_channel(user_id: int) -> str:
+    """One person's notification centre: only that person's tabs watch it."""
+    return f"inbox:{user_id}"
+
+
 def channels_for(event: DomainEvent) -> set[str]:
     """The commune's consoles and dashboards, and the board and page of the mission if it
-    is public."""
+    is public; for a notification, the recipients' own channels."""
+    if event.kind == K.INBOX_CHANGED:
+        return {inbox_channel(user_id) for user_id in event.data.get("user_ids", ())}
     channels: set[str] = set()
     if event.kind in CONSOLE_EVENTS or event.kind in BOARD_EVENTS:
         channels.add(stats_channel(event.commune_id))

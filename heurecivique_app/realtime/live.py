@@ -23,6 +23,14 @@ How it works:
 - In scale-out mode (REDIS_URL) the change (channels and version, not the
   payload) goes through a Redis pub/sub channel, and every worker renders it
   for its own viewers: the cost follows the workers, not the viewers.
+  Redis may restart (it holds nothing durable): while it is away a worker
+  renders its own changes for its own viewers, subscribes again with a growing
+  pause, and once back renders every channel its viewers watch, since what the
+  other workers published meanwhile was lost (bench/soak.py restarts Redis).
+- A person's own channel (``inbox:<user id>``, ``personal``) is joined by their
+  tabs only, on every page load (:meth:`LiveBoards.follow_person`), and kept
+  when the page changes its boards; its broadcast is a version and nothing
+  else: each tab then reads its own data from its session cookie.
 - The payload holds only public, viewer-independent data (presenters), and
   each state keeps its private vars out of it. Server-side copies of the
   broadcast vars in viewers' states go stale; they are rebuilt from the
@@ -32,6 +40,7 @@ How it works:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import time
@@ -41,6 +50,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import reflex as rx
+from redis.exceptions import RedisError
 from reflex_base.constants.state import FIELD_MARKER
 
 from heurecivique_app.domain.events import DomainEvent
@@ -52,6 +62,7 @@ from heurecivique_app.wiring import add_event_publisher, metrics, session_scope
 log = logging.getLogger(__name__)
 
 ROOM_PREFIX = "hc:"
+RELAY_RETRY_S = (0.2, 5.0)  # the first and the longest pause before subscribing again
 Presenter = Callable[..., dict[str, Any]]  # (session, key, locale, timezone) -> vars
 
 
@@ -62,6 +73,11 @@ class ChannelKind:
     # At most one broadcast per channel of this kind every so many seconds (0: no limit);
     # changes in between are coalesced into one broadcast at the end of the interval.
     min_interval: float = 0.0
+    # The var stamped with each change's version (a page's ``on_live_version`` hook).
+    version_var: str = "live_version"
+    # A person's own channel (their notifications): a tab keeps it across pages, its
+    # page's ``watch`` does not drop it; ``follow_person`` sets it.
+    personal: bool = False
 
 
 def room_name(channel: str, locale: str) -> str:
@@ -89,14 +105,16 @@ class LiveBoards:
     # --- wiring -------------------------------------------------------------------------
 
     def register(self, kind: str, state: type[rx.State], presenter: Presenter,
-                 min_interval: float = 0.0) -> None:
+                 min_interval: float = 0.0, *, version_var: str = "live_version",
+                 personal: bool = False) -> None:
         """Channels "<kind>:<id>" update the vars ``presenter`` returns on ``state``.
 
         ``min_interval`` (seconds) limits a channel of this kind to one broadcast per
         interval, for boards whose viewers each answer a broadcast with a costly read
-        (the evaluation dashboards).
+        (the evaluation dashboards). ``version_var`` names the var that carries each
+        change's version; ``personal`` marks a person's own channel (``follow_person``).
         """
-        self._kinds[kind] = ChannelKind(state, presenter, min_interval)
+        self._kinds[kind] = ChannelKind(state, presenter, min_interval, version_var, personal)
 
     def attach(self, app: rx.App) -> None:
         """Serve ``app``'s sockets: start with it, hear every commit (call once, at startup)."""
@@ -116,15 +134,36 @@ class LiveBoards:
     # --- viewers ------------------------------------------------------------------------
 
     def watch(self, sid: str, channels: set[str], locale: str) -> None:
-        """The socket ``sid`` now shows ``channels`` in ``locale`` (and nothing else)."""
+        """The socket ``sid`` now shows ``channels`` in ``locale`` (and nothing else but
+        its person's own channel)."""
+        if sid:
+            self._move(sid, {room_name(channel, locale) for channel in channels},
+                       personal=False)
+
+    def follow_person(self, sid: str, channel: str | None, locale: str) -> None:
+        """The socket ``sid`` now belongs to this person's channel (None: to nobody's).
+
+        Called on every page load with the signed-in user's channel, so a tab whose
+        session ended or changed leaves the previous person's room at its next load.
+        """
+        if not sid:
+            return
+        self._move(sid, {room_name(channel, locale)} if channel else set(), personal=True)
+
+    def _personal_room(self, room: str) -> bool:
+        kind = self._kinds.get(room[len(ROOM_PREFIX):].split(":", 1)[0])
+        return kind is not None and kind.personal
+
+    def _move(self, sid: str, wanted: set[str], *, personal: bool) -> None:
+        """Put ``sid`` in exactly ``wanted`` among its personal (or its other) rooms."""
         app = self._app
-        if app is None or app.sio is None or not sid:
+        if app is None or app.sio is None:
             return
         manager = app.sio.manager
         namespace = rx.config.get_config().get_event_namespace()
-        wanted = {room_name(channel, locale) for channel in channels}
         current = {room for room in (manager.get_rooms(sid, namespace) or [])
-                   if isinstance(room, str) and room.startswith(ROOM_PREFIX)}
+                   if isinstance(room, str) and room.startswith(ROOM_PREFIX)
+                   and self._personal_room(room) == personal}
         for room in current - wanted:
             manager.basic_leave_room(sid, namespace, room)
         for room in wanted - current:
@@ -156,16 +195,43 @@ class LiveBoards:
             try:
                 if self._redis is not None:
                     message = json.dumps({"channels": sorted(channels), "version": version})
-                    await self._redis.publish(self._redis_channel, message)
-                else:
-                    await self._render(channels, version)
+                    try:
+                        await self._redis.publish(self._redis_channel, message)
+                        continue
+                    except (OSError, RedisError):  # Redis away: our own viewers at least
+                        log.warning("live relay: publish failed, rendering locally")
+                await self._render(channels, version)
             except Exception:
                 log.exception("live broadcast failed")
 
     async def _relay_from_redis(self) -> None:
-        """Scale-out: render, for this worker's own viewers, what any worker committed."""
-        pubsub = self._redis.pubsub()
-        await pubsub.subscribe(self._redis_channel)
+        """Scale-out: render, for this worker's own viewers, what any worker committed;
+        subscribe again whenever the connection to Redis is lost."""
+        pause, lost = RELAY_RETRY_S[0], False
+        while True:
+            pubsub = self._redis.pubsub()
+            try:
+                await pubsub.subscribe(self._redis_channel)
+                if lost:  # what was published while we were away is gone
+                    lost = False
+                    await self._render(self._watched_channels(), str(time.time_ns()),
+                                       throttle=False)
+                pause = RELAY_RETRY_S[0]
+                await self._relay_messages(pubsub)
+                lost = True  # the subscription ended without an error: subscribe again
+            except (OSError, RedisError) as error:
+                log.warning("live relay: Redis connection lost (%s); again in %.1f s",
+                            error, pause)
+                lost = True
+            except Exception:  # the catch-up render (a database error): try again later
+                log.exception("live relay failed")
+            finally:
+                with contextlib.suppress(Exception):
+                    await pubsub.aclose()
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, RELAY_RETRY_S[1])
+
+    async def _relay_messages(self, pubsub) -> None:
         async for message in pubsub.listen():
             if message.get("type") != "message":
                 continue
@@ -174,6 +240,17 @@ class LiveBoards:
                 await self._render(set(change["channels"]), change["version"])
             except Exception:
                 log.exception("live relay failed")
+
+    def _watched_channels(self) -> set[str]:
+        """Every channel a socket of this worker watches, in any language."""
+        app = self._app
+        if app is None or app.sio is None:
+            return set()
+        namespace = rx.config.get_config().get_event_namespace()
+        rooms = app.sio.manager.rooms.get(namespace, {})
+        channels = {room[len(ROOM_PREFIX):].rsplit(":", 1)[0] for room in rooms
+                    if isinstance(room, str) and room.startswith(ROOM_PREFIX)}
+        return {c for c in channels if parse(c)[0] in self._kinds}
 
     def _has_viewers(self, room: str) -> bool:
         """Whether a socket of this worker is in ``room`` (socket.io drops empty rooms)."""
@@ -234,7 +311,7 @@ class LiveBoards:
                 values = kind.presenter(session, key, locale, timezone)
                 if not values:
                     continue
-                values["live_version"] = version
+                values[kind.version_var] = version
                 delta = {kind.state.get_full_name(): {
                     f"{name}{FIELD_MARKER}": value for name, value in values.items()
                 }}

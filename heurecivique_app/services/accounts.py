@@ -27,7 +27,7 @@ from heurecivique_app.domain.models import (
 )
 from heurecivique_app.domain.types import utcnow
 from heurecivique_app.domain.validation import FormCheck
-from heurecivique_app.services import email_change
+from heurecivique_app.services import email_change, inbox, push
 from heurecivique_app.services.actor import Actor, require_volunteer
 from heurecivique_app.services.audit import audit
 from heurecivique_app.services.missions import participation
@@ -73,6 +73,7 @@ def update_profile(session: Session, *, actor: Actor, form: ProfileForm,
     profile.skills_note = clean["skills_note"]
     profile.availability = clean["availability"]
     profile.max_distance_km = clean["max_distance_km"]
+    profile.departement_pool = form.departement_pool is True
     profile.home_address = clean["address"]
     home = clean["home"]
     profile.home_lat = home.lat if home else None
@@ -123,6 +124,7 @@ def export_data(session: Session, *, actor: Actor) -> dict[str, Any]:
             "status": profile.status, "skills": profile.skills,
             "skills_note": profile.skills_note, "availability": profile.availability,
             "max_distance_km": profile.max_distance_km, "home_address": profile.home_address,
+            "departement_pool": profile.departement_pool,
             "charter_version": profile.charter_version,
             "charter_accepted_at": _iso(profile.charter_accepted_at),
             "validated_at": _iso(profile.validated_at),
@@ -138,6 +140,7 @@ def export_data(session: Session, *, actor: Actor) -> dict[str, Any]:
             for part, mission in rows
         ],
         "hours": [{"month": entry.month, "minutes": entry.minutes} for entry in hours],
+        "notification_devices": push.devices_export(session, user_id=user.id),
     }
 
 
@@ -174,6 +177,8 @@ def delete_account(session: Session, *, actor: Actor) -> None:
         login.revoked_at = now
         session.add(login)
     email_change.forget_requests(session, user_id=user.id)
+    inbox.forget(session, user_id=user.id)
+    push.forget_devices(session, user_id=user.id)
     user.display_name = DELETED_NAME
     user.email = f"deleted-{user.id}-{secrets.token_hex(6)}@deleted.invalid"
     user.phone = None

@@ -16,7 +16,7 @@ from heurecivique_app.domain.models import User, UserSession
 from heurecivique_app.domain.text import N_
 from heurecivique_app.domain.types import utcnow
 from heurecivique_app.services import login_throttle
-from heurecivique_app.services.actor import Actor
+from heurecivique_app.services.actor import Actor, actor_of
 from heurecivique_app.services.audit import audit
 
 SESSION_COOKIE = "hc_session"
@@ -141,8 +141,8 @@ def open_session(session: Session, *, user: User, ttl_hours: int) -> str:
     return raw
 
 
-def _live_user(session: Session, raw_token: str | None) -> User | None:
-    """The active user whose session this cookie token opens, if it is still live."""
+def _live_login(session: Session, raw_token: str | None) -> tuple[UserSession, User] | None:
+    """The live login session this cookie token opens and its active user, if any."""
     if not raw_token:
         return None
     row = session.exec(
@@ -155,13 +155,26 @@ def _live_user(session: Session, raw_token: str | None) -> User | None:
     login, user = row
     if login.revoked_at is not None or login.expires_at <= utcnow() or not user.is_active:
         return None
-    return user
+    return login, user
+
+
+def _live_user(session: Session, raw_token: str | None) -> User | None:
+    """The active user whose session this cookie token opens, if it is still live."""
+    live = _live_login(session, raw_token)
+    return live[1] if live is not None else None
 
 
 def actor_for_token(session: Session, raw_token: str | None) -> Actor | None:
-    """The actor behind a cookie token, if the session is live and the user active."""
-    user = _live_user(session, raw_token)
-    return Actor.from_user(user) if user is not None else None
+    """The actor behind a cookie token, if the session is live and the user active.
+
+    Their reach and the commune they chose to work on come from the database
+    (``services.actor.actor_of``), so a role changed since is taken at once.
+    """
+    live = _live_login(session, raw_token)
+    if live is None:
+        return None
+    login, user = live
+    return actor_of(session, user, login.commune_id)
 
 
 def live_session_key(session: Session, raw_token: str | None) -> str:

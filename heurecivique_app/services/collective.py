@@ -164,7 +164,7 @@ def create_collective(
 
 def _collective(session: Session, actor: Actor, mission_id: int) -> Mission:
     mission = session.get(Mission, known_id(mission_id))
-    if mission is None or mission.commune_id != actor.commune_id:
+    if mission is None or not actor.sees(mission.commune_id):
         raise NotFound()
     require_staff(actor, mission.commune_id)
     if mission.kind != MissionKind.COLLECTIVE:

@@ -85,9 +85,9 @@ def place_mission(mission: Mission, *, hood: Neighbourhood, exact: Point | None,
 
 
 def areas(session: Session, commune_id: int) -> list[Area]:
-    """The commune's neighbourhoods as circles, for placing points."""
+    """The commune's neighbourhoods (circles, and contours where drawn), for placing points."""
     hoods = session.exec(select(Neighbourhood).where(Neighbourhood.commune_id == commune_id))
-    return [Area(h.id or 0, h.name, h.lat, h.lon, h.radius_m) for h in hoods]
+    return [Area(h.id or 0, h.name, h.lat, h.lon, h.radius_m, h.contour) for h in hoods]
 
 
 def neighbourhood_for_point(session: Session, *, commune_id: int, point: Point

@@ -15,6 +15,7 @@ import hmac
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete
@@ -34,20 +35,22 @@ from heurecivique_app.domain.notifications import (
     outside_quiet_hours,
     same_local_day,
 )
+from heurecivique_app.domain.push import PUSH
 from heurecivique_app.domain.types import utcnow
 from heurecivique_app.domain.validation import form_id
 from heurecivique_app.jobs.queue import enqueue_rows, job_row
+from heurecivique_app.services import inbox, push
 from heurecivique_app.services.actor import Actor, require_staff
 
 SEND_EMAIL = "email.send"  # the job kind of an e-mail delivery
 
 
-def commune_look(session: Session, commune_id: int) -> dict[str, str]:
+def commune_look(session: Session, commune_id: int) -> dict[str, Any]:
     """The commune's name and colour, as e-mails show them."""
     commune = session.get(Commune, commune_id)
     if commune is None:
         raise NotFound()
-    return {"name": commune.name, "colour": commune.theme_color}
+    return {"name": commune.name, "colour": commune.theme_color, "id": commune_id}
 
 
 def turned_off(session: Session, user_ids: Iterable[int], kind: str,
@@ -89,13 +92,27 @@ def email_jobs(session: Session, *, kind: str, event: str, user_ids: Iterable[in
             for user_id in ids if user_id not in off]
 
 
-def notify(session: Session, **kwargs: object) -> int:
-    """Enqueue the e-mails of one event in the caller's transaction; how many were wanted.
+def delivery_jobs(session: Session, **kwargs: object) -> list[dict]:
+    """Every channel's jobs of one event: e-mail, and push to subscribed browsers.
 
-    The arguments are :func:`email_jobs`'.
+    The arguments are :func:`email_jobs`' (push: ``services/push.push_jobs``).
     """
-    rows = email_jobs(session, **kwargs)
+    return email_jobs(session, **kwargs) + push.push_jobs(
+        session, **kwargs, turned_off=lambda ids: turned_off(session, ids, kwargs["kind"], PUSH))
+
+
+def notify(session: Session, **kwargs: Any) -> int:  # noqa: ANN401 - email_jobs' arguments
+    """Enqueue the deliveries of one event in the caller's transaction; how many were wanted.
+
+    The arguments are :func:`email_jobs`'. Each recipient also finds the message in
+    the app's notification centre (``services.inbox``), in the same transaction.
+    """
+    kwargs["user_ids"] = list(kwargs["user_ids"])  # read twice: an iterator would not be
+    rows = delivery_jobs(session, **kwargs)
     enqueue_rows(session, rows)
+    inbox.deliver(session, kind=kwargs["kind"], event=kwargs["event"],
+                  user_ids=kwargs["user_ids"], params=kwargs["params"],
+                  commune_id=int(kwargs["commune"].get("id") or 0), now=kwargs.get("now"))
     return len(rows)
 
 
@@ -174,40 +191,40 @@ def enqueue_reminders(session: Session, *, now: datetime, timezone: str) -> int:
                col(Mission.status).in_([MissionStatus.OPEN, MissionStatus.FULL]),
                col(Mission.starts_at) >= start,
                col(Mission.starts_at) < start + timedelta(days=1))).all()
-    looks: dict[int, dict[str, str]] = {}
-    jobs: list[dict] = []
+    looks: dict[int, dict[str, Any]] = {}
+    count = 0
     for participation_id, volunteer_id, mission, hood_name in rows:
         if mission.commune_id not in looks:
             looks[mission.commune_id] = commune_look(session, mission.commune_id)
-        jobs += email_jobs(session, kind=MessageKind.REMINDER, user_ids=[volunteer_id],
-                           event=f"reminder:{participation_id}:{tomorrow.isoformat()}",
-                           params=mission_params(mission, hood_name),
-                           commune=looks[mission.commune_id], timezone=timezone, now=now)
-    enqueue_rows(session, jobs)
-    return len(jobs)
+        count += notify(session, kind=MessageKind.REMINDER, user_ids=[volunteer_id],
+                        event=f"reminder:{participation_id}:{tomorrow.isoformat()}",
+                        params=mission_params(mission, hood_name),
+                        commune=looks[mission.commune_id], timezone=timezone, now=now)
+    return count
 
 
-def preferences(session: Session, *, actor: Actor) -> dict[str, bool]:
-    """Each optional kind of e-mail: on (True) or turned off."""
+def preferences(session: Session, *, actor: Actor, channel: str = EMAIL) -> dict[str, bool]:
+    """Each optional kind of message on ``channel``: on (True) or turned off."""
     off = set(session.exec(select(NotificationOptOut.kind).where(
-        NotificationOptOut.user_id == actor.user_id, NotificationOptOut.channel == EMAIL)))
+        NotificationOptOut.user_id == actor.user_id, NotificationOptOut.channel == channel)))
     return {kind: kind not in off for kind in OPTIONAL_KINDS}
 
 
-def set_preferences(session: Session, *, actor: Actor, enabled: dict[str, bool]) -> None:
-    """Turn optional kinds on or off (kinds not named are left as they are)."""
+def set_preferences(session: Session, *, actor: Actor, enabled: dict[str, bool],
+                    channel: str = EMAIL) -> None:
+    """Turn optional kinds on or off on ``channel`` (kinds not named are left as they are)."""
     for kind, on in enabled.items():
         if not isinstance(kind, str) or kind not in OPTIONAL_KINDS or not isinstance(on, bool):
             continue  # only the page's own switches mean something
-        _set(session, actor.user_id, kind, on)
+        _set(session, actor.user_id, kind, on, channel)
 
 
-def _set(session: Session, user_id: int, kind: str, on: bool) -> None:
+def _set(session: Session, user_id: int, kind: str, on: bool, channel: str = EMAIL) -> None:
     session.exec(delete(NotificationOptOut).where(  # type: ignore[call-overload]
         NotificationOptOut.user_id == user_id, NotificationOptOut.kind == kind,
-        NotificationOptOut.channel == EMAIL))
+        NotificationOptOut.channel == channel))
     if not on:
-        session.add(NotificationOptOut(user_id=user_id, kind=kind, channel=EMAIL))
+        session.add(NotificationOptOut(user_id=user_id, kind=kind, channel=channel))
     session.flush()
 
 

@@ -1,6 +1,9 @@
 """The commune's volunteer pool: search, one volunteer's record, validation after the interview.
 
-Staff of the volunteer's commune only; home addresses never leave here.
+Staff of the volunteer's commune only; home addresses never leave here. The pool of a
+commune also holds the volunteers of its département's other communes who offered to
+help there (``VolunteerProfile.departement_pool``), marked with their own commune: their
+row shows what any row of the pool shows, and their record stays with their commune.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from heurecivique_app.domain.enums import CATEGORY_LABELS, VOLUNTEER_ROLES, Volu
 from heurecivique_app.domain.errors import DomainError, NotFound
 from heurecivique_app.domain.hours import month_key
 from heurecivique_app.domain.models import (
+    Commune,
     HourEntry,
     Mission,
     Neighbourhood,
@@ -38,6 +42,7 @@ from heurecivique_app.domain.validation import (
 )
 from heurecivique_app.services.actor import Actor, require_staff
 from heurecivique_app.services.audit import audit
+from heurecivique_app.services.shortlist import pool_members
 
 POOL_PAGE = 200  # rows shown at once; the search narrows the rest
 
@@ -65,6 +70,10 @@ class PoolRow:
     skills: list[str]
     availability: dict[str, list[str]]
     minutes_this_month: int
+    # Their own commune's name when they come from the département pool ("" for the commune's).
+    home_commune: str = ""
+    # Whether the staff looking may open their record (not a neighbouring commune's volunteer).
+    has_record: bool = True
 
 
 @dataclass(frozen=True)
@@ -95,12 +104,14 @@ class VolunteerRecord:
     history: list[HistoryItem]
 
 
-def _minutes_by_volunteer(session: Session, commune_id: int, month: str) -> dict[int, int]:
+def _minutes_by_volunteer(session: Session, volunteer_ids: list[int], month: str
+                          ) -> dict[int, int]:
     return {vid: int(total) for vid, total in session.execute(
         select(HourEntry.volunteer_id, func.sum(HourEntry.minutes))
-        .join(User, User.id == HourEntry.volunteer_id)
-        .where(User.commune_id == commune_id, HourEntry.month == month)
+        .where(col(HourEntry.volunteer_id).in_(volunteer_ids), HourEntry.month == month)
         .group_by(HourEntry.volunteer_id)).all()}
+
+
 
 
 def _padded(column: ColumnElement[str]) -> ColumnElement[str]:
@@ -164,34 +175,44 @@ def search_pool(
     """
     require_staff(actor, actor.commune_id)
     wanted = _checked(wanted)
+    members = (pool_members(actor.commune_id), col(User.role).in_(sorted(VOLUNTEER_ROLES)))
     base = (
         select(User.id)
         .join(VolunteerProfile, VolunteerProfile.user_id == User.id)
-        .where(User.commune_id == actor.commune_id, col(User.role).in_(sorted(VOLUNTEER_ROLES)))
+        .where(*members)
     )
     total = session.execute(select(func.count()).select_from(
         _filtered(base, wanted).subquery())).scalar_one()
     query = _filtered(
         select(User.id, User.display_name, Neighbourhood.name, VolunteerProfile.status,
-               VolunteerProfile.skills, VolunteerProfile.availability)
+               VolunteerProfile.skills, VolunteerProfile.availability, User.commune_id,
+               Commune.name)
         .join(VolunteerProfile, VolunteerProfile.user_id == User.id)
+        .join(Commune, Commune.id == User.commune_id)
         .outerjoin(Neighbourhood, Neighbourhood.id == User.neighbourhood_id)
-        .where(User.commune_id == actor.commune_id, col(User.role).in_(sorted(VOLUNTEER_ROLES))),
+        .where(*members),
         wanted).order_by(User.display_name, User.id).limit(limit)
-    minutes = _minutes_by_volunteer(session, actor.commune_id, month_key(utcnow(), timezone))
+    found = session.execute(query).all()
+    minutes = _minutes_by_volunteer(session, [row[0] for row in found],
+                                    month_key(utcnow(), timezone))
     rows = [PoolRow(vid, name, hood or "", status, skills or [], availability or {},
-                    minutes.get(vid, 0))
-            for vid, name, hood, status, skills, availability in session.execute(query).all()]
+                    minutes.get(vid, 0),
+                    home_commune=town if town_id != actor.commune_id else "",
+                    has_record=actor.sees(town_id))
+            for vid, name, hood, status, skills, availability, town_id, town in found]
     return rows, total
 
 
 def staff_volunteer(session: Session, actor: Actor, volunteer_id: int
                     ) -> tuple[User, VolunteerProfile]:
-    """A volunteer of the actor's commune, for its staff only (else NotFound / NotAllowed)."""
+    """A volunteer of a commune the actor runs, for its staff only (else NotFound / NotAllowed).
+
+    A volunteer of the département pool is not one: their record stays with their commune.
+    """
     volunteer_id = known_id(volunteer_id)
     person = session.get(User, volunteer_id)
     profile = session.get(VolunteerProfile, volunteer_id)
-    if person is None or profile is None or person.commune_id != actor.commune_id:
+    if person is None or profile is None or not actor.sees(person.commune_id):
         raise NotFound()
     require_staff(actor, person.commune_id)
     return person, profile

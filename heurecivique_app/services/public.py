@@ -17,7 +17,15 @@ from heurecivique_app.domain.community import PHOTO_NAME, SuccessStory
 from heurecivique_app.domain.enums import MissionStatus, Role, VolunteerStatus
 from heurecivique_app.domain.errors import NotFound
 from heurecivique_app.domain.hours import month_key
-from heurecivique_app.domain.models import Commune, HourEntry, Mission, User, VolunteerProfile
+from heurecivique_app.domain.models import (
+    Commune,
+    Departement,
+    HourEntry,
+    Mission,
+    Neighbourhood,
+    User,
+    VolunteerProfile,
+)
 from heurecivique_app.domain.text import N_
 from heurecivique_app.domain.types import utcnow
 from heurecivique_app.domain.validation import FormCheck, TextKind, required_text
@@ -35,6 +43,9 @@ class PublicCommune:
     theme_color: str
     contact_phone: str
     contact_email: str
+    town_hall_address: str = ""
+    public_text: str = ""
+    logo_name: str | None = None  # a stored photo's random name (served by /api/c/<slug>/logo)
 
 
 @dataclass(frozen=True)
@@ -64,7 +75,8 @@ def commune_by_slug(session: Session, slug: str) -> PublicCommune:
     if commune is None or commune.id is None:
         raise NotFound()
     return PublicCommune(commune.id, commune.name, commune.slug, commune.theme_color,
-                         commune.contact_phone, commune.contact_email)
+                         commune.contact_phone, commune.contact_email,
+                         commune.town_hall_address, commune.public_text, commune.logo_name)
 
 
 def printable(commune: PublicCommune, *, kind: str, signup_url: str, locale: str) -> bytes:
@@ -88,6 +100,12 @@ def home_commune(session: Session, *, slug: str = "") -> PublicCommune | None:
         return commune_by_slug(session, slug)
     commune = session.exec(select(Commune).order_by(col(Commune.id))).first()
     return None if commune is None else commune_by_slug(session, commune.slug)
+
+
+def communes(session: Session) -> list[PublicCommune]:
+    """Every commune of the deployment, by name: a new volunteer picks theirs."""
+    rows = session.exec(select(Commune).order_by(col(Commune.name))).all()
+    return [commune_by_slug(session, c.slug) for c in rows]
 
 
 def commune_by_id(session: Session, commune_id: int) -> PublicCommune:
@@ -178,3 +196,47 @@ def publish_story(
     audit(session, actor=actor, action="story.published", entity="success_story",
           entity_id=story.id, commune_id=actor.commune_id, photo=bool(photo_name))
     return story
+
+
+@dataclass(frozen=True)
+class DepartementSite:
+    """The département's public page: its participating communes and their figures summed."""
+
+    code: str
+    name: str
+    contact_email: str
+    join_text: str
+    # Each commune, with the middle of its neighbourhoods (None while it has none).
+    communes: list[tuple[PublicCommune, float | None, float | None]]
+    totals: Counters
+
+
+def departement_site(session: Session, *, code: str, timezone: str,
+                     now: datetime | None = None) -> DepartementSite:
+    """What ``/d/<code>`` shows: public figures only, the communes' counters summed.
+
+    Raises:
+        NotFound: no département has this code.
+    """
+    departement = session.exec(select(Departement).where(
+        Departement.code == (code or "").strip().upper())).first()
+    if departement is None or departement.id is None:
+        raise NotFound()
+    towns = session.exec(select(Commune).where(Commune.departement_id == departement.id)
+                         .order_by(col(Commune.name))).all()
+    middles = {row[0]: (row[1], row[2]) for row in session.exec(
+        select(Neighbourhood.commune_id, func.avg(Neighbourhood.lat), func.avg(Neighbourhood.lon))
+        .where(col(Neighbourhood.commune_id).in_([t.id for t in towns]))
+        .group_by(Neighbourhood.commune_id)).all()}
+    communes, figures = [], []
+    for town in towns:
+        lat, lon = middles.get(town.id, (None, None))
+        communes.append((commune_by_slug(session, town.slug),
+                         float(lat) if lat is not None else None,
+                         float(lon) if lon is not None else None))
+        figures.append(counters(session, commune_id=town.id or 0, timezone=timezone, now=now))
+    totals = Counters(*(sum(getattr(f, name) for f in figures)
+                        for name in ("volunteers", "minutes_this_month", "minutes_this_year",
+                                     "actions_done")))
+    return DepartementSite(departement.code, departement.name, departement.contact_email,
+                           departement.join_text, communes, totals)

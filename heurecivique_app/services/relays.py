@@ -90,13 +90,13 @@ def assign_neighbourhoods(
             wrong; nothing is written.
     """
     person = session.get(User, known_id(user_id))
-    if person is None or person.commune_id != actor.commune_id:
+    if person is None or not actor.sees(person.commune_id):
         raise NotFound()
     require_staff(actor, person.commune_id)
     if person.role not in (Role.VOLUNTEER, Role.RELAY):
         raise NotAllowed()
     hoods = [session.get(Neighbourhood, hid) for hid in sorted(known_ids(neighbourhood_ids))]
-    if any(h is None or h.commune_id != actor.commune_id for h in hoods):
+    if any(h is None or h.commune_id != person.commune_id for h in hoods):
         raise NotFound()
     if hoods and (person.role != Role.RELAY or enrolment):
         born, parent = minors.check_enrolment(session, actor=actor, person=person,
@@ -113,7 +113,7 @@ def assign_neighbourhoods(
     session.add(person)
     session.flush()
     audit(session, actor=actor, action="relay.assigned", entity="user", entity_id=user_id,
-          commune_id=actor.commune_id, neighbourhoods=[h.id for h in hoods])
+          commune_id=person.commune_id, neighbourhoods=[h.id for h in hoods])
     return hoods
 
 

@@ -262,7 +262,7 @@ def purge_runs(session: Session, *, actor: Actor, limit: int = 20) -> list[Purge
 def beneficiary_in_commune(session: Session, actor: Actor, beneficiary_id: object) -> Beneficiary:
     """The beneficiary, for staff of their commune (another commune's id: NotFound)."""
     person = session.get(Beneficiary, known_id(beneficiary_id))
-    if person is None or person.commune_id != actor.commune_id:
+    if person is None or not actor.sees(person.commune_id):
         raise NotFound()
     require_staff(actor, person.commune_id)
     return person

@@ -23,6 +23,7 @@ from heurecivique_app.domain.models import (
 from heurecivique_app.domain.types import utcnow
 from heurecivique_app.services import minors
 from heurecivique_app.services.actor import Actor
+from heurecivique_app.services.missions.base import mission_in_commune
 
 BOARD_STATUSES = (MissionStatus.OPEN, MissionStatus.FULL)
 # Volunteers' own moves that the referent's feed shows besides the missions' events.
@@ -103,7 +104,7 @@ def neighbourhoods(session: Session, commune_id: int) -> list[Neighbourhood]:
 def board(session: Session, *, actor: Actor, neighbourhood_id: int) -> list[MissionCard]:
     """The board of one neighbourhood of the actor's commune."""
     hood = session.get(Neighbourhood, neighbourhood_id)
-    if hood is None or hood.commune_id != actor.commune_id:
+    if hood is None or not actor.sees(hood.commune_id):
         raise NotFound()
     return board_cards(session, hood)
 
@@ -174,7 +175,7 @@ def contact_visible(
     now: datetime, hours_after: int,
 ) -> bool:
     """Staff of the commune always; an accepted volunteer until a while after the mission."""
-    if actor.is_staff and actor.commune_id == mission.commune_id:
+    if actor.runs(mission.commune_id):
         return True
     if participation is None or participation.status != ParticipationStatus.ACCEPTED:
         return False
@@ -188,11 +189,7 @@ def mission_detail(
     session: Session, *, actor: Actor, mission_id: int, contact_hours_after: int
 ) -> MissionDetail:
     """A mission's page for ``actor``; the contact only if they may see it now."""
-    mission = session.get(Mission, mission_id)
-    if mission is None or mission.commune_id != actor.commune_id:
-        raise NotFound()
-    if mission.status == MissionStatus.DRAFT and not actor.is_staff:
-        raise NotFound()
+    mission = mission_in_commune(session, actor, mission_id)
     hood = session.get(Neighbourhood, mission.neighbourhood_id)
     assert hood is not None
     participation = session.exec(

@@ -32,7 +32,7 @@ import heapq
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, Row, Select, and_, false, func, or_
+from sqlalchemy import ColumnElement, Row, Select, and_, case, false, func, or_
 from sqlmodel import Session, col, select
 
 from heurecivique_app.domain.enums import (
@@ -52,6 +52,7 @@ from heurecivique_app.domain.matching import (
     points,
 )
 from heurecivique_app.domain.models import (
+    Commune,
     HourEntry,
     Mission,
     Neighbourhood,
@@ -63,9 +64,26 @@ from heurecivique_app.domain.models import (
 _NOWHERE = (None, None, "")  # no neighbourhood: no point, no name
 
 
+def _departement_communes(commune_id: int) -> Select:
+    """The ids of the communes of ``commune_id``'s département (itself included)."""
+    departement = select(Commune.departement_id).where(Commune.id == commune_id)
+    return select(Commune.id).where(col(Commune.departement_id).in_(departement))
+
+
+def pool_members(commune_id: int) -> ColumnElement[bool]:
+    """Whether a volunteer is in the commune's pool (a query joining User and profile).
+
+    One of its own, or one of its département's other communes who offered to help
+    there (``VolunteerProfile.departement_pool``), never anyone else.
+    """
+    return or_(User.commune_id == commune_id,
+               and_(col(VolunteerProfile.departement_pool).is_(True),
+                    col(User.commune_id).in_(_departement_communes(commune_id))))
+
+
 def in_pool(commune_id: int) -> tuple:
     """The WHERE of the commune's volunteers who may be asked at all (not paused)."""
-    return (User.commune_id == commune_id, User.is_active,
+    return (pool_members(commune_id), User.is_active,
             col(User.role).in_(sorted(VOLUNTEER_ROLES)),
             VolunteerProfile.status != VolunteerStatus.PAUSED.value)
 
@@ -85,7 +103,8 @@ def candidate_columns(commune_id: int, now: datetime, timezone: str,
 
     Plain columns only (no JSON to decode), the skills and slots as their text keys,
     then the minutes given this local month and the missions of the commune declined
-    in the last 30 days.
+    in the last 30 days, and the name of their commune when it is another one (the
+    département pool; "" for the commune's own).
     """
     minutes = (select(func.coalesce(func.sum(HourEntry.minutes), 0))
                .where(HourEntry.volunteer_id == User.id,
@@ -103,7 +122,7 @@ def candidate_columns(commune_id: int, now: datetime, timezone: str,
         select(User.id, User.display_name, VolunteerProfile.status, VolunteerProfile.skills_key,
                VolunteerProfile.slots_key, VolunteerProfile.max_distance_km,
                VolunteerProfile.home_lat, VolunteerProfile.home_lon, User.neighbourhood_id,
-               minutes, declines)
+               minutes, declines, _other_commune(commune_id))
         .join(VolunteerProfile, VolunteerProfile.user_id == User.id)
         .where(*in_pool(commune_id),
                *([col(User.id).in_(only)] if only is not None else []))
@@ -115,12 +134,12 @@ def candidate_of(row: Row, hoods: dict, involved: dict) -> Candidate:
 
     The home point, else the neighbourhood's centre.
     """
-    vid, name, status, skills, slots, max_km, lat, lon, hood_id, minutes, declines = row
+    vid, name, status, skills, slots, max_km, lat, lon, hood_id, minutes, declines, town = row
     hood_lat, hood_lon, hood_name = hoods.get(hood_id, _NOWHERE)
     if lat is None or lon is None:
         lat, lon = hood_lat, hood_lon
     return Candidate(vid, name, status, skills.split(), slots.split(), max_km, lat, lon,
-                     hood_name, int(minutes), int(declines), involved.get(vid))
+                     hood_name, int(minutes), int(declines), involved.get(vid), town)
 
 
 def in_mission(mission_id: int) -> Select:
@@ -183,7 +202,7 @@ def best_rows(rows: Iterable, need: Need, hoods: dict, involved: dict,
     category = need.category
     scored = []
     for row in rows:
-        vid, _name, status, skills, slots, reach, lat, lon, hood_id, minutes, declines = row
+        vid, _name, status, skills, slots, reach, lat, lon, hood_id, minutes, declines, _t = row
         if vid in involved:
             continue
         if lat is None or lon is None:
@@ -208,7 +227,16 @@ def _order(item: tuple) -> tuple[float, int, int]:
 
 
 def neighbourhood_points(session: Session, commune_id: int) -> dict[int, tuple]:
-    """{id: (lat, lon, name)} of the commune's neighbourhoods."""
+    """{id: (lat, lon, name)} of the neighbourhoods of the commune's département.
+
+    The département pool's volunteers live in its other communes.
+    """
     return {hood_id: (lat, lon, name) for hood_id, lat, lon, name in session.connection().execute(
         select(Neighbourhood.id, Neighbourhood.lat, Neighbourhood.lon, Neighbourhood.name)
-        .where(Neighbourhood.commune_id == commune_id))}
+        .where(col(Neighbourhood.commune_id).in_(_departement_communes(commune_id))))}
+
+
+def _other_commune(commune_id: int) -> ColumnElement[str]:
+    """The volunteer's commune's name when it is not ``commune_id`` (else "")."""
+    name = select(Commune.name).where(Commune.id == User.commune_id).scalar_subquery()
+    return case((User.commune_id == commune_id, ""), else_=name)

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from heurecivique_app.adapters.geocoding import Geocoder
 from heurecivique_app.adapters.passwords import hash_password
@@ -32,7 +32,7 @@ from heurecivique_app.domain.charter import CHARTER_VERSION
 from heurecivique_app.domain.enums import Role, VolunteerStatus
 from heurecivique_app.domain.errors import ValidationFailed
 from heurecivique_app.domain.form_data import ticked, ticked_names
-from heurecivique_app.domain.geo import Point
+from heurecivique_app.domain.geo import Point, area_for_point
 from heurecivique_app.domain.insurance import INSURANCE_VERSION
 from heurecivique_app.domain.models import (
     Commune,
@@ -92,6 +92,8 @@ class ProfileForm:
     skills_note: str = ""
     availability: dict[str, list[str]] = field(default_factory=dict)
     max_distance_km: str = "2"
+    # Also offer to help in the other communes of the département (the département pool).
+    departement_pool: bool = False
 
     @staticmethod
     def fields_from(form: Mapping[str, Any]) -> dict[str, Any]:
@@ -112,6 +114,7 @@ class ProfileForm:
             "skills_note": form_text(form, "skills_note"),
             "availability": availability,
             "max_distance_km": form_text(form, "max_distance_km"),
+            "departement_pool": ticked(form, "departement_pool"),
         }
 
     @classmethod
@@ -150,6 +153,27 @@ def find_commune(session: Session, slug: str) -> Commune | None:
         return session.exec(select(Commune).where(Commune.slug == slug)).first()
     communes = session.exec(select(Commune).limit(2)).all()
     return communes[0] if len(communes) == 1 else None
+
+
+def commune_for_address(session: Session, *, address: str, geocoder: Geocoder) -> Commune:
+    """The commune a new volunteer lives in: the one whose neighbourhoods hold their address.
+
+    For a deployment of several communes, when the sign-up link named none.
+
+    Raises:
+        ValidationFailed: on ``home_address``, empty, not found, or in no commune here.
+    """
+    check = FormCheck()
+    check.take("home_address", lambda: required_text(address, max_length=255,
+                                                     kind=TextKind.LINE))
+    clean = check.result()
+    hit = geocoder.locate(clean["home_address"])
+    if hit is not None:
+        for commune in session.exec(select(Commune).order_by(col(Commune.id))).all():
+            if area_for_point(areas(session, commune.id or 0), Point(hit.lat, hit.lon)):
+                return commune
+    raise ValidationFailed({"home_address": N_(
+        "This address is in none of the communes here: choose yours in the list.")})
 
 
 def _neighbourhood(session: Session, commune_id: int, raw: str) -> Neighbourhood | None:
@@ -275,6 +299,7 @@ def sign_up(session: Session, *, form: SignupForm, site_url: str, geocoder: Geoc
         skills_note=clean["skills_note"], availability=clean["availability"],
         max_distance_km=clean["max_distance_km"], charter_version=CHARTER_VERSION,
         charter_accepted_at=now, home_address=clean["address"],
+        departement_pool=form.departement_pool is True,
         # The charter's article 7 is the civil-liability rule: approving the charter
         # acknowledges it, in the version of its text the sign-up page linked to.
         insurance_version=INSURANCE_VERSION, insurance_accepted_at=now,

@@ -39,13 +39,16 @@ from heurecivique_app.services.audit import audit
 
 INVITATION_JOB = "staff.invitation"
 INVITATION_HOURS = 72
-ADMIN_ROLES = frozenset({Role.COMMUNE_ADMIN, Role.DEPARTEMENT_ADMIN})
+ADMIN_ROLES = frozenset({Role.COMMUNE_ADMIN, Role.DEPARTEMENT_ADMIN, Role.PLATFORM_ADMIN})
+# Whose account an administrator may switch off: never one that reaches further than theirs.
+_RANK = {Role.REFERENT: 0, Role.COMMUNE_ADMIN: 1, Role.DEPARTEMENT_ADMIN: 2,
+         Role.PLATFORM_ADMIN: 3}
 # The roles an administrator may give; the département's coordinator is made elsewhere.
 INVITABLE_ROLES = (Role.REFERENT, Role.COMMUNE_ADMIN)
 
 
 def require_admin(actor: Actor) -> None:
-    """Only the commune's administrators manage its staff."""
+    """Only administrators (the commune's, its coordinator, the platform's) manage staff."""
     if actor.role not in ADMIN_ROLES:
         raise NotAllowed()
 
@@ -97,6 +100,17 @@ def invite(session: Session, *, actor: Actor, email: object, name: object, role:
             nothing is written.
     """
     require_admin(actor)
+    return invite_to_commune(session, actor=actor, commune_id=actor.commune_id, email=email,
+                             name=name, role=role, site_url=site_url, now=now)
+
+
+def invite_to_commune(session: Session, *, actor: Actor, commune_id: int, email: object,
+                      name: object, role: object, site_url: str,
+                      now: datetime | None = None) -> StaffInvitation:
+    """:func:`invite` to a given commune, which the caller checked ``actor`` may staff.
+
+    services/onboarding.py uses it for a commune just created from the admin pages.
+    """
     now = now or utcnow()
     check = FormCheck()
     check.take("email", lambda: clean_email(email if isinstance(email, str) else None))
@@ -113,7 +127,7 @@ def invite(session: Session, *, actor: Actor, email: object, name: object, role:
             StaffInvitation.cancelled_at == None)).all():  # noqa: E711
         earlier.cancelled_at = now
         session.add(earlier)
-    invitation = StaffInvitation(commune_id=actor.commune_id, email=clean["email"],
+    invitation = StaffInvitation(commune_id=commune_id, email=clean["email"],
                                  display_name=clean["name"], role=clean["role"],
                                  invited_by=actor.user_id, created_at=now)
     session.add(invitation)
@@ -122,9 +136,9 @@ def invite(session: Session, *, actor: Actor, email: object, name: object, role:
         kind=INVITATION_JOB, key=f"invitation:{invitation.id}", due_at=now,
         payload={"invitation_id": invitation.id, "site_url": site_url,
                  "inviter": actor.display_name, "locale": actor.locale,
-                 "commune": notifications.commune_look(session, actor.commune_id)})])
+                 "commune": notifications.commune_look(session, commune_id)})])
     audit(session, actor=actor, action="staff.invited", entity="staff_invitation",
-          entity_id=invitation.id, commune_id=actor.commune_id, role=clean["role"])
+          entity_id=invitation.id, commune_id=commune_id, role=clean["role"])
     return invitation
 
 
@@ -205,13 +219,14 @@ def cancel_invitation(session: Session, *, actor: Actor, invitation_id: int) -> 
     """Withdraw an open invitation; its link stops working."""
     require_admin(actor)
     invitation = session.get(StaffInvitation, invitation_id)
-    if invitation is None or invitation.commune_id != actor.commune_id:
+    if invitation is None or not actor.sees(invitation.commune_id):
         raise NotFound()
     if invitation.used_at is None and invitation.cancelled_at is None:
         invitation.cancelled_at = utcnow()
         session.add(invitation)
         audit(session, actor=actor, action="staff.invitation_cancelled",
-              entity="staff_invitation", entity_id=invitation.id, commune_id=actor.commune_id)
+              entity="staff_invitation", entity_id=invitation.id,
+              commune_id=invitation.commune_id)
 
 
 def set_active(session: Session, *, actor: Actor, user_id: int, active: bool) -> None:
@@ -223,10 +238,12 @@ def set_active(session: Session, *, actor: Actor, user_id: int, active: bool) ->
     """
     require_admin(actor)
     user = session.get(User, user_id)
-    if user is None or user.commune_id != actor.commune_id or user.role not in STAFF_ROLES:
+    if user is None or not actor.sees(user.commune_id) or user.role not in STAFF_ROLES:
         raise NotFound()
     if user.id == actor.user_id and not active:
         raise DomainError(N_("You cannot deactivate your own account."))
+    if _RANK[Role(user.role)] > _RANK[actor.role]:
+        raise NotAllowed()
     if user.is_active == active:
         return
     user.is_active = active
@@ -237,4 +254,4 @@ def set_active(session: Session, *, actor: Actor, user_id: int, active: bool) ->
             login.revoked_at = utcnow()
             session.add(login)
     audit(session, actor=actor, action="staff.activated" if active else "staff.deactivated",
-          entity="user", entity_id=user.id, commune_id=actor.commune_id)
+          entity="user", entity_id=user.id, commune_id=user.commune_id)

@@ -57,11 +57,11 @@ from heurecivique_app.domain.community import (
 )
 from heurecivique_app.domain.enums import (
     CATEGORY_LABELS,
+    MANY_COMMUNE_ROLES,
     VOLUNTEER_ROLES,
     MissionKind,
     MissionStatus,
     ParticipationStatus,
-    Role,
 )
 from heurecivique_app.domain.errors import DomainError, NotFound
 from heurecivique_app.domain.followup import MissionFollowUp
@@ -82,20 +82,26 @@ from heurecivique_app.domain.stats import (
     PeriodKind,
     RetentionRow,
     Summary,
+    cohort_counts,
     distribution,
     period_of,
-    pledge_share,
+    pledge_share_of_counts,
     ratio,
-    retention,
+    retention_rows,
     summarise,
 )
 from heurecivique_app.domain.text import N_
 from heurecivique_app.domain.types import utcnow
 from heurecivique_app.domain.validation import form_id
+from heurecivique_app.services import stats_summary
 from heurecivique_app.services.actor import Actor
+from heurecivique_app.services.stats_sql import (
+    DONE_STATUSES,
+    FILLED_STATUSES,
+    Givers,
+    hours_between,
+)
 
-DONE_STATUSES = (MissionStatus.DONE.value, MissionStatus.CLOSED.value)
-FILLED_STATUSES = (MissionStatus.FULL.value, *DONE_STATUSES)
 UNKNOWN_CATEGORY = N_("Pick a category from the list.")
 
 
@@ -250,10 +256,9 @@ def commune_scope(session: Session, *, actor: Actor, commune_id: int) -> StatsSc
     if found is None:
         raise NotFound()
     departement_id, name = found
-    own = actor.is_staff and actor.commune_id == commune_id
-    coordinator = (actor.role == Role.DEPARTEMENT_ADMIN
-                   and _departement_of(session, actor.commune_id) == departement_id)
-    if not (own or coordinator):
+    # Small counts are shown as such to the commune's own staff only (presenters/stats.py).
+    own = actor.is_staff and actor.home_commune_id == commune_id
+    if not actor.runs(commune_id):
         raise NotFound()
     return StatsScope("commune", departement_id, (commune_id,), {commune_id: name}, own)
 
@@ -261,11 +266,13 @@ def commune_scope(session: Session, *, actor: Actor, commune_id: int) -> StatsSc
 def departement_scope(session: Session, *, actor: Actor) -> StatsScope:
     """Every commune of the coordinator's département.
 
+    A platform administrator: the département of the commune they work on.
+
     Raises:
-        NotFound: the actor is not a département coordinator.
+        NotFound: the actor is neither.
     """
     departement_id = _departement_of(session, actor.commune_id)
-    if actor.role != Role.DEPARTEMENT_ADMIN or departement_id is None:
+    if actor.role not in MANY_COMMUNE_ROLES or departement_id is None:
         raise NotFound()
     names = _communes(session, departement_id)
     return StatsScope("departement", departement_id, tuple(names), names, False)
@@ -289,14 +296,6 @@ def check_filter(session: Session, scope: StatsScope, filters: StatsFilter) -> N
 
 
 # -- the reads ----------------------------------------------------------------
-
-
-def _hours_between(session: Session, later: ColumnElement[Any], earlier: ColumnElement[Any]
-                   ) -> ColumnElement[float]:
-    """``later - earlier`` in hours, computed by the database (either dialect)."""
-    if session.get_bind().dialect.name == "sqlite":
-        return (func.julianday(later) - func.julianday(earlier)) * 24.0
-    return func.extract("epoch", later - earlier) / 3600.0
 
 
 class _Reader:
@@ -413,13 +412,13 @@ def _waits(r: _Reader) -> tuple[Summary, dict[str, Summary]]:
         # participation index (a join would read every participation: 2 to 3 times slower).
         lookup = (select(first).where(Participation.mission_id == Mission.id, accepted)
                   .correlate(Mission).scalar_subquery())
-        hours = _hours_between(r.session, lookup, col(Mission.created_at))
+        hours = hours_between(r.session, lookup, col(Mission.created_at))
         filled = (select(Mission.channel.label("channel"), hours.label("hours"))
                   .where(*r.created_missions())).subquery()
         waits = select(filled).where(filled.c.hours.is_not(None)).subquery()
     else:
         waits = (select(Mission.channel.label("channel"),
-                        _hours_between(r.session, first, col(Mission.created_at))
+                        hours_between(r.session, first, col(Mission.created_at))
                         .label("hours"))
                  .join(Participation, Participation.mission_id == Mission.id)
                  .where(*r.created_missions(), accepted)
@@ -471,13 +470,12 @@ def _missions(r: _Reader) -> _MissionTally:
                          int(helped), beneficiary, volunteer, incidents)
 
 
-def _hours(r: _Reader) -> tuple[dict[str, dict[str, int]], dict[int, int],
-                                  dict[str, set[int]], dict[int, set[int]]]:
+def _hours(r: _Reader) -> tuple[dict[str, dict[str, int]], dict[int, int], Givers]:
     """The ledger of the period, aggregated by the database.
 
     Returns:
-        Minutes per month and category; per commune; who gave at least the pledged
-        hour each month (to one commune's missions); and those volunteers per commune.
+        Minutes per month and category; per commune; how many gave at least the
+        pledged hour (to one commune's missions) each month, per commune and in all.
     """
     by_month: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     by_commune: dict[int, int] = defaultdict(int)
@@ -499,7 +497,7 @@ def _hours(r: _Reader) -> tuple[dict[str, dict[str, int]], dict[int, int],
             .having(func.sum(HourEntry.minutes) >= PLEDGE_MINUTES)):
         active[month].add(volunteer)
         active_in[commune_id].add(volunteer)
-    return by_month, by_commune, active, active_in
+    return by_month, by_commune, Givers.of(active, active_in)
 
 
 def _enrolled(r: _Reader) -> tuple[dict[str, int], int]:
@@ -555,7 +553,7 @@ def _reports(r: _Reader) -> tuple[dict[str, int], Summary]:
     answered = []
     for category, status, hours in r.all(
             select(RelayReport.category, RelayReport.status,
-                   _hours_between(r.session, col(RelayReport.updated_at),
+                   hours_between(r.session, col(RelayReport.updated_at),
                                   col(RelayReport.created_at))).where(*where)):
         counts[category] += 1
         if status != ReportStatus.NEW:
@@ -574,6 +572,37 @@ def _attendance(r: _Reader) -> tuple[int, int]:
     return counts.get(True, 0) + counts.get(False, 0), counts.get(True, 0)
 
 
+@dataclass
+class _Found:
+    """What :func:`compute` adds up, read from the raw rows or from the summaries."""
+
+    tally: _MissionTally
+    hours: tuple[dict[str, dict[str, int]], dict[int, int], Givers]
+    enrolled: tuple[dict[str, int], int]
+    # Sign-ups per month, those who gave time N months later, sign-ups per commune.
+    cohorts: tuple[dict[str, int], dict[tuple[str, int], int], dict[int, int]]
+    attendance: tuple[int, int]
+
+
+def _raw(r: _Reader) -> _Found:
+    cohort, gave, per_commune = _cohorts(r)
+    signed, returned = cohort_counts(cohort, gave)
+    return _Found(_missions(r), _hours(r), _enrolled(r), (signed, returned, per_commune),
+                  _attendance(r))
+
+
+def _summarised(r: _Reader) -> _Found:
+    """The same, from the summary tables (``services/stats_summary.py``)."""
+    s = stats_summary.SummaryReader(r.session, r.ids, r.months, r.filters.category)
+    (by_channel, by_commune, done_by_category, beneficiary, volunteer, incidents, checked,
+     present) = stats_summary.mission_counts(s)
+    overall, per_channel, helped = stats_summary.waits(s)
+    tally = _MissionTally(by_channel, by_commune, overall, per_channel, done_by_category,
+                          helped, beneficiary, volunteer, incidents)
+    return _Found(tally, stats_summary.hours(s), stats_summary.enrolled(s),
+                  stats_summary.cohorts(s), (checked, present))
+
+
 def compute(session: Session, *, scope: StatsScope, filters: StatsFilter, timezone: str,
             now: datetime | None = None) -> StatsReport:
     """Every figure of a scope already allowed (see :func:`commune_stats`).
@@ -589,31 +618,36 @@ def compute(session: Session, *, scope: StatsScope, filters: StatsFilter, timezo
         The report.
     """
     r = _Reader(session, scope, filters, timezone)
-    tally = _missions(r)
+    summarised = stats_summary.serves(session, period=filters.period,
+                                      neighbourhood_id=filters.neighbourhood_id,
+                                      timezone=timezone)
+    found = _summarised(r) if summarised else _raw(r)
+    tally = found.tally
     by_channel, by_commune = tally.by_channel, tally.by_commune
-    month_minutes, commune_minutes, active, active_in = _hours(r)
-    enrolled, validated = _enrolled(r)
-    cohort, gave, signed_in = _cohorts(r)
+    month_minutes, commune_minutes, givers = found.hours
+    enrolled, validated = found.enrolled
+    signed, returned, signed_in = found.cohorts
     reports, answer = _reports(r)
-    checked, present = _attendance(r)
+    checked, present = found.attendance
     gestures = sorted((GestureRow(c, n) for c, n in tally.done_by_category.items()),
                       key=lambda g: (-g.missions_done, g.category))
     totals = [sum(values[i] for values in by_channel.values()) for i in range(5)]
     channels = [ChannelRow(channel, values[0], values[1], ratio(values[1], values[0]),
                            tally.channel_waits.get(channel, summarise([])))
                 for channel, values in sorted(by_channel.items())]
-    communes = [CommuneRow(cid, name, commune_minutes.get(cid, 0), len(active_in.get(cid, ())),
+    communes = [CommuneRow(cid, name, commune_minutes.get(cid, 0), givers.per_commune.get(cid, 0),
                            signed_in.get(cid, 0), by_commune.get(cid, [0, 0])[0],
                            by_commune.get(cid, [0, 0])[1])
                 for cid, name in scope.names.items()] if scope.kind == "departement" else []
     return StatsReport(
         scope=scope, filters=filters,
-        volunteers_signed_up=len(cohort), volunteers_validated=validated,
-        volunteers_active=len(set().union(*active.values())) if active else 0,
-        pledge_share=pledge_share(active, enrolled, r.months),
-        retention=retention(cohort, gave, current_month=month_key(now or utcnow(), timezone)),
+        volunteers_signed_up=sum(signed.values()), volunteers_validated=validated,
+        volunteers_active=givers.total,
+        pledge_share=pledge_share_of_counts(givers.per_month, enrolled, r.months),
+        retention=retention_rows(signed, returned,
+                                 current_month=month_key(now or utcnow(), timezone)),
         months=[MonthRow(m, dict(sorted(month_minutes.get(m, {}).items())),
-                         len(active.get(m, ()))) for m in r.months],
+                         givers.per_month.get(m, 0)) for m in r.months],
         missions_created=totals[0], missions_filled=totals[1], missions_done=totals[2],
         missions_cancelled=totals[3], missions_expired=totals[4],
         channels=channels, time_to_fill=tally.time_to_fill,

@@ -8,7 +8,7 @@ it is valid; a slug, INSEE code or e-mail already taken is refused the same way.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlmodel import Session, select
 
@@ -29,18 +29,23 @@ from heurecivique_app.domain.validation import (
     FormCheck,
     TextKind,
     french_phone,
+    optional_text,
     required_text,
     whole_number,
 )
 from heurecivique_app.domain.volunteering import clean_email, clean_password
+from heurecivique_app.services.actor import Actor
 from heurecivique_app.services.audit import audit
 
 TAKEN = N_("This is already taken by another commune.")
+# What the command line may create: a commune's staff, or the platform's administrator
+# (who onboards communes from /admin/communes; attached to a commune like every account).
+ACCOUNT_ROLES = STAFF_ROLES | {Role.PLATFORM_ADMIN}
 
 
 @dataclass(frozen=True)
 class CommuneForm:
-    """A new commune as typed (strings, unchecked)."""
+    """A commune as typed (strings, unchecked)."""
 
     departement_code: str
     departement_name: str
@@ -50,13 +55,18 @@ class CommuneForm:
     colour: str = "#1d4ed8"
     contact_phone: str = ""
     contact_email: str = ""
+    town_hall_address: str = ""
+    public_text: str = ""
 
 
-def create_commune(session: Session, *, form: CommuneForm) -> Commune:
-    """Create a commune, and its département if it is new.
+def check_commune(session: Session, form: CommuneForm, *,
+                  current: Commune | None = None) -> tuple[dict, Departement | None]:
+    """The clean values of a commune's form, and its département if it exists already.
+
+    ``current`` is the commune being edited: its own slug and INSEE code are not "taken".
 
     Raises:
-        ValidationFailed: with every field's error; nothing is written.
+        ValidationFailed: with every field's error.
     """
     check = FormCheck()
     check.take("departement_code", lambda: clean_departement_code(form.departement_code))
@@ -66,6 +76,9 @@ def create_commune(session: Session, *, form: CommuneForm) -> Commune:
     check.take("contact_phone", lambda: french_phone(form.contact_phone) or "")
     check.take("contact_email", lambda: clean_email(form.contact_email)
                if (form.contact_email or "").strip() else "")
+    check.take("town_hall_address", lambda: optional_text(
+        form.town_hall_address, max_length=255, kind=TextKind.LINE))
+    check.take("public_text", lambda: optional_text(form.public_text, max_length=2000))
     code = check.clean.get("departement_code", "")
     check.take("insee_code", lambda: clean_insee_code(form.insee_code, code))
     departement = session.exec(select(Departement).where(Departement.code == code)).first()
@@ -74,25 +87,61 @@ def create_commune(session: Session, *, form: CommuneForm) -> Commune:
             form.departement_name, max_length=120, kind=TextKind.LINE))
     clean = check.result()
     taken = {}
-    if session.exec(select(Commune).where(Commune.slug == clean["slug"])).first():
-        taken["slug"] = TAKEN
-    if session.exec(select(Commune).where(Commune.insee_code == clean["insee_code"])).first():
-        taken["insee_code"] = TAKEN
+    for field, column in (("slug", Commune.slug), ("insee_code", Commune.insee_code)):
+        other = session.exec(select(Commune).where(column == clean[field])).first()
+        if other is not None and (current is None or other.id != current.id):
+            taken[field] = TAKEN
     if taken:
         raise ValidationFailed(taken)
+    return clean, departement
+
+
+def _fill(commune: Commune, clean: dict) -> None:
+    commune.insee_code, commune.name, commune.slug = (clean["insee_code"], clean["name"],
+                                                      clean["slug"])
+    commune.theme_color = clean["colour"]
+    commune.contact_phone, commune.contact_email = clean["contact_phone"], clean["contact_email"]
+    commune.town_hall_address = clean["town_hall_address"]
+    commune.public_text = clean["public_text"]
+
+
+def create_commune(session: Session, *, form: CommuneForm, actor: Actor | None = None
+                   ) -> Commune:
+    """Create a commune, and its département if it is new.
+
+    Raises:
+        ValidationFailed: with every field's error; nothing is written.
+    """
+    clean, departement = check_commune(session, form)
     if departement is None:
-        departement = Departement(code=code, name=clean["departement_name"])
+        departement = Departement(code=clean["departement_code"], name=clean["departement_name"])
         session.add(departement)
         session.flush()
     assert departement.id is not None
-    commune = Commune(departement_id=departement.id, insee_code=clean["insee_code"],
-                      name=clean["name"], slug=clean["slug"], theme_color=clean["colour"],
-                      contact_phone=clean["contact_phone"],
-                      contact_email=clean["contact_email"])
+    commune = Commune(departement_id=departement.id, insee_code="", name="", slug="")
+    _fill(commune, clean)
     session.add(commune)
     session.flush()
-    audit(session, actor=None, action="commune.created", entity="commune",
+    audit(session, actor=actor, action="commune.created", entity="commune",
           entity_id=commune.id, commune_id=commune.id, insee_code=commune.insee_code)
+    return commune
+
+
+def update_commune(session: Session, *, commune: Commune, form: CommuneForm,
+                   actor: Actor | None = None) -> Commune:
+    """Change a commune's identity, contacts and texts; its département stays.
+
+    Raises:
+        ValidationFailed: with every field's error; nothing is written.
+    """
+    departement = session.get(Departement, commune.departement_id)
+    assert departement is not None
+    form = replace(form, departement_code=departement.code)
+    clean, _ = check_commune(session, form, current=commune)
+    _fill(commune, clean)
+    session.add(commune)
+    audit(session, actor=actor, action="commune.updated", entity="commune",
+          entity_id=commune.id, commune_id=commune.id)
     return commune
 
 
@@ -114,7 +163,7 @@ def _coordinate(value: str, low: float, high: float) -> float:
 
 
 def add_neighbourhood(session: Session, *, commune_slug: str, name: str, lat: str, lon: str,
-                      radius_m: str = "600") -> Neighbourhood:
+                      radius_m: str = "600", actor: Actor | None = None) -> Neighbourhood:
     """Add a neighbourhood drawn as a centre and a radius (where no contours exist).
 
     Raises:
@@ -136,7 +185,7 @@ def add_neighbourhood(session: Session, *, commune_slug: str, name: str, lat: st
                          lat=clean["lat"], lon=clean["lon"], radius_m=clean["radius_m"])
     session.add(hood)
     session.flush()
-    audit(session, actor=None, action="neighbourhood.created", entity="neighbourhood",
+    audit(session, actor=actor, action="neighbourhood.created", entity="neighbourhood",
           entity_id=hood.id, commune_id=commune.id)
     return hood
 
@@ -155,7 +204,7 @@ def create_staff_account(session: Session, *, commune_slug: str, email: str, nam
     check.take("name", lambda: required_text(name, max_length=120, kind=TextKind.LINE))
     check.take("password", lambda: clean_password(password))
     clean = check.result()
-    if role not in STAFF_ROLES:
+    if role not in ACCOUNT_ROLES:
         raise ValidationFailed({"role": N_("Choose a value from the list.")})
     if session.exec(select(User).where(User.email == clean["email"])).first():
         raise ValidationFailed({"email": N_("This e-mail address already has an account.")})

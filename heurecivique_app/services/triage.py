@@ -53,7 +53,7 @@ _NEXT: dict[str, set[str]] = {
 
 def _report(session: Session, actor: Actor, report_id: int) -> RelayReport:
     report = session.get(RelayReport, known_id(report_id))
-    if report is None or report.commune_id != actor.commune_id:
+    if report is None or not actor.sees(report.commune_id):
         raise NotFound()
     require_staff(actor, report.commune_id)
     return report
@@ -108,7 +108,7 @@ def turn_into_mission(
         session.flush()
         report.mission_id = mission.id
         audit(session, actor=actor, action="need.created", entity="mission",
-              entity_id=mission.id, commune_id=actor.commune_id, channel=Channel.RELAY,
+              entity_id=mission.id, commune_id=report.commune_id, channel=Channel.RELAY,
               published=False)
     _move(session, actor, report, ReportStatus.MISSION, mission_id=mission.id)
     return mission

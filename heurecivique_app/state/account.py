@@ -7,7 +7,8 @@ import reflex as rx
 from heurecivique_app.domain.enums import VOLUNTEER_ROLES
 from heurecivique_app.domain.errors import DomainError
 from heurecivique_app.domain.form_data import ticked
-from heurecivique_app.domain.notifications import OPTIONAL_KINDS
+from heurecivique_app.domain.notifications import EMAIL, OPTIONAL_KINDS
+from heurecivique_app.domain.push import PUSH
 from heurecivique_app.domain.text import N_
 from heurecivique_app.domain.volunteering import availability_field
 from heurecivique_app.i18n import format_phone
@@ -38,6 +39,8 @@ class AccountState(AppState):
     delete_error: str = ""
     # The kinds of e-mail the volunteer keeps on (the switches of the « E-mails » section).
     mail_on: list[str] = []
+    # The kinds also sent as a push to the volunteer's subscribed browsers (beside e-mail).
+    push_on: list[str] = []
     mail_key: int = 0
 
     def _reload(self, actor) -> None:
@@ -45,6 +48,7 @@ class AccountState(AppState):
             user, profile = accounts.my_profile(session, actor=actor)
             hoods = selectors.neighbourhoods(session, user.commune_id)
             choices = notifications.preferences(session, actor=actor)
+            pushed = notifications.preferences(session, actor=actor, channel=PUSH)
         self.display_name = user.display_name
         self.email = user.email
         self.phone = format_phone(user.phone) if user.phone else ""
@@ -55,11 +59,13 @@ class AccountState(AppState):
         self.max_distance_km = f"{distance:g}"
         self.ticked = [f"skill_{s}" for s in profile.skills] + [
             availability_field(day, part)
-            for day, parts in profile.availability.items() for part in parts]
+            for day, parts in profile.availability.items() for part in parts] + (
+            ["departement_pool"] if profile.departement_pool else [])
         self.volunteer_status = profile.status
         self.neighbourhood_options = neighbourhood_options(hoods)
         self.form_key += 1
         self.mail_on = [f"mail_{kind}" for kind, on in choices.items() if on]
+        self.push_on = [f"push_{kind}" for kind, on in pushed.items() if on]
         self.mail_key += 1
 
     @rx.event
@@ -105,10 +111,11 @@ class AccountState(AppState):
     @rx.event
     @signed_in
     def save_mail_choices(self, actor, form_data: dict):
-        """Each optional kind of e-mail is on when its box is ticked."""
+        """Each optional kind of message is on, per channel, when its box is ticked."""
         with self._unit_of_work() as session:
-            notifications.set_preferences(session, actor=actor, enabled={
-                kind: ticked(form_data, f"mail_{kind}") for kind in OPTIONAL_KINDS})
+            for channel, prefix in ((EMAIL, "mail"), (PUSH, "push")):
+                notifications.set_preferences(session, actor=actor, channel=channel, enabled={
+                    kind: ticked(form_data, f"{prefix}_{kind}") for kind in OPTIONAL_KINDS})
         self._say(N_("Your choices of e-mails are saved."), "success")
         self._reload(actor)
         return None

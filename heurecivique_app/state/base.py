@@ -34,7 +34,9 @@ from heurecivique_app.domain.enums import Role
 from heurecivique_app.domain.errors import DomainError, ValidationFailed
 from heurecivique_app.i18n import DEFAULT_LOCALE, negotiate, read_cookie, translate
 from heurecivique_app.presenters.options import Option, neighbourhood_options
-from heurecivique_app.services import auth, selectors
+from heurecivique_app.realtime.channels import inbox_channel
+from heurecivique_app.realtime.live import live
+from heurecivique_app.services import auth, inbox, selectors
 from heurecivique_app.services.actor import Actor
 from heurecivique_app.settings import Settings
 from heurecivique_app.wiring import Wiring, session_scope, wiring
@@ -176,6 +178,10 @@ class AppState(rx.State):
     # A flash message for the whole page (translated), and its tone.
     notice: str = ""
     notice_tone: str = "info"
+    # The bell: how many of the user's notifications are unread, and the version of
+    # the last change of their centre (realtime: their own channel only, no data in it).
+    unread: int = 0
+    inbox_version: str = ""
     # The login session this tab's states were built for (state/identity.py empties
     # them all when the cookie opens another one, or none).
     _bound_session: str = ""
@@ -271,6 +277,7 @@ class AppState(rx.State):
             self.locale = locale
         self.notice = ""
         actor = self._actor()
+        self._follow_inbox(actor)
         if actor is None:
             self.user_name = ""
             self.user_role = ""
@@ -281,7 +288,23 @@ class AppState(rx.State):
             return None, rx.redirect("/")
         return actor, None
 
+    def _follow_inbox(self, actor: Actor | None) -> None:
+        """The bell's figure, and this tab in the actor's own live channel (or none)."""
+        live.follow_person(self.router.session.session_id,
+                           inbox_channel(actor.user_id) if actor else None, self.locale)
+        if actor is None:
+            self.unread = 0
+            return
+        with session_scope() as session:
+            self.unread = inbox.unread_count(session, actor=actor)
+
     # --- events -----------------------------------------------------------------------
+
+    @rx.event
+    @signed_in
+    def refresh_inbox(self, actor):
+        """The user's notification centre changed (their channel said so): the bell again."""
+        self._follow_inbox(actor)
 
     @rx.event
     def load_locale(self):
@@ -294,5 +317,7 @@ class AppState(rx.State):
     @page_load()
     def go_home(self, actor):
         """Send the user to their role's home page."""
+        if actor.role == Role.PLATFORM_ADMIN:
+            return rx.redirect("/admin/communes")
         return rx.redirect("/console" if actor.is_staff
                            else "/relay" if actor.role == "relay" else "/home")

@@ -44,7 +44,7 @@ class BoardState(AppState):
         requested = self._requested_board()
         for candidate in (requested, actor.neighbourhood_id):
             hood = session.get(Neighbourhood, candidate) if candidate else None
-            if hood is not None and hood.commune_id == actor.commune_id:
+            if hood is not None and actor.sees(hood.commune_id):
                 return hood
         if actor.role == Role.RELAY:
             areas = relays.relay_neighbourhoods(session, relay_id=actor.user_id)

@@ -14,8 +14,11 @@ from heurecivique_app.presenters.missions import (
     WaitingRow,
     console_vars,
 )
+from heurecivique_app.presenters.options import Option, option
 from heurecivique_app.realtime.channels import console_channel
 from heurecivique_app.realtime.live import live
+from heurecivique_app.services import auth
+from heurecivique_app.services.actor import choose_commune, communes_in_reach
 from heurecivique_app.services.missions import lifecycle
 from heurecivique_app.state.base import AppState, page_load, staff_only
 
@@ -30,6 +33,11 @@ class ConsoleState(AppState):
     pending_volunteers: list[PendingVolunteerRow] = []
     new_reports: list[NewReportRow] = []
     live_version: str = ""
+    # Coordinators and platform administrators: the communes they may work on (several),
+    # and the one this login works on (kept on the server: services.actor.choose_commune).
+    commune_choices: list[Option] = []
+    commune_id: str = ""
+    commune_error: str = ""
 
     def _reload(self, actor) -> None:
         with self._unit_of_work() as session:
@@ -45,8 +53,28 @@ class ConsoleState(AppState):
     @page_load(STAFF_ROLES)
     def load(self, actor):
         self._reload(actor)
+        with self._unit_of_work() as session:
+            choices = communes_in_reach(session, actor=actor)
+        self.commune_choices = ([option(c.commune_id, c.name) for c in choices]
+                                if len(choices) > 1 else [])
+        self.commune_id = str(actor.commune_id)
+        self.commune_error = ""
         live.watch(self.router.session.session_id, {console_channel(actor.commune_id)},
                    self.locale)
+
+    @rx.event
+    @staff_only
+    def choose_commune(self, actor, form: dict):
+        """Work on another commune of the coordinator's reach (checked by the service)."""
+        digest = auth.session_digest(self._cookie(auth.SESSION_COOKIE) or "")
+        wanted = form.get("commune") if isinstance(form, dict) else None
+        done = self._run(lambda s: choose_commune(
+            s, actor=actor, session_digest=digest, commune_id=known_id(wanted)))
+        if not done.ok:
+            self.commune_error = done.text
+            return None
+        # A full reload: every panel and the live channel follow the new commune.
+        return rx.redirect("/console")
 
     def _mission_action(self, actor, action):
         done = self._run(action)

@@ -68,6 +68,12 @@ class HomeState(AppState):
         self.welcome = (query.get("welcome") or [""])[0] == "1"
         self._reload(actor)
 
+    @rx.event
+    @signed_in
+    def follow_live(self, actor):
+        """Something was sent to me (a proposal…): the page again, from my session."""
+        self._reload(actor)
+
     def _refresh(self, actor) -> None:
         """After a filter change: only the boards near me are read again."""
         with self._unit_of_work() as session:

@@ -20,6 +20,9 @@ class PublicState(AppState):
     contact_phone: str = ""
     contact_phone_href: str = ""
     contact_email: str = ""
+    town_hall_address: str = ""
+    public_text: str = ""
+    has_logo: bool = False
     volunteers: str = "–"
     hours_month: str = "–"
     hours_year: str = "–"
@@ -48,6 +51,9 @@ class PublicState(AppState):
         self.contact_phone = format_phone(phone) if phone.startswith("+") else phone
         self.contact_phone_href = "tel:" + phone.replace(" ", "")
         self.contact_email = commune.contact_email
+        self.town_hall_address = commune.town_hall_address
+        self.public_text = commune.public_text
+        self.has_logo = bool(commune.logo_name)
         # Public: counts under 5 are « moins de 5 » (presenters/stats.py, issue 20).
         self.volunteers = count_text(figures.volunteers, own_staff=False, locale=self.locale)
         self.hours_month = format_duration(figures.minutes_this_month, self.locale)

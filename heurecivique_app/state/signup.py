@@ -6,9 +6,10 @@ from urllib.parse import parse_qs, urlsplit
 
 import reflex as rx
 
+from heurecivique_app.domain.validation import form_text
 from heurecivique_app.presenters.charter import CharterArticle, charter_articles
 from heurecivique_app.presenters.options import Option, neighbourhood_options
-from heurecivique_app.services import selectors, signup
+from heurecivique_app.services import public, selectors, signup
 from heurecivique_app.state.base import AppState
 
 
@@ -17,6 +18,8 @@ class SignupState(AppState):
     commune_name: str = ""
     commune_found: bool = True
     neighbourhood_options: list[Option] = []
+    # Several communes and none named by the link: the new volunteer picks theirs (id = slug).
+    commune_choices: list[Option] = []
     field_errors: dict[str, str] = {}
     form_message: str = ""
     sending: bool = False
@@ -37,10 +40,24 @@ class SignupState(AppState):
         with self._unit_of_work() as session:
             commune = signup.find_commune(session, self.commune_slug)
             hoods = selectors.neighbourhoods(session, commune.id) if commune else []
+            towns = public.communes(session) if commune is None and not self.commune_slug \
+                else []
         self.commune_found = commune is not None
         self.commune_name = commune.name if commune else ""
         self.commune_slug = commune.slug if commune else self.commune_slug
         self.neighbourhood_options = neighbourhood_options(hoods)
+        self.commune_choices = [Option(id=t.slug, name=t.name) for t in towns]
+
+    @rx.event
+    def find_commune(self, form_data: dict):
+        """Several communes, none named by the link: the one whose quarters hold the address."""
+        done = self._run(lambda s: signup.commune_for_address(
+            s, address=form_text(form_data, "home_address"),
+            geocoder=self._adapters.geocoder).slug)
+        self.field_errors = done.fields
+        if done.ok:
+            return rx.redirect(f"/signup?c={done.value}")  # a new query: load runs again
+        return None
 
     @rx.event
     def submit(self, form_data: dict):

@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 import reflex as rx
 from sqlmodel import Session
 
-from heurecivique_app.domain.enums import Role
+from heurecivique_app.domain.enums import MANY_COMMUNE_ROLES
 from heurecivique_app.domain.types import utcnow
 from heurecivique_app.presenters import stats as view
 from heurecivique_app.presenters.options import Option, option
@@ -77,7 +77,7 @@ class StatsState(AppState):
     attribution: str = ""
 
     def _read(self, actor: Actor, data: dict[str, Any]) -> None:
-        self.is_coordinator = actor.role == Role.DEPARTEMENT_ADMIN
+        self.is_coordinator = actor.role in MANY_COMMUNE_ROLES
         tz = self._settings.timezone
 
         def read(session: Session) -> tuple[stats.StatsQuery, stats.StatsReport, list, dict]:

@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import os
+import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import psutil
 import pytest
 import redis
-from conftest import AppServer
+from aio import run_in_own_loop
+from conftest import ROOT, AppServer
 from live_scenario import accept_shows_live_on_board_a_and_console_never_on_board_b
 from scratch_db import scratch_pg_database
+
+sys.path.insert(0, str(ROOT / "bench"))
+import soak_world  # noqa: E402 - bench/ is not a package
+from soak_clients import Names, crowd  # noqa: E402
 
 REDIS_SERVER = "redis://127.0.0.1:6379"
 
@@ -94,3 +101,28 @@ def test_an_accept_on_one_worker_reaches_viewers_on_the_other(scaleout_server,
         tab=probe.tab)
     assert all(probe.served.values()), probe.served  # every tab's connection was seen
     assert set().union(*probe.served.values()) == {w.pid for w in probe.workers}, probe.served
+
+
+def test_a_short_soak_loses_no_accept_and_overfills_nothing(scaleout_server):
+    """bench/soak.py's people for a few seconds on both workers, without faults: every
+    place a volunteer was shown as theirs is in the database, no mission is overfilled,
+    no hour is entered twice, no handler failed. (Last here: it adds missions to boards.)"""
+    database_url = scaleout_server.env["DATABASE_URL"]
+    world = soak_world.prepare(database_url, volunteers=8, referents=2)
+    Names()  # the states imported on this thread first (see raw_socket.py)
+    spec = {
+        "stop_at": time.monotonic() + 8, "ports": [scaleout_server.port],
+        "hoods": world.hoods, "first_mission": world.first_mission,
+        "past_missions": world.past_missions, "think_s": 0.4, "referent_think_s": 0.4,
+        "ramp_s": 1.0, "referents": world.referents,
+        "volunteers": [(*person, world.past_missions[i]) for i, person
+                       in enumerate(world.volunteers)],
+    }
+    record = run_in_own_loop(crowd(spec))
+    assert record.latencies["accept"], dict(record.failures)  # accepts were answered
+    assert record.latencies["follow_up"] or record.latencies["intake"]
+    assert record.handler_errors == 0
+    checks = soak_world.check(database_url, record.believed, record.unanswered)
+    assert (checks.lost_accepts, checks.lost_withdrawals, checks.double_booked,
+            checks.overfilled, checks.count_mismatches, checks.duplicate_hours) == (
+                0, 0, 0, 0, 0, 0), checks

@@ -200,14 +200,16 @@ def test_french_journey_from_the_poster_to_a_first_mission(new_context, app_serv
     expect(page.locator("#paused-status")).to_be_visible()
     page.locator("#resume").click()
     expect(page.locator("#pause")).to_be_visible()
-    # E-mails: the reminder turned off stays off after a reload; proposals stay on.
+    # E-mails: the reminder turned off stays off after a reload; proposals stay on, and
+    # so does the reminder's push (each channel its own column).
     expect(page.locator("#mail_reminder")).to_be_checked()
-    page.get_by_text("Un rappel la veille d'une mission").click()
+    page.locator("label[for=mail_reminder]").click()
     page.locator("#save-mail").click()
     expect(page.get_by_text("Vos choix d'e-mails sont enregistrés")).to_be_visible()
     page.reload()
     expect(page.locator("#mail_reminder")).not_to_be_checked()
     expect(page.locator("#mail_proposal")).to_be_checked()
+    expect(page.locator("#push_reminder")).to_be_checked()
     export = page.request.get("/api/me/export")
     assert export.ok and "attachment" in export.headers["content-disposition"]
     data = json.loads(export.text())

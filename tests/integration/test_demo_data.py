@@ -30,6 +30,7 @@ from heurecivique_app.domain.geo import APPROX_MIN_OFFSET_M, distance_m
 from heurecivique_app.domain.hours import month_key
 from heurecivique_app.domain.models import (
     Beneficiary,
+    Commune,
     GeoSource,
     HourEntry,
     Mission,
@@ -40,6 +41,8 @@ from heurecivique_app.domain.models import (
 )
 from heurecivique_app.domain.rules import name_in_public_text
 from heurecivique_app.services import auth
+from heurecivique_app.services.actor import actor_of
+from heurecivique_app.services.pool import PoolFilter, search_pool
 
 ROOT = Path(__file__).resolve().parents[2]
 TZ = "Europe/Paris"
@@ -77,7 +80,8 @@ def test_seeding_twice_creates_nothing_new(seeded) -> None:
     _url, engine, counts_after_first = seeded
     assert _row_counts(engine) == counts_after_first
     assert counts_after_first["mission"] >= 30
-    assert counts_after_first["neighbourhood"] == 7
+    assert counts_after_first["neighbourhood"] == 7 + 3  # Vitré's, then Fougères'
+    assert counts_after_first["commune"] == 2
     assert counts_after_first["beneficiary"] >= 10
 
 
@@ -162,8 +166,10 @@ def test_demo_accounts_log_in_with_their_roles_and_neighbourhoods(seeded) -> Non
         this_month = month_key(datetime.now(UTC), TZ)
         assert not session.exec(sm_select(HourEntry).where(
             HourEntry.volunteer_id == camille.id, HourEntry.month == this_month)).all()
-        statuses = Counter(p.status for p in session.exec(sm_select(VolunteerProfile)).all())
-    # The pool's validation queue has several people waiting for their interview.
+        statuses = Counter(p.status for p in session.exec(
+            sm_select(VolunteerProfile).join(User, User.id == VolunteerProfile.user_id)
+            .where(User.commune_id == camille.commune_id)).all())
+    # Vitré's validation queue has several people waiting for their interview.
     assert statuses[VolunteerStatus.PENDING] == 4
     assert statuses[VolunteerStatus.PAUSED] == 1
     assert statuses[VolunteerStatus.ACTIVE] >= 15
@@ -262,4 +268,32 @@ def test_relays_reports_and_stories_of_the_demo(seeded) -> None:
                 assert session.get(Mission, report.mission_id).title == report.title
             if report.status in ("forwarded", "closed"):
                 assert report.answer
-        assert len(session.exec(sm_select(SuccessStory)).all()) == 2
+        assert len(session.exec(sm_select(SuccessStory)
+                                .where(SuccessStory.commune_id == lucas.commune_id)).all()) == 2
+
+
+def test_fougeres_and_the_coordinator_of_the_demo(seeded) -> None:
+    """The département's second commune, its referent, and the coordinator who reaches both."""
+    _url, engine, _counts = seeded
+    with Session(engine) as session:
+        vitre = session.exec(sm_select(Commune).where(Commune.slug == "vitre")).one()
+        fougeres = session.exec(sm_select(Commune).where(Commune.insee_code == "35115")).one()
+        assert fougeres.name == "Fougères" and fougeres.departement_id == vitre.departement_id
+        hoods = session.exec(sm_select(Neighbourhood.slug)
+                             .where(Neighbourhood.commune_id == fougeres.id)).all()
+        assert sorted(hoods) == ["bonabry", "chateau", "haute-ville"]
+        ccas = auth.authenticate(session, email="ccas@fougeres.demo", password=DEMO_PASSWORD)
+        assert (ccas.role, ccas.commune_id) == (Role.REFERENT, fougeres.id)
+        boss = auth.authenticate(session, email="departement@ille-et-vilaine.demo",
+                                 password=DEMO_PASSWORD)
+        assert boss.role == Role.DEPARTEMENT_ADMIN
+        assert actor_of(session, boss).reach == {vitre.id, fougeres.id}
+        assert session.exec(sm_select(Mission).where(
+            Mission.commune_id == fougeres.id, Mission.status == MissionStatus.OPEN)).all()
+        # One Fougères volunteer offered to help elsewhere: in Vitré's pool, badged.
+        referent = auth.authenticate(session, email="referent@vitre.demo",
+                                     password=DEMO_PASSWORD)
+        rows, _total = search_pool(session, actor=actor_of(session, referent),
+                                   wanted=PoolFilter(), timezone=TZ)
+        from_elsewhere = {r.name: r.home_commune for r in rows if r.home_commune}
+        assert from_elsewhere == {"Yann Lebreton": "Fougères"}

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import shutil
+import socket
+import subprocess
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
@@ -104,3 +108,77 @@ def _run_in_own_thread(coroutine) -> None:
 def test_pub_sub_channels_are_separated_by_redis_database():
     assert redis_channel("redis://127.0.0.1:6379/8") == "heurecivique:8:live"
     assert redis_channel("redis://127.0.0.1:6379") == "heurecivique:0:live"
+
+
+@pytest.fixture
+def own_redis(tmp_path, monkeypatch):
+    """A redis-server of this test's own, which the test may restart (never the shared one)."""
+    if shutil.which("redis-server") is None:
+        pytest.skip("redis-server is not installed")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = OwnRedis(port, tmp_path)
+    server.start()
+    settings = replace(Settings.from_env({}), redis_url=server.url)
+    monkeypatch.setattr(live_module, "get_settings", lambda: settings)
+    monkeypatch.setattr(live_module, "session_scope", contextlib.nullcontext)
+    yield server
+    server.stop()
+
+
+class OwnRedis:
+    def __init__(self, port: int, folder) -> None:
+        self.port, self.folder = port, folder
+        self.url = f"redis://127.0.0.1:{port}/0"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no", "--dir", str(self.folder)], stdout=subprocess.DEVNULL)
+        for _ in range(100):
+            with contextlib.suppress(redis.ConnectionError):
+                if redis.Redis(port=self.port).ping():
+                    return
+            time.sleep(0.05)
+        raise AssertionError("redis-server did not start")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+def test_the_relay_subscribes_again_after_redis_restarts_and_catches_up(own_redis):
+    async def scenario():
+        on_a, on_b = [], []
+        worker_a = _worker(on_a, {"hc:board:3:fr"})
+        worker_b = _worker(on_b, {"hc:board:3:fr"})
+        worker_b._watched_channels = lambda: {"board:3"}  # noqa: SLF001 - no socket.io here
+        tasks = [asyncio.create_task(w.run()) for w in (worker_a, worker_b)]
+        probe = redis.Redis.from_url(own_redis.url)
+
+        def subscribed() -> bool:
+            with contextlib.suppress(redis.ConnectionError):
+                return probe.pubsub_numsub(redis_channel(own_redis.url))[0][1] >= 2
+            return False
+
+        await _wait_for(subscribed)
+        await asyncio.to_thread(own_redis.stop)
+        # Redis away: A's change still reaches A's own viewers (B's are lost for now).
+        worker_a.publish([DomainEvent(kind="mission.accepted", commune_id=1,
+                                      neighbourhood_id=3, mission_id=7)])
+        await _wait_for(lambda: len(on_a) == 1)
+        await asyncio.to_thread(own_redis.start)
+        await _wait_for(subscribed, seconds=15)
+        # Back: B renders what its viewers watch, having missed A's change.
+        await _wait_for(lambda: [room for room, _ in on_b] == ["hc:board:3:fr"])
+        worker_a.publish([DomainEvent(kind="mission.withdrawn", commune_id=1,
+                                      neighbourhood_id=3, mission_id=7)])
+        await _wait_for(lambda: len(on_a) == 2 and len(on_b) == 2)
+
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    _run_in_own_thread(scenario())

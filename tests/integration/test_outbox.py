@@ -129,7 +129,8 @@ def test_a_proposal_is_mailed_once_in_the_volunteers_language(db_engine, world, 
                        headers={"Content-Type": "application/x-www-form-urlencoded"})
     assert done.status_code == 200
     assert _preferences(db_engine, world) == {MessageKind.PROPOSAL: False,
-                                              MessageKind.REMINDER: True}
+                                              MessageKind.REMINDER: True,
+                                              MessageKind.GROUP_MESSAGE: True}
     assert client.post(path[:-3] + "abc").status_code == 404
     assert [j.status for j in _jobs(db_engine)] == [JobStatus.DONE]
 

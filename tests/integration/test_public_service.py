@@ -74,3 +74,28 @@ def test_only_staff_publish_and_unknown_communes_are_not_found(db_engine: Engine
         assert public.commune_by_slug(s, slug).slug == slug
         with pytest.raises(NotFound, match="This item no longer exists"):
             public.commune_by_slug(s, "nowhere")
+
+
+def test_the_departements_site_sums_its_communes_and_places_them(db_engine: Engine) -> None:
+    with session_scope(db_engine) as s:
+        w = f.world(s, status=MissionStatus.DONE)
+        w.departement.join_text = "Écrivez au service des solidarités."
+        second = f.commune(s, departement_=w.departement, name="Argentré")
+        f.neighbourhood(s, commune_=second, lat=48.08, lon=-1.14)
+        f.neighbourhood(s, commune_=second, lat=48.10, lon=-1.16)
+        f.volunteer(s, neighbourhood_=f.neighbourhood(s, commune_=second))
+        f.commune(s, departement_=w.departement, name="Bais")  # no neighbourhood yet
+        f.world(s, status=MissionStatus.DONE)  # another département: not counted
+        code = w.departement.code
+    with session_scope(db_engine) as s:
+        site = public.departement_site(s, code=code.lower(), timezone="Europe/Paris", now=NOW)
+        with pytest.raises(NotFound):
+            public.departement_site(s, code="99", timezone="Europe/Paris")
+    assert site.join_text == "Écrivez au service des solidarités."
+    names = [c.name for c, _, _ in site.communes]
+    assert names == sorted(names) and len(names) == 3 and "Bais" in names
+    places = {c.name: (lat, lon) for c, lat, lon in site.communes}
+    assert places["Bais"] == (None, None)
+    # The middle of its neighbourhoods (the factory puts the third at 48.1239, -1.2089).
+    assert places["Argentré"][0] == pytest.approx((48.08 + 48.10 + 48.1239) / 3)
+    assert (site.totals.volunteers, site.totals.actions_done) == (2, 1)

@@ -29,7 +29,7 @@ from heurecivique_app.domain.followup import MissionFollowUp
 from heurecivique_app.domain.models import HourEntry, Participation, User, VolunteerProfile
 from heurecivique_app.domain.stats import Period, period_of
 from heurecivique_app.services import stats
-from heurecivique_app.services.actor import Actor
+from heurecivique_app.services.actor import Actor, actor_of
 
 TZ = "Europe/Paris"
 NOW = datetime(2026, 6, 15, 12, tzinfo=UTC)
@@ -169,7 +169,8 @@ def data(db_engine: Engine) -> Data:
             "coordinator": f.user(s, commune_=b, role=Role.DEPARTEMENT_ADMIN),
             "other_coordinator": f.user(s, commune_=c, role=Role.DEPARTEMENT_ADMIN),
         }
-        actors = {k: Actor.from_user(v) for k, v in people.items()}
+        # The reach (every commune of the coordinator's département) is read from the database.
+        actors = {k: actor_of(s, v) for k, v in people.items()}
         return Data(a.id, b.id, c.id, h1.id, h2.id, hc.id, **actors)
 
 

@@ -79,3 +79,13 @@ def test_icons_are_real_pngs_of_their_size(name: str, size: int, maskable: bool)
         if maskable:  # the logo stays inside the central 80 % safe zone
             band = [rgba.getpixel((x, size // 2)) for x in range(int(size * 0.1))]
             assert len(set(band)) == 1
+
+
+def test_installed_from_a_communes_site_the_app_is_that_communes() -> None:
+    fougeres = PublicCommune(2, "Fougères", "fougeres", "#0b6e4f", "", "")
+    manifest = pwa.manifest(fougeres, "fr", own_start=True)
+    assert (manifest["id"], manifest["start_url"]) == ("/c/fougeres", "/c/fougeres")
+    assert manifest["scope"] == "/"  # the volunteers' pages are every commune's
+    assert manifest["id"] != pwa.manifest(VITRE, "fr", own_start=True)["id"]
+    assert (manifest["name"], manifest["theme_color"]) == ("L'Heure Civique à Fougères",
+                                                           "#0b6e4f")

@@ -21,21 +21,27 @@ NOT_STARTED = N_("The mission has not taken place yet.")
 
 
 def mission_in_commune(session: Session, actor: Actor, mission_id: int) -> Mission:
-    """The mission, if it belongs to the actor's commune (else NotFound: no hint it exists).
+    """The mission, if the actor may see it (else NotFound: no hint it exists).
+
+    It must belong to a commune of the actor's reach, or be one a volunteer of the
+    département pool was offered or took part in.
 
     A draft exists only for the commune's staff: anyone else gets the very answer
     of a missing id (so drafts cannot be enumerated), before anything is written.
     """
     mission = session.get(Mission, known_id(mission_id))
-    if mission is None or mission.commune_id != actor.commune_id:
+    if mission is None:
         raise NotFound()
-    if mission.status == MissionStatus.DRAFT and not actor.is_staff:
+    if not actor.sees(mission.commune_id) and (
+            actor.is_staff or participation_of(session, mission.id, actor.user_id) is None):
+        raise NotFound()
+    if mission.status == MissionStatus.DRAFT and not actor.runs(mission.commune_id):
         raise NotFound()
     return mission
 
 
 def staff_mission(session: Session, actor: Actor, mission_id: int) -> Mission:
-    """A mission of the actor's commune, for its staff only."""
+    """A mission of a commune the actor runs, for its staff only."""
     mission = mission_in_commune(session, actor, mission_id)
     require_staff(actor, mission.commune_id)
     return mission

@@ -1,0 +1,481 @@
+"""Upkeep of the evaluation summaries (``domain/stats_summary.py``), in the writer's transaction.
+
+One recording point for the whole app, so that no use case has to remember the
+figures: three events of every session.
+
+- ``after_flush``: each added, changed or deleted row of the tables the figures
+  read (missions, participations, follow-ups, the hour ledger, users, volunteer
+  profiles) leaves a *trace*: the mission or user it concerns, with the commune
+  and dates it had before the change;
+- ``do_orm_execute``: an UPDATE or DELETE statement on those tables (the
+  conditional updates of ``missions/places.py``, ``control.py``, ``waitlist.py``…)
+  leaves the traces of the rows it is about to touch, read first with its WHERE;
+- ``before_commit``: the traces become *buckets* (kind, commune, local month), and
+  each bucket is recomputed from the raw rows: its summary rows deleted and
+  written again.
+
+Recomputing rather than adding deltas: a conditional UPDATE gives no old value,
+and a recomputation only needs to know *which* buckets moved; it is also
+idempotent, so a bucket recomputed twice (or for nothing) is still right. A
+bucket is one commune's month: some fifty missions, a few queries.
+
+Concurrency (PostgreSQL, READ COMMITTED): each bucket is locked first by an upsert
+of its ``StatsBucket`` row, buckets in one fixed order (two commits never wait on
+each other in a circle). A second transaction on the same bucket waits for the
+first's commit, and its recomputation, a later statement, sees that commit: no
+change is lost. SQLite has one writer at a time.
+
+Nothing happens until :func:`rebuild` has written the summaries once
+(``StatsSummaryState``): before that, and for another time zone than theirs, the
+figures are read raw (``services/stats.py``).
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ColumnElement, delete, event, func, insert, inspect, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import ORMExecuteState, SessionTransaction, UOWTransaction
+from sqlalchemy.sql.selectable import ScalarSelect
+from sqlmodel import Session, col
+
+from heurecivique_app.domain.enums import (
+    VOLUNTEER_ROLES,
+    MissionKind,
+    MissionStatus,
+    ParticipationStatus,
+)
+from heurecivique_app.domain.followup import MissionFollowUp
+from heurecivique_app.domain.hours import month_key
+from heurecivique_app.domain.models import (
+    HourEntry,
+    Mission,
+    Participation,
+    User,
+    VolunteerProfile,
+)
+from heurecivique_app.domain.stats import RETENTION_OFFSETS, add_months
+from heurecivique_app.domain.stats_summary import (
+    ALL,
+    HOURS,
+    MISSIONS,
+    PEOPLE,
+    SIGNED_UP,
+    SUMMARY_TABLES,
+    VALIDATED,
+    StatsBucket,
+    StatsGiver,
+    StatsMinutes,
+    StatsMissionFact,
+    StatsMissionMonth,
+    StatsPeople,
+    StatsSummaryState,
+    gave_after,
+)
+from heurecivique_app.domain.types import utcnow
+from heurecivique_app.services.stats_sql import DONE_STATUSES, FILLED_STATUSES, hours_between
+
+_KEY = "stats_traces"
+# Rows per INSERT (SQLite allows 32,766 parameters; a mission month row has 22 columns).
+_BATCH = 1000
+
+
+@dataclass
+class _Trace:
+    """Where a mission or a user counted before and after the transaction's changes."""
+
+    communes: set[int] = field(default_factory=set)
+    instants: set[datetime] = field(default_factory=set)  # created, validated
+    months: set[str] = field(default_factory=set)  # the hour ledger's months (missions)
+    regroup: bool = False  # a mission whose category or commune moved: its hours too
+
+
+@dataclass
+class _Traces:
+    missions: dict[int, _Trace] = field(default_factory=lambda: defaultdict(_Trace))
+    people: dict[int, _Trace] = field(default_factory=lambda: defaultdict(_Trace))
+
+    def __bool__(self) -> bool:
+        return bool(self.missions or self.people)
+
+
+def _traces(session: Session) -> _Traces:
+    return session.info.setdefault(_KEY, _Traces())
+
+
+def _old_and_new(obj: object, name: str) -> list[Any]:
+    """An attribute's value now and, when this flush changed it, before."""
+    history = inspect(obj).attrs[name].history
+    return [v for v in (*history.added, *history.unchanged, *history.deleted) if v is not None]
+
+
+def _changed(obj: object, *names: str) -> bool:
+    return any(inspect(obj).attrs[name].history.deleted for name in names)
+
+
+def _note(traces: _Traces, obj: object, deleted: bool) -> None:
+    """The trace an ORM row leaves (see the module docstring)."""
+    if isinstance(obj, Mission):
+        trace = traces.missions[obj.id or 0]
+        trace.communes.update(_old_and_new(obj, "commune_id"))
+        trace.instants.update(_old_and_new(obj, "created_at"))
+        trace.regroup |= deleted or _changed(obj, "category", "commune_id")
+    elif isinstance(obj, (Participation, MissionFollowUp)):
+        for mission_id in _old_and_new(obj, "mission_id"):
+            traces.missions[mission_id]  # noqa: B018 - the lookup creates the trace
+    elif isinstance(obj, HourEntry):
+        for mission_id in _old_and_new(obj, "mission_id"):
+            traces.missions[mission_id].months.update(_old_and_new(obj, "month"))
+        for volunteer_id in _old_and_new(obj, "volunteer_id"):
+            traces.people[volunteer_id]  # noqa: B018 - their retention
+    elif isinstance(obj, User):
+        trace = traces.people[obj.id or 0]
+        trace.communes.update(_old_and_new(obj, "commune_id"))
+        trace.instants.update(_old_and_new(obj, "created_at"))
+    elif isinstance(obj, VolunteerProfile):
+        for user_id in _old_and_new(obj, "user_id"):
+            traces.people[user_id].instants.update(_old_and_new(obj, "validated_at"))
+
+
+def _after_flush(session: Session, _context: UOWTransaction) -> None:
+    traces = _traces(session)
+    for objects, deleted in ((session.new, False), (session.dirty, False),
+                             (session.deleted, True)):
+        for obj in objects:
+            _note(traces, obj, deleted)
+
+
+# The tables a statement may change, and what to read of the rows it will touch.
+_STATEMENT_KEYS: dict[str, tuple[ColumnElement[Any], ...]] = {
+    "mission": (col(Mission.id), col(Mission.commune_id), col(Mission.created_at)),
+    "participation": (col(Participation.mission_id),),
+    "mission_followup": (col(MissionFollowUp.mission_id),),
+    "hour_entry": (col(HourEntry.mission_id), col(HourEntry.month),
+                   col(HourEntry.volunteer_id)),
+    "user": (col(User.id), col(User.commune_id), col(User.created_at)),
+    "volunteer_profile": (col(VolunteerProfile.user_id), col(VolunteerProfile.validated_at)),
+}
+
+
+def _before_statement(state: ORMExecuteState) -> None:
+    """An UPDATE or DELETE of a tracked table: trace the rows it is about to touch."""
+    if not (state.is_update or state.is_delete):
+        return
+    table = getattr(state.statement, "table", None)
+    keys = _STATEMENT_KEYS.get(getattr(table, "name", ""))
+    if keys is None:
+        return
+    query = select(*keys)
+    where = state.statement.whereclause  # type: ignore[attr-defined]
+    if where is not None:
+        query = query.where(where)
+    traces = _traces(state.session)
+    name = table.name  # type: ignore[union-attr]
+    for row in state.session.execute(query, bind_arguments=state.bind_arguments).all():
+        if name == "mission":
+            trace = traces.missions[row[0]]
+            trace.communes.add(row[1])
+            trace.instants.add(row[2])
+            trace.regroup = True  # which columns it sets is not looked at
+        elif name in ("participation", "mission_followup"):
+            traces.missions[row[0]]  # noqa: B018
+        elif name == "hour_entry":
+            traces.missions[row[0]].months.add(row[1])
+            traces.people[row[2]]  # noqa: B018
+        elif name == "user":
+            trace = traces.people[row[0]]
+            trace.communes.add(row[1])
+            trace.instants.add(row[2])
+        elif row[1] is not None:
+            traces.people[row[0]].instants.add(row[1])
+        else:
+            traces.people[row[0]]  # noqa: B018
+
+
+# Engines whose database has the summary tables (a database migrated before them has not).
+_migrated: weakref.WeakSet[Engine] = weakref.WeakSet()
+
+
+def summary_timezone(session: Session) -> str | None:
+    """The summaries' time zone, None when they are not built (or not in this schema)."""
+    connection = session.connection()
+    if connection.engine not in _migrated:
+        if not inspect(connection).has_table(StatsSummaryState.__tablename__):
+            return None
+        _migrated.add(connection.engine)
+    return connection.execute(select(StatsSummaryState.timezone)).scalar()
+
+
+def _before_commit(session: Session) -> None:
+    if not session.info.get(_KEY):
+        session.info.pop(_KEY, None)
+        return
+    session.flush()  # the last changes leave their traces too
+    traces = session.info.pop(_KEY)
+    timezone = summary_timezone(session)
+    if timezone is not None:
+        refresh(session, _buckets(session, traces, timezone), timezone)
+
+
+def _forget(session: Session, transaction: SessionTransaction) -> None:
+    """The transaction is over (committed, or rolled back: its traces with it).
+
+    Only the outermost: a savepoint rolled back leaves the rest of the transaction.
+    """
+    if transaction.parent is None:
+        session.info.pop(_KEY, None)
+
+
+def listen() -> None:
+    """Keep the summaries on every session of the process (idempotent)."""
+    for name, handler in (("after_flush", _after_flush), ("do_orm_execute", _before_statement),
+                          ("before_commit", _before_commit),
+                          ("after_transaction_end", _forget)):
+        if not event.contains(Session, name, handler):
+            event.listen(Session, name, handler)
+
+
+listen()
+
+
+# -- from traces to buckets ---------------------------------------------------
+
+
+Bucket = tuple[str, int, str]  # kind, commune, month
+
+
+def _buckets(session: Session, traces: _Traces, timezone: str) -> list[Bucket]:
+    """Every (kind, commune, month) the traced rows count in, before or after."""
+    found: set[Bucket] = set()
+    missions = {k: v for k, v in traces.missions.items() if k}
+    if missions:
+        for mission_id, commune, created in session.execute(
+                select(Mission.id, Mission.commune_id, Mission.created_at)
+                .where(col(Mission.id).in_(missions))).all():
+            missions[mission_id].communes.add(commune)
+            missions[mission_id].instants.add(created)
+        regroup = [k for k, v in missions.items() if v.regroup]
+        for mission_id, month in session.execute(
+                select(HourEntry.mission_id, HourEntry.month).distinct()
+                .where(col(HourEntry.mission_id).in_(regroup))).all() if regroup else ():
+            missions[mission_id].months.add(month)
+        for trace in missions.values():
+            for commune in trace.communes:
+                found.update((MISSIONS, commune, month_key(at, timezone))
+                             for at in trace.instants)
+                found.update((HOURS, commune, month) for month in trace.months)
+    people = {k: v for k, v in traces.people.items() if k}
+    if people:
+        for user_id, commune, created, validated in session.execute(
+                select(User.id, User.commune_id, User.created_at, VolunteerProfile.validated_at)
+                .outerjoin(VolunteerProfile, VolunteerProfile.user_id == User.id)
+                .where(col(User.id).in_(people))).all():
+            people[user_id].communes.add(commune)
+            people[user_id].instants.update(at for at in (created, validated) if at)
+        for trace in people.values():
+            found.update((PEOPLE, commune, month_key(at, timezone))
+                         for commune in trace.communes for at in trace.instants)
+    return sorted(found)
+
+
+def _month_bounds(month: str, timezone: str) -> tuple[datetime, datetime]:
+    """A local month's first and (excluded) last instant, aware UTC."""
+    tz = ZoneInfo(timezone)
+    first = datetime(int(month[:4]), int(month[5:7]), 1)
+    later = datetime.fromisoformat(add_months(month, 1) + "-01")
+    return (datetime.combine(first.date(), time(), tzinfo=tz).astimezone(UTC),
+            datetime.combine(later.date(), time(), tzinfo=tz).astimezone(UTC))
+
+
+def _lock(session: Session, buckets: Sequence[Bucket]) -> None:
+    """Take each bucket's row lock, in the buckets' order (see the module docstring)."""
+    maker = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    for kind, commune, month in buckets:
+        statement = maker(StatsBucket).values(kind=kind, commune_id=commune, month=month,
+                                              version=0)
+        session.execute(statement.on_conflict_do_update(
+            index_elements=["kind", "commune_id", "month"],
+            set_={"version": statement.excluded.version + StatsBucket.version + 1}))
+
+
+def refresh(session: Session, buckets: Sequence[Bucket], timezone: str) -> None:
+    """Recompute these buckets from the raw rows, in the session's transaction."""
+    if not buckets:
+        return
+    _lock(session, buckets)
+    for kind, commune, month in buckets:
+        start, end = _month_bounds(month, timezone)
+        if kind == MISSIONS:
+            tables: tuple[Any, ...] = (StatsMissionMonth, StatsMissionFact)
+            rows = _mission_rows(session, timezone, [Mission.commune_id == commune,
+                                                     Mission.created_at >= start,
+                                                     Mission.created_at < end])
+        elif kind == HOURS:
+            tables = (StatsMinutes, StatsGiver)
+            rows = _hour_rows(session, [Mission.commune_id == commune, HourEntry.month == month])
+        else:
+            tables = (StatsPeople,)
+            rows = _people_rows(session, timezone, commune=commune, bounds=(start, end))
+        for table in tables:
+            session.execute(delete(table).where(table.commune_id == commune,
+                                                table.month == month))
+        _write(session, rows)
+
+
+def _write(session: Session, rows: dict[Any, list[dict[str, Any]]]) -> None:
+    for table, values in rows.items():
+        for i in range(0, len(values), _BATCH):
+            session.execute(insert(table), values[i:i + _BATCH])
+
+
+# -- the figures of a bucket, from the raw rows -------------------------------
+
+
+def _mission_rows(session: Session, timezone: str, where: Iterable[ColumnElement[bool]]
+                  ) -> dict[Any, list[dict[str, Any]]]:
+    """The missions' summary rows of ``where`` (one bucket, or every mission)."""
+    accepted = Participation.status == ParticipationStatus.ACCEPTED.value
+
+    def per_mission(what: ColumnElement[Any], *condition: ColumnElement[bool]
+                    ) -> ScalarSelect[Any]:
+        """``what`` of the mission's accepted participations (by their mission index)."""
+        return (select(what).where(Participation.mission_id == Mission.id, accepted, *condition)
+                .correlate(Mission).scalar_subquery())
+
+    first = per_mission(func.min(Participation.created_at))
+    checked = per_mission(func.count(), col(Participation.attended).is_not(None))
+    present = per_mission(func.count(), col(Participation.attended).is_(True))
+    statement = (select(Mission.id, Mission.commune_id, Mission.created_at, Mission.category,
+                        Mission.channel, Mission.status, Mission.accepted_count, Mission.kind,
+                        Mission.beneficiary_id, hours_between(session, first,
+                                                              col(Mission.created_at)),
+                        MissionFollowUp.beneficiary_satisfaction,
+                        MissionFollowUp.volunteer_satisfaction, MissionFollowUp.incident,
+                        checked, present)
+                 .outerjoin(MissionFollowUp, MissionFollowUp.mission_id == Mission.id)
+                 .where(Mission.status != MissionStatus.DRAFT.value, *where))
+    months: dict[tuple[int, str, str, str], dict[str, int]] = {}
+    facts = []
+    for (mission_id, commune, created, category, channel, status, taken, kind, beneficiary,
+         hours, bs, vs, incident, n_checked, n_present) in session.connection().execute(
+            statement):
+        month = month_key(created, timezone)
+        done = status in DONE_STATUSES
+        counts = {"created": 1,
+                  "filled": int(taken > 0 or status in FILLED_STATUSES),
+                  "done": int(done), "cancelled": int(status == MissionStatus.CANCELLED),
+                  "expired": int(status == MissionStatus.EXPIRED),
+                  "incidents": int(incident is not None and incident != "")}
+        if kind == MissionKind.COLLECTIVE:
+            counts.update(checked=n_checked, present=n_present)
+        if bs in range(1, 6):
+            counts[f"b{bs}"] = 1
+        if vs in range(1, 6):
+            counts[f"v{vs}"] = 1
+        for key in ((commune, month, category, channel), (commune, month, category, ALL),
+                    (commune, month, ALL, channel)):
+            totals = months.setdefault(key, defaultdict(int))
+            for name, value in counts.items():
+                totals[name] += value
+        helped = beneficiary if done else None
+        if hours is not None or helped is not None:
+            facts.append({"commune_id": commune, "month": month, "mission_id": mission_id,
+                          "category": category, "channel": channel,
+                          "hours": None if hours is None else float(hours),
+                          "beneficiary_id": helped})
+    return {StatsMissionMonth: [
+                {"commune_id": c, "month": m, "category": cat, "channel": ch, **totals}
+                for (c, m, cat, ch), totals in months.items()],
+            StatsMissionFact: facts}
+
+
+def _hour_rows(session: Session, where: Iterable[ColumnElement[bool]]
+               ) -> dict[Any, list[dict[str, Any]]]:
+    """Minutes by category, and each volunteer's minutes (by category and in all)."""
+    minutes: dict[tuple[int, str, str], int] = defaultdict(int)
+    givers: dict[tuple[int, str, str, int], int] = defaultdict(int)
+    for commune, month, category, volunteer, total in session.connection().execute(
+            select(Mission.commune_id, HourEntry.month, Mission.category,
+                   HourEntry.volunteer_id, func.sum(HourEntry.minutes))
+            .join(Mission, Mission.id == HourEntry.mission_id).where(*where)
+            .group_by(Mission.commune_id, HourEntry.month, Mission.category,
+                      HourEntry.volunteer_id)):
+        minutes[(commune, month, category)] += int(total)
+        givers[(commune, month, category, volunteer)] += int(total)
+        givers[(commune, month, ALL, volunteer)] += int(total)
+    return {StatsMinutes: [{"commune_id": c, "month": m, "category": cat, "minutes": n}
+                           for (c, m, cat), n in minutes.items()],
+            StatsGiver: [{"commune_id": c, "month": m, "category": cat, "volunteer_id": v,
+                          "minutes": n} for (c, m, cat, v), n in givers.items()]}
+
+
+def _people_rows(session: Session, timezone: str, *, commune: int | None = None,
+                 bounds: tuple[datetime, datetime] | None = None
+                 ) -> dict[Any, list[dict[str, Any]]]:
+    """Sign-ups (and when they gave time again) and validations, of one bucket or all."""
+    volunteers = [col(User.role).in_([r.value for r in VOLUNTEER_ROLES])]
+    if commune is not None:
+        volunteers.append(User.commune_id == commune)
+    signed_where, validated_where = list(volunteers), list(volunteers)
+    if bounds is not None:
+        signed_where += [User.created_at >= bounds[0], User.created_at < bounds[1]]
+        validated_where += [col(VolunteerProfile.validated_at) >= bounds[0],
+                            col(VolunteerProfile.validated_at) < bounds[1]]
+    counts: dict[tuple[int, str, str], int] = defaultdict(int)
+    cohort: dict[int, tuple[int, str]] = {}
+    for user_id, town, created in session.connection().execute(
+            select(User.id, User.commune_id, User.created_at).where(*signed_where)):
+        cohort[user_id] = (town, month_key(created, timezone))
+        counts[(town, cohort[user_id][1], SIGNED_UP)] += 1
+    if cohort:
+        gave = set(session.connection().execute(
+            select(HourEntry.volunteer_id, HourEntry.month).distinct()
+            .join(User, User.id == HourEntry.volunteer_id).where(*signed_where)).all())
+        for user_id, (town, month) in cohort.items():
+            for offset in RETENTION_OFFSETS:
+                if (user_id, add_months(month, offset)) in gave:
+                    counts[(town, month, gave_after(offset))] += 1
+    for town, validated in session.connection().execute(
+            select(User.commune_id, VolunteerProfile.validated_at)
+            .join(User, User.id == VolunteerProfile.user_id)
+            .where(*validated_where, col(VolunteerProfile.validated_at).is_not(None))):
+        counts[(town, month_key(validated, timezone), VALIDATED)] += 1
+    return {StatsPeople: [{"commune_id": c, "month": m, "measure": k, "volunteers": n}
+                          for (c, m, k), n in counts.items()]}
+
+
+# -- building them once -------------------------------------------------------
+
+
+def rebuild(session: Session, *, timezone: str, now: datetime | None = None) -> None:
+    """Write every summary from the raw rows, for ``timezone``'s months.
+
+    For a database that had none (``manage migrate`` does it), or after a change
+    of time zone. Runs in the session's transaction: until it commits, the figures
+    are read raw as before.
+    """
+    session.info.pop(_KEY, None)
+    for table in (*SUMMARY_TABLES, StatsBucket, StatsSummaryState):
+        session.execute(delete(table))
+    _write(session, _mission_rows(session, timezone, []))
+    _write(session, _hour_rows(session, []))
+    _write(session, _people_rows(session, timezone))
+    session.add(StatsSummaryState(id=1, timezone=timezone, built_at=now or utcnow()))
+    session.flush()
+
+
+def ensure(session: Session, *, timezone: str) -> bool:
+    """Build the summaries unless they are built for ``timezone``; whether it built them."""
+    if summary_timezone(session) == timezone:
+        return False
+    rebuild(session, timezone=timezone)
+    return True
+
