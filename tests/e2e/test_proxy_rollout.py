@@ -20,7 +20,7 @@ from live_scenario import (
     console_row,
     open_mission,
 )
-from playwright.sync_api import expect
+from playwright.sync_api import WebSocket, expect
 from proxy_stack import Nginx, Worker, build_frontend, fetch, proxy_env
 from scratch_db import scratch_pg_database
 from sqlalchemy import create_engine, text
@@ -168,6 +168,8 @@ def test_a_rolling_restart_loses_no_update_and_no_accept(stack: Stack, proxy_con
     card = board.locator(".mission-card", has_text=title)
     expect(card).to_contain_text("Ouverte")
     volunteer = proxy_context(PHONE).new_page()
+    sockets: list[WebSocket] = []
+    volunteer.on("websocket", lambda ws: sockets.append(ws))
     login(volunteer, "volontaire@vitre.demo", "/board")
     mission_id = open_mission(volunteer, title)
     expect(volunteer.locator("#accept")).to_be_enabled()
@@ -182,10 +184,16 @@ def test_a_rolling_restart_loses_no_update_and_no_accept(stack: Stack, proxy_con
     _restart(stack, b, tabs)
     assert _sockets(stack.workers) == [tabs, 0]
 
-    # Then A, while Camille accepts: the click leaves as A closes the tab's socket,
-    # so the event is queued in the page and sent once the tab is on B.
+    # Then A, and Camille accepts as soon as her tab has lost A: the event waits in
+    # the page (or goes to B if the tab is back already) and is handled once.
+    # Not earlier: a click sent on the socket A is closing is lost (deploy/README.md: Reflex's
+    # client sends an event once and does not resend it).
+    live = [ws for ws in sockets if not ws.is_closed()]
+    assert len(live) == 1, [ws.url for ws in live]
     stack.nginx.take_out(a)
     a.terminate()
+    if not live[0].is_closed():
+        live[0].wait_for_event("close", timeout=5_000)
     volunteer.locator("#accept").click()
     _wait_for_sockets([b], [tabs], 5)  # every tab is back within 5 s of the SIGTERM
     a.wait()
