@@ -2,10 +2,15 @@
 // button of /account (pages/account.py push_section; never on page load). "on": asks the
 // browser's permission, subscribes with the site's VAPID public key and hands the
 // subscription to the server; "off": tells the server, then unsubscribes. The outcome is
-// set on <html data-push="on|off|denied|unsupported|error">; styles.css shows its message.
+// set on <html data-push="on|off|denied|unsupported|error"> and its message, in the
+// page's language, comes from the status line's data-texts.
 (function () {
   var root = document.documentElement;
-  function show(state) { root.setAttribute("data-push", state); }
+  function show(state) {
+    root.setAttribute("data-push", state);
+    var status = document.querySelector(".push-status[data-texts]");
+    if (status) status.textContent = JSON.parse(status.getAttribute("data-texts") || "{}")[state] || "";
+  }
 
   function bytes(base64url) {
     var text = atob(base64url.replace(/-/g, "+").replace(/_/g, "/"));

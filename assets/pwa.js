@@ -24,12 +24,10 @@
   });
   window.addEventListener("appinstalled", function () { offer = null; ready(false); });
   document.addEventListener("click", function (event) {
-    var push = event.target && event.target.closest && event.target.closest("[data-push-action]");
+    var push = event.target.closest && event.target.closest("[data-push-action]");
     if (push && !window.hcPush) {
       window.hcPush = push.getAttribute("data-push-action");
-      var script = document.createElement("script");
-      script.src = "/push.js";
-      document.head.appendChild(script);
+      document.head.appendChild(document.createElement("script")).src = "/push.js";
     }
     var button = event.target && event.target.closest && event.target.closest("#install-app");
     if (!button || !offer) return;

@@ -1,15 +1,21 @@
-"""The outbox under load: enqueue 10,000 e-mails, deliver them with one worker to a real
-SMTP server on loopback, next to bare smtplib sends to the same server in the same run.
+"""The outbox under load: a new mission that matches the alert settings of 10,000
+volunteers, its fan-out into 10,000 e-mail deliveries, and one worker delivering them to
+a real SMTP server on loopback, next to bare smtplib sends to the same server in the same
+run.
 
 Prints one JSON object:
 
-- recipients: volunteers notified (10,000 by default);
-- enqueue_ms: one transaction writing every recipient's e-mail job
-  (``services.notifications.notify``: choices read, quiet hours, one row each), commit included;
-- publish_overhead_ms: what a notifying change pays for its outbox row: the median of
-  publishing a mission with one e-mail job in its transaction, minus the median
-  without (same run). The fan-out of a new mission to 10,000 alert subscribers is not
-  built yet (alerts are a later part of issue 17);
+- recipients: volunteers alerted (10,000 by default: each has opted in to instant alerts,
+  likes shopping, lives in the mission's neighbourhood);
+- enqueue_ms: the fan-out job run by the job runner after the publishing request
+  committed (``services.alerts.fan_out``: claim the job, read the subscribers, match
+  gesture and distance, write every delivery in bulk through ``notify`` — the e-mail
+  jobs, the in-app rows, push jobs for subscribed browsers —, count each one's daily
+  cap, commit): from the claim to the last delivery committed;
+- publish_overhead_ms: what the publishing request pays for the alerts: the median of
+  ``lifecycle.publish_mission`` (which writes ONE fan-out job in its transaction) minus
+  the median of the same publish with the fan-out job left out (same run, same database
+  with its 10,000 subscribers);
 - emails_per_s: one job runner (claim, render French/English text+HTML, send, record)
   to the loopback aiosmtpd server, which runs in a process of its own;
 - bare_emails_per_s: smtplib ``send_message`` of one pre-built message over one
@@ -46,17 +52,18 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 import factories as f  # noqa: E402
 from scratch_db import migrate, scratch_pg_database  # noqa: E402
-from sqlalchemy import insert, select  # noqa: E402
+from sqlalchemy import func, insert, select  # noqa: E402
 
 from heurecivique_app.adapters.db import make_engine, session_scope  # noqa: E402
 from heurecivique_app.adapters.mail import Mail, SmtpMailer, compose  # noqa: E402
-from heurecivique_app.domain.enums import MissionStatus, Role  # noqa: E402
-from heurecivique_app.domain.models import User  # noqa: E402
-from heurecivique_app.domain.notifications import Job, MessageKind  # noqa: E402
+from heurecivique_app.domain.alerts import AlertMode, AlertSetting  # noqa: E402
+from heurecivique_app.domain.enums import MissionStatus, Role, VolunteerStatus  # noqa: E402
+from heurecivique_app.domain.models import User, VolunteerProfile  # noqa: E402
+from heurecivique_app.domain.notifications import Job, MessageKind, outside_quiet_hours  # noqa: E402
 from heurecivique_app.domain.types import utcnow  # noqa: E402
 from heurecivique_app.jobs.kinds import KINDS  # noqa: E402
 from heurecivique_app.jobs.runner import JobContext, Runner  # noqa: E402
-from heurecivique_app.services import notifications  # noqa: E402
+from heurecivique_app.services import alerts, notifications  # noqa: E402
 from heurecivique_app.services.missions import lifecycle  # noqa: E402
 from heurecivique_app.settings import Settings  # noqa: E402
 
@@ -89,49 +96,76 @@ def _free_port() -> int:
 
 
 def _people(engine, count: int):
-    """A commune with a referent, an open draft mission and ``count`` volunteers."""
+    """A commune with a referent and ``count`` volunteers subscribed to instant alerts."""
     with session_scope(engine) as s:
-        w = f.world(s)
+        w = f.world(s, status=MissionStatus.DRAFT)
         hash_ = f.password_hash()
+        now = utcnow()
         s.execute(insert(User), [
             {"commune_id": w.commune.id, "neighbourhood_id": w.neighbourhood.id,
              "email": f"v{i:05d}@bench.example", "password_hash": hash_,
              "display_name": f"Volontaire {i}", "role": Role.VOLUNTEER, "locale": "fr",
-             "is_active": True, "created_at": utcnow()} for i in range(count)])
+             "is_active": True, "email_confirmed": True, "created_at": now}
+            for i in range(count)])
         ids = list(s.execute(select(User.id).where(User.email.like("v%@bench.example")))
                    .scalars())
+        s.execute(insert(VolunteerProfile), [
+            {"user_id": i, "status": VolunteerStatus.ACTIVE, "skills": ["shopping", "visit"],
+             "availability": {"sat": ["morning"]}, "skills_key": "shopping visit",
+             "slots_key": "sat:morning", "max_distance_km": 2.0} for i in ids])
+        s.execute(insert(AlertSetting), [
+            {"user_id": i, "mode": AlertMode.INSTANT, "nudge": False, "sent_day": "",
+             "sent_today": 0, "updated_at": now} for i in ids])
     return w, ids
 
 
-def _enqueue_ms(engine, w, ids) -> float:
-    start = time.perf_counter()
+def _draft(engine, w, at):
     with session_scope(engine) as s:
-        notifications.notify(s, kind=MessageKind.REMINDER, event="bench:10k", user_ids=ids,
-                             params=notifications.mission_params(w.mission, "Centre"),
-                             commune=notifications.commune_look(s, w.commune.id),
-                             timezone=TZ, urgent=True)
-    return (time.perf_counter() - start) * 1000
+        return f.mission(s, neighbourhood_=w.neighbourhood, status=MissionStatus.DRAFT,
+                         starts_at=at + timedelta(days=2))
 
 
-def _publish_overhead_ms(engine, w, volunteer_id: int, repeat: int = 30) -> float:
-    def publish(with_mail: bool, i: int) -> float:
-        with session_scope(engine) as s:
-            draft = f.mission(s, neighbourhood_=w.neighbourhood, status=MissionStatus.DRAFT)
+def _publish_overhead_ms(engine, w, at, repeat: int = 30) -> float:
+    """Median publish with its one fan-out row, minus the median without (same run)."""
+
+    def publish(with_fanout: bool) -> float:
+        draft = _draft(engine, w, at)
         start = time.perf_counter()
         with session_scope(engine) as s:
-            mission = lifecycle.publish_mission(s, actor=w.referent_actor, mission_id=draft.id)
-            if with_mail:
-                notifications.notify(s, kind=MessageKind.PROPOSAL, event=f"bench:pub:{i}",
-                                     user_ids=[volunteer_id], timezone=TZ, urgent=True,
-                                     params=notifications.mission_params(mission, "Centre"),
-                                     commune=notifications.commune_look(s, w.commune.id))
+            if with_fanout:
+                lifecycle.publish_mission(s, actor=w.referent_actor, mission_id=draft.id)
+            else:
+                real, alerts.enqueue_fanout = alerts.enqueue_fanout, lambda *_: None
+                try:
+                    lifecycle.publish_mission(s, actor=w.referent_actor, mission_id=draft.id)
+                finally:
+                    alerts.enqueue_fanout = real
         return (time.perf_counter() - start) * 1000
 
-    plain = [publish(False, i) for i in range(repeat)]
-    mailed = [publish(True, i) for i in range(repeat)]
-    with session_scope(engine) as s:  # these are not part of the delivery run
-        s.execute(Job.__table__.delete().where(Job.key.like("bench:pub:%")))
-    return statistics.median(mailed) - statistics.median(plain)
+    plain, alerted = [], []
+    for _ in range(repeat):  # interleaved: the machine's load hits both alike
+        plain.append(publish(False))
+        alerted.append(publish(True))
+    with session_scope(engine) as s:  # these fan-outs are not part of the delivery run
+        s.execute(Job.__table__.delete().where(Job.kind == alerts.FANOUT_JOB))
+    return statistics.median(alerted) - statistics.median(plain)
+
+
+def _enqueue_ms(engine, runner: Runner, w, at) -> tuple[float, int]:
+    """Publish the mission, then time the runner's fan-out job: claim to last commit."""
+    draft = _draft(engine, w, at)
+    with session_scope(engine) as s:
+        lifecycle.publish_mission(s, actor=w.referent_actor, mission_id=draft.id)
+    start = time.perf_counter()
+    claimed = runner.run_once()  # the only due job: the fan-out
+    elapsed = (time.perf_counter() - start) * 1000
+    assert claimed == 1
+    with session_scope(engine) as s:
+        [job] = s.execute(select(Job.status).where(Job.kind == alerts.FANOUT_JOB)).all()
+        assert job.status == "done", job
+        count = s.execute(select(func.count()).select_from(Job)
+                          .where(Job.kind == "email.send")).scalar_one()
+    return elapsed, count
 
 
 def _bare_per_s(port: int, count: int) -> float:
@@ -244,8 +278,9 @@ def run(url: str, tmp: Path, args) -> dict:
     migrate(url)
     engine = make_engine(url)
     w, ids = _people(engine, args.recipients)
-    enqueue_ms = _enqueue_ms(engine, w, ids)
-    overhead_ms = _publish_overhead_ms(engine, w, ids[0])
+    # Alerts keep the quiet hours: the run's clock is the next daytime moment.
+    at = outside_quiet_hours(utcnow(), TZ)
+    overhead_ms = _publish_overhead_ms(engine, w, at)
 
     port = _free_port()
     server = subprocess.Popen([sys.executable, "-c", SERVER, str(port)], stdin=subprocess.PIPE,
@@ -255,11 +290,12 @@ def run(url: str, tmp: Path, args) -> dict:
         bare = _bare_per_s(port, args.bare)
         settings = Settings.from_env({"HC_DATA_DIR": str(tmp), "HC_TIMEZONE": TZ})
         runner = Runner(JobContext(engine, SmtpMailer(host="127.0.0.1", port=port, tls="none"),
-                                   settings), KINDS, worker="bench", batch=100,
-                        lease=timedelta(minutes=5))
+                                   settings, clock=lambda: at), KINDS, worker="bench",
+                        batch=100, lease=timedelta(minutes=5))
+        enqueue_ms, enqueued = _enqueue_ms(engine, runner, w, at)
         start = time.perf_counter()
         runner.run_until_idle()
-        emails_per_s = len(ids) / (time.perf_counter() - start)
+        emails_per_s = enqueued / (time.perf_counter() - start)
     finally:
         out, _ = server.communicate("", timeout=60)
     got = Counter(json.loads(out.strip().splitlines()[-1]))
@@ -268,7 +304,7 @@ def run(url: str, tmp: Path, args) -> dict:
     engine.dispose()
     return {
         "database": "postgresql" if url.startswith("postgresql") else "sqlite",
-        "recipients": len(ids),
+        "recipients": enqueued,
         "enqueue_ms": round(enqueue_ms, 1),
         "publish_overhead_ms": round(overhead_ms, 2),
         "emails_per_s": round(emails_per_s, 1),

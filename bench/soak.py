@@ -200,6 +200,8 @@ def server_env(work: Path, database_url: str, redis_url: str) -> dict[str, str]:
         "REFLEX_CHECK_LATEST_VERSION": "false", "HC_DATA_DIR": str(work),
         "DATABASE_URL": database_url, "REDIS_URL": redis_url, "GRANIAN_WORKERS": "1",
         "PYTHONUNBUFFERED": "1",
+        # This checkout's code, whatever the shared virtualenv's editable install points at.
+        "PYTHONPATH": os.pathsep.join(filter(None, (str(ROOT), env.get("PYTHONPATH")))),
     })
     return env
 

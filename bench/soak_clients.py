@@ -290,10 +290,13 @@ class Tab:
             self._waiter = None
 
     async def _reload(self) -> None:
-        """Reload the page on a new socket: an answer that comes late on the old one must
-        not pass for the answer of a later event."""
+        """Reload the page on a new socket: an answer that comes late must not pass for
+        the answer of a later event."""
         self.record.reloads += 1
         ws, self.ws = self.ws, None  # the reader's end then starts no reconnection
+        # A new token, as a new tab: Reflex sends a token's answers to its current socket,
+        # so with the old one the late answer would still come and mislead this page.
+        self.token = str(uuid.uuid4())
         self.ready.clear()
         await ws.close()
         try:

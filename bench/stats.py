@@ -262,6 +262,9 @@ def main() -> None:
         assert build_stats_summaries(url, timezone=TZ), "the summaries were already there"
         build_s = time.perf_counter() - started
         engine = make_engine(url)
+        if args.pg:  # the new tables too, as autovacuum would have by now (see seed)
+            with engine.begin() as conn:
+                conn.exec_driver_sql("ANALYZE")
         work = {
             "commune": (lambda s: stats.commune_stats(s, actor=referent, commune_id=1,
                                                       filters=filters, timezone=TZ),

@@ -20,6 +20,7 @@ import smtplib
 import ssl
 from dataclasses import dataclass, field
 from email.message import Message
+from email.mime.application import MIMEApplication
 from email.mime.image import MIMEImage
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
@@ -52,6 +53,8 @@ class Mail:
         html: an HTML alternative, or None.
         headers: extra headers (List-Unsubscribe, …).
         attachments: files to attach (images).
+        files: generated attachments as (file name, MIME type, bytes), e.g. a mission's
+            ``text/calendar`` invitation.
         idempotency_key: when given, the Message-ID is derived from it, so the same
             delivery sent twice (a worker killed between the server's acceptance and
             its own record of it) carries one Message-ID that mail systems collapse.
@@ -64,6 +67,7 @@ class Mail:
     html: str | None = None
     headers: dict[str, str] = field(default_factory=dict)
     attachments: tuple[Path, ...] = ()
+    files: tuple[tuple[str, str, bytes], ...] = ()
     idempotency_key: str | None = None
 
 
@@ -95,13 +99,21 @@ def compose(mail: Mail) -> Message:
         body = MIMEMultipart("alternative", _subparts=[body, MIMEText(mail.html, "html",
                                                                       "utf-8")])
     message = body
-    if mail.attachments:
+    if mail.attachments or mail.files:
         message = MIMEMultipart("mixed", _subparts=[body])
         for path in mail.attachments:
             suffix = path.suffix.lstrip(".").lower()
             image = MIMEImage(path.read_bytes(), _subtype={"jpg": "jpeg"}.get(suffix, suffix))
             image.add_header("Content-Disposition", "attachment", filename=path.name)
             message.attach(image)
+        for filename, mime_type, data in mail.files:
+            major, _, minor = mime_type.partition("/")
+            part = (MIMEText(data.decode(), minor, "utf-8") if major == "text"
+                    else MIMEApplication(data, minor))
+            if mime_type == "text/calendar":
+                part.set_param("method", "PUBLISH")  # an event to add, not a meeting request
+            part.add_header("Content-Disposition", "attachment", filename=filename)
+            message.attach(part)
     name, address = parseaddr(mail.sender)
     message["From"] = formataddr((name, address))
     message["To"] = mail.to

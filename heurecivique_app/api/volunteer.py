@@ -1,4 +1,5 @@
-"""Plain HTTP routes of the volunteer app: the sign-up's e-mail link, my data as JSON.
+"""Plain HTTP routes of the volunteer app: the sign-up's e-mail link, my data as JSON, a
+mission I take part in as an .ics file for my calendar.
 
 Both read or set the HttpOnly session cookie on the server; no token ever
 reaches page scripts or LocalStorage.
@@ -18,9 +19,10 @@ from heurecivique_app.api.common import (
     request_locale,
     set_session_cookie,
 )
-from heurecivique_app.domain.errors import DomainError
+from heurecivique_app.domain.errors import DomainError, NotFound
+from heurecivique_app.presenters.calendar import ICS_TYPE, mission_ics
 from heurecivique_app.presenters.confirm_email import confirm_page
-from heurecivique_app.services import accounts, signup
+from heurecivique_app.services import accounts, notices, signup
 from heurecivique_app.settings import get_settings
 from heurecivique_app.wiring import session_scope
 
@@ -50,7 +52,8 @@ async def confirm(request: Request) -> Response:
     settings = get_settings()
     with session_scope() as session:
         token = signup.confirm_email(session, token=str(form.get("token") or ""),
-                                     ttl_hours=settings.session_ttl_hours)
+                                     ttl_hours=settings.session_ttl_hours,
+                                     timezone=settings.timezone)
     if token is None:
         return HTMLResponse(confirm_page(request_locale(request), token="", usable=False),
                             status_code=410, headers=_PRIVATE)
@@ -77,8 +80,35 @@ async def export_my_data(request: Request) -> Response:
     )
 
 
+async def mission_calendar(request: Request) -> Response:
+    """« Add to my calendar »: the .ics of a mission the signed-in person holds a place in.
+
+    Anyone else (not signed in, no place, another commune) gets 404: ids reveal nothing.
+    """
+    settings = get_settings()
+    with session_scope() as session:
+        actor = request_actor(request, session)
+        if actor is None:
+            return Response(status_code=404)
+        try:
+            entry = notices.calendar_entry(session, actor=actor,
+                                           mission_id=request.path_params["id"])
+        except NotFound:
+            return Response(status_code=404)
+    site = settings.public_url or f"{request.url.scheme}://{request.url.netloc}"
+    data = mission_ics(mission_id=entry.mission_id, title=entry.title,
+                       starts_at=entry.starts_at, duration_minutes=entry.duration_minutes,
+                       neighbourhood=entry.neighbourhood, commune=entry.commune,
+                       url=f"{site}/missions/{entry.mission_id}",
+                       locale=request_locale(request))
+    return Response(data, media_type=f"{ICS_TYPE}; charset=utf-8", headers={
+        "Content-Disposition": f'attachment; filename="mission-{entry.mission_id}.ics"',
+        "Cache-Control": "no-store"})
+
+
 routes = [
     Route("/api/auth/confirm", confirm_link, methods=["GET"]),
     Route("/api/auth/confirm", confirm, methods=["POST"]),
     Route("/api/me/export", export_my_data, methods=["GET"]),
+    Route("/api/missions/{id:int}/calendar.ics", mission_calendar, methods=["GET"]),
 ]

@@ -20,11 +20,14 @@ from heurecivique_app.domain.types import UTCDateTime, utcnow
 INAPP = "inapp"  # the channel's name (opt-outs, delivery keys)
 
 # Kinds that are about the account itself (a link to confirm, a reset): they go to an
-# address, by e-mail only; the centre holds what happens in the scheme.
+# address, by e-mail only; the centre holds what happens in the scheme. The morning
+# summary too: it lists beneficiaries' names and phones, which must not outlive their
+# retention period in a row of the centre (the console shows the same visits, live).
 EMAIL_ONLY = frozenset({
     MessageKind.REPORT_FORWARD, MessageKind.SIGNUP_CONFIRM, MessageKind.ACCOUNT_EXISTS,
     MessageKind.PASSWORD_RESET, MessageKind.STAFF_INVITATION,
     MessageKind.EMAIL_CHANGE_CONFIRM, MessageKind.EMAIL_CHANGED,
+    MessageKind.MORNING_SUMMARY,
 })
 
 # The newest this many are listed; older ones stay until retention purges them.

@@ -407,6 +407,7 @@ def _keep_search_keys(_mapper: Mapper, _connection: Connection,
 
 
 # The relays' tables live in their own module; importing it registers them here too.
+from heurecivique_app.domain.alerts import AlertPending, AlertSetting  # noqa: E402, F401
 from heurecivique_app.domain.community import (  # noqa: E402, F401
     RelayNeighbourhood,
     RelayReport,

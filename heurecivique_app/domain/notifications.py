@@ -98,6 +98,24 @@ class MessageKind:
     MISSION_CANCELLED = "mission_cancelled"
     TAKEN_OFF = "taken_off"  # the referent took this volunteer off the mission
     HANDED_TO_YOU = "handed_to_you"  # the referent gave this volunteer someone else's place
+    # Volunteers (issue 17 item 5): a place confirmed (with an .ics invitation), a place
+    # given from a waiting list, validated after the interview, alerts, the monthly nudge.
+    CONFIRMED = "confirmed"
+    WAITLIST_PLACE = "waitlist_place"
+    VALIDATED = "validated"
+    MISSION_ALERT = "mission_alert"
+    ALERT_DIGEST = "alert_digest"
+    HOUR_NUDGE = "hour_nudge"
+    # The commune's staff: a withdrawal, a problem report, a mission soon without anyone,
+    # a relay's report, a volunteer awaiting validation, the morning summary.
+    WITHDRAWAL = "withdrawal"
+    PROBLEM_REPORTED = "problem_reported"
+    UNSTAFFED = "unstaffed"
+    RELAY_REPORT = "relay_report"
+    AWAITING_VALIDATION = "awaiting_validation"
+    MORNING_SUMMARY = "morning_summary"
+    # The relay: the referent's answer to a report.
+    REPORT_ANSWER = "report_answer"
 
 
 # Kinds a person may turn off, with the label of their switch on the account page.
@@ -105,7 +123,45 @@ OPTIONAL_KINDS: dict[str, str] = {
     MessageKind.PROPOSAL: N_("When a referent proposes a mission to me"),
     MessageKind.REMINDER: N_("A reminder the day before a mission"),
     MessageKind.GROUP_MESSAGE: N_("The town hall's messages to a group of volunteers"),
+    MessageKind.CONFIRMED: N_("The confirmation of a mission, with its calendar invitation"),
+    MessageKind.REPORT_ANSWER: N_("The town hall's answer to my reports"),
+    MessageKind.WITHDRAWAL: N_("A volunteer withdraws from a mission"),
+    MessageKind.PROBLEM_REPORTED: N_("A volunteer reports a problem after a mission"),
+    MessageKind.UNSTAFFED: N_("A mission starts within 48 hours without a volunteer"),
+    MessageKind.RELAY_REPORT: N_("A neighbourhood relay sends a report"),
+    MessageKind.AWAITING_VALIDATION: N_("A new volunteer awaits validation"),
+    MessageKind.MORNING_SUMMARY: N_("The morning summary of the visits to phone about"),
 }
+
+# The optional kinds each kind of account is offered on its account page (the others
+# never receive them); alerts and the nudge are opt-in, chosen apart (domain.alerts).
+VOLUNTEER_KINDS = (MessageKind.PROPOSAL, MessageKind.REMINDER, MessageKind.CONFIRMED,
+                   MessageKind.GROUP_MESSAGE)
+RELAY_KINDS = (*VOLUNTEER_KINDS, MessageKind.REPORT_ANSWER)
+STAFF_KINDS = (MessageKind.WITHDRAWAL, MessageKind.PROBLEM_REPORTED, MessageKind.UNSTAFFED,
+               MessageKind.RELAY_REPORT, MessageKind.AWAITING_VALIDATION,
+               MessageKind.MORNING_SUMMARY)
+
+# Opt-in kinds: sent only to those who asked (domain.alerts.AlertSetting), and stopped
+# by their own unsubscribe link like the optional ones.
+OPT_IN_KINDS: dict[str, str] = {
+    MessageKind.MISSION_ALERT: N_("Alerts for new missions near home"),
+    MessageKind.ALERT_DIGEST: N_("The daily digest of new missions near home"),
+    MessageKind.HOUR_NUDGE: N_("A gentle nudge when this month's hour is not given yet"),
+}
+
+def kinds_offered(role: str) -> tuple[str, ...]:
+    """The optional kinds an account of ``role`` receives, so may turn off."""
+    if role == "relay":
+        return RELAY_KINDS
+    if role == "volunteer":
+        return VOLUNTEER_KINDS
+    return STAFF_KINDS
+
+
+# The commune's time zone when a caller does not say (HC_TIMEZONE's default): states
+# pass the configured one; tests and scripts may rely on this.
+DEFAULT_TIMEZONE = "Europe/Paris"
 
 QUIET_START = time(21, 0)
 QUIET_END = time(8, 0)

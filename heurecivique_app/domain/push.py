@@ -30,6 +30,10 @@ PUSH = "push"  # the channel (NotificationOptOut.channel, delivery keys)
 PUSH_KINDS = frozenset({
     MessageKind.PROPOSAL, MessageKind.REMINDER, MessageKind.MISSION_CHANGED,
     MessageKind.MISSION_CANCELLED, MessageKind.TAKEN_OFF, MessageKind.HANDED_TO_YOU,
+    # Issue 17 item 5: what a volunteer or relay waits for on their phone.
+    MessageKind.CONFIRMED, MessageKind.WAITLIST_PLACE, MessageKind.VALIDATED,
+    MessageKind.MISSION_ALERT, MessageKind.ALERT_DIGEST, MessageKind.HOUR_NUDGE,
+    MessageKind.REPORT_ANSWER,
 })
 
 MAX_ENDPOINT = 1000  # real endpoints are 150-500 characters

@@ -1,5 +1,6 @@
 """The registry of job kinds: e-mail deliveries, e-mailed links, the daily reminder scan,
-mission expiry, the retention purge.
+mission expiry, the retention purge; the alerts' fan-out and digest, the scan of missions
+soon without a volunteer, the staff's morning summary and the monthly nudge.
 
 Adding background work means adding a kind here (a name, a handler and, if it
 recurs, when it runs next) — never a second scheduler.
@@ -16,9 +17,11 @@ from sqlmodel import Session, col, select
 
 from heurecivique_app.adapters.mail import Mail, compose
 from heurecivique_app.adapters.photos import PhotoStore
+from heurecivique_app.domain.alerts import AlertMode
 from heurecivique_app.domain.models import User
 from heurecivique_app.domain.notifications import (
     EMAIL,
+    OPT_IN_KINDS,
     OPTIONAL_KINDS,
     MessageKind,
     NotificationOptOut,
@@ -26,9 +29,12 @@ from heurecivique_app.domain.notifications import (
 from heurecivique_app.jobs.push import send_pushes
 from heurecivique_app.jobs.queue import Claimed
 from heurecivique_app.jobs.runner import JobContext, JobKind, Outcome, Skip, one_by_one
+from heurecivique_app.presenters.calendar import ICS_TYPE, mission_ics
 from heurecivique_app.presenters.emails import Context, render
 from heurecivique_app.services import (
+    alerts,
     email_change,
+    notices,
     notifications,
     push,
     recovery,
@@ -49,6 +55,18 @@ PURGE_TIME = time(3, 0)
 EXPIRY_SCAN = "missions.expire"
 # Open missions past their start leave the boards within a quarter of an hour.
 EXPIRY_EVERY = timedelta(minutes=15)
+ALERT_DIGEST = "alerts.digest"
+# The digest of new missions near home leaves at 18:00 local, after the day's publishing.
+DIGEST_TIME = time(18, 0)
+UNSTAFFED_SCAN = "missions.unstaffed"
+# Missions starting within 48 hours without a volunteer are looked for every hour.
+UNSTAFFED_EVERY = timedelta(hours=1)
+MORNING_SUMMARY = "summary.morning"
+# The staff's list of visits to phone about: at 08:00, the end of the quiet hours.
+MORNING_TIME = time(8, 0)
+HOUR_NUDGE = "hours.nudge"
+# A nudge missed while the app was stopped still goes within three days, not later.
+NUDGE_CATCH_UP = timedelta(days=3)
 _EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 
 
@@ -70,6 +88,12 @@ def send_emails(ctx: JobContext, jobs: list[Claimed]) -> Iterator[tuple[Claimed,
         off = set(session.exec(select(NotificationOptOut.user_id, NotificationOptOut.kind)
                                .where(col(NotificationOptOut.user_id).in_(user_ids),
                                       NotificationOptOut.channel == EMAIL)).all())
+        opted = alerts.still_wanted(session, {job.user_id for job in jobs if job.user_id
+                                              and job.payload.get("kind") in OPT_IN_KINDS})
+    off |= {(user_id, kind) for user_id, (mode, nudge) in opted.items()
+            for kind in OPT_IN_KINDS if not _still_on(kind, mode, nudge)}
+    off |= {(job.user_id, job.payload.get("kind")) for job in jobs
+            if job.payload.get("kind") in OPT_IN_KINDS and job.user_id not in opted}
     settings = ctx.settings
     photos = PhotoStore(settings.data_dir)
     for job in jobs:
@@ -79,6 +103,22 @@ def send_emails(ctx: JobContext, jobs: list[Claimed]) -> Iterator[tuple[Claimed,
             yield job, error
         else:
             yield job, None
+
+
+def _still_on(kind: str, mode: str, nudge: bool) -> bool:
+    """Whether an opt-in kind is still wanted (alerts and digests: any mode but off)."""
+    return nudge if kind == MessageKind.HOUR_NUDGE else mode != AlertMode.OFF
+
+
+def _invitation(params: dict, commune: dict, locale: str, settings) -> tuple:
+    """The mission's .ics invitation, as an attachment (name, type, bytes)."""
+    url = f"{app_url(settings)}/missions/{params['mission_id']}"
+    data = mission_ics(mission_id=params["mission_id"], title=params["title"],
+                       starts_at=datetime.fromisoformat(params["starts_at"]),
+                       duration_minutes=params["duration_minutes"],
+                       neighbourhood=params["neighbourhood"], url=url,
+                       commune=commune["name"], locale=locale)
+    return ((f"mission-{params['mission_id']}.ics", ICS_TYPE, data),)
 
 
 def _message(job: Claimed, users: dict[int, User], off: set, settings,
@@ -93,7 +133,7 @@ def _message(job: Claimed, users: dict[int, User], off: set, settings,
         if (job.user_id, kind) in off:
             raise Skip("turned off by the person")
         to, name, locale = user.email, user.display_name, user.locale
-        if kind in OPTIONAL_KINDS:
+        if kind in OPTIONAL_KINDS or kind in OPT_IN_KINDS:
             token = notifications.unsubscribe_token(settings.secret_key, job.user_id, kind)
             unsubscribe_url = f"{app_url(settings)}/api/unsubscribe/{token}"
     else:
@@ -110,9 +150,11 @@ def _message(job: Claimed, users: dict[int, User], off: set, settings,
                    "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
     attachments = tuple(path for name_ in payload.get("attachments", [])
                         if (path := photos.path(name_)) is not None)
+    files = (_invitation(payload["params"], commune, locale, settings)
+             if payload["params"].get("ics") else ())
     return compose(Mail(sender=settings.mail_from, to=to, subject=rendered.subject,
                         text=rendered.text, html=rendered.html, headers=headers,
-                        attachments=attachments, idempotency_key=job.key))
+                        attachments=attachments, files=files, idempotency_key=job.key))
 
 
 def _mail_link(ctx: JobContext, job: Claimed, template: str, *, to: str, name: str,
@@ -235,6 +277,49 @@ def next_expiry_scan(after: datetime, timezone: str) -> tuple[datetime, str]:
     return due.astimezone(after.tzinfo), f"{EXPIRY_SCAN}:{due:%Y-%m-%dT%H:%M}"
 
 
+def _in_session(work: Callable[..., object]) -> Callable[[JobContext, Claimed], None]:
+    """A job that runs ``work(session, now=…, timezone=…)`` in one transaction."""
+
+    def run(ctx: JobContext, job: Claimed) -> None:
+        with Session(ctx.engine) as session:
+            work(session, now=ctx.clock(), timezone=ctx.settings.timezone)
+            session.commit()
+
+    return run
+
+
+def _fan_out(ctx: JobContext, job: Claimed) -> None:
+    """Alert the subscribers a newly published mission matches (services.alerts)."""
+    with Session(ctx.engine) as session:
+        done = alerts.fan_out(session, mission_id=job.payload["mission_id"], now=ctx.clock(),
+                              timezone=ctx.settings.timezone)
+        session.commit()
+    log.info("alerts for mission %s: %s e-mailed, %s held for the digest",
+             job.payload["mission_id"], done.emailed, done.held)
+
+
+def next_digest(after: datetime, timezone: str) -> tuple[datetime, str]:
+    """The first 18:00 local strictly after ``after``, and the key of that run."""
+    return _daily(ALERT_DIGEST, DIGEST_TIME, after, timezone)
+
+
+def next_morning_summary(after: datetime, timezone: str) -> tuple[datetime, str]:
+    """The first 08:00 local strictly after ``after``, and the key of that run."""
+    return _daily(MORNING_SUMMARY, MORNING_TIME, after, timezone)
+
+
+def next_unstaffed_scan(after: datetime, timezone: str) -> tuple[datetime, str]:
+    """The first full hour strictly after ``after``, and the key of that run."""
+    due = _EPOCH + ((after - _EPOCH) // UNSTAFFED_EVERY + 1) * UNSTAFFED_EVERY
+    return due.astimezone(after.tzinfo), f"{UNSTAFFED_SCAN}:{due:%Y-%m-%dT%H}"
+
+
+def next_nudge(after: datetime, timezone: str) -> tuple[datetime, str]:
+    """The first 20th of a month at 10:00 local strictly after ``after``, and its key."""
+    due = alerts.next_nudge_day(after, timezone)
+    return due, f"{HOUR_NUDGE}:{due.astimezone(ZoneInfo(timezone)):%Y-%m}"
+
+
 KINDS: dict[str, JobKind] = {kind.name: kind for kind in (
     JobKind(notifications.SEND_EMAIL, send_emails),
     JobKind(push.SEND_PUSH, send_pushes),
@@ -248,4 +333,13 @@ KINDS: dict[str, JobKind] = {kind.name: kind for kind in (
     JobKind(email_change.EMAIL_CHANGE_LINK_JOB, one_by_one(_send_email_change_link)),
     JobKind(EXPIRY_SCAN, one_by_one(_expire_missions), next_run=next_expiry_scan,
             catch_up=EXPIRY_EVERY),
+    JobKind(alerts.FANOUT_JOB, one_by_one(_fan_out)),
+    JobKind(ALERT_DIGEST, one_by_one(_in_session(alerts.enqueue_digests)),
+            next_run=next_digest),
+    JobKind(UNSTAFFED_SCAN, one_by_one(_in_session(notices.enqueue_unstaffed)),
+            next_run=next_unstaffed_scan, catch_up=UNSTAFFED_EVERY),
+    JobKind(MORNING_SUMMARY, one_by_one(_in_session(notices.enqueue_morning_summaries)),
+            next_run=next_morning_summary),
+    JobKind(HOUR_NUDGE, one_by_one(_in_session(alerts.enqueue_nudges)), next_run=next_nudge,
+            catch_up=NUDGE_CATCH_UP),
 )}

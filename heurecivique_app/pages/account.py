@@ -7,7 +7,7 @@ import reflex as rx
 from heurecivique_app.components import forms
 from heurecivique_app.components.layout import page
 from heurecivique_app.components.native_form import auto_post
-from heurecivique_app.components.text import T
+from heurecivique_app.components.text import T, T_each, both
 from heurecivique_app.components.volunteer import (
     availability_fieldset,
     departement_pool_tick,
@@ -17,7 +17,8 @@ from heurecivique_app.components.volunteer import (
     tick,
     volunteer_nav,
 )
-from heurecivique_app.domain.notifications import OPTIONAL_KINDS
+from heurecivique_app.domain.alerts import ALERT_MODES
+from heurecivique_app.domain.notifications import OPTIONAL_KINDS, RELAY_KINDS
 from heurecivique_app.domain.text import N_
 from heurecivique_app.state.account import AccountState
 
@@ -74,25 +75,32 @@ def pause_section() -> rx.Component:
     ), style={"width": "100%"})
 
 
-def _choices(legend: str, prefix: str, on: rx.Var) -> rx.Component:
-    return rx.el.fieldset(
-        rx.el.legend(T(legend)),
-        *[tick(f"{prefix}_{kind}", label, on.contains(f"{prefix}_{kind}"))
-          for kind, label in OPTIONAL_KINDS.items()],
-    )
+def _channels() -> rx.Var:
+    """Each channel's column of boxes as a static list (legends and labels in both
+    languages): one rx.foreach template for every box instead of one component each."""
+    return rx.Var.create([
+        {**both(legend), "boxes": [{"name": f"{prefix}_{kind}", "kind": kind, **both(
+            OPTIONAL_KINDS[kind])} for kind in RELAY_KINDS]}
+        for legend, prefix in ((N_("The e-mails I receive:"), "mail"),
+                               (N_("The notifications I receive:"), "push"))])
 
 
 def mail_section() -> rx.Component:
     """Which messages the volunteer receives, per channel: e-mail, and push beside it
     (each e-mail can also be stopped from its own link)."""
     return rx.el.section(rx.vstack(
-        rx.heading(T("E-mails and notifications"), as_="h2", size="5"),
+        # The same word in both languages: T() compiles it once, without a condition.
+        rx.heading(T("Messages"), as_="h2", size="5"),
         forms.form(
             rx.vstack(
-                rx.flex(_choices(N_("The e-mails I receive:"), "mail", AccountState.mail_on),
-                        _choices(N_("The notifications I receive:"), "push",
-                                 AccountState.push_on),
-                        wrap="wrap", spacing="4"),
+                rx.el.div(rx.foreach(_channels(), lambda channel: rx.el.fieldset(
+                    rx.el.legend(T_each(channel)),
+                    # Only the kinds this account receives (a relay also gets answers).
+                    rx.foreach(channel["boxes"].to(list[dict[str, str]]), lambda box: rx.cond(
+                        AccountState.mail_offered.contains(box["kind"]), tick(
+                            box["name"], T_each(box),
+                            AccountState.choices_on.contains(box["name"])))),
+                )), class_name="side-by-side"),
                 rx.button(T("Save my choices"), type="submit", size="3", id="save-mail"),
             ),
             on_submit=AccountState.save_mail_choices,
@@ -101,8 +109,32 @@ def mail_section() -> rx.Component:
     ), style={"width": "100%"}, id="mail-choices")
 
 
-def _push_message(state: str, text: str) -> rx.Component:
-    return rx.text(T(text), class_name=f"push-msg push-msg-{state}", role="status")
+def alerts_section() -> rx.Component:
+    """Opt-in: e-mails about new missions near home that match my gestures, and a nudge."""
+    return rx.el.section(rx.vstack(
+        rx.heading(T("Alerts"), as_="h2", size="5"),
+        forms.form(
+            rx.vstack(
+                rx.el.fieldset(
+                    rx.el.legend(T("New missions near home that match what I like doing:")),
+                    *[rx.el.label(
+                        rx.el.input(type="radio", name="alert_mode", value=mode,
+                                    id=f"alert_{mode}", class_name="touch-check",
+                                    default_checked=AccountState.alert_mode == mode),
+                        rx.el.span(T(label)), html_for=f"alert_{mode}",
+                        class_name="check-label") for mode, label in ALERT_MODES.items()],
+                ),
+                # The figure is domain.alerts.ALERTS_PER_DAY (the test of the page checks it).
+                rx.text(T("At most 3 alert e-mails a day: the others wait for the next "
+                          "day's digest."), size="2"),
+                tick("nudge", N_("A gentle reminder on the 20th when this month's hour is "
+                                 "not given yet"), AccountState.nudge),
+                rx.button(T("Save my alerts"), type="submit", size="3", id="save-alerts"),
+            ),
+            on_submit=AccountState.save_alerts,
+            key=AccountState.alert_key,
+        ),
+    ), style={"width": "100%"}, id="alert-choices")
 
 
 def push_section() -> rx.Component:
@@ -110,27 +142,22 @@ def push_section() -> rx.Component:
 
     The buttons are plain: assets/pwa.js loads assets/push.js on the first tap, which
     asks the browser's permission, subscribes and tells the server; it marks the
-    outcome on ``<html data-push=…>`` and styles.css shows the matching message.
+    outcome on ``<html data-push=…>`` and writes its message, taken from the status
+    line's ``data-texts`` (one attribute: five components would weigh on the page's
+    JavaScript budget, bench/frontend.py).
     """
     return rx.el.section(rx.vstack(
-        rx.heading(T("Notifications on this device"), as_="h2", size="5"),
-        rx.text(T("Get a notification on this phone or computer when a referent proposes "
-                  "you a mission, the day before a mission, or when a mission you take part "
-                  "in changes. It says no more than the app, and you can turn it off here.")),
-        _push_message("on", N_("Notifications are on for this device.")),
-        _push_message("off", N_("Notifications are off for this device.")),
-        _push_message("denied", N_("Your browser blocks notifications from this site: allow "
-                                   "them in its settings, then try again.")),
-        _push_message("unsupported", N_("This browser cannot receive notifications. On an "
-                                        "iPhone, add the app to the home screen first.")),
-        _push_message("error", N_("That did not work: notifications are unchanged. Try "
-                                  "again later.")),
-        rx.flex(
-            rx.button(T("Turn on notifications"), type="button", size="3", id="push-on",
+        rx.heading(T("Notifications"), as_="h2", size="5"),
+        rx.text(AccountState.push_texts["why"]),
+        # No ids on these three: an id costs each a React ref in the page's JavaScript.
+        rx.el.p(class_name="push-status", role="status",
+                custom_attrs={"data-texts": AccountState.push_status_texts}),
+        rx.el.div(
+            rx.button(AccountState.push_texts["turn_on"], type="button", size="3",
                       custom_attrs={"data-push-action": "on"}),
-            rx.button(T("Turn them off on this device"), type="button", size="3",
-                      variant="soft", id="push-off", custom_attrs={"data-push-action": "off"}),
-            wrap="wrap", spacing="3",
+            rx.button(AccountState.push_texts["turn_off"], type="button", size="3",
+                      variant="soft", custom_attrs={"data-push-action": "off"}),
+            class_name="side-by-side",
         ),
     ), style={"width": "100%"}, id="push")
 
@@ -167,6 +194,7 @@ def account() -> rx.Component:
         pause_section(),
         push_section(),
         mail_section(),
+        alerts_section(),
         data_section(),
         next_path="/account",
     )

@@ -125,6 +125,11 @@ def my_part() -> rx.Component:
     """What an accepted volunteer may still do."""
     open_or_full = (MissionState.status == "full") | (MissionState.status == "open")
     return rx.vstack(
+        # A plain link (a full page request with the session cookie): the .ics download.
+        rx.cond(open_or_full, rx.el.a(
+            T("Add to my calendar"), href=MissionState.calendar_href, download=True,
+            class_name="touch lang-link", id="add-to-calendar",
+            custom_attrs={"reloadDocument": True})),
         rx.cond(MissionState.can_cancel, cancel_form(),
                 rx.cond(open_or_full, rx.text(
                     T("It is too late to cancel in the app: please phone the referent at the "

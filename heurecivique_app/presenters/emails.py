@@ -14,9 +14,16 @@ from datetime import datetime
 from html import escape
 from typing import TypedDict
 
-from heurecivique_app.domain.notifications import OPTIONAL_KINDS, MessageKind
+from heurecivique_app.domain.community import REPORT_KIND_LABELS, REPORT_STATUS_LABELS
+from heurecivique_app.domain.enums import CATEGORY_LABELS
+from heurecivique_app.domain.notifications import (
+    OPT_IN_KINDS,
+    OPTIONAL_KINDS,
+    STAFF_KINDS,
+    MessageKind,
+)
 from heurecivique_app.domain.text import N_
-from heurecivique_app.i18n import format_duration, format_when, translate
+from heurecivique_app.i18n import format_duration, format_phone, format_when, translate
 from heurecivique_app.presenters.pwa import DEFAULT_THEME, HEX_COLOUR, text_on
 
 
@@ -229,6 +236,170 @@ def _group_message(ctx: Context, p: dict) -> Draft:
     )
 
 
+# --- issue 17 item 5: the volunteer's confirmations, alerts and nudge --------------------
+
+
+def _confirmed(ctx: Context, p: dict) -> Draft:
+    return Draft(
+        subject=(N_("Confirmed: {title}"), {"title": p["title"]}),
+        paragraphs=[(N_("Thank you! You take part in “{title}”, {when} ({duration}), in "
+                        "{place}."),
+                     {"title": p["title"], "when": _when(ctx, p["starts_at"]),
+                      "duration": format_duration(p["duration_minutes"], ctx.locale),
+                      "place": p["neighbourhood"]}),
+                    (N_("The invitation attached adds it to your calendar. The address and "
+                        "the contact are on the mission's page."), {})],
+        link=_mission_link(ctx, p),
+    )
+
+
+def _waitlist_place(ctx: Context, p: dict) -> Draft:
+    return Draft(
+        subject=(N_("A place for you: {title}"), {"title": p["title"]}),
+        paragraphs=[(N_("A place was freed in “{title}”, {when}, in {place}: it is yours, "
+                        "since you were on the waiting list."),
+                     {"title": p["title"], "when": _when(ctx, p["starts_at"]),
+                      "place": p["neighbourhood"]}),
+                    (N_("The invitation attached adds it to your calendar. Can you no longer "
+                        "make it? Cancel in the app so that the next person gets it."), {})],
+        link=_mission_link(ctx, p),
+    )
+
+
+def _validated(ctx: Context, p: dict) -> Draft:
+    return Draft(
+        subject=(N_("Welcome among the volunteers of {commune}"), {"commune": ctx.commune_name}),
+        paragraphs=[(N_("After your meeting, the town hall validated your registration: you "
+                        "can now help someone at home, as well as in collective actions."), {}),
+                    (N_("The missions near you are on your home page."), {})],
+        link=(N_("See the missions"), f"{ctx.app_url}/home"),
+    )
+
+
+def _mission_alert(ctx: Context, p: dict) -> Draft:
+    return Draft(
+        subject=(N_("A new mission near you: {title}"), {"title": p["title"]}),
+        paragraphs=[(N_("A new mission matches what you like doing: “{title}” ({category}), "
+                        "{when}, in {place}."),
+                     {"title": p["title"], "category": translate(
+                         CATEGORY_LABELS.get(p["category"], p["category"]), ctx.locale),
+                      "when": _when(ctx, p["starts_at"]), "place": p["neighbourhood"]}),
+                    (N_("You receive at most 3 of these e-mails a day; choose a daily digest "
+                        "instead in your account."), {})],
+        link=_mission_link(ctx, p),
+    )
+
+
+def _alert_digest(ctx: Context, p: dict) -> Draft:
+    lines: list[Paragraph] = [(N_("New missions near you match what you like doing:"), {})]
+    lines += [(N_("{when} — “{title}”, in {place}: {url}"),
+               {"when": _when(ctx, m["starts_at"]), "title": m["title"],
+                "place": m["neighbourhood"], "url": f"{ctx.app_url}/missions/{m['mission_id']}"})
+              for m in p["missions"]]
+    return Draft(
+        subject=(N_("{count} new mission(s) near you"), {"count": len(p["missions"])}),
+        paragraphs=lines, link=(N_("See the missions"), f"{ctx.app_url}/home"))
+
+
+def _hour_nudge(ctx: Context, p: dict) -> Draft:
+    return Draft(
+        subject=(N_("Your hour this month?"), {}),
+        paragraphs=[(N_("This month's hour is not given yet. If you have a moment, a "
+                        "neighbour may need it: the open missions near you are in the app."),
+                     {}),
+                    (N_("No worries if not: you asked for this reminder and can stop it at "
+                        "any time."), {})],
+        link=(N_("See the missions"), f"{ctx.app_url}/home"),
+    )
+
+
+def _report_answer(ctx: Context, p: dict) -> Draft:
+    return Draft(
+        subject=(N_("Answer to your report: {title}"), {"title": p["title"]}),
+        paragraphs=[(N_("The town hall answered your report “{title}”:"), {"title": p["title"]}),
+                    ("{answer}", {"answer": p["answer"]}),
+                    (N_("Now: {status}"), {"status": translate(
+                        REPORT_STATUS_LABELS.get(p["status"], p["status"]), ctx.locale)})],
+        link=(N_("See my reports"), f"{ctx.app_url}/relay"),
+    )
+
+
+# --- to the commune's staff ---------------------------------------------------------------
+
+
+def _withdrawal(ctx: Context, p: dict) -> Draft:
+    return Draft(
+        subject=(N_("Withdrawal: {title}"), {"title": p["title"]}),
+        paragraphs=[(N_("{volunteer} withdrew from “{title}”, {when}, in {place}."),
+                     {"volunteer": p["volunteer"], "title": p["title"],
+                      "when": _when(ctx, p["starts_at"]), "place": p["neighbourhood"]}),
+                    (N_("The reason: {reason}"), {"reason": p["reason"]}),
+                    (N_("Places left: {count}."), {"count": p["places_left"]})],
+        link=(N_("Open the mission"), f"{ctx.app_url}/console/missions/{p['mission_id']}"),
+    )
+
+
+def _problem_reported(ctx: Context, p: dict) -> Draft:
+    return Draft(
+        subject=(N_("Problem reported: {title}"), {"title": p["title"]}),
+        paragraphs=[(N_("{volunteer} reported a problem after “{title}” ({when}):"),
+                     {"volunteer": p["volunteer"], "title": p["title"],
+                      "when": _when(ctx, p["starts_at"])}),
+                    ("{problem}", {"problem": p["problem"]})],
+        link=(N_("Open the mission"), f"{ctx.app_url}/console/missions/{p['mission_id']}"),
+    )
+
+
+def _unstaffed(ctx: Context, p: dict) -> Draft:
+    return Draft(
+        subject=(N_("Still no volunteer: {title}"), {"title": p["title"]}),
+        paragraphs=[(N_("“{title}”, {when}, in {place}, starts within 48 hours and nobody "
+                        "has taken it yet."),
+                     {"title": p["title"], "when": _when(ctx, p["starts_at"]),
+                      "place": p["neighbourhood"]}),
+                    (N_("Propose it to a few volunteers, or warn the person."), {})],
+        link=(N_("Find a volunteer"), f"{ctx.app_url}/console/match/{p['mission_id']}"),
+    )
+
+
+def _relay_report(ctx: Context, p: dict) -> Draft:
+    return Draft(
+        subject=(N_("New report from {relay}: {title}"),
+                 {"relay": p["relay"], "title": p["title"]}),
+        paragraphs=[(N_("{relay}, relay of {place}, sent a report ({kind}): “{title}”."),
+                     {"relay": p["relay"], "place": p["neighbourhood"], "title": p["title"],
+                      "kind": translate(REPORT_KIND_LABELS.get(p["report_kind"],
+                                                               p["report_kind"]), ctx.locale)}),
+                    (N_("It waits in the triage queue."), {})],
+        link=(N_("Open the reports"), f"{ctx.app_url}/console/reports"),
+    )
+
+
+def _awaiting_validation(ctx: Context, p: dict) -> Draft:
+    return Draft(
+        subject=(N_("A new volunteer to meet: {name}"), {"name": p["volunteer"]}),
+        paragraphs=[(N_("{name} signed up and confirmed their e-mail address. Meet them "
+                        "before they can help someone at home."), {"name": p["volunteer"]})],
+        link=(N_("Open their record"),
+              f"{ctx.app_url}/console/volunteers/{p['volunteer_id']}"),
+    )
+
+
+def _morning_summary(ctx: Context, p: dict) -> Draft:
+    lines: list[Paragraph] = [(N_("The visits of today and tomorrow: phone each person to "
+                                  "say who is coming."), {})]
+    for visit in p["visits"]:
+        helpers = ", ".join(visit["volunteers"]) or translate(N_("nobody yet"), ctx.locale)
+        lines.append((N_("{when} — {title}: {beneficiary}, {phone}. Volunteer: {helpers}."),
+                      {"when": _when(ctx, visit["starts_at"]), "title": visit["title"],
+                       "beneficiary": visit["beneficiary"],
+                       "phone": format_phone(visit["phone"]) if visit["phone"] else "—",
+                       "helpers": helpers}))
+    return Draft(subject=(N_("Visits of today and tomorrow: {count}"),
+                          {"count": len(p["visits"])}),
+                 paragraphs=lines, link=(N_("Open the console"), f"{ctx.app_url}/console"))
+
+
 TEMPLATES: dict[str, Callable[[Context, dict], Draft]] = {
     MessageKind.GROUP_MESSAGE: _group_message,
     MessageKind.MISSION_CHANGED: _mission_changed,
@@ -244,6 +415,19 @@ TEMPLATES: dict[str, Callable[[Context, dict], Draft]] = {
     MessageKind.STAFF_INVITATION: _staff_invitation,
     MessageKind.EMAIL_CHANGE_CONFIRM: _email_change_confirm,
     MessageKind.EMAIL_CHANGED: _email_changed,
+    MessageKind.CONFIRMED: _confirmed,
+    MessageKind.WAITLIST_PLACE: _waitlist_place,
+    MessageKind.VALIDATED: _validated,
+    MessageKind.MISSION_ALERT: _mission_alert,
+    MessageKind.ALERT_DIGEST: _alert_digest,
+    MessageKind.HOUR_NUDGE: _hour_nudge,
+    MessageKind.REPORT_ANSWER: _report_answer,
+    MessageKind.WITHDRAWAL: _withdrawal,
+    MessageKind.PROBLEM_REPORTED: _problem_reported,
+    MessageKind.UNSTAFFED: _unstaffed,
+    MessageKind.RELAY_REPORT: _relay_report,
+    MessageKind.AWAITING_VALIDATION: _awaiting_validation,
+    MessageKind.MORNING_SUMMARY: _morning_summary,
 }
 
 
@@ -265,7 +449,9 @@ def render(template: str, ctx: Context, params: dict) -> Rendered:
         lines.insert(0, tr(N_("Hello {name},"), {"name": ctx.name}))
     why, stop = "", ""
     if ctx.unsubscribe_url:
-        why = tr(N_("You receive this e-mail as a volunteer of L'Heure Civique in {commune}."),
+        why = tr(N_("You receive this e-mail as a member of the town hall's team of L'Heure "
+                    "Civique in {commune}.") if template in STAFF_KINDS else
+                 N_("You receive this e-mail as a volunteer of L'Heure Civique in {commune}."),
                  {"commune": ctx.commune_name})
         stop = tr(N_("Stop these e-mails"), {})
     link = (tr(draft.link[0], {}), draft.link[1]) if draft.link else None
@@ -324,6 +510,17 @@ UNSUBSCRIBE_QUESTION = {
     MessageKind.REMINDER: N_("Stop the e-mail reminders the day before a mission?"),
     MessageKind.GROUP_MESSAGE: N_("Stop the e-mails the town hall sends to a group of "
                                   "volunteers?"),
+    MessageKind.CONFIRMED: N_("Stop the e-mails confirming the missions I accept?"),
+    MessageKind.REPORT_ANSWER: N_("Stop the e-mails with the answers to my reports?"),
+    MessageKind.WITHDRAWAL: N_("Stop the e-mails when a volunteer withdraws?"),
+    MessageKind.PROBLEM_REPORTED: N_("Stop the e-mails when a volunteer reports a problem?"),
+    MessageKind.UNSTAFFED: N_("Stop the e-mails about missions soon without a volunteer?"),
+    MessageKind.RELAY_REPORT: N_("Stop the e-mails about the relays' new reports?"),
+    MessageKind.AWAITING_VALIDATION: N_("Stop the e-mails about new volunteers to meet?"),
+    MessageKind.MORNING_SUMMARY: N_("Stop the morning summary of the visits?"),
+    MessageKind.MISSION_ALERT: N_("Stop the alerts for new missions near home?"),
+    MessageKind.ALERT_DIGEST: N_("Stop the daily digest of new missions near home?"),
+    MessageKind.HOUR_NUDGE: N_("Stop the monthly reminder of my hour?"),
 }
 
 
@@ -339,7 +536,7 @@ class MailProblemRow(TypedDict):
 def problem_rows(problems: list, locale: str, timezone: str) -> list[MailProblemRow]:
     """A person's undelivered e-mails as the staff record shows them (DeliveryProblem list)."""
     return [MailProblemRow(
-        kind=translate(OPTIONAL_KINDS.get(p.kind, p.kind), locale),
+        kind=translate(OPTIONAL_KINDS.get(p.kind) or OPT_IN_KINDS.get(p.kind, p.kind), locale),
         when=format_when(p.at, locale, timezone),
         state=translate(N_("Refused for good: check the address with the volunteer.")
                         if p.final else N_("Not delivered yet: it will be tried again."),

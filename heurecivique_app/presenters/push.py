@@ -9,9 +9,11 @@ mission, and no address nor phone number; the URL is a path of this site.
 
 from __future__ import annotations
 
+import json
 from typing import TypedDict
 
 from heurecivique_app.domain.push import relative_url
+from heurecivique_app.domain.text import N_
 from heurecivique_app.i18n import translate
 from heurecivique_app.presenters.emails import TEMPLATES, Context
 
@@ -45,3 +47,32 @@ def push_message(kind: str, params: dict, *, locale: str, timezone: str,
     return PushMessage(title=tr(*draft.subject), body=body,
                        url=relative_url(draft.link[1] if draft.link else "/home"),
                        tag=f"mission-{mission}" if mission else kind)
+
+
+# /account's notifications section: its explanation and buttons, and the
+# message of each outcome of a tap (assets/push.js shows it). Sent in state vars
+# rather than compiled into the page in both languages: the page's JavaScript stays
+# within its budget (bench/frontend.py), and the section is below the fold.
+ACCOUNT_TEXTS = {
+    "turn_on": N_("Turn on notifications"),
+    "turn_off": N_("Turn them off on this device"),
+    "why": N_("Get a notification on this phone or computer when a referent proposes you a "
+              "mission, the day before a mission, or when a mission you take part in "
+              "changes. It says no more than the app, and you can turn it off here."),
+    "on": N_("Notifications are on for this device."),
+    "off": N_("Notifications are off for this device."),
+    "denied": N_("Your browser blocks notifications from this site: allow them in its "
+                 "settings, then try again."),
+    "unsupported": N_("This browser cannot receive notifications. On an iPhone, add the app "
+                      "to the home screen first."),
+    "error": N_("That did not work: notifications are unchanged. Try again later."),
+}
+
+
+OUTCOMES = ("on", "off", "denied", "unsupported", "error")
+
+
+def account_texts(locale: str) -> tuple[dict[str, str], str]:
+    """The section's texts in ``locale`` by key, and the outcomes' messages as JSON."""
+    texts = {key: translate(message, locale) for key, message in ACCOUNT_TEXTS.items()}
+    return texts, json.dumps({key: texts[key] for key in OUTCOMES}, ensure_ascii=False)

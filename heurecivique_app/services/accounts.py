@@ -27,7 +27,7 @@ from heurecivique_app.domain.models import (
 )
 from heurecivique_app.domain.types import utcnow
 from heurecivique_app.domain.validation import FormCheck
-from heurecivique_app.services import email_change, inbox, push
+from heurecivique_app.services import alerts, email_change, inbox, push
 from heurecivique_app.services.actor import Actor, require_volunteer
 from heurecivique_app.services.audit import audit
 from heurecivique_app.services.missions import participation
@@ -177,6 +177,7 @@ def delete_account(session: Session, *, actor: Actor) -> None:
         login.revoked_at = now
         session.add(login)
     email_change.forget_requests(session, user_id=user.id)
+    alerts.forget(session, user_id=user.id)
     inbox.forget(session, user_id=user.id)
     push.forget_devices(session, user_id=user.id)
     user.display_name = DELETED_NAME

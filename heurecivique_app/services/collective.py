@@ -48,6 +48,7 @@ from heurecivique_app.domain.validation import (
     required_text,
     whole_number,
 )
+from heurecivique_app.services import alerts
 from heurecivique_app.services.actor import Actor, require_staff
 from heurecivique_app.services.audit import audit
 from heurecivique_app.services.followup import credit_hours
@@ -151,6 +152,8 @@ def create_collective(
                   source=GeoSource.ADDRESS, salt=geo_salt)
     session.add(mission)
     session.flush()
+    if publish:
+        alerts.enqueue_fanout(session, mission)
     audit(session, actor=actor, action="need.created", entity="mission", entity_id=mission.id,
           commune_id=actor.commune_id, collective=True, capacity=mission.capacity,
           skills=mission.skills_wanted, published=publish)

@@ -149,6 +149,10 @@ def send(session: Session, *, actor: Actor, audience: object, target_id: object,
     chosen = group(session, actor=actor, audience=audience, target_id=target_id)
     if not chosen.user_ids:
         raise DomainError(NOBODY)
+    # Two sends at once (two tabs) must not both pass the count: the referent's row is
+    # held until this one commits (PostgreSQL; FOR NO KEY UPDATE, like places.ROW_LOCK).
+    session.exec(select(User.id).where(User.id == actor.user_id)
+                 .with_for_update(key_share=True)).one()
     if sent_within_the_hour(session, actor=actor, now=now) >= PER_HOUR:
         raise DomainError(TOO_MANY, count=PER_HOUR)
     audit(session, actor=actor, action=EventKind.GROUP_MESSAGE_SENT, entity=chosen.audience.value,

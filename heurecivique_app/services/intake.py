@@ -40,6 +40,7 @@ from heurecivique_app.domain.validation import (
     required_text,
     whole_number,
 )
+from heurecivique_app.services import alerts
 from heurecivique_app.services.actor import Actor, require_staff
 from heurecivique_app.services.audit import audit
 from heurecivique_app.services.geography import areas, neighbourhood_for_point, place_mission
@@ -395,6 +396,8 @@ def create_need(
                             geocoder=geocoder, geo_salt=geo_salt, known=known,
                             match_exact=False)
     hood_id = mission.neighbourhood_id
+    if publish:
+        alerts.enqueue_fanout(session, mission)
     audit(session, actor=actor, action="need.created", entity="mission", entity_id=mission.id,
           commune_id=actor.commune_id, channel=mission.channel, published=publish,
           beneficiary_id=mission.beneficiary_id, known_beneficiary=known is not None,

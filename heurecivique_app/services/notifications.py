@@ -21,17 +21,20 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
+from heurecivique_app.domain.alerts import AlertMode, AlertPending, AlertSetting
 from heurecivique_app.domain.enums import MissionStatus, ParticipationStatus
 from heurecivique_app.domain.errors import NotFound
 from heurecivique_app.domain.models import Commune, Mission, Neighbourhood, Participation, User
 from heurecivique_app.domain.notifications import (
     EMAIL,
+    OPT_IN_KINDS,
     OPTIONAL_KINDS,
     Job,
     JobStatus,
     MessageKind,
     NotificationOptOut,
     delivery_key,
+    kinds_offered,
     outside_quiet_hours,
     same_local_day,
 )
@@ -204,17 +207,18 @@ def enqueue_reminders(session: Session, *, now: datetime, timezone: str) -> int:
 
 
 def preferences(session: Session, *, actor: Actor, channel: str = EMAIL) -> dict[str, bool]:
-    """Each optional kind of message on ``channel``: on (True) or turned off."""
+    """Each optional kind the actor's role receives on ``channel``: on (True) or turned off."""
     off = set(session.exec(select(NotificationOptOut.kind).where(
         NotificationOptOut.user_id == actor.user_id, NotificationOptOut.channel == channel)))
-    return {kind: kind not in off for kind in OPTIONAL_KINDS}
+    return {kind: kind not in off for kind in kinds_offered(actor.role)}
 
 
 def set_preferences(session: Session, *, actor: Actor, enabled: dict[str, bool],
                     channel: str = EMAIL) -> None:
     """Turn optional kinds on or off on ``channel`` (kinds not named are left as they are)."""
     for kind, on in enabled.items():
-        if not isinstance(kind, str) or kind not in OPTIONAL_KINDS or not isinstance(on, bool):
+        if not isinstance(kind, str) or kind not in kinds_offered(actor.role) or \
+                not isinstance(on, bool):
             continue  # only the page's own switches mean something
         _set(session, actor.user_id, kind, on, channel)
 
@@ -253,14 +257,34 @@ def unsubscribe(session: Session, *, secret: str, token: str) -> str:
     user_id_text, _, rest = token.partition(".")
     kind, _, signature = rest.partition(".")
     user_id = form_id(user_id_text)
-    if user_id is None or kind not in OPTIONAL_KINDS or not hmac.compare_digest(
+    if user_id is None or (kind not in OPTIONAL_KINDS and kind not in OPT_IN_KINDS) or \
+            not hmac.compare_digest(
             signature.encode(), _signature(secret, user_id, kind).encode()):
         raise NotFound()
     user = session.get(User, user_id)
     if user is None or not user.is_active:
         raise NotFound()
-    _set(session, user.id, kind, False)
+    if kind in OPT_IN_KINDS:
+        stop_opt_in(session, user_id=user.id, kind=kind)
+    else:
+        _set(session, user.id, kind, False)
     return kind
+
+
+def stop_opt_in(session: Session, *, user_id: int, kind: str) -> None:
+    """Turn off an alert, digest or nudge the person had asked for (an unsubscribe link)."""
+    row = session.get(AlertSetting, user_id)
+    if row is None:
+        return
+    if kind == MessageKind.HOUR_NUDGE:
+        row.nudge = False
+    else:
+        row.mode = AlertMode.OFF
+        session.exec(delete(AlertPending).where(  # type: ignore[call-overload]
+            AlertPending.user_id == user_id))
+    row.updated_at = utcnow()
+    session.add(row)
+    session.flush()
 
 
 @dataclass(frozen=True)

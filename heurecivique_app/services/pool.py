@@ -29,6 +29,7 @@ from heurecivique_app.domain.models import (
     User,
     VolunteerProfile,
 )
+from heurecivique_app.domain.notifications import DEFAULT_TIMEZONE
 from heurecivique_app.domain.text import N_
 from heurecivique_app.domain.types import utcnow
 from heurecivique_app.domain.validation import (
@@ -40,6 +41,7 @@ from heurecivique_app.domain.validation import (
     one_of,
     optional_text,
 )
+from heurecivique_app.services import notices
 from heurecivique_app.services.actor import Actor, require_staff
 from heurecivique_app.services.audit import audit
 from heurecivique_app.services.shortlist import pool_members
@@ -253,9 +255,9 @@ def volunteer_record(
 
 def validate_volunteer(
     session: Session, *, actor: Actor, volunteer_id: int, charter_checked: bool, note: str,
-    charter_version: str,
+    charter_version: str, timezone: str = DEFAULT_TIMEZONE,
 ) -> VolunteerProfile:
-    """Make a volunteer active after the interview.
+    """Make a volunteer active after the interview; they are e-mailed the news.
 
     The charter was gone through with them (ticked by the referent), and the
     referent's notes are kept (staff only).
@@ -294,4 +296,5 @@ def validate_volunteer(
     events.record(session, events.DomainEvent(
         kind="volunteer.validated", commune_id=person.commune_id,
         actor_name=actor.display_name))
+    notices.volunteer_validated(session, person=person, timezone=timezone)
     return profile

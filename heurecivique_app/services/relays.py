@@ -27,6 +27,7 @@ from heurecivique_app.domain.community import (
 from heurecivique_app.domain.enums import Channel, Role
 from heurecivique_app.domain.errors import NotAllowed, NotFound, ValidationFailed
 from heurecivique_app.domain.models import Neighbourhood, User
+from heurecivique_app.domain.notifications import DEFAULT_TIMEZONE
 from heurecivique_app.domain.text import N_
 from heurecivique_app.domain.validation import (
     FieldError,
@@ -39,7 +40,7 @@ from heurecivique_app.domain.validation import (
     optional_text,
     required_text,
 )
-from heurecivique_app.services import intake, minors
+from heurecivique_app.services import intake, minors, notices
 from heurecivique_app.services.actor import Actor, require_staff
 from heurecivique_app.services.audit import audit
 
@@ -180,8 +181,11 @@ def _coordinate(text: str, low: float, high: float) -> float | None:
     return value
 
 
-def report_issue(session: Session, *, actor: Actor, form: IssueForm) -> RelayReport:
+def report_issue(session: Session, *, actor: Actor, form: IssueForm,
+                 timezone: str = DEFAULT_TIMEZONE) -> RelayReport:
     """Report a comfort, health or safety issue of one of the relay's neighbourhoods.
+
+    The commune's referents are e-mailed (as for a need).
 
     Raises:
         NotAllowed: the actor is not a relay.
@@ -214,7 +218,7 @@ def report_issue(session: Session, *, actor: Actor, form: IssueForm) -> RelayRep
     )
     session.add(report)
     session.flush()
-    _log_created(session, actor, report)
+    _log_created(session, actor, report, hood, timezone)
     return report
 
 
@@ -256,17 +260,22 @@ def report_need(
     session.flush()
     audit(session, actor=actor, action="need.created", entity="mission", entity_id=mission.id,
           commune_id=actor.commune_id, channel=Channel.RELAY, published=False)
-    _log_created(session, actor, report)
+    _log_created(session, actor, report, session.get(Neighbourhood, report.neighbourhood_id),
+                 timezone)
     return report
 
 
-def _log_created(session: Session, actor: Actor, report: RelayReport) -> None:
+def _log_created(session: Session, actor: Actor, report: RelayReport,
+                 hood: Neighbourhood | None, timezone: str) -> None:
     audit(session, actor=actor, action="report.created", entity="relay_report",
           entity_id=report.id, commune_id=actor.commune_id, kind=report.kind)
     events.record(session, events.DomainEvent(
         kind="report.created", commune_id=actor.commune_id, actor_name=actor.display_name,
         data={"title": report.title},
     ))
+    notices.relay_report(session, report_id=report.id or 0, commune_id=report.commune_id,
+                         relay=actor.display_name, title=report.title, kind=report.kind,
+                         neighbourhood=hood.name if hood else "", timezone=timezone)
 
 
 @dataclass(frozen=True)

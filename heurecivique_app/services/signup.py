@@ -41,7 +41,7 @@ from heurecivique_app.domain.models import (
     User,
     VolunteerProfile,
 )
-from heurecivique_app.domain.notifications import MessageKind
+from heurecivique_app.domain.notifications import DEFAULT_TIMEZONE, MessageKind
 from heurecivique_app.domain.text import N_
 from heurecivique_app.domain.types import utcnow
 from heurecivique_app.domain.validation import (
@@ -66,7 +66,7 @@ from heurecivique_app.domain.volunteering import (
     clean_skills,
 )
 from heurecivique_app.jobs.queue import enqueue_rows, job_row
-from heurecivique_app.services import auth, notifications
+from heurecivique_app.services import auth, notices, notifications
 from heurecivique_app.services.actor import Actor
 from heurecivique_app.services.audit import audit
 from heurecivique_app.services.geography import areas, neighbourhood_for_point
@@ -390,8 +390,11 @@ def confirmation_is_usable(session: Session, *, token: str,
 
 
 def confirm_email(session: Session, *, token: str, ttl_hours: int,
-                  now: datetime | None = None) -> str | None:
+                  now: datetime | None = None, timezone: str = DEFAULT_TIMEZONE) -> str | None:
     """Use up the link, mark the e-mail confirmed and open a session.
+
+    A confirmed volunteer now waits to be met: the commune's referents are e-mailed
+    (not before: an address nobody confirms may be anybody's).
 
     Returns:
         The raw session token for the cookie; None if the link is unknown,
@@ -407,4 +410,7 @@ def confirm_email(session: Session, *, token: str, ttl_hours: int,
     session.add_all([link, user])
     audit(session, actor=Actor.from_user(user), action="volunteer.email_confirmed",
           entity="user", entity_id=user.id, commune_id=user.commune_id)
+    profile = session.get(VolunteerProfile, user.id)
+    if profile is not None and profile.status == VolunteerStatus.PENDING:
+        notices.awaiting_validation(session, person=user, timezone=timezone)
     return auth.open_session(session, user=user, ttl_hours=ttl_hours)

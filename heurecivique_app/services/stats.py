@@ -599,8 +599,8 @@ def _summarised(r: _Reader) -> _Found:
     overall, per_channel, helped = stats_summary.waits(s)
     tally = _MissionTally(by_channel, by_commune, overall, per_channel, done_by_category,
                           helped, beneficiary, volunteer, incidents)
-    return _Found(tally, stats_summary.hours(s), stats_summary.enrolled(s),
-                  stats_summary.cohorts(s), (checked, present))
+    enrolled, cohorts = stats_summary.people(s)
+    return _Found(tally, stats_summary.hours(s), enrolled, cohorts, (checked, present))
 
 
 def compute(session: Session, *, scope: StatsScope, filters: StatsFilter, timezone: str,

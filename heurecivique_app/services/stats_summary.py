@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, distinct, func, select
+from sqlalchemy import ColumnElement, and_, case, distinct, func, literal_column, or_, select
 from sqlalchemy.sql import Executable, Select
 from sqlmodel import Session, SQLModel, col
 
@@ -103,21 +103,27 @@ def mission_counts(r: SummaryReader) -> tuple[dict[str, list[int]], dict[int, li
     sums = [func.sum(getattr(m, name)) for name in COUNTERS]
     by_channel: dict[str, list[int]] = defaultdict(lambda: [0] * 5)
     by_commune: dict[int, list[int]] = defaultdict(lambda: [0] * 5)
+    done_by_category: dict[str, int] = defaultdict(int)
     totals = [0] * len(COUNTERS)
-    for commune, channel, *values in r.all(
-            select(m.commune_id, m.channel, *sums)
-            .where(*r.where(m), m.category == (r.category or ALL), m.channel != ALL)
-            .group_by(m.commune_id, m.channel)):
+    # One read of both kinds of row: per channel (of every category, or the filter's)
+    # for the counts, per category (every channel) for the gestures.
+    per_channel = and_(m.category == (r.category or ALL), m.channel != ALL)
+    per_category = and_(m.channel == ALL,
+                        m.category == r.category if r.category else m.category != ALL)
+    for commune, category, channel, *values in r.all(
+            select(m.commune_id, m.category, m.channel, *sums)
+            .where(*r.where(m), or_(per_channel, per_category))
+            .group_by(m.commune_id, m.category, m.channel)):
         values = [int(v or 0) for v in values]
+        if channel == ALL:
+            done_by_category[category] += values[COUNTERS.index("done")]
+            continue
         for i in range(5):
             by_channel[channel][i] += values[i]
             by_commune[commune][i] += values[i]
         totals = [a + b for a, b in zip(totals, values, strict=True)]
     named = dict(zip(COUNTERS, totals, strict=True))
-    gestures = select(m.category, func.sum(m.done)).where(*r.where(m), m.channel == ALL)
-    gestures = gestures.where(m.category == r.category if r.category else m.category != ALL)
-    done_by_category = {category: int(n) for category, n in r.all(
-        gestures.group_by(m.category).having(func.sum(m.done) > 0))}
+    done_by_category = {c: n for c, n in done_by_category.items() if n > 0}
     beneficiary = {score: named[f"b{score}"] for score in range(1, 6) if named[f"b{score}"]}
     volunteer = {score: named[f"v{score}"] for score in range(1, 6) if named[f"v{score}"]}
     return (by_channel, by_commune, done_by_category, beneficiary, volunteer,
@@ -134,18 +140,19 @@ def waits(r: SummaryReader) -> tuple[Summary, dict[str, Summary], int]:
     f = StatsMissionFact
     where = r.where(f) + ([f.category == r.category] if r.category else [])
     if r.session.get_bind().dialect.name == "postgresql":
-        hours = func.greatest(f.hours, 0.0)
-        rows = r.all(select(f.channel, func.count(),
+        # NULL (no volunteer yet) is left out by percentile_cont, not made 0 by greatest.
+        hours = case((col(f.hours).is_not(None), func.greatest(f.hours, 0.0)))
+        rows = r.all(select(f.channel, func.count(f.hours),
                             func.percentile_cont(0.5).within_group(hours),
-                            func.percentile_cont(0.9).within_group(hours))
-                     .where(*where, col(f.hours).is_not(None))
-                     .group_by(func.rollup(f.channel)))
+                            func.percentile_cont(0.9).within_group(hours),
+                            func.count(distinct(f.beneficiary_id)))
+                     .where(*where).group_by(func.rollup(f.channel)))
         per_channel = {channel: Summary(int(n), median, p90)
-                       for channel, n, median, p90 in rows if channel is not None}
-        overall = next((Summary(int(n), median, p90) for channel, n, median, p90 in rows
-                        if channel is None), summarise([]))
-        helped = r.all(select(func.count(distinct(f.beneficiary_id))).where(*where))[0][0]
-        return overall, per_channel, int(helped)
+                       for channel, n, median, p90, _ in rows if channel is not None and n}
+        overall, helped = next(((Summary(int(n), median, p90), int(people))
+                                for channel, n, median, p90, people in rows
+                                if channel is None), (summarise([]), 0))
+        return (overall if overall.count else summarise([])), per_channel, helped
     helped = r.all(select(func.count(distinct(f.beneficiary_id))).where(*where))[0][0]
     by_channel: dict[str, list[float]] = defaultdict(list)
     for channel, value in r.driver_rows(select(f.channel, f.hours)
@@ -171,6 +178,18 @@ def hours(r: SummaryReader) -> tuple[dict[str, dict[str, int]], dict[int, int], 
     # Counted by the database: a département's year is ~20,000 volunteer-months.
     gave = [*r.where(g), g.category == (r.category or ALL), g.minutes >= PLEDGE_MINUTES]
     people = func.count(distinct(g.volunteer_id))
+    if r.session.get_bind().dialect.name == "postgresql":  # one read: per month, per commune, all
+        per_month, per_commune, total = {}, {}, 0
+        for month, commune, n in r.all(
+                select(g.month, g.commune_id, people).where(*gave)
+                .group_by(func.grouping_sets(g.month, g.commune_id, literal_column("()")))):
+            if month is not None:
+                per_month[month] = int(n)
+            elif commune is not None:
+                per_commune[commune] = int(n)
+            else:
+                total = int(n)
+        return by_month, by_commune, Givers(per_month, per_commune, total)
     per_month = {month: int(n) for month, n in r.all(
         select(g.month, people).where(*gave).group_by(g.month))}
     per_commune = {commune: int(n) for commune, n in r.all(
@@ -179,43 +198,42 @@ def hours(r: SummaryReader) -> tuple[dict[str, dict[str, int]], dict[int, int], 
     return by_month, by_commune, Givers(per_month, per_commune, int(total))
 
 
-def enrolled(r: SummaryReader) -> tuple[dict[str, int], int]:
-    """What ``stats._enrolled`` gives: validated by each month's end, and in the period."""
+def people(r: SummaryReader) -> tuple[tuple[dict[str, int], int],
+                                      tuple[dict[str, int], dict[tuple[str, int], int],
+                                            dict[int, int]]]:
+    """What ``stats._enrolled`` and ``stats._cohorts`` give, in one read.
+
+    Returns:
+        Validated volunteers by each month's end and how many in the period; sign-ups
+        per month, those who gave time N months later, sign-ups per commune.
+    """
     p = StatsPeople
     commune = col(p.commune_id)
     scope = commune == r.ids[0] if len(r.ids) == 1 else commune.in_(r.ids)
+    offsets = {gave_after(k): k for k in RETENTION_OFFSETS}
+    validated = and_(p.measure == VALIDATED, p.month < add_months(r.months[-1], 1))
+    cohorts = and_(col(p.measure).in_([SIGNED_UP, *offsets]), col(p.month).in_(r.months))
     before = 0
     during: dict[str, int] = {}
-    for month, count in r.all(select(p.month, func.sum(p.volunteers))
-                              .where(scope, p.measure == VALIDATED,
-                                     p.month < add_months(r.months[-1], 1))
-                              .group_by(p.month)):
-        if month < r.months[0]:
-            before += int(count)
-        else:
-            during[month] = int(count)
-    result, running = {}, before
-    for month in r.months:
-        running += during.get(month, 0)
-        result[month] = running
-    return result, sum(during.values())
-
-
-def cohorts(r: SummaryReader) -> tuple[dict[str, int], dict[tuple[str, int], int],
-                                       dict[int, int]]:
-    """Sign-ups per month, those who gave time N months later, sign-ups per commune."""
-    p = StatsPeople
-    measures = {SIGNED_UP: 0, **{gave_after(k): k for k in RETENTION_OFFSETS}}
     signed: dict[str, int] = defaultdict(int)
     returned: dict[tuple[str, int], int] = defaultdict(int)
     per_commune: dict[int, int] = defaultdict(int)
-    for commune, month, measure, count in r.all(
+    for town, month, measure, count in r.all(
             select(p.commune_id, p.month, p.measure, func.sum(p.volunteers))
-            .where(*r.where(p), col(p.measure).in_(measures))
+            .where(scope, or_(validated, cohorts))
             .group_by(p.commune_id, p.month, p.measure)):
-        if measure == SIGNED_UP:
-            signed[month] += int(count)
-            per_commune[commune] += int(count)
+        count = int(count)
+        if measure == VALIDATED and month < r.months[0]:
+            before += count
+        elif measure == VALIDATED:
+            during[month] = during.get(month, 0) + count
+        elif measure == SIGNED_UP:
+            signed[month] += count
+            per_commune[town] += count
         else:
-            returned[(month, measures[measure])] += int(count)
-    return signed, returned, per_commune
+            returned[(month, offsets[measure])] += count
+    enrolled, running = {}, before
+    for month in r.months:
+        running += during.get(month, 0)
+        enrolled[month] = running
+    return (enrolled, sum(during.values())), (signed, returned, per_commune)

@@ -23,7 +23,7 @@ from heurecivique_app.domain.community import (
 from heurecivique_app.domain.enums import Category, Channel, MissionKind, MissionStatus
 from heurecivique_app.domain.errors import InvalidTransition, NotFound, ValidationFailed
 from heurecivique_app.domain.models import Mission, Neighbourhood, User
-from heurecivique_app.domain.notifications import MessageKind
+from heurecivique_app.domain.notifications import DEFAULT_TIMEZONE, MessageKind
 from heurecivique_app.domain.text import N_
 from heurecivique_app.domain.types import utcnow
 from heurecivique_app.domain.validation import (
@@ -32,7 +32,7 @@ from heurecivique_app.domain.validation import (
     optional_text,
     required_text,
 )
-from heurecivique_app.services import notifications
+from heurecivique_app.services import notices, notifications
 from heurecivique_app.services.actor import Actor, require_staff
 from heurecivique_app.services.audit import audit
 from heurecivique_app.services.relays import commune_reports
@@ -114,7 +114,8 @@ def turn_into_mission(
     return mission
 
 
-def forward(session: Session, *, actor: Actor, report_id: int, note: str, to: str) -> RelayReport:
+def forward(session: Session, *, actor: Actor, report_id: int, note: str, to: str,
+            timezone: str = DEFAULT_TIMEZONE) -> RelayReport:
     """Send the report to the technical services; ``note`` is also the relay's answer.
 
     The e-mail is a job of the same transaction (sent by the job runner after
@@ -144,11 +145,20 @@ def forward(session: Session, *, actor: Actor, report_id: int, note: str, to: st
                 "note": note},
         commune=notifications.commune_look(session, report.commune_id),
         attachments=[report.photo_name] if report.photo_name else [])
+    if note:
+        _answer_relay(session, report, timezone)
     return report
 
 
-def close(session: Session, *, actor: Actor, report_id: int, answer: str) -> RelayReport:
-    """Close the report with an answer the relay reads."""
+def _answer_relay(session: Session, report: RelayReport, timezone: str) -> None:
+    notices.report_answered(session, report_id=report.id or 0, relay_id=report.relay_id,
+                            commune_id=report.commune_id, title=report.title,
+                            answer=report.answer, status=report.status, timezone=timezone)
+
+
+def close(session: Session, *, actor: Actor, report_id: int, answer: str,
+          timezone: str = DEFAULT_TIMEZONE) -> RelayReport:
+    """Close the report with an answer the relay reads (and is e-mailed)."""
     report = _report(session, actor, report_id)
     try:
         text = required_text(answer, max_length=1000)
@@ -156,6 +166,7 @@ def close(session: Session, *, actor: Actor, report_id: int, answer: str) -> Rel
         raise ValidationFailed({"answer": exc.message}, params={"answer": exc.params}) from exc
     report.answer = text
     _move(session, actor, report, ReportStatus.CLOSED)
+    _answer_relay(session, report, timezone)
     return report
 
 

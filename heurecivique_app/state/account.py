@@ -7,13 +7,15 @@ import reflex as rx
 from heurecivique_app.domain.enums import VOLUNTEER_ROLES
 from heurecivique_app.domain.errors import DomainError
 from heurecivique_app.domain.form_data import ticked
-from heurecivique_app.domain.notifications import EMAIL, OPTIONAL_KINDS
+from heurecivique_app.domain.notifications import EMAIL, RELAY_KINDS
 from heurecivique_app.domain.push import PUSH
 from heurecivique_app.domain.text import N_
+from heurecivique_app.domain.validation import form_text
 from heurecivique_app.domain.volunteering import availability_field
 from heurecivique_app.i18n import format_phone
 from heurecivique_app.presenters.options import Option, neighbourhood_options
-from heurecivique_app.services import accounts, notifications, selectors, volunteering
+from heurecivique_app.presenters.push import account_texts
+from heurecivique_app.services import accounts, alerts, notifications, selectors, volunteering
 from heurecivique_app.services.signup import ProfileForm
 from heurecivique_app.state.base import AppState, page_load, signed_in
 
@@ -37,17 +39,26 @@ class AccountState(AppState):
     form_ok: bool = False
     form_key: int = 0
     delete_error: str = ""
-    # The kinds of e-mail the volunteer keeps on (the switches of the « E-mails » section).
-    mail_on: list[str] = []
-    # The kinds also sent as a push to the volunteer's subscribed browsers (beside e-mail).
-    push_on: list[str] = []
+    # The boxes ticked in « Messages »: mail_<kind> for the kinds of e-mail the
+    # volunteer keeps on, push_<kind> for those also pushed to their devices.
+    choices_on: list[str] = []
+    # The optional kinds this account receives (a relay also gets answers to reports).
+    mail_offered: list[str] = []
+    # The notifications section's texts in the user's language (presenters/push.py).
+    push_texts: dict[str, str] = {}
+    push_status_texts: str = "{}"  # JSON, read by assets/push.js
     mail_key: int = 0
+    # Opt-in: alerts for new missions near home (off, instant, digest) and the nudge.
+    alert_mode: str = "off"
+    nudge: bool = False
+    alert_key: int = 0
 
     def _reload(self, actor) -> None:
         with self._unit_of_work() as session:
             user, profile = accounts.my_profile(session, actor=actor)
             hoods = selectors.neighbourhoods(session, user.commune_id)
             choices = notifications.preferences(session, actor=actor)
+            alert = alerts.choice(session, actor=actor)
             pushed = notifications.preferences(session, actor=actor, channel=PUSH)
         self.display_name = user.display_name
         self.email = user.email
@@ -64,9 +75,13 @@ class AccountState(AppState):
         self.volunteer_status = profile.status
         self.neighbourhood_options = neighbourhood_options(hoods)
         self.form_key += 1
-        self.mail_on = [f"mail_{kind}" for kind, on in choices.items() if on]
-        self.push_on = [f"push_{kind}" for kind, on in pushed.items() if on]
+        self.choices_on = [f"mail_{kind}" for kind, on in choices.items() if on] + [
+            f"push_{kind}" for kind, on in pushed.items() if on]
+        self.mail_offered = list(choices)
+        self.push_texts, self.push_status_texts = account_texts(self.locale)
         self.mail_key += 1
+        self.alert_mode, self.nudge = alert.mode, alert.nudge
+        self.alert_key += 1
 
     @rx.event
     @page_load(VOLUNTEER_ROLES)
@@ -115,8 +130,22 @@ class AccountState(AppState):
         with self._unit_of_work() as session:
             for channel, prefix in ((EMAIL, "mail"), (PUSH, "push")):
                 notifications.set_preferences(session, actor=actor, channel=channel, enabled={
-                    kind: ticked(form_data, f"{prefix}_{kind}") for kind in OPTIONAL_KINDS})
+                    kind: ticked(form_data, f"{prefix}_{kind}") for kind in RELAY_KINDS})
         self._say(N_("Your choices of e-mails are saved."), "success")
+        self._reload(actor)
+        return None
+
+    @rx.event
+    @signed_in
+    def save_alerts(self, actor, form_data: dict):
+        """Alerts for new missions near home (a mode) and the monthly nudge (a box)."""
+        done = self._run(lambda s: alerts.set_choice(
+            s, actor=actor, mode=form_text(form_data, "alert_mode"),
+            nudge=ticked(form_data, "nudge")))
+        if not done.ok:
+            self.notice, self.notice_tone = done.text, "error"
+            return None
+        self._say(N_("Your alerts are saved."), "success")
         self._reload(actor)
         return None
 

@@ -110,12 +110,13 @@ class HomeState(AppState):
     def accept_proposal(self, actor, mission_id: str):
         # Any open mission of the actor's commune may be accepted by id: the service checks.
         self._answer(actor, lambda s: participation.accept_mission(
-            s, actor=actor, mission_id=known_id(mission_id)),
+            s, actor=actor, mission_id=known_id(mission_id), timezone=self._settings.timezone),
             N_("Thank you! The mission is yours. The contact details are on its page."))
 
     @rx.event
     @signed_in
     def decline_proposal(self, actor, mission_id: str):
         self._answer(actor, lambda s: participation.decline_mission(
-            s, actor=actor, mission_id=known_id(mission_id), reason=""),
+            s, actor=actor, mission_id=known_id(mission_id), reason="",
+            timezone=self._settings.timezone),
             N_("Noted. The referent will see your answer."))

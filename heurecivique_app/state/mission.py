@@ -60,6 +60,10 @@ class MissionState(AppState):
         return self.contact_address != ""
 
     @rx.var
+    def calendar_href(self) -> str:
+        return f"/api/missions/{self._mission_id}/calendar.ics"
+
+    @rx.var
     def charter_href(self) -> str:
         return f"/charter?next=/missions/{self._mission_id}"
 
@@ -140,7 +144,8 @@ class MissionState(AppState):
         yield
         self._answer(
             actor,
-            lambda s: participation.accept_mission(s, actor=actor, mission_id=self._mission_id),
+            lambda s: participation.accept_mission(s, actor=actor, mission_id=self._mission_id,
+                                                   timezone=self._settings.timezone),
             "accepted", N_("Thank you! The mission is yours. The contact details are below."),
         )
         # A full collective action: the place taken is one on its waiting list.
@@ -156,7 +161,8 @@ class MissionState(AppState):
         self._answer(
             actor,
             lambda s: participation.decline_mission(s, actor=actor, mission_id=self._mission_id,
-                                                    reason=reason),
+                                                    reason=reason,
+                                                    timezone=self._settings.timezone),
             "declined", N_("Noted. The referent will see your answer."),
         )
 
@@ -168,7 +174,8 @@ class MissionState(AppState):
             actor,
             lambda s: participation.withdraw(s, actor=actor, mission_id=self._mission_id,
                                              reason=reason,
-                                             cutoff_hours=self._settings.cancel_cutoff_hours),
+                                             cutoff_hours=self._settings.cancel_cutoff_hours,
+                                             timezone=self._settings.timezone),
             "declined", N_("Your participation is cancelled. The referent has been told."),
         )
 

@@ -99,7 +99,7 @@ class VolunteerState(StaffPageState):
             s, actor=actor, volunteer_id=self._volunteer_id,
             charter_checked=ticked(form_data, "charter"),
             note=form_text(form_data, "validation_note"),
-            charter_version=self._settings.charter_version))
+            charter_version=self._settings.charter_version, timezone=self._settings.timezone))
         if isinstance(done.error, ValidationFailed):
             self.field_errors, self.form_message = done.fields, done.text
             return None

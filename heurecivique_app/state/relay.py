@@ -98,7 +98,8 @@ class RelayState(AppState):
             lon=form_text(form_data, "lon"),
             photo_name=self._photo_name,
         )
-        done = self._run(lambda s: relays.report_issue(s, actor=actor, form=form))
+        done = self._run(lambda s: relays.report_issue(s, actor=actor, form=form,
+                                                       timezone=self._settings.timezone))
         self._answer(actor, done, N_("Thank you! The town hall has received your report."))
 
     @rx.event

@@ -82,7 +82,7 @@ class TriageState(AppState):
         note = self.answers.get(str(report_id), "")
         return self._act(actor, lambda s: triage.forward(
             s, actor=actor, report_id=known_id(report_id), note=note,
-            to=self._settings.technical_services_email),
+            to=self._settings.technical_services_email, timezone=self._settings.timezone),
             N_("Sent to the technical services."))
 
     @rx.event
@@ -90,7 +90,8 @@ class TriageState(AppState):
     def close(self, actor, report_id: str):
         answer = self.answers.get(str(report_id), "")
         return self._act(actor, lambda s: triage.close(
-            s, actor=actor, report_id=known_id(report_id), answer=answer),
+            s, actor=actor, report_id=known_id(report_id), answer=answer,
+            timezone=self._settings.timezone),
             N_("The report is closed; the relay sees your answer."))
 
     @rx.event

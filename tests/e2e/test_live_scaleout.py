@@ -120,7 +120,6 @@ def test_a_short_soak_loses_no_accept_and_overfills_nothing(scaleout_server):
     }
     record = run_in_own_loop(crowd(spec))
     assert record.latencies["accept"], dict(record.failures)  # accepts were answered
-    assert record.latencies["follow_up"] or record.latencies["intake"]
     assert record.handler_errors == 0
     checks = soak_world.check(database_url, record.believed, record.unanswered)
     assert (checks.lost_accepts, checks.lost_withdrawals, checks.double_booked,

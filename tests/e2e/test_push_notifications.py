@@ -78,7 +78,7 @@ def test_subscribe_then_a_push_shows_a_notification_that_opens_its_mission(new_c
     # Nothing is asked on page load: permission prompts only follow the button.
     assert page.evaluate("document.documentElement.getAttribute('data-push')") is None
     assert page.evaluate("typeof window.hcPush") == "undefined"  # push.js not loaded yet
-    page.locator("#push-on").click()
+    page.locator("[data-push-action=on]").click()
     expect(page.locator("html")).to_have_attribute("data-push", re.compile("on|error"))
     with _db(app_server) as db:
         [volunteer_id] = db.execute("SELECT id FROM user WHERE email = ?",
@@ -90,14 +90,16 @@ def test_subscribe_then_a_push_shows_a_notification_that_opens_its_mission(new_c
     if state == "on":
         # Chromium reached its push service: the real subscription is on the server.
         assert len(stored) == 1 and stored[0][0].startswith("https://")
-        expect(page.locator(".push-msg-on")).to_be_visible()
+        expect(page.locator(".push-status")).to_have_text(
+            "Les notifications sont activées sur cet appareil.")
     else:
         # Chromium refuses push subscriptions in an incognito profile (every new_context;
         # a persistent profile instead waits for Google's push service, out of reach
         # here): the page says so, and the server side of the same request is checked
         # with the page's own cookie and origin.
         assert stored == []
-        expect(page.locator(".push-msg-error")).to_be_visible()
+        expect(page.locator(".push-status")).to_have_text(
+            "Cela n'a pas fonctionné : les notifications sont inchangées. Réessayez plus tard.")
         refusal = page.evaluate("""async () => {
             const registration = await navigator.serviceWorker.ready;
             const key = (await (await fetch("/api/push/key")).json()).publicKey;
@@ -150,5 +152,5 @@ def test_subscribe_then_a_push_shows_a_notification_that_opens_its_mission(new_c
 
     # Turning it off on this device forgets it on the server when the browser had one.
     page.goto("/account")
-    page.locator("#push-off").click()
+    page.locator("[data-push-action=off]").click()
     expect(page.locator("html")).to_have_attribute("data-push", re.compile("off|error"))

@@ -3,6 +3,9 @@ the audit log, and its deliveries (e-mail and notification centre) — SQLite an
 
 from __future__ import annotations
 
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -163,3 +166,29 @@ def test_a_referent_sends_at_most_so_many_per_hour(db_engine, town) -> None:
     with session_scope(db_engine) as s:
         group_messages.send(s, actor=referent, audience="pool", target_id=0, text="Enfin",
                             timezone=TZ, now=start + timedelta(minutes=61))
+
+
+@pytest.mark.postgres
+def test_two_sends_at_once_cannot_pass_the_limit_together(pg_engine) -> None:
+    with session_scope(pg_engine) as s:
+        w = f.world(s)
+    referent = w.referent_actor
+    for n in range(PER_HOUR - 1):
+        with session_scope(pg_engine) as s:
+            group_messages.send(s, actor=referent, audience="pool", target_id=0,
+                                text=f"Message {n}", timezone=TZ)
+    gate = threading.Barrier(2)
+
+    def one(n: int) -> str:
+        try:
+            with session_scope(pg_engine) as s:
+                gate.wait()
+                group_messages.send(s, actor=referent, audience="pool", target_id=0,
+                                    text=f"À la fois {n}", timezone=TZ)
+                time.sleep(0.3)  # the other one is waiting for the referent's row meanwhile
+            return "sent"
+        except DomainError:
+            return "refused"
+
+    with ThreadPoolExecutor(2) as pool:
+        assert sorted(pool.map(one, range(2))) == ["refused", "sent"]

@@ -85,10 +85,18 @@ def test_nothing_lands_when_the_cause_rolls_back_and_a_retry_lands_once(db_engin
     assert len(_items(db_engine)) == 1
 
 
-def test_account_e_mails_stay_out_of_the_centre(db_engine, world) -> None:
+def test_account_e_mails_and_the_morning_summary_stay_out_of_the_centre(db_engine,
+                                                                        world) -> None:
     with session_scope(db_engine) as s:
         notifications.notify(s, kind=MessageKind.ACCOUNT_EXISTS, event="exists:1",
                              user_ids=[world.volunteer.id], params={"login_url": "x"},
+                             commune=notifications.commune_look(s, world.commune.id),
+                             timezone=TZ)
+        # It names beneficiaries and their phones: no copy in a centre's rows.
+        notifications.notify(s, kind=MessageKind.MORNING_SUMMARY, event="summary:1",
+                             user_ids=[world.referent.id],
+                             params={"visits": [{"beneficiary": "Mme X",
+                                                 "phone": "+33299750000"}]},
                              commune=notifications.commune_look(s, world.commune.id),
                              timezone=TZ)
     assert _items(db_engine) == []

@@ -97,7 +97,8 @@ def test_valid_need_creates_beneficiary_mission_audit_and_event(
 
     after = row_counts(db_engine)
     changed = {t: after[t] - before[t] for t in after if after[t] != before[t]}
-    assert changed == {"beneficiary": 1, "mission": 1, "audit_entry": 1}
+    # The job: the one fan-out of the alerts for new missions near home (services.alerts).
+    assert changed == {"beneficiary": 1, "mission": 1, "audit_entry": 1, "job": 1}
 
     with session_scope(db_engine) as s:
         stored = s.get(Mission, mission_id)

@@ -421,7 +421,9 @@ def test_the_scheduled_job_expires_unfilled_past_missions(db_engine, tmp_path, p
     runner = _runner(db_engine, tmp_path, now)
     runner.schedule_recurring()
     runner.run_until_idle()  # today: nothing has started yet
-    assert published == []
+    # (The other scheduled runs may tell the referent's bell of a mission soon without
+    # anyone: test_notification_kinds. No mission moved.)
+    assert [e for e in published if e.kind.startswith("mission.")] == []
     moved = now + timedelta(days=3)
     runner = _runner(db_engine, tmp_path, moved)
     runner.schedule_recurring()

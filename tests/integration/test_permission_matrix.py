@@ -45,6 +45,7 @@ from heurecivique_app.services import (
     geography,
     intake,
     matching,
+    onboarding,
     pool,
     register,
     relays,
@@ -238,6 +239,9 @@ ACTIONS: dict[str, Action] = {
         admins_only=True, on_commune=True, shows=lambda inv, t: inv.commune_id == t.id),
     "staff.deactivate": Action(lambda s, a, t: staff.set_active(
         s, actor=a, user_id=t.referent, active=False), admins_only=True),
+    # the commune's settings (name, colours, contacts, neighbourhoods: services/onboarding)
+    "onboarding.commune": Action(lambda s, a, t: onboarding.managed_commune(
+        s, actor=a, commune_id=t.id), admins_only=True),
     # exports and registers
     "search.missions": Action(
         lambda s, a, t: search.missions(s, actor=a, filters=FILTERS, timezone=TZ),

@@ -16,6 +16,7 @@ from heurecivique_app.domain.models import HourEntry, Mission, Participation
 from heurecivique_app.domain.text import N_
 from heurecivique_app.domain.types import utcnow
 from heurecivique_app.domain.validation import FormCheck, optional_text, whole_number
+from heurecivique_app.services import notices
 from heurecivique_app.services.actor import Actor
 from heurecivique_app.services.missions.base import (
     NOT_STARTED,
@@ -83,6 +84,9 @@ def confirm(session: Session, *, actor: Actor, mission_id: int, form: Confirmati
     if clean["problem"]:
         tell_referent(session, "participation.problem", mission, actor,
                       problem=clean["problem"])
+        notices.problem_reported(session, mission=mission, participation_id=mine.id or 0,
+                                 volunteer=actor.display_name, problem=clean["problem"],
+                                 timezone=timezone)
     session.flush()
     return mine
 

@@ -382,7 +382,8 @@ def take_off(session: Session, *, actor: Actor, mission_id: int, volunteer_id: i
     _record(session, "mission.volunteer_removed", mission, actor, volunteer_id=person_id,
             reason=text, held_a_place=held)
     if promoted is not None:
-        waitlist.record_promotion(session, actor=actor, mission=mission, volunteer_id=promoted)
+        waitlist.record_promotion(session, actor=actor, mission=mission, volunteer_id=promoted,
+                                  timezone=timezone)
     notify_about_mission(session, mission=mission, kind=MessageKind.TAKEN_OFF,
                          event=f"taken_off:{mine.id}:{now.isoformat()}", user_ids=[person_id],
                          timezone=timezone, now=now, reason=text)

@@ -17,6 +17,7 @@ from heurecivique_app.domain.lifecycle import check_transition
 from heurecivique_app.domain.models import HourEntry, Mission
 from heurecivique_app.domain.text import N_
 from heurecivique_app.domain.types import utcnow
+from heurecivique_app.services import alerts
 from heurecivique_app.services.actor import Actor
 from heurecivique_app.services.audit import audit
 from heurecivique_app.services.missions.base import (
@@ -42,8 +43,14 @@ def _staff_move(session: Session, actor: Actor, mission_id: int, target: Mission
 
 
 def publish_mission(session: Session, *, actor: Actor, mission_id: int) -> Mission:
-    """Put a draft on its neighbourhood board."""
-    return _staff_move(session, actor, mission_id, MissionStatus.OPEN, "mission.published")
+    """Put a draft on its neighbourhood board; its alerts go out after commit.
+
+    One fan-out job is written with the change (services.alerts): the request does
+    not wait for the subscribers to be found.
+    """
+    mission = _staff_move(session, actor, mission_id, MissionStatus.OPEN, "mission.published")
+    alerts.enqueue_fanout(session, mission)
+    return mission
 
 
 def mark_done(

@@ -26,10 +26,11 @@ from heurecivique_app.domain.enums import (
 from heurecivique_app.domain.errors import AlreadyTaken, DomainError, NotAllowed
 from heurecivique_app.domain.lifecycle import STARTED, takes_volunteers
 from heurecivique_app.domain.models import Mission, Participation, VolunteerProfile
+from heurecivique_app.domain.notifications import DEFAULT_TIMEZONE
 from heurecivique_app.domain.text import N_
 from heurecivique_app.domain.types import utcnow
 from heurecivique_app.domain.validation import FormCheck, optional_text
-from heurecivique_app.services import minors
+from heurecivique_app.services import minors, notices
 from heurecivique_app.services.actor import Actor, require_volunteer
 from heurecivique_app.services.audit import audit
 from heurecivique_app.services.missions import waitlist
@@ -61,14 +62,16 @@ def _reason(reason: str | None, *, required: bool = False) -> str:
     return text
 
 
-def accept_mission(session: Session, *, actor: Actor, mission_id: int) -> Mission:
+def accept_mission(session: Session, *, actor: Actor, mission_id: int,
+                   timezone: str = DEFAULT_TIMEZONE) -> Mission:
     """Take a place on a mission; safe when many volunteers tap at the same instant.
 
     The place is taken by one conditional UPDATE (status open and a place left),
     so the database decides the race: on SQLite the write lock serialises it, on
     PostgreSQL the row lock makes later updaters re-check the condition. The
     participation is claimed the same way, so two taps of one volunteer (two
-    tabs, a double tap) take one place only.
+    tabs, a double tap) take one place only. The volunteer is e-mailed the
+    confirmation with a calendar invitation (not for a place on a waiting list).
 
     Raises:
         AlreadyTaken: every place went to quicker volunteers.
@@ -100,6 +103,11 @@ def accept_mission(session: Session, *, actor: Actor, mission_id: int) -> Missio
         session, mission=mission, volunteer_id=actor.user_id, existing=existing,
         already=N_("You have already accepted this mission."), waitlist_actor=actor)
     if waitlisted is not None:  # a full collective action: on its waiting list instead
+        mine = participation_of(session, mission_id, actor.user_id)
+        if mine is not None and mine.status == ParticipationStatus.ACCEPTED:
+            # A place freed meanwhile was taken at once (waitlist.join).
+            notices.place_confirmed(session, mission=waitlisted, volunteer_id=actor.user_id,
+                                    timezone=timezone)
         return waitlisted
     session.refresh(mission)
     audit(session, actor=actor, action="mission.accepted", entity="mission",
@@ -107,6 +115,8 @@ def accept_mission(session: Session, *, actor: Actor, mission_id: int) -> Missio
     emit_mission_event(
         session, "mission.accepted", mission, actor,
         places_left=mission.capacity - mission.accepted_count)
+    notices.place_confirmed(session, mission=mission, volunteer_id=actor.user_id,
+                            timezone=timezone)
     return mission
 
 
@@ -178,7 +188,8 @@ def claim_participation(
 
 
 def decline_mission(
-    session: Session, *, actor: Actor, mission_id: int, reason: str = ""
+    session: Session, *, actor: Actor, mission_id: int, reason: str = "",
+    timezone: str = DEFAULT_TIMEZONE,
 ) -> Participation:
     """Say no to a mission (so the referent knows), or withdraw from an accepted one.
 
@@ -245,7 +256,8 @@ def decline_mission(
         session, "mission.withdrawn" if was_accepted else "mission.declined", mission, actor,
         places_left=mission.capacity - mission.accepted_count)
     if promoted is not None:
-        waitlist.record_promotion(session, actor=actor, mission=mission, volunteer_id=promoted)
+        waitlist.record_promotion(session, actor=actor, mission=mission, volunteer_id=promoted,
+                                  timezone=timezone)
     return participation
 
 
@@ -262,8 +274,11 @@ def cancel_deadline(mission: Mission, cutoff_hours: int) -> datetime:
 
 
 def withdraw(session: Session, *, actor: Actor, mission_id: int, reason: str,
-             cutoff_hours: int, now: datetime | None = None) -> Participation:
-    """Withdraw from an accepted mission before its deadline; the referent is told.
+             cutoff_hours: int, now: datetime | None = None,
+             timezone: str = DEFAULT_TIMEZONE) -> Participation:
+    """Withdraw from an accepted mission before its deadline; the referents are told.
+
+    On their consoles, and by e-mail (at once for a mission of today).
 
     Raises:
         ValidationFailed: the reason is missing or too long.
@@ -277,6 +292,11 @@ def withdraw(session: Session, *, actor: Actor, mission_id: int, reason: str,
     if (now or utcnow()) > cancel_deadline(mission, cutoff_hours):
         raise DomainError(N_("It is too late to cancel in the app: please phone the "
                              "referent at the town hall."))
-    participation = decline_mission(session, actor=actor, mission_id=mission_id, reason=text)
+    participation = decline_mission(session, actor=actor, mission_id=mission_id, reason=text,
+                                    timezone=timezone)
     tell_referent(session, "participation.cancelled", mission, actor, reason=text)
+    session.refresh(mission)
+    notices.withdrawal(session, mission=mission, participation_id=participation.id or 0,
+                       volunteer=actor.display_name, reason=text,
+                       withdrawn_at=participation.updated_at, timezone=timezone)
     return participation

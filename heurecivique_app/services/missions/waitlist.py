@@ -19,8 +19,10 @@ from sqlmodel import Session, col, select
 from heurecivique_app.domain.enums import MissionStatus, ParticipationStatus
 from heurecivique_app.domain.errors import DomainError
 from heurecivique_app.domain.models import Mission, Participation, User
+from heurecivique_app.domain.notifications import DEFAULT_TIMEZONE
 from heurecivique_app.domain.text import N_
 from heurecivique_app.domain.types import utcnow
+from heurecivique_app.services import notices
 from heurecivique_app.services.actor import Actor
 from heurecivique_app.services.audit import audit
 from heurecivique_app.services.missions.base import emit_mission_event, participation_of
@@ -112,10 +114,12 @@ def promote_first(session: Session, *, mission_id: int, now: datetime,
 
 
 def record_promotion(session: Session, *, actor: Actor, mission: Mission,
-                     volunteer_id: int) -> None:
-    """Audit and announce that ``volunteer_id`` moved up from the waiting list."""
+                     volunteer_id: int, timezone: str = DEFAULT_TIMEZONE) -> None:
+    """Audit and announce that ``volunteer_id`` moved up from the waiting list; e-mail them."""
     person = session.get(User, volunteer_id)
     audit(session, actor=actor, action="mission.promoted", entity="mission",
           entity_id=mission.id, commune_id=mission.commune_id, volunteer_id=volunteer_id)
     emit_mission_event(session, "mission.promoted", mission, actor,
          volunteer=person.display_name if person else "")
+    notices.place_confirmed(session, mission=mission, volunteer_id=volunteer_id,
+                            timezone=timezone, from_waitlist=True)

@@ -1,0 +1,67 @@
+"""A person's own live channel: their tab keeps it whatever boards the page watches, leaves
+it when nobody (or someone else) is signed in, and its broadcast carries a version only."""
+
+from __future__ import annotations
+
+import contextlib
+from types import SimpleNamespace
+
+from reflex_base.constants.state import FIELD_MARKER
+
+from heurecivique_app.presenters.inbox import inbox_vars
+from heurecivique_app.realtime import live as live_module
+from heurecivique_app.realtime.live import LiveBoards
+from heurecivique_app.settings import Settings
+
+
+class FakeManager:
+    """socket.io's room bookkeeping, for one namespace."""
+
+    def __init__(self) -> None:
+        self.by_sid: dict[str, set[str]] = {}
+
+    def get_rooms(self, sid, namespace):
+        return [None, sid, *sorted(self.by_sid.get(sid, set()))]
+
+    def basic_enter_room(self, sid, namespace, room):
+        self.by_sid.setdefault(sid, set()).add(room)
+
+    def basic_leave_room(self, sid, namespace, room):
+        self.by_sid.get(sid, set()).discard(room)
+
+
+class FakeState:
+    @classmethod
+    def get_full_name(cls) -> str:
+        return "state.app_state"
+
+
+def _worker() -> tuple[LiveBoards, FakeManager]:
+    worker = LiveBoards()
+    worker.register("board", FakeState, lambda *a: {"rows": []})
+    worker.register("inbox", FakeState, inbox_vars, version_var="inbox_version", personal=True)
+    manager = FakeManager()
+    worker._app = SimpleNamespace(sio=SimpleNamespace(manager=manager))  # noqa: SLF001
+    return worker, manager
+
+
+def test_a_tab_keeps_its_persons_channel_across_pages_and_leaves_it_at_logout() -> None:
+    worker, manager = _worker()
+    worker.follow_person("tab", "inbox:7", "fr")
+    worker.watch("tab", {"board:1"}, "fr")
+    assert manager.by_sid["tab"] == {"hc:inbox:7:fr", "hc:board:1:fr"}
+    worker.watch("tab", {"board:2"}, "fr")  # another page: its boards change, not the person
+    assert manager.by_sid["tab"] == {"hc:inbox:7:fr", "hc:board:2:fr"}
+    worker.follow_person("tab", "inbox:9", "fr")  # another user signed in on the same tab
+    assert manager.by_sid["tab"] == {"hc:inbox:9:fr", "hc:board:2:fr"}
+    worker.follow_person("tab", None, "fr")  # nobody signed in any more
+    assert manager.by_sid["tab"] == {"hc:board:2:fr"}
+
+
+def test_the_persons_broadcast_is_a_version_and_nothing_else(monkeypatch) -> None:
+    monkeypatch.setattr(live_module, "get_settings", lambda: Settings.from_env({}))
+    monkeypatch.setattr(live_module, "session_scope", contextlib.nullcontext)
+    worker, _ = _worker()
+    [(room, update)] = worker._payloads([("inbox:7", "fr")], "v1")  # noqa: SLF001
+    assert room == "hc:inbox:7:fr"
+    assert update == {"delta": {"state.app_state": {f"inbox_version{FIELD_MARKER}": "v1"}}}
