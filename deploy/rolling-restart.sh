@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Restart the workers one at a time without losing a tab or an event:
+# Restart the workers one at a time, every tab staying live (deploy/README.md):
 #
 #   sudo bash deploy/rolling-restart.sh 8001 8002
 #
