@@ -28,7 +28,7 @@ from sqlalchemy.engine import make_url
 from alembic import command
 from heurecivique_app.adapters.db import make_engine, session_scope
 from heurecivique_app.demo.seed import DemoSummary, load_demo_data
-from heurecivique_app.domain.enums import Role
+from heurecivique_app.domain.enums import STAFF_ROLES, Role
 from heurecivique_app.domain.errors import ValidationFailed
 from heurecivique_app.domain.text import N_
 from heurecivique_app.i18n import SUPPORTED_LOCALES, translate
@@ -172,7 +172,7 @@ def _parser() -> argparse.ArgumentParser:
     admin.add_argument("--email", required=True)
     admin.add_argument("--name", required=True)
     admin.add_argument("--role", default=Role.COMMUNE_ADMIN,
-                       choices=sorted(str(r) for r in territory.ACCOUNT_ROLES))
+                       choices=sorted(str(r) for r in STAFF_ROLES))
     return parser
 
 

@@ -38,9 +38,6 @@ from heurecivique_app.services.actor import Actor
 from heurecivique_app.services.audit import audit
 
 TAKEN = N_("This is already taken by another commune.")
-# What the command line may create: a commune's staff, or the platform's administrator
-# (who onboards communes from /admin/communes; attached to a commune like every account).
-ACCOUNT_ROLES = STAFF_ROLES | {Role.PLATFORM_ADMIN}
 
 
 @dataclass(frozen=True)
@@ -204,7 +201,7 @@ def create_staff_account(session: Session, *, commune_slug: str, email: str, nam
     check.take("name", lambda: required_text(name, max_length=120, kind=TextKind.LINE))
     check.take("password", lambda: clean_password(password))
     clean = check.result()
-    if role not in ACCOUNT_ROLES:
+    if role not in STAFF_ROLES:
         raise ValidationFailed({"role": N_("Choose a value from the list.")})
     if session.exec(select(User).where(User.email == clean["email"])).first():
         raise ValidationFailed({"email": N_("This e-mail address already has an account.")})
