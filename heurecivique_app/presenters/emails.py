@@ -431,6 +431,23 @@ TEMPLATES: dict[str, Callable[[Context, dict], Draft]] = {
 }
 
 
+def headline(kind: str, params: dict, *, locale: str, timezone: str,
+             commune_name: str = "") -> tuple[str, str, str | None]:
+    """A message's subject, first line and link path, for the bell and push notifications.
+
+    Raises:
+        KeyError: ``kind`` has no template, or ``params`` lacks one it needs.
+    """
+    # app_url "" makes the e-mail's links paths of this site ("/missions/12").
+    draft = TEMPLATES[kind](Context(locale=locale, timezone=timezone, commune_name=commune_name,
+                                    commune_colour="", app_url=""), params)
+    subject, values = draft.subject
+    first, first_values = draft.paragraphs[0] if draft.paragraphs else ("", {})
+    return (translate(subject, locale, **values),
+            translate(first, locale, **first_values) if first else "",
+            draft.link[1] if draft.link else None)
+
+
 def render(template: str, ctx: Context, params: dict) -> Rendered:
     """The subject, text and HTML of ``template`` for one recipient.
 

@@ -13,9 +13,10 @@ from typing import Any, TypedDict
 from sqlmodel import Session
 
 from heurecivique_app.domain.inbox import InboxItem
+from heurecivique_app.domain.push import relative_url
 from heurecivique_app.domain.text import N_
 from heurecivique_app.i18n import format_datetime_short, translate
-from heurecivique_app.presenters.emails import TEMPLATES, Context
+from heurecivique_app.presenters.emails import headline
 
 log = logging.getLogger(__name__)
 
@@ -33,22 +34,13 @@ class InboxRow(TypedDict):
 
 def inbox_row(item: InboxItem, locale: str, timezone: str) -> InboxRow:
     """One message, worded for ``locale``; a link inside the app ("/" if it has none)."""
-    def tr(message: str, values: dict) -> str:
-        return translate(message, locale, **values) if values else translate(message, locale)
-
-    title, text, href = tr(N_("New message"), {}), "", "/"
-    template = TEMPLATES.get(item.kind)
-    if template is not None:
-        try:
-            draft = template(Context(locale=locale, timezone=timezone, commune_name="",
-                                     commune_colour="", app_url=""), item.params)
-            title = tr(*draft.subject)
-            text = tr(*draft.paragraphs[0]) if draft.paragraphs else ""
-            # Only a path of this site: the row's link is never another site's.
-            if draft.link and draft.link[1].startswith("/") and not draft.link[1].startswith("//"):
-                href = draft.link[1]
-        except (KeyError, ValueError):  # a message written before its template changed
-            log.warning("inbox item %s of kind %s cannot be worded", item.id, item.kind)
+    title, text, href = translate(N_("New message"), locale), "", "/"
+    try:
+        title, text, link = headline(item.kind, item.params, locale=locale, timezone=timezone)
+        # Only a path of this site: the row's link is never another site's.
+        href = relative_url(link) if link else "/"
+    except (KeyError, ValueError):  # no template, or written before its template changed
+        log.warning("inbox item %s of kind %s cannot be worded", item.id, item.kind)
     return {"id": str(item.id), "title": title, "text": text,
             "when": format_datetime_short(item.created_at, locale, timezone), "href": href,
             "unread": "" if item.read_at else "1"}

@@ -15,7 +15,7 @@ from typing import TypedDict
 from heurecivique_app.domain.push import relative_url
 from heurecivique_app.domain.text import N_
 from heurecivique_app.i18n import translate
-from heurecivique_app.presenters.emails import TEMPLATES, Context
+from heurecivique_app.presenters.emails import headline
 
 MAX_TEXT = 180  # the lines a phone shows; push services take 4 KB at most
 
@@ -32,20 +32,12 @@ class PushMessage(TypedDict):
 def push_message(kind: str, params: dict, *, locale: str, timezone: str,
                  commune_name: str) -> PushMessage:
     """The notification of a message of ``kind`` (an e-mail template) in ``locale``."""
-    # app_url "" makes the e-mail's links paths of this site ("/missions/12").
-    draft = TEMPLATES[kind](Context(locale=locale, timezone=timezone,
-                                    commune_name=commune_name, commune_colour="",
-                                    app_url=""), params)
-
-    def tr(message: str, values: dict) -> str:
-        return translate(message, locale, **values)
-
-    body = tr(*draft.paragraphs[0]) if draft.paragraphs else ""
+    title, body, link = headline(kind, params, locale=locale, timezone=timezone,
+                                 commune_name=commune_name)
     if len(body) > MAX_TEXT:
         body = body[:MAX_TEXT - 1].rstrip() + "…"
     mission = params.get("mission_id")
-    return PushMessage(title=tr(*draft.subject), body=body,
-                       url=relative_url(draft.link[1] if draft.link else "/home"),
+    return PushMessage(title=title, body=body, url=relative_url(link or "/home"),
                        tag=f"mission-{mission}" if mission else kind)
 
 
