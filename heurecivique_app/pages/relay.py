@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from heurecivique_app.components import ui
-
-from heurecivique_app.components import cheap, forms
+from heurecivique_app.components import cheap, forms, ui
 from heurecivique_app.components.layout import page
 from heurecivique_app.components.text import T
 from heurecivique_app.domain.community import ISSUE_CATEGORY_LABELS
@@ -206,8 +204,8 @@ def need_form() -> rx.Component:
                                  type="number", default_value="60"),
                 width="100%",
             ),
-            rx.el.fieldset(
-                rx.el.legend(T("The rules of L'Heure Civique")),
+            ui.checkbox_group(
+                T("The rules of L'Heure Civique"),
                 ui.vstack(*[ui.text("• ", T(text), size="2") for text in RULE_TEXTS.values()],
                           spacing="1"),
                 forms.checkbox(ERR, N_("It would replace a professional"),
@@ -216,7 +214,6 @@ def need_form() -> rx.Component:
                 forms.checkbox(ERR, N_("It is urgent"), "urgent"),
                 forms.checkbox(ERR, N_("I told the person that each party's civil-liability "
                                        "insurance applies"), "insurance_acknowledged"),
-                class_name="plain-fieldset",
             ),
             form_result(),
             ui.button(T("Send to the referent"), type="submit", size="3", id="send-need",
