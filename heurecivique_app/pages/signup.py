@@ -154,8 +154,8 @@ def signup_form() -> rx.Component:
         on_submit=SignupState.submit,
         width="100%",
         id="signup-form",
-        # The browser's own checks (required, type=email…) would stop a step before the
-        # server's translated messages: there are none here, but say it.
+        # No field carries `required` or a checked type today; should one, the browser's
+        # own bubble must not stop a step before the server's translated message.
         no_validate=True,
     )
 
