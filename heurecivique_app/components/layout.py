@@ -5,7 +5,6 @@ from __future__ import annotations
 import reflex as rx
 
 from heurecivique_app.components import ui
-
 from heurecivique_app.components.connection import message_too_big
 from heurecivique_app.components.live_follow import on_live_version
 from heurecivique_app.components.native_form import native_form
