@@ -42,7 +42,7 @@ def mission_row(row: rx.Var) -> rx.Component:
             rx.cond(row["can_close"],
                     ui.button(T("Mark as done"), size="1", variant="soft",
                               on_click=ConsoleState.mark_done(row["id"]))),
-            align="center", spacing="3", wrap="wrap",
+            align="center", spacing="2", wrap="wrap", class_name="row-actions",
         ),
         data_mission_id=row["id"],
         data_status=row["status"],
