@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 
 PANES = ("pane-today", "pane-waiting", "pane-missions", "pane-activity", "pane-followups",
          "pane-pending", "pane-reports")
-COUNT = re.compile(r"^\d[\d\u202f\u00a0 ]*$")
+COUNT = re.compile(r"^\d[\d\u202f\u00a0 ]*( aujourd’hui)?$")
 
 
 @pytest.mark.parametrize("width,height", [(1024, 768), (768, 1024)],

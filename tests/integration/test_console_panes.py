@@ -87,7 +87,8 @@ def test_each_pane_lists_at_most_its_limit_and_counts_every_item(db_engine, busy
     # The headings' figures, in the locale's digits.
     assert shown["counts"] == {"today": "0", "followups": "3", "waiting": str(WAITING),
                                "pending": "2", "reports": "4",
-                               "missions": str(WAITING + 4), "activity_today": "3"}
+                               "missions": str(WAITING + 4),
+                               "activity_today": "3 aujourd’hui"}
 
 
 def test_the_feed_keeps_its_lines_for_events_it_can_word(db_engine, busy):
