@@ -47,6 +47,23 @@ def said(var: str) -> re.Pattern:
     """The mark of an answer that sets text variable ``var`` to something."""
     return re.compile(f'"{var}_rx_state_":"[^"]')
 
+
+def shows(mission_id: int) -> re.Pattern:
+    """The mark of a mission page's answer about ``mission_id``: every re-read of the page
+    sets ``shown_id``, so the late answer of an event about another mission (sent on a
+    socket that has since dropped, and delivered to this one) is not taken for it."""
+    return re.compile(f'"shown_id_rx_state_":{mission_id}[,}}]')
+
+
+class AllOf:
+    """A mark made of several: the frame must hold each (in any order)."""
+
+    def __init__(self, *marks: re.Pattern) -> None:
+        self.marks = marks
+
+    def search(self, message: str) -> bool:
+        return all(mark.search(message) for mark in self.marks)
+
 ANSWER_TIMEOUT_S = 15.0  # then the person reloads the page (a new socket)
 OPEN_TIMEOUT_S = 5.0
 NO_ANSWER = "no answer"
@@ -162,8 +179,9 @@ class Tab:
         self._closing = False
         self._connecting = False
 
-    def event(self, name: str, payload: dict | None = None) -> str:
-        page = self.page
+    def event(self, name: str, payload: dict | None = None, page: Page | None = None) -> str:
+        """The frame of one event sent from ``page`` (default: the tab's current page)."""
+        page = page or self.page
         router = {"pathname": page.path, "asPath": page.path, "query": page.query}
         body = {"token": self.token, "name": name, "router_data": router,
                 "payload": payload or {}}
@@ -217,8 +235,10 @@ class Tab:
                 continue
             self._reader = asyncio.create_task(self._read(self.ws))
             try:  # the page waits for its data as long as the socket stays up
-                await self._send(self.names.hydrate, None, HYDRATED, PAGE_WAIT_S)
-                await self._send(page.load, None, page.mark, PAGE_WAIT_S)
+                # From the page being reconnected, even if the person has meanwhile
+                # tapped a link (navigate() changes self.page and waits for us).
+                await self._send(self.names.hydrate, None, HYDRATED, PAGE_WAIT_S, page)
+                await self._send(page.load, None, page.mark, PAGE_WAIT_S, page)
             except Dropped:
                 ws, self.ws = self.ws, None
                 if ws is not None:
@@ -272,12 +292,12 @@ class Tab:
         self.record.reconnects.append((dropped, time.monotonic() - dropped))
 
     async def _send(self, name: str, payload: dict | None, mark: re.Pattern,
-                    timeout: float = ANSWER_TIMEOUT_S) -> str:
+                    timeout: float = ANSWER_TIMEOUT_S, page: Page | None = None) -> str:
         """Send one event; the first answer frame where ``mark`` is found."""
         future = asyncio.get_running_loop().create_future()
         self._waiter = (mark, future)
         try:
-            await self.ws.send(self.event(name, payload))
+            await self.ws.send(self.event(name, payload, page))
             async with asyncio.timeout(timeout):
                 return await future
         except TimeoutError as late:
@@ -350,7 +370,7 @@ def board_page(names: Names) -> Page:
 
 def mission_page(names: Names, mission_id: int) -> Page:
     return Page(f"/missions/{mission_id}", {"mission_id": str(mission_id)},
-                f"{names.mission}.load", re.compile('"found_rx_state_"'))
+                f"{names.mission}.load", shows(mission_id))
 
 
 def open_missions(answer: str) -> list[int]:
@@ -397,7 +417,7 @@ class Volunteer:
         self.tab.record.unanswered.add(pair)
         self.tab.record.history[pair].append((time.monotonic(), "sent " + handler))
         answer = await self.tab.call(action, f"{self.tab.names.mission}.{handler}", payload,
-                                     OUTCOME_SET)
+                                     AllOf(OUTCOME_SET, shows(mission_id)))
         self._saw(mission_id, answer)
         outcome = OUTCOME.search(answer or "")
         if outcome and outcome.group(1) not in ("accepted", "declined", "done"):
@@ -415,18 +435,19 @@ class Volunteer:
                 return await self.browse()
             mission_id = self.rng.choice(ours)
             if await self.open(mission_id):
-                await self.answer("accept", mission_id, "accept", None)
+                await self.answer("accept", mission_id, "accept", {"shown_id": mission_id})
         elif roll < 0.95 and self.mine:
             mission_id = self.rng.choice(sorted(self.mine))
             if await self.open(mission_id):
-                await self.answer("withdraw", mission_id, "cancel",
-                                  {"form_data": {"reason": "Empêchement"}})
+                await self.answer("withdraw", mission_id, "cancel", {"form_data": {
+                    "reason": "Empêchement", "shown_id": str(mission_id)}})
         elif self.past_mission is not None:
             if await self.open(self.past_mission):
                 await self.tab.call(
                     "mark_done", f"{self.tab.names.mission}.mark_done",
-                    {"form_data": {"minutes": "60", "feedback": "", "problem": ""}},
-                    OUTCOME_SET)
+                    {"form_data": {"minutes": "60", "feedback": "", "problem": "",
+                                   "shown_id": str(self.past_mission)}},
+                    AllOf(OUTCOME_SET, shows(self.past_mission)))
         else:
             await self.browse()
         return None
