@@ -15,6 +15,7 @@ config = rx.Config(
     # state is only a cache: on_load rebuilds it from the database and the cookie.
     state_manager_mode=(rx.constants.StateManagerMode.REDIS if get_settings().redis_url
                         else rx.constants.StateManagerMode.MEMORY),
-    plugins=[rx.plugins.RadixThemesPlugin(theme=rx.theme(accent_color="indigo", radius="large"))],
+    # No component library: the design system is plain elements (components/ui.py).
+    plugins=[],
     disable_plugins=[rx.plugins.SitemapPlugin],
 )

@@ -92,7 +92,7 @@ app = rx.App(
     # Our routes first, then the security headers around everything (pages, build
     # files, routes): the frontend build is mounted inside ``api`` in production.
     api_transformer=[api, security_headers(get_settings(), get_web_dir() / constants.Dirs.STATIC)],
-    stylesheets=["/styles.css"],
+    stylesheets=["/ui.css", "/styles.css"],
     head_components=[rx.el.meta(name="theme-color", content="#1d4ed8"), *pwa_head(), *guard_head()],
     html_lang="fr",
 )

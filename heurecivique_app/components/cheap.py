@@ -1,15 +1,4 @@
-"""Radix Themes' text elements drawn as plain HTML elements with Radix's own classes.
-
-Every page loads the root chunk, which holds all of ``@radix-ui/themes`` (Reflex
-exposes it to dynamic components). When a page imports one of Radix's components
-itself, the bundler moves that component out of the root chunk into a chunk of
-its own, which the root chunk then imports: one more request and about 300 bytes
-of gzipped JavaScript on *every* page (measured by ``bench/frontend.py``: Radix's
-Code, used by the audit log only, cost each volunteer page 343 bytes and a request).
-
-The components below have no behaviour, only classes, so the plain element with
-the same classes renders the same DOM and the same look without that chunk.
-"""
+"""Small text elements of the design system (``assets/ui.css``): code, strong, quote, progress."""
 
 from __future__ import annotations
 
@@ -21,7 +10,7 @@ def _classes(*names: str) -> str:
 
 
 def code(*children: rx.Var | str, class_name: str = "") -> rx.Component:
-    """Radix's ``Code`` (variant soft, the default): ``<code class="rt-Code">``.
+    """Inline code: ``<code class="code">``.
 
     Args:
         *children: The code's text.
@@ -31,11 +20,11 @@ def code(*children: rx.Var | str, class_name: str = "") -> rx.Component:
         The ``<code>`` element.
     """
     return rx.el.code(
-        *children, class_name=_classes("rt-reset rt-Code rt-variant-soft", class_name))
+        *children, class_name=_classes("code", class_name))
 
 
 def strong(*children: rx.Var | str) -> rx.Component:
-    """Radix's ``Strong`` (``rx.text.strong``): ``<strong class="rt-Strong">``.
+    """Strong text: ``<strong>``.
 
     Args:
         *children: The strong text.
@@ -43,11 +32,11 @@ def strong(*children: rx.Var | str) -> rx.Component:
     Returns:
         The ``<strong>`` element.
     """
-    return rx.el.strong(*children, class_name="rt-Strong")
+    return rx.el.strong(*children)
 
 
 def blockquote(*children: rx.Var | str, class_name: str = "") -> rx.Component:
-    """Radix's ``Blockquote`` at size 2: ``<blockquote class="rt-Text rt-Blockquote …">``.
+    """A quotation in small type: ``<blockquote class="quote">``.
 
     Args:
         *children: The quoted text.
@@ -57,16 +46,14 @@ def blockquote(*children: rx.Var | str, class_name: str = "") -> rx.Component:
         The ``<blockquote>`` element.
     """
     return rx.el.blockquote(
-        *children, class_name=_classes("rt-Text rt-Blockquote", class_name, "rt-r-size-2"))
+        *children, class_name=_classes("quote", class_name))
 
 
 def progress(value: rx.Var, label: rx.Var | str) -> rx.Component:
-    """Radix's ``Progress`` (size 2, variant surface) for a value from 0 to 100.
+    """A progress bar for a value from 0 to 100.
 
-    The DOM of Radix's progress primitive: role, ARIA values and ``data-state`` on the
-    root, the indicator scaled by the CSS variable ``--progress-value`` (Radix Themes'
-    stylesheet). Only for a value known to stay within 0 to 100 (Radix would call any
-    other value indeterminate).
+    Role and ARIA values on the root; the bar's width is the CSS variable
+    ``--progress-value`` (``.progress-bar`` in ``assets/ui.css``): no script.
 
     Args:
         value: The progress, an integer from 0 to 100.
@@ -75,14 +62,12 @@ def progress(value: rx.Var, label: rx.Var | str) -> rx.Component:
     Returns:
         The progress bar.
     """
-    state = rx.cond(value == 100, "complete", "loading")
-    data = {"data-state": state, "data-value": value, "data-max": 100}
     return rx.el.div(
-        rx.el.div(class_name="rt-ProgressIndicator", custom_attrs=data),
+        rx.el.div(class_name="progress-bar"),
         role="progressbar",
         aria_label=label,
-        class_name="rt-ProgressRoot rt-r-size-2 rt-variant-surface",
+        class_name="progress",
         style={"--progress-value": value, "--progress-max": 100, "width": "100%"},
         custom_attrs={"aria-valuemax": 100, "aria-valuemin": 0, "aria-valuenow": value,
-                      "aria-valuetext": value.to_string() + "%", **data},
+                      "aria-valuetext": value.to_string() + "%"},
     )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
+from heurecivique_app.components import ui
+
 from heurecivique_app.components.text import T
 
 
@@ -23,7 +25,7 @@ def error_for(errors: rx.Var, name: str) -> rx.Component:
     # line of JavaScript each), and no script reads these messages; about ten per form page.
     return rx.cond(
         errors.contains(name),
-        rx.text(errors[name], color_scheme="red", size="2", role="alert",
+        ui.text(errors[name], color_scheme="red", size="2", role="alert",
                 custom_attrs={"id": f"{name}-error"}),
     )
 
@@ -37,18 +39,18 @@ def _invalid_when_in_error(control: rx.Component, errors: rx.Var, name: str) -> 
 
 
 def labelled(errors: rx.Var, label: str, name: str, control: rx.Component) -> rx.Component:
-    return rx.vstack(rx.el.label(T(label), html_for=name),
+    return ui.vstack(rx.el.label(T(label), html_for=name),
                      _invalid_when_in_error(control, errors, name), error_for(errors, name),
                      spacing="1", width="100%")
 
 
 def text_input(errors: rx.Var, label: str, name: str, **props) -> rx.Component:
-    return labelled(errors, label, name, rx.input(id=name, name=name, width="100%", size="3",
+    return labelled(errors, label, name, ui.input(id=name, name=name, width="100%", size="3",
                                                   **props))
 
 
 def text_area(errors: rx.Var, label: str, name: str, **props) -> rx.Component:
-    return labelled(errors, label, name, rx.text_area(id=name, name=name, width="100%",
+    return labelled(errors, label, name, ui.text_area(id=name, name=name, width="100%",
                                                       **props))
 
 
@@ -71,7 +73,7 @@ def dynamic_select(errors: rx.Var, label: str, name: str, options: rx.Var) -> rx
 
 
 def checkbox(errors: rx.Var, label: str, name: str, default: bool = False) -> rx.Component:
-    return rx.vstack(
+    return ui.vstack(
         rx.el.label(
             _invalid_when_in_error(
                 rx.el.input(type="checkbox", name=name, id=name, default_checked=default,
@@ -91,7 +93,7 @@ def photo_upload(upload_id: str, label: str, on_drop) -> rx.Component:
     """A one-photo picker (a button); its hidden file input gets ``label`` as its name,
     since rx.upload builds that input itself and screen readers announce it unnamed."""
     upload = rx.upload(
-        rx.button(T("Choose a photo"), type="button", variant="soft"),
+        ui.button(T("Choose a photo"), type="button", variant="soft"),
         id=upload_id, accept=PHOTO_TYPES, max_files=1, multiple=False, no_drag=True,
         on_drop=on_drop, border="none", padding="0",
     )

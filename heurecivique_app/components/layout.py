@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
+from heurecivique_app.components import ui
+
 from heurecivique_app.components.connection import message_too_big
 from heurecivique_app.components.live_follow import on_live_version
 from heurecivique_app.components.native_form import native_form
@@ -13,7 +15,7 @@ from heurecivique_app.state.base import AppState
 
 
 def language_links(next_path: str) -> rx.Component:
-    return rx.hstack(
+    return ui.hstack(
         # Full page loads (not client routing): the server sets the language cookie.
         rx.el.a("FR", href=f"/api/locale?lang=fr&next={next_path}", lang="fr",
                 aria_label="FR (Français)", class_name="touch lang-link",
@@ -39,7 +41,7 @@ _FORGET_TAB_TOKEN = rx.Var(
 def logout_button() -> rx.Component:
     # A native POST: the server revokes the session and clears the HttpOnly cookie.
     return native_form(
-        rx.button(T("Log out"), type="submit", variant="soft", size="2", id="logout"),
+        ui.button(T("Log out"), type="submit", variant="soft", size="2", id="logout"),
         action="/api/auth/logout",
         method="post",
         custom_attrs={"onSubmit": _FORGET_TAB_TOKEN},
@@ -55,7 +57,7 @@ def bell() -> rx.Component:
     script for them on every page. Its room is kept in the pre-rendered HTML,
     so showing it shifts nothing.
     """
-    return rx.link(
+    return ui.link(
         rx.el.span(T("Notifications"), class_name="sr-only"),
         rx.cond(AppState.unread > 0,
                 rx.el.span(AppState.unread, class_name="bell-count", id="bell-count")),
@@ -68,19 +70,19 @@ def bell() -> rx.Component:
 
 def header(next_path: str, show_user: bool = True) -> rx.Component:
     return rx.el.header(
-        rx.hstack(
-            rx.link(rx.text("HeureCivique", size="5", weight="bold"), href="/",
+        ui.hstack(
+            ui.link(ui.text("HeureCivique", size="5", weight="bold"), href="/",
                     underline="none", class_name="brand"),
-            rx.spacer(),
+            ui.spacer(),
             rx.cond(show_user & (AppState.user_name != ""),
-                    rx.text(AppState.user_name, size="2", id="user-name")),
+                    ui.text(AppState.user_name, size="2", id="user-name")),
             bell() if show_user else rx.fragment(),
             install_button(),
             language_links(next_path),
             # A full page load (reloadDocument): the password page is the server's, not a
             # client route (client routing drew the 404 page).
             rx.cond(show_user & (AppState.user_name != ""),
-                    rx.link(T("Password"), href="/api/auth/password", id="password-link",
+                    ui.link(T("Password"), href="/api/auth/password", id="password-link",
                             size="2", class_name="touch-link",
                             custom_attrs={"reloadDocument": True})),
             rx.cond(show_user & (AppState.user_name != ""), logout_button()),
@@ -96,23 +98,23 @@ def header(next_path: str, show_user: bool = True) -> rx.Component:
 def notice() -> rx.Component:
     return rx.cond(
         AppState.notice != "",
-        rx.callout(AppState.notice, role="status", width="100%"),
+        ui.callout(AppState.notice, role="status", width="100%"),
     )
 
 
 def page(*children: rx.Component, next_path: str = "/", show_user: bool = True,
          max_width: str = "40rem") -> rx.Component:
-    return rx.box(
+    return ui.box(
         header(next_path, show_user),
         rx.el.main(
-            rx.vstack(message_too_big(), notice(), *children, spacing="4", width="100%"),
+            ui.vstack(message_too_big(), notice(), *children, spacing="4", width="100%"),
             style={"maxWidth": max_width, "margin": "0 auto", "padding": "1rem"},
         ),
     )
 
 
 def status_badge(status: rx.Var, label: rx.Var) -> rx.Component:
-    return rx.badge(
+    return ui.badge(
         label,
         color_scheme=rx.match(status, ("open", "green"), ("full", "blue"), ("done", "gray"),
                               ("draft", "amber"), ("cancelled", "red"), "gray"),

@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import reflex as rx
 
+from heurecivique_app.components import ui
+
 from heurecivique_app.components.text import T
 
 
@@ -36,5 +38,5 @@ def pwa_head() -> list[rx.Component]:
 
 def install_button() -> rx.Component:
     """Hidden (display: none, so out of the tab order) until the browser can install."""
-    return rx.button(T("Install the app"), type="button", id="install-app",
+    return ui.button(T("Install the app"), type="button", id="install-app",
                      class_name="install-app", variant="outline", size="2")

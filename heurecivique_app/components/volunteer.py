@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
+from heurecivique_app.components import ui
+
 from heurecivique_app.components import cheap, forms
 from heurecivique_app.components.text import T, T_each, both
 from heurecivique_app.domain.enums import CATEGORY_LABELS
@@ -20,12 +22,12 @@ from heurecivique_app.domain.volunteering import (
 
 def volunteer_nav() -> rx.Component:
     return rx.el.nav(
-        rx.hstack(
-            rx.link(T("Home"), href="/home", class_name="touch", id="nav-home"),
-            rx.link(T("Board"), href="/board", class_name="touch", id="nav-board"),
+        ui.hstack(
+            ui.link(T("Home"), href="/home", class_name="touch", id="nav-home"),
+            ui.link(T("Board"), href="/board", class_name="touch", id="nav-board"),
             # A new document: the map page has its own CSP (tile host), api/headers.py.
-            rx.link(T("Map"), href="/map", class_name="touch", id="nav-map", reload_document=True),
-            rx.link(T("My account"), href="/account", class_name="touch", id="nav-account"),
+            ui.link(T("Map"), href="/map", class_name="touch", id="nav-map", reload_document=True),
+            ui.link(T("My account"), href="/account", class_name="touch", id="nav-account"),
             wrap="wrap", spacing="4",
         ),
         aria_label=T("Volunteer menu"),
@@ -36,11 +38,11 @@ def charter_text(articles: rx.Var) -> rx.Component:
     """The charter's articles (presenters/charter.py), filled by the page's on_load in the
     user's language: one language over the websocket rather than both in the page's
     JavaScript (issue 4; a language change reloads the page, which fills them again)."""
-    return rx.vstack(
+    return ui.vstack(
         rx.cond(articles.length() > 0,
-                rx.foreach(articles, lambda a: rx.box(rx.heading(a["title"], as_="h3", size="3"),
-                                                      rx.text(a["text"], size="2"))),
-                rx.text(T("Loading the charter…"), size="2", role="status")),
+                rx.foreach(articles, lambda a: ui.box(ui.heading(a["title"], as_="h3", size="3"),
+                                                      ui.text(a["text"], size="2"))),
+                ui.text(T("Loading the charter…"), size="2", role="status")),
         spacing="3", width="100%", id="charter-text",
     )
 
@@ -79,7 +81,7 @@ def _availability_days() -> rx.Var:
 def skills_fieldset(errors: rx.Var, ticked: rx.Var | None = None) -> rx.Component:
     return rx.el.fieldset(
         rx.el.legend(T("What I like doing")),
-        rx.grid(
+        ui.grid(
             rx.foreach(_skill_boxes(), lambda box: tick(
                 box["name"], T_each(box), _checked(ticked, box["name"]))),
             columns=rx.breakpoints(initial="1", sm="2"), spacing="1", width="100%",
@@ -94,7 +96,7 @@ def availability_fieldset(errors: rx.Var, ticked: rx.Var | None = None) -> rx.Co
         rx.el.legend(T("When I am usually free")),
         rx.foreach(_availability_days(), lambda day: rx.el.fieldset(
             rx.el.legend(T_each(day), class_name="day-legend"),
-            rx.hstack(rx.foreach(day["boxes"].to(list[dict[str, str]]), lambda box: tick(
+            ui.hstack(rx.foreach(day["boxes"].to(list[dict[str, str]]), lambda box: tick(
                 box["name"], T_each(box), _checked(ticked, box["name"]))),
                 wrap="wrap", spacing="3"),
             class_name="day-fieldset",
@@ -117,11 +119,11 @@ def distance_select(errors: rx.Var, value: rx.Var | str = "2") -> rx.Component:
 
 def departement_pool_tick(ticked: rx.Var | None = None) -> rx.Component:
     """The offer to help in the département's other communes too (the département pool)."""
-    return rx.vstack(
+    return ui.vstack(
         tick("departement_pool",
              N_("I can also help in the other communes of the département"),
              _checked(ticked, "departement_pool")),
-        rx.text(T("Their referents will then see you in their list of volunteers and may "
+        ui.text(T("Their referents will then see you in their list of volunteers and may "
                   "offer you a mission; your address stays private."), size="1",
                 color_scheme="gray"),
         spacing="1", width="100%",
@@ -132,7 +134,7 @@ def place_fields(errors: rx.Var, options: rx.Var, hood: rx.Var | str = "",
                  address: rx.Var | str = "") -> rx.Component:
     return rx.el.fieldset(
         rx.el.legend(T("Where I live")),
-        rx.text(T("Choose your neighbourhood, or give your address: it stays private and "
+        ui.text(T("Choose your neighbourhood, or give your address: it stays private and "
                   "only serves to find missions near you."), size="2"),
         forms.labelled(errors, N_("Neighbourhood"), "neighbourhood_id", rx.el.select(
             rx.el.option(T("Choose…"), value=""),
@@ -148,11 +150,11 @@ def place_fields(errors: rx.Var, options: rx.Var, hood: rx.Var | str = "",
 
 def hour_card(percent: rx.Var, label: rx.Var, *extra: rx.Component) -> rx.Component:
     """« Mon heure ce mois-ci »: progress towards the one-hour pledge."""
-    return rx.card(
-        rx.vstack(
-            rx.heading(T("My hour this month"), as_="h2", size="4"),
+    return ui.card(
+        ui.vstack(
+            ui.heading(T("My hour this month"), as_="h2", size="4"),
             cheap.progress(percent, label),
-            rx.text(label, id="hour-label"),
+            ui.text(label, id="hour-label"),
             *extra,
             spacing="2",
             width="100%",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
+from heurecivique_app.components import ui
+
 from heurecivique_app.components import forms
 from heurecivique_app.components.layout import page
 from heurecivique_app.components.native_form import auto_post
@@ -27,10 +29,10 @@ ERR = AccountState.field_errors
 
 def profile_form() -> rx.Component:
     return forms.form(
-        rx.vstack(
+        ui.vstack(
             forms.text_input(ERR, N_("Name"), "display_name", auto_complete="name",
                              default_value=AccountState.display_name),
-            rx.text(T("Email"), ": ", AccountState.email, size="2", id="account-email"),
+            ui.text(T("Email"), ": ", AccountState.email, size="2", id="account-email"),
             forms.text_input(ERR, N_("Phone"), "phone", type="tel", auto_complete="tel",
                              default_value=AccountState.phone),
             place_fields(ERR, AccountState.neighbourhood_options, AccountState.neighbourhood_id,
@@ -42,11 +44,11 @@ def profile_form() -> rx.Component:
             distance_select(ERR, AccountState.max_distance_km),
             departement_pool_tick(AccountState.ticked),
             rx.cond(AccountState.form_message != "",
-                    rx.callout(AccountState.form_message, role="status", id="form-message",
+                    ui.callout(AccountState.form_message, role="status", id="form-message",
                                width="100%",
                                high_contrast=True,
                                color_scheme=rx.cond(AccountState.form_ok, "green", "red"))),
-            rx.button(T("Save my profile"), type="submit", size="3", width="100%",
+            ui.button(T("Save my profile"), type="submit", size="3", width="100%",
                       id="save-profile"),
             spacing="4", width="100%",
         ),
@@ -57,18 +59,18 @@ def profile_form() -> rx.Component:
 
 
 def pause_section() -> rx.Component:
-    return rx.el.section(rx.vstack(
-        rx.heading(T("Holidays"), as_="h2", size="5"),
+    return rx.el.section(ui.vstack(
+        ui.heading(T("Holidays"), as_="h2", size="5"),
         rx.cond(
             AccountState.volunteer_status == "paused",
-            rx.vstack(
-                rx.text(T("Your participation is paused."), id="paused-status"),
-                rx.button(T("Resume my participation"), on_click=AccountState.set_paused(False),
+            ui.vstack(
+                ui.text(T("Your participation is paused."), id="paused-status"),
+                ui.button(T("Resume my participation"), on_click=AccountState.set_paused(False),
                           size="3", id="resume"),
             ),
-            rx.vstack(
-                rx.text(T("Away for a while? Pause: no mission will be proposed to you.")),
-                rx.button(T("Pause my participation"), on_click=AccountState.set_paused(True),
+            ui.vstack(
+                ui.text(T("Away for a while? Pause: no mission will be proposed to you.")),
+                ui.button(T("Pause my participation"), on_click=AccountState.set_paused(True),
                           size="3", variant="soft", id="pause"),
             ),
         ),
@@ -88,11 +90,11 @@ def _channels() -> rx.Var:
 def mail_section() -> rx.Component:
     """Which messages the volunteer receives, per channel: e-mail, and push beside it
     (each e-mail can also be stopped from its own link)."""
-    return rx.el.section(rx.vstack(
+    return rx.el.section(ui.vstack(
         # The same word in both languages: T() compiles it once, without a condition.
-        rx.heading(T("Messages"), as_="h2", size="5"),
+        ui.heading(T("Messages"), as_="h2", size="5"),
         forms.form(
-            rx.vstack(
+            ui.vstack(
                 rx.el.div(rx.foreach(_channels(), lambda channel: rx.el.fieldset(
                     rx.el.legend(T_each(channel)),
                     # Only the kinds this account receives (a relay also gets answers).
@@ -101,7 +103,7 @@ def mail_section() -> rx.Component:
                             box["name"], T_each(box),
                             AccountState.choices_on.contains(box["name"])))),
                 )), class_name="side-by-side"),
-                rx.button(T("Save my choices"), type="submit", size="3", id="save-mail"),
+                ui.button(T("Save my choices"), type="submit", size="3", id="save-mail"),
             ),
             on_submit=AccountState.save_mail_choices,
             key=AccountState.mail_key,
@@ -111,10 +113,10 @@ def mail_section() -> rx.Component:
 
 def alerts_section() -> rx.Component:
     """Opt-in: e-mails about new missions near home that match my gestures, and a nudge."""
-    return rx.el.section(rx.vstack(
-        rx.heading(T("Alerts"), as_="h2", size="5"),
+    return rx.el.section(ui.vstack(
+        ui.heading(T("Alerts"), as_="h2", size="5"),
         forms.form(
-            rx.vstack(
+            ui.vstack(
                 rx.el.fieldset(
                     rx.el.legend(T("New missions near home that match what I like doing:")),
                     *[rx.el.label(
@@ -125,11 +127,11 @@ def alerts_section() -> rx.Component:
                         class_name="check-label") for mode, label in ALERT_MODES.items()],
                 ),
                 # The figure is domain.alerts.ALERTS_PER_DAY (the test of the page checks it).
-                rx.text(T("At most 3 alert e-mails a day: the others wait for the next "
+                ui.text(T("At most 3 alert e-mails a day: the others wait for the next "
                           "day's digest."), size="2"),
                 tick("nudge", N_("A gentle reminder on the 20th when this month's hour is "
                                  "not given yet"), AccountState.nudge),
-                rx.button(T("Save my alerts"), type="submit", size="3", id="save-alerts"),
+                ui.button(T("Save my alerts"), type="submit", size="3", id="save-alerts"),
             ),
             on_submit=AccountState.save_alerts,
             key=AccountState.alert_key,
@@ -146,16 +148,16 @@ def push_section() -> rx.Component:
     line's ``data-texts`` (one attribute: five components would weigh on the page's
     JavaScript budget, bench/frontend.py).
     """
-    return rx.el.section(rx.vstack(
-        rx.heading(T("Notifications"), as_="h2", size="5"),
-        rx.text(AccountState.push_texts["why"]),
+    return rx.el.section(ui.vstack(
+        ui.heading(T("Notifications"), as_="h2", size="5"),
+        ui.text(AccountState.push_texts["why"]),
         # No ids on these three: an id costs each a React ref in the page's JavaScript.
         rx.el.p(class_name="push-status", role="status",
                 custom_attrs={"data-texts": AccountState.push_status_texts}),
         rx.el.div(
-            rx.button(AccountState.push_texts["turn_on"], type="button", size="3",
+            ui.button(AccountState.push_texts["turn_on"], type="button", size="3",
                       custom_attrs={"data-push-action": "on"}),
-            rx.button(AccountState.push_texts["turn_off"], type="button", size="3",
+            ui.button(AccountState.push_texts["turn_off"], type="button", size="3",
                       variant="soft", custom_attrs={"data-push-action": "off"}),
             class_name="side-by-side",
         ),
@@ -163,21 +165,21 @@ def push_section() -> rx.Component:
 
 
 def data_section() -> rx.Component:
-    return rx.el.section(rx.vstack(
-        rx.heading(T("My data"), as_="h2", size="5"),
+    return rx.el.section(ui.vstack(
+        ui.heading(T("My data"), as_="h2", size="5"),
         rx.el.a(T("Download my data (JSON)"), href="/api/me/export", download=True,
                 class_name="touch lang-link", id="export",
                 custom_attrs={"reloadDocument": True}),
         forms.form(
-            rx.vstack(
-                rx.text(T("Deleting your account erases your name, email, phone, address "
+            ui.vstack(
+                ui.text(T("Deleting your account erases your name, email, phone, address "
                           "and messages. The hours you gave stay in the town's statistics, "
                           "anonymously.")),
                 tick("confirm_delete", N_("I want to delete my account for good.")),
                 rx.cond(AccountState.delete_error != "",
-                        rx.text(AccountState.delete_error, color_scheme="red", role="alert",
+                        ui.text(AccountState.delete_error, color_scheme="red", role="alert",
                                 id="confirm_delete-error")),
-                rx.button(T("Delete my account"), type="submit", color_scheme="red",
+                ui.button(T("Delete my account"), type="submit", color_scheme="red",
                           high_contrast=True, size="3", id="delete-account"),
             ),
             on_submit=AccountState.delete_account,
@@ -189,7 +191,7 @@ def data_section() -> rx.Component:
 def account() -> rx.Component:
     return page(
         volunteer_nav(),
-        rx.heading(T("My account"), as_="h1", size="7"),
+        ui.heading(T("My account"), as_="h1", size="7"),
         profile_form(),
         pause_section(),
         push_section(),

@@ -2,6 +2,8 @@
 
 import reflex as rx
 
+from heurecivique_app.components import ui
+
 from heurecivique_app.components import cheap, forms
 from heurecivique_app.components.forms import dynamic_select, text_input
 from heurecivique_app.components.layout import page
@@ -18,10 +20,10 @@ from heurecivique_app.state.accountability import AuditState, PrivacyState
 
 
 def _nav() -> rx.Component:
-    return rx.el.nav(rx.hstack(
-        rx.link(T("Back to the console"), href="/console", class_name="touch-link"),
-        rx.link(T("Personal data"), href="/console/privacy", class_name="touch-link"),
-        rx.link(T("Audit log"), href="/console/audit", class_name="touch-link"),
+    return rx.el.nav(ui.hstack(
+        ui.link(T("Back to the console"), href="/console", class_name="touch-link"),
+        ui.link(T("Personal data"), href="/console/privacy", class_name="touch-link"),
+        ui.link(T("Audit log"), href="/console/audit", class_name="touch-link"),
         spacing="4", wrap="wrap",
     ), aria_label=T("Accountability"))
 
@@ -31,8 +33,8 @@ def _nav() -> rx.Component:
 
 def audit_filters() -> rx.Component:
     E = AuditState.field_errors  # noqa: N806
-    return rx.card(forms.form(
-        rx.grid(
+    return ui.card(forms.form(
+        ui.grid(
             dynamic_select(E, N_("Action"), "action", AuditState.action_options),
             dynamic_select(E, N_("Who"), "who", AuditState.people_options),
             text_input(E, N_("Entity (mission, beneficiary, user…)"), "entity"),
@@ -40,7 +42,7 @@ def audit_filters() -> rx.Component:
             text_input(E, N_("To"), "to", type="date"),
             columns=rx.breakpoints(initial="1", sm="2", md="3"), spacing="3", width="100%",
         ),
-        rx.button(T("Filter"), type="submit", size="3", id="audit-filter",
+        ui.button(T("Filter"), type="submit", size="3", id="audit-filter",
                   margin_top="0.75rem"),
         on_submit=AuditState.apply, reset_on_submit=False, role="search",
     ), width="100%")
@@ -69,21 +71,21 @@ def _audit_row(row: rx.Var) -> rx.Component:
         rx.el.td(row["who"]),
         rx.el.td(cheap.code(row["action"])),
         rx.el.td(row["entity"], " ", row["entity_id"]),
-        rx.el.td(rx.text(row["detail"], size="1", style={"wordBreak": "break-word"})),
+        rx.el.td(ui.text(row["detail"], size="1", style={"wordBreak": "break-word"})),
         class_name="audit-row",
     )
 
 
 def audit_page() -> rx.Component:
     return page(
-        rx.heading(T("Audit log"), as_="h1", size="7"),
+        ui.heading(T("Audit log"), as_="h1", size="7"),
         _nav(),
-        rx.text(T("Who did what, when, in your commune. Personal fields are never written "
+        ui.text(T("Who did what, when, in your commune. Personal fields are never written "
                   "here: only which ones changed."), size="2"),
         audit_filters(),
-        rx.hstack(
-            rx.text(AuditState.count_text, role="status", id="audit-count"),
-            rx.link(T("Export as CSV"), href=AuditState.csv_href, id="audit-csv",
+        ui.hstack(
+            ui.text(AuditState.count_text, role="status", id="audit-count"),
+            ui.link(T("Export as CSV"), href=AuditState.csv_href, id="audit-csv",
                     class_name="touch-link", is_external=True),
             spacing="4", wrap="wrap", align="center",
         ),
@@ -92,7 +94,7 @@ def audit_page() -> rx.Component:
             _table(N_("Audit log"), "audit-table",
                    [N_("When"), N_("Who"), N_("Action"), N_("Entity"), N_("Detail")],
                    AuditState.rows, _audit_row),
-            rx.text(T("No entry matches these filters."), id="audit-empty"),
+            ui.text(T("No entry matches these filters."), id="audit-empty"),
         ),
         next_path="/console/audit",
         max_width="80rem",
@@ -106,25 +108,25 @@ def retention_form() -> rx.Component:
     E = PrivacyState.field_errors  # noqa: N806
     low_d, high_d = MISSION_CONTACT_DAYS_RANGE
     low_m, high_m = INACTIVE_MONTHS_RANGE
-    return rx.card(forms.form(
-        rx.vstack(
-            rx.heading(T("Retention periods"), as_="h2", size="4"),
-            rx.text(T("Every night the app erases what these periods say is due, and logs "
+    return ui.card(forms.form(
+        ui.vstack(
+            ui.heading(T("Retention periods"), as_="h2", size="4"),
+            ui.text(T("Every night the app erases what these periods say is due, and logs "
                       "each run below."), size="2"),
             text_input(E, N_("Days after a need closes before its exact address, phone, "
                              "access notes and notes are erased"), "mission_contact_days",
                        default_value=PrivacyState.days, input_mode="numeric"),
-            rx.text(T("Default"), f" : {DEFAULT_MISSION_CONTACT_DAYS} · ", T("allowed"),
+            ui.text(T("Default"), f" : {DEFAULT_MISSION_CONTACT_DAYS} · ", T("allowed"),
                     f" : {low_d}–{high_d}", size="1", color_scheme="gray"),
             text_input(E, N_("Months without activity before a beneficiary is made anonymous"),
                        "inactive_months", default_value=PrivacyState.months,
                        input_mode="numeric"),
-            rx.text(T("Default"), f" : {DEFAULT_INACTIVE_MONTHS} · ", T("allowed"),
+            ui.text(T("Default"), f" : {DEFAULT_INACTIVE_MONTHS} · ", T("allowed"),
                     f" : {low_m}–{high_m}", size="1", color_scheme="gray"),
-            rx.cond(PrivacyState.message != "", rx.callout(
+            rx.cond(PrivacyState.message != "", ui.callout(
                 PrivacyState.message, role="status", id="retention-message", width="100%",
                 high_contrast=True)),
-            rx.button(T("Save"), type="submit", size="3", id="save-retention"),
+            ui.button(T("Save"), type="submit", size="3", id="save-retention"),
             spacing="2", width="100%",
         ),
         on_submit=PrivacyState.save_retention, reset_on_submit=False,
@@ -133,16 +135,16 @@ def retention_form() -> rx.Component:
 
 
 def processing_register() -> rx.Component:
-    return rx.card(rx.vstack(
-        rx.hstack(
-            rx.heading(T("Register of processing activities"), as_="h2", size="4"),
-            rx.link(T("Download the PDF"), href="/api/register.pdf", id="register-pdf",
+    return ui.card(ui.vstack(
+        ui.hstack(
+            ui.heading(T("Register of processing activities"), as_="h2", size="4"),
+            ui.link(T("Download the PDF"), href="/api/register.pdf", id="register-pdf",
                     class_name="touch-link", is_external=True),
             spacing="4", wrap="wrap", align="center",
         ),
-        rx.text(T("Generated from the app's own settings: it changes with them."), size="2"),
+        ui.text(T("Generated from the app's own settings: it changes with them."), size="2"),
         rx.foreach(PrivacyState.register_rows, lambda row: rx.el.section(
-            rx.heading(row["name"], as_="h3", size="3"),
+            ui.heading(row["name"], as_="h3", size="3"),
             rx.el.dl(*[rx.el.div(rx.el.dt(T(label), style={"fontWeight": "bold"}),
                                  rx.el.dd(row[key], style={"margin": "0 0 0.5rem 0"}))
                        for key, label in COLUMNS], style={"margin": 0}),
@@ -154,27 +156,27 @@ def processing_register() -> rx.Component:
 
 
 def erasure_register() -> rx.Component:
-    return rx.card(rx.vstack(
-        rx.heading(T("Register of erasure requests"), as_="h2", size="4"),
-        rx.text(T("A request is carried out from the person's record. The register keeps "
+    return ui.card(ui.vstack(
+        ui.heading(T("Register of erasure requests"), as_="h2", size="4"),
+        ui.text(T("A request is carried out from the person's record. The register keeps "
                   "initials only."), size="2"),
         rx.cond(
             PrivacyState.erasures.length() > 0,
             _table(N_("Register of erasure requests"), "erasures",
                    [N_("Record"), N_("Received on"), N_("How"), N_("Done"), N_("By")],
                    PrivacyState.erasures, lambda e: rx.el.tr(
-                       rx.el.td(rx.link(e["who"], href=e["href"], class_name="touch-link")),
+                       rx.el.td(ui.link(e["who"], href=e["href"], class_name="touch-link")),
                        rx.el.td(e["received"]), rx.el.td(e["channel"]), rx.el.td(e["done"]),
                        rx.el.td(e["by"]), class_name="erasure-row")),
-            rx.text(T("No erasure request yet.")),
+            ui.text(T("No erasure request yet.")),
         ),
         spacing="3", width="100%",
     ), width="100%")
 
 
 def purge_runs() -> rx.Component:
-    return rx.card(rx.vstack(
-        rx.heading(T("Latest purges"), as_="h2", size="4"),
+    return ui.card(ui.vstack(
+        ui.heading(T("Latest purges"), as_="h2", size="4"),
         rx.cond(
             PrivacyState.runs.length() > 0,
             rx.el.ul(rx.foreach(PrivacyState.runs, lambda r: rx.el.li(
@@ -182,7 +184,7 @@ def purge_runs() -> rx.Component:
                 T("contacts erased: "), r["contacts"], " · ", T("made anonymous: "),
                 r["people"], class_name="purge-run")),
                 id="purge-runs", style={"paddingLeft": "1.25rem"}),
-            rx.text(T("The purge has not run yet.")),
+            ui.text(T("The purge has not run yet.")),
         ),
         spacing="3", width="100%",
     ), width="100%")
@@ -190,9 +192,9 @@ def purge_runs() -> rx.Component:
 
 def privacy_console_page() -> rx.Component:
     return page(
-        rx.heading(T("Personal data"), as_="h1", size="7"),
+        ui.heading(T("Personal data"), as_="h1", size="7"),
         _nav(),
-        rx.grid(retention_form(), purge_runs(), columns=rx.breakpoints(initial="1", md="2"),
+        ui.grid(retention_form(), purge_runs(), columns=rx.breakpoints(initial="1", md="2"),
                 spacing="4", width="100%"),
         processing_register(),
         erasure_register(),

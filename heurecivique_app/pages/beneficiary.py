@@ -2,6 +2,8 @@
 
 import reflex as rx
 
+from heurecivique_app.components import ui
+
 from heurecivique_app.components import forms
 from heurecivique_app.components.forms import labelled, select, text_area, text_input
 from heurecivique_app.components.layout import page
@@ -24,7 +26,7 @@ def _fact(label: str, value: rx.Var, id: str | None = None) -> rx.Component:
 def _message(which: str) -> rx.Component:
     return rx.cond(
         (S.message_for == which) & (S.message != ""),
-        rx.callout(S.message, role="status", width="100%", id=f"{which}-message",
+        ui.callout(S.message, role="status", width="100%", id=f"{which}-message",
                    high_contrast=True,  # the soft green and red fall short of 4.5:1
                    color_scheme=rx.match(S.message_tone, ("error", "red"), ("success", "green"),
                                          "blue")),
@@ -32,18 +34,18 @@ def _message(which: str) -> rx.Component:
 
 
 def identity() -> rx.Component:
-    return rx.card(rx.vstack(
-        rx.hstack(
-            rx.heading(P["name"], as_="h2", size="5", id="beneficiary-name"),
+    return ui.card(ui.vstack(
+        ui.hstack(
+            ui.heading(P["name"], as_="h2", size="5", id="beneficiary-name"),
             rx.cond(P["pseudonymised"] != "",
-                    rx.badge(T("Made anonymous"), color_scheme="gray", high_contrast=True,
+                    ui.badge(T("Made anonymous"), color_scheme="gray", high_contrast=True,
                              size="2")),
             rx.cond(P["merged_into"] != "",
-                    rx.badge(T("Merged into another record"), color_scheme="amber",
+                    ui.badge(T("Merged into another record"), color_scheme="amber",
                              high_contrast=True, size="2")),
             align="center", wrap="wrap",
         ),
-        rx.cond(P["merged_into"] != "", rx.link(
+        rx.cond(P["merged_into"] != "", ui.link(
             T("Open the record it was merged into"),
             href="/console/beneficiaries/" + P["merged_into"], class_name="touch",
             id="merged-into")),
@@ -51,7 +53,7 @@ def identity() -> rx.Component:
             rx.el.div(
                 rx.el.dt(T("Phone"), style={"fontWeight": "bold"}),
                 rx.el.dd(rx.cond(P["phone"] != "",
-                                 rx.link(P["phone_label"], href="tel:" + P["phone"],
+                                 ui.link(P["phone_label"], href="tel:" + P["phone"],
                                          class_name="touch"),
                                  T("—")), style={"margin": "0 0 0.5rem 0"}),
             ),
@@ -70,49 +72,49 @@ def identity() -> rx.Component:
 
 
 def consent() -> rx.Component:
-    return rx.card(rx.vstack(
-        rx.heading(T("Consent and information notice"), as_="h2", size="4"),
+    return ui.card(ui.vstack(
+        ui.heading(T("Consent and information notice"), as_="h2", size="4"),
         rx.el.dl(
             _fact(N_("Consent recorded"), P["consent"]),
             _fact(N_("Information notice read"), P["notice"], id="notice-version"),
             _fact(N_("Read by"), P["consent_by"]),
             style={"margin": 0},
         ),
-        rx.cond(P["editable"] != "", rx.button(
+        rx.cond(P["editable"] != "", ui.button(
             T("I have just read the current notice to the person"), on_click=S.notice_read,
             variant="soft", size="3", id="notice-read")),
         _message("notice"),
-        rx.hstack(
-            rx.link(T("What the notice says"), href="/privacy", class_name="touch"),
-            rx.link(T("Insurance: who covers what"), href="/insurance", class_name="touch"),
+        ui.hstack(
+            ui.link(T("What the notice says"), href="/privacy", class_name="touch"),
+            ui.link(T("Insurance: who covers what"), href="/insurance", class_name="touch"),
             spacing="4", wrap="wrap"),
         spacing="2", width="100%",
     ), width="100%")
 
 
 def history() -> rx.Component:
-    return rx.card(rx.vstack(
-        rx.heading(T("Needs and visits"), as_="h2", size="4"),
+    return ui.card(ui.vstack(
+        ui.heading(T("Needs and visits"), as_="h2", size="4"),
         rx.cond(
             S.needs.length() > 0,
             rx.el.ul(rx.foreach(S.needs, lambda n: rx.el.li(
-                rx.link(n["title"], href=n["href"], class_name="touch", weight="medium"),
-                rx.text(n["when"], " · ", n["category"], " · ", n["status"], size="2"),
-                rx.text(T("Volunteers: "), n["volunteers"], " ", n["minutes"], size="2",
+                ui.link(n["title"], href=n["href"], class_name="touch", weight="medium"),
+                ui.text(n["when"], " · ", n["category"], " · ", n["status"], size="2"),
+                ui.text(T("Volunteers: "), n["volunteers"], " ", n["minutes"], size="2",
                         color_scheme="gray"),
-                rx.cond(n["insurance"] != "", rx.text(n["insurance"], size="1")),
+                rx.cond(n["insurance"] != "", ui.text(n["insurance"], size="1")),
                 class_name="need-row",
             )), id="needs", style={"paddingLeft": "1rem"}),
-            rx.text(T("No need recorded yet.")),
+            ui.text(T("No need recorded yet.")),
         ),
         width="100%",
     ), width="100%")
 
 
 def edit_form() -> rx.Component:
-    return rx.card(forms.form(
-        rx.vstack(
-            rx.heading(T("Correct the record"), as_="h2", size="4"),
+    return ui.card(forms.form(
+        ui.vstack(
+            ui.heading(T("Correct the record"), as_="h2", size="4"),
             text_input(E, N_("Full name"), "full_name", default_value=P["name"]),
             text_input(E, N_("Phone"), "phone", default_value=P["phone_label"], type="tel"),
             text_input(E, N_("Address"), "address", default_value=P["address"]),
@@ -125,7 +127,7 @@ def edit_form() -> rx.Component:
                 default_value=P["neighbourhood_id"])),
             text_area(E, N_("Notes (staff only)"), "notes", default_value=P["notes"]),
             _message("edit"),
-            rx.button(T("Save"), type="submit", size="3", id="save-record"),
+            ui.button(T("Save"), type="submit", size="3", id="save-record"),
             spacing="3", width="100%",
         ),
         on_submit=S.save, reset_on_submit=False, id="edit-form",
@@ -133,15 +135,15 @@ def edit_form() -> rx.Component:
 
 
 def merge_form() -> rx.Component:
-    return rx.card(forms.form(
-        rx.vstack(
-            rx.heading(T("Merge a duplicate into this record"), as_="h2", size="4"),
-            rx.text(T("The other record's needs move here and it stays as a trace, without "
+    return ui.card(forms.form(
+        ui.vstack(
+            ui.heading(T("Merge a duplicate into this record"), as_="h2", size="4"),
+            ui.text(T("The other record's needs move here and it stays as a trace, without "
                       "contact. Its number is in the address of its page."), size="2"),
             text_input(E, N_("Number of the duplicate record"), "duplicate_id",
                        input_mode="numeric"),
             _message("merge"),
-            rx.button(T("Merge"), type="submit", size="3", variant="soft", id="merge"),
+            ui.button(T("Merge"), type="submit", size="3", variant="soft", id="merge"),
             spacing="3", width="100%",
         ),
         on_submit=S.merge, reset_on_submit=True, id="merge-form",
@@ -149,15 +151,15 @@ def merge_form() -> rx.Component:
 
 
 def erase_form() -> rx.Component:
-    return rx.card(forms.form(
-        rx.vstack(
-            rx.heading(T("Erase at the person's request"), as_="h2", size="4"),
-            rx.text(T("Their name becomes initials, their contact and notes are erased; the "
+    return ui.card(forms.form(
+        ui.vstack(
+            ui.heading(T("Erase at the person's request"), as_="h2", size="4"),
+            ui.text(T("Their name becomes initials, their contact and notes are erased; the "
                       "needs stay for the statistics. This cannot be undone."), size="2"),
             select(E, N_("How the request reached you"), "channel", ERASURE_CHANNEL_LABELS),
             text_input(E, N_("Received on"), "received_on", type="date"),
             _message("erase"),
-            rx.button(T("Erase the person's details"), type="submit", size="3",
+            ui.button(T("Erase the person's details"), type="submit", size="3",
                       color_scheme="red", id="erase"),
             spacing="3", width="100%",
         ),
@@ -167,22 +169,22 @@ def erase_form() -> rx.Component:
 
 def beneficiary_page() -> rx.Component:
     return page(
-        rx.hstack(
-            rx.heading(T("Beneficiary"), as_="h1", size="7"),
-            rx.link(T("Back to the beneficiaries"), href="/console/beneficiaries",
+        ui.hstack(
+            ui.heading(T("Beneficiary"), as_="h1", size="7"),
+            ui.link(T("Back to the beneficiaries"), href="/console/beneficiaries",
                     class_name="touch"),
             align="center", spacing="4", wrap="wrap",
         ),
         rx.cond(
             S.found,
-            rx.vstack(
-                rx.grid(identity(), consent(), columns=rx.breakpoints(initial="1", md="2"),
+            ui.vstack(
+                ui.grid(identity(), consent(), columns=rx.breakpoints(initial="1", md="2"),
                         spacing="4", width="100%"),
                 history(),
-                rx.cond(P["editable"] != "", rx.vstack(
+                rx.cond(P["editable"] != "", ui.vstack(
                     edit_form(), merge_form(), erase_form(), spacing="4", width="100%")),
                 rx.cond((P["editable"] == "") & (S.message_for != ""),
-                        rx.vstack(_message("erase"), _message("merge"), width="100%")),
+                        ui.vstack(_message("erase"), _message("merge"), width="100%")),
                 spacing="4", width="100%",
             ),
         ),

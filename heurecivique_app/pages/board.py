@@ -2,6 +2,8 @@
 
 import reflex as rx
 
+from heurecivique_app.components import ui
+
 from heurecivique_app.components.layout import page, status_badge
 from heurecivique_app.components.text import T
 from heurecivique_app.components.volunteer import hour_card
@@ -9,15 +11,15 @@ from heurecivique_app.state.board import BoardState
 
 
 def mission_card(row: rx.Var) -> rx.Component:
-    return rx.link(
-        rx.card(
-            rx.vstack(
-                rx.hstack(rx.text(row["category"], size="2", color_scheme="gray"),
-                          rx.spacer(), status_badge(row["status"], row["status_label"]),
+    return ui.link(
+        ui.card(
+            ui.vstack(
+                ui.hstack(ui.text(row["category"], size="2", color_scheme="gray"),
+                          ui.spacer(), status_badge(row["status"], row["status_label"]),
                           width="100%"),
-                rx.heading(row["title"], as_="h3", size="4"),
-                rx.text(row["when"], " · ", row["duration"], size="2"),
-                rx.text(row["neighbourhood"], " · ", row["places"], size="2",
+                ui.heading(row["title"], as_="h3", size="4"),
+                ui.text(row["when"], " · ", row["duration"], size="2"),
+                ui.text(row["neighbourhood"], " · ", row["places"], size="2",
                         color_scheme="gray"),
                 spacing="1",
                 width="100%",
@@ -38,25 +40,25 @@ def hour_counter() -> rx.Component:
 def board() -> rx.Component:
     return page(
         rx.cond(BoardState.user_role == "relay",
-                rx.link(T("My relay space: reports and sharing"), href="/relay", id="relay-link")),
+                ui.link(T("My relay space: reports and sharing"), href="/relay", id="relay-link")),
         hour_counter(),
         rx.cond(
             BoardState.my_missions.length() > 0,
-            rx.vstack(
-                rx.heading(T("My upcoming missions"), as_="h2", size="5"),
+            ui.vstack(
+                ui.heading(T("My upcoming missions"), as_="h2", size="5"),
                 rx.foreach(BoardState.my_missions, mission_card),
                 width="100%",
             ),
         ),
-        rx.heading(T("Missions in my neighbourhood"), " — ", BoardState.neighbourhood_name,
+        ui.heading(T("Missions in my neighbourhood"), " — ", BoardState.neighbourhood_name,
                    as_="h1", size="6"),
-        rx.link(T("Map of needs near me"), href="/map", id="map-link", reload_document=True),
+        ui.link(T("Map of needs near me"), href="/map", id="map-link", reload_document=True),
         rx.cond(
             BoardState.missions.length() > 0,
-            rx.vstack(rx.foreach(BoardState.missions, mission_card), width="100%",
+            ui.vstack(rx.foreach(BoardState.missions, mission_card), width="100%",
                       id="board-missions", aria_live="polite"),
             rx.cond(BoardState.loaded,
-                    rx.text(T("No mission right now in your neighbourhood. Come back soon!"))),
+                    ui.text(T("No mission right now in your neighbourhood. Come back soon!"))),
         ),
         next_path="/board",
     )

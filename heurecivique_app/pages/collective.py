@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
+from heurecivique_app.components import ui
+
 from heurecivique_app.components import forms
 from heurecivique_app.components.forms import (
     checkbox,
@@ -28,7 +30,7 @@ def collective_new() -> rx.Component:
     errors = C.field_errors
     skills = rx.el.fieldset(
         rx.el.legend(T("Skills wanted")),
-        rx.grid(*[
+        ui.grid(*[
             rx.el.label(rx.el.input(type="checkbox", name=f"skill_{value}", id=f"skill_{value}",
                                     class_name="touch-check"), " ", T(text),
                         html_for=f"skill_{value}")
@@ -38,19 +40,19 @@ def collective_new() -> rx.Component:
         class_name="plain-fieldset",
     )
     return page(
-        rx.link(T("Back to the console"), href="/console", class_name="touch-link"),
-        rx.heading(T("New collective action"), as_="h1", size="7"),
-        rx.text(T("A clean-up, help at an event, polling station assessors… Volunteers sign "
+        ui.link(T("Back to the console"), href="/console", class_name="touch-link"),
+        ui.heading(T("New collective action"), as_="h1", size="7"),
+        ui.text(T("A clean-up, help at an event, polling station assessors… Volunteers sign "
                   "up until it is full, then join a waiting list."), size="2"),
-        rx.card(forms.form(
-            rx.vstack(
+        ui.card(forms.form(
+            ui.vstack(
                 text_input(errors, N_("Short title"), "title"),
                 select(errors, N_("Category"), "category", KINDS),
                 text_area(errors, N_("Description"), "description"),
                 dynamic_select(errors, N_("Neighbourhood"), "neighbourhood_id",
                                C.neighbourhood_options),
                 text_input(errors, N_("Meeting place"), "place", auto_complete="off"),
-                rx.grid(
+                ui.grid(
                     text_input(errors, N_("Date"), "date", type="date"),
                     text_input(errors, N_("Time"), "time", type="time", default_value="09:30"),
                     text_input(errors, N_("Duration (minutes)"), "duration_minutes",
@@ -61,9 +63,9 @@ def collective_new() -> rx.Component:
                 skills,
                 checkbox(errors, N_("Publish on the neighbourhood board now"), "publish",
                          default=True),
-                rx.cond(C.message != "", rx.callout(C.message, role="status", width="100%",
+                rx.cond(C.message != "", ui.callout(C.message, role="status", width="100%",
                                                     color_scheme="red")),
-                rx.button(T("Create the action"), type="submit", size="3",
+                ui.button(T("Create the action"), type="submit", size="3",
                           id="create-collective"),
                 spacing="3", width="100%",
             ),
@@ -86,58 +88,58 @@ def _present_row(row: rx.Var) -> rx.Component:
 
 
 def _waiting_row(row: rx.Var) -> rx.Component:
-    return rx.el.li(rx.text(row["name"], " — ", row["position"]), class_name="roster-waiting",
+    return rx.el.li(ui.text(row["name"], " — ", row["position"]), class_name="roster-waiting",
                     data_volunteer=row["name"])
 
 
 def attendance() -> rx.Component:
     return page(
-        rx.link(T("Back to the console"), href="/console", class_name="touch-link"),
+        ui.link(T("Back to the console"), href="/console", class_name="touch-link"),
         rx.cond(
             A.found,
-            rx.vstack(
-                rx.hstack(rx.heading(A.title, as_="h1", size="7"),
+            ui.vstack(
+                ui.hstack(ui.heading(A.title, as_="h1", size="7"),
                           status_badge(A.status, A.status_label), align="center",
                           wrap="wrap"),
-                rx.text(A.when, " · ", A.place),
-                rx.text(A.capacity, id="capacity-text"),
-                rx.cond(A.skills != "", rx.text(T("Skills wanted: "), A.skills, size="2")),
-                rx.card(forms.form(
-                    rx.vstack(
-                        rx.heading(T("Attendance on the day"), as_="h2", size="5"),
-                        rx.text(T("Untick those who did not come: only those present are "
+                ui.text(A.when, " · ", A.place),
+                ui.text(A.capacity, id="capacity-text"),
+                rx.cond(A.skills != "", ui.text(T("Skills wanted: "), A.skills, size="2")),
+                ui.card(forms.form(
+                    ui.vstack(
+                        ui.heading(T("Attendance on the day"), as_="h2", size="5"),
+                        ui.text(T("Untick those who did not come: only those present are "
                                   "credited the time."), size="2"),
                         rx.cond(A.present_rows.length() > 0,
                                 rx.el.ul(rx.foreach(A.present_rows, _present_row),
                                          id="roster-present",
                                          style={"listStyle": "none", "padding": 0}),
-                                rx.text(T("Nobody has signed up yet."))),
-                        rx.vstack(
+                                ui.text(T("Nobody has signed up yet."))),
+                        ui.vstack(
                             rx.el.label(T("Time given (minutes)"), html_for="minutes"),
-                            rx.input(id="minutes", name="minutes", type="number", min=15,
+                            ui.input(id="minutes", name="minutes", type="number", min=15,
                                      max=480, default_value=A.minutes, size="3"),
                             spacing="1"),
-                        rx.button(T("Save attendance"), type="submit", size="3",
+                        ui.button(T("Save attendance"), type="submit", size="3",
                                   id="save-attendance"),
                         rx.cond(A.message != "",
-                                rx.callout(A.message, role="status", id="attendance-message",
+                                ui.callout(A.message, role="status", id="attendance-message",
                                            color_scheme=rx.cond(A.message_ok, "green", "red"),
                                            width="100%")),
                         spacing="3", width="100%",
                     ),
                     on_submit=A.submit, reset_on_submit=False, key=A.form_key,
                 ), width="100%"),
-                rx.card(rx.vstack(
-                    rx.heading(T("Waiting list"), as_="h2", size="4"),
+                ui.card(ui.vstack(
+                    ui.heading(T("Waiting list"), as_="h2", size="4"),
                     rx.cond(A.waiting_rows.length() > 0,
                             rx.el.ol(rx.foreach(A.waiting_rows, _waiting_row),
                                      id="roster-waiting", aria_live="polite",
                                      style={"paddingLeft": "1.25rem"}),
-                            rx.text(T("Nobody is waiting."))),
+                            ui.text(T("Nobody is waiting."))),
                     width="100%"), width="100%"),
                 spacing="4", width="100%",
             ),
-            rx.text(T("This item no longer exists.")),
+            ui.text(T("This item no longer exists.")),
         ),
         next_path="/console",
         max_width="48rem",

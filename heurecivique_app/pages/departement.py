@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import reflex as rx
 
+from heurecivique_app.components import ui
+
 from heurecivique_app.components.text import T
 from heurecivique_app.domain.text import N_
 from heurecivique_app.pages.public import counter, lang_links, public_main, section
@@ -15,12 +17,12 @@ D = DepartementState
 
 def header() -> rx.Component:
     return rx.el.header(
-        rx.hstack(
-            rx.vstack(rx.text("L'Heure Civique", size="6", weight="bold"),
-                      rx.text(D.name, size="4"), spacing="0"),
-            rx.spacer(),
+        ui.hstack(
+            ui.vstack(ui.text("L'Heure Civique", size="6", weight="bold"),
+                      ui.text(D.name, size="4"), spacing="0"),
+            ui.spacer(),
             lang_links("/d/" + D.code),
-            rx.link(T("Log in"), href="/login", class_name="touch"),
+            ui.link(T("Log in"), href="/login", class_name="touch"),
             align="center", width="100%", wrap="wrap", spacing="3",
         ),
         class_name="public-header",
@@ -43,16 +45,16 @@ def town_map() -> rx.Component:
 
 
 def found_page() -> rx.Component:
-    return rx.vstack(
-        rx.heading(T("One hour a month to help a neighbour, in the communes of the "
+    return ui.vstack(
+        ui.heading(T("One hour a month to help a neighbour, in the communes of the "
                      "département."), as_="h1", size="8"),
         section(T("Participating communes"),
                 town_map(),
-                rx.el.ul(rx.foreach(D.towns, lambda t: rx.el.li(rx.link(
+                rx.el.ul(rx.foreach(D.towns, lambda t: rx.el.li(ui.link(
                     t["name"], href="/c/" + t["slug"], class_name="touch-link"))),
                     id="towns", style={"paddingLeft": "1.25rem", "lineHeight": "2"}),
                 id="communes"),
-        section(T("Figures of the département"), rx.grid(
+        section(T("Figures of the département"), ui.grid(
             counter(D.communes_count, N_("participating communes"), "count-communes"),
             counter(D.volunteers, N_("volunteers"), "count-volunteers"),
             counter(D.hours_year, N_("given this year"), "count-year"),
@@ -60,14 +62,14 @@ def found_page() -> rx.Component:
             columns=rx.breakpoints(initial="2", md="4"), spacing="3", width="100%",
         ), id="figures"),
         section(T("Your mairie wants to join?"),
-                rx.text(T("The département brings the tools: the public site, the volunteers' "
+                ui.text(T("The département brings the tools: the public site, the volunteers' "
                           "app, the referents' console, posters and flyers. The mairie "
                           "names a referent who meets the volunteers and takes in the "
                           "needs.")),
-                rx.cond(D.join_text != "", rx.text(D.join_text, id="join-text",
+                rx.cond(D.join_text != "", ui.text(D.join_text, id="join-text",
                                                    style={"whiteSpace": "pre-line"})),
-                rx.cond(D.contact_email != "", rx.text(
-                    T("Write to: "), rx.link(D.contact_email, href="mailto:" + D.contact_email,
+                rx.cond(D.contact_email != "", ui.text(
+                    T("Write to: "), ui.link(D.contact_email, href="mailto:" + D.contact_email,
                                              id="join-email"))),
                 id="join"),
         spacing="6", width="100%",
@@ -75,7 +77,7 @@ def found_page() -> rx.Component:
 
 
 def departement_site() -> rx.Component:
-    return rx.box(
+    return ui.box(
         header(),
         public_main(D.found, found_page(), N_("This département is not on HeureCivique.")),
     )

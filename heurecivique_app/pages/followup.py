@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import reflex as rx
 
+from heurecivique_app.components import ui
+
 from heurecivique_app.components import forms
 from heurecivique_app.components.forms import error_for
 from heurecivique_app.components.layout import page, status_badge
@@ -24,7 +26,7 @@ def _label(text: str, name: str) -> rx.Component:
 
 
 def _satisfaction(label: str, name: str) -> rx.Component:
-    return rx.vstack(
+    return ui.vstack(
         _label(label, name),
         rx.el.select(
             rx.el.option(T("Not asked"), value=""),
@@ -39,13 +41,13 @@ def _satisfaction(label: str, name: str) -> rx.Component:
 
 def _volunteer(v: rx.Var) -> rx.Component:
     return rx.el.li(
-        rx.text(v["name"], " — ", v["status"], weight="medium"),
-        rx.cond(v["reported"] != "", rx.text(T("Time they reported: "), v["reported"],
+        ui.text(v["name"], " — ", v["status"], weight="medium"),
+        rx.cond(v["reported"] != "", ui.text(T("Time they reported: "), v["reported"],
                                              size="2")),
-        rx.cond(v["credited"] != "", rx.text(T("Time credited: "), v["credited"], size="2")),
-        rx.cond(v["attended"] != "", rx.text(v["attended"], size="2")),
-        rx.cond(v["feedback"] != "", rx.text(T("Their feedback: "), v["feedback"], size="2")),
-        rx.cond(v["problem"] != "", rx.text(T("Problem reported: "), v["problem"], size="2",
+        rx.cond(v["credited"] != "", ui.text(T("Time credited: "), v["credited"], size="2")),
+        rx.cond(v["attended"] != "", ui.text(v["attended"], size="2")),
+        rx.cond(v["feedback"] != "", ui.text(T("Their feedback: "), v["feedback"], size="2")),
+        rx.cond(v["problem"] != "", ui.text(T("Problem reported: "), v["problem"], size="2",
                                             color_scheme="red")),
         rx.cond(v["can_take_off"], _take_off(v)),
         class_name="volunteer-account",
@@ -58,13 +60,13 @@ def _take_off(v: rx.Var) -> rx.Component:
     return rx.el.details(
         rx.el.summary(T("Take off this mission"), class_name="touch-link take-off-summary"),
         forms.form(
-            rx.vstack(
+            ui.vstack(
                 rx.el.input(type="hidden", name="volunteer_id", value=v["id"]),
                 rx.el.label(T("Why (the volunteer receives it by e-mail)"), html_for=field),
-                rx.input(name="reason", id=field, size="3", width="100%", required=True,
+                ui.input(name="reason", id=field, size="3", width="100%", required=True,
                          max_length=500),
                 error_for(S.field_errors, OFF_REASON),
-                rx.button(T("Take off"), type="submit", size="3", color_scheme="red",
+                ui.button(T("Take off"), type="submit", size="3", color_scheme="red",
                           variant="soft", class_name="take-off-button",
                           aria_label=T("Take off") + " " + v["name"]),
                 spacing="2", width="100%",
@@ -76,75 +78,75 @@ def _take_off(v: rx.Var) -> rx.Component:
 
 
 def _summary() -> rx.Component:
-    return rx.card(rx.vstack(
-        rx.hstack(rx.heading(S.title, as_="h1", size="7"),
+    return ui.card(ui.vstack(
+        ui.hstack(ui.heading(S.title, as_="h1", size="7"),
                   status_badge(S.status, S.status_label), align="center", wrap="wrap",
                   id="followup-status"),
-        rx.text(S.category, " · ", S.neighbourhood, " · ", S.when, " · ", S.duration),
-        rx.cond(S.beneficiary_name != "", rx.text(
+        ui.text(S.category, " · ", S.neighbourhood, " · ", S.when, " · ", S.duration),
+        rx.cond(S.beneficiary_name != "", ui.text(
             T("Beneficiary: "), S.beneficiary_name, " · ",
             rx.el.a(S.beneficiary_phone_label, href="tel:" + S.beneficiary_phone,
                     class_name="touch-link"))),
         rx.cond(S.recurring_text != "",
-                rx.callout(S.recurring_text, color_scheme="amber", role="note",
+                ui.callout(S.recurring_text, color_scheme="amber", role="note",
                            id="recurring-flag", width="100%")),
         rx.cond(S.is_collective,
-                rx.link(T("Attendance and waiting list"), href="/console/attendance/"
+                ui.link(T("Attendance and waiting list"), href="/console/attendance/"
                         + S.mission_id, class_name="touch-link", id="attendance-link")),
         width="100%",
     ), width="100%")
 
 
 def _accounts() -> rx.Component:
-    return rx.card(rx.vstack(
-        rx.heading(T("The volunteers' own account"), as_="h2", size="4"),
+    return ui.card(ui.vstack(
+        ui.heading(T("The volunteers' own account"), as_="h2", size="4"),
         rx.cond(S.volunteers.length() > 0,
                 rx.el.ul(rx.foreach(S.volunteers, _volunteer), id="volunteer-accounts",
                          style={"paddingLeft": "1rem"}),
-                rx.text(T("No volunteer has taken this mission."))),
+                ui.text(T("No volunteer has taken this mission."))),
         width="100%",
     ), width="100%")
 
 
 def _field(label: str, name: str, control: rx.Component) -> rx.Component:
-    return rx.vstack(_label(label, name), control, error_for(S.field_errors, name),
+    return ui.vstack(_label(label, name), control, error_for(S.field_errors, name),
                      spacing="1", width="100%")
 
 
 def _edit_form() -> rx.Component:
     """Change the mission while it is to come; the people taking part are told by e-mail."""
     e = S.edit
-    return rx.card(forms.form(
-        rx.vstack(
-            rx.heading(T("Change the mission"), as_="h2", size="5"),
-            rx.text(T("The volunteers taking part, waiting or offered it are told by e-mail "
+    return ui.card(forms.form(
+        ui.vstack(
+            ui.heading(T("Change the mission"), as_="h2", size="5"),
+            ui.text(T("The volunteers taking part, waiting or offered it are told by e-mail "
                       "of a new date, duration or place."), size="2"),
             _field(N_("Title"), "title",
-                   rx.input(id="title", name="title", default_value=e["title"], size="3",
+                   ui.input(id="title", name="title", default_value=e["title"], size="3",
                             width="100%", max_length=120)),
             _field(N_("Description"), "description",
-                   rx.text_area(id="description", name="description", width="100%",
+                   ui.text_area(id="description", name="description", width="100%",
                                 default_value=e["description"], max_length=2000)),
-            rx.grid(
+            ui.grid(
                 _field(N_("Date"), "starts_at",
-                       rx.input(id="starts_at", name="day", type="date", default_value=e["day"],
+                       ui.input(id="starts_at", name="day", type="date", default_value=e["day"],
                                 size="3", width="100%")),
                 _field(N_("Time"), "hour",
-                       rx.input(id="hour", name="hour", type="time", default_value=e["hour"],
+                       ui.input(id="hour", name="hour", type="time", default_value=e["hour"],
                                 size="3", width="100%")),
                 _field(N_("Duration (minutes)"), "duration_minutes",
-                       rx.input(id="duration_minutes", name="duration_minutes", type="number",
+                       ui.input(id="duration_minutes", name="duration_minutes", type="number",
                                 min=15, max=480, default_value=e["duration_minutes"], size="3",
                                 width="100%")),
                 rx.cond(S.is_collective, _field(
                     N_("Places"), "capacity",
-                    rx.input(id="capacity", name="capacity", type="number", min=1, max=500,
+                    ui.input(id="capacity", name="capacity", type="number", min=1, max=500,
                              default_value=e["capacity"], size="3", width="100%"))),
                 columns=rx.breakpoints(initial="1", sm="2", md="4"), spacing="3", width="100%",
             ),
-            rx.grid(
+            ui.grid(
                 _field(N_("Address"), "address",
-                       rx.input(id="address", name="address", default_value=e["address"],
+                       ui.input(id="address", name="address", default_value=e["address"],
                                 size="3", width="100%", max_length=255)),
                 _field(N_("Neighbourhood"), "neighbourhood_id", rx.el.select(
                     rx.foreach(S.neighbourhoods,
@@ -153,7 +155,7 @@ def _edit_form() -> rx.Component:
                     default_value=e["neighbourhood_id"])),
                 columns=rx.breakpoints(initial="1", sm="2"), spacing="3", width="100%",
             ),
-            rx.button(T("Save the changes"), type="submit", size="3", id="save-mission"),
+            ui.button(T("Save the changes"), type="submit", size="3", id="save-mission"),
             spacing="3", width="100%",
         ),
         on_submit=S.save_mission, reset_on_submit=False, key=S.edit_key,
@@ -161,13 +163,13 @@ def _edit_form() -> rx.Component:
 
 
 def _cancel_form() -> rx.Component:
-    return rx.card(forms.form(
-        rx.vstack(
-            rx.heading(T("Cancel the mission"), as_="h2", size="4"),
+    return ui.card(forms.form(
+        ui.vstack(
+            ui.heading(T("Cancel the mission"), as_="h2", size="4"),
             _field(N_("Why (the volunteers concerned receive it by e-mail)"), CANCEL_REASON,
-                   rx.text_area(id=CANCEL_REASON, name="reason", width="100%",
+                   ui.text_area(id=CANCEL_REASON, name="reason", width="100%",
                                 max_length=500)),
-            rx.button(T("Cancel the mission"), type="submit", size="3", color_scheme="red",
+            ui.button(T("Cancel the mission"), type="submit", size="3", color_scheme="red",
                       variant="soft", id="cancel-mission"),
             spacing="3", width="100%",
         ),
@@ -176,7 +178,7 @@ def _cancel_form() -> rx.Component:
 
 
 def _control_message() -> rx.Component:
-    return rx.cond(S.control_message != "", rx.callout(
+    return rx.cond(S.control_message != "", ui.callout(
         S.control_message, role="status", width="100%", id="control-message",
         color_scheme=rx.cond(S.control_ok, "green", "red")))
 
@@ -184,7 +186,7 @@ def _control_message() -> rx.Component:
 def _followup_form() -> rx.Component:
     went_well = rx.el.fieldset(
         rx.el.legend(T("Did the action go well?")),
-        rx.hstack(
+        ui.hstack(
             rx.el.label(rx.el.input(type="radio", name="went_well", value="yes", id="went-yes",
                                     default_checked=S.form["went_well"] == "yes",
                                     class_name="touch-check"), " ", T("Yes"),
@@ -197,10 +199,10 @@ def _followup_form() -> rx.Component:
         error_for(S.field_errors, "went_well"),
         class_name="plain-fieldset",
     )
-    return rx.card(forms.form(
-        rx.vstack(
-            rx.heading(T("Follow-up"), as_="h2", size="5"),
-            rx.text(T("Call the beneficiary, then record how it went. The time you enter is "
+    return ui.card(forms.form(
+        ui.vstack(
+            ui.heading(T("Follow-up"), as_="h2", size="5"),
+            ui.text(T("Call the beneficiary, then record how it went. The time you enter is "
                       "what is credited to each volunteer present (it replaces theirs)."),
                     size="2"),
             rx.el.label(rx.el.input(type="checkbox", name="beneficiary_called",
@@ -209,21 +211,21 @@ def _followup_form() -> rx.Component:
                         " ", T("I called the beneficiary"), html_for="beneficiary_called"),
             error_for(S.field_errors, "beneficiary_called"),
             went_well,
-            rx.vstack(_label(N_("Time given (minutes)"), "minutes"),
-                      rx.input(id="minutes", name="minutes", type="number", min=15, max=480,
+            ui.vstack(_label(N_("Time given (minutes)"), "minutes"),
+                      ui.input(id="minutes", name="minutes", type="number", min=15, max=480,
                                default_value=S.form["minutes"], size="3"),
                       error_for(S.field_errors, "minutes"), spacing="1"),
-            rx.grid(_satisfaction(N_("Beneficiary's satisfaction"), "beneficiary_satisfaction"),
+            ui.grid(_satisfaction(N_("Beneficiary's satisfaction"), "beneficiary_satisfaction"),
                     _satisfaction(N_("Volunteer's satisfaction"), "volunteer_satisfaction"),
                     columns=rx.breakpoints(initial="1", sm="2"), spacing="3", width="100%"),
-            rx.vstack(_label(N_("Incident or remark (empty if none)"), "incident"),
-                      rx.text_area(id="incident", name="incident", width="100%",
+            ui.vstack(_label(N_("Incident or remark (empty if none)"), "incident"),
+                      ui.text_area(id="incident", name="incident", width="100%",
                                    default_value=S.form["incident"]),
                       error_for(S.field_errors, "incident"), spacing="1", width="100%"),
             rx.el.label(rx.el.input(type="checkbox", name="close", id="close",
                                     class_name="touch-check"),
                         " ", T("Close the mission now"), html_for="close"),
-            rx.button(T("Save the follow-up"), type="submit", size="3", id="save-followup"),
+            ui.button(T("Save the follow-up"), type="submit", size="3", id="save-followup"),
             spacing="3", width="100%",
         ),
         on_submit=S.submit, reset_on_submit=False, key=S.form_key,
@@ -231,23 +233,23 @@ def _followup_form() -> rx.Component:
 
 
 def _duplicate() -> rx.Component:
-    return rx.card(forms.form(
-        rx.vstack(
-            rx.heading(T("Duplicate this need"), as_="h2", size="4"),
-            rx.text(T("A new draft for the same person, with the same text, on a new date."),
+    return ui.card(forms.form(
+        ui.vstack(
+            ui.heading(T("Duplicate this need"), as_="h2", size="4"),
+            ui.text(T("A new draft for the same person, with the same text, on a new date."),
                     size="2"),
-            rx.hstack(
-                rx.vstack(_label(N_("New date"), "duplicate_date"),
-                          rx.input(id="duplicate_date", name="duplicate_date", type="date",
+            ui.hstack(
+                ui.vstack(_label(N_("New date"), "duplicate_date"),
+                          ui.input(id="duplicate_date", name="duplicate_date", type="date",
                                    default_value=S.duplicate_default, size="3"),
                           spacing="1"),
-                rx.vstack(_label(N_("Time"), "duplicate_time"),
-                          rx.input(id="duplicate_time", name="duplicate_time", type="time",
+                ui.vstack(_label(N_("Time"), "duplicate_time"),
+                          ui.input(id="duplicate_time", name="duplicate_time", type="time",
                                    default_value="10:00", size="3"),
                           spacing="1"),
                 wrap="wrap", spacing="3"),
             error_for(S.field_errors, "duplicate_date"),
-            rx.button(T("Duplicate"), type="submit", size="3", variant="soft",
+            ui.button(T("Duplicate"), type="submit", size="3", variant="soft",
                       id="duplicate-need"),
             spacing="3", width="100%",
         ),
@@ -257,25 +259,25 @@ def _duplicate() -> rx.Component:
 
 def followup_page() -> rx.Component:
     return page(
-        rx.link(T("Back to the console"), href="/console", class_name="touch-link"),
+        ui.link(T("Back to the console"), href="/console", class_name="touch-link"),
         rx.cond(
             S.found,
-            rx.vstack(
+            ui.vstack(
                 _summary(),
-                rx.cond(S.message != "", rx.callout(S.message, role="status", width="100%",
+                rx.cond(S.message != "", ui.callout(S.message, role="status", width="100%",
                                                     id="followup-message")),
                 _control_message(),
                 _accounts(),
                 rx.cond(S.under_control, rx.fragment(_edit_form(), _cancel_form())),
                 rx.cond(S.can_follow_up, _followup_form(),
                         rx.cond(S.status == "closed",
-                                rx.text(T("This mission is closed."), id="closed-note"),
-                                rx.text(T("The follow-up opens once the mission has taken "
+                                ui.text(T("This mission is closed."), id="closed-note"),
+                                ui.text(T("The follow-up opens once the mission has taken "
                                           "place with a volunteer.")))),
                 rx.cond(~S.is_collective, _duplicate()),
                 spacing="4", width="100%",
             ),
-            rx.text(T("This item no longer exists.")),
+            ui.text(T("This item no longer exists.")),
         ),
         # A change of this mission anywhere (a volunteer, another referent, the expiry job)
         # re-reads the page from this tab's session: nothing private is broadcast.

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import reflex as rx
 
+from heurecivique_app.components import ui
+
 from heurecivique_app.components import forms
 from heurecivique_app.components.layout import page
 from heurecivique_app.components.text import T
@@ -14,7 +16,7 @@ from heurecivique_app.state.group_message import GroupMessageState as S
 
 
 def _group() -> rx.Component:
-    return rx.vstack(
+    return ui.vstack(
         rx.el.label(T("Send to"), html_for="audience"),
         rx.el.select(
             *[rx.el.option(T(label), value=value) for value, label in AUDIENCE_LABELS.items()],
@@ -39,22 +41,22 @@ def _group() -> rx.Component:
 
 def group_message_page() -> rx.Component:
     return page(
-        rx.heading(T("Message to volunteers"), as_="h1", size="7"),
-        rx.text(S.pace_note, size="2", id="pace-note"),
+        ui.heading(T("Message to volunteers"), as_="h1", size="7"),
+        ui.text(S.pace_note, size="2", id="pace-note"),
         forms.form(
-            rx.vstack(
+            ui.vstack(
                 _group(),
                 forms.labelled(S.field_errors, N_("Your message"), "text",
                                rx.el.textarea(id="text", name="text", rows=6,
                                               max_length=S.max_length,
                                               class_name="native-select")),
-                rx.button(T("Send"), type="submit", size="3", id="send-group-message",
+                ui.button(T("Send"), type="submit", size="3", id="send-group-message",
                           disabled=~S.chosen | (S.recipients == 0)),
                 spacing="3", width="100%",
             ),
             on_submit=S.send, reset_on_submit=False, key=S.form_key,
         ),
-        rx.cond(S.result != "", rx.callout(
+        rx.cond(S.result != "", ui.callout(
             S.result, id="group-message-result", role="status", width="100%",
             color_scheme=rx.cond(S.result_ok, "green", "red"))),
         next_path="/console/messages",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
+from heurecivique_app.components import ui
+
 from heurecivique_app.components.layout import page
 from heurecivique_app.components.live_follow import on_live_version
 from heurecivique_app.components.text import T
@@ -17,7 +19,7 @@ from heurecivique_app.state.home import HomeState
 def my_hour() -> rx.Component:
     return hour_card(
         HomeState.hour_percent, HomeState.hour_label,
-        rx.text(HomeState.streak_label, size="2", id="streak"),
+        ui.text(HomeState.streak_label, size="2", id="streak"),
         rx.el.details(
             rx.el.summary(T("My history"), class_name="touch summary"),
             rx.el.ul(rx.foreach(HomeState.history, lambda h: rx.el.li(
@@ -29,37 +31,37 @@ def my_hour() -> rx.Component:
 
 
 def banners() -> rx.Component:
-    return rx.vstack(
-        rx.cond(HomeState.welcome, rx.callout(
+    return ui.vstack(
+        rx.cond(HomeState.welcome, ui.callout(
             T("Welcome! Your account is created. A referent will call you to meet; "
               "meanwhile you can join collective actions."),
             high_contrast=True, color_scheme="green", id="welcome", width="100%")),
-        rx.cond(HomeState.volunteer_status == "pending", rx.callout(
+        rx.cond(HomeState.volunteer_status == "pending", ui.callout(
             T("A referent must meet you before you can help someone at home. "
               "Meanwhile you can join collective actions."), id="pending-note", width="100%")),
-        rx.cond(HomeState.volunteer_status == "paused", rx.callout.root(rx.callout.text(
+        rx.cond(HomeState.volunteer_status == "paused", ui.callout(
             T("Your participation is paused."), " ",
-            rx.link(T("Resume it in my account"), href="/account", underline="always")),
+            ui.link(T("Resume it in my account"), href="/account", underline="always"),
             high_contrast=True, color_scheme="amber", id="paused-note", width="100%")),
-        rx.cond(~HomeState.charter_ok, rx.callout.root(rx.callout.text(
+        rx.cond(~HomeState.charter_ok, ui.callout(
             T("The charter has changed: read it and approve it again before accepting a "
               "mission."), " ",
-            rx.link(T("Read the charter"), href="/charter?next=/home", underline="always")),
+            ui.link(T("Read the charter"), href="/charter?next=/home", underline="always"),
             high_contrast=True, color_scheme="amber", id="charter-note", width="100%")),
         width="100%",
     )
 
 
 def proposal(row: rx.Var) -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.link(rx.heading(row["title"], as_="h3", size="4"), href=row["href"]),
-            rx.text(row["category"], " · ", row["when"], " · ", row["duration"], size="2"),
-            rx.text(row["neighbourhood"], size="2", color_scheme="gray"),
-            rx.hstack(
-                rx.button(T("I accept"), on_click=HomeState.accept_proposal(row["id"]),
+    return ui.card(
+        ui.vstack(
+            ui.link(ui.heading(row["title"], as_="h3", size="4"), href=row["href"]),
+            ui.text(row["category"], " · ", row["when"], " · ", row["duration"], size="2"),
+            ui.text(row["neighbourhood"], size="2", color_scheme="gray"),
+            ui.hstack(
+                ui.button(T("I accept"), on_click=HomeState.accept_proposal(row["id"]),
                           size="3", class_name="accept-proposal"),
-                rx.button(T("Not for me"), on_click=HomeState.decline_proposal(row["id"]),
+                ui.button(T("Not for me"), on_click=HomeState.decline_proposal(row["id"]),
                           size="3", variant="soft", class_name="decline-proposal"),
                 wrap="wrap",
             ),
@@ -100,11 +102,11 @@ def filters() -> rx.Component:
 
 def section(title: str, rows: rx.Var, render, empty: str, id: str) -> rx.Component:
     return rx.el.section(
-        rx.vstack(
-            rx.heading(T(title), as_="h2", size="5"),
+        ui.vstack(
+            ui.heading(T(title), as_="h2", size="5"),
             rx.cond(rows.length() > 0,
-                    rx.vstack(rx.foreach(rows, render), width="100%", id=id),
-                    rx.cond(HomeState.loaded, rx.text(T(empty)))),
+                    ui.vstack(rx.foreach(rows, render), width="100%", id=id),
+                    rx.cond(HomeState.loaded, ui.text(T(empty)))),
             width="100%",
         ),
         style={"width": "100%"},
@@ -117,7 +119,7 @@ def home() -> rx.Component:
         on_live_version(version=HomeState.inbox_version, when=HomeState.loaded,
                         then=HomeState.follow_live),
         volunteer_nav(),
-        rx.heading(T("Hello"), " ", HomeState.user_name, as_="h1", size="7"),
+        ui.heading(T("Hello"), " ", HomeState.user_name, as_="h1", size="7"),
         banners(),
         my_hour(),
         rx.cond(HomeState.proposed.length() > 0,
@@ -125,15 +127,15 @@ def home() -> rx.Component:
         section(N_("My upcoming missions"), HomeState.upcoming, mission_card,
                 N_("No mission planned yet: pick one below!"), "upcoming"),
         rx.el.section(
-            rx.vstack(
-                rx.heading(T("Missions near me"), as_="h2", size="5"),
-                rx.text(T("My neighbourhood's board and the neighbouring ones."), size="2"),
+            ui.vstack(
+                ui.heading(T("Missions near me"), as_="h2", size="5"),
+                ui.text(T("My neighbourhood's board and the neighbouring ones."), size="2"),
                 filters(),
                 rx.cond(HomeState.nearby.length() > 0,
-                        rx.vstack(rx.foreach(HomeState.nearby, mission_card), width="100%",
+                        ui.vstack(rx.foreach(HomeState.nearby, mission_card), width="100%",
                                   id="nearby"),
                         rx.cond(HomeState.loaded,
-                                rx.text(T("No mission matches right now. Come back soon!"),
+                                ui.text(T("No mission matches right now. Come back soon!"),
                                         id="nearby-empty"))),
                 width="100%",
             ),

@@ -2,6 +2,8 @@
 
 import reflex as rx
 
+from heurecivique_app.components import ui
+
 from heurecivique_app.components.layout import page
 from heurecivique_app.components.text import T
 from heurecivique_app.domain.insurance import INSURANCE_PARAGRAPHS, INSURANCE_TITLE
@@ -10,23 +12,23 @@ from heurecivique_app.state.info import InfoState
 
 def privacy_page() -> rx.Component:
     return page(
-        rx.heading(T("Your details and your rights"), as_="h1", size="7"),
-        rx.text(T("The information notice the town hall reads to you before recording "
+        ui.heading(T("Your details and your rights"), as_="h1", size="7"),
+        ui.text(T("The information notice the town hall reads to you before recording "
                   "your request."), size="3"),
-        rx.card(rx.text(InfoState.notice_text, id="notice-text", size="3"), width="100%"),
-        rx.text(T("Version"), " ", InfoState.notice_version, size="2", color_scheme="gray"),
-        rx.link(T("Insurance: who covers what"), href="/insurance", class_name="touch"),
+        ui.card(ui.text(InfoState.notice_text, id="notice-text", size="3"), width="100%"),
+        ui.text(T("Version"), " ", InfoState.notice_version, size="2", color_scheme="gray"),
+        ui.link(T("Insurance: who covers what"), href="/insurance", class_name="touch"),
         next_path="/privacy", show_user=False,
     )
 
 
 def insurance_page() -> rx.Component:
     return page(
-        rx.heading(T(INSURANCE_TITLE), as_="h1", size="7"),
-        rx.el.ul(*[rx.el.li(rx.text(T(p), size="3"), style={"marginBottom": "0.75rem"})
+        ui.heading(T(INSURANCE_TITLE), as_="h1", size="7"),
+        rx.el.ul(*[rx.el.li(ui.text(T(p), size="3"), style={"marginBottom": "0.75rem"})
                    for p in INSURANCE_PARAGRAPHS], id="insurance-text",
                  style={"paddingLeft": "1.25rem"}),
-        rx.text(T("Version"), " ", InfoState.insurance_version, size="2", color_scheme="gray"),
-        rx.link(T("Your details and your rights"), href="/privacy", class_name="touch"),
+        ui.text(T("Version"), " ", InfoState.insurance_version, size="2", color_scheme="gray"),
+        ui.link(T("Your details and your rights"), href="/privacy", class_name="touch"),
         next_path="/insurance", show_user=False,
     )

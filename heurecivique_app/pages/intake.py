@@ -2,6 +2,8 @@
 
 import reflex as rx
 
+from heurecivique_app.components import ui
+
 from heurecivique_app.components import forms
 from heurecivique_app.components.forms import (
     checkbox,
@@ -28,9 +30,9 @@ def duplicate_choice() -> rx.Component:
         return rx.el.label(
             rx.el.input(type="radio", name="beneficiary_choice", value=match["id"],
                         class_name="touch-check"),
-            rx.vstack(rx.text(match["name"], weight="bold"),
-                      rx.text(match["address"], " · ", match["neighbourhood"], size="2"),
-                      rx.text(match["phone"], " · ", match["missions"], size="1",
+            ui.vstack(ui.text(match["name"], weight="bold"),
+                      ui.text(match["address"], " · ", match["neighbourhood"], size="2"),
+                      ui.text(match["phone"], " · ", match["missions"], size="1",
                               color_scheme="gray"),
                       spacing="0"),
             class_name="choice-row",
@@ -38,7 +40,7 @@ def duplicate_choice() -> rx.Component:
 
     return rx.cond(IntakeState.matches.length() > 0, rx.el.fieldset(
         rx.el.legend(T("Is it one of these people?")),
-        rx.vstack(
+        ui.vstack(
             rx.foreach(IntakeState.matches, option),
             rx.el.label(
                 rx.el.input(type="radio", name="beneficiary_choice", value=NEW_BENEFICIARY,
@@ -56,14 +58,14 @@ def duplicate_choice() -> rx.Component:
 
 def when_fields() -> rx.Component:
     others = [
-        rx.hstack(text_input(E, N_("Other possible date"), f"preferred_date_{n}", type="date"),
+        ui.hstack(text_input(E, N_("Other possible date"), f"preferred_date_{n}", type="date"),
                   text_input(E, N_("Time"), f"preferred_time_{n}", type="time"),
                   width="100%")
         for n in range(2, 2 + MAX_OTHER_DATES)
     ]
-    return rx.vstack(
-        rx.heading(T("When"), as_="h3", size="3"),
-        rx.hstack(text_input(E, N_("Preferred date"), "preferred_date", type="date"),
+    return ui.vstack(
+        ui.heading(T("When"), as_="h3", size="3"),
+        ui.hstack(text_input(E, N_("Preferred date"), "preferred_date", type="date"),
                   text_input(E, N_("Time"), "preferred_time", type="time",
                              default_value="10:00"),
                   width="100%"),
@@ -79,7 +81,7 @@ def when_fields() -> rx.Component:
 def rules_box() -> rx.Component:
     return rx.el.fieldset(
         rx.el.legend(T("The rules of L'Heure Civique")),
-        rx.vstack(*[rx.text("• ", T(text), size="2") for text in RULE_TEXTS.values()],
+        ui.vstack(*[ui.text("• ", T(text), size="2") for text in RULE_TEXTS.values()],
                   spacing="1"),
         checkbox(E, N_("It would replace a professional"), "replaces_professional"),
         checkbox(E, N_("It is a recurring need"), "recurring"),
@@ -91,15 +93,15 @@ def rules_box() -> rx.Component:
 
 
 def intake_form() -> rx.Component:
-    return rx.card(forms.form(
-        rx.vstack(
+    return ui.card(forms.form(
+        ui.vstack(
             select(E, N_("How did the need reach you?"), "channel", CHANNEL_LABELS),
             select(E, N_("Category"), "category", CATEGORY_LABELS),
             text_input(E, N_("Short title"), "title"),
             text_area(E, N_("Description"), "description"),
             dynamic_select(E, N_("Neighbourhood"), "neighbourhood_id",
                            IntakeState.neighbourhood_options),
-            rx.heading(T("Beneficiary"), as_="h3", size="3"),
+            ui.heading(T("Beneficiary"), as_="h3", size="3"),
             text_input(E, N_("Full name"), "beneficiary_name", auto_complete="off"),
             text_input(E, N_("Phone"), "beneficiary_phone", type="tel", auto_complete="off"),
             text_input(E, N_("Address"), "address", auto_complete="off"),
@@ -109,10 +111,10 @@ def intake_form() -> rx.Component:
             when_fields(),
             rules_box(),
             checkbox(E, N_("Publish on the neighbourhood board now"), "publish", default=True),
-            rx.cond(IntakeState.form_message != "", rx.callout(
+            rx.cond(IntakeState.form_message != "", ui.callout(
                 IntakeState.form_message, role="status", id="form-message", width="100%",
                 color_scheme=rx.cond(IntakeState.form_ok, "green", "amber"))),
-            rx.button(T("Save the need"), type="submit", size="3", id="save-need"),
+            ui.button(T("Save the need"), type="submit", size="3", id="save-need"),
             spacing="3", width="100%",
         ),
         on_submit=IntakeState.submit_need,
@@ -123,12 +125,12 @@ def intake_form() -> rx.Component:
 
 def intake_page() -> rx.Component:
     return page(
-        rx.hstack(
-            rx.heading(T("New need"), as_="h1", size="7"),
-            rx.link(T("Back to the console"), href="/console", class_name="touch"),
+        ui.hstack(
+            ui.heading(T("New need"), as_="h1", size="7"),
+            ui.link(T("Back to the console"), href="/console", class_name="touch"),
             align="center", spacing="4", wrap="wrap",
         ),
-        rx.cond(IntakeState.created_mission_id != "", rx.link(
+        rx.cond(IntakeState.created_mission_id != "", ui.link(
             T("Find a volunteer for it"), href="/console/match/" + IntakeState.created_mission_id,
             id="match-link", class_name="touch", weight="bold")),
         intake_form(),

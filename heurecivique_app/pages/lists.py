@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
+from heurecivique_app.components import ui
+
 from heurecivique_app.components import forms
 from heurecivique_app.components.forms import dynamic_select, select, text_input
 from heurecivique_app.components.layout import page, status_badge
@@ -23,8 +25,8 @@ def _export_link(label: str, kind: str, fmt: str, query: rx.Var, link_id: str) -
 
 
 def exports(kind: str, state: type[ListState]) -> rx.Component:
-    return rx.el.nav(rx.hstack(
-        rx.text(T("Export this list:"), weight="medium"),
+    return rx.el.nav(ui.hstack(
+        ui.text(T("Export this list:"), weight="medium"),
         _export_link(N_("CSV (spreadsheet)"), kind, "csv", state.export_query,
                      f"export-{kind}-csv"),
         _export_link(N_("Excel (XLSX)"), kind, "xlsx", state.export_query,
@@ -46,11 +48,11 @@ def _filters(state: type[ListState], with_mission_fields: bool) -> rx.Component:
         ]
     fields.append(dynamic_select(errors, N_("Neighbourhood"), "neighbourhood_id",
                                  state.neighbourhood_options))
-    return rx.card(forms.form(
-        rx.vstack(
-            rx.grid(*fields, columns=rx.breakpoints(initial="1", sm="3"), spacing="3",
+    return ui.card(forms.form(
+        ui.vstack(
+            ui.grid(*fields, columns=rx.breakpoints(initial="1", sm="3"), spacing="3",
                     width="100%"),
-            rx.button(T("Filter"), type="submit", size="3", id="apply-filters"),
+            ui.button(T("Filter"), type="submit", size="3", id="apply-filters"),
             spacing="3", width="100%",
         ),
         on_submit=state.apply, reset_on_submit=False,
@@ -58,59 +60,59 @@ def _filters(state: type[ListState], with_mission_fields: bool) -> rx.Component:
 
 
 def _nav() -> rx.Component:
-    return rx.hstack(
-        rx.link(T("Back to the console"), href="/console", class_name="touch-link"),
-        rx.link(T("Missions"), href="/console/missions", class_name="touch-link"),
-        rx.link(T("Beneficiaries"), href="/console/beneficiaries", class_name="touch-link"),
+    return ui.hstack(
+        ui.link(T("Back to the console"), href="/console", class_name="touch-link"),
+        ui.link(T("Missions"), href="/console/missions", class_name="touch-link"),
+        ui.link(T("Beneficiaries"), href="/console/beneficiaries", class_name="touch-link"),
         spacing="4", wrap="wrap",
     )
 
 
 def _mission_row(row: rx.Var) -> rx.Component:
-    return rx.table.row(
-        rx.table.cell(rx.link(row["title"], href=row["href"], class_name="touch-link"),
-                      rx.text(row["category"], " · ", row["neighbourhood"], size="1",
+    return ui.tr(
+        ui.td(ui.link(row["title"], href=row["href"], class_name="touch-link"),
+                      ui.text(row["category"], " · ", row["neighbourhood"], size="1",
                               color_scheme="gray")),
-        rx.table.cell(row["when"]),
-        rx.table.cell(row["beneficiary"]),
-        rx.table.cell(row["volunteers"]),
-        rx.table.cell(status_badge(row["status"], row["status_label"])),
+        ui.td(row["when"]),
+        ui.td(row["beneficiary"]),
+        ui.td(row["volunteers"]),
+        ui.td(status_badge(row["status"], row["status_label"])),
         class_name="list-row",
     )
 
 
 def missions_list() -> rx.Component:
     return page(
-        rx.heading(T("Missions: search and export"), as_="h1", size="7"),
+        ui.heading(T("Missions: search and export"), as_="h1", size="7"),
         _nav(),
         _filters(MissionListState, with_mission_fields=True),
         exports("missions", MissionListState),
-        rx.card(rx.vstack(
-            rx.heading(T("Volunteers"), as_="h2", size="4"),
-            rx.text(T("Every volunteer of the commune, with their time given (personal data: "
+        ui.card(ui.vstack(
+            ui.heading(T("Volunteers"), as_="h2", size="4"),
+            ui.text(T("Every volunteer of the commune, with their time given (personal data: "
                       "keep the file safe)."), size="2"),
-            rx.hstack(
+            ui.hstack(
                 _export_link(N_("CSV (spreadsheet)"), "volunteers", "csv",
                              rx.Var.create(""), "export-volunteers-csv"),
                 _export_link(N_("Excel (XLSX)"), "volunteers", "xlsx", rx.Var.create(""),
                              "export-volunteers-xlsx"),
                 spacing="4", wrap="wrap"),
             width="100%"), width="100%"),
-        rx.text(MissionListState.count_text, role="status", id="list-count"),
+        ui.text(MissionListState.count_text, role="status", id="list-count"),
         rx.cond(
             MissionListState.rows.length() > 0,
-            rx.table.root(
-                rx.table.header(rx.table.row(
-                    rx.table.column_header_cell(T("Mission")),
-                    rx.table.column_header_cell(T("When")),
-                    rx.table.column_header_cell(T("Beneficiary")),
-                    rx.table.column_header_cell(T("Volunteers")),
-                    rx.table.column_header_cell(T("Status")),
+            ui.table(
+                ui.thead(ui.tr(
+                    ui.th(T("Mission")),
+                    ui.th(T("When")),
+                    ui.th(T("Beneficiary")),
+                    ui.th(T("Volunteers")),
+                    ui.th(T("Status")),
                 )),
-                rx.table.body(rx.foreach(MissionListState.rows, _mission_row)),
+                ui.tbody(rx.foreach(MissionListState.rows, _mission_row)),
                 width="100%", id="missions-list",
             ),
-            rx.text(T("No mission matches these filters.")),
+            ui.text(T("No mission matches these filters.")),
         ),
         next_path="/console/missions",
         max_width="80rem",
@@ -118,13 +120,13 @@ def missions_list() -> rx.Component:
 
 
 def _beneficiary_row(row: rx.Var) -> rx.Component:
-    return rx.table.row(
-        rx.table.cell(rx.link(row["name"], href=row["href"], class_name="touch-link")),
-        rx.table.cell(row["neighbourhood"]),
-        rx.table.cell(row["needs"]),
-        rx.table.cell(row["last"]),
-        rx.table.cell(rx.cond(row["recurring"] != "",
-                              rx.badge(T("Recurring: "), row["recurring"], color_scheme="amber",
+    return ui.tr(
+        ui.td(ui.link(row["name"], href=row["href"], class_name="touch-link")),
+        ui.td(row["neighbourhood"]),
+        ui.td(row["needs"]),
+        ui.td(row["last"]),
+        ui.td(rx.cond(row["recurring"] != "",
+                              ui.badge(T("Recurring: "), row["recurring"], color_scheme="amber",
                                        high_contrast=True, size="2"))),
         class_name="list-row",
     )
@@ -132,27 +134,27 @@ def _beneficiary_row(row: rx.Var) -> rx.Component:
 
 def beneficiaries_list() -> rx.Component:
     return page(
-        rx.heading(T("Beneficiaries"), as_="h1", size="7"),
+        ui.heading(T("Beneficiaries"), as_="h1", size="7"),
         _nav(),
-        rx.text(T("A person is flagged when 3 or more needs of the same kind fall within 90 "
+        ui.text(T("A person is flagged when 3 or more needs of the same kind fall within 90 "
                   "days: L'Heure Civique is for one-off help."), size="2"),
         _filters(BeneficiaryListState, with_mission_fields=False),
         exports("beneficiaries", BeneficiaryListState),
-        rx.text(BeneficiaryListState.count_text, role="status", id="list-count"),
+        ui.text(BeneficiaryListState.count_text, role="status", id="list-count"),
         rx.cond(
             BeneficiaryListState.rows.length() > 0,
-            rx.table.root(
-                rx.table.header(rx.table.row(
-                    rx.table.column_header_cell(T("Full name")),
-                    rx.table.column_header_cell(T("Neighbourhood")),
-                    rx.table.column_header_cell(T("Needs")),
-                    rx.table.column_header_cell(T("Last need")),
-                    rx.table.column_header_cell(T("Recurring request")),
+            ui.table(
+                ui.thead(ui.tr(
+                    ui.th(T("Full name")),
+                    ui.th(T("Neighbourhood")),
+                    ui.th(T("Needs")),
+                    ui.th(T("Last need")),
+                    ui.th(T("Recurring request")),
                 )),
-                rx.table.body(rx.foreach(BeneficiaryListState.rows, _beneficiary_row)),
+                ui.tbody(rx.foreach(BeneficiaryListState.rows, _beneficiary_row)),
                 width="100%", id="beneficiaries-list",
             ),
-            rx.text(T("Nobody matches these filters.")),
+            ui.text(T("Nobody matches these filters.")),
         ),
         next_path="/console/beneficiaries",
         max_width="80rem",

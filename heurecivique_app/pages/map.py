@@ -2,6 +2,8 @@
 
 import reflex as rx
 
+from heurecivique_app.components import ui
+
 from heurecivique_app.components import leaflet
 from heurecivique_app.components.layout import page
 from heurecivique_app.components.text import T
@@ -26,7 +28,7 @@ def mission_area(marker: rx.Var) -> rx.Component:
 
 
 def the_map() -> rx.Component:
-    return rx.box(
+    return ui.box(
         leaflet.map_container(
             leaflet.tile_layer(url=MapState.tile_url, attribution=MapState.attribution),
             rx.foreach(MapState.markers, mission_area),
@@ -66,7 +68,7 @@ LOCATE_JS = """() => {
 
 
 def location_form() -> rx.Component:
-    return rx.form(
+    return rx.el.form(
         *[rx.el.input(type="hidden", name=name, default_value="")
           for name in ("lat", "lon", "error")],
         on_submit=MapState.got_location, id="geo-form", hidden=True,
@@ -74,18 +76,18 @@ def location_form() -> rx.Component:
 
 
 def controls() -> rx.Component:
-    return rx.vstack(
+    return ui.vstack(
         location_form(),
-        rx.hstack(
-            rx.button(T("Use my location"), on_click=rx.call_function(LOCATE_JS), size="3",
+        ui.hstack(
+            ui.button(T("Use my location"), on_click=rx.call_function(LOCATE_JS), size="3",
                       id="use-location"),
             rx.cond(MapState.located,
-                    rx.button(T("Back to my neighbourhood"), on_click=MapState.show_home,
+                    ui.button(T("Back to my neighbourhood"), on_click=MapState.show_home,
                               variant="soft", size="3", id="show-home")),
             wrap="wrap",
             spacing="2",
         ),
-        rx.hstack(
+        ui.hstack(
             rx.el.label(T("Within"), html_for="radius"),
             rx.el.select(
                 *[rx.el.option(f"{r} m" if r < 1000 else f"{r // 1000} km", value=str(r))
@@ -98,12 +100,12 @@ def controls() -> rx.Component:
             align="center",
             spacing="2",
         ),
-        rx.text(MapState.origin_label, id="map-origin", size="2", color_scheme="gray"),
+        ui.text(MapState.origin_label, id="map-origin", size="2", color_scheme="gray"),
         rx.cond(
             MapState.neighbours.length() > 0,
-            rx.hstack(
-                rx.text(T("Neighbouring boards:"), size="2"),
-                rx.foreach(MapState.neighbours, lambda n: rx.button(
+            ui.hstack(
+                ui.text(T("Neighbouring boards:"), size="2"),
+                rx.foreach(MapState.neighbours, lambda n: ui.button(
                     n["name"], on_click=MapState.show_board(n["id"]), variant="outline",
                     size="1", class_name="neighbour-board")),
                 wrap="wrap",
@@ -117,11 +119,11 @@ def controls() -> rx.Component:
 
 
 def legend() -> rx.Component:
-    return rx.hstack(
-        rx.foreach(MapState.legend, lambda item: rx.hstack(
-            rx.box(style={"width": "0.8rem", "height": "0.8rem", "borderRadius": "50%",
+    return ui.hstack(
+        rx.foreach(MapState.legend, lambda item: ui.hstack(
+            ui.box(style={"width": "0.8rem", "height": "0.8rem", "borderRadius": "50%",
                           "background": item["colour"]}),
-            rx.text(item["label"], size="1"),
+            ui.text(item["label"], size="1"),
             align="center",
             spacing="1",
         )),
@@ -133,19 +135,19 @@ def legend() -> rx.Component:
 
 def mission_row(row: rx.Var) -> rx.Component:
     return rx.el.li(
-        rx.link(
-            rx.card(
-                rx.hstack(
-                    rx.box(style={"width": "0.8rem", "height": "0.8rem", "borderRadius": "50%",
+        ui.link(
+            ui.card(
+                ui.hstack(
+                    ui.box(style={"width": "0.8rem", "height": "0.8rem", "borderRadius": "50%",
                                   "background": row["colour"], "flexShrink": "0",
                                   "marginTop": "0.35rem"}),
-                    rx.vstack(
-                        rx.hstack(rx.text(row["title"], weight="bold"), rx.spacer(),
-                                  rx.text(row["distance"], size="2", class_name="distance"),
+                    ui.vstack(
+                        ui.hstack(ui.text(row["title"], weight="bold"), ui.spacer(),
+                                  ui.text(row["distance"], size="2", class_name="distance"),
                                   width="100%"),
-                        rx.text(row["category"], " · ", row["neighbourhood"], size="2",
+                        ui.text(row["category"], " · ", row["neighbourhood"], size="2",
                                 color_scheme="gray"),
-                        rx.text(row["when"], " · ", row["duration"], size="2"),
+                        ui.text(row["when"], " · ", row["duration"], size="2"),
                         spacing="1",
                         width="100%",
                     ),
@@ -165,22 +167,22 @@ def mission_row(row: rx.Var) -> rx.Component:
 
 def map_page() -> rx.Component:
     return page(
-        rx.heading(T("Needs near me"), as_="h1", size="6"),
+        ui.heading(T("Needs near me"), as_="h1", size="6"),
         controls(),
         the_map(),
         legend(),
-        rx.text(T("Each circle is an approximate area: the exact address is given only to the "
+        ui.text(T("Each circle is an approximate area: the exact address is given only to the "
                   "volunteer who accepts."), size="1", color_scheme="gray"),
-        rx.cond(MapState.more_text != "", rx.callout(MapState.more_text, id="map-more",
+        rx.cond(MapState.more_text != "", ui.callout(MapState.more_text, id="map-more",
                                                      width="100%")),
-        rx.heading(T("Sorted by distance"), as_="h2", size="4"),
+        ui.heading(T("Sorted by distance"), as_="h2", size="4"),
         rx.cond(
             MapState.missions.length() > 0,
             rx.el.ol(rx.foreach(MapState.missions, mission_row), id="nearby-list",
                      style={"padding": 0, "margin": 0, "width": "100%", "display": "flex",
                             "flexDirection": "column", "gap": "0.5rem"}),
-            rx.cond(MapState.loaded, rx.text(MapState.empty_text, id="nearby-empty")),
+            rx.cond(MapState.loaded, ui.text(MapState.empty_text, id="nearby-empty")),
         ),
-        rx.link(T("Back to the board"), href="/board"),
+        ui.link(T("Back to the board"), href="/board"),
         next_path="/map",
     )

@@ -5,6 +5,8 @@ Live: a volunteer accepting or declining shows here without a reload.
 
 import reflex as rx
 
+from heurecivique_app.components import ui
+
 from heurecivique_app.components import forms
 from heurecivique_app.components.layout import page, status_badge
 from heurecivique_app.components.live_follow import on_live_version
@@ -17,7 +19,7 @@ TONE_COLOURS = (("good", "green"), ("bad", "red"), "gray")
 
 def reason_badges(row: rx.Var) -> rx.Component:
     return rx.el.ul(
-        *[rx.cond(row[kind] != "", rx.el.li(rx.badge(
+        *[rx.cond(row[kind] != "", rx.el.li(ui.badge(
             row[kind], size="2", variant="soft",
             color_scheme=rx.match(row[f"{kind}_tone"], *TONE_COLOURS),
         ), class_name=f"reason reason-{kind}")) for kind in REASON_KINDS],
@@ -26,7 +28,7 @@ def reason_badges(row: rx.Var) -> rx.Component:
 
 
 def suggestion(row: rx.Var) -> rx.Component:
-    return rx.card(rx.hstack(
+    return ui.card(ui.hstack(
         rx.cond(
             (row["can_offer"] != "") & (MatchState.mission["open"] != ""),
             rx.el.label(
@@ -35,20 +37,20 @@ def suggestion(row: rx.Var) -> rx.Component:
                 class_name="choice-row",
             ),
         ),
-        rx.vstack(
-            rx.hstack(rx.text(row["name"], weight="bold", class_name="suggestion-name"),
-                      rx.text(row["neighbourhood"], size="1", color_scheme="gray"),
+        ui.vstack(
+            ui.hstack(ui.text(row["name"], weight="bold", class_name="suggestion-name"),
+                      ui.text(row["neighbourhood"], size="1", color_scheme="gray"),
                       rx.cond(row["pool_badge"] != "",
-                              rx.badge(row["pool_badge"], size="1", color_scheme="violet",
+                              ui.badge(row["pool_badge"], size="1", color_scheme="violet",
                                        high_contrast=True, class_name="pool-badge")),
-                      rx.text(T("score"), " ", row["score"], size="1", color_scheme="gray"),
+                      ui.text(T("score"), " ", row["score"], size="1", color_scheme="gray"),
                       align="center", wrap="wrap"),
             reason_badges(row),
             spacing="1", width="100%",
         ),
         rx.cond(
             (row["can_offer"] != "") & (MatchState.mission["open"] != ""),
-            rx.button(T("Assign"), type="button", size="2", variant="soft",
+            ui.button(T("Assign"), type="button", size="2", variant="soft",
                       on_click=MatchState.assign(row["id"]), class_name="assign-button",
                       aria_label=T("Assign") + " " + row["name"]),
         ),
@@ -57,7 +59,7 @@ def suggestion(row: rx.Var) -> rx.Component:
 
 
 def _select(label: rx.Component, name: str, *options: rx.Component) -> rx.Component:
-    return rx.vstack(rx.el.label(label, html_for=name),
+    return ui.vstack(rx.el.label(label, html_for=name),
                      rx.el.select(*options, id=name, name=name, class_name="native-select",
                                   required=True),
                      spacing="1", width="100%")
@@ -65,12 +67,12 @@ def _select(label: rx.Component, name: str, *options: rx.Component) -> rx.Compon
 
 def hand_over_form() -> rx.Component:
     """Give one volunteer's place to another who agreed on the phone (both are told)."""
-    return rx.card(forms.form(
-        rx.vstack(
-            rx.heading(T("Hand the mission to another volunteer"), as_="h2", size="4"),
-            rx.text(T("The place goes straight from one to the other: nobody else can take "
+    return ui.card(forms.form(
+        ui.vstack(
+            ui.heading(T("Hand the mission to another volunteer"), as_="h2", size="4"),
+            ui.text(T("The place goes straight from one to the other: nobody else can take "
                       "it in between. Both are told by e-mail."), size="2"),
-            rx.grid(
+            ui.grid(
                 _select(T("Instead of"), "from_volunteer_id",
                         rx.foreach(MatchState.holders,
                                    lambda h: rx.el.option(h["name"], value=h["id"]))),
@@ -81,12 +83,12 @@ def hand_over_form() -> rx.Component:
                             rx.el.option(row["name"], value=row["id"])))),
                 columns=rx.breakpoints(initial="1", sm="2"), spacing="3", width="100%",
             ),
-            rx.vstack(rx.el.label(T("Why (the volunteer taken off receives it by e-mail)"),
+            ui.vstack(rx.el.label(T("Why (the volunteer taken off receives it by e-mail)"),
                                   html_for="handover-reason"),
-                      rx.input(id="handover-reason", name="reason", size="3", width="100%",
+                      ui.input(id="handover-reason", name="reason", size="3", width="100%",
                                required=True, max_length=500),
                       spacing="1", width="100%"),
-            rx.button(T("Hand over"), type="submit", size="3", id="hand-over"),
+            ui.button(T("Hand over"), type="submit", size="3", id="hand-over"),
             spacing="3", width="100%",
         ),
         on_submit=MatchState.hand_over, reset_on_submit=True, key=MatchState.form_key,
@@ -96,38 +98,38 @@ def hand_over_form() -> rx.Component:
 def match_page() -> rx.Component:
     m = MatchState.mission
     return page(
-        rx.hstack(
-            rx.heading(T("Find a volunteer"), as_="h1", size="7"),
-            rx.link(T("Back to the console"), href="/console", class_name="touch"),
+        ui.hstack(
+            ui.heading(T("Find a volunteer"), as_="h1", size="7"),
+            ui.link(T("Back to the console"), href="/console", class_name="touch"),
             align="center", spacing="4", wrap="wrap",
         ),
-        rx.cond(MatchState.found, rx.vstack(
-            rx.card(rx.vstack(
-                rx.hstack(rx.heading(m["title"], as_="h2", size="5"),
+        rx.cond(MatchState.found, ui.vstack(
+            ui.card(ui.vstack(
+                ui.hstack(ui.heading(m["title"], as_="h2", size="5"),
                           status_badge(m["status"], m["status_label"]), align="center",
                           wrap="wrap"),
-                rx.text(m["category"], " · ", m["when"], " · ", m["places"], size="2"),
-                rx.cond(m["open"] == "", rx.text(
+                ui.text(m["category"], " · ", m["when"], " · ", m["places"], size="2"),
+                rx.cond(m["open"] == "", ui.text(
                     T("Publish the mission before offering it to volunteers."), size="2",
                     color_scheme="amber")),
                 spacing="1",
             ), width="100%", id="match-mission"),
-            rx.cond(MatchState.result != "", rx.callout(
+            rx.cond(MatchState.result != "", ui.callout(
                 MatchState.result, role="status", id="match-result", width="100%",
                 color_scheme=rx.cond(MatchState.result_ok, "green", "red"))),
             forms.form(
-                rx.vstack(
-                    rx.heading(T("Suggested volunteers"), as_="h2", size="4"),
-                    rx.text(T("Tick one or several volunteers to propose the mission in "
+                ui.vstack(
+                    ui.heading(T("Suggested volunteers"), as_="h2", size="4"),
+                    ui.text(T("Tick one or several volunteers to propose the mission in "
                               "their app, or assign one directly after a phone call."),
                             size="2"),
                     rx.cond(
                         MatchState.rows.length() > 0,
-                        rx.vstack(rx.foreach(MatchState.rows, suggestion), width="100%",
+                        ui.vstack(rx.foreach(MatchState.rows, suggestion), width="100%",
                                   id="suggestions"),
-                        rx.text(T("No volunteer can be suggested for this mission.")),
+                        ui.text(T("No volunteer can be suggested for this mission.")),
                     ),
-                    rx.cond(m["open"] != "", rx.button(
+                    rx.cond(m["open"] != "", ui.button(
                         T("Propose to the ticked volunteers"), type="submit", size="3",
                         id="propose")),
                     spacing="3", width="100%",

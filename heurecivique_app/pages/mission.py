@@ -2,6 +2,8 @@
 
 import reflex as rx
 
+from heurecivique_app.components import ui
+
 from heurecivique_app.components import forms
 from heurecivique_app.components.layout import page, status_badge
 from heurecivique_app.components.live_follow import on_live_version
@@ -20,7 +22,7 @@ def shown_field() -> rx.Component:
 def outcome_banner() -> rx.Component:
     return rx.cond(
         MissionState.outcome != "",
-        rx.callout(
+        ui.callout(
             MissionState.outcome_text,
             high_contrast=True,
             color_scheme=rx.match(MissionState.outcome, ("accepted", "green"),
@@ -34,15 +36,15 @@ def outcome_banner() -> rx.Component:
 
 
 def contact_card() -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.heading(T("Contact"), as_="h2", size="4"),
-            rx.text(MissionState.contact_name, weight="bold"),
-            rx.text(MissionState.contact_address, id="contact-address"),
-            rx.link(MissionState.contact_phone_label, href="tel:" + MissionState.contact_phone,
+    return ui.card(
+        ui.vstack(
+            ui.heading(T("Contact"), as_="h2", size="4"),
+            ui.text(MissionState.contact_name, weight="bold"),
+            ui.text(MissionState.contact_address, id="contact-address"),
+            ui.link(MissionState.contact_phone_label, href="tel:" + MissionState.contact_phone,
                     id="contact-phone"),
-            rx.cond(MissionState.contact_notes != "", rx.text(MissionState.contact_notes)),
-            rx.text(T("Keep these details private. They disappear after the mission."),
+            rx.cond(MissionState.contact_notes != "", ui.text(MissionState.contact_notes)),
+            ui.text(T("Keep these details private. They disappear after the mission."),
                     size="1", color_scheme="gray"),
             spacing="1",
         ),
@@ -52,13 +54,13 @@ def contact_card() -> rx.Component:
 
 
 def accept_or_decline() -> rx.Component:
-    return rx.vstack(
-        rx.cond(~MissionState.charter_ok, rx.callout.root(rx.callout.text(
+    return ui.vstack(
+        rx.cond(~MissionState.charter_ok, ui.callout(
             T("The charter has changed: read it and approve it again before accepting a "
               "mission."), " ",
-            rx.link(T("Read the charter"), href=MissionState.charter_href, underline="always")),
+            ui.link(T("Read the charter"), href=MissionState.charter_href, underline="always"),
             high_contrast=True, color_scheme="amber", id="charter-note", width="100%")),
-        rx.button(
+        ui.button(
             rx.cond(MissionState.outcome == "pending", T("Sending…"),
                     rx.cond(MissionState.status == "full", T("Join the waiting list"),
                             T("I accept"))),
@@ -70,10 +72,10 @@ def accept_or_decline() -> rx.Component:
             rx.el.summary(T("Not for me")),
             forms.form(
                 shown_field(),
-                rx.vstack(
+                ui.vstack(
                     rx.el.label(T("Reason (optional, for the referent)"), html_for="reason"),
-                    rx.input(id="reason", name="reason", width="100%"),
-                    rx.button(T("Decline"), type="submit", variant="soft", id="decline"),
+                    ui.input(id="reason", name="reason", width="100%"),
+                    ui.button(T("Decline"), type="submit", variant="soft", id="decline"),
                     width="100%",
                 ),
                 on_submit=MissionState.decline,
@@ -90,14 +92,14 @@ def mark_done_form() -> rx.Component:
     """After the mission: it took place, time spent, feedback, a problem for the referent."""
     return forms.form(
         shown_field(),
-        rx.vstack(
-            rx.heading(T("After the mission"), as_="h2", size="4"),
-            forms.labelled(ERR, N_("Minutes spent"), "minutes", rx.input(
+        ui.vstack(
+            ui.heading(T("After the mission"), as_="h2", size="4"),
+            forms.labelled(ERR, N_("Minutes spent"), "minutes", ui.input(
                 id="minutes", name="minutes", type="number", min=15, max=480,
                 default_value="60", width="8rem", size="3")),
             forms.text_area(ERR, N_("How did it go? (optional)"), "feedback"),
             forms.text_area(ERR, N_("A problem to report to the referent (optional)"), "problem"),
-            rx.button(T("It took place"), type="submit", id="mark-done", size="3"),
+            ui.button(T("It took place"), type="submit", id="mark-done", size="3"),
             width="100%",
         ),
         on_submit=MissionState.mark_done,
@@ -110,9 +112,9 @@ def cancel_form() -> rx.Component:
         rx.el.summary(T("I can no longer come"), class_name="touch summary"),
         forms.form(
             shown_field(),
-            rx.vstack(
+            ui.vstack(
                 forms.text_input(ERR, N_("Why? (for the referent)"), "reason"),
-                rx.button(T("Cancel my participation"), type="submit", variant="soft",
+                ui.button(T("Cancel my participation"), type="submit", variant="soft",
                           color_scheme="red", id="cancel-participation", size="3"),
                 width="100%",
             ),
@@ -125,7 +127,7 @@ def withdraw_button(label: str) -> rx.Component:
     """Leave the waiting list: the place goes to the next one waiting."""
     return forms.form(
         shown_field(),
-        rx.button(T(label), type="submit", variant="soft", color_scheme="red", size="3",
+        ui.button(T(label), type="submit", variant="soft", color_scheme="red", size="3",
                   id="withdraw"),
         on_submit=MissionState.decline,
     )
@@ -134,18 +136,18 @@ def withdraw_button(label: str) -> rx.Component:
 def my_part() -> rx.Component:
     """What an accepted volunteer may still do."""
     open_or_full = (MissionState.status == "full") | (MissionState.status == "open")
-    return rx.vstack(
+    return ui.vstack(
         # A plain link (a full page request with the session cookie): the .ics download.
         rx.cond(open_or_full, rx.el.a(
             T("Add to my calendar"), href=MissionState.calendar_href, download=True,
             class_name="touch lang-link", id="add-to-calendar",
             custom_attrs={"reloadDocument": True})),
         rx.cond(MissionState.can_cancel, cancel_form(),
-                rx.cond(open_or_full, rx.text(
+                rx.cond(open_or_full, ui.text(
                     T("It is too late to cancel in the app: please phone the referent at the "
                       "town hall."), size="2", id="cutoff-note"))),
         rx.cond(MissionState.confirmed,
-                rx.callout(T("You confirmed this mission. Thank you!"), high_contrast=True,
+                ui.callout(T("You confirmed this mission. Thank you!"), high_contrast=True,
                            color_scheme="green",
                            id="confirmed"),
                 # A collective action is marked done by the referent's attendance check.
@@ -156,29 +158,29 @@ def my_part() -> rx.Component:
 
 
 def details() -> rx.Component:
-    return rx.vstack(
-        rx.hstack(rx.text(MissionState.category, color_scheme="gray"), rx.spacer(),
+    return ui.vstack(
+        ui.hstack(ui.text(MissionState.category, color_scheme="gray"), ui.spacer(),
                   status_badge(MissionState.status, MissionState.status_label), width="100%"),
-        rx.heading(MissionState.title, as_="h1", size="7"),
-        rx.text(MissionState.when, " · ", MissionState.duration, id="mission-when"),
-        rx.text(T("Neighbourhood"), ": ", MissionState.neighbourhood,
+        ui.heading(MissionState.title, as_="h1", size="7"),
+        ui.text(MissionState.when, " · ", MissionState.duration, id="mission-when"),
+        ui.text(T("Neighbourhood"), ": ", MissionState.neighbourhood,
                 rx.cond(MissionState.has_contact, "",
                         rx.fragment(" — ", T("exact address given after acceptance"))),
                 id="approx-location"),
-        rx.text(MissionState.places),
-        rx.text(MissionState.description),
+        ui.text(MissionState.places),
+        ui.text(MissionState.description),
         rx.cond(MissionState.skills_wanted != "",
-                rx.text(T("Skills wanted: "), MissionState.skills_wanted, id="skills-wanted")),
+                ui.text(T("Skills wanted: "), MissionState.skills_wanted, id="skills-wanted")),
         outcome_banner(),
         rx.cond(MissionState.has_contact, contact_card()),
         rx.cond((MissionState.my_participation == "proposed") & (MissionState.status == "open"),
-                rx.callout(T("The town hall proposed this mission to you: will you take it?"),
+                ui.callout(T("The town hall proposed this mission to you: will you take it?"),
                            id="proposal", width="100%")),
         rx.cond(
             MissionState.my_participation == "accepted",
             my_part(),
             rx.cond(MissionState.started,
-                    rx.cond(MissionState.status == "open", rx.text(
+                    rx.cond(MissionState.status == "open", ui.text(
                         T("This mission has already started: it can no longer be accepted."),
                         id="started-note")),
                     rx.cond((MissionState.status == "open")
@@ -194,11 +196,11 @@ def details() -> rx.Component:
                         then=MissionState.follow_live),
         rx.cond(
             MissionState.my_participation == "waitlisted",
-            rx.vstack(rx.text(T("You are on the waiting list: you will move up if someone "
+            ui.vstack(ui.text(T("You are on the waiting list: you will move up if someone "
                                 "cancels."), id="waitlisted-note"),
                       withdraw_button(N_("Leave the waiting list"))),
         ),
-        rx.link(T("Back to my home"), href="/home", class_name="touch"),
+        ui.link(T("Back to my home"), href="/home", class_name="touch"),
         spacing="3",
         width="100%",
     )
@@ -208,6 +210,6 @@ def mission() -> rx.Component:
     return page(
         volunteer_nav(),
         rx.cond(MissionState.found, details(),
-                rx.text(T("This item no longer exists."))),
+                ui.text(T("This item no longer exists."))),
         next_path="/home",
     )

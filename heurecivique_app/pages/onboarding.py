@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import reflex as rx
 
+from heurecivique_app.components import ui
+
 from heurecivique_app.components import forms
 from heurecivique_app.components.forms import text_area, text_input
 from heurecivique_app.components.layout import page
@@ -19,7 +21,7 @@ GEOJSON_TYPES = {"application/geo+json": [".geojson"], "application/json": [".js
 
 
 def message(state: type[AdminState]) -> rx.Component:
-    return rx.cond(state.message != "", rx.callout(
+    return rx.cond(state.message != "", ui.callout(
         state.message, role="status", id="admin-message", width="100%", high_contrast=True,
         color_scheme=rx.cond(state.message_ok, "green", "red")))
 
@@ -50,19 +52,19 @@ def identity_fields(errors: rx.Var, values: type[CommuneEditState] | None = None
 
 def new_commune_form() -> rx.Component:
     errors = L.field_errors
-    return rx.card(forms.form(
-        rx.vstack(
-            rx.heading(T("Add a commune"), as_="h2", size="4"),
+    return ui.card(forms.form(
+        ui.vstack(
+            ui.heading(T("Add a commune"), as_="h2", size="4"),
             forms.dynamic_select(errors, N_("Département"), "departement_code", L.departements),
-            rx.cond(L.is_platform, rx.vstack(
-                rx.text(T("A new département? Type its code instead, and its name."), size="2"),
+            rx.cond(L.is_platform, ui.vstack(
+                ui.text(T("A new département? Type its code instead, and its name."), size="2"),
                 text_input(errors, N_("Code of a new département"), "new_departement",
                            auto_complete="off"),
                 text_input(errors, N_("Name of the new département"), "departement_name",
                            auto_complete="off"),
                 spacing="2", width="100%")),
             *identity_fields(errors),
-            rx.button(T("Create the commune"), type="submit", size="3", id="create-commune"),
+            ui.button(T("Create the commune"), type="submit", size="3", id="create-commune"),
             spacing="3", width="100%",
         ),
         on_submit=L.create_commune, reset_on_submit=False, key=L.form_key, id="commune-form",
@@ -71,9 +73,9 @@ def new_commune_form() -> rx.Component:
 
 def departement_form() -> rx.Component:
     errors = L.field_errors
-    return rx.card(forms.form(
-        rx.vstack(
-            rx.heading(T("Add or change a département"), as_="h2", size="4"),
+    return ui.card(forms.form(
+        ui.vstack(
+            ui.heading(T("Add or change a département"), as_="h2", size="4"),
             text_input(errors, N_("Département code (e.g. 35, 2A, 974)"), "code",
                        auto_complete="off"),
             text_input(errors, N_("Name of the département"), "dep_name", auto_complete="off"),
@@ -81,7 +83,7 @@ def departement_form() -> rx.Component:
                        type="email", auto_complete="off"),
             text_area(errors, N_("How a mairie joins (shown on the département's site)"),
                       "join_text"),
-            rx.button(T("Save the département"), type="submit", size="3", variant="soft",
+            ui.button(T("Save the département"), type="submit", size="3", variant="soft",
                       id="save-departement"),
             spacing="3", width="100%",
         ),
@@ -91,17 +93,17 @@ def departement_form() -> rx.Component:
 
 def commune_item(row: rx.Var) -> rx.Component:
     return rx.el.li(
-        rx.link(row["name"], href="/admin/communes/" + row["id"], weight="bold",
+        ui.link(row["name"], href="/admin/communes/" + row["id"], weight="bold",
                 class_name="touch-link"),
         " — ", row["departement"], " — ",
-        rx.link("/c/" + row["slug"], href="/c/" + row["slug"]),
+        ui.link("/c/" + row["slug"], href="/c/" + row["slug"]),
         class_name="commune-row",
     )
 
 
 def communes_page() -> rx.Component:
     return page(
-        rx.heading(T("Communes"), as_="h1", size="7"),
+        ui.heading(T("Communes"), as_="h1", size="7"),
         message(L),
         rx.el.ul(rx.foreach(L.rows, commune_item), id="communes",
                  style={"paddingLeft": "1.25rem", "lineHeight": "2"}),
@@ -131,11 +133,11 @@ def shapes_svg(rows: rx.Var, label: str, id: str) -> rx.Component:
 
 def edit_form() -> rx.Component:
     errors = E.field_errors
-    return rx.card(forms.form(
-        rx.vstack(
-            rx.heading(T("Identity and contacts"), as_="h2", size="4"),
+    return ui.card(forms.form(
+        ui.vstack(
+            ui.heading(T("Identity and contacts"), as_="h2", size="4"),
             *identity_fields(errors, E),
-            rx.button(T("Save"), type="submit", size="3", id="save-commune"),
+            ui.button(T("Save"), type="submit", size="3", id="save-commune"),
             spacing="3", width="100%",
         ),
         on_submit=E.save, reset_on_submit=False, key=E.edit_key,
@@ -143,12 +145,12 @@ def edit_form() -> rx.Component:
 
 
 def logo_card() -> rx.Component:
-    return rx.card(rx.vstack(
-        rx.heading(T("Logo"), as_="h2", size="4"),
+    return ui.card(ui.vstack(
+        ui.heading(T("Logo"), as_="h2", size="4"),
         rx.cond(E.has_logo, rx.image(
             src="/api/c/" + E.slug + "/logo?v=" + E.logo_version.to_string(),
             alt=T("Logo of the commune"), style={"maxHeight": "5rem"})),
-        rx.text(T("A JPEG, PNG or WebP image of at most 1 MB."), size="2"),
+        ui.text(T("A JPEG, PNG or WebP image of at most 1 MB."), size="2"),
         forms.photo_upload("logo", N_("Logo of the commune"),
                            E.upload_logo(rx.upload_files(upload_id="logo"))),
         forms.error_for(E.field_errors, "logo"),
@@ -158,25 +160,25 @@ def logo_card() -> rx.Component:
 
 def import_card() -> rx.Component:
     upload = rx.upload(
-        rx.button(T("Choose a GeoJSON file"), type="button", variant="soft"),
+        ui.button(T("Choose a GeoJSON file"), type="button", variant="soft"),
         id="geojson", accept=GEOJSON_TYPES, max_files=1, multiple=False, no_drag=True,
         on_drop=E.upload_geojson(rx.upload_files(upload_id="geojson")),
         border="none", padding="0",
     )
     forms._name_file_inputs(upload, T("GeoJSON file of the neighbourhoods"))
-    return rx.card(rx.vstack(
-        rx.heading(T("Import contours"), as_="h2", size="4"),
-        rx.text(T("A GeoJSON file of polygons in longitude/latitude (EPSG:4326), one per "
+    return ui.card(ui.vstack(
+        ui.heading(T("Import contours"), as_="h2", size="4"),
+        ui.text(T("A GeoJSON file of polygons in longitude/latitude (EPSG:4326), one per "
                   "neighbourhood, named by a property « nom » or « name » (the IRIS or "
                   "quartier contours a town publishes). A neighbourhood of the same name "
                   "gets the new contour and keeps its board."), size="2"),
         upload,
         forms.error_for(E.field_errors, "geojson"),
-        rx.cond(E.preview.length() > 0, rx.vstack(
+        rx.cond(E.preview.length() > 0, ui.vstack(
             shapes_svg(E.preview, N_("Drawing of the file's neighbourhoods"), "preview"),
-            rx.text(T("Neighbourhoods in the file: "), E.preview_names.join(", "),
+            ui.text(T("Neighbourhoods in the file: "), E.preview_names.join(", "),
                     id="preview-names"),
-            rx.button(T("Import these neighbourhoods"), on_click=E.import_geojson, size="3",
+            ui.button(T("Import these neighbourhoods"), on_click=E.import_geojson, size="3",
                       id="import-geojson"),
             spacing="2", width="100%")),
         spacing="2", width="100%",
@@ -185,17 +187,17 @@ def import_card() -> rx.Component:
 
 def circle_card() -> rx.Component:
     errors = E.field_errors
-    return rx.card(forms.form(
-        rx.vstack(
-            rx.heading(T("Draw a neighbourhood as a circle"), as_="h2", size="4"),
-            rx.text(T("Where the town has no contours: a centre and a radius."), size="2"),
+    return ui.card(forms.form(
+        ui.vstack(
+            ui.heading(T("Draw a neighbourhood as a circle"), as_="h2", size="4"),
+            ui.text(T("Where the town has no contours: a centre and a radius."), size="2"),
             text_input(errors, N_("Name"), "hood_name", auto_complete="off"),
-            rx.hstack(text_input(errors, N_("Latitude"), "lat", input_mode="decimal"),
+            ui.hstack(text_input(errors, N_("Latitude"), "lat", input_mode="decimal"),
                       text_input(errors, N_("Longitude"), "lon", input_mode="decimal"),
                       width="100%"),
             text_input(errors, N_("Radius (metres)"), "radius_m", input_mode="numeric",
                        default_value="600"),
-            rx.button(T("Add the neighbourhood"), type="submit", variant="soft",
+            ui.button(T("Add the neighbourhood"), type="submit", variant="soft",
                       id="add-circle"),
             spacing="2", width="100%",
         ),
@@ -204,22 +206,22 @@ def circle_card() -> rx.Component:
 
 
 def hoods_card() -> rx.Component:
-    return rx.card(rx.vstack(
-        rx.heading(T("Neighbourhoods"), as_="h2", size="4"),
+    return ui.card(ui.vstack(
+        ui.heading(T("Neighbourhoods"), as_="h2", size="4"),
         rx.cond(E.drawn.length() > 0,
                 shapes_svg(E.drawn, N_("Drawing of the commune's neighbourhoods"), "drawn")),
         rx.el.ul(rx.foreach(E.hoods, lambda h: rx.el.li(h["name"], " — ", h["shape"])),
                  id="hoods", style={"paddingLeft": "1.25rem"}),
-        rx.cond(E.hoods.length() == 0, rx.text(T("No neighbourhood yet."))),
+        rx.cond(E.hoods.length() == 0, ui.text(T("No neighbourhood yet."))),
         spacing="2", width="100%",
     ), width="100%")
 
 
 def invite_card() -> rx.Component:
     errors = E.field_errors
-    return rx.card(forms.form(
-        rx.vstack(
-            rx.heading(T("Invite its first staff"), as_="h2", size="4"),
+    return ui.card(forms.form(
+        ui.vstack(
+            ui.heading(T("Invite its first staff"), as_="h2", size="4"),
             *invite_fields(errors, name_field="person_name"),
             spacing="2", width="100%",
         ),
@@ -229,18 +231,18 @@ def invite_card() -> rx.Component:
 
 def commune_page() -> rx.Component:
     return page(
-        rx.link(T("All communes"), href="/admin/communes", class_name="touch-link"),
+        ui.link(T("All communes"), href="/admin/communes", class_name="touch-link"),
         rx.cond(
             E.found,
-            rx.vstack(
-                rx.heading(E.name, as_="h1", size="7", id="commune-title"),
-                rx.link(T("Its public site"), href="/c/" + E.slug, class_name="touch-link"),
+            ui.vstack(
+                ui.heading(E.name, as_="h1", size="7", id="commune-title"),
+                ui.link(T("Its public site"), href="/c/" + E.slug, class_name="touch-link"),
                 message(E),
                 edit_form(), logo_card(), hoods_card(), import_card(), circle_card(),
                 invite_card(),
                 spacing="4", width="100%",
             ),
-            rx.heading(T("This commune is not among yours."), as_="h1", size="6"),
+            ui.heading(T("This commune is not among yours."), as_="h1", size="6"),
         ),
         next_path="/admin/communes", max_width="50rem",
     )

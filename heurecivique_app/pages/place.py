@@ -2,6 +2,8 @@
 
 import reflex as rx
 
+from heurecivique_app.components import ui
+
 from heurecivique_app.components import leaflet
 from heurecivique_app.components.layout import page
 from heurecivique_app.components.text import T
@@ -12,15 +14,15 @@ def place() -> rx.Component:
     return page(
         rx.cond(
             PlaceState.found,
-            rx.vstack(
-                rx.heading(T("Place the need on the map"), as_="h1", size="6"),
-                rx.text(PlaceState.title, weight="bold"),
-                rx.text(PlaceState.address, " · ", PlaceState.neighbourhood),
-                rx.text(PlaceState.source_label, id="place-source", size="2",
+            ui.vstack(
+                ui.heading(T("Place the need on the map"), as_="h1", size="6"),
+                ui.text(PlaceState.title, weight="bold"),
+                ui.text(PlaceState.address, " · ", PlaceState.neighbourhood),
+                ui.text(PlaceState.source_label, id="place-source", size="2",
                         color_scheme="gray"),
-                rx.text(T("Tap the map where the person lives. Volunteers will only see an "
+                ui.text(T("Tap the map where the person lives. Volunteers will only see an "
                           "approximate area."), size="2"),
-                rx.box(
+                ui.box(
                     leaflet.map_container(
                         leaflet.tile_layer(url=PlaceState.tile_url,
                                            attribution=PlaceState.attribution),
@@ -37,13 +39,13 @@ def place() -> rx.Component:
                     style={"height": "60vh", "width": "100%"},
                 ),
                 rx.cond(PlaceState.message != "",
-                        rx.callout(PlaceState.message, id="place-message", role="status",
+                        ui.callout(PlaceState.message, id="place-message", role="status",
                                    width="100%")),
-                rx.link(T("Back to the console"), href="/console"),
+                ui.link(T("Back to the console"), href="/console"),
                 width="100%",
                 spacing="3",
             ),
-            rx.text(T("This item no longer exists.")),
+            ui.text(T("This item no longer exists.")),
         ),
         next_path="/console",
         max_width="60rem",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
+from heurecivique_app.components import ui
+
 from heurecivique_app.components.text import T
 from heurecivique_app.domain.gestures import CHARTER_POINTS, SMALL_GESTURES
 from heurecivique_app.domain.rules import RULE_TEXTS
@@ -20,32 +22,32 @@ def lang_links(here: rx.Var | str) -> rx.Component:
                        class_name="touch lang-link",
                        custom_attrs={"reloadDocument": True})
 
-    return rx.hstack(lang("fr", "Français"), lang("en", "English"), role="group")
+    return ui.hstack(lang("fr", "Français"), lang("en", "English"), role="group")
 
 
 def public_main(found: rx.Var, content: rx.Component, missing: str) -> rx.Component:
     """The page's main landmark: ``content``, or the ``missing`` heading."""
     return rx.el.main(
-        rx.cond(found, content, rx.heading(T(missing), as_="h1", size="6")),
+        rx.cond(found, content, ui.heading(T(missing), as_="h1", size="6")),
         style={"maxWidth": "60rem", "margin": "0 auto", "padding": "1rem"},
     )
 
 
 def public_header() -> rx.Component:
     return rx.el.header(
-        rx.hstack(
+        ui.hstack(
             rx.cond(PublicState.has_logo, rx.image(
                 src="/api/c/" + PublicState.commune_slug + "/logo", alt="",
                 style={"maxHeight": "3.5rem", "background": "white", "borderRadius": "6px",
                        "padding": "0.25rem"})),
-            rx.vstack(
-                rx.text("L'Heure Civique", size="6", weight="bold"),
-                rx.text(PublicState.commune_name, size="4"),
+            ui.vstack(
+                ui.text("L'Heure Civique", size="6", weight="bold"),
+                ui.text(PublicState.commune_name, size="4"),
                 spacing="0",
             ),
-            rx.spacer(),
+            ui.spacer(),
             lang_links("/c/" + PublicState.commune_slug),
-            rx.link(T("Log in"), href="/login", class_name="touch"),
+            ui.link(T("Log in"), href="/login", class_name="touch"),
             align="center", width="100%", wrap="wrap", spacing="3",
         ),
         class_name="public-header",
@@ -56,27 +58,27 @@ def public_header() -> rx.Component:
 
 def section(title: rx.Var, *children: rx.Component, id: str = "") -> rx.Component:
     return rx.el.section(
-        rx.vstack(rx.heading(title, as_="h2", size="6"), *children, spacing="3",
+        ui.vstack(ui.heading(title, as_="h2", size="6"), *children, spacing="3",
                   width="100%"),
         id=id, style={"width": "100%"},
     )
 
 
 def counter(value: rx.Var, label: str, id: str) -> rx.Component:
-    return rx.card(rx.vstack(
-        rx.text(value, size="7", weight="bold", id=id),
-        rx.text(T(label), size="2"),
+    return ui.card(ui.vstack(
+        ui.text(value, size="7", weight="bold", id=id),
+        ui.text(T(label), size="2"),
         spacing="1", align="center",
     ), width="100%")
 
 
 def story(row: rx.Var) -> rx.Component:
-    return rx.card(rx.vstack(
+    return ui.card(ui.vstack(
         rx.cond(row["photo"] != "",
                 rx.image(src=row["photo"], alt=row["title"], width="100%",
                          style={"borderRadius": "6px"})),
-        rx.heading(row["title"], as_="h3", size="4"),
-        rx.text(row["text"]),
+        ui.heading(row["title"], as_="h3", size="4"),
+        ui.text(row["text"]),
         spacing="2",
     ), width="100%", class_name="story")
 
@@ -87,15 +89,15 @@ def bullets(items, **props) -> rx.Component:
 
 
 def found_page() -> rx.Component:
-    return rx.vstack(
-        rx.heading(T("One hour a month to help a neighbour."), as_="h1", size="8"),
-        rx.text(T("Give one hour a month to help a fragile neighbour or a collective action "
+    return ui.vstack(
+        ui.heading(T("One hour a month to help a neighbour."), as_="h1", size="8"),
+        ui.text(T("Give one hour a month to help a fragile neighbour or a collective action "
                   "near home: shopping, a visit, a lift, a walk, cleaning a street together."),
                 size="4"),
         rx.cond(PublicState.public_text != "",
-                rx.text(PublicState.public_text, id="public-text",
+                ui.text(PublicState.public_text, id="public-text",
                         style={"whiteSpace": "pre-line"})),
-        section(T("Live figures"), rx.grid(
+        section(T("Live figures"), ui.grid(
             counter(PublicState.volunteers, N_("volunteers"), "count-volunteers"),
             counter(PublicState.hours_month, N_("given this month"), "count-month"),
             counter(PublicState.hours_year, N_("given this year"), "count-year"),
@@ -106,52 +108,52 @@ def found_page() -> rx.Component:
         section(T("The citizen's charter"), bullets(CHARTER_POINTS), id="charter"),
         section(
             T("Sign up as a volunteer"),
-            rx.text(T("Sign up here in three minutes, on your phone: a referent then meets "
+            ui.text(T("Sign up here in three minutes, on your phone: a referent then meets "
                       "you and presents the charter. You can also call or write to the "
                       "town hall.")),
             # Shown once the commune is known, so the link always names it.
             rx.cond(PublicState.commune_name != "",
-                    rx.link(T("Sign up as a volunteer"),
+                    ui.link(T("Sign up as a volunteer"),
                             href="/signup?c=" + PublicState.commune_slug,
                             class_name="touch", id="signup-link", weight="bold")),
             id="sign-up",
         ),
         section(
             T("Ask for help"),
-            rx.text(T("You, or a neighbour, need a hand? Call the town hall, write to us, or "
+            ui.text(T("You, or a neighbour, need a hand? Call the town hall, write to us, or "
                       "fill in the paper form and leave it at the town hall.")),
             rx.el.ul(
                 rx.cond(PublicState.contact_phone != "", rx.el.li(
-                    T("Phone: "), rx.link(PublicState.contact_phone,
+                    T("Phone: "), ui.link(PublicState.contact_phone,
                                           href=PublicState.contact_phone_href, id="phone"))),
                 rx.cond(PublicState.contact_email != "", rx.el.li(
-                    T("Email: "), rx.link(PublicState.contact_email,
+                    T("Email: "), ui.link(PublicState.contact_email,
                                           href="mailto:" + PublicState.contact_email,
                                           id="email"))),
                 rx.cond(PublicState.town_hall_address != "", rx.el.li(
                     T("Town hall: "), PublicState.town_hall_address, id="town-hall")),
-                rx.el.li(rx.link(T("The “Needs to fill in” paper form (PDF)"),
+                rx.el.li(ui.link(T("The “Needs to fill in” paper form (PDF)"),
                                  href="/api/c/" + PublicState.commune_slug + "/besoins.pdf",
                                  is_external=True)),
                 style={"paddingLeft": "1.25rem", "lineHeight": "1.8"},
             ),
-            rx.callout(T("Emergencies: call 15 (SAMU), 17 (police), 18 (fire brigade) or "
+            ui.callout(T("Emergencies: call 15 (SAMU), 17 (police), 18 (fire brigade) or "
                          "112."), color_scheme="red", width="100%"),
             id="ask-help",
         ),
         section(T("Success stories"),
                 rx.cond(PublicState.stories.length() > 0,
-                        rx.grid(rx.foreach(PublicState.stories, story),
+                        ui.grid(rx.foreach(PublicState.stories, story),
                                 columns=rx.breakpoints(initial="1", md="2"), spacing="3",
                                 width="100%", id="stories"),
-                        rx.text(T("Soon here: the first stories of our volunteers."))),
+                        ui.text(T("Soon here: the first stories of our volunteers."))),
                 id="stories-section"),
         section(T("Ideas of small gestures"), bullets(SMALL_GESTURES, id="gestures"),
                 id="gestures-section"),
-        section(T("Posters and flyers"), rx.hstack(
-            rx.link(T("A4 poster (PDF)"), href="/api/c/" + PublicState.commune_slug + "/poster.pdf",
+        section(T("Posters and flyers"), ui.hstack(
+            ui.link(T("A4 poster (PDF)"), href="/api/c/" + PublicState.commune_slug + "/poster.pdf",
                     is_external=True),
-            rx.link(T("A5 flyer (PDF)"), href="/api/c/" + PublicState.commune_slug + "/flyer.pdf",
+            ui.link(T("A5 flyer (PDF)"), href="/api/c/" + PublicState.commune_slug + "/flyer.pdf",
                     is_external=True),
             spacing="4", wrap="wrap",
         ), id="print"),
@@ -160,7 +162,7 @@ def found_page() -> rx.Component:
 
 
 def public_site() -> rx.Component:
-    return rx.box(
+    return ui.box(
         public_header(),
         public_main(PublicState.found, found_page(), N_("This commune is not on HeureCivique.")),
     )

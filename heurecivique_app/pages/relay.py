@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
+from heurecivique_app.components import ui
+
 from heurecivique_app.components import cheap, forms
 from heurecivique_app.components.layout import page
 from heurecivique_app.components.text import T
@@ -41,12 +43,12 @@ SHARE_JS = ("() => {{ const u = window.location.origin + {href}; if (navigator.s
 
 def relay_nav() -> rx.Component:
     return rx.el.nav(
-        rx.hstack(
-            rx.link(T("My reports"), href="/relay", class_name="touch"),
-            rx.link(T("Report an issue"), href="/relay/issue", class_name="touch",
+        ui.hstack(
+            ui.link(T("My reports"), href="/relay", class_name="touch"),
+            ui.link(T("Report an issue"), href="/relay/issue", class_name="touch",
                     id="nav-issue"),
-            rx.link(T("Report a need"), href="/relay/need", class_name="touch", id="nav-need"),
-            rx.foreach(RelayState.neighbourhood_options, lambda hood: rx.link(
+            ui.link(T("Report a need"), href="/relay/need", class_name="touch", id="nav-need"),
+            rx.foreach(RelayState.neighbourhood_options, lambda hood: ui.link(
                 T("Board"), " ", hood["name"], href="/board?n=" + hood["id"],
                 class_name="touch relay-board-link")),
             wrap="wrap", spacing="4",
@@ -58,21 +60,21 @@ def relay_nav() -> rx.Component:
 def form_result() -> rx.Component:
     return rx.cond(
         RelayState.form_message != "",
-        rx.callout(RelayState.form_message, role="status", id="form-message", width="100%",
+        ui.callout(RelayState.form_message, role="status", id="form-message", width="100%",
                    color_scheme=rx.cond(RelayState.form_ok, "green", "red")),
     )
 
 
 def report_card(row: rx.Var) -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.hstack(rx.text(row["kind"], " · ", row["category"], size="2"), rx.spacer(),
-                      rx.badge(row["status_label"], size="2",
+    return ui.card(
+        ui.vstack(
+            ui.hstack(ui.text(row["kind"], " · ", row["category"], size="2"), ui.spacer(),
+                      ui.badge(row["status_label"], size="2",
                                color_scheme=rx.match(row["status"], ("new", "amber"),
                                                      ("closed", "gray"), "green")),
                       width="100%", wrap="wrap"),
-            rx.heading(row["title"], as_="h3", size="4"),
-            rx.text(row["neighbourhood"], " · ", row["when"], size="2"),
+            ui.heading(row["title"], as_="h3", size="4"),
+            ui.text(row["neighbourhood"], " · ", row["when"], size="2"),
             rx.cond(row["answer"] != "",
                     cheap.blockquote(row["answer"], class_name="report-answer")),
             spacing="1", width="100%",
@@ -84,11 +86,11 @@ def report_card(row: rx.Var) -> rx.Component:
 
 
 def share_row(row: rx.Var) -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.link(row["title"], href=row["href"], weight="medium", class_name="share-link"),
-            rx.text(row["neighbourhood"], " · ", row["when"], size="2"),
-            rx.button(T("Share"), type="button", variant="soft", size="2",
+    return ui.card(
+        ui.vstack(
+            ui.link(row["title"], href=row["href"], weight="medium", class_name="share-link"),
+            ui.text(row["neighbourhood"], " · ", row["when"], size="2"),
+            ui.button(T("Share"), type="button", variant="soft", size="2",
                       on_click=rx.call_function(
                           rx.Var(SHARE_JS.format(href=row["href"].to(str)))),
                       aria_label=T("Share this mission")),
@@ -100,21 +102,21 @@ def share_row(row: rx.Var) -> rx.Component:
 
 def relay_home() -> rx.Component:
     return page(
-        rx.heading(T("Neighbourhood relay"), as_="h1", size="7"),
+        ui.heading(T("Neighbourhood relay"), as_="h1", size="7"),
         relay_nav(),
-        rx.heading(T("My reports"), as_="h2", size="5"),
+        ui.heading(T("My reports"), as_="h2", size="5"),
         rx.cond(
             RelayState.reports.length() > 0,
-            rx.vstack(rx.foreach(RelayState.reports, report_card), width="100%",
+            ui.vstack(rx.foreach(RelayState.reports, report_card), width="100%",
                       id="my-reports"),
-            rx.cond(RelayState.loaded, rx.text(T("No report yet."))),
+            rx.cond(RelayState.loaded, ui.text(T("No report yet."))),
         ),
-        rx.heading(T("Missions to share with neighbours"), as_="h2", size="5"),
+        ui.heading(T("Missions to share with neighbours"), as_="h2", size="5"),
         rx.cond(
             RelayState.shareable.length() > 0,
-            rx.vstack(rx.foreach(RelayState.shareable, share_row), width="100%",
+            ui.vstack(rx.foreach(RelayState.shareable, share_row), width="100%",
                       id="shareable"),
-            rx.cond(RelayState.loaded, rx.text(T("No open mission right now."))),
+            rx.cond(RelayState.loaded, ui.text(T("No open mission right now."))),
         ),
         next_path="/relay",
     )
@@ -127,37 +129,37 @@ def neighbourhood_select() -> rx.Component:
 
 def issue_form() -> rx.Component:
     return forms.form(
-        rx.vstack(
+        ui.vstack(
             forms.select(ERR, N_("Category"), "category", ISSUE_CATEGORY_LABELS),
             forms.text_input(ERR, N_("Short title"), "title"),
             forms.text_area(ERR, N_("Description"), "description"),
             neighbourhood_select(),
             rx.el.fieldset(
                 rx.el.legend(T("Place (optional)")),
-                rx.text(T("Use your position, or type the coordinates."), size="2"),
-                rx.button(T("Use my position"), type="button", variant="soft", id="locate",
+                ui.text(T("Use your position, or type the coordinates."), size="2"),
+                ui.button(T("Use my position"), type="button", variant="soft", id="locate",
                           on_click=rx.call_function(LOCATE_JS)),
-                rx.text(T("Position filled in."), id="locate-status", hidden=True, size="2",
+                ui.text(T("Position filled in."), id="locate-status", hidden=True, size="2",
                         role="status"),
-                rx.text(T("Your position is not available."), id="locate-failed",
+                ui.text(T("Your position is not available."), id="locate-failed",
                         hidden=True, size="2", role="status"),
-                rx.hstack(forms.text_input(ERR, N_("Latitude"), "lat", input_mode="decimal"),
+                ui.hstack(forms.text_input(ERR, N_("Latitude"), "lat", input_mode="decimal"),
                           forms.text_input(ERR, N_("Longitude"), "lon", input_mode="decimal"),
                           width="100%"),
                 class_name="plain-fieldset",
             ),
-            rx.vstack(
-                rx.text(T(PHOTO_HINT), as_="div"),
+            ui.vstack(
+                ui.text(T(PHOTO_HINT), as_="div"),
                 forms.photo_upload("photo", PHOTO_HINT,
                                    RelayState.upload_photo(rx.upload_files(upload_id="photo"))),
                 rx.cond(RelayState.photo_label != "",
-                        rx.text(RelayState.photo_label, id="photo-status", size="2",
+                        ui.text(RelayState.photo_label, id="photo-status", size="2",
                                 role="status")),
                 forms.error_for(ERR, "photo"),
                 spacing="1", width="100%",
             ),
             form_result(),
-            rx.button(T("Send the report"), type="submit", size="3", id="send-issue",
+            ui.button(T("Send the report"), type="submit", size="3", id="send-issue",
                       width="100%"),
             spacing="3", width="100%",
         ),
@@ -170,11 +172,11 @@ def issue_form() -> rx.Component:
 
 def relay_issue() -> rx.Component:
     return page(
-        rx.heading(T("Report a neighbourhood issue"), as_="h1", size="6"),
+        ui.heading(T("Report a neighbourhood issue"), as_="h1", size="6"),
         relay_nav(),
-        rx.text(T("A broken street light, an isolated elderly person, a dangerous crossing: "
+        ui.text(T("A broken street light, an isolated elderly person, a dangerous crossing: "
                   "tell the town hall.")),
-        rx.callout(T("Emergencies: call 15 (SAMU), 17 (police), 18 (fire brigade) or 112."),
+        ui.callout(T("Emergencies: call 15 (SAMU), 17 (police), 18 (fire brigade) or 112."),
                    color_scheme="red", width="100%"),
         issue_form(),
         next_path="/relay/issue",
@@ -183,21 +185,21 @@ def relay_issue() -> rx.Component:
 
 def need_form() -> rx.Component:
     return forms.form(
-        rx.vstack(
+        ui.vstack(
             forms.select(ERR, N_("Category"), "category", CATEGORY_LABELS),
             forms.text_input(ERR, N_("Short title"), "title"),
             forms.text_area(ERR, N_("Description"), "description"),
             neighbourhood_select(),
-            rx.heading(T("The neighbour"), as_="h2", size="3"),
+            ui.heading(T("The neighbour"), as_="h2", size="3"),
             forms.text_input(ERR, N_("Full name"), "beneficiary_name"),
             forms.text_input(ERR, N_("Phone"), "beneficiary_phone", type="tel"),
             forms.text_input(ERR, N_("Address"), "address", auto_complete="off"),
             forms.text_input(ERR, N_("Access notes (door code, floor…)"), "access_notes"),
             forms.checkbox(ERR, N_("The person agrees that we store these details"),
                            "consent"),
-            rx.heading(T("When"), as_="h2", size="3"),
+            ui.heading(T("When"), as_="h2", size="3"),
             forms.text_input(ERR, N_("Preferred date"), "preferred_date", type="date"),
-            rx.hstack(
+            ui.hstack(
                 forms.text_input(ERR, N_("Time"), "preferred_time", type="time",
                                  default_value="10:00"),
                 forms.text_input(ERR, N_("Duration (minutes)"), "duration_minutes",
@@ -206,7 +208,7 @@ def need_form() -> rx.Component:
             ),
             rx.el.fieldset(
                 rx.el.legend(T("The rules of L'Heure Civique")),
-                rx.vstack(*[rx.text("• ", T(text), size="2") for text in RULE_TEXTS.values()],
+                ui.vstack(*[ui.text("• ", T(text), size="2") for text in RULE_TEXTS.values()],
                           spacing="1"),
                 forms.checkbox(ERR, N_("It would replace a professional"),
                                "replaces_professional"),
@@ -217,7 +219,7 @@ def need_form() -> rx.Component:
                 class_name="plain-fieldset",
             ),
             form_result(),
-            rx.button(T("Send to the referent"), type="submit", size="3", id="send-need",
+            ui.button(T("Send to the referent"), type="submit", size="3", id="send-need",
                       width="100%"),
             spacing="3", width="100%",
         ),
@@ -230,9 +232,9 @@ def need_form() -> rx.Component:
 
 def relay_need() -> rx.Component:
     return page(
-        rx.heading(T("Report a neighbour's need"), as_="h1", size="6"),
+        ui.heading(T("Report a neighbour's need"), as_="h1", size="6"),
         relay_nav(),
-        rx.text(T("The referent checks the need and calls your neighbour back before it "
+        ui.text(T("The referent checks the need and calls your neighbour back before it "
                   "goes on the board.")),
         need_form(),
         next_path="/relay/need",

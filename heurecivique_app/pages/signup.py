@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
+from heurecivique_app.components import ui
+
 from heurecivique_app.components import forms
 from heurecivique_app.components.layout import page
 from heurecivique_app.components.text import T
@@ -38,7 +40,7 @@ def charter_fieldset() -> rx.Component:
     return rx.el.fieldset(
         rx.el.legend(T("The citizen's charter")),
         charter_text(SignupState.charter_articles),
-        rx.link(T("Insurance: who covers what"), href="/insurance", class_name="touch",
+        ui.link(T("Insurance: who covers what"), href="/insurance", class_name="touch",
                 is_external=True),
         tick("charter", N_("I have read the charter and I approve it.")),
         forms.error_for(ERR, "charter"),
@@ -48,7 +50,7 @@ def charter_fieldset() -> rx.Component:
 
 def signup_form() -> rx.Component:
     return forms.form(
-        rx.vstack(
+        ui.vstack(
             about_me(),
             place_fields(ERR, SignupState.neighbourhood_options),
             skills_fieldset(ERR),
@@ -59,13 +61,13 @@ def signup_form() -> rx.Component:
             charter_fieldset(),
             forms.error_for(ERR, "commune"),
             rx.cond(SignupState.mail_sent,
-                    rx.callout(T("Thank you. We have sent you an email: follow it to go on."),
+                    ui.callout(T("Thank you. We have sent you an email: follow it to go on."),
                                color_scheme="blue", role="status", id="mail-sent",
                                width="100%")),
             rx.cond(SignupState.form_message != "",
-                    rx.callout(SignupState.form_message, color_scheme="red", role="alert",
+                    ui.callout(SignupState.form_message, color_scheme="red", role="alert",
                                id="form-message", width="100%")),
-            rx.button(rx.cond(SignupState.sending, T("Sending…"), T("Sign up")), type="submit",
+            ui.button(rx.cond(SignupState.sending, T("Sending…"), T("Sign up")), type="submit",
                       size="3", width="100%", id="signup-submit",
                       disabled=SignupState.sending),
             spacing="4", width="100%",
@@ -78,14 +80,14 @@ def signup_form() -> rx.Component:
 
 def commune_choice() -> rx.Component:
     """Several communes run the scheme here: each link opens its own sign-up form."""
-    return rx.vstack(
-        rx.heading(T("Where do you live?"), as_="h2", size="5"),
-        forms.form(rx.vstack(
+    return ui.vstack(
+        ui.heading(T("Where do you live?"), as_="h2", size="5"),
+        forms.form(ui.vstack(
             forms.text_input(ERR, N_("My address"), "home_address", auto_complete="street-address"),
-            rx.button(T("Find my commune"), type="submit", variant="soft", id="find-commune"),
+            ui.button(T("Find my commune"), type="submit", variant="soft", id="find-commune"),
             spacing="2", width="100%"), on_submit=SignupState.find_commune, id="address-form"),
-        rx.text(T("Or choose it:")),
-        rx.el.ul(rx.foreach(SignupState.commune_choices, lambda c: rx.el.li(rx.link(
+        ui.text(T("Or choose it:")),
+        rx.el.ul(rx.foreach(SignupState.commune_choices, lambda c: rx.el.li(ui.link(
             c["name"], href="/signup?c=" + c["id"], class_name="touch-link",
             custom_attrs={"reloadDocument": True}))),
             id="commune-choices", style={"paddingLeft": "1.25rem", "lineHeight": "2"}),
@@ -95,16 +97,16 @@ def commune_choice() -> rx.Component:
 
 def signup() -> rx.Component:
     return page(
-        rx.heading(T("Become a volunteer"), as_="h1", size="7"),
+        ui.heading(T("Become a volunteer"), as_="h1", size="7"),
         rx.cond(SignupState.commune_name != "",
-                rx.text(T("L'Heure Civique in"), " ", SignupState.commune_name, weight="bold")),
-        rx.text(T("One hour a month for your neighbours. A referent of the town hall will "
+                ui.text(T("L'Heure Civique in"), " ", SignupState.commune_name, weight="bold")),
+        ui.text(T("One hour a month for your neighbours. A referent of the town hall will "
                   "meet you; until then you can join collective actions.")),
         rx.cond(SignupState.commune_found, signup_form(),
                 rx.cond(SignupState.commune_choices.length() > 0, commune_choice(),
-                        rx.callout(T("This commune's sign-up link is not valid."),
+                        ui.callout(T("This commune's sign-up link is not valid."),
                                    color_scheme="red"))),
-        rx.text(T("Already signed up?"), " ",
-                rx.link(T("Log in"), href="/login", underline="always")),
+        ui.text(T("Already signed up?"), " ",
+                ui.link(T("Log in"), href="/login", underline="always")),
         next_path="/signup",
     )

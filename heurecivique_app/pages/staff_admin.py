@@ -2,6 +2,8 @@
 
 import reflex as rx
 
+from heurecivique_app.components import ui
+
 from heurecivique_app.components import forms
 from heurecivique_app.components.forms import text_input
 from heurecivique_app.components.layout import page
@@ -16,20 +18,20 @@ S = StaffAdminState
 def invite_fields(errors: rx.Var, name_field: str = "name") -> list[rx.Component]:
     """The invitation's fields and button (also on /admin/communes/[commune_id])."""
     return [
-        rx.text(T("They receive an e-mail with a link, valid 72 hours, to choose their "
+        ui.text(T("They receive an e-mail with a link, valid 72 hours, to choose their "
                   "password."), size="2"),
         text_input(errors, N_("Full name"), name_field, auto_complete="off"),
         text_input(errors, N_("Email"), "email", type="email", auto_complete="off"),
         forms.select(errors, N_("Role"), "role", {"referent": ROLE_LABELS["referent"],
                                                   "commune_admin": ROLE_LABELS["commune_admin"]}),
-        rx.button(T("Send the invitation"), type="submit", size="3", id="invite-submit"),
+        ui.button(T("Send the invitation"), type="submit", size="3", id="invite-submit"),
     ]
 
 
 def invite_form() -> rx.Component:
-    return rx.card(forms.form(
-        rx.vstack(
-            rx.heading(T("Invite someone to the team"), as_="h2", size="4"),
+    return ui.card(forms.form(
+        ui.vstack(
+            ui.heading(T("Invite someone to the team"), as_="h2", size="4"),
             *invite_fields(S.field_errors),
             spacing="2", width="100%",
         ),
@@ -40,13 +42,13 @@ def invite_form() -> rx.Component:
 def _action(row: rx.Var) -> rx.Component:
     return rx.match(
         row["action"],
-        ("deactivate", rx.button(T("Deactivate"), size="2", variant="soft", color_scheme="red",
+        ("deactivate", ui.button(T("Deactivate"), size="2", variant="soft", color_scheme="red",
                                  on_click=S.deactivate(row["user_id"]),
                                  aria_label=T("Deactivate") + " " + row["name"])),
-        ("reactivate", rx.button(T("Make active again"), size="2", variant="soft",
+        ("reactivate", ui.button(T("Make active again"), size="2", variant="soft",
                                  on_click=S.reactivate(row["user_id"]),
                                  aria_label=T("Make active again") + " " + row["name"])),
-        ("withdraw", rx.button(T("Withdraw the invitation"), size="2", variant="soft",
+        ("withdraw", ui.button(T("Withdraw the invitation"), size="2", variant="soft",
                                on_click=S.withdraw(row["invitation_id"]),
                                aria_label=T("Withdraw the invitation") + " " + row["name"])),
         rx.fragment(),
@@ -76,9 +78,9 @@ def staff_table() -> rx.Component:
 
 def staff_page() -> rx.Component:
     return page(
-        rx.heading(T("The team"), as_="h1", size="7"),
-        rx.link(T("Back to the console"), href="/console", class_name="touch-link"),
-        rx.cond(S.message != "", rx.callout(
+        ui.heading(T("The team"), as_="h1", size="7"),
+        ui.link(T("Back to the console"), href="/console", class_name="touch-link"),
+        rx.cond(S.message != "", ui.callout(
             S.message, role="status", id="staff-message", width="100%",
             color_scheme=rx.cond(S.message_ok, "green", "red"))),
         invite_form(),

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import reflex as rx
 
+from heurecivique_app.components import ui
+
 from heurecivique_app.components import forms, leaflet
 from heurecivique_app.components.forms import dynamic_select, select, text_input
 from heurecivique_app.components.layout import page
@@ -31,9 +33,9 @@ PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F
 
 def _filters() -> rx.Component:
     errors = rx.Var.create({})
-    return rx.card(forms.form(
-        rx.vstack(
-            rx.grid(
+    return ui.card(forms.form(
+        ui.vstack(
+            ui.grid(
                 select(errors, N_("Period"), "period", PERIOD_LABELS),
                 text_input(errors, N_("A day in the period"), "anchor", type="date"),
                 text_input(errors, N_("From"), "start", type="date"),
@@ -43,7 +45,7 @@ def _filters() -> rx.Component:
                 select(errors, N_("Category"), "category",
                        {**CATEGORY_LABELS, **ISSUE_CATEGORY_LABELS}),
                 columns=rx.breakpoints(initial="1", sm="3"), spacing="3", width="100%"),
-            rx.button(T("Filter"), type="submit", size="3", id="apply-stats-filters"),
+            ui.button(T("Filter"), type="submit", size="3", id="apply-stats-filters"),
             spacing="3", width="100%"),
         on_submit=StatsState.apply, reset_on_submit=False,
     ), width="100%")
@@ -68,13 +70,13 @@ def _csv_link(key: rx.Var) -> rx.Component:
 
 def _table(table: rx.Var) -> rx.Component:
     return rx.el.section(
-        rx.heading(table["title"], as_="h2", size="4"),
-        rx.box(rx.table.root(
-            rx.table.header(rx.table.row(rx.foreach(
+        ui.heading(table["title"], as_="h2", size="4"),
+        ui.box(ui.table(
+            ui.thead(ui.tr(rx.foreach(
                 table["headers"].to(list[str]),
-                lambda h: rx.table.column_header_cell(h, scope="col")))),
-            rx.table.body(rx.foreach(table["rows"].to(list[list[str]]), lambda row: rx.table.row(
-                rx.foreach(row, lambda cell: rx.table.cell(cell))))),
+                lambda h: ui.th(h, scope="col")))),
+            ui.tbody(rx.foreach(table["rows"].to(list[list[str]]), lambda row: ui.tr(
+                rx.foreach(row, lambda cell: ui.td(cell))))),
             width="100%", size="1"), overflow_x="auto", width="100%"),
         _csv_link(table["key"].to(str)),
         id="stats-table-" + table["key"].to(str), width="100%",
@@ -87,7 +89,7 @@ def _chart(title: str, chart: rx.Component) -> rx.Component:
     # layer that would only repeat the table).
     return rx.el.figure(
         rx.el.figcaption(T(title), style={"fontWeight": "600"}),
-        rx.box(chart, width="100%", custom_attrs={"inert": True}),
+        ui.box(chart, width="100%", custom_attrs={"inert": True}),
         style={"margin": "0", "width": "100%"},
     )
 
@@ -128,7 +130,7 @@ def _communes_chart() -> rx.Component:
 def _communes_map() -> rx.Component:
     # Leaflet (NoSSR) on this page only; the table beside it says the same, so the map
     # is inert like the charts: out of the accessibility tree and the tab order.
-    return _chart(N_("Map of the communes, shaded by the hours given"), rx.box(
+    return _chart(N_("Map of the communes, shaded by the hours given"), ui.box(
         leaflet.map_container(
             leaflet.tile_layer(url=StatsState.tile_url, attribution=StatsState.attribution),
             rx.foreach(StatsState.map_markers, lambda m: leaflet.circle_marker(
@@ -141,7 +143,7 @@ def _communes_map() -> rx.Component:
 
 
 def _sort_header(index: int, header: rx.Var) -> rx.Component:
-    return rx.table.column_header_cell(
+    return ui.th(
         rx.el.button(header, on_click=StatsState.sort_by(index), type="button",
                      class_name="touch-link",
                      style={"background": "none", "border": "none", "padding": "0",
@@ -157,15 +159,15 @@ def _sort_header(index: int, header: rx.Var) -> rx.Component:
 def _communes() -> rx.Component:
     table = StatsState.communes
     return rx.el.section(
-        rx.heading(table["title"], as_="h2", size="4"),
+        ui.heading(table["title"], as_="h2", size="4"),
         _communes_map(),
         _communes_chart(),
-        rx.text(T("Sort by a column: choose its title; again to reverse."), size="2"),
-        rx.box(rx.table.root(
-            rx.table.header(rx.table.row(rx.foreach(
+        ui.text(T("Sort by a column: choose its title; again to reverse."), size="2"),
+        ui.box(ui.table(
+            ui.thead(ui.tr(rx.foreach(
                 table["headers"].to(list[str]), lambda h, i: _sort_header(i, h)))),
-            rx.table.body(rx.foreach(table["rows"].to(list[list[str]]), lambda row: rx.table.row(
-                rx.foreach(row, lambda cell: rx.table.cell(cell))))),
+            ui.tbody(rx.foreach(table["rows"].to(list[list[str]]), lambda row: ui.tr(
+                rx.foreach(row, lambda cell: ui.td(cell))))),
             width="100%", size="1", id="stats-communes"), overflow_x="auto", width="100%"),
         _csv_link(rx.Var.create("communes")),
         width="100%",
@@ -173,11 +175,11 @@ def _communes() -> rx.Component:
 
 
 def _nav() -> rx.Component:
-    return rx.hstack(
-        rx.link(T("Back to the console"), href="/console", class_name="touch-link"),
+    return ui.hstack(
+        ui.link(T("Back to the console"), href="/console", class_name="touch-link"),
         # Full document loads: the département's page has a map, and its own
         # Content-Security-Policy (the tile host) applies only to a document it serves.
-        rx.cond(StatsState.is_coordinator, rx.hstack(
+        rx.cond(StatsState.is_coordinator, ui.hstack(
             rx.el.a(T("My commune"), href="/console/stats", class_name="touch-link",
                     custom_attrs={"reloadDocument": True}),
             rx.el.a(T("The département"), href="/console/stats/departement",
@@ -188,10 +190,10 @@ def _nav() -> rx.Component:
 
 def stats_page() -> rx.Component:
     return page(
-        rx.heading(rx.cond(StatsState.title != "", StatsState.title,
+        ui.heading(rx.cond(StatsState.title != "", StatsState.title,
                            T("Evaluation")), as_="h1", size="7"),
         _nav(),
-        rx.cond(StatsState.error != "", rx.callout(StatsState.error, color_scheme="red",
+        rx.cond(StatsState.error != "", ui.callout(StatsState.error, color_scheme="red",
                                                      role="alert")),
         _filters(),
         rx.el.a(T("Report for the municipal council (PDF)"),
@@ -201,7 +203,7 @@ def stats_page() -> rx.Component:
                  style={"display": "grid", "gap": "0.5rem",
                         "gridTemplateColumns": "repeat(auto-fill, minmax(12rem, 1fr))",
                         "width": "100%", "margin": "0"}),
-        rx.text(StatsState.version, id="stats-version", hidden=True),
+        ui.text(StatsState.version, id="stats-version", hidden=True),
         # A change landed in a commune shown: this tab reads its own figures again.
         on_live_version(version=StatsState.live_version, when=StatsState.version > 0,
                         then=StatsState.refresh),

@@ -1,0 +1,252 @@
+"""HeureCivique's design system: the app's components on plain HTML elements.
+
+Each function draws one component as plain elements with classes from
+``assets/ui.css`` (tokens at its top: the commune's colour, spacing, type scale,
+system fonts). No component library travels to the browser: Radix Themes cost
+every page 83 kB of gzipped CSS before it could paint (issue 16).
+
+The keyword arguments follow the names the pages already used (``size``,
+``spacing``, ``color_scheme``, ``variant``…) so a page reads the same; each
+one becomes a class. Anything else (``id``, ``on_click``, ``aria_*``, ``style``,
+``width``…) goes to the element unchanged.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+from reflex_components_core.core.debounce import DebounceInput
+from reflex_components_core.react_router.dom import ReactRouterLink
+
+# The tone of a notice or badge from the colour names the pages use.
+_TONES = {"red": "error", "tomato": "error", "crimson": "error", "green": "success",
+          "grass": "success", "jade": "success", "amber": "warning", "orange": "warning",
+          "yellow": "warning", "gray": "neutral", "slate": "neutral", "blue": "info",
+          "indigo": "info", "violet": "info", "iris": "info", "cyan": "info"}
+TONES = ("info", "success", "warning", "error", "neutral")
+
+
+def _join(*names: Any) -> Any:
+    """Class names joined by spaces; a Var among them makes a Var."""
+    names = [name for name in names if isinstance(name, rx.Var) or name]
+    if not any(isinstance(name, rx.Var) for name in names):
+        return " ".join(names)
+    joined: rx.Var = rx.Var.create("")
+    for index, name in enumerate(names):
+        piece = rx.Var.create(name).to(str)
+        joined = piece if index == 0 else joined + " " + piece
+    return joined
+
+
+def _tone(color_scheme: Any, default: str = "info") -> Any:
+    """The tone class for a colour name (a string or a Var holding one)."""
+    if color_scheme is None:
+        return f"tone-{default}"
+    if isinstance(color_scheme, rx.Var):
+        return rx.match(color_scheme, *[(name, f"tone-{tone}") for name, tone in _TONES.items()],
+                        f"tone-{default}")
+    return f"tone-{_TONES.get(color_scheme, default)}"
+
+
+def _pop_class(props: dict, *names: Any) -> Any:
+    return _join(*names, props.pop("class_name", None))
+
+
+def _drop(props: dict, *names: str) -> None:
+    """Forget the old component library's props that have no meaning here."""
+    for name in names:
+        props.pop(name, None)
+
+
+# ---- Layout -----------------------------------------------------------------
+
+def _flex(kind: str, children: tuple, spacing: str, align: str | None,
+          justify: str | None, wrap: str | None, props: dict) -> rx.Component:
+    _drop(props, "direction")
+    classes = _pop_class(props, kind, f"gap-{spacing}", align and f"align-{align}",
+                         justify and f"justify-{justify}", wrap == "wrap" and "wrap")
+    return rx.el.div(*children, class_name=classes, **props)
+
+
+def vstack(*children: Any, spacing: str = "3", align: str | None = None,
+           justify: str | None = None, wrap: str | None = None, **props) -> rx.Component:
+    """Children one below the other with a gap (``spacing`` 0-9)."""
+    return _flex("stack", children, spacing, align, justify, wrap, props)
+
+
+def hstack(*children: Any, spacing: str = "3", align: str | None = None,
+           justify: str | None = None, wrap: str | None = None, **props) -> rx.Component:
+    """Children side by side with a gap; ``wrap="wrap"`` lets them wrap on a phone."""
+    return _flex("row", children, spacing, align, justify, wrap, props)
+
+
+def box(*children: Any, **props) -> rx.Component:
+    return rx.el.div(*children, class_name=_pop_class(props), **props)
+
+
+def spacer() -> rx.Component:
+    """Takes the free room of a row (pushes what follows to the end)."""
+    return rx.el.div(class_name="spacer")
+
+
+def grid(*children: Any, columns: Any = "1", spacing: str = "3", **props) -> rx.Component:
+    """A grid of ``columns``: a number, or ``rx.breakpoints(initial=…, sm=…, md=…)``.
+
+    ``sm`` applies from 768 px (a tablet held upright) and ``md`` from 1024 px.
+    """
+    _drop(props, "align", "justify")
+    steps = dict(columns) if isinstance(columns, dict) else {"initial": columns}
+    classes = [f"cols-{steps.pop('initial', '1')}"]
+    classes += [f"{step}-cols-{count}" for step, count in steps.items()]
+    return rx.el.div(*children, class_name=_pop_class(props, "grid", f"gap-{spacing}", *classes),
+                     **props)
+
+
+def card(*children: Any, size: str | None = None, variant: str | None = None,
+         **props) -> rx.Component:
+    """A bordered block (a mission, a form)."""
+    return rx.el.div(*children, class_name=_pop_class(props, "card"), **props)
+
+
+# ---- Text -------------------------------------------------------------------
+
+def _text_classes(kind: str, size: Any, weight: Any, color_scheme: Any, align: Any,
+                  props: dict) -> Any:
+    _drop(props, "high_contrast", "trim")
+    colour = None
+    if color_scheme is not None:
+        colour = _tone(color_scheme, "neutral") if isinstance(color_scheme, rx.Var) else (
+            "muted" if color_scheme in ("gray", "slate") else _tone(color_scheme))
+    return _pop_class(props, kind, size and f"size-{size}", weight and f"weight-{weight}",
+                      colour, align and f"text-{align}")
+
+
+def text(*children: Any, as_: str = "p", size: Any = None, weight: Any = None,
+         color_scheme: Any = None, align: Any = None, **props) -> rx.Component:
+    """A paragraph (or ``as_="span"``, ``"div"``…); ``size`` 1-9 on the type scale."""
+    classes = _text_classes("text", size, weight, color_scheme, align, props)
+    return getattr(rx.el, as_)(*children, class_name=classes, **props)
+
+
+def heading(*children: Any, as_: str = "h1", size: Any = None, weight: Any = None,
+            color_scheme: Any = None, align: Any = None, **props) -> rx.Component:
+    """A heading ``h1``-``h6``; ``size`` 1-9 sets its look apart from its level."""
+    classes = _text_classes("heading", size, weight, color_scheme, align, props)
+    return getattr(rx.el, as_)(*children, class_name=classes, **props)
+
+
+def strong(*children: Any) -> rx.Component:
+    return rx.el.strong(*children)
+
+
+def badge(*children: Any, color_scheme: Any = None, variant: str | None = None,
+          size: str | None = None, **props) -> rx.Component:
+    """A short status label, readable in every tone (4.5:1)."""
+    _drop(props, "high_contrast", "radius")
+    return rx.el.span(*children, class_name=_pop_class(props, "badge",
+                                                       _tone(color_scheme, "neutral")), **props)
+
+
+def callout(*children: Any, color_scheme: Any = None, tone: Any = None,
+            **props) -> rx.Component:
+    """A notice whose tone (info, success, warning, error) shows in colour and border.
+
+    ``tone`` names it directly; ``color_scheme`` maps the older colour names.
+    """
+    _drop(props, "high_contrast", "icon", "variant", "size")
+    tone_class = f"tone-{tone}" if isinstance(tone, str) else (
+        rx.Var.create("tone-") + tone.to(str) if isinstance(tone, rx.Var)
+        else _tone(color_scheme))
+    return rx.el.div(*children, class_name=_pop_class(props, "notice", tone_class),
+                     **props)
+
+
+# ---- Actions ----------------------------------------------------------------
+
+def button(*children: Any, variant: str = "solid", size: str = "2", color_scheme: Any = None,
+           loading: Any = None, **props) -> rx.Component:
+    """A button of 44 px at least; ``variant`` solid, soft, outline or ghost."""
+    _drop(props, "high_contrast", "radius")
+    danger = color_scheme is not None and not isinstance(color_scheme, rx.Var) and \
+        _TONES.get(color_scheme) == "error"
+    if loading is not None:
+        props["aria_busy"] = loading
+        props.setdefault("disabled", loading)
+    return rx.el.button(*children, class_name=_pop_class(
+        props, "btn", f"btn-{variant}", f"btn-size-{size}", danger and "btn-danger"), **props)
+
+
+def link(*children: Any, href: Any = None, underline: str | None = None,
+         is_external: Any = None, size: Any = None, weight: Any = None,
+         color_scheme: Any = None, **props) -> rx.Component:
+    """A link; app paths navigate on the client (no page load), like Reflex's own."""
+    _drop(props, "high_contrast")
+    classes = _pop_class(props, "link", underline and f"underline-{underline}",
+                         size and f"size-{size}", weight and f"weight-{weight}")
+    if is_external is not None:
+        props["target"] = rx.cond(is_external, "_blank", "")
+    reload_document = props.pop("custom_attrs", {}) or {}
+    if href is None:
+        return rx.el.a(*children, href="#", class_name=classes, **props)
+    return ReactRouterLink.create(*children, to=href, class_name=classes,
+                                  custom_attrs=reload_document, **props)
+
+
+# ---- Fields -----------------------------------------------------------------
+
+def input(**props) -> rx.Component:  # noqa: A001 - the element's own name
+    """A text field; a controlled one (value + on_change) is debounced, as Reflex's was."""
+    _drop(props, "size", "variant", "radius", "color_scheme")
+    element = rx.el.input(class_name=_pop_class(props, "field"), **props)
+    if props.get("value") is not None and props.get("on_change") is not None:
+        return DebounceInput.create(element)
+    return element
+
+
+def text_area(**props) -> rx.Component:
+    _drop(props, "size", "variant", "radius", "resize")
+    element = rx.el.textarea(class_name=_pop_class(props, "field field-area"), **props)
+    if props.get("value") is not None and props.get("on_change") is not None:
+        return DebounceInput.create(element)
+    return element
+
+
+# ---- Tables -----------------------------------------------------------------
+
+def table(*children: Any, label: Any = None, **props) -> rx.Component:
+    """A table in a region that scrolls sideways on a phone (focusable, so a keyboard can)."""
+    _drop(props, "variant", "size")
+    table_id = props.pop("id", None)
+    wrap_props = {"role": "region", "aria_label": label} if label is not None else {}
+    return rx.el.div(
+        rx.el.table(*children, class_name="table", id=table_id),
+        class_name=_pop_class(props, "table-wrap"), tab_index=0, **wrap_props, **props)
+
+
+def thead(*children: Any, **props) -> rx.Component:
+    return rx.el.thead(*children, **props)
+
+
+def tbody(*children: Any, **props) -> rx.Component:
+    return rx.el.tbody(*children, **props)
+
+
+def tr(*children: Any, **props) -> rx.Component:
+    return rx.el.tr(*children, **props)
+
+
+def th(*children: Any, **props) -> rx.Component:
+    props.setdefault("scope", "col")
+    return rx.el.th(*children, **props)
+
+
+def td(*children: Any, **props) -> rx.Component:
+    return rx.el.td(*children, **props)
+
+
+def skeleton(height: str = "4.5rem", count: int = 1, **props) -> rx.Component:
+    """Grey blocks of a fixed height that hold the room of what the websocket brings."""
+    return rx.el.div(*[rx.el.div(class_name="skeleton", style={"height": height})
+                       for _ in range(count)],
+                     class_name=_pop_class(props, "stack gap-3"), aria_hidden="true", **props)
