@@ -12,7 +12,9 @@ from functools import lru_cache
 
 from sqlalchemy import event, exc
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.orm import sessionmaker
+from sqlalchemy.pool import ConnectionPoolEntry
 from sqlmodel import Session, create_engine
 
 from heurecivique_app.domain import events as domain_events
@@ -62,7 +64,7 @@ def make_engine(url: str) -> Engine:
 PING_AFTER_IDLE_S = 30.0
 
 
-def _closed_by_server(dbapi_connection) -> bool:
+def _closed_by_server(dbapi_connection: DBAPIConnection) -> bool:
     """Whether an idle connection has something to read: the server closed it.
 
     An idle PostgreSQL connection receives nothing unless the server ends it (a
@@ -90,11 +92,12 @@ def _check_on_checkout(engine: Engine) -> None:
     """
 
     @event.listens_for(engine, "checkin")
-    def _idle_from(_dbapi_connection, record) -> None:
+    def _idle_from(_dbapi_connection: DBAPIConnection, record: ConnectionPoolEntry) -> None:
         record.info["idle_since"] = time.monotonic()
 
     @event.listens_for(engine, "checkout")
-    def _alive(dbapi_connection, record, _proxy) -> None:
+    def _alive(dbapi_connection: DBAPIConnection, record: ConnectionPoolEntry,
+               _proxy: object) -> None:
         idle_since = record.info.pop("idle_since", None)
         if idle_since is None:  # just opened
             return

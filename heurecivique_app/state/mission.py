@@ -73,7 +73,7 @@ class MissionState(AppState):
 
     def _reload(self, actor) -> None:
         try:
-            with self._unit_of_work() as session:  # one session for the whole page
+            with self._reading() as session:  # one session for the whole page
                 detail = selectors.mission_detail(
                     session, actor=actor, mission_id=self._mission_id,
                     contact_hours_after=self._settings.contact_visible_hours_after,
