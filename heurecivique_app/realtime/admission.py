@@ -14,7 +14,10 @@ mission page's state still on the previous mission, see MissionState._still_show
 
 In turn, an event holds its lock only while it runs: the first come are answered
 first, and a lock no longer expires because of the queue. A few at once still
-overlap one event's Redis round trips with another's work.
+overlap one event's Redis round trips with another's work. Not too few: an event
+whose tab's lock another worker holds (a stopping worker finishing that tab's
+event, up to 10 s) waits for it in its turn, and enough of those at once would hold
+up every other tab of this worker meanwhile.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 
-EVENTS_AT_ONCE = 8
+EVENTS_AT_ONCE = 16
 
 
 def admit_in_turn(processor, at_once: int = EVENTS_AT_ONCE) -> None:
