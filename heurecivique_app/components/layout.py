@@ -5,7 +5,6 @@ from __future__ import annotations
 import reflex as rx
 
 from heurecivique_app.components import ui
-
 from heurecivique_app.components.connection import message_too_big
 from heurecivique_app.components.live_follow import on_live_version
 from heurecivique_app.components.native_form import native_form
@@ -96,9 +95,10 @@ def header(next_path: str, show_user: bool = True) -> rx.Component:
 
 
 def notice() -> rx.Component:
+    # The tone the state chose (AppState._say): an error no longer looks like a success.
     return rx.cond(
         AppState.notice != "",
-        ui.callout(AppState.notice, role="status", width="100%"),
+        ui.callout(AppState.notice, tone=AppState.notice_tone, role="status", width="100%"),
     )
 
 

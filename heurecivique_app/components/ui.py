@@ -109,6 +109,22 @@ def card(*children: Any, size: str | None = None, variant: str | None = None,
     return rx.el.div(*children, class_name=_pop_class(props, "card"), **props)
 
 
+def pane(title: Any, count: Any, *children: Any, pane_id: str, **props) -> rx.Component:
+    """A pane of a dashboard: a region whose heading holds its count, and a body that
+    scrolls on its own (focusable and named, so a keyboard scrolls it too).
+
+    On a tablet the dashboard (``.dash`` in ui.css) gives every pane a share of the
+    screen; on a phone the panes follow one another, each at most 22rem high.
+    """
+    heading_id = f"{pane_id}-heading"
+    return rx.el.section(
+        rx.el.h2(rx.el.span(title), " ", rx.el.span(count, class_name="pane-count"),
+                 id=heading_id, class_name="pane-title"),
+        rx.el.div(*children, class_name="pane-body", tab_index=0, role="group",
+                  aria_label=title),
+        aria_labelledby=heading_id, id=pane_id, class_name=_pop_class(props, "pane"), **props)
+
+
 # ---- Text -------------------------------------------------------------------
 
 def _text_classes(kind: str, size: Any, weight: Any, color_scheme: Any, align: Any,
@@ -250,3 +266,26 @@ def skeleton(height: str = "4.5rem", count: int = 1, **props) -> rx.Component:
     return rx.el.div(*[rx.el.div(class_name="skeleton", style={"height": height})
                        for _ in range(count)],
                      class_name=_pop_class(props, "stack gap-3"), aria_hidden="true", **props)
+
+
+# ---- Steps ------------------------------------------------------------------
+
+def step_list(names: list[Any], current: rx.Var, label: Any, done: Any, **props) -> rx.Component:
+    """A form's progress: its steps numbered, the one shown marked ``aria-current="step"``.
+
+    ``names`` are the steps' labels in order, ``current`` the step shown (from 1),
+    ``label`` the list's name and ``done`` what screen readers hear after a step done.
+    On a phone only the numbers show; every name stays for screen readers.
+    """
+    def item(number: int, name: Any) -> rx.Component:
+        return rx.el.li(
+            rx.el.span(str(number), class_name="step-number", aria_hidden="true"),
+            rx.el.span(name, class_name="step-name"),
+            rx.cond(current > number, rx.el.span(" (", done, ")", class_name="sr-only")),
+            class_name=rx.cond(current == number, "step step-current",
+                               rx.cond(current > number, "step step-done", "step")),
+            custom_attrs={"aria-current": rx.cond(current == number, "step", None)},
+        )
+
+    return rx.el.ol(*[item(number, name) for number, name in enumerate(names, 1)],
+                    class_name=_pop_class(props, "steps"), aria_label=label, **props)
