@@ -167,9 +167,10 @@ def _nav(nav: str, active: str) -> rx.Component:
 
 
 def notice() -> rx.Component:
+    # The tone the state chose (AppState._say): an error no longer looks like a success.
     return rx.cond(
         AppState.notice != "",
-        ui.callout(AppState.notice, role="status", width="100%"),
+        ui.callout(AppState.notice, tone=AppState.notice_tone, role="status", width="100%"),
     )
 
 
