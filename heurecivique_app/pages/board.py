@@ -5,7 +5,7 @@ import reflex as rx
 from heurecivique_app.components import ui
 
 from heurecivique_app.components.layout import page, status_badge
-from heurecivique_app.components.text import T
+from heurecivique_app.components.text import T, T_steady
 from heurecivique_app.components.volunteer import hour_card
 from heurecivique_app.state.board import BoardState
 
@@ -39,9 +39,12 @@ def hour_counter() -> rx.Component:
 
 def board() -> rx.Component:
     return page(
-        # Two lines kept on a phone for the neighbourhood's name that the state brings.
-        ui.heading(T("Missions in my neighbourhood"), " — ", BoardState.neighbourhood_name,
-                   as_="h1", size="6", class_name="hold hold-2"),
+        # The title keeps the height of its longer translation and the neighbourhood's
+        # name (from the state) its own line: nothing below moves when they arrive.
+        ui.heading(T_steady("Missions in my neighbourhood"),
+                   rx.el.span(" — ", class_name="sr-only"),
+                   rx.el.span(BoardState.neighbourhood_name, class_name="title-line"),
+                   as_="h1", size="6"),
         ui.link(T("Map of needs near me"), href="/map", id="map-link", reload_document=True),
         hour_counter(),
         # What the state brings, in one block: a skeleton filling the screen holds its room.

@@ -6,7 +6,7 @@ from heurecivique_app.components import ui
 
 from heurecivique_app.components import leaflet
 from heurecivique_app.components.layout import page
-from heurecivique_app.components.text import T
+from heurecivique_app.components.text import T, T_steady
 from heurecivique_app.state.map import RADIUS_CHOICES, MapState
 
 
@@ -88,7 +88,8 @@ def controls() -> rx.Component:
             spacing="2",
         ),
         ui.hstack(
-            rx.el.label(T("Within"), html_for="radius", class_name="nowrap"),
+            # As wide as its longer translation: the select beside it never moves.
+            rx.el.label(T_steady("Within"), html_for="radius", class_name="nowrap"),
             rx.el.select(
                 *[rx.el.option(f"{r} m" if r < 1000 else f"{r // 1000} km", value=str(r))
                   for r in RADIUS_CHOICES],

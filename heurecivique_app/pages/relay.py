@@ -10,7 +10,7 @@ import reflex as rx
 
 from heurecivique_app.components import cheap, forms, ui
 from heurecivique_app.components.layout import page
-from heurecivique_app.components.text import T
+from heurecivique_app.components.text import T, T_steady
 from heurecivique_app.domain.text import N_
 from heurecivique_app.state.relay import RelayState
 
@@ -98,6 +98,8 @@ def share_row(row: rx.Var) -> rx.Component:
 def relay_home() -> rx.Component:
     return page(
         ui.heading(T("Neighbourhood relay"), as_="h1", size="7"),
+        ui.text(T_steady("Tell the town hall what goes wrong in your neighbourhood, and pass "
+                         "the missions on to your neighbours.")),
         board_links(),
         ui.heading(T("My reports"), as_="h2", size="5"),
         # Both lists come with the state: until then a block filling the screen holds
