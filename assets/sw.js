@@ -3,6 +3,8 @@
 // - hashed build files (/assets/*): cache-first (a new build has new names);
 // - the shell (offline page in both languages, manifest, icons, stylesheet):
 //   stored at install, network-first afterwards so a change shows up;
+// - this file itself is served "no-cache" (api/headers.py): the browser checks it at
+//   each navigation, so a changed worker installs at the next visit;
 // - page navigations: always the network; when it fails, the offline page.
 //   Pages are not stored: their content (boards, missions, addresses) comes over
 //   the websocket, so a stored page would be an empty frame, and nothing private
@@ -24,7 +26,10 @@ const BACKEND = [/^\/_event/, /^\/_upload/, /^\/ping/, /^\/_health/, /^\/api(\/|
                  /^\/_all_routes/];
 
 self.addEventListener("install", (event) => {
-  event.waitUntil(caches.open(SHELL_CACHE).then((cache) => cache.addAll(SHELL))
+  // From the server, not the browser's HTTP cache (the manifest may be kept an hour):
+  // a changed worker arrives with a deploy and must keep that deploy's shell.
+  const fresh = SHELL.map((url) => new Request(url, { cache: "reload" }));
+  event.waitUntil(caches.open(SHELL_CACHE).then((cache) => cache.addAll(fresh))
     .then(() => self.skipWaiting()));
 });
 

@@ -18,13 +18,14 @@ import re
 import secrets
 import smtplib
 import ssl
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.message import Message
 from email.mime.application import MIMEApplication
 from email.mime.image import MIMEImage
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
-from email.policy import compat32
+from email.policy import Compat32
 from email.utils import formataddr, formatdate, make_msgid, parseaddr
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -76,7 +77,29 @@ def _domain(sender: str) -> str:
     return address.rpartition("@")[2] or "heurecivique.local"
 
 
-_ONE_LINE_HEADERS = compat32.clone(max_line_length=998)
+class _OneLineHeaders(Compat32):
+    """compat32 with headers on one line each (up to SMTP's 998 characters).
+
+    A plain ASCII value that fits is written as it is, which is what compat32 writes
+    for it, without building a ``Header`` to find out: half the cost of flattening a
+    message (measured). Anything else (non-ASCII, too long) goes through compat32.
+    """
+
+    def fold(self, name: str, value: object) -> str:  # noqa: D102 - compat32's
+        return self._as_is(name, value) or super().fold(name, value)
+
+    def fold_binary(self, name: str, value: object) -> bytes:  # noqa: D102 - compat32's
+        line = self._as_is(name, value)
+        return line.encode("ascii") if line else super().fold_binary(name, value)
+
+    def _as_is(self, name: str, value: object) -> str:
+        if isinstance(value, str) and value.isascii() and len(name) + len(value) < 996 and \
+                "\n" not in value and "\r" not in value:
+            return f"{name}: {value}{self.linesep}"
+        return ""
+
+
+_ONE_LINE_HEADERS = _OneLineHeaders(max_line_length=998)
 # One address, nothing around it: no display name, no list, no line break.
 _ADDRESS = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+$")
 
@@ -96,11 +119,11 @@ def compose(mail: Mail) -> Message:
         raise PermanentFailure(f"invalid address: {mail.to!r}")
     body: Message = MIMEText(mail.text, "plain", "utf-8")
     if mail.html is not None:
-        body = MIMEMultipart("alternative", _subparts=[body, MIMEText(mail.html, "html",
-                                                                      "utf-8")])
+        body = MIMEMultipart("alternative", boundary=_boundary(),
+                             _subparts=[body, MIMEText(mail.html, "html", "utf-8")])
     message = body
     if mail.attachments or mail.files:
-        message = MIMEMultipart("mixed", _subparts=[body])
+        message = MIMEMultipart("mixed", boundary=_boundary(), _subparts=[body])
         for path in mail.attachments:
             suffix = path.suffix.lstrip(".").lower()
             image = MIMEImage(path.read_bytes(), _subtype={"jpg": "jpeg"}.get(suffix, suffix))
@@ -132,10 +155,30 @@ def compose(mail: Mail) -> Message:
     return message
 
 
-class Mailer(Protocol):
-    """Where composed messages go. ``close`` ends a batch (an SMTP connection)."""
+Gate = Callable[[], None]
 
-    def deliver(self, message: Message) -> None:
+
+def _boundary() -> str:
+    """A multipart boundary no part can contain, so the generator need not search for it.
+
+    Every part is base64 (MIMEText in UTF-8, images, files), whose alphabet has no
+    ``_``; left unset, the generator compiles and runs a new regular expression over
+    the whole message to check its random boundary, for every message.
+    """
+    return f"=_{secrets.token_hex(16)}"
+
+
+class Mailer(Protocol):
+    """Where composed messages go. ``close`` ends a batch (an SMTP connection).
+
+    ``before_accept``, when given, is called once the message is ready to go (composed
+    and flattened; the file written but not yet renamed) and before any of it reaches
+    the other end. What the job runner records before it (the previous messages'
+    outcomes) is thus committed before this message can be accepted; if it raises,
+    nothing of the message is handed over and the error goes on.
+    """
+
+    def deliver(self, message: Message, *, before_accept: Gate | None = None) -> None:
         """Send or store one message."""
         ...
 
@@ -150,13 +193,19 @@ class EmlOutbox:
     def __init__(self, data_dir: Path) -> None:
         self.root = Path(data_dir) / "outbox"
 
-    def deliver(self, message: Message) -> Path:
+    def deliver(self, message: Message, *, before_accept: Gate | None = None) -> Path:
         """Write ``message`` as a new .eml file (the file appears whole or not at all)."""
         self.root.mkdir(parents=True, exist_ok=True)
         stamp = formatdate(usegmt=True)[5:25].replace(" ", "-").replace(":", "")
         path = self.root / f"{stamp}-{secrets.token_hex(4)}.eml"
         partial = path.with_suffix(".part")
         partial.write_bytes(bytes(message))
+        if before_accept is not None:
+            try:
+                before_accept()
+            except BaseException:
+                partial.unlink(missing_ok=True)
+                raise
         partial.rename(path)  # a reader never sees a half-written message
         return path
 
@@ -191,29 +240,31 @@ class SmtpMailer:
         self.ssl_context = ssl_context or ssl.create_default_context()
         self._smtp: smtplib.SMTP | None = None
 
-    def _connect(self) -> smtplib.SMTP:
+    def _connect(self) -> _GatedSMTP | _GatedSMTPSSL:
         if self.tls == "ssl":
-            smtp: smtplib.SMTP = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout_s,
-                                                  context=self.ssl_context)
+            smtp: _GatedSMTP | _GatedSMTPSSL = _GatedSMTPSSL(
+                self.host, self.port, timeout=self.timeout_s, context=self.ssl_context)
         else:
-            smtp = smtplib.SMTP(self.host, self.port, timeout=self.timeout_s)
+            smtp = _GatedSMTP(self.host, self.port, timeout=self.timeout_s)
             if self.tls == "starttls":
                 smtp.starttls(context=self.ssl_context)
         if self.user:
             smtp.login(self.user, self.password)
         return smtp
 
-    def deliver(self, message: Message) -> None:
-        """Send ``message``.
+    def deliver(self, message: Message, *, before_accept: Gate | None = None) -> None:
+        """Send ``message``; ``before_accept`` is called before its transaction starts.
 
         Raises:
             PermanentFailure: a 5xx answer about this message or its recipient.
             TemporaryFailure: anything else (4xx, connection, TLS, login): the
                 connection is dropped and the next message opens a new one.
+            whatever ``before_accept`` raised: nothing of this message was sent.
         """
         try:
             if self._smtp is None:
                 self._smtp = self._connect()
+            self._smtp.before_accept = before_accept
             self._smtp.send_message(message)
         except smtplib.SMTPRecipientsRefused as exc:
             codes = [code for code, _text in exc.recipients.values()]
@@ -237,6 +288,29 @@ class SmtpMailer:
             smtp.quit()
         except (smtplib.SMTPException, OSError):
             smtp.close()
+
+
+class _Gated:
+    """An SMTP client that calls ``before_accept`` right before a message's MAIL FROM.
+
+    By then ``send_message`` has flattened the message: only the exchange is left.
+    """
+
+    before_accept: Gate | None = None
+
+    def sendmail(self, *args: object, **kwargs: object) -> dict:
+        # send_message() flattens the message, then calls sendmail(): nothing is sent yet.
+        if self.before_accept is not None:
+            self.before_accept()
+        return super().sendmail(*args, **kwargs)  # type: ignore[misc]
+
+
+class _GatedSMTP(_Gated, smtplib.SMTP):
+    pass
+
+
+class _GatedSMTPSSL(_Gated, smtplib.SMTP_SSL):
+    pass
 
 
 def _text(value: bytes | str) -> str:

@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from py_vapid import Vapid
 from pywebpush import WebPushException, webpush
 
-from heurecivique_app.adapters.mail import PermanentFailure, TemporaryFailure
+from heurecivique_app.adapters.mail import Gate, PermanentFailure, TemporaryFailure
 
 # How long a push service keeps a message for a phone that is off: a day, so a
 # reminder of tomorrow still arrives; later it would be stale.
@@ -67,8 +67,12 @@ class PushSender:
         self.timeout_s = timeout_s
         self.http = requests.Session()
 
-    def send(self, target: Target, message: dict, *, urgent: bool = False) -> None:
+    def send(self, target: Target, message: dict, *, urgent: bool = False,
+             before_accept: Gate | None = None) -> None:
         """Encrypt ``message`` (JSON) for ``target`` and hand it to its push service.
+
+        ``before_accept``, when given, is called once the message is encrypted and
+        signed, right before the POST (see ``adapters.mail.Mailer``).
 
         Raises:
             SubscriptionGone: 404 or 410, the browser unsubscribed or the
@@ -86,7 +90,9 @@ class PushSender:
                     # A fresh dict each time: pywebpush writes the audience and expiry in.
                     vapid_claims={"sub": self.subject,
                                   "aud": f"{parts.scheme}://{parts.netloc}"},
-                    ttl=TTL_S, timeout=self.timeout_s, requests_session=self.http,
+                    ttl=TTL_S, timeout=self.timeout_s,
+                    requests_session=self.http if before_accept is None
+                    else _GatedSession(self.http, before_accept),
                     headers={"Urgency": "high" if urgent else "normal"})
         except WebPushException as error:
             status = error.response.status_code if error.response is not None else None
@@ -101,3 +107,15 @@ class PushSender:
     def close(self) -> None:
         """Close the kept connections."""
         self.http.close()
+
+
+@dataclass(frozen=True)
+class _GatedSession:
+    """What pywebpush posts through: ``before_accept``, then the kept session's POST."""
+
+    http: requests.Session
+    before_accept: Gate
+
+    def post(self, *args: object, **kwargs: object) -> requests.Response:
+        self.before_accept()
+        return self.http.post(*args, **kwargs)

@@ -45,7 +45,8 @@ async def printable(request: Request) -> Response:
                     headers={"Content-Disposition": f'inline; filename="{name}"'})
 
 
-def _photo(name: str | None, cache: str = "private, max-age=3600") -> Response:
+def _photo(name: str | None, cache: str) -> Response:
+    """The stored photo ``name`` with its ``Cache-Control``; 404 if there is none."""
     path = wiring().photos.path(name)
     if path is None:
         return Response(status_code=404)
@@ -69,7 +70,8 @@ async def story_photo(request: Request) -> Response:
             name = public.story_photo_name(session, story_id=int(request.path_params["id"]))
     except (DomainError, ValueError):
         return Response(status_code=404)
-    return _photo(name)
+    # Public once published, but consent can be withdrawn: not kept by shared caches.
+    return _photo(name, cache="private, max-age=3600")
 
 
 async def report_photo(request: Request) -> Response:
@@ -80,7 +82,8 @@ async def report_photo(request: Request) -> Response:
         if actor is None or report is None or not actor.runs(report.commune_id):
             return Response(status_code=404)
         name = report.photo_name
-    return _photo(name)
+    # Staff only (a doorway, a face): never kept on a town hall's shared tablet.
+    return _photo(name, cache="no-store")
 
 
 async def reports_csv(request: Request) -> Response:

@@ -22,7 +22,6 @@ from __future__ import annotations
 import reflex as rx
 
 from heurecivique_app.components import ui
-
 from heurecivique_app.components.text import T
 
 

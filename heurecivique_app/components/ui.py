@@ -250,3 +250,26 @@ def skeleton(height: str = "4.5rem", count: int = 1, **props) -> rx.Component:
     return rx.el.div(*[rx.el.div(class_name="skeleton", style={"height": height})
                        for _ in range(count)],
                      class_name=_pop_class(props, "stack gap-3"), aria_hidden="true", **props)
+
+
+# ---- Steps ------------------------------------------------------------------
+
+def step_list(names: list[Any], current: rx.Var, label: Any, done: Any, **props) -> rx.Component:
+    """A form's progress: its steps numbered, the one shown marked ``aria-current="step"``.
+
+    ``names`` are the steps' labels in order, ``current`` the step shown (from 1),
+    ``label`` the list's name and ``done`` what screen readers hear after a step done.
+    On a phone only the numbers show; every name stays for screen readers.
+    """
+    def item(number: int, name: Any) -> rx.Component:
+        return rx.el.li(
+            rx.el.span(str(number), class_name="step-number", aria_hidden="true"),
+            rx.el.span(name, class_name="step-name"),
+            rx.cond(current > number, rx.el.span(" (", done, ")", class_name="sr-only")),
+            class_name=rx.cond(current == number, "step step-current",
+                               rx.cond(current > number, "step step-done", "step")),
+            custom_attrs={"aria-current": rx.cond(current == number, "step", None)},
+        )
+
+    return rx.el.ol(*[item(number, name) for number, name in enumerate(names, 1)],
+                    class_name=_pop_class(props, "steps"), aria_label=label, **props)

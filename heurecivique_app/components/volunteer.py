@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import reflex as rx
 
-from heurecivique_app.components import ui
-
-from heurecivique_app.components import cheap, forms
+from heurecivique_app.components import cheap, forms, ui
 from heurecivique_app.components.text import T, T_each, both
+from heurecivique_app.domain.availability import PART_LABELS
 from heurecivique_app.domain.enums import CATEGORY_LABELS
 from heurecivique_app.domain.text import N_
 from heurecivique_app.domain.volunteering import (
@@ -19,6 +18,7 @@ from heurecivique_app.domain.volunteering import (
     WEEKDAYS,
     availability_field,
 )
+from heurecivique_app.i18n import SUPPORTED_LOCALES, translate
 
 
 def charter_text(articles: rx.Var) -> rx.Component:
@@ -55,40 +55,75 @@ def _skill_boxes() -> rx.Var:
 
 
 def _availability_days() -> rx.Var:
-    """The grid as a static list: each day's labels and its boxes (names and labels)."""
+    """The week grid as a static list: each day's labels and its boxes (names, and the
+    day and part of the day together for screen readers: « Samedi matin »)."""
     return rx.Var.create([
         {**both(WEEKDAY_LABELS[day]),
-         "boxes": [{"name": availability_field(day, part), **both(DAY_PART_LABELS[part])}
+         "boxes": [{"name": availability_field(day, part),
+                    **{locale: f"{translate(WEEKDAY_LABELS[day], locale)} "
+                               f"{translate(PART_LABELS[part], locale)}"
+                       for locale in SUPPORTED_LOCALES}}
                    for part in DAY_PARTS]}
         for day in WEEKDAYS])
 
 
 # The skills and the availability grid are rx.foreach templates over static lists: one
 # template per list instead of one component per box (issue 4's JavaScript budget).
-def skills_fieldset(errors: rx.Var, ticked: rx.Var | None = None) -> rx.Component:
-    return rx.el.fieldset(
-        rx.el.legend(T("What I like doing")),
+def skills_boxes(errors: rx.Var, ticked: rx.Var | None = None) -> rx.Component:
+    """The skills' checkboxes, two columns from the small breakpoint, and their error."""
+    return ui.vstack(
         ui.grid(
             rx.foreach(_skill_boxes(), lambda box: tick(
                 box["name"], T_each(box), _checked(ticked, box["name"]))),
             columns=rx.breakpoints(initial="1", sm="2"), spacing="1", width="100%",
         ),
         forms.error_for(errors, "skills"),
+        spacing="1", width="100%",
+    )
+
+
+def skills_fieldset(errors: rx.Var, ticked: rx.Var | None = None) -> rx.Component:
+    return rx.el.fieldset(
+        rx.el.legend(T("What I like doing")),
+        skills_boxes(errors, ticked),
         class_name="plain-fieldset", id="skills",
+    )
+
+
+def week_grid(errors: rx.Var, ticked: rx.Var | None = None) -> rx.Component:
+    """The weekly availability: a table of days × parts of the day, one checkbox a cell.
+
+    Each cell is a 44 px target (its label), named « Samedi matin » for screen readers;
+    the row and column headers say the same to the eye. Fits 360 px.
+    """
+    return ui.vstack(
+        rx.el.table(
+            rx.el.thead(rx.el.tr(
+                rx.el.td(),
+                *[rx.el.th(T(DAY_PART_LABELS[part]), scope="col") for part in DAY_PARTS],
+            )),
+            rx.el.tbody(rx.foreach(_availability_days(), lambda day: rx.el.tr(
+                rx.el.th(T_each(day), scope="row"),
+                rx.foreach(day["boxes"].to(list[dict[str, str]]), lambda box: rx.el.td(
+                    rx.el.label(
+                        rx.el.input(type="checkbox", name=box["name"], id=box["name"],
+                                    default_checked=_checked(ticked, box["name"]),
+                                    class_name="touch-check"),
+                        rx.el.span(T_each(box), class_name="sr-only"),
+                        html_for=box["name"], class_name="week-cell",
+                    ))),
+            ))),
+            class_name="week-grid",
+        ),
+        forms.error_for(errors, "availability"),
+        spacing="1", width="100%",
     )
 
 
 def availability_fieldset(errors: rx.Var, ticked: rx.Var | None = None) -> rx.Component:
     return rx.el.fieldset(
         rx.el.legend(T("When I am usually free")),
-        rx.foreach(_availability_days(), lambda day: rx.el.fieldset(
-            rx.el.legend(T_each(day), class_name="day-legend"),
-            ui.hstack(rx.foreach(day["boxes"].to(list[dict[str, str]]), lambda box: tick(
-                box["name"], T_each(box), _checked(ticked, box["name"]))),
-                wrap="wrap", spacing="3"),
-            class_name="day-fieldset",
-        )),
-        forms.error_for(errors, "availability"),
+        week_grid(errors, ticked),
         class_name="plain-fieldset", id="availability",
     )
 
@@ -117,10 +152,10 @@ def departement_pool_tick(ticked: rx.Var | None = None) -> rx.Component:
     )
 
 
-def place_fields(errors: rx.Var, options: rx.Var, hood: rx.Var | str = "",
-                 address: rx.Var | str = "") -> rx.Component:
-    return rx.el.fieldset(
-        rx.el.legend(T("Where I live")),
+def place_inputs(errors: rx.Var, options: rx.Var, hood: rx.Var | str = "",
+                 address: rx.Var | str = "") -> list[rx.Component]:
+    """The neighbourhood (a list) and the private address (optional), with their hint."""
+    return [
         ui.text(T("Choose your neighbourhood, or give your address: it stays private and "
                   "only serves to find missions near you."), size="2"),
         forms.labelled(errors, N_("Neighbourhood"), "neighbourhood_id", rx.el.select(
@@ -131,6 +166,14 @@ def place_fields(errors: rx.Var, options: rx.Var, hood: rx.Var | str = "",
         )),
         forms.text_input(errors, N_("Address (optional)"), "address", default_value=address,
                          auto_complete="street-address"),
+    ]
+
+
+def place_fields(errors: rx.Var, options: rx.Var, hood: rx.Var | str = "",
+                 address: rx.Var | str = "") -> rx.Component:
+    return rx.el.fieldset(
+        rx.el.legend(T("Where I live")),
+        *place_inputs(errors, options, hood, address),
         class_name="plain-fieldset",
     )
 

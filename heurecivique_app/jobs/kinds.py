@@ -98,7 +98,8 @@ def send_emails(ctx: JobContext, jobs: list[Claimed]) -> Iterator[tuple[Claimed,
     photos = PhotoStore(settings.data_dir)
     for job in jobs:
         try:
-            ctx.mailer.deliver(_message(job, users, off, settings, photos))
+            ctx.mailer.deliver(_message(job, users, off, settings, photos),
+                               before_accept=ctx.settle)
         except Exception as error:  # recorded by the runner (retry, fail or skip)
             yield job, error
         else:
@@ -166,7 +167,8 @@ def _mail_link(ctx: JobContext, job: Claimed, template: str, *, to: str, name: s
         commune_colour=commune["colour"], app_url=job.payload["site_url"], name=name), params)
     ctx.mailer.deliver(compose(Mail(sender=ctx.settings.mail_from, to=to,
                                     subject=rendered.subject, text=rendered.text,
-                                    html=rendered.html, idempotency_key=job.key)))
+                                    html=rendered.html, idempotency_key=job.key)),
+                       before_accept=ctx.settle)
 
 
 LinkMaker = Callable[..., str | None]

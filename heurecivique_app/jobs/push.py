@@ -123,7 +123,7 @@ def _send_one(ctx: JobContext, sender: PushSender, job: Claimed, users: dict, of
     for browser in targets:
         try:
             sender.send(Target(browser.endpoint, browser.p256dh, browser.auth), dict(message),
-                        urgent=bool(payload.get("urgent")))
+                        urgent=bool(payload.get("urgent")), before_accept=ctx.settle)
         except SubscriptionGone:
             tally.gone.append(browser.id)
         except PermanentFailure as error:

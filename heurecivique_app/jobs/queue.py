@@ -17,10 +17,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session
 
+from heurecivique_app.adapters.bulk import insert_ignoring_duplicates
 from heurecivique_app.domain.notifications import Job, JobStatus
 from heurecivique_app.domain.types import utcnow
 
@@ -51,20 +51,10 @@ def job_row(*, kind: str, key: str, payload: dict | None = None,
 def enqueue_rows(bind: Session | Connection, rows: Iterable[dict[str, Any]]) -> None:
     """Insert jobs; a row whose key already exists is left as it is (idempotency).
 
-    One multi-row INSERT … ON CONFLICT (key) DO NOTHING per thousand rows, in the
-    caller's transaction.
+    In the caller's transaction, in bulk (``adapters.bulk``: one statement on
+    PostgreSQL whatever the number of rows).
     """
-    rows = list(rows)
-    if not rows:
-        return
-    dialect = bind.get_bind().dialect.name if isinstance(bind, Session) else bind.dialect.name
-    maker = postgresql.insert if dialect == "postgresql" else (
-        sqlite.insert if dialect == "sqlite" else None)
-    if maker is None:  # pragma: no cover - the app runs on SQLite or PostgreSQL
-        raise NotImplementedError(dialect)
-    statement = maker(JOB).on_conflict_do_nothing(index_elements=["key"])
-    for start in range(0, len(rows), 1000):
-        bind.execute(statement, rows[start:start + 1000])
+    insert_ignoring_duplicates(bind, JOB, rows, conflict=["key"])
 
 
 def enqueue(session: Session, **job: Any) -> None:

@@ -1,4 +1,4 @@
-"""The job runner: claims due jobs, runs their handler, records each outcome at once.
+"""The job runner: claims due jobs in batches, runs their handler, records the outcomes.
 
 One mechanism for every kind of background work (deliveries, the daily reminder
 scan, later expiry and purges): a kind is a name and a handler in a registry
@@ -7,10 +7,18 @@ next, and the runner schedules that run in the same transaction that records
 this one as done.
 
 A handler receives the claimed jobs of its kind in a batch and yields each one
-with its outcome (None: done, or the exception) as soon as it is known; the
-runner records it straight away, so a worker killed mid-batch leaves finished
-jobs finished and the others claimed until their lease runs out, when another
-worker takes them again. Outcomes:
+with its outcome (None: done, or the exception) as soon as it is known. The runner
+hands it to the batch's writer (:class:`_Outcomes`), a thread that commits all the
+outcomes handed over since its last commit in one transaction, while the handler
+goes on with the next job. Before anything of a message leaves (an e-mail's MAIL
+FROM, a push's POST), the handler calls ``ctx.settle``, which waits until every
+outcome handed over is committed. So the commit overlaps with the next message's
+rendering, composing and encryption, yet the next message starts only once the
+previous one is recorded, as when each outcome was committed before the next send:
+a worker killed at any point leaves at most the one message in flight sent and
+unrecorded (its Message-ID, from the job's key, lets mail systems collapse the
+second copy). Finished jobs stay finished; the others stay claimed until their
+lease runs out, when another worker takes them again. Outcomes:
 
 - done: recurring kinds schedule their next run;
 - :class:`Skip`: nothing to do any more (the person turned that kind off);
@@ -23,9 +31,11 @@ worker takes them again. Outcomes:
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import os
 import socket
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -53,14 +63,23 @@ class Skip(Exception):
     """The job has nothing to do any more; recorded as skipped with this reason."""
 
 
+def _nothing_to_settle() -> None:
+    """Outside a runner's batch no outcome waits to be recorded."""
+
+
 @dataclass
 class JobContext:
-    """What handlers use: the database, the mailer, the settings and the clock."""
+    """What handlers use: the database, the mailer, the settings and the clock.
+
+    ``settle`` is set by the runner for each batch: a handler passes it as the
+    ``before_accept`` of each message it sends (see the module docstring).
+    """
 
     engine: Engine
     mailer: Mailer
     settings: Any
     clock: Callable[[], datetime] = utcnow
+    settle: Callable[[], None] = _nothing_to_settle
 
 
 Outcome = BaseException | None
@@ -143,17 +162,17 @@ class Runner:
         started = time.monotonic()
         jobs = queue.claim(self.ctx.engine, worker=self.worker, limit=self.batch,
                            lease=self.lease, now=self.ctx.clock())
+        if not jobs:
+            return 0
         # Stop a batch with a good margin before the lease ends (SMTP timeouts add up).
         deadline = started + self.lease.total_seconds() * 0.8
         left = {job.id: job for job in jobs}
-        # One connection for the batch's outcomes; each is committed as soon as its send
-        # is over, before the next message starts: a worker killed at any point leaves
-        # at most the message in flight unrecorded.
-        conn = self.ctx.engine.connect()
+        outcomes = _Outcomes(self)
+        ctx = dataclasses.replace(self.ctx, settle=outcomes.settle)
 
         def record(job: Claimed, outcome: Outcome, kind: JobKind | None) -> None:
             left.pop(job.id)
-            self._record(conn, job, outcome, kind)
+            outcomes.add(job, outcome, kind)
 
         try:
             for name, group in groupby(sorted(jobs, key=lambda j: j.kind), key=lambda j: j.kind):
@@ -165,13 +184,15 @@ class Runner:
                     for job in batch:
                         record(job, PermanentFailure(f"unknown job kind {name!r}"), None)
                     continue
-                outcomes = kind.handler(self.ctx, batch)
+                handled = kind.handler(ctx, batch)
                 try:
-                    for job, outcome in outcomes:
+                    for job, outcome in handled:
                         record(job, outcome, kind)
                         if time.monotonic() > deadline:
-                            outcomes.close()
+                            handled.close()
                             break
+                except OutcomesNotRecorded:
+                    raise
                 except Exception as error:  # a handler's bug: counted as a failed try
                     log.exception("job handler %s failed", name)
                     for job in batch:
@@ -179,38 +200,36 @@ class Runner:
                             record(job, error, kind)
         finally:
             self.ctx.mailer.close()
-            conn.close()
+            outcomes.close()
             if left:
                 queue.release(self.ctx.engine, left.values(), worker=self.worker)
         return len(jobs)
 
     def _record(self, conn: Connection, job: Claimed, outcome: Outcome,
                 kind: JobKind | None) -> None:
-        with conn.begin():
-            if outcome is None:
-                if queue.finish(conn, job, worker=self.worker, status=JobStatus.DONE) and \
-                        kind is not None and kind.next_run is not None:
-                    due, key = kind.next_run(self.ctx.clock(), self.ctx.settings.timezone)
-                    queue.enqueue_rows(conn, [queue.job_row(kind=kind.name, key=key,
-                                                            due_at=due)])
-                return
-            error = f"{type(outcome).__name__}: {outcome}" if str(outcome) else \
-                type(outcome).__name__
-            if isinstance(outcome, Skip):
-                queue.finish(conn, job, worker=self.worker, status=JobStatus.SKIPPED,
-                             error=str(outcome))
-            elif isinstance(outcome, PermanentFailure) or job.attempts >= MAX_ATTEMPTS:
-                if not isinstance(outcome, PermanentFailure):
-                    error = f"gave up after {job.attempts} tries: {error}"
-                log.warning("job %s failed for good: %s", job.key, error)
-                queue.finish(conn, job, worker=self.worker, status=JobStatus.FAILED,
-                             error=error)
-            else:
-                retry_at = self.ctx.clock() + retry_delay(job.attempts)
-                if job.payload.get("quiet_hours"):
-                    retry_at = outside_quiet_hours(retry_at, self.ctx.settings.timezone)
-                queue.finish(conn, job, worker=self.worker, status=JobStatus.PENDING,
-                             error=error, retry_at=retry_at)
+        """Write one outcome in the writer's transaction (fenced by the claim)."""
+        if outcome is None:
+            if queue.finish(conn, job, worker=self.worker, status=JobStatus.DONE) and \
+                    kind is not None and kind.next_run is not None:
+                due, key = kind.next_run(self.ctx.clock(), self.ctx.settings.timezone)
+                queue.enqueue_rows(conn, [queue.job_row(kind=kind.name, key=key, due_at=due)])
+            return
+        error = f"{type(outcome).__name__}: {outcome}" if str(outcome) else \
+            type(outcome).__name__
+        if isinstance(outcome, Skip):
+            queue.finish(conn, job, worker=self.worker, status=JobStatus.SKIPPED,
+                         error=str(outcome))
+        elif isinstance(outcome, PermanentFailure) or job.attempts >= MAX_ATTEMPTS:
+            if not isinstance(outcome, PermanentFailure):
+                error = f"gave up after {job.attempts} tries: {error}"
+            log.warning("job %s failed for good: %s", job.key, error)
+            queue.finish(conn, job, worker=self.worker, status=JobStatus.FAILED, error=error)
+        else:
+            retry_at = self.ctx.clock() + retry_delay(job.attempts)
+            if job.payload.get("quiet_hours"):
+                retry_at = outside_quiet_hours(retry_at, self.ctx.settings.timezone)
+            queue.finish(conn, job, worker=self.worker, status=JobStatus.PENDING,
+                         error=error, retry_at=retry_at)
 
     def run_until_idle(self, max_batches: int = 10_000) -> int:
         """Run batches until nothing is due; the number of jobs claimed in all."""
@@ -241,3 +260,84 @@ class Runner:
                 claimed = 0
             if claimed < self.batch:
                 await asyncio.sleep(idle_s)
+
+
+class OutcomesNotRecorded(RuntimeError):
+    """The batch's writer could not commit outcomes (the database is gone): stop sending."""
+
+
+class _Outcomes:
+    """The writer of one batch's outcomes: a thread that commits them a group at a time.
+
+    :meth:`add` hands an outcome over and returns at once; the thread writes every
+    outcome handed over since its last commit in one transaction. :meth:`settle`
+    waits until all those handed over so far are committed: handlers call it (as
+    ``ctx.settle``) right before a message is accepted at the other end, so the
+    outcome of a message sent is always committed before the next one can be.
+    """
+
+    def __init__(self, runner: Runner) -> None:
+        self._runner = runner
+        self._changed = threading.Condition()
+        self._waiting: list[tuple[Claimed, Outcome, JobKind | None]] = []
+        self._handed = 0  # outcomes handed over
+        self._written = 0  # the first ones of those, committed
+        self._failed: BaseException | None = None
+        self._closing = False
+        self._thread = threading.Thread(target=self._write, name="job-outcomes", daemon=True)
+        self._thread.start()
+
+    def add(self, job: Claimed, outcome: Outcome, kind: JobKind | None) -> None:
+        """Hand ``job``'s outcome over to be committed."""
+        with self._changed:
+            if self._failed is not None:
+                raise OutcomesNotRecorded("the job outcomes cannot be written") \
+                    from self._failed
+            self._waiting.append((job, outcome, kind))
+            self._handed += 1
+            self._changed.notify_all()
+
+    def settle(self) -> None:
+        """Wait until every outcome handed over so far is committed.
+
+        Raises:
+            OutcomesNotRecorded: the writer failed; nothing more may be sent.
+        """
+        with self._changed:
+            target = self._handed
+            while self._written < target and self._failed is None:
+                self._changed.wait()
+            if self._written < target:
+                raise OutcomesNotRecorded("the job outcomes cannot be written") \
+                    from self._failed
+
+    def close(self) -> None:
+        """Write what is left, then end the thread (a failure was logged by it)."""
+        with self._changed:
+            self._closing = True
+            self._changed.notify_all()
+        self._thread.join()
+
+    def _write(self) -> None:
+        try:
+            with self._runner.ctx.engine.connect() as conn:
+                while group := self._next_group():
+                    with conn.begin():
+                        for job, outcome, kind in group:
+                            self._runner._record(conn, job, outcome, kind)
+                    with self._changed:
+                        self._written += len(group)
+                        self._changed.notify_all()
+        except BaseException as error:  # the jobs stay claimed; their lease runs out
+            log.exception("could not record job outcomes")
+            with self._changed:
+                self._failed = error
+                self._changed.notify_all()
+
+    def _next_group(self) -> list[tuple[Claimed, Outcome, JobKind | None]]:
+        """What was handed over since the last commit; empty once closed and drained."""
+        with self._changed:
+            while not self._waiting and not self._closing:
+                self._changed.wait()
+            group, self._waiting = self._waiting, []
+            return group

@@ -3,7 +3,6 @@
 import reflex as rx
 
 from heurecivique_app.components import ui
-
 from heurecivique_app.components.layout import page, status_badge
 from heurecivique_app.components.text import T, T_steady
 from heurecivique_app.components.volunteer import hour_card

@@ -4,7 +4,6 @@ the volunteer pool and matching."""
 import reflex as rx
 
 from heurecivique_app.components import ui
-
 from heurecivique_app.components.layout import page, status_badge
 from heurecivique_app.components.text import T
 from heurecivique_app.domain.text import N_

@@ -6,7 +6,6 @@ from __future__ import annotations
 import reflex as rx
 
 from heurecivique_app.components import ui
-
 from heurecivique_app.components.text import T
 from heurecivique_app.domain.text import N_
 from heurecivique_app.pages.public import counter, lang_links, public_main, section

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from heurecivique_app.components import ui
-
-from heurecivique_app.components import forms
+from heurecivique_app.components import forms, ui
 from heurecivique_app.components.forms import error_for
 from heurecivique_app.components.layout import page, status_badge
 from heurecivique_app.components.live_follow import on_live_version

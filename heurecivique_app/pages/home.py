@@ -5,7 +5,6 @@ from __future__ import annotations
 import reflex as rx
 
 from heurecivique_app.components import ui
-
 from heurecivique_app.components.layout import page
 from heurecivique_app.components.live_follow import on_live_version
 from heurecivique_app.components.text import T

@@ -3,7 +3,6 @@
 import reflex as rx
 
 from heurecivique_app.components import ui
-
 from heurecivique_app.components.layout import page
 from heurecivique_app.components.text import T
 from heurecivique_app.domain.insurance import INSURANCE_PARAGRAPHS, INSURANCE_TITLE

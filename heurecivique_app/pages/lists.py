@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from heurecivique_app.components import ui
-
-from heurecivique_app.components import forms
+from heurecivique_app.components import forms, ui
 from heurecivique_app.components.forms import dynamic_select, select, text_input
 from heurecivique_app.components.layout import page, status_badge
 from heurecivique_app.components.text import T

@@ -3,7 +3,6 @@
 import reflex as rx
 
 from heurecivique_app.components import ui
-
 from heurecivique_app.components.layout import page
 from heurecivique_app.components.native_form import native_form
 from heurecivique_app.components.text import T

@@ -2,9 +2,7 @@
 
 import reflex as rx
 
-from heurecivique_app.components import ui
-
-from heurecivique_app.components import leaflet
+from heurecivique_app.components import leaflet, ui
 from heurecivique_app.components.layout import page
 from heurecivique_app.components.text import T, T_steady
 from heurecivique_app.state.map import RADIUS_CHOICES, MapState

@@ -5,9 +5,7 @@ Live: a volunteer accepting or declining shows here without a reload.
 
 import reflex as rx
 
-from heurecivique_app.components import ui
-
-from heurecivique_app.components import forms
+from heurecivique_app.components import forms, ui
 from heurecivique_app.components.layout import page, status_badge
 from heurecivique_app.components.live_follow import on_live_version
 from heurecivique_app.components.text import T

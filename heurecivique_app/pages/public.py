@@ -5,7 +5,6 @@ from __future__ import annotations
 import reflex as rx
 
 from heurecivique_app.components import ui
-
 from heurecivique_app.components.text import T, T_steady
 from heurecivique_app.domain.gestures import CHARTER_POINTS, SMALL_GESTURES
 from heurecivique_app.domain.rules import RULE_TEXTS

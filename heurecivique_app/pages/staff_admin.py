@@ -2,9 +2,7 @@
 
 import reflex as rx
 
-from heurecivique_app.components import ui
-
-from heurecivique_app.components import forms
+from heurecivique_app.components import forms, ui
 from heurecivique_app.components.forms import text_input
 from heurecivique_app.components.layout import page
 from heurecivique_app.components.text import T

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from heurecivique_app.components import ui
-
-from heurecivique_app.components import forms, leaflet
+from heurecivique_app.components import forms, leaflet, ui
 from heurecivique_app.components.forms import dynamic_select, select, text_input
 from heurecivique_app.components.layout import page
 from heurecivique_app.components.live_follow import on_live_version

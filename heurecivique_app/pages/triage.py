@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from heurecivique_app.components import ui
-
-from heurecivique_app.components import cheap, forms
+from heurecivique_app.components import cheap, forms, ui
 from heurecivique_app.components.layout import page
 from heurecivique_app.components.text import T
 from heurecivique_app.domain.privacy import CONSENT_METHOD_LABELS

@@ -23,10 +23,10 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Insert, case, delete, func, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import case, delete, func, update
 from sqlmodel import Session, col, select
 
+from heurecivique_app.adapters.bulk import among, insert_ignoring_duplicates
 from heurecivique_app.domain.alerts import (
     ALERT_MODES,
     DIGEST_MAX_MISSIONS,
@@ -210,22 +210,15 @@ def _alert(session: Session, mission: Mission, ids: list[int], now: datetime, ti
     counted = case((AlertSetting.sent_day == today, AlertSetting.sent_today + 1), else_=1)
     for start in range(0, len(ids), _CHUNK):
         session.execute(update(AlertSetting)
-                        .where(col(AlertSetting.user_id).in_(ids[start:start + _CHUNK]))
+                        .where(among(session, col(AlertSetting.user_id),
+                                     ids[start:start + _CHUNK]))
                         .values(sent_today=counted, sent_day=today)
                         .execution_options(synchronize_session=False))
 
 
-def _insert_ignoring_duplicates(session: Session) -> Insert:
-    dialect = session.get_bind().dialect.name
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(
-        AlertPending.__table__).on_conflict_do_nothing()
-
-
 def _hold(session: Session, mission_id: int, ids: list[int], now: datetime) -> None:
-    rows = [{"user_id": user_id, "mission_id": mission_id, "created_at": now} for user_id in ids]
-    statement = _insert_ignoring_duplicates(session)
-    for start in range(0, len(rows), _CHUNK):
-        session.execute(statement, rows[start:start + _CHUNK])
+    insert_ignoring_duplicates(session, AlertPending.__table__, [
+        {"user_id": user_id, "mission_id": mission_id, "created_at": now} for user_id in ids])
 
 
 # --- the daily digest -------------------------------------------------------------------

@@ -13,9 +13,9 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import delete, func, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
+from heurecivique_app.adapters.bulk import insert_ignoring_duplicates
 from heurecivique_app.domain import events
 from heurecivique_app.domain.errors import NotFound
 from heurecivique_app.domain.event_kinds import EventKind
@@ -31,8 +31,9 @@ def deliver(session: Session, *, kind: str, event: str, user_ids: Iterable[int],
             params: dict, commune_id: int, now: datetime | None = None) -> int:
     """Write one unread row per recipient (once per event and person); how many were wanted.
 
-    One multi-row INSERT … ON CONFLICT DO NOTHING: the same event twice (a retried
-    request) rings nobody's bell twice, and a fan-out to a whole pool is one statement.
+    Written in bulk, ignoring duplicates (``adapters.bulk``): the same event twice (a
+    retried request) rings nobody's bell twice, and a fan-out to a whole pool is one
+    statement on PostgreSQL.
     """
     ids = list(dict.fromkeys(user_ids))
     if not ids or not goes_in_app(kind):
@@ -40,11 +41,7 @@ def deliver(session: Session, *, kind: str, event: str, user_ids: Iterable[int],
     at = now or utcnow()
     rows = [{"user_id": user_id, "kind": kind, "event": event[:160], "params": params,
              "created_at": at, "read_at": None} for user_id in ids]
-    dialect = session.get_bind().dialect.name
-    maker = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = maker(ITEM).on_conflict_do_nothing(index_elements=["user_id", "event"])
-    for start in range(0, len(rows), 1000):
-        session.execute(statement, rows[start:start + 1000])
+    insert_ignoring_duplicates(session, ITEM, rows, conflict=["user_id", "event"])
     _changed(session, commune_id, ids)
     return len(ids)
 

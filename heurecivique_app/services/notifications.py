@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
+from heurecivique_app.adapters.bulk import among
 from heurecivique_app.domain.alerts import AlertMode, AlertPending, AlertSetting
 from heurecivique_app.domain.enums import MissionStatus, ParticipationStatus
 from heurecivique_app.domain.errors import NotFound
@@ -63,7 +64,7 @@ def turned_off(session: Session, user_ids: Iterable[int], kind: str,
     if kind not in OPTIONAL_KINDS or not ids:
         return set()
     return set(session.exec(select(NotificationOptOut.user_id).where(
-        col(NotificationOptOut.user_id).in_(ids), NotificationOptOut.kind == kind,
+        among(session, col(NotificationOptOut.user_id), ids), NotificationOptOut.kind == kind,
         NotificationOptOut.channel == channel)))
 
 

@@ -21,6 +21,7 @@ from sqlalchemy import delete, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
+from heurecivique_app.adapters.bulk import among
 from heurecivique_app.domain.errors import ValidationFailed
 from heurecivique_app.domain.models import UserSession
 from heurecivique_app.domain.notifications import delivery_key, outside_quiet_hours
@@ -151,7 +152,7 @@ def push_jobs(session: Session, *, kind: str, event: str, user_ids: Iterable[int
         return []
     ids = list(dict.fromkeys(user_ids))
     subscribed = set(session.exec(select(PushSubscription.user_id).where(
-        col(PushSubscription.user_id).in_(ids)).distinct())) if ids else set()
+        among(session, col(PushSubscription.user_id), ids)).distinct())) if ids else set()
     ids = [i for i in ids if i in subscribed]
     if not ids:
         return []

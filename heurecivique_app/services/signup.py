@@ -1,9 +1,11 @@
 """A resident signs up as a volunteer on the commune's site, then confirms their e-mail.
 
-Everything is checked first (every field's error at once) and written in one
-transaction: the account, the volunteer profile (pending until a referent
-meets them), the charter approval, the audit entry and the event for the
-referent's console. Nothing is created half-way.
+The page asks for the form in five steps (:data:`SIGNUP_STEPS`), each one
+checked by :func:`check_step` before the next, which writes nothing. The last
+step posts the whole form: everything is checked again (every field's error at
+once) and written in one transaction: the account, the volunteer profile
+(pending until a referent meets them), the charter approval, the audit entry
+and the event for the referent's console. Nothing is created half-way.
 
 Whether an e-mail already has an account must not show (issue #14): a new
 address and a taken one get the same answer, the same page and the same work
@@ -21,6 +23,7 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -197,23 +200,23 @@ def _home_point(session: Session, commune_id: int, address: str,
     return Point(hit.lat, hit.lon) if hit else None
 
 
-def check_profile(session: Session, check: FormCheck, form: ProfileForm, *, commune_id: int,
-                  geocoder: Geocoder) -> None:
-    """Check the profile fields into ``check``; geocode the address if there is one.
+def _check_person(check: FormCheck, form: ProfileForm) -> None:
+    check.take("display_name", lambda: required_text(form.display_name, max_length=120,
+                                                      kind=TextKind.NAME))
+    check.take("phone", lambda: french_phone(form.phone, required=True))
+
+
+def _check_place(session: Session, check: FormCheck, form: ProfileForm, *, commune_id: int,
+                 geocoder: Geocoder) -> None:
+    """Where the volunteer lives and how far they go; geocode the address if there is one.
 
     Adds ``neighbourhood`` (from the list, else from the address) and ``home``
     (the private point, or None) to the clean values.
     """
-    check.take("display_name", lambda: required_text(form.display_name, max_length=120,
-                                                      kind=TextKind.NAME))
-    check.take("phone", lambda: french_phone(form.phone, required=True))
     check.take("neighbourhood_id", lambda: _neighbourhood(session, commune_id,
                                                           form.neighbourhood_id))
     check.take("address", lambda: optional_text(form.address, max_length=255,
                                                  kind=TextKind.LINE))
-    check.take("skills", lambda: clean_skills(form.skills))
-    check.take("skills_note", lambda: optional_text(form.skills_note, max_length=500))
-    check.take("availability", lambda: clean_availability(form.availability))
     check.take("max_distance_km", lambda: clean_distance(form.max_distance_km))
     if "neighbourhood_id" in check.errors or "address" in check.errors:
         return
@@ -232,10 +235,108 @@ def check_profile(session: Session, check: FormCheck, form: ProfileForm, *, comm
     check.clean["home"] = home
 
 
+def _check_skills(check: FormCheck, form: ProfileForm) -> None:
+    check.take("skills", lambda: clean_skills(form.skills))
+    check.take("skills_note", lambda: optional_text(form.skills_note, max_length=500))
+
+
+def _check_availability(check: FormCheck, form: ProfileForm) -> None:
+    check.take("availability", lambda: clean_availability(form.availability))
+
+
+def check_profile(session: Session, check: FormCheck, form: ProfileForm, *, commune_id: int,
+                  geocoder: Geocoder) -> None:
+    """Check the profile fields into ``check``; geocode the address if there is one.
+
+    Adds ``neighbourhood`` (from the list, else from the address) and ``home``
+    (the private point, or None) to the clean values.
+    """
+    _check_person(check, form)
+    _check_place(session, check, form, commune_id=commune_id, geocoder=geocoder)
+    _check_skills(check, form)
+    _check_availability(check, form)
+
+
 def _approved(ticked: bool) -> bool:
     if not ticked:
         raise FieldError(N_("Approve the charter to sign up."))
     return True
+
+
+# --- the sign-up's steps ----------------------------------------------------------------
+
+
+class SignupStep(StrEnum):
+    """The sign-up page's steps, in order (the page shows one at a time)."""
+
+    ABOUT = "about"
+    PLACE = "place"
+    SKILLS = "skills"
+    AVAILABILITY = "availability"
+    CHARTER = "charter"
+
+
+SIGNUP_STEPS: tuple[SignupStep, ...] = tuple(SignupStep)
+
+# The form fields each step holds: where the page shows an error of the whole form's check.
+STEP_FIELDS: dict[SignupStep, tuple[str, ...]] = {
+    SignupStep.ABOUT: ("display_name", "email", "phone", "password"),
+    SignupStep.PLACE: ("neighbourhood_id", "address", "max_distance_km", "departement_pool"),
+    SignupStep.SKILLS: ("skills", "skills_note"),
+    SignupStep.AVAILABILITY: ("availability",),
+    SignupStep.CHARTER: ("charter",),
+}
+
+
+def _check_about(check: FormCheck, form: SignupForm) -> None:
+    _check_person(check, form)
+    check.take("email", lambda: clean_email(form.email))
+    check.take("password", lambda: clean_password(form.password))
+
+
+def _check_step(session: Session, check: FormCheck, step: SignupStep, form: SignupForm, *,
+                commune_id: int, geocoder: Geocoder) -> None:
+    if step is SignupStep.ABOUT:
+        _check_about(check, form)
+    elif step is SignupStep.PLACE:
+        _check_place(session, check, form, commune_id=commune_id, geocoder=geocoder)
+    elif step is SignupStep.SKILLS:
+        _check_skills(check, form)
+    elif step is SignupStep.AVAILABILITY:
+        _check_availability(check, form)
+    else:
+        check.take("charter", lambda: _approved(form.charter_approved))
+
+
+def _signup_commune(session: Session, slug: str) -> int:
+    commune = find_commune(session, slug.strip())
+    if commune is None or commune.id is None:
+        raise ValidationFailed({"commune": N_("This commune's sign-up link is not valid.")})
+    return commune.id
+
+
+def check_step(session: Session, *, form: SignupForm, step: SignupStep | str,
+               geocoder: Geocoder) -> None:
+    """Check the fields of one step of the sign-up form, before the page shows the next.
+
+    The same checks as :func:`sign_up`'s, on that step's fields only (an error of a
+    later step is not shown yet). Reads only: nothing is written or sent, and whether
+    the e-mail has an account is not looked up (the last step answers the same anyway).
+
+    Raises:
+        ValidationFailed: with the step's fields' errors, or on ``commune`` for a link
+            naming no commune.
+    """
+    commune_id = _signup_commune(session, form.commune_slug)
+    check = FormCheck()
+    _check_step(session, check, SignupStep(step), form, commune_id=commune_id,
+                geocoder=geocoder)
+    check.result()
+
+
+def step_of(field_name: str) -> SignupStep | None:
+    """The step whose fields include ``field_name`` (None: the commune, the whole form)."""
+    return next((step for step, names in STEP_FIELDS.items() if field_name in names), None)
 
 
 def sign_up(session: Session, *, form: SignupForm, site_url: str, geocoder: Geocoder,
@@ -263,14 +364,10 @@ def sign_up(session: Session, *, form: SignupForm, site_url: str, geocoder: Geoc
         ValidationFailed: with every field's error; nothing is written or sent.
     """
     now = now or utcnow()
-    commune = find_commune(session, form.commune_slug.strip())
-    if commune is None or commune.id is None:
-        raise ValidationFailed({"commune": N_("This commune's sign-up link is not valid.")})
+    commune_id = _signup_commune(session, form.commune_slug)
     check = FormCheck()
-    check.take("email", lambda: clean_email(form.email))
-    check.take("password", lambda: clean_password(form.password))
-    check.take("charter", lambda: _approved(form.charter_approved))
-    check_profile(session, check, form, commune_id=commune.id, geocoder=geocoder)
+    for step in SIGNUP_STEPS:  # every step's checks again: the page's are only a preview
+        _check_step(session, check, step, form, commune_id=commune_id, geocoder=geocoder)
     clean = check.result()
     password_hash = hash_password(clean["password"])
     owner = session.exec(select(User).where(User.email == clean["email"])).first()
@@ -285,7 +382,7 @@ def sign_up(session: Session, *, form: SignupForm, site_url: str, geocoder: Geoc
     hood: Neighbourhood = clean["neighbourhood"]
     home: Point | None = clean["home"]
     user = User(
-        commune_id=commune.id, email=clean["email"],
+        commune_id=commune_id, email=clean["email"],
         password_hash=password_hash, display_name=clean["display_name"],
         phone=clean["phone"], role=Role.VOLUNTEER, neighbourhood_id=hood.id,
         locale=form.locale if form.locale in {"fr", "en"} else "fr",
@@ -307,10 +404,10 @@ def sign_up(session: Session, *, form: SignupForm, site_url: str, geocoder: Geoc
     ))
     actor = Actor.from_user(user)
     audit(session, actor=actor, action="volunteer.signed_up", entity="user",
-          entity_id=user.id, commune_id=commune.id, charter_version=CHARTER_VERSION,
+          entity_id=user.id, commune_id=commune_id, charter_version=CHARTER_VERSION,
           insurance_version=INSURANCE_VERSION)
     events.record(session, events.DomainEvent(
-        kind="volunteer.signed_up", commune_id=commune.id, actor_name=user.display_name,
+        kind="volunteer.signed_up", commune_id=commune_id, actor_name=user.display_name,
         data={"neighbourhood": hood.name}))
     _send_link(session, site_url, user, now)
     session.flush()

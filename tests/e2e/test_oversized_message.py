@@ -17,13 +17,13 @@ def test_a_message_over_the_socket_limit_gets_a_translated_alert(new_context):
     # 1.5 million characters pasted into a free-text field (the form has no size limit
     # of its own; the service would refuse it, but the frame never reaches it).
     page.locator("#skills_note").evaluate("(area) => { area.value = 'x'.repeat(1500000); }")
-    page.locator("#signup-submit").click()
+    page.locator("#signup-next").click()  # every step's fields go with each step's check
     expect(alert).to_be_visible()
     expect(alert).to_contain_text("trop volumineux pour parvenir au serveur")
     expect(alert).to_have_attribute("role", "alert")
     assert closed  # the server did close the socket: the alert is the only word the user gets
     # A normal submission afterwards hides it again (Reflex reconnected meanwhile).
     page.locator("#skills_note").evaluate("(area) => { area.value = 'Bricolage'; }")
-    page.locator("#signup-submit").click()
+    page.locator("#signup-next").click()
     expect(alert).to_be_hidden()
     expect(page.locator("#form-message")).to_be_visible()  # the empty form's errors came back

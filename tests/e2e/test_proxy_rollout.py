@@ -101,6 +101,14 @@ def test_the_proxy_redirects_to_https_and_serves_the_build(stack: Stack) -> None
     assert gzip.decompress(body) == asset.read_bytes()
     assert headers.get_all("Strict-Transport-Security") == [
         "max-age=31536000; includeSubDomains"]
+    # A name not (or no longer) built: not kept, so it works once it is there again.
+    status, headers, _ = fetch(f"{stack.url}/assets/missing-AbCdEf12.js")
+    assert status == 404 and headers.get_all("Cache-Control") == ["no-store"]
+    # What the workers answer keeps their Cache-Control: the service worker and the
+    # pages revalidated at each load, so a deploy shows at once.
+    for path in ("/sw.js", "/login/"):
+        status, headers, _ = fetch(stack.url + path)
+        assert status == 200 and headers.get_all("Cache-Control") == ["no-cache"], path
 
     assert fetch(stack.url + "/metrics")[0] == 404
     assert fetch(stack.url + "/readyz")[0] == 200

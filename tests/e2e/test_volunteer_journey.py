@@ -25,17 +25,38 @@ PASSWORD = "une-phrase-assez-longue"
 EMAIL = "aline.durand@exemple.fr"
 
 
-def fill_sign_up(page: Page, *, name: str, email: str, phone: str) -> None:
+def next_step(page: Page, number: int) -> None:
+    """Next: the server checks the step shown, then the page shows step ``number``."""
+    page.locator("#signup-next").click()
+    expect(page.locator(f"#step-{number}")).to_be_visible()
+
+
+def fill_about_me(page: Page, *, name: str, email: str, phone: str) -> None:
+    """The sign-up's first step (pages/signup.py), without going on."""
     page.locator("#display_name").fill(name)
     page.locator("#email").fill(email)
     page.locator("#phone").fill(phone)
     page.locator("#password").fill(PASSWORD)
+
+
+def fill_the_other_steps(page: Page, *, charter: bool = True) -> None:
+    """From the first step, valid, to the last one, filled; « Sign up » is left to click."""
+    next_step(page, 2)
     page.select_option("#neighbourhood_id", label="Centre historique")
+    page.select_option("#max_distance_km", "1")
+    next_step(page, 3)
     page.locator("#skill_collective_event").check()
     page.locator("#skill_visit").check()
+    next_step(page, 4)
     page.locator("#avail_sat_morning").check()
-    page.select_option("#max_distance_km", "1")
-    page.locator("#charter").check()
+    next_step(page, 5)
+    if charter:
+        page.locator("#charter").check()
+
+
+def fill_sign_up(page: Page, *, name: str, email: str, phone: str) -> None:
+    fill_about_me(page, name=name, email=email, phone=phone)
+    fill_the_other_steps(page)
 
 
 def mails_to(app_server, address: str, wait_s: float = 15.0) -> list:
@@ -100,14 +121,15 @@ def test_french_journey_from_the_poster_to_a_first_mission(new_context, app_serv
     assert_touch_targets(page)
 
     # A wrong phone number first: the message sits next to the field, nothing is created.
-    fill_sign_up(page, name="Aline Durand", email=EMAIL, phone="12 34")
-    page.locator("#signup-submit").click()
+    fill_about_me(page, name="Aline Durand", email=EMAIL, phone="12 34")
+    page.locator("#signup-next").click()
     expect(page.locator("#phone-error")).to_contain_text("numéro de téléphone français")
     expect(page.locator("#form-message")).to_be_visible()
     assert "/signup" in page.url
     assert axe_violations(page) == []
 
     page.locator("#phone").fill("06 12 34 56 78")
+    fill_the_other_steps(page)
     page.locator("#signup-submit").click()
     expect(page.locator("#mail-sent")).to_contain_text("envoyé un e-mail")
     # Not usable before the e-mail link is followed: refused like a wrong password.
@@ -236,11 +258,9 @@ def test_english_journey_cancel_and_delete(new_context, app_server) -> None:
     # The charter's articles come from the state, in the page's language (not both compiled in).
     expect(page.locator("#charter-text")).to_contain_text("Never instead of a professional")
     expect(page.locator("#charter-text")).not_to_contain_text("Jamais")
-    fill_sign_up(page, name="Sam Taylor", email="not-an-email", phone="07 81 22 33 44")
-    page.locator("#charter").uncheck()
-    page.locator("#signup-submit").click()
+    fill_about_me(page, name="Sam Taylor", email="not-an-email", phone="07 81 22 33 44")
+    page.locator("#signup-next").click()
     expect(page.locator("#email-error")).to_contain_text("valid email")
-    expect(page.locator("#charter-error")).to_contain_text("Approve the charter")
     expect(page.locator("#phone-error")).to_have_count(0)
     # A screen reader hears which field is wrong and its message with it.
     expect(page.locator("#email")).to_have_attribute("aria-invalid", "true")
@@ -248,6 +268,9 @@ def test_english_journey_cancel_and_delete(new_context, app_server) -> None:
     expect(page.locator("#phone")).to_have_attribute("aria-invalid", "false")
     expect(page.locator("#phone")).not_to_have_attribute("aria-describedby", re.compile(".*"))
     page.locator("#email").fill("sam.taylor@example.co.uk")
+    fill_the_other_steps(page, charter=False)
+    page.locator("#signup-submit").click()
+    expect(page.locator("#charter-error")).to_contain_text("Approve the charter")
     page.locator("#charter").check()
     page.locator("#signup-submit").click()
     confirm_by_email(page, app_server, "sam.taylor@example.co.uk")
@@ -304,15 +327,20 @@ def _tab_to(page: Page, element_id: str, limit: int = 120) -> None:
 def test_sign_up_with_the_keyboard_only(new_context, app_server) -> None:
     page = new_context(PHONE).new_page()
     page.goto("/signup?c=vitre")
-    expect(page.locator("#signup-submit")).to_be_visible()
+    expect(page.locator("#signup-next")).to_be_visible()
     for element_id, text in (("display_name", "Louise Clavier"),
                              ("email", "louise.clavier@exemple.fr"),
                              ("phone", "02 99 75 11 22"), ("password", PASSWORD)):
         _tab_to(page, element_id)
         page.keyboard.type(text)
+    page.keyboard.press("Enter")  # Enter in a field: the next step
+    expect(page.locator("#step-2-heading")).to_be_focused()
     _tab_to(page, "neighbourhood_id")
     page.keyboard.type("Rachapt")
-    for box in ("skill_digital", "avail_wed_afternoon", "charter"):
+    for number, box in ((3, "skill_digital"), (4, "avail_wed_afternoon"), (5, "charter")):
+        _tab_to(page, "signup-next")
+        page.keyboard.press("Enter")
+        expect(page.locator(f"#step-{number}-heading")).to_be_focused()
         _tab_to(page, box)
         page.keyboard.press("Space")
     _tab_to(page, "signup-submit")

@@ -23,7 +23,13 @@ from starlette.testclient import TestClient
 from test_volunteer_app import good_form, link_token
 
 from heurecivique_app.adapters.db import session_scope
-from heurecivique_app.adapters.mail import EmlOutbox, SmtpMailer, mailer_from_settings
+from heurecivique_app.adapters.mail import (
+    EmlOutbox,
+    Mail,
+    SmtpMailer,
+    compose,
+    mailer_from_settings,
+)
 from heurecivique_app.api import notifications as api_notifications
 from heurecivique_app.domain.community import RelayReport, ReportKind
 from heurecivique_app.domain.enums import MissionStatus, ParticipationStatus, Role
@@ -295,6 +301,30 @@ def test_a_forwarded_report_is_an_eml_file_without_smtp(db_engine, world, tmp_pa
     assert mail["To"] == "st@mairie.example" and "Lampadaire éteint" in mail["Subject"]
     assert "List-Unsubscribe" not in mail  # a service address, not a subscription
     assert "Note du CCAS : Urgent" in mail.get_body(("plain",)).get_content()
+
+
+def test_nothing_leaves_when_the_gate_before_acceptance_fails(tmp_path) -> None:
+    """``before_accept`` (the runner's wait for the previous outcomes) runs before a
+    message reaches the other end: when it fails, nothing of that message was handed
+    over, and the mailer still sends the next one."""
+
+    def refuse() -> None:
+        raise RuntimeError("outcomes not recorded")
+
+    def mail(to: str):
+        return compose(Mail(sender="a@example.org", to=to, subject="s", text="t"))
+
+    with smtp_server() as (controller, recorder):
+        mailer = _smtp(controller)
+        with pytest.raises(RuntimeError, match="outcomes not recorded"):
+            mailer.deliver(mail("first@example.org"), before_accept=refuse)
+        mailer.deliver(mail("second@example.org"), before_accept=lambda: None)
+        mailer.close()
+    assert recorder.to() == ["second@example.org"]
+    box = EmlOutbox(tmp_path)
+    with pytest.raises(RuntimeError):
+        box.deliver(mail("first@example.org"), before_accept=refuse)
+    assert list((tmp_path / "outbox").iterdir()) == []
 
 
 def test_starttls_and_login(db_engine, world, tmp_path) -> None:

@@ -1,5 +1,6 @@
 """Exactly one message per (event, recipient, channel) with several worker processes on
-PostgreSQL: two at once, and one killed (SIGKILL) while it holds claimed jobs."""
+PostgreSQL: two at once, one killed (SIGKILL) while it holds claimed jobs, and the
+outcome writer's window (a message accepted, its outcome not yet committed)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,11 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from collections import Counter
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
@@ -106,3 +111,78 @@ def test_a_worker_killed_mid_batch_loses_and_repeats_nothing(pg_engine, pg_migra
     with session_scope(pg_engine) as s:
         retried = s.exec(select(Job).where(Job.attempts == 2)).all()
     assert sorted(j.payload["to"] for j in retried) == wanted[24:40]
+
+
+@contextmanager
+def _row_locked(engine: Engine, key: str) -> Iterator[None]:
+    """Hold the job row of ``key`` (FOR UPDATE) from another connection: the runner's
+    writer blocks on it, as when the database is slow to commit an outcome."""
+    with engine.connect() as conn, conn.begin():
+        conn.execute(select(Job.id).where(Job.key == key).with_for_update())
+        yield
+
+
+def _wait_for(condition, timeout_s: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
+
+
+def _key_of(engine: Engine, address: str) -> str:
+    with session_scope(engine) as s:
+        return s.exec(select(Job.key).where(Job.key.contains(address))).one()
+
+
+def test_no_message_leaves_before_the_previous_outcome_is_committed(pg_engine, tmp_path):
+    """The runner's writer commits outcomes in a thread of its own; the next message
+    waits for it before its MAIL FROM (the gate), so a lagging writer holds sends back."""
+    wanted = _enqueue(pg_engine, 10)
+    fifth = _key_of(pg_engine, wanted[4])
+    settings = Settings.from_env({"HC_DATA_DIR": str(tmp_path)})
+    # 0.2 s a message: time to lock the 5th job's row once the claim is made (a claim
+    # skips locked rows).
+    with smtp_server(Recorder(delay_s=0.2)) as (controller, recorder):
+        mailer = SmtpMailer(host="127.0.0.1", port=controller.port, tls="none")
+        runner = Runner(JobContext(pg_engine, mailer, settings), KINDS, worker="w", batch=10)
+        with ThreadPoolExecutor(1) as pool:
+            done = pool.submit(runner.run_until_idle)
+            _wait_for(lambda: _statuses(pg_engine)[JobStatus.RUNNING] == 10)
+            with _row_locked(pg_engine, fifth):
+                _wait_for(lambda: len(recorder.to()) >= 5)
+                time.sleep(1.0)  # the writer is stuck on the 5th outcome: no 6th message
+                assert recorder.to() == wanted[:5]
+                assert _statuses(pg_engine) == {JobStatus.DONE: 4, JobStatus.RUNNING: 6}
+            assert done.result(timeout=120) == 10
+    assert recorder.to() == wanted
+    assert _statuses(pg_engine) == {JobStatus.DONE: 10}
+
+
+def test_a_worker_killed_while_an_outcome_waits_sends_only_that_message_again(
+        pg_engine, pg_migrated_url, tmp_path):
+    """The crash window of the outcome writer: killed after the server accepted a message
+    and before its outcome was committed, the worker leaves that one message (never a
+    second) to be sent again once its lease runs out, with the same Message-ID."""
+    wanted = _enqueue(pg_engine, 20)
+    fifth = _key_of(pg_engine, wanted[4])
+    with smtp_server(Recorder(delay_s=0.2)) as (controller, recorder):
+        worker = _worker(pg_migrated_url, controller.port, tmp_path, batch=20, lease_s=5)
+        _wait_for(lambda: _statuses(pg_engine)[JobStatus.RUNNING] == 20, timeout_s=120)
+        with _row_locked(pg_engine, fifth):
+            _wait_for(lambda: len(recorder.to()) >= 5, timeout_s=120)
+            time.sleep(1.0)
+            worker.send_signal(signal.SIGKILL)  # while it waits for the 5th outcome
+            worker.wait(timeout=30)
+        assert recorder.to() == wanted[:5]
+        assert _statuses(pg_engine) == {JobStatus.DONE: 4, JobStatus.RUNNING: 16}
+        settings = Settings.from_env({"HC_DATA_DIR": str(tmp_path)})
+        mailer = SmtpMailer(host="127.0.0.1", port=controller.port, tls="none")
+        survivor = Runner(JobContext(pg_engine, mailer, settings,
+                                     clock=lambda: utcnow() + timedelta(seconds=6)),
+                          KINDS, worker="survivor", batch=20)
+        assert survivor.run_until_idle() == 16
+    sent = Counter(recorder.to())
+    assert sent == Counter(wanted) + Counter([wanted[4]])  # the one in flight, twice
+    copies = [m["Message-ID"] for m in recorder.messages if m["To"] == wanted[4]]
+    assert len(copies) == 2 and copies[0] == copies[1]
+    assert _statuses(pg_engine) == {JobStatus.DONE: 20}

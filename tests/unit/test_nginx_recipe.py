@@ -28,7 +28,21 @@ def test_every_field_is_filled() -> None:
     assert "root /opt/heurecivique/.web/build/client;" in site
     assert "ssl_certificate     /etc/tls/c.pem;" in site
     assert re.findall(r"listen (\S+)", site) == ["80;", "[::]:80;", "443", "[::]:443"]
-    assert 'add_header Cache-Control "public, max-age=31536000, immutable" always;' in site
+
+
+def test_hashed_files_are_immutable_only_when_found() -> None:
+    site = render_site.render(**SITE)
+    assets = re.search(r"location /assets/ \{(.*?)\}", site, re.S).group(1)
+    assert "add_header Cache-Control $hc_asset_cache always;" in assets
+    rule = re.search(r"map \$status \$hc_asset_cache \{(.*?)\}", site, re.S).group(1)
+    assert dict(re.findall(r"^\s*(\S+)\s+\"([^\"]*)\";", rule, re.M)) == {
+        "200": "public, max-age=31536000, immutable",
+        "304": "public, max-age=31536000, immutable",
+        "default": "no-store"}  # a 404 kept a year would break that name
+    # The rest (pages, sw.js, /api/) keeps the workers' own Cache-Control.
+    directives = [line for line in site.splitlines() if not line.strip().startswith("#")]
+    assert [line for line in directives if "Cache-Control" in line] == [
+        "        add_header Cache-Control $hc_asset_cache always;"]
 
 
 def test_workers_and_the_ones_out_of_the_pool() -> None:

@@ -222,7 +222,7 @@ PUBLIC = {
     "AppState.load_locale", "LoginState.load", "PublicState.load", "SignupState.load",
     "InfoState.load",  # /privacy and /insurance, public pages
     "DepartementState.load",  # /d/<code>, the département's public site
-    "SignupState.submit",
+    "SignupState.submit", "SignupState.back",  # the sign-up's steps (nothing written)
     "SignupState.find_commune",  # the sign-up's commune from an address: public as it is
     "TriageState.set_answer",  # the text typed for a report, kept until "forward" or "close"
 }
