@@ -109,6 +109,22 @@ def card(*children: Any, size: str | None = None, variant: str | None = None,
     return rx.el.div(*children, class_name=_pop_class(props, "card"), **props)
 
 
+def pane(title: Any, count: Any, *children: Any, pane_id: str, **props) -> rx.Component:
+    """A pane of a dashboard: a region whose heading holds its count, and a body that
+    scrolls on its own (focusable and named, so a keyboard scrolls it too).
+
+    On a tablet the dashboard (``.dash`` in ui.css) gives every pane a share of the
+    screen; on a phone the panes follow one another, each at most 22rem high.
+    """
+    heading_id = f"{pane_id}-heading"
+    return rx.el.section(
+        rx.el.h2(rx.el.span(title), " ", rx.el.span(count, class_name="pane-count"),
+                 id=heading_id, class_name="pane-title"),
+        rx.el.div(*children, class_name="pane-body", tab_index=0, role="group",
+                  aria_label=title),
+        aria_labelledby=heading_id, id=pane_id, class_name=_pop_class(props, "pane"), **props)
+
+
 # ---- Text -------------------------------------------------------------------
 
 def _text_classes(kind: str, size: Any, weight: Any, color_scheme: Any, align: Any,

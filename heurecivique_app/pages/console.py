@@ -1,10 +1,15 @@
-"""/console: the referent's tablet console — missions, live activity, links to intake,
-the volunteer pool and matching."""
+"""/console: the referent's tablet console — a live dashboard of panes (today, to follow
+up, still without a volunteer, awaiting validation, relay reports, the latest missions and
+the live feed) that a tablet shows whole, and the links to every console page.
+
+Each pane lists a bounded few (presenters.missions.PANE_LIMITS) and counts them all in
+its heading; the full list of missions is /console/missions, page by page."""
 
 import reflex as rx
 
 from heurecivique_app.components import ui
-from heurecivique_app.components.layout import page, status_badge
+from heurecivique_app.components.connection import message_too_big
+from heurecivique_app.components.layout import header, notice, status_badge
 from heurecivique_app.components.text import T
 from heurecivique_app.domain.text import N_
 from heurecivique_app.state.base import AppState
@@ -12,28 +17,31 @@ from heurecivique_app.state.console import ConsoleState
 
 
 def mission_row(row: rx.Var) -> rx.Component:
-    return ui.tr(
-        ui.td(ui.text(row["title"], weight="medium"),
-                      ui.text(row["category"], " · ", row["neighbourhood"], size="1",
-                              color_scheme="gray"),
-                      ui.link(T("Place on the map"), href="/place/" + row["id"], size="1",
-                              class_name="place-link"),
-                      rx.cond((row["status"] == "open") | (row["status"] == "full"),
-                              ui.link(T("Find a volunteer"), href="/console/match/" + row["id"],
-                                      size="1", class_name="match-link")),
-                      ui.link(T("Manage"), href="/console/missions/" + row["id"], size="1",
-                              class_name="manage-link",
-                              aria_label=T("Manage") + " " + row["title"])),
-        ui.td(row["when"]),
-        ui.td(status_badge(row["status"], row["status_label"]),
-                      class_name="mission-status"),
-        ui.td(
+    """One mission of the "latest missions" pane: its status, links and actions."""
+    return rx.el.li(
+        ui.hstack(
+            ui.link(row["title"], href="/console/missions/" + row["id"], weight="medium",
+                    class_name="manage-link"),
+            ui.spacer(),
+            rx.el.span(status_badge(row["status"], row["status_label"]),
+                       class_name="mission-status"),
+            align="center", spacing="2", wrap="wrap",
+        ),
+        ui.text(row["when"], " · ", row["category"], " · ", row["neighbourhood"], size="1",
+                color_scheme="gray"),
+        ui.hstack(
+            rx.cond((row["status"] == "open") | (row["status"] == "full"),
+                    ui.link(T("Find a volunteer"), href="/console/match/" + row["id"],
+                            size="1", class_name="match-link")),
+            ui.link(T("Place on the map"), href="/place/" + row["id"], size="1",
+                    class_name="place-link"),
             rx.cond(row["can_publish"],
-                    ui.button(T("Publish"), size="2",
+                    ui.button(T("Publish"), size="1",
                               on_click=ConsoleState.publish(row["id"]))),
             rx.cond(row["can_close"],
-                    ui.button(T("Mark as done"), size="2", variant="soft",
+                    ui.button(T("Mark as done"), size="1", variant="soft",
                               on_click=ConsoleState.mark_done(row["id"]))),
+            align="center", spacing="2", wrap="wrap", class_name="row-actions",
         ),
         data_mission_id=row["id"],
         data_status=row["status"],
@@ -41,84 +49,79 @@ def mission_row(row: rx.Var) -> rx.Component:
     )
 
 
-def missions_table() -> rx.Component:
-    return ui.vstack(
-        ui.heading(T("Missions"), as_="h2", size="5"),
-        ui.table(
-            ui.thead(ui.tr(
-                ui.th(T("Mission")),
-                ui.th(T("When")),
-                ui.th(T("Status")),
-                ui.th(T("Actions")),
-            )),
-            ui.tbody(rx.foreach(ConsoleState.missions, mission_row)),
-            width="100%",
-            id="console-missions",
-        ),
-        width="100%",
+def _pane(pane_id: str, title: str, count: str, items: rx.Var, item, empty: str,
+          list_id: str, *after: rx.Component, live: bool = False) -> rx.Component:
+    """A pane of the console: its heading and count, its list (or its empty state)."""
+    live_props = {"aria_live": "polite"} if live else {}
+    return ui.pane(
+        T(title), ConsoleState.counts[count],
+        rx.cond(items.length() > 0,
+                rx.el.ul(rx.foreach(items, item), id=list_id, class_name="pane-list",
+                         **live_props),
+                rx.el.p(T(empty), class_name="pane-empty")),
+        *after,
+        pane_id=pane_id,
     )
 
 
-def waiting_list() -> rx.Component:
-    return ui.card(ui.vstack(
-        ui.heading(T("Still without a volunteer"), as_="h2", size="4"),
-        rx.cond(
-            ConsoleState.waiting.length() > 0,
-            rx.el.ul(rx.foreach(ConsoleState.waiting, lambda m: rx.el.li(
-                ui.link(m["title"], href=m["href"]),
-                ui.text(m["neighbourhood"], " · ", m["age"], size="1", color_scheme="gray"),
-            )), id="waiting-list", style={"paddingLeft": "1rem"}),
-            ui.text(T("Every open mission has a volunteer.")),
-        ),
-        width="100%",
-    ), width="100%")
-
-
-def _panel(title: str, items: rx.Var, item, empty: str, list_id: str) -> rx.Component:
-    """A card of the live dashboard: a heading, a list (or an empty state)."""
-    return ui.card(ui.vstack(
-        ui.heading(T(title), as_="h2", size="4"),
-        rx.cond(items.length() > 0,
-                rx.el.ul(rx.foreach(items, item), id=list_id, style={"paddingLeft": "1rem"}),
-                ui.text(T(empty), size="2")),
-        width="100%",
-    ), width="100%")
+def _item(title: rx.Var, href: rx.Var, *details: rx.Var) -> rx.Component:
+    """A line of a pane: a link, then its details on a smaller line."""
+    shown: list = []
+    for detail in details:
+        shown += [" · ", detail] if shown else [detail]
+    return rx.el.li(ui.link(title, href=href, class_name="touch-link"),
+                    ui.text(*shown, size="1", color_scheme="gray"))
 
 
 def _mission_item(m: rx.Var) -> rx.Component:
-    return rx.el.li(
-        ui.link(m["title"], href=m["href"], class_name="touch-link"),
-        ui.text(m["when"], " · ", m["neighbourhood"], " · ", m["status_label"], size="1",
-                color_scheme="gray"),
-    )
+    return _item(m["title"], m["href"], m["when"], m["neighbourhood"], m["status_label"])
 
 
 def today_panel() -> rx.Component:
-    return _panel(N_("Today"), ConsoleState.today, _mission_item,
-                  N_("No mission today."), "today-list")
+    return _pane("pane-today", N_("Today"), "today", ConsoleState.today, _mission_item,
+                 N_("No mission today."), "today-list")
 
 
 def followups_panel() -> rx.Component:
-    return _panel(N_("To follow up and close"), ConsoleState.followups, _mission_item,
-                  N_("Every past mission is closed."), "followup-list")
+    return _pane("pane-followups", N_("To follow up and close"), "followups",
+                 ConsoleState.followups, _mission_item,
+                 N_("Every past mission is closed."), "followup-list")
+
+
+def waiting_list() -> rx.Component:
+    return _pane("pane-waiting", N_("Still without a volunteer"), "waiting",
+                 ConsoleState.waiting,
+                 lambda m: _item(m["title"], m["href"], m["neighbourhood"], m["age"]),
+                 N_("Every open mission has a volunteer."), "waiting-list")
 
 
 def pending_panel() -> rx.Component:
-    return _panel(N_("Volunteers awaiting validation"), ConsoleState.pending_volunteers,
-                  lambda v: rx.el.li(
-                      ui.link(v["name"], href=v["href"], class_name="touch-link"),
-                      ui.text(v["neighbourhood"], " · ", v["since"], size="1",
-                              color_scheme="gray")),
-                  N_("Nobody is waiting for an interview."), "pending-volunteers")
+    return _pane("pane-pending", N_("Volunteers awaiting validation"), "pending",
+                 ConsoleState.pending_volunteers,
+                 lambda v: _item(v["name"], v["href"], v["neighbourhood"], v["since"]),
+                 N_("Nobody is waiting for an interview."), "pending-volunteers")
 
 
 def reports_panel() -> rx.Component:
-    return _panel(N_("New relay reports"), ConsoleState.new_reports,
-                  lambda r: rx.el.li(
-                      ui.link(r["title"], href=r["href"], class_name="touch-link"),
-                      ui.text(r["neighbourhood"], " · ", r["when"], size="1",
-                              color_scheme="gray")),
-                  N_("No new report."), "new-reports")
+    return _pane("pane-reports", N_("New relay reports"), "reports", ConsoleState.new_reports,
+                 lambda r: _item(r["title"], r["href"], r["neighbourhood"], r["when"]),
+                 N_("No new report."), "new-reports")
+
+
+def missions_panel() -> rx.Component:
+    """The latest missions changed, with their actions; every one is on /console/missions."""
+    return _pane("pane-missions", N_("Latest missions"), "missions", ConsoleState.missions,
+                 mission_row, N_("No mission yet."), "console-missions",
+                 ui.link(T("Every mission, page by page"), href="/console/missions",
+                         id="all-missions-link", size="2"))
+
+
+def activity_feed() -> rx.Component:
+    return _pane("pane-activity", N_("Live activity"), "activity_today",
+                 ConsoleState.activity, lambda a: rx.el.li(
+                     ui.text(a["text"], size="2"),
+                     ui.text(a["when"], size="1", color_scheme="gray")),
+                 N_("Nothing yet today."), "activity-feed", live=True)
 
 
 def console_nav() -> rx.Component:
@@ -155,21 +158,7 @@ def console_nav() -> rx.Component:
                 ui.link(T("Communes"), href="/admin/communes", id="communes-link",
                         class_name="touch-link")),
         spacing="4", wrap="wrap",
-    ), aria_label=T("Console"))
-
-
-def activity_feed() -> rx.Component:
-    return ui.card(ui.vstack(
-        ui.heading(T("Live activity"), as_="h2", size="4"),
-        rx.cond(
-            ConsoleState.activity.length() > 0,
-            rx.el.ul(rx.foreach(ConsoleState.activity, lambda a: rx.el.li(
-                ui.text(a["text"], size="2"), ui.text(a["when"], size="1", color_scheme="gray"),
-            )), id="activity-feed", aria_live="polite", style={"paddingLeft": "1rem"}),
-            ui.text(T("Nothing yet today.")),
-        ),
-        width="100%",
-    ), width="100%")
+    ), aria_label=T("Console"), class_name="console-nav")
 
 
 def commune_selector() -> rx.Component:
@@ -197,22 +186,28 @@ def commune_selector() -> rx.Component:
     )
 
 
+def dashboard_page(*children: rx.Component, next_path: str) -> rx.Component:
+    """The page's header, then a main that a tablet's screen holds without scrolling
+    (``.dash-page`` in ui.css): what does not fit scrolls inside its pane."""
+    return rx.el.div(
+        header(next_path),
+        rx.el.main(message_too_big(), notice(), *children, class_name="dash-main"),
+        class_name="dash-page",
+    )
+
+
 def console() -> rx.Component:
-    return page(
-        ui.heading(T("Referent console"), as_="h1", size="7"),
-        commune_selector(),
-        console_nav(),
-        ui.grid(
-            today_panel(), followups_panel(), pending_panel(), reports_panel(),
-            columns=rx.breakpoints(initial="1", sm="2"), spacing="4", width="100%",
+    return dashboard_page(
+        ui.hstack(
+            ui.heading(T("Referent console"), as_="h1", size="6"),
+            commune_selector(),
+            align="center", spacing="5", wrap="wrap",
         ),
-        ui.grid(
-            missions_table(),
-            ui.vstack(waiting_list(), activity_feed(), width="100%"),
-            columns=rx.breakpoints(initial="1", md="2"),
-            spacing="4",
-            width="100%",
+        console_nav(),
+        rx.el.div(
+            today_panel(), waiting_list(), missions_panel(), activity_feed(),
+            followups_panel(), pending_panel(), reports_panel(),
+            class_name="dash", id="console-dashboard",
         ),
         next_path="/console",
-        max_width="80rem",
     )

@@ -79,6 +79,38 @@ def _mission_row(row: rx.Var) -> rx.Component:
     )
 
 
+def _page_link(link: rx.Var) -> rx.Component:
+    return rx.el.li(rx.cond(
+        link["number"] == "",
+        rx.el.span("…", aria_hidden="true", class_name="pager-gap"),
+        ui.link(link["number"], href=link["href"], class_name="pager-link",
+                aria_current=rx.cond(link["current"], "page", "false"),
+                aria_label=T("Page") + " " + link["number"]),
+    ))
+
+
+def pager() -> rx.Component:
+    """The pages of the missions list: previous, numbered pages, next (plain links: the
+    Tab key reaches them, Enter follows; each page has its own address)."""
+    S = MissionListState
+    return rx.cond(
+        S.page_links.length() > 0,
+        rx.el.nav(
+            rx.el.ul(
+                rx.el.li(rx.cond(S.prev_href != "",
+                                 ui.link(T("Previous page"), href=S.prev_href, id="page-prev",
+                                         class_name="pager-link", rel="prev"))),
+                rx.foreach(S.page_links, _page_link),
+                rx.el.li(rx.cond(S.next_href != "",
+                                 ui.link(T("Next page"), href=S.next_href, id="page-next",
+                                         class_name="pager-link", rel="next"))),
+                class_name="pager",
+            ),
+            aria_label=T("Pages of the list"), id="missions-pager",
+        ),
+    )
+
+
 def missions_list() -> rx.Component:
     return page(
         ui.heading(T("Missions: search and export"), as_="h1", size="7"),
@@ -96,7 +128,12 @@ def missions_list() -> rx.Component:
                              "export-volunteers-xlsx"),
                 spacing="4", wrap="wrap"),
             width="100%"), width="100%"),
-        ui.text(MissionListState.count_text, role="status", id="list-count"),
+        ui.hstack(
+            ui.text(MissionListState.count_text, role="status", id="list-count"),
+            rx.cond(MissionListState.page_links.length() > 0,
+                    ui.text(MissionListState.page_text, id="page-number", color_scheme="gray")),
+            spacing="4", wrap="wrap", align="baseline",
+        ),
         rx.cond(
             MissionListState.rows.length() > 0,
             ui.table(
@@ -108,10 +145,15 @@ def missions_list() -> rx.Component:
                     ui.th(T("Status")),
                 )),
                 ui.tbody(rx.foreach(MissionListState.rows, _mission_row)),
-                width="100%", id="missions-list",
+                width="100%", id="missions-list", label=T("Missions found"),
             ),
-            ui.text(T("No mission matches these filters.")),
+            rx.cond(MissionListState.loaded,
+                    ui.text(rx.cond(MissionListState.filtered,
+                                    T("No mission matches these filters."),
+                                    T("The commune has no mission yet.")), id="missions-empty"),
+                    ui.skeleton(height="2.75rem", count=6, width="100%")),
         ),
+        pager(),
         next_path="/console/missions",
         max_width="80rem",
     )

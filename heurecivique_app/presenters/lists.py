@@ -5,7 +5,9 @@ Staff of the commune only: the beneficiaries' names are there to find them.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TypedDict
+from urllib.parse import urlencode
 
 from heurecivique_app.i18n import format_when
 from heurecivique_app.presenters.labels import category_label, status_label
@@ -62,3 +64,32 @@ def beneficiary_list_row(line: BeneficiaryLine, locale: str, timezone: str
                    if line.recurring_category else ""),
         href=f"/console/beneficiaries/{line.id}",
     )
+
+
+class PageLink(TypedDict):
+    """A link of a list's page navigation ("" as number: a gap, drawn as an ellipsis)."""
+
+    number: str
+    href: str
+    current: bool
+
+
+def page_links(path: str, query: Mapping[str, str], page: int, pages: int,
+               around: int = 2) -> list[PageLink]:
+    """The numbered links of a paginated list: the first, the last, and ``around`` pages
+    each side of ``page``; a gap stands for the pages left out. The filters of ``query``
+    travel in every link, so each page is an address one can bookmark."""
+    shown = sorted({1, pages, *range(max(1, page - around), min(pages, page + around) + 1)})
+    links: list[PageLink] = []
+    for index, number in enumerate(shown):
+        if index and number - shown[index - 1] > 1:
+            links.append(PageLink(number="", href="", current=False))
+        links.append(PageLink(number=str(number), href=page_href(path, query, number),
+                              current=number == page))
+    return links
+
+
+def page_href(path: str, query: Mapping[str, str], number: int) -> str:
+    """The address of page ``number`` of the list at ``path`` with the filters ``query``."""
+    params = {**query, "page": str(number)} if number > 1 else dict(query)
+    return f"{path}?{urlencode(params)}" if params else path

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any, TypedDict
 
 from babel.dates import format_timedelta
+from babel.numbers import format_decimal
 from sqlmodel import Session
 
 from heurecivique_app.domain.event_kinds import EventKind
@@ -124,13 +126,22 @@ def board_vars(session: Session, neighbourhood_id: int, locale: str, timezone: s
     return {"missions": [card_row(card, locale, timezone) for card in cards]}
 
 
+# How many rows each pane of the console lists (its heading counts them all).
+PANE_LIMITS = {"missions": 50, "waiting": 20, "activity": 15}
+
+
 def console_vars(session: Session, commune_id: int, locale: str, timezone: str
                  ) -> dict[str, Any]:
-    """What every referent console of one commune sees: missions, waiting list, feed."""
+    """What every referent console of one commune sees: its panes and their counts."""
     now = utcnow()
-    cards = selectors.commune_missions(session, commune_id=commune_id, limit=50)
-    waiting = selectors.missions_waiting(session, commune_id=commune_id)
-    feed = selectors.commune_activity(session, commune_id=commune_id)
+    cards = selectors.commune_missions(session, commune_id=commune_id,
+                                       limit=PANE_LIMITS["missions"])
+    waiting = selectors.missions_waiting(session, commune_id=commune_id,
+                                         limit=PANE_LIMITS["waiting"])
+    feed = selectors.commune_activity(session, commune_id=commune_id,
+                                      limit=PANE_LIMITS["activity"], actions=ACTIVITY_TEXTS)
+    counts = dashboard.pane_counts(session, commune_id=commune_id, timezone=timezone,
+                                   activity_actions=ACTIVITY_TEXTS, now=now)
     return {
         **dashboard_vars(session, commune_id, locale, timezone),
         "missions": [card_row(card, locale, timezone) for card in cards],
@@ -147,7 +158,18 @@ def console_vars(session: Session, commune_id: int, locale: str, timezone: str
             for a in feed
             if a.action in ACTIVITY_TEXTS
         ],
+        "counts": pane_count_texts(counts, locale),
     }
+
+
+def pane_count_texts(counts: dashboard.PaneCounts, locale: str) -> dict[str, str]:
+    """Each pane's count as its heading shows it (a number in the locale's digits; the
+    feed's says it counts today's events, its list going further back)."""
+    texts = {name: format_decimal(value, locale=locale)
+             for name, value in asdict(counts).items()}
+    texts["activity_today"] = translate(N_("{count} today"), locale,
+                                        count=texts["activity_today"])
+    return texts
 
 
 def _follow_row(card: MissionCard, locale: str, timezone: str) -> MissionRow:

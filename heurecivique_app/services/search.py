@@ -159,9 +159,8 @@ class MissionLine:
     incident: str
 
 
-def missions(session: Session, *, actor: Actor, filters: Filters, timezone: str,
-             limit: int = MAX_ROWS) -> list[MissionLine]:
-    """The commune's missions matching ``filters``, soonest date last (newest first)."""
+def _missions_query(actor: Actor, filters: Filters, timezone: str) -> Any:
+    """The commune's missions matching ``filters`` (the list, its count and the export)."""
     require_staff(actor, actor.commune_id)
     query = (
         select(Mission, Neighbourhood.name, Beneficiary.full_name)
@@ -187,7 +186,13 @@ def missions(session: Session, *, actor: Actor, filters: Filters, timezone: str,
         query = query.where(or_(func.lower(Mission.title).like(pattern),
                                 func.lower(Mission.description).like(pattern),
                                 func.lower(Beneficiary.full_name).like(pattern)))
-    rows = session.exec(query.order_by(col(Mission.starts_at).desc()).limit(limit)).all()
+    # The id breaks ties between missions of the same hour: pages neither repeat nor skip.
+    return query.order_by(col(Mission.starts_at).desc(), col(Mission.id).desc())
+
+
+def _mission_lines(session: Session, rows: list[Any]) -> list[MissionLine]:
+    """The lines of ``rows`` (mission, neighbourhood, beneficiary) with their volunteers,
+    hours and follow-up: three reads for the whole page, whatever its length."""
     ids = [m.id for m, _, _ in rows]
     names: dict[int, list[str]] = {}
     for mission_id, name in session.exec(
@@ -212,6 +217,45 @@ def missions(session: Session, *, actor: Actor, filters: Filters, timezone: str,
         went_well=followups[m.id].went_well if m.id in followups else None,
         incident=followups[m.id].incident if m.id in followups else "",
     ) for m, hood, person in rows]
+
+
+def missions(session: Session, *, actor: Actor, filters: Filters, timezone: str,
+             limit: int = MAX_ROWS) -> list[MissionLine]:
+    """The commune's missions matching ``filters``, soonest date last (newest first)."""
+    query = _missions_query(actor, filters, timezone)
+    return _mission_lines(session, list(session.exec(query.limit(limit)).all()))
+
+
+PAGE_SIZE = 25
+MAX_PAGE_SIZE = 100
+
+
+@dataclass(frozen=True)
+class MissionPage:
+    """One page of the missions list: its lines, and where it stands among the others."""
+
+    lines: list[MissionLine]
+    total: int  # missions matching the filters, on every page
+    page: int  # 1-based, within 1..pages
+    pages: int  # at least 1 (an empty list has one, empty, page)
+    page_size: int
+
+
+def missions_page(session: Session, *, actor: Actor, filters: Filters, timezone: str,
+                  page: int = 1, page_size: int = PAGE_SIZE) -> MissionPage:
+    """Page ``page`` of the commune's missions matching ``filters`` (newest date first).
+
+    A count and one bounded read (LIMIT/OFFSET): never every mission. A page past the
+    last gives the last; below 1 gives the first.
+    """
+    page_size = max(1, min(page_size, MAX_PAGE_SIZE))
+    query = _missions_query(actor, filters, timezone)
+    total = session.scalar(query.with_only_columns(func.count(col(Mission.id)))
+                           .order_by(None)) or 0
+    pages = max(1, -(-int(total) // page_size))
+    page = min(max(1, page), pages)
+    rows = session.exec(query.offset((page - 1) * page_size).limit(page_size)).all()
+    return MissionPage(_mission_lines(session, list(rows)), int(total), page, pages, page_size)
 
 
 @dataclass(frozen=True)

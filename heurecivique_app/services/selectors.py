@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func
+from sqlalchemy import ColumnElement, func
 from sqlmodel import Session, col, select
 
 from heurecivique_app.domain.enums import MissionStatus, ParticipationStatus
@@ -126,7 +127,8 @@ def board_cards(session: Session, hood: Neighbourhood) -> list[MissionCard]:
 def commune_missions(
     session: Session, *, commune_id: int, statuses: list[str] | None = None, limit: int = 100
 ) -> list[MissionCard]:
-    """The commune's missions for the referent console, newest activity first."""
+    """The commune's missions for the referent console, newest activity first (at most
+    ``limit``: the full list is /console/missions, paginated)."""
     query = (
         select(Mission, Neighbourhood)
         .join(Neighbourhood, Neighbourhood.id == Mission.neighbourhood_id)
@@ -134,7 +136,8 @@ def commune_missions(
     )
     if statuses:
         query = query.where(col(Mission.status).in_(statuses))
-    rows = session.exec(query.order_by(col(Mission.updated_at).desc()).limit(limit)).all()
+    rows = session.exec(query.order_by(col(Mission.updated_at).desc(), col(Mission.id).desc())
+                        .limit(limit)).all()
     return [_card(m, h) for m, h in rows]
 
 
@@ -146,15 +149,20 @@ class WaitingMission:
     published_at: datetime
 
 
+def waiting_where(commune_id: int) -> tuple[ColumnElement[bool], ...]:
+    """Open missions of the commune nobody has accepted yet (the list and its count)."""
+    return (Mission.commune_id == commune_id, Mission.status == MissionStatus.OPEN,
+            Mission.accepted_count == 0)
+
+
 def missions_waiting(session: Session, *, commune_id: int, limit: int = 10
                      ) -> list[WaitingMission]:
     """Open missions nobody has accepted yet, the longest waiting first."""
     rows = session.exec(
         select(Mission, Neighbourhood)
         .join(Neighbourhood, Neighbourhood.id == Mission.neighbourhood_id)
-        .where(Mission.commune_id == commune_id, Mission.status == MissionStatus.OPEN,
-               Mission.accepted_count == 0)
-        .order_by(Mission.created_at)
+        .where(*waiting_where(commune_id))
+        .order_by(Mission.created_at, col(Mission.id))
         .limit(limit)
     ).all()
     return [WaitingMission(_card(m, h), m.created_at) for m, h in rows]
@@ -253,15 +261,26 @@ class Activity:
     mission_title: str
 
 
-def commune_activity(session: Session, *, commune_id: int, limit: int = 15) -> list[Activity]:
-    """The commune's latest mission events, for the referent's live feed."""
+def activity_where(commune_id: int, actions: Collection[str] | None = None
+                   ) -> tuple[ColumnElement[bool], ...]:
+    """The commune's mission events and volunteers' own moves (``actions``: only these)."""
+    where: tuple[ColumnElement[bool], ...] = (
+        AuditEntry.commune_id == commune_id,
+        (col(AuditEntry.entity) == "mission") | col(AuditEntry.action).in_(VOLUNTEER_FEED_ACTIONS))
+    if actions is not None:
+        where += (col(AuditEntry.action).in_([str(a) for a in actions]),)
+    return where
+
+
+def commune_activity(session: Session, *, commune_id: int, limit: int = 15,
+                     actions: Collection[str] | None = None) -> list[Activity]:
+    """The commune's latest mission events, for the referent's live feed (``actions``:
+    only the events the feed knows how to word, so none of the ``limit`` is lost)."""
     rows = session.exec(
         select(AuditEntry, User.display_name, Mission.title)
         .join(User, User.id == AuditEntry.actor_id, isouter=True)
         .join(Mission, Mission.id == AuditEntry.entity_id, isouter=True)
-        .where(AuditEntry.commune_id == commune_id,
-               (col(AuditEntry.entity) == "mission")
-               | col(AuditEntry.action).in_(VOLUNTEER_FEED_ACTIONS))
+        .where(*activity_where(commune_id, actions))
         .order_by(col(AuditEntry.id).desc())
         .limit(limit)
     ).all()

@@ -32,6 +32,8 @@ class ConsoleState(AppState):
     followups: list[MissionRow] = []
     pending_volunteers: list[PendingVolunteerRow] = []
     new_reports: list[NewReportRow] = []
+    # Each pane's count in all, formatted (presenters.missions.pane_count_texts).
+    counts: dict[str, str] = {}
     live_version: str = ""
     # Coordinators and platform administrators: the communes they may work on (several),
     # and the one this login works on (kept on the server: services.actor.choose_commune).
@@ -43,11 +45,8 @@ class ConsoleState(AppState):
         with self._unit_of_work() as session:
             shared = console_vars(session, actor.commune_id, self.locale,
                                   self._settings.timezone)
-        self.missions = shared["missions"]
-        self.waiting = shared["waiting"]
-        self.activity = shared["activity"]
-        for name in ("today", "followups", "pending_volunteers", "new_reports"):
-            setattr(self, name, shared[name])
+        for name, value in shared.items():  # the same vars the live broadcast sets
+            setattr(self, name, value)
 
     @rx.event
     @page_load(STAFF_ROLES)

@@ -38,7 +38,7 @@ def test_the_referent_changes_the_time_and_the_volunteers_page_follows_live(
     login(referent, "referent@vitre.demo", "/console")
     mission_id = _record_need(referent)
 
-    # The referent opens the mission's page from the console (« Gérer ») and keeps it open
+    # The referent opens the mission's page from the console (its title) and keeps it open
     # on the tablet while Camille accepts.
     referent.goto("/console")
     referent.locator(f'.mission-row[data-mission-id="{mission_id}"] .manage-link').click()
