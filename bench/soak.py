@@ -53,6 +53,7 @@ import argparse
 import json
 import multiprocessing
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -280,6 +281,19 @@ def backend_exceptions(workers: list[Worker]) -> int:
     return sum(w.log.read_text(errors="replace").count("Traceback") for w in workers)
 
 
+EXCEPTION_LINE = re.compile(r"^\s*([A-Za-z_][\w.]*(?:Error|Exception|Exit|Cancelled\w*)):?")
+
+
+def exception_kinds(workers: list[Worker]) -> dict[str, int]:
+    """The workers' tracebacks by the exception that ends each one (printed on stderr)."""
+    kinds: dict[str, int] = defaultdict(int)
+    for worker in workers:
+        for block in worker.log.read_text(errors="replace").split("Traceback (most recent")[1:]:
+            names = [m.group(1) for m in map(EXCEPTION_LINE.match, block.splitlines()) if m]
+            kinds[names[-1] if names else "?"] += 1
+    return dict(kinds)
+
+
 # --- the run --------------------------------------------------------------------------------
 
 
@@ -385,6 +399,8 @@ def main() -> None:  # noqa: PLR0915 - one timeline, read top to bottom
         for worker in workers:
             worker.stop()
         exceptions = backend_exceptions(workers)
+        if exceptions:
+            print(f"backend tracebacks by exception: {exception_kinds(workers)}", file=sys.stderr)
         if args.keep_logs:
             args.keep_logs.mkdir(parents=True, exist_ok=True)
             for log in work.glob("*.log"):

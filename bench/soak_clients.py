@@ -4,10 +4,10 @@ A :class:`Tab` is what a browser tab does with its socket: it connects with its
 session cookie and a token it keeps for life (``sessionStorage``), hydrates,
 runs the page's ``on_load``, then sends one event at a time and reads frames
 until that event's answer. When its socket drops it reconnects, as the
-socket.io client does, to its worker or, while that one is down, to the other
-(what the reverse proxy's upstream failover does in production), then hydrates
-and loads its page again: the time from the drop to the page's data is its
-reconnect time.
+frontend does (at once, .web/utils/state.js), to its worker or, while that one
+is down, to the other (what the reverse proxy's upstream failover does in
+production), then hydrates and loads its page again: the time from the drop to
+the page's data is its reconnect time.
 
 Frames: every event answer and every live broadcast is a ``42/_event,["event",
 {"delta": ...}]`` frame; broadcasts are the ones carrying a ``live_version``
@@ -47,11 +47,33 @@ def said(var: str) -> re.Pattern:
     """The mark of an answer that sets text variable ``var`` to something."""
     return re.compile(f'"{var}_rx_state_":"[^"]')
 
+
+def shows(mission_id: int) -> re.Pattern:
+    """The mark of a mission page's answer about ``mission_id``: every re-read of the page
+    sets ``shown_id``, so the late answer of an event about another mission (sent on a
+    socket that has since dropped, and delivered to this one) is not taken for it."""
+    return re.compile(f'"shown_id_rx_state_":{mission_id}[,}}]')
+
+
+class AllOf:
+    """A mark made of several: the frame must hold each (in any order)."""
+
+    def __init__(self, *marks: re.Pattern) -> None:
+        self.marks = marks
+
+    def search(self, message: str) -> bool:
+        return all(mark.search(message) for mark in self.marks)
+
 ANSWER_TIMEOUT_S = 15.0  # then the person reloads the page (a new socket)
 OPEN_TIMEOUT_S = 5.0
 NO_ANSWER = "no answer"
 PAGE_WAIT_S = 60.0  # a page being (re)loaded waits this long for its data
-RECONNECT_DELAY_S = (1.0, 5.0)  # socket.io client's reconnectionDelay and its maximum
+# Reflex's frontend (.web/utils/state.js) turns socket.io's own reconnection off: after
+# a drop it reconnects at once, and after each failed attempt n waits 200 ms × n (n at
+# most 10). (Until issue 21's fixes the tabs here waited as socket.io's default does,
+# 1 s doubling up to 5 s, ±50 %: a second or more that no browser spends.)
+RECONNECT_STEP_S = 0.2
+RECONNECT_MAX_STEPS = 10
 PARTICIPATION = re.compile(r'"my_participation_rx_state_":"(\w*)"')
 OUTCOME = re.compile(r'"outcome_rx_state_":"(\w*)"')
 MISSION_HREF = re.compile(r'"id":"(\d+)"[^{}]*?"status":"(\w+)"')
@@ -162,8 +184,9 @@ class Tab:
         self._closing = False
         self._connecting = False
 
-    def event(self, name: str, payload: dict | None = None) -> str:
-        page = self.page
+    def event(self, name: str, payload: dict | None = None, page: Page | None = None) -> str:
+        """The frame of one event sent from ``page`` (default: the tab's current page)."""
+        page = page or self.page
         router = {"pathname": page.path, "asPath": page.path, "query": page.query}
         body = {"token": self.token, "name": name, "router_data": router,
                 "payload": payload or {}}
@@ -189,22 +212,21 @@ class Tab:
             raise
         return ws
 
-    async def connect(self, page: Page, *, again: bool = False) -> None:
-        """Connect (to the home worker, else the other), hydrate and load ``page``;
-        ``again``: after a drop, waiting first as socket.io's client does."""
+    async def connect(self, page: Page) -> None:
+        """Connect (to the home worker, else the other), hydrate and load ``page``; after a
+        drop too, at once, as the frontend does."""
         self._connecting = True
         try:
-            await self._connect(page, again)
+            await self._connect(page)
         finally:
             self._connecting = False
 
-    async def _connect(self, page: Page, again: bool) -> None:
+    async def _connect(self, page: Page) -> None:
         self.page = page
         attempt = 0
         while time.monotonic() < self.stop_at:
-            if again or attempt:  # socket.io: 1 s, doubling up to 5 s, each ±50 %
-                delay = min(RECONNECT_DELAY_S[0] * 2 ** attempt, RECONNECT_DELAY_S[1])
-                await asyncio.sleep(delay * random.uniform(0.5, 1.5))
+            if attempt:  # as the frontend: at once after a drop, then 0.2 s, 0.4 s, ... 2 s
+                await asyncio.sleep(RECONNECT_STEP_S * min(attempt, RECONNECT_MAX_STEPS))
             port = self.ports[(self.home + attempt) % len(self.ports)]
             attempt += 1
             try:
@@ -217,8 +239,10 @@ class Tab:
                 continue
             self._reader = asyncio.create_task(self._read(self.ws))
             try:  # the page waits for its data as long as the socket stays up
-                await self._send(self.names.hydrate, None, HYDRATED, PAGE_WAIT_S)
-                await self._send(page.load, None, page.mark, PAGE_WAIT_S)
+                # From the page being reconnected, even if the person has meanwhile
+                # tapped a link (navigate() changes self.page and waits for us).
+                await self._send(self.names.hydrate, None, HYDRATED, PAGE_WAIT_S, page)
+                await self._send(page.load, None, page.mark, PAGE_WAIT_S, page)
             except Dropped:
                 ws, self.ws = self.ws, None
                 if ws is not None:
@@ -265,19 +289,19 @@ class Tab:
         # The proxy marks the upstream that dropped us as failed and tries the next one.
         self.home = (self.home + 1) % len(self.ports)
         try:
-            await self.connect(self.page, again=True)
+            await self.connect(self.page)
         except Dropped:
             self.record.never_back += 1
             return
         self.record.reconnects.append((dropped, time.monotonic() - dropped))
 
     async def _send(self, name: str, payload: dict | None, mark: re.Pattern,
-                    timeout: float = ANSWER_TIMEOUT_S) -> str:
+                    timeout: float = ANSWER_TIMEOUT_S, page: Page | None = None) -> str:
         """Send one event; the first answer frame where ``mark`` is found."""
         future = asyncio.get_running_loop().create_future()
         self._waiter = (mark, future)
         try:
-            await self.ws.send(self.event(name, payload))
+            await self.ws.send(self.event(name, payload, page))
             async with asyncio.timeout(timeout):
                 return await future
         except TimeoutError as late:
@@ -350,7 +374,7 @@ def board_page(names: Names) -> Page:
 
 def mission_page(names: Names, mission_id: int) -> Page:
     return Page(f"/missions/{mission_id}", {"mission_id": str(mission_id)},
-                f"{names.mission}.load", re.compile('"found_rx_state_"'))
+                f"{names.mission}.load", shows(mission_id))
 
 
 def open_missions(answer: str) -> list[int]:
@@ -397,7 +421,7 @@ class Volunteer:
         self.tab.record.unanswered.add(pair)
         self.tab.record.history[pair].append((time.monotonic(), "sent " + handler))
         answer = await self.tab.call(action, f"{self.tab.names.mission}.{handler}", payload,
-                                     OUTCOME_SET)
+                                     AllOf(OUTCOME_SET, shows(mission_id)))
         self._saw(mission_id, answer)
         outcome = OUTCOME.search(answer or "")
         if outcome and outcome.group(1) not in ("accepted", "declined", "done"):
@@ -415,18 +439,19 @@ class Volunteer:
                 return await self.browse()
             mission_id = self.rng.choice(ours)
             if await self.open(mission_id):
-                await self.answer("accept", mission_id, "accept", None)
+                await self.answer("accept", mission_id, "accept", {"shown_id": mission_id})
         elif roll < 0.95 and self.mine:
             mission_id = self.rng.choice(sorted(self.mine))
             if await self.open(mission_id):
-                await self.answer("withdraw", mission_id, "cancel",
-                                  {"form_data": {"reason": "Empêchement"}})
+                await self.answer("withdraw", mission_id, "cancel", {"form_data": {
+                    "reason": "Empêchement", "shown_id": str(mission_id)}})
         elif self.past_mission is not None:
             if await self.open(self.past_mission):
                 await self.tab.call(
                     "mark_done", f"{self.tab.names.mission}.mark_done",
-                    {"form_data": {"minutes": "60", "feedback": "", "problem": ""}},
-                    OUTCOME_SET)
+                    {"form_data": {"minutes": "60", "feedback": "", "problem": "",
+                                   "shown_id": str(self.past_mission)}},
+                    AllOf(OUTCOME_SET, shows(self.past_mission)))
         else:
             await self.browse()
         return None

@@ -49,6 +49,7 @@ from heurecivique_app.presenters.missions import (
     staff_page_vars,
 )
 from heurecivique_app.presenters.stats import LIVE_INTERVAL, stats_vars
+from heurecivique_app.realtime.admission import events_in_turn
 from heurecivique_app.realtime.drain import drain_events_on_stop
 from heurecivique_app.realtime.gc_tuning import tune_garbage_collector
 from heurecivique_app.realtime.live import live
@@ -177,5 +178,6 @@ live.register("inbox", AppState, inbox_vars, version_var="inbox_version", person
 live.attach(app)
 app.register_lifespan_task(tune_garbage_collector)
 app.register_lifespan_task(drain_events_on_stop)
+app.register_lifespan_task(events_in_turn)
 # Due work (e-mails, reminders): one runner per backend worker, claims never overlap.
 app.register_lifespan_task(run_jobs)

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import logging
+import select
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 
-from sqlalchemy import event
+from sqlalchemy import event, exc
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.orm import sessionmaker
+from sqlalchemy.pool import ConnectionPoolEntry
 from sqlmodel import Session, create_engine
 
 from heurecivique_app.domain import events as domain_events
@@ -50,8 +54,62 @@ def make_engine(url: str) -> Engine:
     # No JIT: the app's queries are short, and PostgreSQL's cost estimate of one
     # with per-row subqueries (services/shortlist.py) crosses jit_above_cost, which
     # spent ~20 ms compiling a 50 ms query (EXPLAIN ANALYZE, README "Matching").
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20,
-                         connect_args={"options": "-c jit=off"})
+    engine = create_engine(url, pool_size=10, max_overflow=20,
+                           connect_args={"options": "-c jit=off"})
+    _check_on_checkout(engine)
+    return engine
+
+
+# A pooled connection idle for longer than this is pinged (a round trip) before use.
+PING_AFTER_IDLE_S = 30.0
+
+
+def _closed_by_server(dbapi_connection: DBAPIConnection) -> bool:
+    """Whether an idle connection has something to read: the server closed it.
+
+    An idle PostgreSQL connection receives nothing unless the server ends it (a
+    restart, ``pg_terminate_backend``, idle timeout: an error message, then the end
+    of the stream) or it LISTENs (the app does not). No round trip: a poll of the socket.
+    """
+    if getattr(dbapi_connection, "closed", False):
+        return True
+    try:
+        readable, _, _ = select.select([dbapi_connection.fileno()], [], [], 0)
+    except (OSError, ValueError, AttributeError):
+        return True
+    return bool(readable)
+
+
+def _check_on_checkout(engine: Engine) -> None:
+    """What ``pool_pre_ping`` does, without its round trip on every checkout.
+
+    Pre-ping cost a ``SELECT 1`` each time a connection left the pool: several per
+    event (identity, the page's reads, the bell), 12 % of a worker's time in the soak
+    test (bench/soak.py, py-spy). Instead: a connection the server has closed is seen
+    by polling its socket, and one idle for over ``PING_AFTER_IDLE_S`` is pinged as
+    before; either way a dead one is replaced (the pool retries on
+    ``DisconnectionError``) before any statement runs on it.
+    """
+
+    @event.listens_for(engine, "checkin")
+    def _idle_from(_dbapi_connection: DBAPIConnection, record: ConnectionPoolEntry) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _alive(dbapi_connection: DBAPIConnection, record: ConnectionPoolEntry,
+               _proxy: object) -> None:
+        idle_since = record.info.pop("idle_since", None)
+        if idle_since is None:  # just opened
+            return
+        if _closed_by_server(dbapi_connection):
+            raise exc.DisconnectionError("closed by the server while idle")
+        if time.monotonic() - idle_since > PING_AFTER_IDLE_S:
+            try:
+                alive = engine.dialect.do_ping(dbapi_connection)
+            except engine.dialect.loaded_dbapi.Error as error:
+                raise exc.DisconnectionError(str(error)) from error
+            if not alive:
+                raise exc.DisconnectionError("no answer to the ping")
 
 
 @lru_cache(maxsize=4)

@@ -10,6 +10,12 @@ from heurecivique_app.domain.text import N_
 from heurecivique_app.state.mission import MissionState
 
 
+def shown_field() -> rx.Component:
+    """The mission this page displays, sent back with the form: the server acts only if it
+    is still the page's (MissionState._still_shown)."""
+    return rx.el.input(type="hidden", name="shown_id", value=MissionState.shown_id)
+
+
 def outcome_banner() -> rx.Component:
     return rx.cond(
         MissionState.outcome != "",
@@ -55,13 +61,14 @@ def accept_or_decline() -> rx.Component:
             rx.cond(MissionState.outcome == "pending", T("Sending…"),
                     rx.cond(MissionState.status == "full", T("Join the waiting list"),
                             T("I accept"))),
-            on_click=MissionState.accept,
+            on_click=MissionState.accept(MissionState.shown_id),
             disabled=MissionState.outcome == "pending",
             size="3", width="100%", id="accept",
         ),
         rx.el.details(
             rx.el.summary(T("Not for me")),
             forms.form(
+                shown_field(),
                 ui.vstack(
                     rx.el.label(T("Reason (optional, for the referent)"), html_for="reason"),
                     ui.input(id="reason", name="reason", width="100%"),
@@ -81,6 +88,7 @@ ERR = MissionState.field_errors
 def mark_done_form() -> rx.Component:
     """After the mission: it took place, time spent, feedback, a problem for the referent."""
     return forms.form(
+        shown_field(),
         ui.vstack(
             ui.heading(T("After the mission"), as_="h2", size="4"),
             forms.labelled(ERR, N_("Minutes spent"), "minutes", ui.input(
@@ -100,6 +108,7 @@ def cancel_form() -> rx.Component:
     return rx.el.details(
         rx.el.summary(T("I can no longer come"), class_name="touch summary"),
         forms.form(
+            shown_field(),
             ui.vstack(
                 forms.text_input(ERR, N_("Why? (for the referent)"), "reason"),
                 ui.button(T("Cancel my participation"), type="submit", variant="soft",
@@ -114,6 +123,7 @@ def cancel_form() -> rx.Component:
 def withdraw_button(label: str) -> rx.Component:
     """Leave the waiting list: the place goes to the next one waiting."""
     return forms.form(
+        shown_field(),
         ui.button(T(label), type="submit", variant="soft", color_scheme="red", size="3",
                   id="withdraw"),
         on_submit=MissionState.decline,

@@ -161,6 +161,13 @@ class LiveBoards:
             return
         manager = app.sio.manager
         namespace = rx.config.get_config().get_event_namespace()
+        if sid not in manager.rooms.get(namespace, {}).get(None, {}):
+            # The socket that sent the event is gone from this worker: a tab that reloaded,
+            # or a worker stopping that finishes the events it received after closing its
+            # sockets (realtime/drain.py). Nothing to watch: the tab joins its rooms from
+            # its new socket when it loads its page again. (socket.io raised KeyError here,
+            # and the event failed after its work was done: the soak test's tracebacks.)
+            return
         current = {room for room in (manager.get_rooms(sid, namespace) or [])
                    if isinstance(room, str) and room.startswith(ROOM_PREFIX)
                    and self._personal_room(room) == personal}

@@ -53,7 +53,7 @@ class BoardState(AppState):
 
     def _reload(self, actor) -> None:
         tz = self._settings.timezone
-        with self._unit_of_work() as session:
+        with self._reading() as session:
             hour = selectors.monthly_hour(session, volunteer_id=actor.user_id, timezone=tz)
             mine = selectors.my_missions(session, actor=actor)
             hood = self._choose_board(session, actor)

@@ -27,8 +27,8 @@ import reflex as rx
 from reflex.middleware import Middleware
 
 from heurecivique_app.services import auth
-from heurecivique_app.state.base import AppState
-from heurecivique_app.wiring import logs, metrics, session_scope
+from heurecivique_app.state.base import EVENT_ACTOR, AppState, actor_for_cookie
+from heurecivique_app.wiring import logs, metrics
 
 if TYPE_CHECKING:
     from reflex_base.event import Event
@@ -43,10 +43,17 @@ def current_session_key(state: AppState) -> str:
 
 
 def current_session(state: AppState) -> tuple[str, int | None]:
-    """:func:`current_session_key` and its user's id (None when nobody is signed in)."""
+    """:func:`current_session_key` and its user's id (None when nobody is signed in).
+
+    The actor read on the way is kept for the rest of this event (``EVENT_ACTOR``):
+    the handler's gate then needs no second query for the same cookie.
+    """
     raw = state._cookie(auth.SESSION_COOKIE)
-    with session_scope() as session:
-        return auth.live_session(session, raw)
+    actor = actor_for_cookie(raw)
+    EVENT_ACTOR.set((raw, actor))
+    if raw and actor is not None:
+        return auth.session_digest(raw), actor.user_id
+    return "", None
 
 
 async def _load_whole_tree(state: rx.State) -> None:
@@ -97,6 +104,7 @@ class SessionBinding(Middleware):
             event: The event about to be processed.
         """
         started = time.perf_counter()
+        EVENT_ACTOR.set(None)  # nothing carried over from the event that chained this one
         logs.bind(request_id=logs.new_id())
         task = asyncio.current_task()
         if task is not None:

@@ -54,6 +54,10 @@ class MissionState(AppState):
     # The outcome of the last tap: "", "pending", "accepted", "taken", "error", "done".
     outcome: str = ""
     outcome_text: str = ""
+    # The mission these values describe: the page sends it back with every action, which
+    # then goes through only if it is also the page's address and the saved state's
+    # mission (see _still_shown).
+    shown_id: int = 0
     _mission_id: int = 0
 
     @rx.var
@@ -70,7 +74,7 @@ class MissionState(AppState):
 
     def _reload(self, actor) -> None:
         try:
-            with self._unit_of_work() as session:  # one session for the whole page
+            with self._reading() as session:  # one session for the whole page
                 detail = selectors.mission_detail(
                     session, actor=actor, mission_id=self._mission_id,
                     contact_hours_after=self._settings.contact_visible_hours_after,
@@ -81,11 +85,13 @@ class MissionState(AppState):
         except NotFound:
             self.found = False
             self.loaded = True
+            self.shown_id = 0
             return
         card = detail.card
         row = card_row(card, self.locale, self._settings.timezone)
         self.found = True
         self.loaded = True
+        self.shown_id = card.id
         self.title = card.title
         self.category = row["category"]
         self.status = row["status"]
@@ -126,6 +132,29 @@ class MissionState(AppState):
         waiting list): re-read this viewer's view, from the session, not from the client."""
         self._reload(actor)
 
+    def _still_shown(self, actor, shown) -> bool:
+        """Whether an action tapped on this page may act on the state's mission.
+
+        The tab's address (the event's route), the mission the page displays (``shown``,
+        sent back by the page) and the mission the saved state holds must be one: a
+        late answer from a worker that stopped, or a page load that was not saved, can
+        leave them apart, and an accept must never take a place on a mission other than
+        the one the volunteer sees. When they differ, nothing is done: the page shows
+        its address's mission again and asks to tap again.
+        """
+        route = self._route_id()
+        # Not sent (0, absent): an older page; the address and the state still must agree.
+        if route == self._mission_id and (shown in (None, "", 0) or str(shown) == str(route)):
+            return True
+        self._mission_id = route
+        self.field_errors = {}
+        self._reload(actor)
+        self.outcome = "error"
+        self.outcome_text = self._tr(N_(
+            "This page was not up to date: here is the mission again. Check it and tap "
+            "again."))
+        return False
+
     def _answer(self, actor, action, success_outcome: str, success_text: str) -> None:
         """Call one service for the logged-in user and turn its outcome into a message."""
         done = self._run(action)
@@ -141,7 +170,9 @@ class MissionState(AppState):
 
     @rx.event
     @signed_in
-    def accept(self, actor):
+    def accept(self, actor, shown_id: int = 0):
+        if not self._still_shown(actor, shown_id):
+            return
         # Show "pending" at once; the server's answer follows in the same event.
         self.outcome, self.outcome_text = "pending", self._tr("Sending your answer…")
         yield
@@ -160,6 +191,8 @@ class MissionState(AppState):
     @rx.event
     @signed_in
     def decline(self, actor, form_data: dict):
+        if not self._still_shown(actor, form_data.get("shown_id")):
+            return
         reason = form_text(form_data, "reason")
         self._answer(
             actor,
@@ -172,6 +205,8 @@ class MissionState(AppState):
     @rx.event
     @signed_in
     def cancel(self, actor, form_data: dict):
+        if not self._still_shown(actor, form_data.get("shown_id")):
+            return
         reason = form_text(form_data, "reason")
         self._answer(
             actor,
@@ -186,6 +221,8 @@ class MissionState(AppState):
     @signed_in
     def mark_done(self, actor, form_data: dict):
         """After the mission: it took place, time spent, feedback, maybe a problem."""
+        if not self._still_shown(actor, form_data.get("shown_id")):
+            return
         form = confirmation.Confirmation(
             minutes=form_text(form_data, "minutes"),
             feedback=form_text(form_data, "feedback"),

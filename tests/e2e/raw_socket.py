@@ -18,8 +18,9 @@ from websockets.asyncio.client import connect
 # variable, which a first import on run()'s worker thread would leave on that thread.
 from heurecivique_app.state.base import AppState
 
-# (handler's full name, page path, payload)
-Call = tuple[str, str, dict]
+# (handler's full name, page path, payload), and optionally the route's query (the
+# parameters of a dynamic route such as /missions/[mission_id], as a browser sends them)
+Call = tuple[str, str, dict] | tuple[str, str, dict, dict]
 
 
 def http_login(base: str, email: str) -> str:
@@ -47,8 +48,8 @@ async def call_handlers(port: int, cookie: str | None, calls: list[Call],
     token = token or str(uuid.uuid4())
     root = AppState.get_root_state().get_full_name()
 
-    def event(name: str, path: str, payload: dict) -> str:
-        router = {"pathname": path, "asPath": path, "query": {}}
+    def event(name: str, path: str, payload: dict, query: dict | None = None) -> str:
+        router = {"pathname": path, "asPath": path, "query": query or {}}
         body = {"token": token, "name": name, "router_data": router, "payload": payload}
         return "42/_event," + json.dumps(["event", body])
 
@@ -64,8 +65,8 @@ async def call_handlers(port: int, cookie: str | None, calls: list[Call],
         while not (await ws.recv()).startswith("40/_event"):
             pass
         await ws.send(event(f"{root}.hydrate", hydrate_path, {}))
-        for name, path, payload in calls:
-            await ws.send(event(name, path, payload))
+        for name, path, payload, *query in calls:
+            await ws.send(event(name, path, payload, *query))
         deadline = asyncio.get_running_loop().time() + 6
         while asyncio.get_running_loop().time() < deadline:
             try:

@@ -19,6 +19,13 @@ class FakeManager:
 
     def __init__(self) -> None:
         self.by_sid: dict[str, set[str]] = {}
+        self.connected = {"tab"}
+
+    @property
+    def rooms(self) -> dict:
+        """Every namespace's rooms as socket.io keeps them: room None holds the sockets."""
+        sockets = {None: dict.fromkeys(self.connected)}
+        return SimpleNamespace(get=lambda _namespace, _default=None: sockets)
 
     def get_rooms(self, sid, namespace):
         return [None, sid, *sorted(self.by_sid.get(sid, set()))]
@@ -65,3 +72,14 @@ def test_the_persons_broadcast_is_a_version_and_nothing_else(monkeypatch) -> Non
     [(room, update)] = worker._payloads([("inbox:7", "fr")], "v1")  # noqa: SLF001
     assert room == "hc:inbox:7:fr"
     assert update == {"delta": {"state.app_state": {f"inbox_version{FIELD_MARKER}": "v1"}}}
+
+
+def test_an_event_whose_socket_is_gone_moves_nothing_and_does_not_fail() -> None:
+    """A worker finishing the events it received after closing its sockets (a rolling
+    restart), or a tab that reloaded: the page load's work is done, the socket is not
+    there to watch anything (socket.io raised KeyError and the event failed)."""
+    worker, manager = _worker()
+    manager.connected = set()
+    worker.follow_person("tab", "inbox:7", "fr")
+    worker.watch("tab", {"board:1"}, "fr")
+    assert manager.by_sid == {}
