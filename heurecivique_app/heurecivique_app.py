@@ -33,8 +33,9 @@ from heurecivique_app.pages.onboarding import commune_page, communes_page
 from heurecivique_app.pages.place import place
 from heurecivique_app.pages.pool import pool_page, volunteer_page
 from heurecivique_app.pages.public import public_site
-from heurecivique_app.pages.relay import relay_home, relay_need
+from heurecivique_app.pages.relay import relay_home
 from heurecivique_app.pages.relay_issue import relay_issue
+from heurecivique_app.pages.relay_need import relay_need
 from heurecivique_app.pages.signup import signup
 from heurecivique_app.pages.staff_admin import staff_page
 from heurecivique_app.pages.stats import stats_page

@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PYBABEL=.venv/bin/pybabel
 LOCALES=heurecivique_app/i18n/locales
-$PYBABEL extract -F babel.cfg -k T -k N_ -k _tr -k translate --no-location --sort-output \
+$PYBABEL extract -F babel.cfg -k T -k T_steady -k N_ -k _tr -k translate --no-location --sort-output \
   --project HeureCivique -o "$LOCALES/messages.pot" heurecivique_app
 for lang in fr en; do
   if [ -f "$LOCALES/$lang/LC_MESSAGES/messages.po" ]; then

@@ -37,6 +37,6 @@ def message_too_big() -> rx.Component:
           "saved. Shorten the text, or send a smaller photo, then try again."),
         id="message-too-big", role="alert", hidden=True,
         custom_attrs={"data-limit": str(socket_limit())},
-        style={"padding": "0.75rem 1rem", "border": "1px solid var(--red-7)",
-               "borderRadius": "6px", "background": "var(--red-2)"},
+        style={"padding": "0.75rem 1rem", "border": "1px solid var(--error-line)",
+               "borderRadius": "6px", "background": "var(--error-bg)"},
     )

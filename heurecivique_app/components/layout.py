@@ -10,6 +10,7 @@ from heurecivique_app.components.live_follow import on_live_version
 from heurecivique_app.components.native_form import native_form
 from heurecivique_app.components.pwa import install_button
 from heurecivique_app.components.text import T
+from heurecivique_app.domain.text import N_
 from heurecivique_app.state.base import AppState
 
 
@@ -40,7 +41,8 @@ _FORGET_TAB_TOKEN = rx.Var(
 def logout_button() -> rx.Component:
     # A native POST: the server revokes the session and clears the HttpOnly cookie.
     return native_form(
-        ui.button(T("Log out"), type="submit", variant="soft", size="2", id="logout"),
+        ui.button(T("Log out"), type="submit", variant="soft", size="2", id="logout",
+                  width="100%"),
         action="/api/auth/logout",
         method="post",
         custom_attrs={"onSubmit": _FORGET_TAB_TOKEN},
@@ -67,31 +69,101 @@ def bell() -> rx.Component:
     )
 
 
-def header(next_path: str, show_user: bool = True) -> rx.Component:
-    return rx.el.header(
-        ui.hstack(
-            ui.link(ui.text("HeureCivique", size="5", weight="bold"), href="/",
-                    underline="none", class_name="brand"),
-            ui.spacer(),
-            rx.cond(show_user & (AppState.user_name != ""),
-                    ui.text(AppState.user_name, size="2", id="user-name")),
-            bell() if show_user else rx.fragment(),
-            install_button(),
-            language_links(next_path),
-            # A full page load (reloadDocument): the password page is the server's, not a
-            # client route (client routing drew the 404 page).
-            rx.cond(show_user & (AppState.user_name != ""),
-                    ui.link(T("Password"), href="/api/auth/password", id="password-link",
-                            size="2", class_name="touch-link",
-                            custom_attrs={"reloadDocument": True})),
-            rx.cond(show_user & (AppState.user_name != ""), logout_button()),
-            align="center",
-            spacing="3",
-            width="100%",
-            wrap="wrap",
+def user_menu() -> rx.Component:
+    """The signed-in user's menu (their name, password, log out) behind one 44 px button.
+
+    A native disclosure (``<details>``): no script, keyboard and screen readers know it.
+    The button keeps its room in the pre-rendered page and shows (CSS) once the page
+    knows who is signed in, so the header never moves when the state arrives.
+    """
+    return rx.el.details(
+        rx.el.summary(rx.el.span(T("Menu"), class_name="sr-only"), class_name="menu-button",
+                      id="menu-button"),
+        rx.el.div(
+            rx.cond(AppState.user_name != "", rx.fragment(
+                ui.text(AppState.user_name, id="user-name", weight="bold"),
+                # A full page load (reloadDocument): the password page is the server's,
+                # not a client route (client routing drew the 404 page).
+                ui.link(T("Password"), href="/api/auth/password", id="password-link",
+                        class_name="touch-link", custom_attrs={"reloadDocument": True}),
+                logout_button(),
+            )),
+            class_name="menu-panel stack gap-2",
         ),
-        style={"padding": "0.75rem 1rem", "borderBottom": "1px solid var(--gray-5)"},
+        class_name="user-menu", id="user-menu",
     )
+
+
+def header(next_path: str, show_user: bool = True) -> rx.Component:
+    """The app's header: a band in the commune's colour with its name, on every page.
+
+    Its pieces are the same before and after the state arrives (the commune's name
+    fills a line whose height is fixed, the bell and the menu keep their room), so
+    nothing below it moves. The commune's colour is dark enough for white text
+    (``domain.territory.clean_colour``).
+    """
+    return rx.el.header(
+        rx.el.div(
+            ui.link(
+                rx.el.span("HeureCivique", class_name="brand-name"),
+                rx.el.span(AppState.commune_name, class_name="brand-commune",
+                           id="commune-name"),
+                href="/", underline="none", class_name="brand",
+            ),
+            install_button(),
+            bell() if show_user else rx.fragment(),
+            language_links(next_path),
+            user_menu() if show_user else rx.fragment(),
+            class_name="app-header-row",
+        ),
+        class_name="app-header",
+        style={"--brand": rx.cond(AppState.commune_colour != "", AppState.commune_colour,
+                                  "#1d4ed8")},
+    )
+
+
+# The bottom bar's items: (key, label, path, id); the map is a new document (its own CSP,
+# api/headers.py), the others client routes.
+VOLUNTEER_ITEMS = (
+    ("home", N_("My missions"), "/home", "nav-home"),
+    ("board", N_("Board"), "/board", "nav-board"),
+    ("map", N_("Map"), "/map", "nav-map"),
+    ("account", N_("Account"), "/account", "nav-account"),
+)
+RELAY_ITEMS = (
+    ("reports", N_("Reports"), "/relay", "nav-reports"),
+    ("issue", N_("Issue"), "/relay/issue", "nav-issue"),
+    ("need", N_("Need"), "/relay/need", "nav-need"),
+    ("account", N_("Account"), "/account", "nav-account"),
+)
+NAVS = {"volunteer": (N_("Volunteer menu"), VOLUNTEER_ITEMS),
+        "relay": (N_("Relay menu"), RELAY_ITEMS)}
+
+
+def bottom_nav(kind: str, active: str = "") -> rx.Component:
+    """The app's navigation: a bar fixed at the bottom of a phone, a row under the header
+    on a wide screen (CSS). Icons are CSS masks; the current page's item carries
+    ``aria-current="page"``. Static: the same in the pre-rendered page."""
+    label, items = NAVS[kind]
+    entries = []
+    for key, text, path, item_id in items:
+        attrs: dict = {"aria-current": "page"} if key == active else {}
+        if key == "map":
+            attrs["reloadDocument"] = True
+        entries.append(rx.el.li(ui.link(
+            rx.el.span(T(text)), href=path, id=item_id, underline="none",
+            class_name=f"nav-item nav-{key}", custom_attrs=attrs)))
+    return rx.el.nav(rx.el.ul(*entries), aria_label=T(label), class_name="bottom-nav",
+                     id="app-nav")
+
+
+def _nav(nav: str, active: str) -> rx.Component:
+    """The page's bar; a relay on a volunteer page (a board, their account) keeps theirs."""
+    if nav != "volunteer":
+        return bottom_nav(nav, active) if nav else rx.fragment()
+    relay_active = active if active in {key for key, *_ in RELAY_ITEMS} else ""
+    return rx.cond(AppState.user_role == "relay", bottom_nav("relay", relay_active),
+                   bottom_nav("volunteer", active))
 
 
 def notice() -> rx.Component:
@@ -103,13 +175,17 @@ def notice() -> rx.Component:
 
 
 def page(*children: rx.Component, next_path: str = "/", show_user: bool = True,
-         max_width: str = "40rem") -> rx.Component:
+         max_width: str = "40rem", nav: str = "", active: str = "") -> rx.Component:
+    """A page: the header, the navigation of ``nav`` ("volunteer", "relay" or none) with
+    ``active`` marked, and the main block (room kept at its bottom for the phone's bar)."""
     return ui.box(
         header(next_path, show_user),
+        _nav(nav, active),
         rx.el.main(
             ui.vstack(message_too_big(), notice(), *children, spacing="4", width="100%"),
-            style={"maxWidth": max_width, "margin": "0 auto", "padding": "1rem"},
+            style={"maxWidth": max_width}, class_name="app-main",
         ),
+        class_name="app-shell with-nav" if nav else "app-shell",
     )
 
 

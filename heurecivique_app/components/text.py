@@ -38,3 +38,21 @@ def both(message: str) -> dict[str, str]:
 def T_each(item: rx.Var) -> rx.Var:  # noqa: N802 - T() for an item of rx.foreach
     """The label of ``item`` (a dict var holding ``both()``) in the user's locale."""
     return rx.cond(AppState.locale == OTHER_LOCALE, item[OTHER_LOCALE], item[DEFAULT_LOCALE])
+
+
+def T_steady(message: str) -> rx.Component:  # noqa: N802 - T() that keeps its room
+    """``message`` in the user's language, in a box as tall as its longest translation.
+
+    The other language's text is drawn unpainted in the same grid cell by CSS (a
+    ``::after`` with ``visibility: hidden``: outside the page's text and accessibility
+    tree). A page pre-rendered in French and switched to English when the state
+    arrives then moves nothing below it (issue 16: no layout shift). For the few
+    blocks of the first screen whose line count differs between the languages.
+    """
+    default = translate(message, DEFAULT_LOCALE)
+    other = translate(message, OTHER_LOCALE)
+    if default == other:
+        return rx.el.span(default)
+    other_shown = AppState.locale == OTHER_LOCALE
+    return rx.el.span(rx.el.span(rx.cond(other_shown, other, default)), class_name="steady",
+                      custom_attrs={"data-twin": rx.cond(other_shown, default, other)})

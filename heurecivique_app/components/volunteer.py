@@ -1,4 +1,5 @@
-"""Pieces of the volunteer's pages: their menu, the charter, the profile fields."""
+"""Pieces of the volunteer's pages: the charter, the profile fields, the hour card (their
+navigation is the app's bar, components/layout.py)."""
 
 from __future__ import annotations
 
@@ -18,20 +19,6 @@ from heurecivique_app.domain.volunteering import (
     availability_field,
 )
 from heurecivique_app.i18n import SUPPORTED_LOCALES, translate
-
-
-def volunteer_nav() -> rx.Component:
-    return rx.el.nav(
-        ui.hstack(
-            ui.link(T("Home"), href="/home", class_name="touch", id="nav-home"),
-            ui.link(T("Board"), href="/board", class_name="touch", id="nav-board"),
-            # A new document: the map page has its own CSP (tile host), api/headers.py.
-            ui.link(T("Map"), href="/map", class_name="touch", id="nav-map", reload_document=True),
-            ui.link(T("My account"), href="/account", class_name="touch", id="nav-account"),
-            wrap="wrap", spacing="4",
-        ),
-        aria_label=T("Volunteer menu"),
-    )
 
 
 def charter_text(articles: rx.Var) -> rx.Component:
@@ -192,7 +179,7 @@ def hour_card(percent: rx.Var, label: rx.Var, *extra: rx.Component) -> rx.Compon
         ui.vstack(
             ui.heading(T("My hour this month"), as_="h2", size="4"),
             cheap.progress(percent, label),
-            ui.text(label, id="hour-label"),
+            ui.text(label, id="hour-label", class_name="hold hold-2"),
             *extra,
             spacing="2",
             width="100%",

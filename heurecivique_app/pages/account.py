@@ -15,7 +15,6 @@ from heurecivique_app.components.volunteer import (
     place_fields,
     skills_fieldset,
     tick,
-    volunteer_nav,
 )
 from heurecivique_app.domain.alerts import ALERT_MODES
 from heurecivique_app.domain.notifications import OPTIONAL_KINDS, RELAY_KINDS
@@ -188,7 +187,6 @@ def data_section() -> rx.Component:
 
 def account() -> rx.Component:
     return page(
-        volunteer_nav(),
         ui.heading(T("My account"), as_="h1", size="7"),
         profile_form(),
         pause_section(),
@@ -196,5 +194,5 @@ def account() -> rx.Component:
         mail_section(),
         alerts_section(),
         data_section(),
-        next_path="/account",
+        next_path="/account", nav="volunteer", active="account",
     )

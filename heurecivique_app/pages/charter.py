@@ -7,13 +7,12 @@ import reflex as rx
 from heurecivique_app.components import ui
 from heurecivique_app.components.layout import page
 from heurecivique_app.components.text import T
-from heurecivique_app.components.volunteer import charter_text, volunteer_nav
+from heurecivique_app.components.volunteer import charter_text
 from heurecivique_app.state.charter import CharterState
 
 
 def charter() -> rx.Component:
     return page(
-        volunteer_nav(),
         ui.heading(T("The citizen's charter"), as_="h1", size="7"),
         ui.text(T("Version"), " ", CharterState.version, size="2", color_scheme="gray"),
         charter_text(CharterState.charter_articles),
@@ -25,5 +24,5 @@ def charter() -> rx.Component:
                       on_click=CharterState.approve, size="3", width="100%",
                       id="approve-charter"),
         ),
-        next_path="/charter",
+        next_path="/charter", nav="volunteer",
     )

@@ -8,7 +8,7 @@ from heurecivique_app.components import ui
 from heurecivique_app.components.layout import page
 from heurecivique_app.components.live_follow import on_live_version
 from heurecivique_app.components.text import T
-from heurecivique_app.components.volunteer import hour_card, volunteer_nav
+from heurecivique_app.components.volunteer import hour_card
 from heurecivique_app.domain.enums import CATEGORY_LABELS
 from heurecivique_app.domain.text import N_
 from heurecivique_app.pages.board import mission_card
@@ -18,7 +18,7 @@ from heurecivique_app.state.home import HomeState
 def my_hour() -> rx.Component:
     return hour_card(
         HomeState.hour_percent, HomeState.hour_label,
-        ui.text(HomeState.streak_label, size="2", id="streak"),
+        ui.text(HomeState.streak_label, size="2", id="streak", class_name="hold"),
         rx.el.details(
             rx.el.summary(T("My history"), class_name="touch summary"),
             rx.el.ul(rx.foreach(HomeState.history, lambda h: rx.el.li(
@@ -105,7 +105,43 @@ def section(title: str, rows: rx.Var, render, empty: str, id: str) -> rx.Compone
             ui.heading(T(title), as_="h2", size="5"),
             rx.cond(rows.length() > 0,
                     ui.vstack(rx.foreach(rows, render), width="100%", id=id),
-                    rx.cond(HomeState.loaded, ui.text(T(empty)))),
+                    ui.text(T(empty))),
+            width="100%",
+        ),
+        style={"width": "100%"},
+    )
+
+
+def lists() -> rx.Component:
+    """Proposals, my missions and the missions near me: a block that fills the screen
+    until the state arrives, so nothing the visitor sees moves when they replace it."""
+    return rx.cond(
+        HomeState.loaded,
+        ui.vstack(
+            rx.cond(HomeState.proposed.length() > 0,
+                    section(N_("Proposed to you"), HomeState.proposed, proposal, "",
+                            "proposed")),
+            section(N_("My upcoming missions"), HomeState.upcoming, mission_card,
+                    N_("No mission planned yet: pick one below!"), "upcoming"),
+            nearby(),
+            spacing="4", width="100%",
+        ),
+        ui.skeleton("7.5rem", count=6, width="100%", class_name="screen-hold",
+                    id="home-loading"),
+    )
+
+
+def nearby() -> rx.Component:
+    return rx.el.section(
+        ui.vstack(
+            ui.heading(T("Missions near me"), as_="h2", size="5"),
+            ui.text(T("My neighbourhood's board and the neighbouring ones."), size="2"),
+            filters(),
+            rx.cond(HomeState.nearby.length() > 0,
+                    ui.vstack(rx.foreach(HomeState.nearby, mission_card), width="100%",
+                              id="nearby"),
+                    ui.text(T("No mission matches right now. Come back soon!"),
+                            id="nearby-empty")),
             width="100%",
         ),
         style={"width": "100%"},
@@ -117,28 +153,11 @@ def home() -> rx.Component:
         # A message to me (a referent's proposal…) re-reads the page: it shows at once.
         on_live_version(version=HomeState.inbox_version, when=HomeState.loaded,
                         then=HomeState.follow_live),
-        volunteer_nav(),
-        ui.heading(T("Hello"), " ", HomeState.user_name, as_="h1", size="7"),
+        # Two lines kept on a phone for the name that the state brings.
+        ui.heading(T("Hello"), " ", HomeState.user_name, as_="h1", size="7",
+                   class_name="hold hold-2"),
         banners(),
         my_hour(),
-        rx.cond(HomeState.proposed.length() > 0,
-                section(N_("Proposed to you"), HomeState.proposed, proposal, "", "proposed")),
-        section(N_("My upcoming missions"), HomeState.upcoming, mission_card,
-                N_("No mission planned yet: pick one below!"), "upcoming"),
-        rx.el.section(
-            ui.vstack(
-                ui.heading(T("Missions near me"), as_="h2", size="5"),
-                ui.text(T("My neighbourhood's board and the neighbouring ones."), size="2"),
-                filters(),
-                rx.cond(HomeState.nearby.length() > 0,
-                        ui.vstack(rx.foreach(HomeState.nearby, mission_card), width="100%",
-                                  id="nearby"),
-                        rx.cond(HomeState.loaded,
-                                ui.text(T("No mission matches right now. Come back soon!"),
-                                        id="nearby-empty"))),
-                width="100%",
-            ),
-            style={"width": "100%"},
-        ),
-        next_path="/home",
+        lists(),
+        next_path="/home", nav="volunteer", active="home",
     )

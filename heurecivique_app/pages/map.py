@@ -4,7 +4,7 @@ import reflex as rx
 
 from heurecivique_app.components import leaflet, ui
 from heurecivique_app.components.layout import page
-from heurecivique_app.components.text import T
+from heurecivique_app.components.text import T, T_steady
 from heurecivique_app.state.map import RADIUS_CHOICES, MapState
 
 
@@ -44,7 +44,7 @@ def the_map() -> rx.Component:
         role="region",
         aria_label=T("Map of the missions nearby"),
         style={"height": "55vh", "minHeight": "18rem", "width": "100%",
-               "borderRadius": "var(--radius-3)", "overflow": "hidden"},
+               "borderRadius": "var(--radius)", "overflow": "hidden"},
     )
 
 
@@ -86,7 +86,8 @@ def controls() -> rx.Component:
             spacing="2",
         ),
         ui.hstack(
-            rx.el.label(T("Within"), html_for="radius"),
+            # As wide as its longer translation: the select beside it never moves.
+            rx.el.label(T_steady("Within"), html_for="radius", class_name="nowrap"),
             rx.el.select(
                 *[rx.el.option(f"{r} m" if r < 1000 else f"{r // 1000} km", value=str(r))
                   for r in RADIUS_CHOICES],
@@ -98,18 +99,18 @@ def controls() -> rx.Component:
             align="center",
             spacing="2",
         ),
-        ui.text(MapState.origin_label, id="map-origin", size="2", color_scheme="gray"),
-        rx.cond(
-            MapState.neighbours.length() > 0,
-            ui.hstack(
-                ui.text(T("Neighbouring boards:"), size="2"),
-                rx.foreach(MapState.neighbours, lambda n: ui.button(
-                    n["name"], on_click=MapState.show_board(n["id"]), variant="outline",
-                    size="1", class_name="neighbour-board")),
-                wrap="wrap",
-                spacing="2",
-                align="center",
-            ),
+        ui.text(MapState.origin_label, id="map-origin", size="2", color_scheme="gray",
+                class_name="hold"),
+        # The row keeps a button's height before the state arrives: the map below stays put.
+        ui.hstack(
+            rx.cond(MapState.neighbours.length() > 0,
+                    ui.text(T("Neighbouring boards:"), size="2")),
+            rx.foreach(MapState.neighbours, lambda n: ui.button(
+                n["name"], on_click=MapState.show_board(n["id"]), variant="outline",
+                size="1", class_name="neighbour-board")),
+            spacing="2",
+            align="center",
+            class_name="hold-target scroll-row",
         ),
         spacing="2",
         width="100%",
@@ -128,6 +129,7 @@ def legend() -> rx.Component:
         wrap="wrap",
         spacing="3",
         id="map-legend",
+        class_name="hold-legend",
     )
 
 
@@ -182,5 +184,5 @@ def map_page() -> rx.Component:
             rx.cond(MapState.loaded, ui.text(MapState.empty_text, id="nearby-empty")),
         ),
         ui.link(T("Back to the board"), href="/board"),
-        next_path="/map",
+        next_path="/map", nav="volunteer", active="map",
     )

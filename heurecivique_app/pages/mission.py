@@ -6,7 +6,6 @@ from heurecivique_app.components import forms, ui
 from heurecivique_app.components.layout import page, status_badge
 from heurecivique_app.components.live_follow import on_live_version
 from heurecivique_app.components.text import T
-from heurecivique_app.components.volunteer import volunteer_nav
 from heurecivique_app.domain.text import N_
 from heurecivique_app.state.mission import MissionState
 
@@ -215,8 +214,10 @@ def details() -> rx.Component:
 
 def mission() -> rx.Component:
     return page(
-        volunteer_nav(),
-        rx.cond(MissionState.found, details(),
-                ui.text(T("This item no longer exists."))),
-        next_path="/home",
+        rx.cond(MissionState.loaded,
+                rx.cond(MissionState.found, details(),
+                        ui.text(T("This item no longer exists."))),
+                ui.skeleton("5rem", count=6, width="100%", class_name="screen-hold",
+                            id="mission-loading")),
+        next_path="/home", nav="volunteer",
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from heurecivique_app.components import ui
-from heurecivique_app.components.text import T
+from heurecivique_app.components.text import T, T_steady
 from heurecivique_app.domain.gestures import CHARTER_POINTS, SMALL_GESTURES
 from heurecivique_app.domain.rules import RULE_TEXTS
 from heurecivique_app.domain.text import N_
@@ -35,15 +35,15 @@ def public_main(found: rx.Var, content: rx.Component, missing: str) -> rx.Compon
 def public_header() -> rx.Component:
     return rx.el.header(
         ui.hstack(
-            rx.cond(PublicState.has_logo, rx.image(
-                src="/api/c/" + PublicState.commune_slug + "/logo", alt="",
-                style={"maxHeight": "3.5rem", "background": "white", "borderRadius": "6px",
-                       "padding": "0.25rem"})),
             ui.vstack(
                 ui.text("L'Heure Civique", size="6", weight="bold"),
-                ui.text(PublicState.commune_name, size="4"),
+                ui.text(PublicState.commune_name, size="4", class_name="hold"),
                 spacing="0",
             ),
+            # After the name, with its size given: showing it moves no text.
+            rx.cond(PublicState.has_logo, rx.el.img(
+                src="/api/c/" + PublicState.commune_slug + "/logo", alt="",
+                class_name="commune-logo", custom_attrs={"width": "56", "height": "56"})),
             ui.spacer(),
             lang_links("/c/" + PublicState.commune_slug),
             ui.link(T("Log in"), href="/login", class_name="touch"),
@@ -74,8 +74,9 @@ def counter(value: rx.Var, label: str, id: str) -> rx.Component:
 def story(row: rx.Var) -> rx.Component:
     return ui.card(ui.vstack(
         rx.cond(row["photo"] != "",
-                rx.image(src=row["photo"], alt=row["title"], width="100%",
-                         style={"borderRadius": "6px"})),
+                # Its size is given (4:3, as wide as the card): its arrival moves nothing.
+                rx.el.img(src=row["photo"], alt=row["title"], class_name="story-photo",
+                          custom_attrs={"width": "640", "height": "480"})),
         ui.heading(row["title"], as_="h3", size="4"),
         ui.text(row["text"]),
         spacing="2",
@@ -89,13 +90,11 @@ def bullets(items, **props) -> rx.Component:
 
 def found_page() -> rx.Component:
     return ui.vstack(
-        ui.heading(T("One hour a month to help a neighbour."), as_="h1", size="8"),
-        ui.text(T("Give one hour a month to help a fragile neighbour or a collective action "
-                  "near home: shopping, a visit, a lift, a walk, cleaning a street together."),
-                size="4"),
-        rx.cond(PublicState.public_text != "",
-                ui.text(PublicState.public_text, id="public-text",
-                        style={"whiteSpace": "pre-line"})),
+        # The first screen keeps its height whichever language the state brings.
+        ui.heading(T_steady("One hour a month to help a neighbour."), as_="h1", size="8"),
+        ui.text(T_steady("Give one hour a month to help a fragile neighbour or a collective "
+                         "action near home: shopping, a visit, a lift, a walk, cleaning a "
+                         "street together."), size="4"),
         section(T("Live figures"), ui.grid(
             counter(PublicState.volunteers, N_("volunteers"), "count-volunteers"),
             counter(PublicState.hours_month, N_("given this month"), "count-month"),
@@ -105,6 +104,11 @@ def found_page() -> rx.Component:
         ), id="figures"),
         section(T("The rules"), bullets(RULE_TEXTS.values()), id="rules"),
         section(T("The citizen's charter"), bullets(CHARTER_POINTS), id="charter"),
+        # The commune's own words come with the state: below the first screen, where
+        # their arrival moves nothing the visitor sees.
+        rx.cond(PublicState.public_text != "",
+                ui.text(PublicState.public_text, id="public-text",
+                        style={"whiteSpace": "pre-line"})),
         section(
             T("Sign up as a volunteer"),
             ui.text(T("Sign up here in three minutes, on your phone: a referent then meets "

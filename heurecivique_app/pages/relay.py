@@ -1,4 +1,8 @@
-"""/relay, /relay/issue, /relay/need: the neighbourhood relay's pages, made for a phone."""
+"""/relay: the neighbourhood relay's home (their reports, missions to share), made for a phone.
+
+The two forms live in their own modules (pages/relay_issue.py, pages/relay_need.py):
+Reflex bundles a page module's components together, and the issue form's photo picker
+(react-dropzone) would otherwise weigh on every relay page."""
 
 from __future__ import annotations
 
@@ -6,9 +10,7 @@ import reflex as rx
 
 from heurecivique_app.components import cheap, forms, ui
 from heurecivique_app.components.layout import page
-from heurecivique_app.components.text import T
-from heurecivique_app.domain.enums import CATEGORY_LABELS
-from heurecivique_app.domain.rules import RULE_TEXTS
+from heurecivique_app.components.text import T, T_steady
 from heurecivique_app.domain.text import N_
 from heurecivique_app.state.relay import RelayState
 
@@ -21,19 +23,16 @@ SHARE_JS = ("() => {{ const u = window.location.origin + {href}; if (navigator.s
             " {{ navigator.clipboard.writeText(u); }} }}")
 
 
-def relay_nav() -> rx.Component:
-    return rx.el.nav(
-        ui.hstack(
-            ui.link(T("My reports"), href="/relay", class_name="touch"),
-            ui.link(T("Report an issue"), href="/relay/issue", class_name="touch",
-                    id="nav-issue"),
-            ui.link(T("Report a need"), href="/relay/need", class_name="touch", id="nav-need"),
-            rx.foreach(RelayState.neighbourhood_options, lambda hood: ui.link(
-                T("Board"), " ", hood["name"], href="/board?n=" + hood["id"],
-                class_name="touch relay-board-link")),
-            wrap="wrap", spacing="4",
-        ),
-        aria_label=T("Relay menu"),
+def board_links() -> rx.Component:
+    """The boards of the relay's neighbourhoods (placeholders of the same height until
+    the state arrives: most relays watch one or two)."""
+    return rx.cond(
+        RelayState.loaded,
+        ui.hstack(rx.foreach(RelayState.neighbourhood_options, lambda hood: ui.link(
+            T("Board"), " ", hood["name"], href="/board?n=" + hood["id"],
+            class_name="touch relay-board-link")), wrap="wrap", spacing="4", width="100%",
+            id="relay-boards"),
+        ui.skeleton("44px", width="100%"),
     )
 
 
@@ -42,6 +41,22 @@ def form_result() -> rx.Component:
         RelayState.form_message != "",
         ui.callout(RelayState.form_message, role="status", id="form-message", width="100%",
                    color_scheme=rx.cond(RelayState.form_ok, "green", "red")),
+    )
+
+
+def relay_form(*fields: rx.Component, send: str, send_id: str, on_submit) -> rx.Component:
+    """A relay's report form: its fields, the server's answer, and the send button."""
+    return forms.form(
+        ui.vstack(
+            *fields,
+            form_result(),
+            ui.button(T(send), type="submit", size="3", id=send_id, width="100%"),
+            spacing="3", width="100%",
+        ),
+        on_submit=on_submit,
+        reset_on_submit=False,
+        key=RelayState.form_key,
+        width="100%",
     )
 
 
@@ -83,82 +98,33 @@ def share_row(row: rx.Var) -> rx.Component:
 def relay_home() -> rx.Component:
     return page(
         ui.heading(T("Neighbourhood relay"), as_="h1", size="7"),
-        relay_nav(),
+        ui.text(T_steady("Tell the town hall what goes wrong in your neighbourhood, and pass "
+                         "the missions on to your neighbours.")),
+        board_links(),
         ui.heading(T("My reports"), as_="h2", size="5"),
+        # Both lists come with the state: until then a block filling the screen holds
+        # their room, so nothing the relay sees moves when they arrive.
         rx.cond(
-            RelayState.reports.length() > 0,
-            ui.vstack(rx.foreach(RelayState.reports, report_card), width="100%",
-                      id="my-reports"),
-            rx.cond(RelayState.loaded, ui.text(T("No report yet."))),
+            RelayState.loaded,
+            ui.vstack(
+                rx.cond(RelayState.reports.length() > 0,
+                        ui.vstack(rx.foreach(RelayState.reports, report_card), width="100%",
+                                  id="my-reports"),
+                        ui.text(T("No report yet."))),
+                ui.heading(T("Missions to share with neighbours"), as_="h2", size="5"),
+                rx.cond(RelayState.shareable.length() > 0,
+                        ui.vstack(rx.foreach(RelayState.shareable, share_row), width="100%",
+                                  id="shareable"),
+                        ui.text(T("No open mission right now."))),
+                spacing="4", width="100%",
+            ),
+            ui.skeleton("7rem", count=6, width="100%", class_name="screen-hold",
+                        id="relay-loading"),
         ),
-        ui.heading(T("Missions to share with neighbours"), as_="h2", size="5"),
-        rx.cond(
-            RelayState.shareable.length() > 0,
-            ui.vstack(rx.foreach(RelayState.shareable, share_row), width="100%",
-                      id="shareable"),
-            rx.cond(RelayState.loaded, ui.text(T("No open mission right now."))),
-        ),
-        next_path="/relay",
+        next_path="/relay", nav="relay", active="reports",
     )
 
 
 def neighbourhood_select() -> rx.Component:
     return forms.dynamic_select(ERR, N_("Neighbourhood"), "neighbourhood_id",
                                 RelayState.neighbourhood_options)
-
-
-def need_form() -> rx.Component:
-    return forms.form(
-        ui.vstack(
-            forms.select(ERR, N_("Category"), "category", CATEGORY_LABELS),
-            forms.text_input(ERR, N_("Short title"), "title"),
-            forms.text_area(ERR, N_("Description"), "description"),
-            neighbourhood_select(),
-            ui.heading(T("The neighbour"), as_="h2", size="3"),
-            forms.text_input(ERR, N_("Full name"), "beneficiary_name"),
-            forms.text_input(ERR, N_("Phone"), "beneficiary_phone", type="tel"),
-            forms.text_input(ERR, N_("Address"), "address", auto_complete="off"),
-            forms.text_input(ERR, N_("Access notes (door code, floor…)"), "access_notes"),
-            forms.checkbox(ERR, N_("The person agrees that we store these details"),
-                           "consent"),
-            ui.heading(T("When"), as_="h2", size="3"),
-            forms.text_input(ERR, N_("Preferred date"), "preferred_date", type="date"),
-            ui.hstack(
-                forms.text_input(ERR, N_("Time"), "preferred_time", type="time",
-                                 default_value="10:00"),
-                forms.text_input(ERR, N_("Duration (minutes)"), "duration_minutes",
-                                 type="number", default_value="60"),
-                width="100%",
-            ),
-            ui.checkbox_group(
-                T("The rules of L'Heure Civique"),
-                ui.vstack(*[ui.text("• ", T(text), size="2") for text in RULE_TEXTS.values()],
-                          spacing="1"),
-                forms.checkbox(ERR, N_("It would replace a professional"),
-                               "replaces_professional"),
-                forms.checkbox(ERR, N_("It is a recurring need"), "recurring"),
-                forms.checkbox(ERR, N_("It is urgent"), "urgent"),
-                forms.checkbox(ERR, N_("I told the person that each party's civil-liability "
-                                       "insurance applies"), "insurance_acknowledged"),
-            ),
-            form_result(),
-            ui.button(T("Send to the referent"), type="submit", size="3", id="send-need",
-                      width="100%"),
-            spacing="3", width="100%",
-        ),
-        on_submit=RelayState.submit_need,
-        reset_on_submit=False,
-        key=RelayState.form_key,
-        width="100%",
-    )
-
-
-def relay_need() -> rx.Component:
-    return page(
-        ui.heading(T("Report a neighbour's need"), as_="h1", size="6"),
-        relay_nav(),
-        ui.text(T("The referent checks the need and calls your neighbour back before it "
-                  "goes on the board.")),
-        need_form(),
-        next_path="/relay/need",
-    )

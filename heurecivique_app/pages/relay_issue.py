@@ -1,10 +1,4 @@
-"""/relay/issue: a relay reports a neighbourhood issue, with a place and a photo.
-
-Its own module because Reflex compiles a page's memoized components into a file
-mirroring the page function's module (``.web/app_components/…/relay_issue.jsx``):
-the photo picker (``rx.upload``) brings react-dropzone and its MIME table (14.8 kB of
-gzipped JavaScript), which /relay and /relay/need would otherwise load too.
-"""
+"""/relay/issue: a relay reports a neighbourhood issue (a photo may come with it)."""
 
 from __future__ import annotations
 
@@ -15,7 +9,7 @@ from heurecivique_app.components.layout import page
 from heurecivique_app.components.text import T
 from heurecivique_app.domain.community import ISSUE_CATEGORY_LABELS
 from heurecivique_app.domain.text import N_
-from heurecivique_app.pages.relay import ERR, form_result, neighbourhood_select, relay_nav
+from heurecivique_app.pages.relay import ERR, neighbourhood_select, relay_form
 from heurecivique_app.state.relay import RelayState
 
 PHOTO_HINT = N_("Photo (optional, JPEG, PNG or WebP, at most 5 MB)")
@@ -37,56 +31,46 @@ navigator.geolocation && navigator.geolocation.getCurrentPosition(function (p) {
 
 
 def issue_form() -> rx.Component:
-    return forms.form(
-        ui.vstack(
-            forms.select(ERR, N_("Category"), "category", ISSUE_CATEGORY_LABELS),
-            forms.text_input(ERR, N_("Short title"), "title"),
-            forms.text_area(ERR, N_("Description"), "description"),
-            neighbourhood_select(),
-            rx.el.fieldset(
-                rx.el.legend(T("Place (optional)")),
-                ui.text(T("Use your position, or type the coordinates."), size="2"),
-                ui.button(T("Use my position"), type="button", variant="soft", id="locate",
-                          on_click=rx.call_function(LOCATE_JS)),
-                ui.text(T("Position filled in."), id="locate-status", hidden=True, size="2",
-                        role="status"),
-                ui.text(T("Your position is not available."), id="locate-failed",
-                        hidden=True, size="2", role="status"),
-                ui.hstack(forms.text_input(ERR, N_("Latitude"), "lat", input_mode="decimal"),
-                          forms.text_input(ERR, N_("Longitude"), "lon", input_mode="decimal"),
-                          width="100%"),
-                class_name="plain-fieldset",
-            ),
-            ui.vstack(
-                ui.text(T(PHOTO_HINT), as_="div"),
-                forms.photo_upload("photo", PHOTO_HINT,
-                                   RelayState.upload_photo(rx.upload_files(upload_id="photo"))),
-                rx.cond(RelayState.photo_label != "",
-                        ui.text(RelayState.photo_label, id="photo-status", size="2",
-                                role="status")),
-                forms.error_for(ERR, "photo"),
-                spacing="1", width="100%",
-            ),
-            form_result(),
-            ui.button(T("Send the report"), type="submit", size="3", id="send-issue",
+    return relay_form(
+        forms.select(ERR, N_("Category"), "category", ISSUE_CATEGORY_LABELS),
+        forms.text_input(ERR, N_("Short title"), "title"),
+        forms.text_area(ERR, N_("Description"), "description"),
+        neighbourhood_select(),
+        rx.el.fieldset(
+            rx.el.legend(T("Place (optional)")),
+            ui.text(T("Use your position, or type the coordinates."), size="2"),
+            ui.button(T("Use my position"), type="button", variant="soft", id="locate",
+                      on_click=rx.call_function(LOCATE_JS)),
+            ui.text(T("Position filled in."), id="locate-status", hidden=True, size="2",
+                    role="status"),
+            ui.text(T("Your position is not available."), id="locate-failed",
+                    hidden=True, size="2", role="status"),
+            ui.hstack(forms.text_input(ERR, N_("Latitude"), "lat", input_mode="decimal"),
+                      forms.text_input(ERR, N_("Longitude"), "lon", input_mode="decimal"),
                       width="100%"),
-            spacing="3", width="100%",
+            class_name="plain-fieldset",
         ),
-        on_submit=RelayState.submit_issue,
-        reset_on_submit=False,
-        key=RelayState.form_key,
-        width="100%",
+        ui.vstack(
+            ui.text(T(PHOTO_HINT), as_="div"),
+            forms.photo_upload("photo", PHOTO_HINT,
+                               RelayState.upload_photo(rx.upload_files(upload_id="photo"))),
+            rx.cond(RelayState.photo_label != "",
+                    ui.text(RelayState.photo_label, id="photo-status", size="2",
+                            role="status")),
+            forms.error_for(ERR, "photo"),
+            spacing="1", width="100%",
+        ),
+        send=N_("Send the report"), send_id="send-issue", on_submit=RelayState.submit_issue,
     )
 
 
 def relay_issue() -> rx.Component:
     return page(
         ui.heading(T("Report a neighbourhood issue"), as_="h1", size="6"),
-        relay_nav(),
         ui.text(T("A broken street light, an isolated elderly person, a dangerous crossing: "
                   "tell the town hall.")),
         ui.callout(T("Emergencies: call 15 (SAMU), 17 (police), 18 (fire brigade) or 112."),
                    color_scheme="red", width="100%"),
         issue_form(),
-        next_path="/relay/issue",
+        next_path="/relay/issue", nav="relay", active="issue",
     )

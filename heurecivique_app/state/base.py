@@ -37,7 +37,8 @@ from heurecivique_app.i18n import DEFAULT_LOCALE, negotiate, read_cookie, transl
 from heurecivique_app.presenters.options import Option, neighbourhood_options
 from heurecivique_app.realtime.channels import inbox_channel
 from heurecivique_app.realtime.live import live
-from heurecivique_app.services import auth, inbox, selectors
+from heurecivique_app.presenters.pwa import theme_colour
+from heurecivique_app.services import auth, inbox, public, selectors
 from heurecivique_app.services.actor import Actor
 from heurecivique_app.settings import Settings
 from heurecivique_app.wiring import Wiring, read_scope, session_scope, wiring
@@ -196,9 +197,14 @@ class AppState(rx.State):
     # the last change of their centre (realtime: their own channel only, no data in it).
     unread: int = 0
     inbox_version: str = ""
+    # The header band: the commune the user works on, its name and colour (a dark hex
+    # colour, checked by domain.territory.clean_colour: white text reads on it).
+    commune_name: str = ""
+    commune_colour: str = ""
     # The login session this tab's states were built for (state/identity.py empties
     # them all when the cookie opens another one, or none).
     _bound_session: str = ""
+    _header_commune: int = 0
 
     # --- helpers for substates (not events) -------------------------------------------
 
@@ -308,9 +314,20 @@ class AppState(rx.State):
             return None, rx.redirect(f"/login?next={self.router.url.path}")
         self.user_name = actor.display_name
         self.user_role = actor.role
+        self._load_commune(actor)
         if required_roles is not None and actor.role not in required_roles:
             return None, rx.redirect("/")
         return actor, None
+
+    def _load_commune(self, actor: Actor) -> None:
+        """The header's commune name and colour (read again only when the commune changes)."""
+        if self._header_commune == actor.commune_id:
+            return
+        with session_scope() as session:
+            commune = public.commune_by_id(session, actor.commune_id)
+        self._header_commune = actor.commune_id
+        self.commune_name = commune.name if commune is not None else ""
+        self.commune_colour = theme_colour(commune)
 
     def _follow_inbox(self, actor: Actor | None) -> None:
         """The bell's figure, and this tab in the actor's own live channel (or none)."""

@@ -22,6 +22,7 @@ from heurecivique_app.state.base import AppState, page_load, signed_in
 
 class MissionState(AppState):
     found: bool = False
+    loaded: bool = False  # the first read is done (until then the page holds its room)
     title: str = ""
     category: str = ""
     # status, status_label and places are also broadcast to everyone on this page.
@@ -83,11 +84,13 @@ class MissionState(AppState):
                 standing = volunteer_home.standing(session, actor=actor)
         except NotFound:
             self.found = False
+            self.loaded = True
             self.shown_id = 0
             return
         card = detail.card
         row = card_row(card, self.locale, self._settings.timezone)
         self.found = True
+        self.loaded = True
         self.shown_id = card.id
         self.title = card.title
         self.category = row["category"]

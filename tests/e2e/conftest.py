@@ -192,6 +192,17 @@ def demo_ids(app_server: AppServer) -> dict[str, object]:
         db.close()
 
 
+def open_menu(page: Page) -> None:
+    """Open the header's user menu (name, password, log out: components/layout.py)."""
+    page.locator("#menu-button").click()
+
+
+def logout(page: Page) -> None:
+    """Log out through the header's menu."""
+    open_menu(page)
+    page.locator("#logout").click()
+
+
 E2E_DIR = Path(__file__).resolve().parent
 
 

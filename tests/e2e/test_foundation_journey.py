@@ -7,7 +7,7 @@ import sqlite3
 from contextlib import closing
 from datetime import date, timedelta
 
-from conftest import PHONE, TABLET, login
+from conftest import PHONE, TABLET, login, logout
 from console_flow import move_into_the_past
 from playwright.sync_api import Page, expect
 from privacy import Traffic, add_another_communes_beneficiary, assert_nothing_private, database
@@ -136,7 +136,7 @@ def test_english_locale_and_logout(new_context):
     expect(heading).to_contain_text("Missions in my neighbourhood")
     page.get_by_role("link", name="Français").click()
     expect(heading).to_contain_text("Missions de mon quartier")
-    page.locator("#logout").click()
+    logout(page)
     page.wait_for_url(re.compile(r".*/login/?$"))
     # Logged out: the board now sends us back to the login page.
     page.goto("/board")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import sqlite3
 
-from conftest import TABLET, login
+from conftest import TABLET, login, logout
 from playwright.sync_api import Page, expect
 from privacy import Traffic, assert_nothing_private, database, private_data
 from raw_socket import call_handlers, run
@@ -47,7 +47,7 @@ def test_after_a_logout_the_tablet_keeps_nothing_for_the_next_user(new_context, 
     referent_token = _tab_token(page)
     assert referent_token
 
-    page.locator("#logout").click()
+    logout(page)
     page.wait_for_url(re.compile(r".*/login/?$"))
     expect(page.locator("#login-submit")).to_be_visible()
     expect(page.locator("input[name=next]")).to_have_value("/")
@@ -80,7 +80,7 @@ def test_a_script_reusing_the_tabs_old_token_gets_nothing_private(new_context, a
     assert private_data(database(app_server)).leaks(traffic.payloads()), "nothing to look for"
     old_token = _tab_token(page)
     old_cookie = next(c["value"] for c in page.context.cookies() if c["name"] == "hc_session")
-    page.locator("#logout").click()
+    logout(page)
     page.wait_for_url(re.compile(r".*/login/?$"))
     # The tab is closed: Reflex would give a second socket presenting a token in use
     # a new one, so the old token is free for the script to take.

@@ -10,7 +10,7 @@ import time
 from email import policy
 
 from a11y import axe_violations
-from conftest import PHONE, login
+from conftest import PHONE, login, logout, open_menu
 from playwright.sync_api import Page, expect
 from privacy import (
     Traffic,
@@ -349,7 +349,7 @@ def test_sign_up_with_the_keyboard_only(new_context, app_server) -> None:
     expect(page.locator("#user-name")).to_have_text("Louise Clavier")
     expect(page.locator("#nearby")).to_contain_text("Rachapt")
     # Back later: logging in lands a volunteer on their home.
-    page.locator("#logout").click()
+    logout(page)
     page.wait_for_url(re.compile(r".*/login/?$"))
     page.locator("#email").fill("louise.clavier@exemple.fr")
     page.locator("#password").fill(PASSWORD)
@@ -395,6 +395,7 @@ def test_the_hour_bar_and_the_headers_password_link(new_context, app_server) -> 
     value = int(bar.get_attribute("aria-valuenow"))
     filled = bar.locator(".progress-bar").bounding_box()["width"]
     assert abs(filled / bar.bounding_box()["width"] * 100 - min(value, 100)) <= 1
+    open_menu(page)
     link = page.locator("#password-link")
     expect(link).to_have_text("Mot de passe")
     expect(link).to_have_class(re.compile(r"\blink\b"))
