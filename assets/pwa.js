@@ -1,5 +1,8 @@
 // See components/pwa.py.
 (function () {
+  var root = document.documentElement;
+  root.lang = (/(?:^|; *)hc_locale=(fr|en)(?:;|$)/.exec(document.cookie)
+    || /(?:^|,)(fr|en)\b/.exec((navigator.languages || []).join(",")) || [0, "fr"])[1];
   if ("serviceWorker" in navigator) {
     window.addEventListener("load", function () {
       navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(function () {});
@@ -12,7 +15,6 @@
     });
   }
   var offer = null;
-  var root = document.documentElement;
   function ready(on) {
     if (on) root.setAttribute("data-install", "ready");
     else root.removeAttribute("data-install");
@@ -24,13 +26,21 @@
   });
   window.addEventListener("appinstalled", function () { offer = null; ready(false); });
   document.addEventListener("click", function (event) {
-    var push = event.target.closest && event.target.closest("[data-push-action]");
+    var target = event.target;
+    if (!target.closest) return;
+    var push = target.closest("[data-push-action]");
     if (push && !window.hcPush) {
       window.hcPush = push.getAttribute("data-push-action");
       document.head.appendChild(document.createElement("script")).src = "/push.js";
     }
-    var button = event.target && event.target.closest && event.target.closest("#install-app");
-    if (!button || !offer) return;
+    var opener = target.closest("[data-dialog]");
+    var dialog = opener && document.getElementById(opener.getAttribute("data-dialog"));
+    if (dialog && !dialog.open) {
+      dialog.opener = opener;
+      dialog.showModal();
+      if (!window.hcDialog) document.head.appendChild(document.createElement("script")).src = window.hcDialog = "/dialog.js";
+    }
+    if (!target.closest("#install-app") || !offer) return;
     var prompt = offer;
     offer = null;
     ready(false);

@@ -20,69 +20,55 @@ def form(*children: rx.Component, **props) -> rx.Component:
 
 
 def error_for(errors: rx.Var, name: str) -> rx.Component:
-    # The id as a plain attribute: Reflex gives every ``id=`` a React ref (a hook and a
-    # line of JavaScript each), and no script reads these messages; about ten per form page.
-    return rx.cond(
-        errors.contains(name),
-        ui.text(errors[name], color_scheme="red", size="2", role="alert",
-                custom_attrs={"id": f"{name}-error"}),
-    )
+    """The translated error of ``name`` in a state's error dict, when there is one."""
+    return ui.field_error(errors[name], f"{name}-error", errors.contains(name))
 
 
 def _invalid_when_in_error(control: rx.Component, errors: rx.Var, name: str) -> rx.Component:
     """Screen readers announce the field as invalid and read its message with it."""
-    failed = errors.contains(name)
-    control.custom_attrs.update({"aria-invalid": rx.cond(failed, "true", "false"),
-                                 "aria-describedby": rx.cond(failed, f"{name}-error", None)})
-    return control
+    return ui._describe(control, None, f"{name}-error", errors.contains(name))
 
 
-def labelled(errors: rx.Var, label: str, name: str, control: rx.Component) -> rx.Component:
-    return ui.vstack(rx.el.label(T(label), html_for=name),
-                     _invalid_when_in_error(control, errors, name), error_for(errors, name),
-                     spacing="1", width="100%")
+def labelled(errors: rx.Var, label: str, name: str, control: rx.Component,
+             hint: str | None = None) -> rx.Component:
+    """The design system's field (ui.field) with the state's error for ``name``."""
+    return ui.field(T(label), control, control_id=name, hint=hint and T(hint),
+                    error=errors[name], invalid=errors.contains(name))
 
 
-def text_input(errors: rx.Var, label: str, name: str, **props) -> rx.Component:
-    return labelled(errors, label, name, ui.input(id=name, name=name, width="100%", size="3",
-                                                  **props))
+def text_input(errors: rx.Var, label: str, name: str, hint: str | None = None,
+               **props) -> rx.Component:
+    return labelled(errors, label, name, ui.input(id=name, name=name, **props), hint)
 
 
-def text_area(errors: rx.Var, label: str, name: str, **props) -> rx.Component:
-    return labelled(errors, label, name, ui.text_area(id=name, name=name, width="100%",
-                                                      **props))
+def text_area(errors: rx.Var, label: str, name: str, hint: str | None = None,
+              **props) -> rx.Component:
+    return labelled(errors, label, name, ui.text_area(id=name, name=name, **props), hint)
 
 
 def select(errors: rx.Var, label: str, name: str, options: dict[str, str]) -> rx.Component:
     """A native select over fixed options whose labels are message ids."""
-    return labelled(errors, label, name, rx.el.select(
+    return labelled(errors, label, name, ui.select(
         rx.el.option(T("Choose…"), value=""),
         *[rx.el.option(T(text), value=value) for value, text in options.items()],
-        id=name, name=name, class_name="native-select",
+        id=name, name=name,
     ))
 
 
 def dynamic_select(errors: rx.Var, label: str, name: str, options: rx.Var) -> rx.Component:
     """A native select over ``[{"id":…, "name":…}]`` options coming from the state."""
-    return labelled(errors, label, name, rx.el.select(
+    return labelled(errors, label, name, ui.select(
         rx.el.option(T("Choose…"), value=""),
         rx.foreach(options, lambda o: rx.el.option(o["name"], value=o["id"])),
-        id=name, name=name, class_name="native-select",
+        id=name, name=name,
     ))
 
 
 def checkbox(errors: rx.Var, label: str, name: str, default: bool = False) -> rx.Component:
-    return ui.vstack(
-        rx.el.label(
-            _invalid_when_in_error(
-                rx.el.input(type="checkbox", name=name, id=name, default_checked=default,
-                            class_name="touch-check"), errors, name),
-            " ", T(label),
-            html_for=name,
-        ),
-        error_for(errors, name),
-        spacing="1",
-    )
+    """A checkbox line (ui.checkbox) with the state's error for ``name`` below it."""
+    line = ui.checkbox(T(label), name, default)
+    _invalid_when_in_error(line.children[0], errors, name)
+    return rx.el.div(line, error_for(errors, name), class_name="field-group")
 
 
 PHOTO_TYPES = {"image/jpeg": [".jpg", ".jpeg"], "image/png": [".png"], "image/webp": [".webp"]}

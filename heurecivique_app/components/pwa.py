@@ -3,6 +3,10 @@
 ``assets/pwa.js`` (every page loads it, so it carries no comments: they are here, and
 cost every first visit 0.26 kB of gzipped JavaScript when they were in the file):
 
+- it sets ``<html lang>`` to the page's language, chosen as the server does
+  (i18n.negotiate: the ``hc_locale`` cookie, else the browser's first French or English,
+  else French): the pre-rendered pages all say ``fr``, and a screen reader would read an
+  English page with a French voice;
 - on load it registers ``assets/sw.js``; once the worker is ready it hands it the
   addresses of the build files (``/assets/*``) this first visit loaded before the
   worker existed, so the worker stores them too (later ones pass through it);
@@ -14,7 +18,14 @@ cost every first visit 0.26 kB of gzipped JavaScript when they were in the file)
   at click time), and a prompt can be shown once; ``appinstalled`` hides it again;
 - the first tap of a ``[data-push-action]`` button (/account's notifications) loads
   ``assets/push.js`` and hands it the action: only those who ask for notifications
-  download that code.
+  download that code;
+- it opens the design system's dialogs (``ui.dialog``): a click on a ``[data-dialog]``
+  opener calls ``showModal()`` on the ``<dialog>`` it names (the rest of the page turns
+  inert; Escape closes it natively) and, the first time, loads ``assets/dialog.js``:
+  a ``[data-dialog-close]`` button closes its dialog, on ``close`` focus goes back to the
+  opener, and Tab and Shift+Tab wrap around inside the open dialog (Chromium would
+  otherwise leave it for the browser's own controls). Only pages where a dialog is
+  opened download that code.
 """
 
 from __future__ import annotations

@@ -228,6 +228,105 @@ def text_area(**props) -> rx.Component:
     return element
 
 
+def _describe(control: rx.Component, hint_id: str | None, error_id: str,
+              invalid: Any) -> rx.Component:
+    """The control says it is invalid, and its screen reader reads the hint and error with it."""
+    if invalid is None:
+        if hint_id:
+            control.custom_attrs["aria-describedby"] = hint_id
+        return control
+    described = f"{hint_id} {error_id}" if hint_id else error_id
+    control.custom_attrs.update({
+        "aria-invalid": rx.cond(invalid, "true", "false"),
+        "aria-describedby": rx.cond(invalid, described, hint_id),
+    })
+    return control
+
+
+def field_error(message: Any, error_id: str, when: Any = True) -> rx.Component:
+    """A field's error below it, announced when it appears (``role="alert"``)."""
+    # The id as a plain attribute: Reflex gives every ``id=`` a React ref (a hook and a
+    # line of JavaScript each), and no script reads these messages.
+    element = rx.el.p(message, class_name="field-error", role="alert",
+                      custom_attrs={"id": error_id})
+    return element if when is True else rx.cond(when, element)
+
+
+def field(label: Any, control: rx.Component, *, control_id: str, hint: Any = None,
+          error: Any = None, invalid: Any = None, **props) -> rx.Component:
+    """A control with its label above, an optional hint, and its error below when ``invalid``.
+
+    The control gets ``aria-invalid`` and ``aria-describedby`` (the hint, then the error:
+    ``{control_id}-hint`` and ``{control_id}-error``).
+    """
+    hint_id = f"{control_id}-hint" if hint is not None else None
+    error_id = f"{control_id}-error"
+    parts = [rx.el.label(label, html_for=control_id, class_name="field-label")]
+    if hint is not None:
+        parts.append(rx.el.p(hint, class_name="field-hint", custom_attrs={"id": hint_id}))
+    parts.append(_describe(control, hint_id, error_id, invalid))
+    if invalid is not None:
+        parts.append(field_error(error, error_id, invalid))
+    return rx.el.div(*parts, class_name=_pop_class(props, "field-group"), **props)
+
+
+def select(*options: Any, **props) -> rx.Component:
+    """A native select (the phone's own picker) that looks like a field, with its chevron."""
+    _drop(props, "size", "variant", "radius")
+    return rx.el.select(*options, class_name=_pop_class(props, "field select"), **props)
+
+
+def checkbox(label: Any, name: str, checked: Any = False, **props) -> rx.Component:
+    """A checkbox inside its label: the whole line is a 44 px touch target."""
+    box_props = {key: props.pop(key) for key in list(props) if key.startswith("aria")}
+    return rx.el.label(
+        rx.el.input(type="checkbox", name=name, id=name, default_checked=checked,
+                    class_name="check", **box_props),
+        rx.el.span(label),
+        html_for=name, class_name=_pop_class(props, "check-label"), **props)
+
+
+def checkbox_group(legend: Any, *boxes: rx.Component, hint: Any = None,
+                   **props) -> rx.Component:
+    """Checkboxes that answer one question: a fieldset whose legend is the question."""
+    parts = [rx.el.legend(legend, class_name="legend")]
+    if hint is not None:
+        parts.append(rx.el.p(hint, class_name="field-hint"))
+    return rx.el.fieldset(*parts, *boxes, class_name=_pop_class(props, "fieldset"), **props)
+
+
+# ---- Dialog -----------------------------------------------------------------
+
+def dialog(opener: rx.Component, title: Any, *children: Any, dialog_id: str,
+           **props) -> rx.Component:
+    """A modal dialog (native ``<dialog>``) opened by ``opener``, a button.
+
+    ``assets/pwa.js`` opens it with ``showModal()`` (the rest of the page turns inert)
+    and loads ``assets/dialog.js``, which keeps Tab inside it; Escape (or a
+    ``dialog_close`` button) closes it and focus goes back to the opener. Its ``title``
+    is its accessible name. See components/pwa.py.
+    """
+    opener.custom_attrs.update({"data-dialog": dialog_id, "aria-haspopup": "dialog",
+                                "aria-controls": dialog_id})
+    title_id = f"{dialog_id}-title"
+    return rx.fragment(
+        opener,
+        rx.el.dialog(
+            rx.el.h2(title, class_name="dialog-title", custom_attrs={"id": title_id}),
+            *children,
+            class_name=_pop_class(props, "dialog"), aria_labelledby=title_id,
+            custom_attrs={"id": dialog_id}, **props),
+    )
+
+
+def dialog_close(*children: Any, **props) -> rx.Component:
+    """A button that closes its dialog (focus goes back to the opener)."""
+    props.setdefault("variant", "outline")
+    element = button(*children, type="button", **props)
+    element.custom_attrs["data-dialog-close"] = "true"
+    return element
+
+
 # ---- Tables -----------------------------------------------------------------
 
 def table(*children: Any, label: Any = None, **props) -> rx.Component:

@@ -36,12 +36,7 @@ def charter_text(articles: rx.Var) -> rx.Component:
 
 def tick(name: str, label: rx.Var | str, checked: rx.Var | bool = False) -> rx.Component:
     """A checkbox inside its label: the whole line is the touch target (44 px high)."""
-    return rx.el.label(
-        rx.el.input(type="checkbox", name=name, id=name, default_checked=checked,
-                    class_name="touch-check"),
-        rx.el.span(T(label) if isinstance(label, str) else label),
-        html_for=name, class_name="check-label",
-    )
+    return ui.checkbox(T(label) if isinstance(label, str) else label, name, checked)
 
 
 def _checked(ticked: rx.Var | None, name: str) -> rx.Var | bool:

@@ -105,18 +105,27 @@ def mark_done_form() -> rx.Component:
 
 
 def cancel_form() -> rx.Component:
-    return rx.el.details(
-        rx.el.summary(T("I can no longer come"), class_name="touch summary"),
+    """Cancelling asks first, in a dialog: the reason for the referent, then a clear choice."""
+    return ui.dialog(
+        ui.button(T("I can no longer come"), type="button", variant="soft", color_scheme="red",
+                  size="3", id="cancel-open"),
+        T("Cancel your participation?"),
         forms.form(
             shown_field(),
             ui.vstack(
+                ui.text(T("The referent is told at once and your place is offered again."),
+                        size="2"),
                 forms.text_input(ERR, N_("Why? (for the referent)"), "reason"),
-                ui.button(T("Cancel my participation"), type="submit", variant="soft",
-                          color_scheme="red", id="cancel-participation", size="3"),
+                rx.el.div(
+                    ui.dialog_close(T("Keep my place"), size="3", id="cancel-keep"),
+                    ui.button(T("Cancel my participation"), type="submit", variant="solid",
+                              color_scheme="red", id="cancel-participation", size="3"),
+                    class_name="dialog-actions"),
                 width="100%",
             ),
             on_submit=MissionState.cancel,
         ),
+        dialog_id="cancel-dialog",
     )
 
 

@@ -11,6 +11,7 @@ import os
 import re
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -168,6 +169,27 @@ def login(page: Page, email: str, expected_path: str) -> None:
     # A full page load of a route comes back with a trailing slash (/board/).
     page.wait_for_url(re.compile(".*" + re.escape(expected_path) + r"/?(\?.*)?$"),
                       timeout=30_000)
+
+
+def demo_ids(app_server: AppServer) -> dict[str, object]:
+    """Real ids of the demo data, for the pages with a parameter."""
+    db = sqlite3.connect(app_server.data_dir / "e2e.db")
+    try:
+        one = lambda sql: db.execute(sql).fetchone()[0]  # noqa: E731
+        return {
+            "mission": one("SELECT id FROM mission WHERE status = 'open' ORDER BY id"),
+            # A mission the demo volunteer took (her page shows the contact and her part).
+            "accepted": one(
+                "SELECT p.mission_id FROM participation p JOIN user u ON u.id = p.volunteer_id "
+                "JOIN mission m ON m.id = p.mission_id WHERE u.email = 'volontaire@vitre.demo' "
+                "AND p.status = 'accepted' AND m.status IN ('open', 'full') ORDER BY m.id"),
+            "collective": one("SELECT id FROM mission WHERE kind = 'collective' ORDER BY id"),
+            "volunteer": one("SELECT id FROM user WHERE role = 'volunteer' ORDER BY id"),
+            "beneficiary": one("SELECT id FROM beneficiary ORDER BY id"),
+            "slug": one("SELECT slug FROM commune ORDER BY id"),
+        }
+    finally:
+        db.close()
 
 
 def open_menu(page: Page) -> None:

@@ -8,10 +8,8 @@ mention the policy are kept too. The buttons whose code used to run through
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
-from conftest import PHONE, TABLET, login
+from conftest import PHONE, TABLET, demo_ids, login
 from playwright.sync_api import Page, expect
 
 RECORD = """
@@ -20,21 +18,6 @@ document.addEventListener("securitypolicyviolation", (e) => window.__csp.push(
   `${e.violatedDirective} blocked ${e.blockedURI} at ${e.sourceFile}:${e.lineNumber}`));
 """
 POSITION = {"latitude": 48.12391, "longitude": -1.20811}  # Vitré, Notre-Dame
-
-
-def _ids(app_server) -> dict[str, object]:
-    """Real ids of the demo data for the pages with a parameter."""
-    db = sqlite3.connect(app_server.data_dir / "e2e.db")
-    try:
-        one = lambda sql: db.execute(sql).fetchone()[0]  # noqa: E731
-        return {
-            "mission": one("SELECT id FROM mission WHERE status = 'open' ORDER BY id"),
-            "collective": one("SELECT id FROM mission WHERE kind = 'collective' ORDER BY id"),
-            "volunteer": one("SELECT id FROM user WHERE role = 'volunteer' ORDER BY id"),
-            "slug": one("SELECT slug FROM commune ORDER BY id"),
-        }
-    finally:
-        db.close()
 
 
 def _watch(page: Page) -> list[str]:
@@ -58,7 +41,7 @@ def _visit(page: Page, path: str, errors: list[str]) -> None:
 
 @pytest.fixture
 def ids(app_server):
-    return _ids(app_server)
+    return demo_ids(app_server)
 
 
 def test_public_pages(new_context, ids):

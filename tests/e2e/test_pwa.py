@@ -205,8 +205,12 @@ def _tab_to(page: Page, matches, limit: int = 40) -> dict:
     raise AssertionError("never reached by the keyboard")
 
 
-def test_volunteer_journey_with_the_keyboard_alone(new_context):
-    page = new_context(PHONE_360).new_page()
+BOTH_WAYS = pytest.mark.parametrize("viewport", [SMALL, LANDSCAPE], ids=["360x640", "640x360"])
+
+
+@BOTH_WAYS
+def test_volunteer_journey_with_the_keyboard_alone(new_context, viewport):
+    page = new_context({**PHONE_360, "viewport": viewport}).new_page()
     page.goto("/login?next=/board")  # volunteers land on /home otherwise
     expect(page.locator("input[name=next]")).to_have_value("/board")
     _tab_to(page, lambda f: f["id"] == "email")
@@ -244,3 +248,56 @@ def test_volunteer_journey_with_the_keyboard_alone(new_context):
         _check_fits(page, f"/map {viewport}")
     _tab_to(page, lambda f: f["id"] == "use-location")
     _tab_to(page, lambda f: f["id"] == "radius")
+
+
+def _cancellable_place(app_server) -> tuple[str, int]:
+    """A demo account and a mission of hers still days away (so she may cancel)."""
+    with sqlite3.connect(app_server.data_dir / "e2e.db") as db:
+        return db.execute(
+            "SELECT u.email, m.id FROM participation p JOIN user u ON u.id = p.volunteer_id "
+            "JOIN mission m ON m.id = p.mission_id WHERE u.email IN ('volontaire@vitre.demo', "
+            "'voisine@vitre.demo', 'volontaire2@vitre.demo') AND p.status = 'accepted' "
+            "AND m.status IN ('open', 'full') AND m.starts_at > datetime('now', '+3 days') "
+            "ORDER BY m.starts_at").fetchone()
+
+
+def _in_dialog(page: Page) -> bool:
+    return page.evaluate("!!document.activeElement.closest('dialog[open]')")
+
+
+@BOTH_WAYS
+def test_the_cancel_dialog_with_the_keyboard_alone(new_context, app_server, viewport):
+    """ui.dialog: opened from its button, focus kept inside (Tab and Shift+Tab wrap),
+    Escape and "Keep my place" close it, focus goes back to the button. Nothing is sent:
+    the demo volunteer keeps her place for the other tests (the sending is
+    test_volunteer_journey.py's)."""
+    page = new_context({**PHONE_360, "viewport": viewport}).new_page()
+    email, mission = _cancellable_place(app_server)
+    login(page, email, "/home")
+    page.goto(f"/missions/{mission}")
+    dialog = page.locator("#cancel-dialog")
+    expect(page.locator("#cancel-open")).to_be_visible()
+    expect(dialog).to_be_hidden()
+    page.wait_for_load_state("networkidle")
+    _tab_to(page, lambda f: f["id"] == "cancel-open", limit=60)
+    page.keyboard.press("Enter")
+    expect(dialog).to_be_visible()
+    expect(dialog).to_have_attribute("aria-labelledby", "cancel-dialog-title")
+    assert page.evaluate("document.activeElement.id") == "reason"  # its first field
+    _check_fits(page, f"cancel dialog {viewport}")
+    # Focus stays inside, both ways round, and always shows.
+    for key in ["Tab"] * 5 + ["Shift+Tab"] * 5:
+        page.keyboard.press(key)
+        assert _in_dialog(page), key
+        assert page.evaluate(FOCUS_JS)["visible"], page.evaluate(FOCUS_JS)
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    assert page.evaluate("document.activeElement.id") == "cancel-open"
+    # "Keep my place" closes it too; the button gets the focus back.
+    page.keyboard.press("Enter")
+    expect(dialog).to_be_visible()
+    _tab_to(page, lambda f: f["id"] == "cancel-keep")
+    page.keyboard.press("Enter")
+    expect(dialog).to_be_hidden()
+    assert page.evaluate("document.activeElement.id") == "cancel-open"
+    expect(page.locator("#outcome")).to_have_count(0)  # nothing was sent
