@@ -79,16 +79,6 @@ def commune_by_slug(session: Session, slug: str) -> PublicCommune:
                          commune.town_hall_address, commune.public_text, commune.logo_name)
 
 
-def commune_by_id(session: Session, commune_id: int) -> PublicCommune | None:
-    """What anyone may see of the commune ``commune_id`` (the app header's name and colour)."""
-    commune = session.get(Commune, commune_id)
-    if commune is None or commune.id is None:
-        return None
-    return PublicCommune(commune.id, commune.name, commune.slug, commune.theme_color,
-                         commune.contact_phone, commune.contact_email,
-                         commune.town_hall_address, commune.public_text, commune.logo_name)
-
-
 def printable(commune: PublicCommune, *, kind: str, signup_url: str, locale: str) -> bytes:
     """The commune's printable PDF of ``kind``, in ``locale``.
 

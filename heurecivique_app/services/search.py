@@ -192,7 +192,8 @@ def _missions_query(actor: Actor, filters: Filters, timezone: str) -> Any:
 
 def _mission_lines(session: Session, rows: list[Any]) -> list[MissionLine]:
     """The lines of ``rows`` (mission, neighbourhood, beneficiary) with their volunteers,
-    hours and follow-up: three reads for the whole page, whatever its length."""
+    hours and follow-up: three reads for the whole page, whatever its length.
+    """
     ids = [m.id for m, _, _ in rows]
     names: dict[int, list[str]] = {}
     for mission_id, name in session.exec(

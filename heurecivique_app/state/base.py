@@ -32,12 +32,12 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 import reflex as rx
 
 from heurecivique_app.domain.enums import Role
-from heurecivique_app.domain.errors import DomainError, ValidationFailed
+from heurecivique_app.domain.errors import DomainError, NotFound, ValidationFailed
 from heurecivique_app.i18n import DEFAULT_LOCALE, negotiate, read_cookie, translate
 from heurecivique_app.presenters.options import Option, neighbourhood_options
+from heurecivique_app.presenters.pwa import theme_colour
 from heurecivique_app.realtime.channels import inbox_channel
 from heurecivique_app.realtime.live import live
-from heurecivique_app.presenters.pwa import theme_colour
 from heurecivique_app.services import auth, inbox, public, selectors
 from heurecivique_app.services.actor import Actor
 from heurecivique_app.settings import Settings
@@ -323,8 +323,13 @@ class AppState(rx.State):
         """The header's commune name and colour (read again only when the commune changes)."""
         if self._header_commune == actor.commune_id:
             return
-        with session_scope() as session:
-            commune = public.commune_by_id(session, actor.commune_id)
+        commune = None
+        if actor.commune_id is not None:
+            with session_scope() as session:
+                try:
+                    commune = public.commune_by_id(session, actor.commune_id)
+                except NotFound:
+                    commune = None
         self._header_commune = actor.commune_id
         self.commune_name = commune.name if commune is not None else ""
         self.commune_colour = theme_colour(commune)

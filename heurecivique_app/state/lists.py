@@ -14,8 +14,8 @@ from heurecivique_app.presenters.counts import count_line
 from heurecivique_app.presenters.lists import (
     BeneficiaryListRow,
     MissionListRow,
-    beneficiary_list_row,
     PageLink,
+    beneficiary_list_row,
     mission_list_row,
     page_href,
     page_links,

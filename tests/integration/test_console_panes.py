@@ -43,7 +43,7 @@ def busy(db_engine: Engine):
                       starts_at=now - timedelta(days=n + 1))
         f.mission(s, neighbourhood_=w.neighbourhood, title="Brouillon",
                   status=MissionStatus.DRAFT)
-        for n in range(2):
+        for _ in range(2):
             f.volunteer(s, neighbourhood_=w.neighbourhood, status=VolunteerStatus.PENDING)
         relay = f.volunteer(s, neighbourhood_=w.neighbourhood)
         for n in range(4):
