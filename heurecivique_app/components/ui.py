@@ -202,11 +202,11 @@ def link(*children: Any, href: Any = None, underline: str | None = None,
                          size and f"size-{size}", weight and f"weight-{weight}")
     if is_external is not None:
         props["target"] = rx.cond(is_external, "_blank", "")
-    reload_document = props.pop("custom_attrs", {}) or {}
+    attrs = props.pop("custom_attrs", {}) or {}  # e.g. reloadDocument, React Router's own
     if href is None:
-        return rx.el.a(*children, href="#", class_name=classes, **props)
-    return ReactRouterLink.create(*children, to=href, class_name=classes,
-                                  custom_attrs=reload_document, **props)
+        return rx.el.a(*children, href="#", class_name=classes, custom_attrs=attrs, **props)
+    return ReactRouterLink.create(*children, to=href, class_name=classes, custom_attrs=attrs,
+                                  **props)
 
 
 # ---- Fields -----------------------------------------------------------------
@@ -214,15 +214,18 @@ def link(*children: Any, href: Any = None, underline: str | None = None,
 def input(**props) -> rx.Component:  # noqa: A001 - the element's own name
     """A text field; a controlled one (value + on_change) is debounced, as Reflex's was."""
     _drop(props, "size", "variant", "radius", "color_scheme")
-    element = rx.el.input(class_name=_pop_class(props, "field"), **props)
-    if props.get("value") is not None and props.get("on_change") is not None:
-        return DebounceInput.create(element)
-    return element
+    return _debounced_if_controlled(rx.el.input(class_name=_pop_class(props, "field"), **props),
+                                    props)
 
 
 def text_area(**props) -> rx.Component:
     _drop(props, "size", "variant", "radius", "resize")
-    element = rx.el.textarea(class_name=_pop_class(props, "field field-area"), **props)
+    return _debounced_if_controlled(
+        rx.el.textarea(class_name=_pop_class(props, "field field-area"), **props), props)
+
+
+def _debounced_if_controlled(element: rx.Component, props: dict) -> rx.Component:
+    """A controlled field (value + on_change) waits for a pause in typing, as Reflex's did."""
     if props.get("value") is not None and props.get("on_change") is not None:
         return DebounceInput.create(element)
     return element
