@@ -325,11 +325,11 @@ class AppState(rx.State):
             return
         commune = None
         if actor.commune_id is not None:
-            with session_scope() as session:
-                try:
+            try:
+                with self._reading() as session:
                     commune = public.commune_by_id(session, actor.commune_id)
-                except NotFound:
-                    commune = None
+            except NotFound:
+                pass  # a staff member without a commune: the plain header
         self._header_commune = actor.commune_id
         self.commune_name = commune.name if commune is not None else ""
         self.commune_colour = theme_colour(commune)
