@@ -76,8 +76,10 @@ class PageLink(TypedDict):
 
 def page_links(path: str, query: Mapping[str, str], page: int, pages: int,
                around: int = 2) -> list[PageLink]:
-    """The numbered links of a paginated list: the first, the last, and ``around`` pages
-    each side of ``page``; a gap stands for the pages left out. The filters of ``query``
+    """The numbered links of a paginated list.
+
+    The first, the last, and ``around`` pages each side of ``page``; a gap stands
+    for the pages left out. The filters of ``query``
     travel in every link, so each page is an address one can bookmark.
     """
     shown = sorted({1, pages, *range(max(1, page - around), min(pages, page + around) + 1)})

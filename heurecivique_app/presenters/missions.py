@@ -163,8 +163,10 @@ def console_vars(session: Session, commune_id: int, locale: str, timezone: str
 
 
 def pane_count_texts(counts: dashboard.PaneCounts, locale: str) -> dict[str, str]:
-    """Each pane's count as its heading shows it (a number in the locale's digits; the
-    feed's says it counts today's events, its list going further back).
+    """Each pane's count as its heading shows it.
+
+    A number in the locale's digits; the feed's says it counts today's events, its
+    list going further back.
     """
     texts = {name: format_decimal(value, locale=locale)
              for name, value in asdict(counts).items()}

@@ -12,7 +12,7 @@ from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, func
+from sqlalchemy import ColumnElement, ScalarSelect, func
 from sqlmodel import Session, col, select
 
 from heurecivique_app.domain.community import RelayReport, ReportStatus
@@ -158,7 +158,8 @@ def pane_counts(session: Session, *, commune_id: int, timezone: str,
     ``activity_actions``: the feed's events, as ``selectors.commune_activity`` takes them;
     the feed counts those of today (local calendar).
     """
-    def count(entity: Any, *where: ColumnElement[bool], join: Any = None) -> Any:
+    def count(entity: type, *where: ColumnElement[bool],
+              join: tuple[Any, ...] | None = None) -> ScalarSelect[int]:
         query = select(func.count()).select_from(entity)
         if join is not None:
             query = query.join(*join)

@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, or_
+from sqlalchemy import Select, func, or_
 from sqlmodel import Session, col, select
 
 from heurecivique_app.domain.enums import (
@@ -159,7 +159,7 @@ class MissionLine:
     incident: str
 
 
-def _missions_query(actor: Actor, filters: Filters, timezone: str) -> Any:
+def _missions_query(actor: Actor, filters: Filters, timezone: str) -> Select:
     """The commune's missions matching ``filters`` (the list, its count and the export)."""
     require_staff(actor, actor.commune_id)
     query = (
@@ -191,8 +191,10 @@ def _missions_query(actor: Actor, filters: Filters, timezone: str) -> Any:
 
 
 def _mission_lines(session: Session, rows: list[Any]) -> list[MissionLine]:
-    """The lines of ``rows`` (mission, neighbourhood, beneficiary) with their volunteers,
-    hours and follow-up: three reads for the whole page, whatever its length.
+    """The lines of ``rows`` (mission, neighbourhood, beneficiary).
+
+    With their volunteers, hours and follow-up: three reads for the whole page,
+    whatever its length.
     """
     ids = [m.id for m, _, _ in rows]
     names: dict[int, list[str]] = {}

@@ -127,8 +127,9 @@ def board_cards(session: Session, hood: Neighbourhood) -> list[MissionCard]:
 def commune_missions(
     session: Session, *, commune_id: int, statuses: list[str] | None = None, limit: int = 100
 ) -> list[MissionCard]:
-    """The commune's missions for the referent console, newest activity first (at most
-    ``limit``: the full list is /console/missions, paginated).
+    """The commune's missions for the referent console, newest activity first.
+
+    At most ``limit``: the full list is /console/missions, paginated.
     """
     query = (
         select(Mission, Neighbourhood)
@@ -275,8 +276,10 @@ def activity_where(commune_id: int, actions: Collection[str] | None = None
 
 def commune_activity(session: Session, *, commune_id: int, limit: int = 15,
                      actions: Collection[str] | None = None) -> list[Activity]:
-    """The commune's latest mission events, for the referent's live feed (``actions``:
-    only the events the feed knows how to word, so none of the ``limit`` is lost).
+    """The commune's latest mission events, for the referent's live feed.
+
+    ``actions``: only the events the feed knows how to word, so none of the
+    ``limit`` is lost.
     """
     rows = session.exec(
         select(AuditEntry, User.display_name, Mission.title)

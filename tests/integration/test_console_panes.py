@@ -50,7 +50,7 @@ def busy(db_engine: Engine):
             s.add(RelayReport(commune_id=w.commune.id, neighbourhood_id=w.neighbourhood.id,
                               relay_id=relay.id, kind="issue", category="comfort",
                               title=f"Banc {n}"))
-        for n in range(3):
+        for _ in range(3):
             s.add(AuditEntry(commune_id=w.commune.id, actor_id=w.referent.id,
                              action=EventKind.MISSION_PUBLISHED, entity="mission",
                              entity_id=w.mission.id))
