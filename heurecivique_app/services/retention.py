@@ -16,21 +16,31 @@ What is erased and when (defaults in :mod:`domain.privacy`):
 - after ``inactive_months`` without activity: the beneficiary's name becomes its
   initials, their contact and notes are erased. Missions, hours and follow-up
   figures stay: the statistics never needed the person.
+
+The messages about those missions go too. A finished job (an e-mail sent, or
+given up) is deleted ``FINISHED_JOB_DAYS`` after it finished, the shortest
+period a commune may choose: its payload holds what the message said (the
+morning summary lists beneficiaries' names and phones). A notification-centre
+item goes after its reader's commune's ``mission_contact_days`` (a withdrawal's
+reason, a volunteer's name).
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import or_
+from sqlalchemy import delete, or_
 from sqlmodel import Session, col, select, update
 
 from heurecivique_app.domain.community import RelayReport
 from heurecivique_app.domain.enums import MissionStatus
 from heurecivique_app.domain.errors import DomainError, NotFound
 from heurecivique_app.domain.followup import MissionFollowUp
+from heurecivique_app.domain.inbox import InboxItem
 from heurecivique_app.domain.models import Beneficiary, Mission, Participation, User
+from heurecivique_app.domain.notifications import Job, JobStatus
 from heurecivique_app.domain.privacy import (
     CLOSED_STATUSES,
     DEFAULT_INACTIVE_MONTHS,
@@ -57,6 +67,8 @@ from heurecivique_app.domain.validation import (
 )
 from heurecivique_app.services.actor import Actor, require_staff
 from heurecivique_app.services.audit import audit
+
+log = logging.getLogger(__name__)
 
 UNDER_WAY = (MissionStatus.DRAFT, MissionStatus.OPEN, MissionStatus.FULL)
 STILL_UNDER_WAY = N_(
@@ -181,6 +193,38 @@ def _policies(session: Session) -> dict[int, RetentionPolicy]:
             for row in session.exec(select(CommuneRetention)).all()}
 
 
+# A finished job's payload is of no use once sent; kept a little for the record of a
+# failed delivery, never longer than the shortest period a commune may choose.
+FINISHED_JOB_DAYS = MISSION_CONTACT_DAYS_RANGE[0]
+FINISHED = (JobStatus.DONE, JobStatus.FAILED, JobStatus.SKIPPED)
+
+
+def forget_old_messages(session: Session, policies: dict[int, RetentionPolicy],
+                        now: datetime) -> tuple[int, int]:
+    """Delete finished jobs and notification-centre items past their period.
+
+    Returns:
+        How many jobs and how many items were deleted.
+    """
+    jobs = session.execute(delete(Job).where(
+        col(Job.status).in_(FINISHED),
+        col(Job.finished_at) < now - timedelta(days=FINISHED_JOB_DAYS))).rowcount
+    items = 0
+    own = {commune_id: p.mission_contact_days for commune_id, p in policies.items()}
+    for commune_id, days in own.items():
+        items += session.execute(delete(InboxItem).where(
+            col(InboxItem.created_at) < now - timedelta(days=days),
+            col(InboxItem.user_id).in_(select(User.id).where(User.commune_id == commune_id)),
+        )).rowcount
+    # Everyone else (communes with the default period, staff of no commune).
+    others = select(User.id).where(or_(col(User.commune_id).is_(None),
+                                       col(User.commune_id).not_in(list(own))))
+    items += session.execute(delete(InboxItem).where(
+        col(InboxItem.created_at) < now - timedelta(days=DEFAULT_MISSION_CONTACT_DAYS),
+        col(InboxItem.user_id).in_(others))).rowcount
+    return jobs, items
+
+
 def purge(session: Session, *, now: datetime) -> PurgeRun:
     """Erase what each commune's periods say is due at ``now``; log the run.
 
@@ -236,6 +280,7 @@ def purge(session: Session, *, now: datetime) -> PurgeRun:
             _erase_contact(person, now)
             session.add(person)
             count(person.commune_id, 1)
+    jobs, items = forget_old_messages(session, policies, now)
     run = PurgeRun(as_of=now, ran_at=utcnow(),
                    missions_purged=sum(c[0] for c in counts.values()),
                    contacts_erased=sum(c[1] for c in counts.values()),
@@ -246,6 +291,8 @@ def purge(session: Session, *, now: datetime) -> PurgeRun:
         audit(session, actor=None, action="retention.purged", entity="purge_run",
               entity_id=run.id, commune_id=commune_id, missions=missions,
               contacts=contacts, pseudonymised=people_)
+    log.info("retention: %s finished jobs and %s notification-centre items deleted",
+             jobs, items)
     return run
 
 

@@ -21,6 +21,7 @@ from heurecivique_app.domain.community import RelayReport, ReportKind
 from heurecivique_app.domain.enums import MissionStatus, ParticipationStatus, Role
 from heurecivique_app.domain.errors import DomainError, NotAllowed, NotFound, ValidationFailed
 from heurecivique_app.domain.followup import MissionFollowUp
+from heurecivique_app.domain.inbox import InboxItem
 from heurecivique_app.domain.models import (
     AuditEntry,
     Beneficiary,
@@ -276,3 +277,32 @@ def test_a_person_who_comes_back_is_kept_then_purged_again(db_engine, closed, tm
         assert s.get(Beneficiary, closed.beneficiary.id).address == ADDRESS  # just cancelled
     _run_purge_job(db_engine, tmp_path, utcnow() + timedelta(days=62))
     assert _leaks(db_engine, _private()) == []
+
+
+def test_messages_that_carried_the_contact_go_too(db_engine, closed, tmp_path) -> None:
+    """The morning summary's job lists the beneficiary's phone; a withdrawal's reason
+    sits in the staff's notification centre: neither outlives the period."""
+    now = utcnow()
+    with session_scope(db_engine) as s:
+        s.add(Job(kind="send_email", key="morning:1:old", status=JobStatus.DONE,
+                  payload={"params": {"visits": [{"beneficiary": "Mme Robin",
+                                                  "phone": PHONE}]}},
+                  finished_at=now - timedelta(days=5)))
+        s.add(Job(kind="send_email", key="still:due", status=JobStatus.PENDING,
+                  payload={"params": {"reason": "en attente"}}))
+        s.add(InboxItem(user_id=closed.referent.id, kind="withdrawal", event="w:1",
+                        params={"reason": FEEDBACK}, created_at=now - timedelta(days=5)))
+        s.add(InboxItem(user_id=closed.volunteer.id, kind="reminder", event="r:1",
+                        params={}, created_at=now + timedelta(days=30)))
+    assert any(leak.startswith("job") for leak in _leaks(db_engine, _private()))
+    assert any(leak.startswith("inbox_item") for leak in _leaks(db_engine, _private()))
+
+    _run_purge_job(db_engine, tmp_path, now + timedelta(days=31))
+
+    assert _leaks(db_engine, _private()) == []
+    with session_scope(db_engine) as s:
+        keys = {job.key for job in s.exec(select(Job)).all()}
+        assert "morning:1:old" not in keys and "still:due" in keys
+        # The purge's own job finished just now: it stays for its week.
+        assert any(key.startswith(RETENTION_PURGE) for key in keys)
+        assert [i.event for i in s.exec(select(InboxItem)).all()] == ["r:1"]
