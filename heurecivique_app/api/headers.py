@@ -47,6 +47,7 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 DYNAMIC_PREFIXES = ("/api/", "/_event", "/_upload", "/healthz", "/readyz", "/metrics")
 # The pages that draw a map: the tile host is allowed in their documents only.
 MAP_PATHS = frozenset({"/map", "/console/stats/departement"})
+MAP_PREFIXES = ("/place/",)  # the referent places a need: /place/<mission id>
 
 _INLINE_SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script>", re.S | re.I)
 
@@ -131,7 +132,7 @@ class HeaderRules:
             "Permissions-Policy": PERMISSIONS_POLICY,
         }
         if content_type.startswith("text/html"):
-            on_map = path.rstrip("/") in MAP_PATHS
+            on_map = path.rstrip("/") in MAP_PATHS or path.startswith(MAP_PREFIXES)
             out["Content-Security-Policy"] = self.map_csp if on_map else self.page_csp
         elif "javascript" in content_type:
             # A script's own policy binds it only when it runs as a worker: the service

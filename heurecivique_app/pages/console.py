@@ -33,8 +33,9 @@ def mission_row(row: rx.Var) -> rx.Component:
             rx.cond((row["status"] == "open") | (row["status"] == "full"),
                     ui.link(T("Find a volunteer"), href="/console/match/" + row["id"],
                             size="1", class_name="match-link")),
+            # A full page load: the map page's own policy lets its tiles in.
             ui.link(T("Place on the map"), href="/place/" + row["id"], size="1",
-                    class_name="place-link"),
+                    class_name="place-link", custom_attrs={"reloadDocument": True}),
             rx.cond(row["can_publish"],
                     ui.button(T("Publish"), size="1",
                               on_click=ConsoleState.publish(row["id"]))),

@@ -54,7 +54,8 @@ def client_for(build: Path, public_url: str = "") -> TestClient:
         Route("/manifest.webmanifest", manifest),
         # Reflex's frontend mount answers /board with board.html; the same answer here.
         *[Route(f"/{name}", lambda _r: HTMLResponse(PAGE))
-          for name in ("board", "map", "console/stats", "console/stats/departement")],
+          for name in ("board", "map", "console/stats", "console/stats/departement",
+                       "place/7")],
         Mount("/", StaticFiles(directory=build, html=True)),
     ])
     settings = dataclasses.replace(Settings.from_env({}), public_url=public_url)
@@ -92,6 +93,11 @@ def test_the_departements_dashboard_draws_a_map_too(build: Path) -> None:
     assert "https://tile.openstreetmap.org" in csp
     assert "tile.openstreetmap.org" not in client.get(
         "/console/stats").headers["content-security-policy"]
+
+
+def test_the_page_where_a_referent_places_a_need_draws_a_map_too(build: Path) -> None:
+    csp = client_for(build).get("/place/7").headers["content-security-policy"]
+    assert "https://tile.openstreetmap.org" in csp
 
 
 def test_hashed_build_files_are_immutable_others_revalidated(build: Path) -> None:
