@@ -417,22 +417,35 @@ def sign_up(session: Session, *, form: SignupForm, site_url: str, geocoder: Geoc
 # --- the e-mails ------------------------------------------------------------------------
 
 
+# A sign-up with an address that has an account e-mails its owner; repeated, it would
+# flood their inbox: at most one such e-mail per address in each window (one job key).
+REPEAT_WINDOW_MINUTES = 5
+
+
+def _window(now: datetime) -> int:
+    return int(now.timestamp()) // (REPEAT_WINDOW_MINUTES * 60)
+
+
 def _tell_owner(session: Session, site_url: str, owner: User, now: datetime) -> None:
     """Queue an e-mail to the owner of an address someone tried to sign up with."""
     assert owner.id is not None
     notifications.notify(
         session, kind=MessageKind.ACCOUNT_EXISTS, user_ids=[owner.id],
-        event=f"account_exists:{owner.id}:{now.isoformat()}",
+        event=f"account_exists:{owner.id}:{_window(now)}",
         params={"login_url": f"{site_url}/login"},
         commune=notifications.commune_look(session, owner.commune_id), timezone="UTC",
         urgent=True, now=now)
 
 
 def _send_link(session: Session, site_url: str, user: User, now: datetime) -> None:
-    """Queue the e-mail of a new confirmation link (the job writes the token)."""
+    """Queue the e-mail of a new confirmation link (the job writes the token).
+
+    Signing up again with an address not yet confirmed sends a new link, at most
+    one per window.
+    """
     assert user.id is not None
     enqueue_rows(session, [job_row(
-        kind=CONFIRMATION_LINK_JOB, key=f"confirm:{user.id}:{now.isoformat()}",
+        kind=CONFIRMATION_LINK_JOB, key=f"confirm:{user.id}:{_window(now)}",
         payload={"site_url": site_url,
                  "commune": notifications.commune_look(session, user.commune_id)},
         due_at=now, user_id=user.id)])

@@ -305,6 +305,29 @@ def test_a_forwarded_report_is_an_eml_file_without_smtp(db_engine, world, tmp_pa
     assert "Note du CCAS : Urgent" in mail.get_body(("plain",)).get_content()
 
 
+
+def test_signing_up_again_and_again_does_not_flood_an_inbox(db_engine, world, tmp_path):
+    """Ten sign-ups with a taken address (confirmed or not) in a few minutes: one
+    e-mail to its owner; after the window, one more."""
+    pending = "pas-encore@example.fr"
+    with session_scope(db_engine) as s:
+        signup.sign_up(s, site_url="https://heure.vitre.example", geocoder=f.GEOCODER,
+                       form=good_form(world.commune, world.neighbourhood, email=pending))
+    start = datetime(2026, 12, 5, 9, 0, 30, tzinfo=ZoneInfo("UTC"))
+    for minute in (0, 1, 2, 3, 4, 4, 4, 4, 4, 6):
+        for address in (world.volunteer.email, pending):
+            with session_scope(db_engine) as s:
+                assert signup.sign_up(
+                    s, site_url="https://heure.vitre.example", geocoder=f.GEOCODER,
+                    form=good_form(world.commune, world.neighbourhood, email=address),
+                    now=start + timedelta(minutes=minute)) is None
+    jobs = _jobs(db_engine)
+    told = [j for j in jobs if j.key.startswith("account_exists:")]
+    links = [j for j in jobs if j.key.startswith("confirm:")]
+    assert len(told) == 2  # minutes 0-4, then minute 6
+    assert len(links) == 3  # the first sign-up's, then one per window
+
+
 def test_nothing_leaves_when_the_gate_before_acceptance_fails(tmp_path) -> None:
     """``before_accept`` (the runner's wait for the previous outcomes) runs before a
     message reaches the other end: when it fails, nothing of that message was handed
