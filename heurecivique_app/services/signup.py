@@ -377,7 +377,7 @@ def sign_up(session: Session, *, form: SignupForm, site_url: str, geocoder: Geoc
         if owner.email_confirmed:
             _tell_owner(session, site_url, owner, now)
         else:
-            _send_link(session, site_url, owner, now)
+            _send_link(session, site_url, owner, now, again=True)
         return None
     hood: Neighbourhood = clean["neighbourhood"]
     home: Point | None = clean["home"]
@@ -437,15 +437,17 @@ def _tell_owner(session: Session, site_url: str, owner: User, now: datetime) -> 
         urgent=True, now=now)
 
 
-def _send_link(session: Session, site_url: str, user: User, now: datetime) -> None:
+def _send_link(session: Session, site_url: str, user: User, now: datetime, *,
+               again: bool = False) -> None:
     """Queue the e-mail of a new confirmation link (the job writes the token).
 
-    Signing up again with an address not yet confirmed sends a new link, at most
-    one per window.
+    ``again``: the address signed up again before confirming: a fresh link, but at
+    most one per window.
     """
     assert user.id is not None
+    which = _window(now) if again else "first"
     enqueue_rows(session, [job_row(
-        kind=CONFIRMATION_LINK_JOB, key=f"confirm:{user.id}:{_window(now)}",
+        kind=CONFIRMATION_LINK_JOB, key=f"confirm:{user.id}:{which}",
         payload={"site_url": site_url,
                  "commune": notifications.commune_look(session, user.commune_id)},
         due_at=now, user_id=user.id)])
