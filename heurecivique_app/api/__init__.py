@@ -2,9 +2,10 @@
 
 Files and redirects rather than pages: login and logout (they set the HttpOnly
 session cookie), the sign-up's e-mail link, downloads (PDFs, photos, CSV and XLSX
-exports, my data), the installable app's manifest and one-click unsubscribe
-links; health, readiness and metrics (``health``). Each module keeps a
-``routes`` list; ``common`` holds what they share (cookie, actor, locale).
+exports, my data), the photo a relay attaches to a report (``relay_photo``), the
+installable app's manifest and one-click unsubscribe links; health, readiness and
+metrics (``health``). Each module keeps a ``routes`` list; ``common`` holds what they
+share (cookie, actor, locale).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from heurecivique_app.api import (
     push,
     pwa,
     recovery,
+    relay_photo,
     session,
     stats,
     volunteer,
@@ -30,6 +32,7 @@ from heurecivique_app.wiring import logs
 api = Starlette(routes=[
     *session.routes,
     *community.routes,
+    *relay_photo.routes,
     *pwa.routes,
     *volunteer.routes,
     *recovery.routes,

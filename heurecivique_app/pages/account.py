@@ -1,4 +1,9 @@
-"""/account: edit my profile, pause, notifications, download my data, delete my account."""
+"""/account: edit my profile, pause, notifications, download my data, delete my account.
+
+The page's own ids are plain attributes (``custom_attrs``): Reflex gives every ``id=`` a
+React ref (a hook and a line of JavaScript each) and no script reads these; the page is
+the heaviest volunteer page under issue 16's budget (bench/frontend.py).
+"""
 
 from __future__ import annotations
 
@@ -29,7 +34,8 @@ def profile_form() -> rx.Component:
         ui.vstack(
             forms.text_input(ERR, N_("Name"), "display_name", auto_complete="name",
                              default_value=AccountState.display_name),
-            ui.text(T("Email"), ": ", AccountState.email, size="2", id="account-email"),
+            ui.text(T("Email"), ": ", AccountState.email, size="2",
+                    custom_attrs={"id": "account-email"}),
             forms.text_input(ERR, N_("Phone"), "phone", type="tel", auto_complete="tel",
                              default_value=AccountState.phone),
             place_fields(ERR, AccountState.neighbourhood_options, AccountState.neighbourhood_id,
@@ -41,12 +47,12 @@ def profile_form() -> rx.Component:
             distance_select(ERR, AccountState.max_distance_km),
             departement_pool_tick(AccountState.ticked),
             rx.cond(AccountState.form_message != "",
-                    ui.callout(AccountState.form_message, role="status", id="form-message",
-                               width="100%",
+                    ui.callout(AccountState.form_message, role="status",
+                               custom_attrs={"id": "form-message"}, width="100%",
                                high_contrast=True,
                                color_scheme=rx.cond(AccountState.form_ok, "green", "red"))),
             ui.button(T("Save my profile"), type="submit", size="3", width="100%",
-                      id="save-profile"),
+                      custom_attrs={"id": "save-profile"}),
             spacing="4", width="100%",
         ),
         on_submit=AccountState.save,
@@ -61,14 +67,14 @@ def pause_section() -> rx.Component:
         rx.cond(
             AccountState.volunteer_status == "paused",
             ui.vstack(
-                ui.text(T("Your participation is paused."), id="paused-status"),
+                ui.text(T("Your participation is paused."), custom_attrs={"id": "paused-status"}),
                 ui.button(T("Resume my participation"), on_click=AccountState.set_paused(False),
-                          size="3", id="resume"),
+                          size="3", custom_attrs={"id": "resume"}),
             ),
             ui.vstack(
                 ui.text(T("Away for a while? Pause: no mission will be proposed to you.")),
                 ui.button(T("Pause my participation"), on_click=AccountState.set_paused(True),
-                          size="3", variant="soft", id="pause"),
+                          size="3", variant="soft", custom_attrs={"id": "pause"}),
             ),
         ),
     ), style={"width": "100%"})
@@ -100,12 +106,13 @@ def mail_section() -> rx.Component:
                             box["name"], T_each(box),
                             AccountState.choices_on.contains(box["name"])))),
                 )), class_name="side-by-side"),
-                ui.button(T("Save my choices"), type="submit", size="3", id="save-mail"),
+                ui.button(T("Save my choices"), type="submit", size="3",
+                          custom_attrs={"id": "save-mail"}),
             ),
             on_submit=AccountState.save_mail_choices,
             key=AccountState.mail_key,
         ),
-    ), style={"width": "100%"}, id="mail-choices")
+    ), style={"width": "100%"}, custom_attrs={"id": "mail-choices"})
 
 
 def alerts_section() -> rx.Component:
@@ -118,7 +125,7 @@ def alerts_section() -> rx.Component:
                     rx.el.legend(T("New missions near home that match what I like doing:")),
                     *[rx.el.label(
                         rx.el.input(type="radio", name="alert_mode", value=mode,
-                                    id=f"alert_{mode}", class_name="touch-check",
+                                    custom_attrs={"id": f"alert_{mode}"}, class_name="touch-check",
                                     default_checked=AccountState.alert_mode == mode),
                         rx.el.span(T(label)), html_for=f"alert_{mode}",
                         class_name="check-label") for mode, label in ALERT_MODES.items()],
@@ -128,12 +135,13 @@ def alerts_section() -> rx.Component:
                           "day's digest."), size="2"),
                 tick("nudge", N_("A gentle reminder on the 20th when this month's hour is "
                                  "not given yet"), AccountState.nudge),
-                ui.button(T("Save my alerts"), type="submit", size="3", id="save-alerts"),
+                ui.button(T("Save my alerts"), type="submit", size="3",
+                          custom_attrs={"id": "save-alerts"}),
             ),
             on_submit=AccountState.save_alerts,
             key=AccountState.alert_key,
         ),
-    ), style={"width": "100%"}, id="alert-choices")
+    ), style={"width": "100%"}, custom_attrs={"id": "alert-choices"})
 
 
 def push_section() -> rx.Component:
@@ -158,15 +166,15 @@ def push_section() -> rx.Component:
                       variant="soft", custom_attrs={"data-push-action": "off"}),
             class_name="side-by-side",
         ),
-    ), style={"width": "100%"}, id="push")
+    ), style={"width": "100%"}, custom_attrs={"id": "push"})
 
 
 def data_section() -> rx.Component:
     return rx.el.section(ui.vstack(
         ui.heading(T("My data"), as_="h2", size="5"),
         rx.el.a(T("Download my data (JSON)"), href="/api/me/export", download=True,
-                class_name="touch lang-link", id="export",
-                custom_attrs={"reloadDocument": True}),
+                class_name="touch lang-link",
+                custom_attrs={"id": "export", "reloadDocument": True}),
         forms.form(
             ui.vstack(
                 ui.text(T("Deleting your account erases your name, email, phone, address "
@@ -175,9 +183,9 @@ def data_section() -> rx.Component:
                 tick("confirm_delete", N_("I want to delete my account for good.")),
                 rx.cond(AccountState.delete_error != "",
                         ui.text(AccountState.delete_error, color_scheme="red", role="alert",
-                                id="confirm_delete-error")),
+                                custom_attrs={"id": "confirm_delete-error"})),
                 ui.button(T("Delete my account"), type="submit", color_scheme="red",
-                          high_contrast=True, size="3", id="delete-account"),
+                          high_contrast=True, size="3", custom_attrs={"id": "delete-account"}),
             ),
             on_submit=AccountState.delete_account,
         ),

@@ -1,8 +1,9 @@
 """/relay: the neighbourhood relay's home (their reports, missions to share), made for a phone.
 
 The two forms live in their own modules (pages/relay_issue.py, pages/relay_need.py):
-Reflex bundles a page module's components together, and the issue form's photo picker
-(react-dropzone) would otherwise weigh on every relay page."""
+Reflex bundles a page module's components together, and each form's fields would
+otherwise weigh on every relay page (the issue form's photo picker was react-dropzone,
+14.8 kB gzipped, before it became a native file input)."""
 
 from __future__ import annotations
 

@@ -15,8 +15,10 @@ from heurecivique_app.presenters.reports import (
     report_row,
     shareable_row,
 )
-from heurecivique_app.services import intake, relays, selectors
+from heurecivique_app.services import intake, relays, report_photos, selectors
 from heurecivique_app.state.base import AppState, Outcome, page_load, relay_only
+
+PHOTO_NOT_SENT = N_("The photo could not be sent: check the connection and choose it again.")
 
 
 class RelayState(AppState):
@@ -58,15 +60,33 @@ class RelayState(AppState):
 
     @rx.event
     @relay_only
-    async def upload_photo(self, actor, files: list[rx.UploadFile]):
-        """Check, clean (EXIF removed) and store the photo; the report refers to it."""
-        if not files:
-            return
-        self._photo_name, error = await self._store_photo(files[0])
+    def photo_sent(self, actor, answer: dict):
+        """The photo input posted its file to ``/api/relay/photo``: the route's JSON answer.
+
+        The photo goes with the report only if the answer's ticket was signed for the
+        relay this tab's session cookie names (``services.report_photos``); a refusal,
+        translated by the route in the page's language, is shown under the field. An
+        emptied input (``cleared``) takes the photo off the report.
+        """
+        answer = answer if isinstance(answer, dict) else {}
+        self._photo_name = report_photos.photo_from_ticket(
+            self._settings.secret_key, actor=actor, ticket=answer.get("ticket"))
         self.field_errors = {k: v for k, v in self.field_errors.items() if k != "photo"}
-        if error:
-            self.field_errors["photo"] = error
-        self.photo_label = "" if error else self._tr(N_("Photo attached (location data removed)."))
+        if self._photo_name is None and not answer.get("cleared"):
+            self.field_errors["photo"] = self._photo_refusal(answer)
+        self.photo_label = ("" if self._photo_name is None
+                            else self._tr(N_("Photo attached (location data removed).")))
+
+    def _photo_refusal(self, answer: dict) -> str:
+        """The route's own words (read by the tab that sent the file, as text), or ours
+        when the answer was not the route's JSON (a proxy's 413, no network)."""
+        error = answer.get("error")
+        if isinstance(error, str) and error:
+            return error[:300]
+        if answer.get("status") == 413:
+            return self._tr(N_("The photo is too big (at most {size} MB)."),
+                            size=self._settings.max_photo_bytes // (1024 * 1024))
+        return self._tr(PHOTO_NOT_SENT)
 
     def _done(self, actor, message: str) -> None:
         self.field_errors = {}

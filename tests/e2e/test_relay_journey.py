@@ -68,9 +68,20 @@ def test_relay_reports_on_a_phone_and_follows_the_referents_answer(new_context, 
     relay.locator("#locate").click()
     expect(relay.locator("#lat")).to_have_value("48.126710")
     expect(relay.locator("#lon")).to_have_value("-1.210980")
-    relay.locator("#photo input[type=file]").set_input_files(
+    # The phone's own file input (it offers the camera), named by its label; it posts the
+    # file to the app's route (/api/relay/photo) at once. A file that is not a photo is refused, in
+    # French, and the input says so to a screen reader.
+    photo = relay.get_by_label("Photo (facultative)")
+    expect(photo).to_have_attribute("type", "file")
+    photo.set_input_files(files=[{"name": "banc.txt", "mimeType": "text/plain",
+                                  "buffer": b"not a photo"}])
+    expect(relay.locator("#photo-error")).to_contain_text("JPEG, PNG ou WebP")
+    expect(photo).to_have_attribute("aria-invalid", "true")
+    expect(photo).to_have_attribute("aria-describedby", "photo-hint photo-error")
+    photo.set_input_files(
         files=[{"name": "banc.jpg", "mimeType": "image/jpeg", "buffer": _jpeg_with_gps()}])
     expect(relay.locator("#photo-status")).to_contain_text("localisation supprimées")
+    expect(relay.locator("#photo-error")).to_have_count(0)
     relay.locator("#send-issue").click()
     expect(relay.locator("#form-message")).to_contain_text("bien reçu")
 

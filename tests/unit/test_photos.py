@@ -8,6 +8,10 @@ import pytest
 from PIL import Image
 
 from heurecivique_app.adapters.photos import PhotoRejected, PhotoStore, clean_photo
+from heurecivique_app.domain.enums import Role
+from heurecivique_app.domain.errors import NotAllowed
+from heurecivique_app.services import report_photos
+from heurecivique_app.services.actor import Actor
 
 GPS_IFD = 0x8825
 
@@ -82,3 +86,40 @@ def test_store_names_are_random_and_paths_cannot_escape(tmp_path) -> None:
     assert store.save(_jpeg(), max_bytes=1_000_000) != name
     for crafted in ("../heurecivique.db", "/etc/passwd", name.replace(".jpg", ".svg"), ""):
         assert store.path(crafted) is None
+
+
+# --- services.report_photos: the photo of a relay's report, sent before the report --------
+
+def _actor(user_id: int, role: Role = Role.RELAY) -> Actor:
+    return Actor(user_id=user_id, role=role, commune_id=1, display_name="Lucas",
+                 neighbourhood_id=None, locale="fr")
+
+
+def test_only_a_relay_stores_a_report_photo(tmp_path) -> None:
+    store = PhotoStore(tmp_path)
+    with pytest.raises(NotAllowed):
+        report_photos.store_report_photo(actor=_actor(1, Role.VOLUNTEER), data=_jpeg(),
+                                         photos=store, max_bytes=1_000_000)
+    assert not store.root.exists()
+    name = report_photos.store_report_photo(actor=_actor(1), data=_jpeg(), photos=store,
+                                            max_bytes=1_000_000)
+    assert b"PhoneMaker" not in store.path(name).read_bytes()
+    with pytest.raises(PhotoRejected):  # the adapter's limit, as strict as before
+        report_photos.store_report_photo(actor=_actor(1), data=_jpeg(), photos=store,
+                                         max_bytes=100)
+
+
+def test_a_ticket_gives_the_photo_to_the_relay_it_was_signed_for_only() -> None:
+    name = "0123456789abcdef0123456789abcdef.jpg"
+    ticket = report_photos.photo_ticket("s3cret", actor=_actor(7), photo_name=name)
+    assert report_photos.photo_from_ticket("s3cret", actor=_actor(7), ticket=ticket) == name
+    assert report_photos.photo_from_ticket("s3cret", actor=_actor(8), ticket=ticket) is None
+    assert report_photos.photo_from_ticket("other", actor=_actor(7), ticket=ticket) is None
+    signature = ticket.rpartition(".")[2]
+    forged = [
+        "fedcba9876543210fedcba9876543210.jpg." + signature,  # another photo, same signature
+        name, name + ".", "../../etc/passwd." + signature, ticket + "x", ticket[:-1],
+        "é" + ticket, None, 7, {"ticket": ticket}, ticket * 10,
+    ]
+    for bad in forged:
+        assert report_photos.photo_from_ticket("s3cret", actor=_actor(7), ticket=bad) is None
