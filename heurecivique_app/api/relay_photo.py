@@ -21,6 +21,7 @@ cannot send and ``fetch`` cannot send cross-site without a preflight we never al
 
 from __future__ import annotations
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
@@ -84,8 +85,9 @@ async def relay_photo(request: Request) -> JSONResponse:
     if len(data) > limit:
         return _refusal(request, 413, TOO_BIG, size=size)
     try:
-        name = report_photos.store_report_photo(actor=actor, data=data,
-                                                photos=wiring().photos, max_bytes=limit)
+        # Decoding and re-encoding an image takes a while: off the worker's event loop.
+        name = await run_in_threadpool(report_photos.store_report_photo, actor=actor,
+                                       data=data, photos=wiring().photos, max_bytes=limit)
     except NotAllowed as refused:
         return _refusal(request, 403, refused.message)
     except DomainError as refused:  # adapters.photos.PhotoRejected: empty, big, not an image

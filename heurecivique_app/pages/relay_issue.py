@@ -58,12 +58,15 @@ def send_photo() -> EventSpec:
 
 
 def photo_field() -> rx.Component:
-    """A native file input (the phone offers its camera) with the design system's label,
-    hint and error; a line says when the photo is attached. No ``name``: the file
-    is not part of the form's data, the state keeps the stored photo's name."""
+    """A native file input (the phone offers its camera or its gallery).
+
+    With the design system's label, hint and error; a line says when the photo is
+    attached. No ``name``: the file is not part of the form's data, the state keeps
+    the stored photo's name.
+    """
     control = rx.el.input(
         type="file", accept="image/*", class_name="field field-file",
-        custom_attrs={"id": "photo", "capture": "environment"}, on_change=send_photo())
+        custom_attrs={"id": "photo"}, on_change=send_photo())
     return ui.vstack(
         forms.labelled(ERR, PHOTO_LABEL, "photo", control, hint=PHOTO_HINT),
         rx.cond(RelayState.photo_label != "",
