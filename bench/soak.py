@@ -40,9 +40,14 @@ answer never came (``unanswered_accepts``) may have been recorded or not
 ``overfilled``: missions with more accepted volunteers than places;
 ``duplicate_hours``: two hour entries for one participation.
 ``reconnect``: per fault, the tabs whose socket dropped and the time until
-their page was loaded again. ``rss_start_mib`` / ``rss_end_mib``: each worker's
-resident memory once the crowd is in, and at the end (worker A's "end" is
-that of the process started at the first fault).
+their page was loaded again, split into phases (the socket open on the other
+worker, the whole state, the page's load; and, before the drop, the time from the
+fault to it), and the first answers of tabs whose state Redis had lost
+(``rebuilt_events``). ``--trace DIR``: each worker writes every event's wait for
+its turn, wait for its tab's lock and total time (bench/soak_trace).
+``rss_start_mib`` / ``rss_end_mib``: each worker's resident memory once the crowd
+is in, and at the end (worker A's "end" is that of the process started at the first
+fault).
 
 Measured: see the README's "Soak test with faults" section.
 """
@@ -458,10 +463,10 @@ def main() -> None:  # noqa: PLR0915 - one timeline, read top to bottom
             "tabs_dropped": len(times), "p95_s": pct(times, 95) and round(pct(times, 95), 2),
             "max_s": round(max(times), 2) if times else None,
             "back_after_5s": sum(1 for s in times if s > BACK_WITHIN_S),
-            # Where the time went: drop -> socket open (attempts and their pauses
-            # included), -> whole state received, -> the page's on_load answer.
             # From the fault (SIGTERM sent) to the tab seeing its socket close.
             "drop_after_fault": spread(drops),
+            # Where the time went: drop -> socket open (attempts and their pauses
+            # included), -> whole state received, -> the page's on_load answer.
             "phases": {name: spread([p[name] for p in split if p[name] is not None])
                        for name in ("open_s", "hydrate_s", "load_s")},
             "attempts_max": max((p["attempts"] for p in split), default=None),
