@@ -29,11 +29,11 @@ once the whole herd had been hydrated, near the end (bench/soak.py --trace: the
 page load waited 1.7 s for its turn, p50, against 0.65 s for the hydrate). Chained
 first, the tabs are served one after the other, each getting its page's data soon
 after its hydrate (the README's soak runs: the page load phase 0.8–1.5 s p50,
-against 3.6–11.3 s); the last one is back no sooner (the herd's work is the same). Chains are short (Reflex's steps of a page load; no
-handler of the app chains another), so an event a tab sends waits at most for the
-chains already begun. Reflex's closing
-``set_is_hydrated`` is chained too but shows nothing (the app never reads
-``is_hydrated``): it waits in arrival order, as the tabs' own events do.
+against 3.6–11.3 s); the last one is back no sooner (the herd's work is the same).
+Chains are short (Reflex's steps of a page load; no handler of the app chains
+another), so an event a tab sends waits at most for the chains already begun.
+Reflex's closing ``set_is_hydrated`` is chained too but shows nothing (the app
+never reads ``is_hydrated``): it waits in arrival order, as the tabs' own events do.
 """
 
 from __future__ import annotations

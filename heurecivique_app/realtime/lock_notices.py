@@ -44,6 +44,7 @@ async def keep_enabled(redis, wanted: str, *, every: float = CHECK_S,
     """Check Redis's ``notify-keyspace-events`` every ``every`` s; set ``wanted`` again
     when Redis has lost any of it. Redis being away is not an error: checked again later."""
     stop = stop or asyncio.Event()
+    seen_on = False  # a fresh Redis has them off until the first worker sets them: no news
     while not stop.is_set():
         try:
             reply = await redis.config_get(SETTING)  # str or bytes, as the client decodes
@@ -53,8 +54,10 @@ async def keep_enabled(redis, wanted: str, *, every: float = CHECK_S,
             if missing(wanted, current):
                 await redis.config_set(SETTING, "".join(
                     sorted(set(current) | set(wanted))))
-                log.warning("Redis had lost its keyspace notifications (restarted?): "
-                            "switched on again (%s)", wanted)
+                if seen_on:
+                    log.warning("Redis had lost its keyspace notifications (restarted?): "
+                                "switched on again (%s)", wanted)
+            seen_on = True
         except (OSError, RedisError):
             pass
         with contextlib.suppress(TimeoutError):
