@@ -40,9 +40,14 @@ answer never came (``unanswered_accepts``) may have been recorded or not
 ``overfilled``: missions with more accepted volunteers than places;
 ``duplicate_hours``: two hour entries for one participation.
 ``reconnect``: per fault, the tabs whose socket dropped and the time until
-their page was loaded again. ``rss_start_mib`` / ``rss_end_mib``: each worker's
-resident memory once the crowd is in, and at the end (worker A's "end" is
-that of the process started at the first fault).
+their page was loaded again, split into phases (the socket open on the other
+worker, the whole state, the page's load; and, before the drop, the time from the
+fault to it), and the first answers of tabs whose state Redis had lost
+(``rebuilt_events``). ``--trace DIR``: each worker writes every event's wait for
+its turn, wait for its tab's lock and total time (bench/soak_trace).
+``rss_start_mib`` / ``rss_end_mib``: each worker's resident memory once the crowd
+is in, and at the end (worker A's "end" is that of the process started at the first
+fault).
 
 Measured: see the README's "Soak test with faults" section.
 """
@@ -238,6 +243,14 @@ def figures(samples: list[float]) -> dict:
             "p99_ms": pct(samples, 99)}
 
 
+def spread(seconds: list[float]) -> dict:
+    """p50 / p95 / max of durations in seconds."""
+    if not seconds:
+        return {"p50_s": None, "p95_s": None, "max_s": None}
+    return {"p50_s": round(pct(seconds, 50), 2), "p95_s": round(pct(seconds, 95), 2),
+            "max_s": round(max(seconds), 2)}
+
+
 def per_action(latencies: dict[str, list], keep) -> dict[str, dict]:
     return {action: figures([ms for sent, ms in rows if keep(sent)])
             for action, rows in sorted(latencies.items())}
@@ -246,7 +259,7 @@ def per_action(latencies: dict[str, list], keep) -> dict[str, dict]:
 def merge(records: list[dict]) -> dict:
     total: dict = {"latencies": defaultdict(list), "failures": defaultdict(int),
                    "refusals": defaultdict(int), "reasons": defaultdict(lambda: defaultdict(int)),
-                   "reconnects": [], "believed": {},
+                   "reconnects": [], "rebuilt": [], "believed": {},
                    "unanswered": set(), "history": {}, "broadcasts_at": defaultdict(int)}
     for record in records:
         for action, rows in record["latencies"].items():
@@ -263,6 +276,7 @@ def merge(records: list[dict]) -> dict:
             for said, count in texts.items():
                 total["reasons"][action][said] += count
         total["reconnects"] += record["reconnects"]
+        total["rebuilt"] += record["rebuilt"]
         total["history"].update({(v, m): steps for v, m, steps in record["history"]})
         total["believed"].update({(v, m): s for v, m, s in record["believed"]})
         total["unanswered"] |= {tuple(pair) for pair in record["unanswered"]}
@@ -311,6 +325,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--client-procs", type=int, default=2)
     parser.add_argument("--keep-logs", type=Path, default=None,
                         help="copy the workers' and Redis's logs into this folder")
+    parser.add_argument("--trace", type=Path, default=None,
+                        help="the workers write each event's turn, lock and total times "
+                             "into this folder (bench/soak_trace); faults get their wall time")
     return parser.parse_args()
 
 
@@ -333,6 +350,11 @@ def main() -> None:  # noqa: PLR0915 - one timeline, read top to bottom
         redis.start()
         stack.callback(redis.stop)
         env = server_env(work, database_url, redis.url)
+        if args.trace:
+            args.trace.mkdir(parents=True, exist_ok=True)
+            env["HC_SOAK_TRACE_DIR"] = str(args.trace.resolve())
+            env["PYTHONPATH"] = os.pathsep.join((str(ROOT / "bench/soak_trace"),
+                                                 env["PYTHONPATH"]))
         workers = [Worker("A", work, env), Worker("B", work, env)]
         for worker in workers:
             stack.callback(worker.stop)
@@ -387,6 +409,8 @@ def main() -> None:  # noqa: PLR0915 - one timeline, read top to bottom
                 fault_log.append({"fault": "redis restart", "at_s": round(offset, 1),
                                   "down_s": round(time.monotonic() - began, 2)})
             fault_log[-1]["began"] = began
+            if args.trace:
+                fault_log[-1]["wall"] = time.time() - (time.monotonic() - began)
         at(duration - 2)
         rss_end = [w.rss_mib() for w in workers]
         worker_cpu = sum(w.cpu_now() for w in workers) - worker_cpu_start
@@ -430,16 +454,29 @@ def main() -> None:  # noqa: PLR0915 - one timeline, read top to bottom
     accept = actions.get("accept", figures([]))
     reconnect = []
     for f, (a, b) in zip(fault_log, windows, strict=True):
-        times = [s for dropped, s in total["reconnects"] if a <= dropped < b]
+        times = [s for dropped, s, _ in total["reconnects"] if a <= dropped < b]
+        split = [phases for dropped, _, phases in total["reconnects"] if a <= dropped < b]
+        drops = [dropped - a for dropped, _, _ in total["reconnects"] if a <= dropped < b]
+        rebuilt = [ms / 1000 for sent, ms in total["rebuilt"] if a <= sent < b]
         reconnect.append({
             "fault": f["fault"], "at_s": f["at_s"], "down_s": f["down_s"],
             "tabs_dropped": len(times), "p95_s": pct(times, 95) and round(pct(times, 95), 2),
             "max_s": round(max(times), 2) if times else None,
             "back_after_5s": sum(1 for s in times if s > BACK_WITHIN_S),
+            # From the fault (SIGTERM sent) to the tab seeing its socket close.
+            "drop_after_fault": spread(drops),
+            # Where the time went: drop -> socket open (attempts and their pauses
+            # included), -> whole state received, -> the page's on_load answer.
+            "phases": {name: spread([p[name] for p in split if p[name] is not None])
+                       for name in ("open_s", "hydrate_s", "load_s")},
+            "attempts_max": max((p["attempts"] for p in split), default=None),
+            # Tabs that kept their socket but whose state the server had lost (Redis
+            # restarted empty): their first event's answer, state rebuilt first.
+            "rebuilt_events": {"n": len(rebuilt), **spread(rebuilt)},
             "answered_events_in_window": sum(
                 1 for rows in total["latencies"].values() for sent, _ in rows if a <= sent < b),
         })
-    all_reconnects = [s for _, s in total["reconnects"]]
+    all_reconnects = [s for _, s, _ in total["reconnects"]]
     answered = sum(len(rows) for rows in total["latencies"].values())
     print(json.dumps({
         "clients": args.clients,

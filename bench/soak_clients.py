@@ -1,13 +1,16 @@
 """The soak test's simulated people: raw websocket tabs speaking the app's protocol.
 
 A :class:`Tab` is what a browser tab does with its socket: it connects with its
-session cookie and a token it keeps for life (``sessionStorage``), hydrates,
-runs the page's ``on_load``, then sends one event at a time and reads frames
+session cookie and a token it keeps for life (``sessionStorage``), its page's
+``hydrate_and_load`` event riding in the socket.io CONNECT packet (as
+.web/utils/state.js sends it: the backend then sends the whole state and runs the
+page's ``on_load`` chain itself), then sends one event at a time and reads frames
 until that event's answer. When its socket drops it reconnects, as the
-frontend does (at once, .web/utils/state.js), to its worker or, while that one
-is down, to the other (what the reverse proxy's upstream failover does in
-production), then hydrates and loads its page again: the time from the drop to
-the page's data is its reconnect time.
+frontend does (at once, then 200 ms × failed attempts), to its worker or, while
+that one is down, to the other (what the reverse proxy's upstream failover does in
+production), with the same boot event: the time from the drop to the page's
+``on_load`` answer is its reconnect time, split into the socket's opening, the
+whole state's arrival and the page load's (``phases``).
 
 Frames: every event answer and every live broadcast is a ``42/_event,["event",
 {"delta": ...}]`` frame; broadcasts are the ones carrying a ``live_version``
@@ -39,7 +42,7 @@ EVENT_FRAME = '42/_event,["event",'
 LIVE_MARK = re.compile(r'"live_version_rx_state_":"\d')
 ERROR_MARK = "backend_error"
 FULL_STATE = '"is_hydrated_rx_state_":false'
-HYDRATED = re.compile(FULL_STATE)
+CONNECT_REFUSED = "44/_event"
 OUTCOME_SET = re.compile(r'"outcome_rx_state_":"(?!pending")\w+"')
 
 
@@ -53,6 +56,18 @@ def shows(mission_id: int) -> re.Pattern:
     sets ``shown_id``, so the late answer of an event about another mission (sent on a
     socket that has since dropped, and delivered to this one) is not taken for it."""
     return re.compile(f'"shown_id_rx_state_":{mission_id}[,}}]')
+
+
+class Boot:
+    """What a (re)connecting tab waits for: the page's load answer, after the whole state
+    (which may still carry the marks of the page's previous load: never the answer)."""
+
+    def __init__(self, mark: re.Pattern) -> None:
+        self.mark = mark
+        self.hydrated_at: float | None = None
+
+    def search(self, message: str) -> bool:
+        return FULL_STATE not in message and bool(self.mark.search(message))
 
 
 class AllOf:
@@ -69,9 +84,10 @@ OPEN_TIMEOUT_S = 5.0
 NO_ANSWER = "no answer"
 PAGE_WAIT_S = 60.0  # a page being (re)loaded waits this long for its data
 # Reflex's frontend (.web/utils/state.js) turns socket.io's own reconnection off: after
-# a drop it reconnects at once, and after each failed attempt n waits 200 ms × n (n at
-# most 10). (Until issue 21's fixes the tabs here waited as socket.io's default does,
-# 1 s doubling up to 5 s, ±50 %: a second or more that no browser spends.)
+# a drop it reconnects at once, and after each failed attempt n (connect_error, or the
+# transport closed before the namespace connected) waits 200 ms × n (n at most 10).
+# (Until issue 21's fixes the tabs here waited as socket.io's default does, 1 s doubling
+# up to 5 s, ±50 %: a second or more that no browser spends.)
 RECONNECT_STEP_S = 0.2
 RECONNECT_MAX_STEPS = 10
 PARTICIPATION = re.compile(r'"my_participation_rx_state_":"(\w*)"')
@@ -90,7 +106,8 @@ class Names:
         from heurecivique_app.state.match import MatchState
         from heurecivique_app.state.mission import MissionState
 
-        self.hydrate = f"{BoardState.get_root_state().get_full_name()}.hydrate"
+        # The frontend's one boot event (its app.initialEvents(), .web/utils/context.js).
+        self.boot = f"{BoardState.get_root_state().get_full_name()}.hydrate_and_load"
         self.board = BoardState.get_full_name()
         self.mission = MissionState.get_full_name()
         self.console = ConsoleState.get_full_name()
@@ -124,8 +141,12 @@ class Record:
         default_factory=lambda: defaultdict(lambda: defaultdict(int)))
     handler_errors: int = 0
     errors_5xx: int = 0
-    # (monotonic time of the drop, seconds until the page was loaded again)
-    reconnects: list[tuple[float, float]] = field(default_factory=list)
+    # (monotonic time of the drop, seconds until the page was loaded again, phases: seconds
+    # from the drop to the socket's opening, then to the whole state, then to the load)
+    reconnects: list[tuple[float, float, dict]] = field(default_factory=list)
+    # (monotonic send time, latency ms) of the events answered after a rebuilt state
+    # (the server had lost the tab's state: Redis restarted empty)
+    rebuilt: list[tuple[float, float]] = field(default_factory=list)
     never_back: int = 0
     reloads: int = 0  # pages reloaded after an answer did not come in time
     broadcasts: int = 0
@@ -144,6 +165,7 @@ class Record:
             "reasons": {a: dict(texts) for a, texts in self.reasons.items()},
             "handler_errors": self.handler_errors,
             "errors_5xx": self.errors_5xx, "reconnects": self.reconnects,
+            "rebuilt": self.rebuilt,
             "never_back": self.never_back, "reloads": self.reloads, "broadcasts": self.broadcasts,
             "state_rebuilds": self.state_rebuilds,
             "broadcasts_at": dict(self.broadcasts_at),
@@ -183,18 +205,23 @@ class Tab:
         self._reader: asyncio.Task | None = None
         self._closing = False
         self._connecting = False
+        self._rebuilt = False  # a whole state came unasked while the current event waited
+
+    def body(self, name: str, payload: dict | None = None, page: Page | None = None) -> dict:
+        """One event sent from ``page`` (default: the tab's current page)."""
+        page = page or self.page
+        router = {"pathname": page.path, "asPath": page.path, "query": page.query}
+        return {"token": self.token, "name": name, "router_data": router,
+                "payload": payload or {}}
 
     def event(self, name: str, payload: dict | None = None, page: Page | None = None) -> str:
         """The frame of one event sent from ``page`` (default: the tab's current page)."""
-        page = page or self.page
-        router = {"pathname": page.path, "asPath": page.path, "query": page.query}
-        body = {"token": self.token, "name": name, "router_data": router,
-                "payload": payload or {}}
-        return "42/_event," + json.dumps(["event", body])
+        return "42/_event," + json.dumps(["event", self.body(name, payload, page)])
 
     # --- the socket ------------------------------------------------------------------------
 
     async def _open(self, port: int):
+        """The websocket, engine.io open; the socket.io namespace is not connected yet."""
         ws = await connect(
             f"ws://127.0.0.1:{port}/_event/?EIO=4&transport=websocket&token={self.token}",
             additional_headers={"Cookie": f"hc_session={self.cookie}; hc_locale=fr"},
@@ -204,24 +231,21 @@ class Tab:
         try:
             async with asyncio.timeout(OPEN_TIMEOUT_S):
                 await ws.recv()  # engine.io open
-                await ws.send("40/_event,")
-                while not (await ws.recv()).startswith("40/_event"):
-                    pass
         except BaseException:
             await ws.close()
             raise
         return ws
 
-    async def connect(self, page: Page) -> None:
+    async def connect(self, page: Page) -> dict:
         """Connect (to the home worker, else the other), hydrate and load ``page``; after a
-        drop too, at once, as the frontend does."""
+        drop too, at once, as the frontend does. The phases' times (monotonic)."""
         self._connecting = True
         try:
-            await self._connect(page)
+            return await self._connect(page)
         finally:
             self._connecting = False
 
-    async def _connect(self, page: Page) -> None:
+    async def _connect(self, page: Page) -> dict:
         self.page = page
         attempt = 0
         while time.monotonic() < self.stop_at:
@@ -237,26 +261,37 @@ class Tab:
                 continue
             except Exception:  # refused, reset, timed out: the next worker
                 continue
+            opened = time.monotonic()
+            boot = Boot(page.mark)
+            future = asyncio.get_running_loop().create_future()
+            self._waiter = (boot, future)
             self._reader = asyncio.create_task(self._read(self.ws))
             try:  # the page waits for its data as long as the socket stays up
                 # From the page being reconnected, even if the person has meanwhile
                 # tapped a link (navigate() changes self.page and waits for us).
-                await self._send(self.names.hydrate, None, HYDRATED, PAGE_WAIT_S, page)
-                await self._send(page.load, None, page.mark, PAGE_WAIT_S, page)
+                auth = {"event": self.body(self.names.boot, None, page)}
+                await self._wait(self.ws.send("40/_event," + json.dumps(auth)), future,
+                                 PAGE_WAIT_S)
             except Dropped:
                 ws, self.ws = self.ws, None
                 if ws is not None:
                     await ws.close()
                 continue
             self.ready.set()
-            return
+            return {"opened": opened, "hydrated": boot.hydrated_at,
+                    "loaded": time.monotonic(), "attempts": attempt}
         raise Dropped("stopped before reconnecting")
 
-    async def _read(self, ws) -> None:
+    async def _read(self, ws) -> None:  # noqa: C901 - one dispatch per kind of frame
         try:
             async for message in ws:
                 if message == "2":
                     await ws.send("3")
+                    continue
+                waiter = self._waiter
+                if message.startswith(CONNECT_REFUSED):  # the frontend retries, as we do
+                    if waiter is not None and not waiter[1].done():
+                        waiter[1].set_exception(Dropped("connect refused"))
                     continue
                 if not message.startswith(EVENT_FRAME):
                     continue
@@ -264,14 +299,17 @@ class Tab:
                     self.record.broadcasts += 1
                     self.record.broadcasts_at[int(time.monotonic())] += 1
                     continue
-                waiter = self._waiter
                 if waiter is None or waiter[1].done():
                     continue
                 if ERROR_MARK in message:
                     self.record.handler_errors += 1
                     waiter[1].set_result(message)
-                elif FULL_STATE in message and waiter[0] is not HYDRATED:
-                    self.record.state_rebuilds += 1
+                elif FULL_STATE in message:
+                    if isinstance(waiter[0], Boot):
+                        waiter[0].hydrated_at = waiter[0].hydrated_at or time.monotonic()
+                    else:  # the server had lost this tab's state and rebuilt it
+                        self.record.state_rebuilds += 1
+                        self._rebuilt = True
                 elif waiter[0].search(message):
                     waiter[1].set_result(message)
         except Exception:
@@ -289,19 +327,23 @@ class Tab:
         # The proxy marks the upstream that dropped us as failed and tries the next one.
         self.home = (self.home + 1) % len(self.ports)
         try:
-            await self.connect(self.page)
+            times = await self.connect(self.page)
         except Dropped:
             self.record.never_back += 1
             return
-        self.record.reconnects.append((dropped, time.monotonic() - dropped))
+        hydrated = times["hydrated"]
+        phases = {
+            "open_s": times["opened"] - dropped,
+            "hydrate_s": hydrated - times["opened"] if hydrated else None,
+            "load_s": times["loaded"] - (hydrated or times["opened"]),
+            "attempts": times["attempts"],
+        }
+        self.record.reconnects.append((dropped, times["loaded"] - dropped, phases))
 
-    async def _send(self, name: str, payload: dict | None, mark: re.Pattern,
-                    timeout: float = ANSWER_TIMEOUT_S, page: Page | None = None) -> str:
-        """Send one event; the first answer frame where ``mark`` is found."""
-        future = asyncio.get_running_loop().create_future()
-        self._waiter = (mark, future)
+    async def _wait(self, sending, future: asyncio.Future, timeout: float) -> str:
+        """Send (``sending``: the send coroutine), then wait for ``future`` (the waiter's)."""
         try:
-            await self.ws.send(self.event(name, payload, page))
+            await sending
             async with asyncio.timeout(timeout):
                 return await future
         except TimeoutError as late:
@@ -312,6 +354,13 @@ class Tab:
             raise Dropped(str(closed)) from closed
         finally:
             self._waiter = None
+
+    async def _send(self, name: str, payload: dict | None, mark: re.Pattern,
+                    timeout: float = ANSWER_TIMEOUT_S, page: Page | None = None) -> str:
+        """Send one event; the first answer frame where ``mark`` is found."""
+        future = asyncio.get_running_loop().create_future()
+        self._waiter = (mark, future)
+        return await self._wait(self.ws.send(self.event(name, payload, page)), future, timeout)
 
     async def _reload(self) -> None:
         """Reload the page on a new socket: an answer that comes late must not pass for
@@ -347,6 +396,7 @@ class Tab:
             except TimeoutError:
                 return None
         sent = time.monotonic()
+        self._rebuilt = False
         try:
             answer = await self._send(name, payload, mark)
         except Dropped as lost:
@@ -358,6 +408,8 @@ class Tab:
             self.record.failures[action] += 1
             return None
         self.record.latencies[action].append((sent, (time.monotonic() - sent) * 1000))
+        if self._rebuilt:
+            self.record.rebuilt.append((sent, (time.monotonic() - sent) * 1000))
         return answer
 
     async def navigate(self, action: str, page: Page) -> str | None:

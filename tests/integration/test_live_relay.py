@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import shutil
-import socket
-import subprocess
-import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
 import pytest
 import redis
+from own_redis import own_redis_server
 
 from heurecivique_app.domain.events import DomainEvent
 from heurecivique_app.realtime import live as live_module
@@ -113,40 +110,12 @@ def test_pub_sub_channels_are_separated_by_redis_database():
 @pytest.fixture
 def own_redis(tmp_path, monkeypatch):
     """A redis-server of this test's own, which the test may restart (never the shared one)."""
-    if shutil.which("redis-server") is None:
-        pytest.skip("redis-server is not installed")
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = OwnRedis(port, tmp_path)
-    server.start()
+    server = own_redis_server(tmp_path)
     settings = replace(Settings.from_env({}), redis_url=server.url)
     monkeypatch.setattr(live_module, "get_settings", lambda: settings)
     monkeypatch.setattr(live_module, "session_scope", contextlib.nullcontext)
     yield server
     server.stop()
-
-
-class OwnRedis:
-    def __init__(self, port: int, folder) -> None:
-        self.port, self.folder = port, folder
-        self.url = f"redis://127.0.0.1:{port}/0"
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--dir", str(self.folder)], stdout=subprocess.DEVNULL)
-        for _ in range(100):
-            with contextlib.suppress(redis.ConnectionError):
-                if redis.Redis(port=self.port).ping():
-                    return
-            time.sleep(0.05)
-        raise AssertionError("redis-server did not start")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=10)
 
 
 def test_the_relay_subscribes_again_after_redis_restarts_and_catches_up(own_redis):

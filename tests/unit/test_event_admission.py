@@ -8,7 +8,7 @@ import asyncio
 
 from aio import run_in_own_loop
 
-from heurecivique_app.realtime.admission import admit_in_turn
+from heurecivique_app.realtime.admission import SENT, Turns, admit_in_turn
 
 
 class FakeProcessor:
@@ -66,3 +66,63 @@ def test_an_event_that_fails_gives_its_turn_back() -> None:
                 pass
 
     run_in_own_loop(asyncio.wait_for(two(), timeout=2))
+
+
+class Entry:
+    """Reflex's queue entry as far as admission reads it: the event's name, and the
+    context's parent (set when a handler chained the event)."""
+
+    def __init__(self, name: str, parent: str | None = None) -> None:
+        self.event = type("Event", (), {"name": name})()
+        self.ctx = type("Context", (), {"parent_txid": parent})()
+
+    def __repr__(self) -> str:
+        return self.event.name
+
+
+def test_work_begun_goes_before_new_work_and_the_hydrated_flag_waits_its_turn() -> None:
+    processor = FakeProcessor()
+    admit_in_turn(processor, at_once=1)
+    busy = Entry("busy")
+    # A herd: three tabs' hydrate events (sent), then the page load chained by the first
+    # hydrate, Reflex's closing set_is_hydrated (chained too), a tab's own accept.
+    hydrates = [Entry(f"state.hydrate_and_load#{n}") for n in range(3)]
+    page_load = Entry("state.board_state.load", parent="tx-hydrate-0")
+    hydrated = Entry("state.on_load_internal_state.set_is_hydrated", parent="tx-load-0")
+    accept = Entry("state.mission_state.accept")
+
+    async def herd() -> None:
+        tasks = [asyncio.create_task(processor._execute_event(entry=busy,
+                                                              registered_handler=None))]
+        await asyncio.sleep(0)
+        for entry in (*hydrates, hydrated, accept, page_load):
+            tasks.append(asyncio.create_task(
+                processor._execute_event(entry=entry, registered_handler=None)))
+            await asyncio.sleep(0)
+        await asyncio.gather(*tasks)
+
+    run_in_own_loop(herd())
+    assert processor.most == 1
+    assert processor.locked == [busy, page_load, *hydrates, hydrated, accept]
+
+
+def test_a_waiter_cancelled_while_waiting_or_just_admitted_does_not_keep_a_turn() -> None:
+    async def scenario() -> list[bool]:
+        turns = Turns(1)
+        await turns.take(SENT)  # held
+        gone, handed, third, fourth = (asyncio.create_task(turns.take(SENT))
+                                       for _ in range(4))
+        await asyncio.sleep(0)
+        gone.cancel()  # cancelled while waiting: skipped
+        await asyncio.sleep(0)
+        turns.give()  # to `handed`, which is cancelled before it runs: passed on
+        handed.cancel()
+        await asyncio.sleep(0.01)
+        done = [gone.cancelled(), handed.cancelled(), third.done(), fourth.done()]
+        turns.give()
+        await asyncio.wait_for(fourth, timeout=2)
+        turns.give()
+        assert turns.free == 1
+        return done
+
+    assert run_in_own_loop(scenario()) == [True, True, True, False]
