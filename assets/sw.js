@@ -1,7 +1,7 @@
 // HeureCivique service worker: the app shell and the build's files, never the backend.
 //
 // - hashed build files (/assets/*): cache-first (a new build has new names);
-// - the shell (offline page in both languages, manifest, icons; the pages carry their CSS):
+// - the shell (offline page in both languages, manifest, icons, stylesheet):
 //   stored at install, network-first afterwards so a change shows up;
 // - this file itself is served "no-cache" (api/headers.py): the browser checks it at
 //   each navigation, so a changed worker installs at the next visit;
@@ -19,7 +19,7 @@ const ASSET_CACHE = `hc-assets-${VERSION}`;
 const MAX_ASSETS = 200; // several builds' worth; the oldest entries go first
 const OFFLINE = { fr: "/offline?lang=fr", en: "/offline?lang=en" };
 const SHELL = [
-  OFFLINE.fr, OFFLINE.en, "/manifest.webmanifest", "/icons/icon-32.png",
+  OFFLINE.fr, OFFLINE.en, "/manifest.webmanifest", "/styles.css",
   "/icons/icon-192.png", "/icons/icon-512.png", "/icons/icon-maskable-512.png",
 ];
 const BACKEND = [/^\/_event/, /^\/_upload/, /^\/ping/, /^\/_health/, /^\/api(\/|$)/,

@@ -7,7 +7,6 @@ from reflex.utils.prerequisites import get_web_dir
 from heurecivique_app.api import api
 from heurecivique_app.api.headers import security_headers
 from heurecivique_app.api.page_paths import page_index
-from heurecivique_app.components.inline_css import inline_styles
 from heurecivique_app.components.pwa import pwa_head
 from heurecivique_app.jobs import run_jobs
 from heurecivique_app.pages.account import account
@@ -98,10 +97,8 @@ app = rx.App(
     # /login is answered with login/index.html at once, not redirected to /login/.
     api_transformer=[api, page_index(get_web_dir() / constants.Dirs.STATIC),
                      security_headers(get_settings(), get_web_dir() / constants.Dirs.STATIC)],
-    # The design system's CSS is in each page's head (components/inline_css.py), not
-    # in the build's stylesheet: the first paint waits for one request less.
-    head_components=[rx.el.meta(name="theme-color", content="#1d4ed8"), inline_styles(),
-                     *pwa_head()],
+    stylesheets=["/ui.css", "/styles.css"],
+    head_components=[rx.el.meta(name="theme-color", content="#1d4ed8"), *pwa_head()],
     html_lang="fr",
 )
 # Reflex hands engine.io an empty origin list, which switches the Origin check off

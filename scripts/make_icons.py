@@ -5,8 +5,6 @@ Run once after changing the drawing; the PNGs are committed under assets/icons/:
     python scripts/make_icons.py
 
 - icon-192.png, icon-512.png: "any" purpose, the logo on a rounded square;
-- icon-32.png: the same at 32 px, the pages' favicon (``<link rel="icon">``): about
-  2 kB where the 192 px one cost every first visit 20 kB (issue 16);
 - icon-maskable-512.png: full-bleed background, the logo inside the central
   circle of 80 % diameter that every platform mask keeps (the "safe zone").
 """
@@ -71,8 +69,7 @@ def draw_icon(size: int, *, maskable: bool) -> Image.Image:
 
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
-    for name, size, maskable in (("icon-32.png", 32, False), ("icon-192.png", 192, False),
-                                 ("icon-512.png", 512, False),
+    for name, size, maskable in (("icon-192.png", 192, False), ("icon-512.png", 512, False),
                                  ("icon-maskable-512.png", 512, True)):
         draw_icon(size, maskable=maskable).save(OUT / name, optimize=True)
         print(OUT / name)

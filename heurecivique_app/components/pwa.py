@@ -42,8 +42,7 @@ def pwa_head() -> list[rx.Component]:
     """Head elements of every page (assets/pwa.js registers assets/sw.js)."""
     return [
         rx.el.link(rel="manifest", href="/manifest.webmanifest"),
-        # The tab's icon at the size a tab shows: 2 kB, not the 192 px one's 20 kB.
-        rx.el.link(rel="icon", href="/icons/icon-32.png", type="image/png", sizes="32x32"),
+        rx.el.link(rel="icon", href="/icons/icon-192.png", type="image/png"),
         rx.el.link(rel="apple-touch-icon", href="/icons/icon-192.png"),
         rx.el.script(src="/pwa.js", defer=True),
     ]

@@ -66,7 +66,7 @@ def test_offline_page_escapes_translated_text() -> None:
 
 
 @pytest.mark.parametrize(("name", "size", "maskable"), [
-    ("icon-32.png", 32, False), ("icon-192.png", 192, False), ("icon-512.png", 512, False),
+    ("icon-192.png", 192, False), ("icon-512.png", 512, False),
     ("icon-maskable-512.png", 512, True)])
 def test_icons_are_real_pngs_of_their_size(name: str, size: int, maskable: bool) -> None:
     with Image.open(ROOT / "assets" / "icons" / name) as image:
