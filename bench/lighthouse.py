@@ -94,9 +94,10 @@ def install_lighthouse() -> None:
                    stdout=subprocess.DEVNULL)
 
 
-def run_lighthouse(url: str, *, cookie: str, desktop: bool, work: Path) -> dict:
-    """One audit of ``url``: the scores and metrics of its JSON report."""
-    report = work / "report.json"
+def run_lighthouse(url: str, *, cookie: str, desktop: bool, work: Path,
+                   keep: Path | None = None) -> dict:
+    """One audit of ``url``: the scores and metrics of its JSON report (kept as ``keep``)."""
+    report = keep or work / "report.json"
     command = [
         str(LIGHTHOUSE), url, "--quiet", "--output=json", f"--output-path={report}",
         "--only-categories=performance,accessibility,best-practices",
@@ -148,12 +149,23 @@ def misses(row: dict) -> list[str]:
     return failed
 
 
+def report_path(folder: Path | None, path: str) -> Path | None:
+    """Where the full report of ``path`` is kept, if reports are kept."""
+    if folder is None:
+        return None
+    return folder / f"{path.strip('/').replace('/', '_') or 'root'}.json"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--url", help="audit an app already running there (demo data)")
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--pages", nargs="*", help="only these paths (as in AUDITS)")
+    parser.add_argument("--reports", type=Path,
+                        help="keep each page's full Lighthouse JSON report in this folder")
     args = parser.parse_args()
+    if args.reports:
+        args.reports.mkdir(parents=True, exist_ok=True)
     install_lighthouse()
     audits = [a for a in AUDITS if not args.pages or a.path in args.pages]
     rows: list[dict] = []
@@ -172,7 +184,8 @@ def main() -> None:
         for audit in audits:
             path = audit.path.format(mission=mission or "1")
             figures = run_lighthouse(base_url + path, cookie=cookies.get(audit.login or "", ""),
-                                     desktop=audit.desktop, work=work)
+                                     desktop=audit.desktop, work=work,
+                                     keep=report_path(args.reports, path))
             landed = figures.pop("final_url").removeprefix(base_url).split("?")[0]
             if landed.rstrip("/") != path.rstrip("/"):  # a lost session lands on /login
                 raise SystemExit(f"{path} ended on {landed}: not measured")
@@ -185,7 +198,7 @@ def main() -> None:
             blank = start_blank_app(work, port, PLAIN_APP)
             stack.callback(stop, blank)
             figures = run_lighthouse(f"http://127.0.0.1:{port}/", cookie="", desktop=False,
-                                     work=work)
+                                     work=work, keep=report_path(args.reports, "/blank"))
             figures.pop("final_url")
             rows.append({"label": "baseline", "page": "/ (blank Reflex app, plain elements)",
                          "preset": "mobile", "build_s": round(time.monotonic() - started),

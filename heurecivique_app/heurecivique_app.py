@@ -6,7 +6,7 @@ from reflex.utils.prerequisites import get_web_dir
 
 from heurecivique_app.api import api
 from heurecivique_app.api.headers import security_headers
-from heurecivique_app.components.connection import guard_head
+from heurecivique_app.api.page_paths import page_index
 from heurecivique_app.components.pwa import pwa_head
 from heurecivique_app.jobs import run_jobs
 from heurecivique_app.pages.account import account
@@ -95,9 +95,11 @@ logs.configure_logging(fmt=get_settings().log_format, level=get_settings().log_l
 app = rx.App(
     # Our routes first, then the security headers around everything (pages, build
     # files, routes): the frontend build is mounted inside ``api`` in production.
-    api_transformer=[api, security_headers(get_settings(), get_web_dir() / constants.Dirs.STATIC)],
+    # /login is answered with login/index.html at once, not redirected to /login/.
+    api_transformer=[api, page_index(get_web_dir() / constants.Dirs.STATIC),
+                     security_headers(get_settings(), get_web_dir() / constants.Dirs.STATIC)],
     stylesheets=["/ui.css", "/styles.css"],
-    head_components=[rx.el.meta(name="theme-color", content="#1d4ed8"), *pwa_head(), *guard_head()],
+    head_components=[rx.el.meta(name="theme-color", content="#1d4ed8"), *pwa_head()],
     html_lang="fr",
 )
 # Reflex hands engine.io an empty origin list, which switches the Origin check off

@@ -3,10 +3,11 @@
 The websocket server (python-engineio, configured by Reflex) closes the connection
 on any frame longer than ``REFLEX_SOCKET_MAX_HTTP_BUFFER_SIZE`` (1 MB by default)
 — before any handler runs, so no event can answer with an error; Reflex then
-reconnects silently and the action is lost. ``assets/ws_guard.js`` (loaded by
-every page) wraps ``WebSocket.send``: a frame over the limit still goes (Reflex's
+reconnects silently and the action is lost. The second part of ``assets/pwa.js``
+(loaded by every page; it was ``assets/ws_guard.js``, one more request of every
+first load) wraps ``WebSocket.send``: a frame over the limit still goes (Reflex's
 queue expects it to), and the page shows the translated alert below, until the
-next form is submitted. Its comments live here, as for ``assets/pwa.js``.
+next form is submitted. Its comments live here, as for the rest of ``pwa.js``.
 
 Ordinary typing never gets there: every text field is far shorter than the limit,
 and the services refuse a long text with a message naming the field's limit.
@@ -25,13 +26,8 @@ def socket_limit() -> int:
     return int(environment.REFLEX_SOCKET_MAX_HTTP_BUFFER_SIZE.get())
 
 
-def guard_head() -> list[rx.Component]:
-    """Head element of every page: the script that watches outgoing frames."""
-    return [rx.el.script(src="/ws_guard.js", defer=True)]
-
-
 def message_too_big() -> rx.Component:
-    """Hidden until ``ws_guard.js`` sees a frame over the limit."""
+    """Hidden until ``pwa.js`` sees a frame over the limit."""
     return rx.el.div(
         T("What you sent is too big to reach the server (more than 1 MB), so nothing was "
           "saved. Shorten the text, or send a smaller photo, then try again."),

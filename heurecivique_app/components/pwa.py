@@ -25,7 +25,9 @@ cost every first visit 0.26 kB of gzipped JavaScript when they were in the file)
   a ``[data-dialog-close]`` button closes its dialog, on ``close`` focus goes back to the
   opener, and Tab and Shift+Tab wrap around inside the open dialog (Chromium would
   otherwise leave it for the browser's own controls). Only pages where a dialog is
-  opened download that code.
+  opened download that code;
+- its second part watches the websocket's outgoing frames (see components/connection.py):
+  one file, so one request of every first load, not two.
 """
 
 from __future__ import annotations

@@ -36,6 +36,10 @@ def test_hashed_files_kept_pages_and_worker_revalidated_private_answers_not_stor
     page = visitor.get("/board/")
     assert page.ok and page.headers["cache-control"] == "no-cache" and page.headers["etag"]
     assert volunteer.get("/board/").body() == page.body()
+    # At its own address too, without a 307 to /board/ (api/page_paths.py): the same file.
+    direct = visitor.get("/board", max_redirects=0)
+    assert direct.status == 200 and direct.body() == page.body()
+    assert direct.headers["cache-control"] == "no-cache"
 
     script = re.search(r'<script type="module"[^>]* src="([^"]+)"', page.text()) or \
         re.search(r'<link rel="modulepreload" href="([^"]+)"', page.text())

@@ -1,0 +1,54 @@
+"""Pre-rendered pages answered at their own address, without a redirect.
+
+The production build writes a page as ``<route>/index.html`` (``login/index.html``),
+and the frontend's file server (Starlette's ``StaticFiles`` in HTML mode, mounted by
+Reflex) answers ``/login`` with a 307 to ``/login/``: every first load of a page,
+and every link the app or its e-mails give, paid one more round trip before the
+page's HTML (on a phone on slow 4G, about as long as the HTML itself; issue 16).
+This middleware hands the file server ``/login/`` for ``/login`` when that folder
+holds a page: the same file, at the address the links use. Anything else (API
+routes, the websocket, build files, unknown paths) passes untouched.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+# Routes of the backend, never pages of the build (api/headers.py keeps the same list).
+BACKEND_PREFIXES = ("/api/", "/_event", "/_upload", "/healthz", "/readyz", "/metrics")
+
+
+def page_folder(build_dir: Path, path: str) -> bool:
+    """Whether ``path`` (no trailing slash) names a folder of the build holding a page."""
+    if (not path.startswith("/") or path == "/" or path.endswith("/")
+            or path.startswith(BACKEND_PREFIXES)):
+        return False
+    parts = path.strip("/").split("/")
+    if any(part in ("", ".", "..") or part.startswith(".") for part in parts) or \
+            "." in parts[-1]:
+        return False
+    return (build_dir.joinpath(*parts) / "index.html").is_file()
+
+
+class PageIndex:
+    """ASGI middleware: ``/route`` reaches the file server as ``/route/`` if it is a page."""
+
+    def __init__(self, app: ASGIApp, *, build_dir: Path) -> None:
+        self.app = app
+        self.build_dir = build_dir
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (scope["type"] == "http" and scope.get("method") in ("GET", "HEAD")
+                and page_folder(self.build_dir, scope["path"])):
+            scope = {**scope, "path": scope["path"] + "/",
+                     "raw_path": scope.get("raw_path", scope["path"].encode()) + b"/"}
+        await self.app(scope, receive, send)
+
+
+def page_index(build_dir: Path):
+    """The ``api_transformer`` that wraps the backend in ``PageIndex``."""
+    def wrap(app: ASGIApp) -> ASGIApp:
+        return PageIndex(app, build_dir=build_dir)
+    return wrap
