@@ -286,7 +286,8 @@ def run(url: str, tmp: Path, args) -> dict:
     migrate(url)
     engine = make_engine(url)
     w, ids = _people(engine, args.recipients)
-    # Alerts keep the quiet hours: the run's clock is the next daytime moment.
+    # Alerts keep the quiet hours: the run's clock is the next daytime moment, and never
+    # behind the real one (by day, the jobs written during the run are due after ``at``).
     at = outside_quiet_hours(utcnow(), TZ)
     overhead_ms = _publish_overhead_ms(engine, w, at)
 
@@ -297,9 +298,9 @@ def run(url: str, tmp: Path, args) -> dict:
     try:
         bare = _bare_per_s(port, args.bare)
         settings = Settings.from_env({"HC_DATA_DIR": str(tmp), "HC_TIMEZONE": TZ})
-        runner = Runner(JobContext(engine, SmtpMailer(host="127.0.0.1", port=port, tls="none"),
-                                   settings, clock=lambda: at), KINDS, worker="bench",
-                        batch=100, lease=timedelta(minutes=5))
+        mailer = SmtpMailer(host="127.0.0.1", port=port, tls="none")
+        runner = Runner(JobContext(engine, mailer, settings, clock=lambda: max(at, utcnow())),
+                        KINDS, worker="bench", batch=100, lease=timedelta(minutes=5))
         enqueue_ms, enqueued = _enqueue_ms(engine, runner, w, at)
         start = time.perf_counter()
         runner.run_until_idle()
