@@ -38,6 +38,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import groupby
@@ -83,6 +84,7 @@ class JobContext:
 
 
 Outcome = BaseException | None
+Recorded = tuple[Claimed, Outcome, "JobKind | None"]  # an outcome handed to the writer
 Handler = Callable[[JobContext, list[Claimed]], Iterator[tuple[Claimed, Outcome]]]
 
 
@@ -205,31 +207,52 @@ class Runner:
                 queue.release(self.ctx.engine, left.values(), worker=self.worker)
         return len(jobs)
 
-    def _record(self, conn: Connection, job: Claimed, outcome: Outcome,
-                kind: JobKind | None) -> None:
-        """Write one outcome in the writer's transaction (fenced by the claim)."""
+    def _verdict(self, job: Claimed, outcome: Outcome) -> tuple[str, str, datetime | None]:
+        """What ``outcome`` makes of ``job``: its status, the error to show, the retry time."""
         if outcome is None:
-            if queue.finish(conn, job, worker=self.worker, status=JobStatus.DONE) and \
-                    kind is not None and kind.next_run is not None:
-                due, key = kind.next_run(self.ctx.clock(), self.ctx.settings.timezone)
-                queue.enqueue_rows(conn, [queue.job_row(kind=kind.name, key=key, due_at=due)])
-            return
+            return JobStatus.DONE, "", None
         error = f"{type(outcome).__name__}: {outcome}" if str(outcome) else \
             type(outcome).__name__
         if isinstance(outcome, Skip):
-            queue.finish(conn, job, worker=self.worker, status=JobStatus.SKIPPED,
-                         error=str(outcome))
-        elif isinstance(outcome, PermanentFailure) or job.attempts >= MAX_ATTEMPTS:
+            return JobStatus.SKIPPED, str(outcome), None
+        if isinstance(outcome, PermanentFailure) or job.attempts >= MAX_ATTEMPTS:
             if not isinstance(outcome, PermanentFailure):
                 error = f"gave up after {job.attempts} tries: {error}"
             log.warning("job %s failed for good: %s", job.key, error)
-            queue.finish(conn, job, worker=self.worker, status=JobStatus.FAILED, error=error)
-        else:
-            retry_at = self.ctx.clock() + retry_delay(job.attempts)
-            if job.payload.get("quiet_hours"):
-                retry_at = outside_quiet_hours(retry_at, self.ctx.settings.timezone)
-            queue.finish(conn, job, worker=self.worker, status=JobStatus.PENDING,
-                         error=error, retry_at=retry_at)
+            return JobStatus.FAILED, error, None
+        retry_at = self.ctx.clock() + retry_delay(job.attempts)
+        if job.payload.get("quiet_hours"):
+            retry_at = outside_quiet_hours(retry_at, self.ctx.settings.timezone)
+        return JobStatus.PENDING, error, retry_at
+
+    def _record(self, conn: Connection, job: Claimed, outcome: Outcome,
+                kind: JobKind | None) -> None:
+        """Write one outcome in the writer's transaction (fenced by the claim)."""
+        status, error, retry_at = self._verdict(job, outcome)
+        if queue.finish(conn, job, worker=self.worker, status=status, error=error,
+                        retry_at=retry_at) and status == JobStatus.DONE and \
+                kind is not None and kind.next_run is not None:
+            due, key = kind.next_run(self.ctx.clock(), self.ctx.settings.timezone)
+            queue.enqueue_rows(conn, [queue.job_row(kind=kind.name, key=key, due_at=due)])
+
+    def _record_group(self, conn: Connection, group: list[Recorded]) -> None:
+        """Commit a group of outcomes; ``conn`` is in autocommit on PostgreSQL.
+
+        On PostgreSQL a group without a recurring run to schedule is ONE statement, its
+        own transaction (:func:`~heurecivique_app.jobs.queue.finish_many`): the next
+        message waits for this commit, so its round trips count. Otherwise (SQLite, or
+        a recurring kind whose next run goes in the same transaction) one transaction
+        of :meth:`_record` each.
+        """
+        if conn.dialect.name == "postgresql" and not any(
+                kind is not None and kind.next_run is not None for _job, _o, kind in group):
+            queue.finish_many(conn, [(job, *self._verdict(job, outcome))
+                                     for job, outcome, _kind in group], worker=self.worker)
+            return
+        with self.ctx.engine.connect() if conn.dialect.name == "postgresql" \
+                else nullcontext(conn) as writing, writing.begin():
+            for job, outcome, kind in group:
+                self._record(writing, job, outcome, kind)
 
     def run_until_idle(self, max_batches: int = 10_000) -> int:
         """Run batches until nothing is due; the number of jobs claimed in all."""
@@ -279,7 +302,7 @@ class _Outcomes:
     def __init__(self, runner: Runner) -> None:
         self._runner = runner
         self._changed = threading.Condition()
-        self._waiting: list[tuple[Claimed, Outcome, JobKind | None]] = []
+        self._waiting: list[Recorded] = []
         self._handed = 0  # outcomes handed over
         self._written = 0  # the first ones of those, committed
         self._failed: BaseException | None = None
@@ -320,11 +343,12 @@ class _Outcomes:
 
     def _write(self) -> None:
         try:
-            with self._runner.ctx.engine.connect() as conn:
+            engine = self._runner.ctx.engine
+            if engine.dialect.name == "postgresql":
+                engine = engine.execution_options(isolation_level="AUTOCOMMIT")
+            with engine.connect() as conn:
                 while group := self._next_group():
-                    with conn.begin():
-                        for job, outcome, kind in group:
-                            self._runner._record(conn, job, outcome, kind)
+                    self._runner._record_group(conn, group)
                     with self._changed:
                         self._written += len(group)
                         self._changed.notify_all()
@@ -334,7 +358,7 @@ class _Outcomes:
                 self._failed = error
                 self._changed.notify_all()
 
-    def _next_group(self) -> list[tuple[Claimed, Outcome, JobKind | None]]:
+    def _next_group(self) -> list[Recorded]:
         """What was handed over since the last commit; empty once closed and drained."""
         with self._changed:
             while not self._waiting and not self._closing:

@@ -10,6 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from email import message_from_bytes, policy
+from email.mime.text import MIMEText
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -306,11 +307,14 @@ def test_a_forwarded_report_is_an_eml_file_without_smtp(db_engine, world, tmp_pa
 
 
 def test_nothing_leaves_when_the_gate_before_acceptance_fails(tmp_path) -> None:
-    """``before_accept`` (the runner's wait for the previous outcomes) runs before a
-    message reaches the other end: when it fails, nothing of that message was handed
-    over, and the mailer still sends the next one."""
+    """``before_accept`` (the runner's wait for the previous outcomes) runs before the
+    other end can accept a message (for SMTP, before the end of its DATA, once the
+    envelope is through): when it fails, the server accepted nothing of that message,
+    and the mailer still sends the next one."""
+    seen_by_the_gate: list[list[str]] = []
 
     def refuse() -> None:
+        seen_by_the_gate.append(list(recorder.rcpts))
         raise RuntimeError("outcomes not recorded")
 
     def mail(to: str):
@@ -322,11 +326,28 @@ def test_nothing_leaves_when_the_gate_before_acceptance_fails(tmp_path) -> None:
             mailer.deliver(mail("first@example.org"), before_accept=refuse)
         mailer.deliver(mail("second@example.org"), before_accept=lambda: None)
         mailer.close()
+    assert seen_by_the_gate == [["first@example.org"]]  # the envelope went ahead
     assert recorder.to() == ["second@example.org"]
     box = EmlOutbox(tmp_path)
     with pytest.raises(RuntimeError):
         box.deliver(mail("first@example.org"), before_accept=refuse)
     assert list((tmp_path / "outbox").iterdir()) == []
+
+
+def test_lines_starting_with_a_dot_arrive_whole_through_the_gate() -> None:
+    """The gated DATA sends the content and its final dot apart: the content's own
+    leading dots are still doubled on the wire (and undone by the server)."""
+    text = ".first\n.\n..two\nend."
+    message = MIMEText(text, "plain", "us-ascii")  # 7bit: the dots stay at line starts
+    message["From"], message["To"], message["Subject"] = "a@example.org", "b@example.org", "s"
+    with smtp_server() as (controller, recorder):
+        mailer = _smtp(controller)
+        mailer.deliver(message, before_accept=lambda: None)
+        mailer.deliver(compose(Mail(sender="a@example.org", to="c@example.org", subject="s",
+                                    text="next")), before_accept=lambda: None)
+        mailer.close()
+    assert recorder.to() == ["b@example.org", "c@example.org"]
+    assert recorder.messages[0].get_content().rstrip("\n").splitlines() == text.splitlines()
 
 
 def test_starttls_and_login(db_engine, world, tmp_path) -> None:
