@@ -238,19 +238,23 @@ class Runner:
     def _record_group(self, conn: Connection, group: list[Recorded]) -> None:
         """Commit a group of outcomes; ``conn`` is in autocommit on PostgreSQL.
 
-        On PostgreSQL a group without a recurring run to schedule is ONE statement, its
-        own transaction (:func:`~heurecivique_app.jobs.queue.finish_many`): the next
-        message waits for this commit, so its round trips count. Otherwise (SQLite, or
-        a recurring kind whose next run goes in the same transaction) one transaction
-        of :meth:`_record` each.
+        A group without a recurring run to schedule goes through
+        :func:`~heurecivique_app.jobs.queue.finish_many`: on PostgreSQL ONE statement,
+        its own transaction (the next message waits for this commit, so its round
+        trips count). A recurring kind's next run goes in the transaction that
+        records its run (:meth:`_record`).
         """
-        if conn.dialect.name == "postgresql" and not any(
-                kind is not None and kind.next_run is not None for _job, _o, kind in group):
-            queue.finish_many(conn, [(job, *self._verdict(job, outcome))
-                                     for job, outcome, _kind in group], worker=self.worker)
+        postgresql = conn.dialect.name == "postgresql"
+        if not any(kind is not None and kind.next_run is not None for _j, _o, kind in group):
+            outcomes = [(job, *self._verdict(job, outcome)) for job, outcome, _kind in group]
+            if postgresql:
+                queue.finish_many(conn, outcomes, worker=self.worker)
+            else:
+                with conn.begin():
+                    queue.finish_many(conn, outcomes, worker=self.worker)
             return
-        with self.ctx.engine.connect() if conn.dialect.name == "postgresql" \
-                else nullcontext(conn) as writing, writing.begin():
+        with self.ctx.engine.connect() if postgresql else nullcontext(conn) as writing, \
+                writing.begin():
             for job, outcome, kind in group:
                 self._record(writing, job, outcome, kind)
 

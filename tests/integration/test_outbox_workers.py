@@ -26,7 +26,6 @@ from heurecivique_app.adapters.db import session_scope
 from heurecivique_app.adapters.mail import SmtpMailer
 from heurecivique_app.domain.notifications import Job, JobStatus, MessageKind
 from heurecivique_app.domain.types import utcnow
-from heurecivique_app.jobs import queue
 from heurecivique_app.jobs.kinds import KINDS
 from heurecivique_app.jobs.runner import JobContext, Runner
 from heurecivique_app.services import notifications
@@ -212,30 +211,3 @@ def test_a_worker_killed_while_an_outcome_waits_sends_only_that_message_again(
     assert len(copies) == 2 and copies[0] == copies[1]
     assert _statuses(pg_engine) == {JobStatus.DONE: 20}
 
-
-def test_one_statement_records_a_group_of_outcomes_fenced_by_the_claims(pg_engine):
-    """``queue.finish_many`` (the writer's one statement on PostgreSQL) writes what
-    ``finish`` writes for each job, and leaves alone a job whose claim was lost."""
-    _enqueue(pg_engine, 4)
-    jobs = queue.claim(pg_engine, worker="w", limit=4, lease=timedelta(minutes=5))
-    done, retried, failed, lost = jobs
-    with pg_engine.begin() as conn:  # another worker took the last one over
-        conn.execute(Job.__table__.update().where(Job.id == lost.id).values(locked_by="other"))
-    retry_at = utcnow() + timedelta(minutes=7)
-    autocommit = pg_engine.execution_options(isolation_level="AUTOCOMMIT")
-    with autocommit.connect() as conn:
-        held = queue.finish_many(conn, [
-            (done, JobStatus.DONE, "", None),
-            (retried, JobStatus.PENDING, "TemporaryFailure: 451", retry_at),
-            (failed, JobStatus.FAILED, "PermanentFailure: 550 " + "x" * 600, None),
-            (lost, JobStatus.DONE, "", None)], worker="w")
-    assert held == 3
-    with session_scope(pg_engine) as s:
-        rows = {j.id: j for j in s.exec(select(Job))}
-    assert rows[done.id].status == JobStatus.DONE and rows[done.id].finished_at is not None
-    assert rows[retried.id].status == JobStatus.PENDING
-    assert abs(rows[retried.id].due_at - retry_at) < timedelta(milliseconds=1)
-    assert rows[retried.id].finished_at is None and rows[retried.id].locked_by is None
-    assert rows[retried.id].last_error == "TemporaryFailure: 451"
-    assert rows[failed.id].status == JobStatus.FAILED and len(rows[failed.id].last_error) == 500
-    assert rows[lost.id].status == JobStatus.RUNNING and rows[lost.id].locked_by == "other"
