@@ -17,9 +17,11 @@ Prints one JSON object:
   the median of the same publish with the fan-out job left out (same run, same database
   with its 10,000 subscribers);
 - emails_per_s: one job runner (claim, render French/English text+HTML, send, record)
-  to the loopback aiosmtpd server, which runs in a process of its own;
+  to the loopback aiosmtpd server, which runs in a process of its own, over ONE SMTP
+  connection (each message's end of DATA waits for the previous outcome's commit);
 - bare_emails_per_s: smtplib ``send_message`` of one pre-built message over one
-  connection to the same server, the ceiling of the transport;
+  connection to the same server, the ceiling of the transport, measured just before
+  the runner (a shared machine's load can differ between the two);
 - pushes_per_s: one job runner (claim, read the browsers, write the notification in the
   recipient's language, encrypt it for the browser's keys, sign VAPID, POST, record)
   delivering ``--pushes`` pushes to a push endpoint on loopback (an http.server process of

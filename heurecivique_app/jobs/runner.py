@@ -9,16 +9,18 @@ this one as done.
 A handler receives the claimed jobs of its kind in a batch and yields each one
 with its outcome (None: done, or the exception) as soon as it is known. The runner
 hands it to the batch's writer (:class:`_Outcomes`), a thread that commits all the
-outcomes handed over since its last commit in one transaction, while the handler
-goes on with the next job. Before anything of a message leaves (an e-mail's MAIL
-FROM, a push's POST), the handler calls ``ctx.settle``, which waits until every
-outcome handed over is committed. So the commit overlaps with the next message's
-rendering, composing and encryption, yet the next message starts only once the
-previous one is recorded, as when each outcome was committed before the next send:
-a worker killed at any point leaves at most the one message in flight sent and
-unrecorded (its Message-ID, from the job's key, lets mail systems collapse the
-second copy). Finished jobs stay finished; the others stay claimed until their
-lease runs out, when another worker takes them again. Outcomes:
+outcomes handed over since its last commit at once (on PostgreSQL one statement in
+autocommit, :func:`~heurecivique_app.jobs.queue.finish_many`), while the handler
+goes on with the next job. Before the other end can accept a message (the final
+``.`` of an e-mail's DATA, a push's POST), the handler calls ``ctx.settle``, which
+waits until every outcome handed over is committed. So the commit overlaps with
+the next message's rendering, composing, encryption and SMTP envelope, yet the next
+message is accepted only once the previous one is recorded, as when each outcome
+was committed before the next send: a worker killed at any point leaves at most the
+one message in flight accepted and unrecorded (its Message-ID, from the job's key,
+lets mail systems collapse the second copy). Finished jobs stay finished; the
+others stay claimed until their lease runs out, when another worker takes them
+again. Outcomes:
 
 - done: recurring kinds schedule their next run;
 - :class:`Skip`: nothing to do any more (the person turned that kind off);
