@@ -42,6 +42,8 @@ class Recorder:
     released: threading.Event = field(default_factory=threading.Event)
     delay_s: float = 0.0
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # Every recipient the server said 250 to at RCPT, accepted at the end of DATA or not.
+    rcpts: list[str] = field(default_factory=list)
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
         if address in self.refuse:
@@ -53,6 +55,8 @@ class Recorder:
                 await asyncio.sleep(0.02)
             return "451 4.3.0 held by the test"
         envelope.rcpt_tos.append(address)
+        with self.lock:
+            self.rcpts.append(address)
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802

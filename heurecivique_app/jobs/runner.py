@@ -9,16 +9,18 @@ this one as done.
 A handler receives the claimed jobs of its kind in a batch and yields each one
 with its outcome (None: done, or the exception) as soon as it is known. The runner
 hands it to the batch's writer (:class:`_Outcomes`), a thread that commits all the
-outcomes handed over since its last commit in one transaction, while the handler
-goes on with the next job. Before anything of a message leaves (an e-mail's MAIL
-FROM, a push's POST), the handler calls ``ctx.settle``, which waits until every
-outcome handed over is committed. So the commit overlaps with the next message's
-rendering, composing and encryption, yet the next message starts only once the
-previous one is recorded, as when each outcome was committed before the next send:
-a worker killed at any point leaves at most the one message in flight sent and
-unrecorded (its Message-ID, from the job's key, lets mail systems collapse the
-second copy). Finished jobs stay finished; the others stay claimed until their
-lease runs out, when another worker takes them again. Outcomes:
+outcomes handed over since its last commit at once (on PostgreSQL one statement in
+autocommit, :func:`~heurecivique_app.jobs.queue.finish_many`), while the handler
+goes on with the next job. Before the other end can accept a message (the final
+``.`` of an e-mail's DATA, a push's POST), the handler calls ``ctx.settle``, which
+waits until every outcome handed over is committed. So the commit overlaps with
+the next message's rendering, composing, encryption and SMTP envelope, yet the next
+message is accepted only once the previous one is recorded, as when each outcome
+was committed before the next send: a worker killed at any point leaves at most the
+one message in flight accepted and unrecorded (its Message-ID, from the job's key,
+lets mail systems collapse the second copy). Finished jobs stay finished; the
+others stay claimed until their lease runs out, when another worker takes them
+again. Outcomes:
 
 - done: recurring kinds schedule their next run;
 - :class:`Skip`: nothing to do any more (the person turned that kind off);
@@ -38,6 +40,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import groupby
@@ -83,6 +86,7 @@ class JobContext:
 
 
 Outcome = BaseException | None
+Recorded = tuple[Claimed, Outcome, "JobKind | None"]  # an outcome handed to the writer
 Handler = Callable[[JobContext, list[Claimed]], Iterator[tuple[Claimed, Outcome]]]
 
 
@@ -205,31 +209,56 @@ class Runner:
                 queue.release(self.ctx.engine, left.values(), worker=self.worker)
         return len(jobs)
 
-    def _record(self, conn: Connection, job: Claimed, outcome: Outcome,
-                kind: JobKind | None) -> None:
-        """Write one outcome in the writer's transaction (fenced by the claim)."""
+    def _verdict(self, job: Claimed, outcome: Outcome) -> tuple[str, str, datetime | None]:
+        """What ``outcome`` makes of ``job``: its status, the error to show, the retry time."""
         if outcome is None:
-            if queue.finish(conn, job, worker=self.worker, status=JobStatus.DONE) and \
-                    kind is not None and kind.next_run is not None:
-                due, key = kind.next_run(self.ctx.clock(), self.ctx.settings.timezone)
-                queue.enqueue_rows(conn, [queue.job_row(kind=kind.name, key=key, due_at=due)])
-            return
+            return JobStatus.DONE, "", None
         error = f"{type(outcome).__name__}: {outcome}" if str(outcome) else \
             type(outcome).__name__
         if isinstance(outcome, Skip):
-            queue.finish(conn, job, worker=self.worker, status=JobStatus.SKIPPED,
-                         error=str(outcome))
-        elif isinstance(outcome, PermanentFailure) or job.attempts >= MAX_ATTEMPTS:
+            return JobStatus.SKIPPED, str(outcome), None
+        if isinstance(outcome, PermanentFailure) or job.attempts >= MAX_ATTEMPTS:
             if not isinstance(outcome, PermanentFailure):
                 error = f"gave up after {job.attempts} tries: {error}"
             log.warning("job %s failed for good: %s", job.key, error)
-            queue.finish(conn, job, worker=self.worker, status=JobStatus.FAILED, error=error)
-        else:
-            retry_at = self.ctx.clock() + retry_delay(job.attempts)
-            if job.payload.get("quiet_hours"):
-                retry_at = outside_quiet_hours(retry_at, self.ctx.settings.timezone)
-            queue.finish(conn, job, worker=self.worker, status=JobStatus.PENDING,
-                         error=error, retry_at=retry_at)
+            return JobStatus.FAILED, error, None
+        retry_at = self.ctx.clock() + retry_delay(job.attempts)
+        if job.payload.get("quiet_hours"):
+            retry_at = outside_quiet_hours(retry_at, self.ctx.settings.timezone)
+        return JobStatus.PENDING, error, retry_at
+
+    def _record(self, conn: Connection, job: Claimed, outcome: Outcome,
+                kind: JobKind | None) -> None:
+        """Write one outcome in the writer's transaction (fenced by the claim)."""
+        status, error, retry_at = self._verdict(job, outcome)
+        if queue.finish(conn, job, worker=self.worker, status=status, error=error,
+                        retry_at=retry_at) and status == JobStatus.DONE and \
+                kind is not None and kind.next_run is not None:
+            due, key = kind.next_run(self.ctx.clock(), self.ctx.settings.timezone)
+            queue.enqueue_rows(conn, [queue.job_row(kind=kind.name, key=key, due_at=due)])
+
+    def _record_group(self, conn: Connection, group: list[Recorded]) -> None:
+        """Commit a group of outcomes; ``conn`` is in autocommit on PostgreSQL.
+
+        A group without a recurring run to schedule goes through
+        :func:`~heurecivique_app.jobs.queue.finish_many`: on PostgreSQL ONE statement,
+        its own transaction (the next message waits for this commit, so its round
+        trips count). A recurring kind's next run goes in the transaction that
+        records its run (:meth:`_record`).
+        """
+        postgresql = conn.dialect.name == "postgresql"
+        if not any(kind is not None and kind.next_run is not None for _j, _o, kind in group):
+            outcomes = [(job, *self._verdict(job, outcome)) for job, outcome, _kind in group]
+            if postgresql:
+                queue.finish_many(conn, outcomes, worker=self.worker)
+            else:
+                with conn.begin():
+                    queue.finish_many(conn, outcomes, worker=self.worker)
+            return
+        with self.ctx.engine.connect() if postgresql else nullcontext(conn) as writing, \
+                writing.begin():
+            for job, outcome, kind in group:
+                self._record(writing, job, outcome, kind)
 
     def run_until_idle(self, max_batches: int = 10_000) -> int:
         """Run batches until nothing is due; the number of jobs claimed in all."""
@@ -279,7 +308,7 @@ class _Outcomes:
     def __init__(self, runner: Runner) -> None:
         self._runner = runner
         self._changed = threading.Condition()
-        self._waiting: list[tuple[Claimed, Outcome, JobKind | None]] = []
+        self._waiting: list[Recorded] = []
         self._handed = 0  # outcomes handed over
         self._written = 0  # the first ones of those, committed
         self._failed: BaseException | None = None
@@ -320,11 +349,12 @@ class _Outcomes:
 
     def _write(self) -> None:
         try:
-            with self._runner.ctx.engine.connect() as conn:
+            engine = self._runner.ctx.engine
+            if engine.dialect.name == "postgresql":
+                engine = engine.execution_options(isolation_level="AUTOCOMMIT")
+            with engine.connect() as conn:
                 while group := self._next_group():
-                    with conn.begin():
-                        for job, outcome, kind in group:
-                            self._runner._record(conn, job, outcome, kind)
+                    self._runner._record_group(conn, group)
                     with self._changed:
                         self._written += len(group)
                         self._changed.notify_all()
@@ -334,7 +364,7 @@ class _Outcomes:
                 self._failed = error
                 self._changed.notify_all()
 
-    def _next_group(self) -> list[tuple[Claimed, Outcome, JobKind | None]]:
+    def _next_group(self) -> list[Recorded]:
         """What was handed over since the last commit; empty once closed and drained."""
         with self._changed:
             while not self._waiting and not self._closing:

@@ -10,6 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from email import message_from_bytes, policy
+from email.mime.text import MIMEText
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -43,6 +44,7 @@ from heurecivique_app.domain.notifications import (
     retry_delay,
 )
 from heurecivique_app.domain.types import utcnow
+from heurecivique_app.jobs import queue
 from heurecivique_app.jobs.kinds import KINDS, REMINDER_SCAN
 from heurecivique_app.jobs.runner import JobContext, Runner
 from heurecivique_app.services import matching, notifications, signup, triage
@@ -329,11 +331,14 @@ def test_signing_up_again_and_again_does_not_flood_an_inbox(db_engine, world, tm
 
 
 def test_nothing_leaves_when_the_gate_before_acceptance_fails(tmp_path) -> None:
-    """``before_accept`` (the runner's wait for the previous outcomes) runs before a
-    message reaches the other end: when it fails, nothing of that message was handed
-    over, and the mailer still sends the next one."""
+    """``before_accept`` (the runner's wait for the previous outcomes) runs before the
+    other end can accept a message (for SMTP, before the end of its DATA, once the
+    envelope is through): when it fails, the server accepted nothing of that message,
+    and the mailer still sends the next one."""
+    seen_by_the_gate: list[list[str]] = []
 
     def refuse() -> None:
+        seen_by_the_gate.append(list(recorder.rcpts))
         raise RuntimeError("outcomes not recorded")
 
     def mail(to: str):
@@ -345,11 +350,28 @@ def test_nothing_leaves_when_the_gate_before_acceptance_fails(tmp_path) -> None:
             mailer.deliver(mail("first@example.org"), before_accept=refuse)
         mailer.deliver(mail("second@example.org"), before_accept=lambda: None)
         mailer.close()
+    assert seen_by_the_gate == [["first@example.org"]]  # the envelope went ahead
     assert recorder.to() == ["second@example.org"]
     box = EmlOutbox(tmp_path)
     with pytest.raises(RuntimeError):
         box.deliver(mail("first@example.org"), before_accept=refuse)
     assert list((tmp_path / "outbox").iterdir()) == []
+
+
+def test_lines_starting_with_a_dot_arrive_whole_through_the_gate() -> None:
+    """The gated DATA sends the content and its final dot apart: the content's own
+    leading dots are still doubled on the wire (and undone by the server)."""
+    text = ".first\n.\n..two\nend."
+    message = MIMEText(text, "plain", "us-ascii")  # 7bit: the dots stay at line starts
+    message["From"], message["To"], message["Subject"] = "a@example.org", "b@example.org", "s"
+    with smtp_server() as (controller, recorder):
+        mailer = _smtp(controller)
+        mailer.deliver(message, before_accept=lambda: None)
+        mailer.deliver(compose(Mail(sender="a@example.org", to="c@example.org", subject="s",
+                                    text="next")), before_accept=lambda: None)
+        mailer.close()
+    assert recorder.to() == ["b@example.org", "c@example.org"]
+    assert recorder.messages[0].get_content().rstrip("\n").splitlines() == text.splitlines()
 
 
 def test_starttls_and_login(db_engine, world, tmp_path) -> None:
@@ -416,3 +438,46 @@ def test_sign_up_mails_go_through_the_configured_smtp_server(db_engine, world, t
     assert all(token not in json.dumps(job.payload) for job in _jobs(db_engine))
     with session_scope(db_engine) as s:
         assert signup.confirm_email(s, token=token, ttl_hours=1)
+
+
+def test_a_group_of_outcomes_is_recorded_at_once_fenced_by_the_claims(db_engine) -> None:
+    """``queue.finish_many`` (the outcome writer's statement: ONE on PostgreSQL, in
+    autocommit) writes what ``finish`` writes for each job, and leaves alone a job
+    whose claim was lost meanwhile."""
+    with session_scope(db_engine) as s:
+        for i in range(4):
+            notifications.notify_address(
+                s, kind=MessageKind.REPORT_FORWARD, event=f"group:{i}", to=f"p{i}@example.org",
+                params={"report_id": i, "title": "T", "category": "safety", "place": "Centre",
+                        "relay": "R", "created_at": utcnow().isoformat(), "description": "."},
+                commune={"name": "Vitré", "colour": "#1d4ed8"})
+    done, retried, failed, lost = queue.claim(db_engine, worker="w", limit=4,
+                                              lease=timedelta(hours=1))
+    with db_engine.begin() as conn:  # another worker took the last one over
+        conn.execute(Job.__table__.update().where(Job.id == lost.id).values(locked_by="other"))
+    retry_at = utcnow() + timedelta(minutes=7)
+    outcomes = [(done, JobStatus.DONE, "", None),
+                (retried, JobStatus.PENDING, "TemporaryFailure: 451", retry_at),
+                (failed, JobStatus.FAILED, "PermanentFailure: 550 " + "x" * 600, None),
+                (lost, JobStatus.DONE, "", None)]
+    if db_engine.dialect.name == "postgresql":
+        with db_engine.execution_options(isolation_level="AUTOCOMMIT").connect() as conn:
+            held = queue.finish_many(conn, outcomes, worker="w")
+    else:
+        with db_engine.begin() as conn:
+            held = queue.finish_many(conn, outcomes, worker="w")
+    assert held == 3
+    rows = {job.id: job for job in _jobs(db_engine)}
+    assert rows[done.id].status == JobStatus.DONE and rows[done.id].finished_at is not None
+    assert rows[retried.id].status == JobStatus.PENDING and rows[retried.id].locked_by is None
+    assert abs(rows[retried.id].due_at - retry_at) < timedelta(milliseconds=1)
+    assert rows[retried.id].finished_at is None
+    assert rows[retried.id].last_error == "TemporaryFailure: 451"
+    assert rows[failed.id].status == JobStatus.FAILED and len(rows[failed.id].last_error) == 500
+    assert rows[lost.id].status == JobStatus.RUNNING and rows[lost.id].locked_by == "other"
+    # The retry is due again at its time, as a claim compares it (stored text on SQLite).
+    assert queue.claim(db_engine, worker="w", limit=4, lease=timedelta(minutes=5),
+                       now=retry_at - timedelta(seconds=1)) == []
+    [again] = queue.claim(db_engine, worker="w", limit=4, lease=timedelta(minutes=5),
+                          now=retry_at + timedelta(seconds=1))
+    assert again.id == retried.id

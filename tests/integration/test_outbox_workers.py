@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from mailserver import Recorder, smtp_server
+from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
@@ -87,6 +88,9 @@ def test_a_worker_killed_mid_batch_loses_and_repeats_nothing(pg_engine, pg_migra
     with smtp_server(recorder) as (controller, _):
         worker = _worker(pg_migrated_url, controller.port, tmp_path, batch=20, lease_s=30)
         assert recorder.held.wait(timeout=120), "the worker never reached the held message"
+        # The 24th message's outcome is committed while the 25th's envelope travels (only
+        # the end of its DATA waits for it): let that commit land, then kill.
+        _wait_for(lambda: _statuses(pg_engine)[JobStatus.DONE] == 24)
         worker.send_signal(signal.SIGKILL)  # while it holds jobs 21-40
         worker.wait(timeout=30)
         recorder.released.set()
@@ -113,6 +117,22 @@ def test_a_worker_killed_mid_batch_loses_and_repeats_nothing(pg_engine, pg_migra
     assert sorted(j.payload["to"] for j in retried) == wanted[24:40]
 
 
+def _end_blocked_statements(engine: Engine) -> None:
+    """End the statements waiting for a row lock in this database (a dead worker's).
+
+    The writer records a group as one statement in autocommit: one that reached the
+    database before its worker was killed still commits once the lock is released (a
+    truthful record of a message that was accepted). Ending it here gives the worst
+    case instead: the kill came before the statement left the worker.
+    """
+    with engine.connect() as conn:
+        ended = conn.execute(text(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = "
+            "current_database() AND pid <> pg_backend_pid() AND wait_event_type = 'Lock'"
+        )).all()
+    assert ended, "no statement was waiting for the locked row"
+
+
 @contextmanager
 def _row_locked(engine: Engine, key: str) -> Iterator[None]:
     """Hold the job row of ``key`` (FOR UPDATE) from another connection: the runner's
@@ -136,7 +156,8 @@ def _key_of(engine: Engine, address: str) -> str:
 
 def test_no_message_leaves_before_the_previous_outcome_is_committed(pg_engine, tmp_path):
     """The runner's writer commits outcomes in a thread of its own; the next message
-    waits for it before its MAIL FROM (the gate), so a lagging writer holds sends back."""
+    waits for it before the end of its DATA (the gate), so a lagging writer holds the
+    server's acceptance back, while that message's envelope already went ahead."""
     wanted = _enqueue(pg_engine, 10)
     fifth = _key_of(pg_engine, wanted[4])
     settings = Settings.from_env({"HC_DATA_DIR": str(tmp_path)})
@@ -152,6 +173,7 @@ def test_no_message_leaves_before_the_previous_outcome_is_committed(pg_engine, t
                 _wait_for(lambda: len(recorder.to()) >= 5)
                 time.sleep(1.0)  # the writer is stuck on the 5th outcome: no 6th message
                 assert recorder.to() == wanted[:5]
+                assert recorder.rcpts == wanted[:6]  # the 6th's envelope, not its end
                 assert _statuses(pg_engine) == {JobStatus.DONE: 4, JobStatus.RUNNING: 6}
             assert done.result(timeout=120) == 10
     assert recorder.to() == wanted
@@ -173,7 +195,9 @@ def test_a_worker_killed_while_an_outcome_waits_sends_only_that_message_again(
             time.sleep(1.0)
             worker.send_signal(signal.SIGKILL)  # while it waits for the 5th outcome
             worker.wait(timeout=30)
+            _end_blocked_statements(pg_engine)
         assert recorder.to() == wanted[:5]
+        assert recorder.rcpts == wanted[:6]  # the 6th was cut off before the end of its DATA
         assert _statuses(pg_engine) == {JobStatus.DONE: 4, JobStatus.RUNNING: 16}
         settings = Settings.from_env({"HC_DATA_DIR": str(tmp_path)})
         mailer = SmtpMailer(host="127.0.0.1", port=controller.port, tls="none")
@@ -186,3 +210,4 @@ def test_a_worker_killed_while_an_outcome_waits_sends_only_that_message_again(
     copies = [m["Message-ID"] for m in recorder.messages if m["To"] == wanted[4]]
     assert len(copies) == 2 and copies[0] == copies[1]
     assert _statuses(pg_engine) == {JobStatus.DONE: 20}
+

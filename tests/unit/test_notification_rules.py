@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from email import message_from_bytes, policy
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from heurecivique_app.adapters.mail import Mail, PermanentFailure, compose
+from heurecivique_app.adapters.mail import Mail, PermanentFailure, _envelope, compose
 from heurecivique_app.domain.notifications import (
     MAX_ATTEMPTS,
     MessageKind,
@@ -150,3 +151,26 @@ def test_the_referents_changes_in_french_and_english(kind, fr_subject, fr_text, 
     assert (fr.subject, en.subject) == (fr_subject, en_subject)
     assert fr_text in fr.text and en_text in en.text
     assert "<urgent>" not in fr.html
+
+
+@pytest.mark.parametrize("subject", [
+    "Une nouvelle mission près de chez vous : Courses pour Mme Lefèvre à Vitré — samedi",
+    "é" * 80,  # 160 bytes: four encoded words, none splitting a character
+    " ".join(["Mission « été » 🌻"] * 5),
+])
+def test_a_non_ascii_subject_is_encoded_words_on_one_line(subject: str) -> None:
+    raw = compose(Mail(sender="Mairie de Vitré <noreply@vitre.example>", to="a@vitre.example",
+                       subject=subject, text="t")).as_bytes(policy=None)
+    [line] = [line for line in raw.split(b"\n") if line.startswith(b"Subject:")]
+    words = line.removeprefix(b"Subject: ").split(b" ")
+    assert all(w.startswith(b"=?utf-8?b?") and len(w) <= 75 for w in words)
+    parsed = message_from_bytes(raw, policy=policy.default)
+    assert parsed["Subject"] == subject
+
+
+def test_the_envelope_is_read_from_the_headers_only_for_a_composed_message() -> None:
+    message = compose(Mail(sender="Mairie de Vitré <noreply@vitre.example>",
+                           to="a@vitre.example", subject="S", text="t"))
+    assert _envelope(message) == ("noreply@vitre.example", ["a@vitre.example"])
+    message["Cc"] = "b@vitre.example"  # anything else: smtplib reads the headers itself
+    assert _envelope(message) == (None, None)
