@@ -17,10 +17,12 @@ What is erased and when (defaults in :mod:`domain.privacy`):
   initials, their contact and notes are erased. Missions, hours and follow-up
   figures stay: the statistics never needed the person.
 
-The messages about those missions go too. A finished job (an e-mail sent, or
-given up) is deleted ``FINISHED_JOB_DAYS`` after it finished, the shortest
-period a commune may choose: its payload holds what the message said (the
-morning summary lists beneficiaries' names and phones). A notification-centre
+The messages about those missions go too. A finished delivery job (an e-mail or a
+push sent, or given up) is deleted ``FINISHED_JOB_DAYS`` after it finished, the
+shortest period a commune may choose: its payload holds what the message said (the
+morning summary lists beneficiaries' names and phones). Other jobs stay: a
+recurring run's row (its key names the day or the month) is what keeps a worker
+starting later from running that day's or month's run again. A notification-centre
 item goes after its reader's commune's ``mission_contact_days`` (a withdrawal's
 reason, a volunteer's name).
 """
@@ -67,6 +69,8 @@ from heurecivique_app.domain.validation import (
 )
 from heurecivique_app.services.actor import Actor, require_staff
 from heurecivique_app.services.audit import audit
+from heurecivique_app.services.notifications import SEND_EMAIL
+from heurecivique_app.services.push import SEND_PUSH
 
 log = logging.getLogger(__name__)
 
@@ -193,21 +197,22 @@ def _policies(session: Session) -> dict[int, RetentionPolicy]:
             for row in session.exec(select(CommuneRetention)).all()}
 
 
-# A finished job's payload is of no use once sent; kept a little for the record of a
+# A delivery's payload is of no use once sent; kept a little for the record of a
 # failed delivery, never longer than the shortest period a commune may choose.
 FINISHED_JOB_DAYS = MISSION_CONTACT_DAYS_RANGE[0]
 FINISHED = (JobStatus.DONE, JobStatus.FAILED, JobStatus.SKIPPED)
+DELIVERIES = (SEND_EMAIL, SEND_PUSH)
 
 
 def forget_old_messages(session: Session, policies: dict[int, RetentionPolicy],
                         now: datetime) -> tuple[int, int]:
-    """Delete finished jobs and notification-centre items past their period.
+    """Delete finished delivery jobs and notification-centre items past their period.
 
     Returns:
         How many jobs and how many items were deleted.
     """
     jobs = session.execute(delete(Job).where(
-        col(Job.status).in_(FINISHED),
+        col(Job.kind).in_(DELIVERIES), col(Job.status).in_(FINISHED),
         col(Job.finished_at) < now - timedelta(days=FINISHED_JOB_DAYS))).rowcount
     items = 0
     own = {commune_id: p.mission_contact_days for commune_id, p in policies.items()}

@@ -37,9 +37,10 @@ from heurecivique_app.domain.privacy import (
     initials,
 )
 from heurecivique_app.domain.types import utcnow
-from heurecivique_app.jobs.kinds import KINDS, RETENTION_PURGE
+from heurecivique_app.jobs.kinds import HOUR_NUDGE, KINDS, RETENTION_PURGE
 from heurecivique_app.jobs.runner import JobContext, Runner
 from heurecivique_app.services import retention
+from heurecivique_app.services.notifications import SEND_EMAIL
 from heurecivique_app.settings import Settings
 
 ADDRESS = "14 rue Baudrairie, 35500 Vitré"
@@ -284,12 +285,15 @@ def test_messages_that_carried_the_contact_go_too(db_engine, closed, tmp_path) -
     sits in the staff's notification centre: neither outlives the period."""
     now = utcnow()
     with session_scope(db_engine) as s:
-        s.add(Job(kind="send_email", key="morning:1:old", status=JobStatus.DONE,
+        s.add(Job(kind=SEND_EMAIL, key="morning:1:old", status=JobStatus.DONE,
                   payload={"params": {"visits": [{"beneficiary": "Mme Robin",
                                                   "phone": PHONE}]}},
                   finished_at=now - timedelta(days=5)))
-        s.add(Job(kind="send_email", key="still:due", status=JobStatus.PENDING,
+        s.add(Job(kind=SEND_EMAIL, key="still:due", status=JobStatus.PENDING,
                   payload={"params": {"reason": "en attente"}}))
+        # A recurring run's row stays: it keeps that month's run from running again.
+        s.add(Job(kind=HOUR_NUDGE, key=f"{HOUR_NUDGE}:2026-11", status=JobStatus.DONE,
+                  finished_at=now - timedelta(days=20)))
         s.add(InboxItem(user_id=closed.referent.id, kind="withdrawal", event="w:1",
                         params={"reason": FEEDBACK}, created_at=now - timedelta(days=5)))
         s.add(InboxItem(user_id=closed.volunteer.id, kind="reminder", event="r:1",
@@ -303,6 +307,7 @@ def test_messages_that_carried_the_contact_go_too(db_engine, closed, tmp_path) -
     with session_scope(db_engine) as s:
         keys = {job.key for job in s.exec(select(Job)).all()}
         assert "morning:1:old" not in keys and "still:due" in keys
+        assert f"{HOUR_NUDGE}:2026-11" in keys
         # The purge's own job finished just now: it stays for its week.
         assert any(key.startswith(RETENTION_PURGE) for key in keys)
         assert [i.event for i in s.exec(select(InboxItem)).all()] == ["r:1"]
