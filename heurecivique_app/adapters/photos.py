@@ -22,6 +22,10 @@ MAX_SIDE = 2000  # pixels: enough for a street light, small enough for a phone u
 Image.MAX_IMAGE_PIXELS = 40_000_000  # refuse decompression bombs early
 
 
+TOO_BIG = N_("The photo is too big (at most {size} MB).")
+NOT_A_PHOTO = N_("Send a JPEG, PNG or WebP photo.")
+
+
 class PhotoRejected(DomainError):
     """The upload is not an acceptable photo."""
 
@@ -35,13 +39,13 @@ def clean_photo(data: bytes, *, max_bytes: int) -> tuple[bytes, str]:
     if not data:
         raise PhotoRejected(N_("The photo is empty."))
     if len(data) > max_bytes:
-        raise PhotoRejected(N_("The photo is too big (at most {size} MB)."),
+        raise PhotoRejected(TOO_BIG,
                             size=max_bytes // (1024 * 1024))
     try:
         with Image.open(io.BytesIO(data)) as image:
             kind = image.format
             if kind not in ALLOWED_FORMATS:
-                raise PhotoRejected(N_("Send a JPEG, PNG or WebP photo."))
+                raise PhotoRejected(NOT_A_PHOTO)
             image.load()
             upright = ImageOps.exif_transpose(image)
             upright.thumbnail((MAX_SIDE, MAX_SIDE))

@@ -38,8 +38,6 @@ from heurecivique_app.wiring import read_scope, wiring
 PATH = "/api/relay/photo"
 _PRIVATE = {"Cache-Control": "no-store"}
 SIGNED_OUT = N_("Your session has ended: log in again to send the photo.")
-TOO_BIG = N_("The photo is too big (at most {size} MB).")
-NOT_AN_IMAGE = N_("Send a JPEG, PNG or WebP photo.")
 
 
 def _refusal(request: Request, status: int, message: str, **params) -> JSONResponse:
@@ -74,16 +72,16 @@ async def relay_photo(request: Request) -> JSONResponse:
     if actor.role != Role.RELAY:  # the service checks it again
         return _refusal(request, 403, NotAllowed().message)
     if not _body_type_taken(request):
-        return _refusal(request, 415, NOT_AN_IMAGE)
+        return _refusal(request, 415, report_photos.NOT_A_PHOTO)
     settings = get_settings()
     limit = settings.max_photo_bytes
     size = limit // (1024 * 1024)
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
-        return _refusal(request, 413, TOO_BIG, size=size)
+        return _refusal(request, 413, report_photos.TOO_BIG, size=size)
     data = await _body(request, limit)
     if len(data) > limit:
-        return _refusal(request, 413, TOO_BIG, size=size)
+        return _refusal(request, 413, report_photos.TOO_BIG, size=size)
     try:
         # Decoding and re-encoding an image takes a while: off the worker's event loop.
         name = await run_in_threadpool(report_photos.store_report_photo, actor=actor,

@@ -17,10 +17,13 @@ import base64
 import hashlib
 import hmac
 
-from heurecivique_app.adapters.photos import PhotoStore
+from heurecivique_app.adapters.photos import NOT_A_PHOTO, TOO_BIG, PhotoStore
 from heurecivique_app.domain.community import PHOTO_NAME
 from heurecivique_app.services.actor import Actor
 from heurecivique_app.services.relays import require_relay
+
+__all__ = ["NOT_A_PHOTO", "TOO_BIG", "photo_from_ticket", "photo_ticket",
+           "store_report_photo"]
 
 
 def store_report_photo(*, actor: Actor, data: bytes, photos: PhotoStore, max_bytes: int) -> str:

@@ -84,7 +84,7 @@ class RelayState(AppState):
         if isinstance(error, str) and error:
             return error[:300]
         if answer.get("status") == 413:
-            return self._tr(N_("The photo is too big (at most {size} MB)."),
+            return self._tr(report_photos.TOO_BIG,
                             size=self._settings.max_photo_bytes // (1024 * 1024))
         return self._tr(PHOTO_NOT_SENT)
 
