@@ -16,8 +16,8 @@ from pathlib import Path
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-# Routes of the backend, never pages of the build (api/headers.py keeps the same list).
-BACKEND_PREFIXES = ("/api/", "/_event", "/_upload", "/healthz", "/readyz", "/metrics")
+# Routes of the backend, never pages of the build.
+from heurecivique_app.api.headers import DYNAMIC_PREFIXES as BACKEND_PREFIXES
 
 
 def page_folder(build_dir: Path, path: str) -> bool:
