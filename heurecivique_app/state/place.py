@@ -31,7 +31,6 @@ class PlaceState(AppState):
     message: str = ""
     tile_url: str = ""
     attribution: str = ""
-    _mission_id: int = 0
 
     def _show(self, view: geography.Placement) -> None:
         self.found = True
@@ -47,10 +46,9 @@ class PlaceState(AppState):
         self.tile_url = self._settings.map_tile_url
         self.attribution = self._settings.map_attribution
         self.message = ""
-        self._mission_id = self._route_id()
         try:
             with self._unit_of_work() as session:
-                view = geography.placement(session, actor=actor, mission_id=self._mission_id)
+                view = geography.placement(session, actor=actor, mission_id=self._route_id())
         except DomainError:  # no such mission (0: not a number), or another commune's
             self.found = False
             return
@@ -63,12 +61,16 @@ class PlaceState(AppState):
             lat, lon = float(point[0]), float(point[1])
         except (TypeError, ValueError, IndexError):
             return
+        # The mission is the page's own, read from this event's route: a tap that comes
+        # before the page's on_load (a map still showing the previous mission) must not
+        # move the previous mission's point.
+        mission_id = self._route_id()
         done = self._run(lambda s: geography.set_mission_point(
-            s, actor=actor, mission_id=self._mission_id, lat=lat, lon=lon,
+            s, actor=actor, mission_id=mission_id, lat=lat, lon=lon,
             salt=self._settings.geo_salt))
         if done.ok:  # saved: read it back as the page shows it
             done = self._run(lambda s: geography.placement(s, actor=actor,
-                                                           mission_id=self._mission_id))
+                                                           mission_id=mission_id))
         if isinstance(done.error, ValidationFailed):
             self.message = self._tr("This point is not inside the commune.")
         elif isinstance(done.error, NotFound):

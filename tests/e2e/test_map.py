@@ -147,8 +147,17 @@ def test_referent_places_a_need_by_tapping_the_map(new_context, app_server):
         .to_have_attribute("href", f"/place/{mission_id}")
     page.goto(f"/place/{mission_id}")
     expect(page.locator("#place-source")).to_contain_text("Localisé à partir de l'adresse")
+    # The map's children (the marker, the click handler) mount a moment after its
+    # container: wait for the marker, and tap again if the first tap came too early.
+    expect(page.locator("#place-map path.leaflet-interactive")).to_have_count(1)
     box = page.locator("#place-map .leaflet-container").bounding_box()
-    page.mouse.click(box["x"] + box["width"] / 2 + 60, box["y"] + box["height"] / 2 + 40)
+    for _ in range(3):
+        page.mouse.click(box["x"] + box["width"] / 2 + 60, box["y"] + box["height"] / 2 + 40)
+        try:
+            expect(page.locator("#place-message")).to_be_visible(timeout=5000)
+            break
+        except AssertionError:
+            continue
     expect(page.locator("#place-message")).to_contain_text("Point enregistré")
     expect(page.locator("#place-source")).to_contain_text("Placé sur la carte")
     with sqlite3.connect(app_server.data_dir / "e2e.db") as db:
