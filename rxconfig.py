@@ -1,5 +1,6 @@
 import reflex as rx
 
+from heurecivique_app.build_hooks import LowPriorityPreloads
 from heurecivique_app.settings import get_settings
 
 config = rx.Config(
@@ -16,6 +17,8 @@ config = rx.Config(
     state_manager_mode=(rx.constants.StateManagerMode.REDIS if get_settings().redis_url
                         else rx.constants.StateManagerMode.MEMORY),
     # No component library: the design system is plain elements (components/ui.py).
-    plugins=[],
+    # One plugin of our own: the pre-rendered pages fetch their scripts after what
+    # the first paint needs (build_hooks.py).
+    plugins=[LowPriorityPreloads()],
     disable_plugins=[rx.plugins.SitemapPlugin],
 )

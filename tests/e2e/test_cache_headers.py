@@ -23,6 +23,21 @@ def test_the_build_puts_only_hashed_files_under_assets(app_server):
     assert names and [n for n in names if not HASHED_ASSET.match(f"/assets/{n}")] == []
 
 
+def test_pages_fetch_their_scripts_after_what_the_first_paint_needs(new_context):
+    # heurecivique_app/build_hooks.py, run by the build: every module preload of a
+    # pre-rendered page (static or the dynamic routes' fallback), as served, compressed
+    # or not, is low priority, and the stylesheet is not.
+    visitor = new_context(PHONE).request
+    for path in ("/login", "/board", "/c/vitre", "/missions/1"):
+        for encoding in ("identity", "gzip"):
+            html = visitor.get(path, headers={"accept-encoding": encoding}).text()
+            preloads = re.findall(r'<link rel="modulepreload"[^>]*>', html)
+            assert len(preloads) >= 5, (path, encoding)
+            assert all('fetchpriority="low"' in link for link in preloads), (path, encoding)
+            stylesheet = re.search(r'<link[^>]* rel="stylesheet"[^>]*>', html)
+            assert stylesheet and "fetchpriority" not in stylesheet.group(0)
+
+
 def test_hashed_files_kept_pages_and_worker_revalidated_private_answers_not_stored(
         new_context):
     visitor = new_context(PHONE).request
@@ -42,7 +57,7 @@ def test_hashed_files_kept_pages_and_worker_revalidated_private_answers_not_stor
     assert direct.headers["cache-control"] == "no-cache"
 
     script = re.search(r'<script type="module"[^>]* src="([^"]+)"', page.text()) or \
-        re.search(r'<link rel="modulepreload" href="([^"]+)"', page.text())
+        re.search(r'<link rel="modulepreload"[^>]* href="([^"]+)"', page.text())
     assert script and script.group(1).endswith(".js") and HASHED_ASSET.match(script.group(1))
     asset = visitor.get(script.group(1))
     assert asset.ok and asset.headers["cache-control"] == IMMUTABLE
