@@ -1,6 +1,6 @@
 import reflex as rx
 
-from heurecivique_app.build_hooks import LowPriorityPreloads
+from heurecivique_app.build_hooks import PageBuild
 from heurecivique_app.settings import get_settings
 
 config = rx.Config(
@@ -17,8 +17,8 @@ config = rx.Config(
     state_manager_mode=(rx.constants.StateManagerMode.REDIS if get_settings().redis_url
                         else rx.constants.StateManagerMode.MEMORY),
     # No component library: the design system is plain elements (components/ui.py).
-    # One plugin of our own: the pre-rendered pages fetch their scripts after what
-    # the first paint needs (build_hooks.py).
-    plugins=[LowPriorityPreloads()],
+    # One plugin of our own (build_hooks.py): dynamic routes pre-rendered as templates,
+    # and pre-rendered pages that fetch their scripts after what the first paint needs.
+    plugins=[PageBuild(template_routes=("/c/[slug]", "/d/[code]", "/missions/[mission_id]"))],
     disable_plugins=[rx.plugins.SitemapPlugin],
 )

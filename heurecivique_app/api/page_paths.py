@@ -6,8 +6,12 @@ Reflex) answers ``/login`` with a 307 to ``/login/``: every first load of a page
 and every link the app or its e-mails give, paid one more round trip before the
 page's HTML (on a phone on slow 4G, about as long as the HTML itself; issue 16).
 This middleware hands the file server ``/login/`` for ``/login`` when that folder
-holds a page: the same file, at the address the links use. Anything else (API
-routes, the websocket, build files, unknown paths) passes untouched.
+holds a page: the same file, at the address the links use.
+
+A dynamic route's page (``/c/vitre``, ``/missions/12``) has no folder of its own: the
+build pre-renders its template at ``c/_/index.html`` (build_hooks.py), and the
+middleware hands the file server ``/c/_/`` for it. Anything else (API routes, the
+websocket, build files, unknown paths) passes untouched.
 """
 
 from __future__ import annotations
@@ -18,32 +22,55 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 # Routes of the backend, never pages of the build.
 from heurecivique_app.api.headers import DYNAMIC_PREFIXES as BACKEND_PREFIXES
+from heurecivique_app.page_templates import TEMPLATE_SEGMENT
+
+
+def _page_parts(path: str) -> list[str] | None:
+    """The segments of ``path`` if it may name a page (not a file, not the backend)."""
+    if (not path.startswith("/") or path == "/" or path.endswith("/")
+            or path.startswith(BACKEND_PREFIXES)):
+        return None
+    parts = path.strip("/").split("/")
+    if any(part in ("", ".", "..") or part.startswith(".") for part in parts) or \
+            "." in parts[-1]:
+        return None
+    return parts
 
 
 def page_folder(build_dir: Path, path: str) -> bool:
     """Whether ``path`` (no trailing slash) names a folder of the build holding a page."""
-    if (not path.startswith("/") or path == "/" or path.endswith("/")
-            or path.startswith(BACKEND_PREFIXES)):
-        return False
-    parts = path.strip("/").split("/")
-    if any(part in ("", ".", "..") or part.startswith(".") for part in parts) or \
-            "." in parts[-1]:
-        return False
-    return (build_dir.joinpath(*parts) / "index.html").is_file()
+    parts = _page_parts(path)
+    return parts is not None and (build_dir.joinpath(*parts) / "index.html").is_file()
+
+
+def template_folder(build_dir: Path, path: str) -> str | None:
+    """``/c/_/`` for ``/c/vitre`` when the build holds that template and no page of its own."""
+    parts = _page_parts(path)
+    if parts is None or len(parts) < 2 or page_folder(build_dir, path):
+        return None
+    template = [*parts[:-1], TEMPLATE_SEGMENT]
+    if not (build_dir.joinpath(*template) / "index.html").is_file():
+        return None
+    return "/" + "/".join(template) + "/"
 
 
 class PageIndex:
-    """ASGI middleware: ``/route`` reaches the file server as ``/route/`` if it is a page."""
+    """ASGI middleware: ``/route`` reaches the file server as ``/route/`` if it is a page,
+    a dynamic route's page as its template's folder."""
 
     def __init__(self, app: ASGIApp, *, build_dir: Path) -> None:
         self.app = app
         self.build_dir = build_dir
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if (scope["type"] == "http" and scope.get("method") in ("GET", "HEAD")
-                and page_folder(self.build_dir, scope["path"])):
-            scope = {**scope, "path": scope["path"] + "/",
-                     "raw_path": scope.get("raw_path", scope["path"].encode()) + b"/"}
+        if scope["type"] == "http" and scope.get("method") in ("GET", "HEAD"):
+            path = scope["path"]
+            if page_folder(self.build_dir, path):
+                scope = {**scope, "path": path + "/",
+                         "raw_path": scope.get("raw_path", path.encode()) + b"/"}
+            elif (template := template_folder(self.build_dir, path)) is not None:
+                # The query string stays in scope["query_string"], untouched.
+                scope = {**scope, "path": template, "raw_path": template.encode()}
         await self.app(scope, receive, send)
 
 

@@ -11,12 +11,13 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.testclient import TestClient
 
-from heurecivique_app.api.page_paths import PageIndex, page_folder
+from heurecivique_app.api.page_paths import PageIndex, page_folder, template_folder
 
 
 @pytest.fixture
 def build(tmp_path: Path) -> Path:
-    for folder, text in (("login", "the login page"), ("console/reports", "triage")):
+    for folder, text in (("login", "the login page"), ("console/reports", "triage"),
+                         ("c/_", "a commune's page"), ("c/special", "a page of its own")):
         (tmp_path / folder).mkdir(parents=True)
         (tmp_path / folder / "index.html").write_text(text)
     (tmp_path / "assets").mkdir()
@@ -67,3 +68,18 @@ def test_only_a_page_folder_is_rewritten(build: Path, path: str) -> None:
     (build / "api" / "login" / "index.html").write_text("not a page")
     assert not page_folder(build, path)
     assert page_folder(build, "/login") and page_folder(build, "/console/reports")
+
+
+@pytest.mark.parametrize("path", ["/c/vitre", "/c/vitre?from=poster", "/c/_"])
+def test_a_dynamic_route_is_answered_with_its_template(build: Path, path: str) -> None:
+    answer = client(build, wrapped=True).get(path)
+    assert (answer.status_code, answer.text) == (200, "a commune's page")
+
+
+@pytest.mark.parametrize("path", ["/c/special", "/c/vitre/", "/c/vitre.js", "/c/../login",
+                                  "/c", "/d/vitre", "/c/vitre/more", "/api/c/vitre"])
+def test_only_a_dynamic_route_with_a_template_is_rewritten(build: Path, path: str) -> None:
+    # A page of its own wins; files, other depths and the backend never reach a template.
+    assert template_folder(build, path) is None
+    assert template_folder(build, "/c/vitre") == "/c/_/"
+    assert client(build, wrapped=True).get("/c/special").text == "a page of its own"
