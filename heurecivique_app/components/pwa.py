@@ -35,7 +35,7 @@ from __future__ import annotations
 import reflex as rx
 
 from heurecivique_app.components import ui
-from heurecivique_app.components.text import T
+from heurecivique_app.components.text import T_steady
 
 
 def pwa_head() -> list[rx.Component]:
@@ -49,6 +49,10 @@ def pwa_head() -> list[rx.Component]:
 
 
 def install_button() -> rx.Component:
-    """Hidden (display: none, so out of the tab order) until the browser can install."""
-    return ui.button(T("Install the app"), type="button", id="install-app",
+    """Hidden (display: none, so out of the tab order) until the browser can install.
+
+    As wide as its longer translation: pinned to the right, it would otherwise move
+    when the state switches the pre-rendered French page to English (a layout shift).
+    """
+    return ui.button(T_steady("Install the app"), type="button", id="install-app",
                      class_name="install-app", variant="outline", size="2")

@@ -109,16 +109,20 @@ def card(*children: Any, size: str | None = None, variant: str | None = None,
     return rx.el.div(*children, class_name=_pop_class(props, "card"), **props)
 
 
-def pane(title: Any, count: Any, *children: Any, pane_id: str, **props) -> rx.Component:
+def pane(title: Any, count: Any, *children: Any, pane_id: str,
+         shown_title: rx.Component | None = None, **props) -> rx.Component:
     """A pane of a dashboard: a region whose heading holds its count, and a body that
     scrolls on its own (focusable and named, so a keyboard scrolls it too).
 
     On a tablet the dashboard (``.dash`` in ui.css) gives every pane a share of the
     screen; on a phone the panes follow one another, each at most 22rem high.
+    ``shown_title``, if given, is what the heading shows of ``title`` (a ``T_steady``
+    that keeps the heading's height when the language changes).
     """
     heading_id = f"{pane_id}-heading"
     return rx.el.section(
-        rx.el.h2(rx.el.span(title), " ", rx.el.span(count, class_name="pane-count"),
+        rx.el.h2(shown_title if shown_title is not None else rx.el.span(title), " ",
+                 rx.el.span(count, class_name="pane-count"),
                  id=heading_id, class_name="pane-title"),
         rx.el.div(*children, class_name="pane-body", tab_index=0, role="group",
                   aria_label=title),

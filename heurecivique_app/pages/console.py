@@ -10,7 +10,7 @@ import reflex as rx
 from heurecivique_app.components import ui
 from heurecivique_app.components.connection import message_too_big
 from heurecivique_app.components.layout import header, notice, status_badge
-from heurecivique_app.components.text import T
+from heurecivique_app.components.text import T, T_steady
 from heurecivique_app.domain.text import N_
 from heurecivique_app.state.base import AppState
 from heurecivique_app.state.console import ConsoleState
@@ -62,6 +62,9 @@ def _pane(pane_id: str, title: str, count: str, items: rx.Var, item, empty: str,
                 rx.el.p(T(empty), class_name="pane-empty")),
         *after,
         pane_id=pane_id,
+        # Same height in both languages: the panes below do not move when the state
+        # switches the pre-rendered French page to English.
+        shown_title=T_steady(title),
     )
 
 
@@ -126,37 +129,39 @@ def activity_feed() -> rx.Component:
 
 
 def console_nav() -> rx.Component:
+    # Each link as wide as its longer translation: switching the pre-rendered French
+    # page to English reflows nothing (a referent's tablet set to English).
     return rx.el.nav(ui.hstack(
-        ui.link(T("New need"), href="/console/intake", id="intake-link",
+        ui.link(T_steady("New need"), href="/console/intake", id="intake-link",
                 class_name="touch-link", weight="bold"),
-        ui.link(T("Volunteers"), href="/console/volunteers", id="pool-link",
+        ui.link(T_steady("Volunteers"), href="/console/volunteers", id="pool-link",
                 class_name="touch-link"),
-        ui.link(T("Awaiting validation"), href="/console/volunteers?status=pending",
+        ui.link(T_steady("Awaiting validation"), href="/console/volunteers?status=pending",
                 id="pending-link", class_name="touch-link"),
-        ui.link(T("Relay reports"), href="/console/reports", id="reports-link",
+        ui.link(T_steady("Relay reports"), href="/console/reports", id="reports-link",
                 class_name="touch-link"),
-        ui.link(T("Search and export"), href="/console/missions", id="missions-link",
+        ui.link(T_steady("Search and export"), href="/console/missions", id="missions-link",
                 class_name="touch-link"),
-        ui.link(T("Beneficiaries"), href="/console/beneficiaries", id="beneficiaries-link",
+        ui.link(T_steady("Beneficiaries"), href="/console/beneficiaries", id="beneficiaries-link",
                 class_name="touch-link"),
-        ui.link(T("New collective action"), href="/console/collective/new",
+        ui.link(T_steady("New collective action"), href="/console/collective/new",
                 id="collective-link", class_name="touch-link"),
-        ui.link(T("Message to volunteers"), href="/console/messages",
+        ui.link(T_steady("Message to volunteers"), href="/console/messages",
                 id="messages-link", class_name="touch-link"),
-        ui.link(T("Personal data"), href="/console/privacy", id="privacy-link",
+        ui.link(T_steady("Personal data"), href="/console/privacy", id="privacy-link",
                 class_name="touch-link"),
-        ui.link(T("Audit log"), href="/console/audit", id="audit-link",
+        ui.link(T_steady("Audit log"), href="/console/audit", id="audit-link",
                 class_name="touch-link"),
-        ui.link(T("Evaluation"), href="/console/stats", id="stats-link",
+        ui.link(T_steady("Evaluation"), href="/console/stats", id="stats-link",
                 class_name="touch-link"),
         rx.cond((AppState.user_role == "commune_admin")
                 | (AppState.user_role == "departement_admin")
                 | (AppState.user_role == "platform_admin"),
-                ui.link(T("The team"), href="/console/staff", id="staff-link",
+                ui.link(T_steady("The team"), href="/console/staff", id="staff-link",
                         class_name="touch-link")),
         rx.cond((AppState.user_role == "commune_admin")
                 | (AppState.user_role == "departement_admin"),
-                ui.link(T("Communes"), href="/admin/communes", id="communes-link",
+                ui.link(T_steady("Communes"), href="/admin/communes", id="communes-link",
                         class_name="touch-link")),
         spacing="4", wrap="wrap",
     ), aria_label=T("Console"), class_name="console-nav")
