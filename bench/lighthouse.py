@@ -16,6 +16,8 @@ town hall's Wi-Fi). Prints one JSON object per page, then the target check:
     python bench/lighthouse.py                      # 5-10 minutes (two builds, ~10 audits)
     python bench/lighthouse.py --url http://127.0.0.1:3000 --no-baseline   # a running demo
     python bench/lighthouse.py --pages /login /home
+    python bench/lighthouse.py --throttling devtools   # the same preset applied for real
+    python bench/lighthouse.py --lang en-US            # an English-speaking visitor
 
 Lighthouse is not a dependency of the app or of its tests: the first run
 installs the pinned npm package into ``.bench-tools/`` (ignored by git).
@@ -95,18 +97,24 @@ def install_lighthouse() -> None:
 
 
 def run_lighthouse(url: str, *, cookie: str, desktop: bool, work: Path,
-                   keep: Path | None = None) -> dict:
+                   keep: Path | None = None, throttling: str = "simulate",
+                   lang: str = "fr-FR") -> dict:
     """One audit of ``url``: the scores and metrics of its JSON report (kept as ``keep``)."""
     report = keep or work / "report.json"
     command = [
         str(LIGHTHOUSE), url, "--quiet", "--output=json", f"--output-path={report}",
         "--only-categories=performance,accessibility,best-practices",
-        "--chrome-flags=--headless=new --no-sandbox --disable-gpu",
+        f"--chrome-flags=--headless=new --no-sandbox --disable-gpu --accept-lang={lang}",
     ]
     if desktop:
         command.append("--preset=desktop")
+    if throttling != "simulate":  # the preset's network and CPU, applied to the real load
+        command.append(f"--throttling-method={throttling}")
+    # The language as a header too: headless Chromium's own Accept-Language stays en-US.
+    headers = {"Accept-Language": f"{lang},{lang.split('-')[0]};q=0.9"}
     if cookie:
-        command.append("--extra-headers=" + json.dumps({"Cookie": cookie}))
+        headers["Cookie"] = cookie
+    command.append("--extra-headers=" + json.dumps(headers))
     env = {**os.environ, "CHROME_PATH": CHROMIUM}
     subprocess.run(command, check=True, env=env, stdout=subprocess.DEVNULL,
                    stderr=subprocess.DEVNULL, timeout=300)
@@ -161,6 +169,16 @@ def main() -> None:
     parser.add_argument("--url", help="audit an app already running there (demo data)")
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--pages", nargs="*", help="only these paths (as in AUDITS)")
+    parser.add_argument(
+        "--throttling", choices=("simulate", "devtools"), default="simulate",
+        help="simulate (the preset, issue 16's figures): Lighthouse estimates the slow "
+             "load from a fast one; devtools: the browser itself is slowed to the same "
+             "network and CPU, and the paints are the ones seen (a cross-check)")
+    parser.add_argument(
+        "--lang", default="fr-FR",
+        help="the browser's language (Accept-Language): fr-FR, a phone in the commune "
+             "(default); en-US, an English-speaking visitor, whose pre-rendered French "
+             "page switches to English when its state arrives")
     parser.add_argument("--reports", type=Path,
                         help="keep each page's full Lighthouse JSON report in this folder")
     args = parser.parse_args()
@@ -185,12 +203,14 @@ def main() -> None:
             path = audit.path.format(mission=mission or "1")
             figures = run_lighthouse(base_url + path, cookie=cookies.get(audit.login or "", ""),
                                      desktop=audit.desktop, work=work,
-                                     keep=report_path(args.reports, path))
+                                     keep=report_path(args.reports, path),
+                                     throttling=args.throttling, lang=args.lang)
             landed = figures.pop("final_url").removeprefix(base_url).split("?")[0]
             if landed.rstrip("/") != path.rstrip("/"):  # a lost session lands on /login
                 raise SystemExit(f"{path} ended on {landed}: not measured")
             rows.append({"label": "app", "page": path,
-                         "preset": "desktop" if audit.desktop else "mobile", **figures})
+                         "preset": "desktop" if audit.desktop else "mobile",
+                         "throttling": args.throttling, "lang": args.lang, **figures})
             print(json.dumps(rows[-1]), flush=True)
         if not args.no_baseline:
             port = free_port()
@@ -198,10 +218,12 @@ def main() -> None:
             blank = start_blank_app(work, port, PLAIN_APP)
             stack.callback(stop, blank)
             figures = run_lighthouse(f"http://127.0.0.1:{port}/", cookie="", desktop=False,
-                                     work=work, keep=report_path(args.reports, "/blank"))
+                                     work=work, keep=report_path(args.reports, "/blank"),
+                                     throttling=args.throttling, lang=args.lang)
             figures.pop("final_url")
             rows.append({"label": "baseline", "page": "/ (blank Reflex app, plain elements)",
-                         "preset": "mobile", "build_s": round(time.monotonic() - started),
+                         "preset": "mobile", "throttling": args.throttling, "lang": args.lang,
+                         "build_s": round(time.monotonic() - started),
                          **figures})
             print(json.dumps(rows[-1]), flush=True)
     phone = [r for r in rows if r["label"] == "app" and r["preset"] == "mobile"]
