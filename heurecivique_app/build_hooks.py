@@ -60,8 +60,9 @@ class PageBuild(rx.plugins.Plugin):
     """Reflex plugin (``rxconfig.py`` lists it): the templates, then the priorities.
 
     ``template_routes``: the dynamic routes pre-rendered as templates, those a phone
-    reaches from outside the app. Not the console's: those pages say "this item no
-    longer exists" until their data comes, which a template would show for longer.
+    reaches from outside the app (a poster, a notification). Not the console's: a
+    tablet on the town hall's network opens them from within the app, where a page
+    is never loaded from its HTML.
     """
 
     def __init__(self, template_routes: Iterable[str] = ()) -> None:

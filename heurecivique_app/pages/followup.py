@@ -275,7 +275,8 @@ def followup_page() -> rx.Component:
                 rx.cond(~S.is_collective, _duplicate()),
                 spacing="4", width="100%",
             ),
-            ui.text(T("This item no longer exists.")),
+            rx.cond(S.loaded, ui.text(T("This item no longer exists.")),
+                    ui.skeleton("5rem", count=4, width="100%", id="followup-loading")),
         ),
         # A change of this mission anywhere (a volunteer, another referent, the expiry job)
         # re-reads the page from this tab's session: nothing private is broadcast.

@@ -47,6 +47,7 @@ class CollectiveFormState(AppState):
 
 class AttendanceState(AppState):
     found: bool = False
+    loaded: bool = False  # the first read is done (until then the page holds its room)
     title: str = ""
     when: str = ""
     place: str = ""
@@ -72,9 +73,9 @@ class AttendanceState(AppState):
                                                       mission_id=self._mission_id)
                 shared = roster_vars(session, self._mission_id, self.locale, tz)
         except DomainError:
-            self.found = False
+            self.found, self.loaded = False, True
             return
-        self.found = True
+        self.found, self.loaded = True, True
         self.title = mission.title
         self.when = format_when(mission.starts_at, self.locale, tz)
         self.place = mission.exact_address

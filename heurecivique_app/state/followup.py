@@ -33,6 +33,7 @@ CANCEL_REASON, OFF_REASON = "cancel_reason", "off_reason"
 
 class FollowUpState(AppState):
     found: bool = False
+    loaded: bool = False  # the first read is done (until then the page holds its room)
     mission_id: str = ""
     title: str = ""
     status: str = ""
@@ -79,9 +80,9 @@ class FollowUpState(AppState):
                 view = followup.followup_view(session, actor=actor,
                                               mission_id=self._mission_id)
         except DomainError:
-            self.found = False
+            self.found, self.loaded = False, True
             return
-        self.found = True
+        self.found, self.loaded = True, True
         shown = dict(self.edit)
         for name, value in followup_vars(view, self.locale, tz, utcnow()).items():
             setattr(self, name, value)

@@ -23,6 +23,7 @@ SOURCE_LABELS = {
 
 class PlaceState(AppState):
     found: bool = False
+    loaded: bool = False  # the first read is done (until then the page holds its room)
     title: str = ""
     address: str = ""
     neighbourhood: str = ""
@@ -50,9 +51,10 @@ class PlaceState(AppState):
             with self._unit_of_work() as session:
                 view = geography.placement(session, actor=actor, mission_id=self._route_id())
         except DomainError:  # no such mission (0: not a number), or another commune's
-            self.found = False
+            self.found, self.loaded = False, True
             return
         self._show(view)
+        self.loaded = True
 
     @rx.event
     @signed_in

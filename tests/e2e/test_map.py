@@ -165,6 +165,12 @@ def test_referent_places_a_need_by_tapping_the_map(new_context, app_server):
                              (mission_id,)).fetchone()
     assert source == "map"
 
+    # A mission that does not exist: skeletons while the page reads, then the message
+    # (never the message first, for a mission that does exist).
+    page.goto("/place/999999")
+    expect(page.get_by_text("Cet élément n’existe plus.")).to_be_visible()
+    expect(page.locator("#place-loading")).to_have_count(0)
+
     # A volunteer cannot open the placing page.
     volunteer = new_context(PHONE).new_page()
     login(volunteer, "volontaire2@vitre.demo", "/board")
