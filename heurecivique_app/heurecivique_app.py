@@ -92,12 +92,12 @@ TITLE = "HeureCivique"
 # HC_LOG_FORMAT=json: one JSON line per record; e-mails and phones blanked in every format.
 logs.configure_logging(fmt=get_settings().log_format, level=get_settings().log_level)
 
+BUILD_DIR = get_web_dir() / constants.Dirs.STATIC  # the production frontend's files
 app = rx.App(
     # Our routes first, then the security headers around everything (pages, build
     # files, routes): the frontend build is mounted inside ``api`` in production.
     # /login is answered with login/index.html at once, not redirected to /login/.
-    api_transformer=[api, page_index(get_web_dir() / constants.Dirs.STATIC),
-                     security_headers(get_settings(), get_web_dir() / constants.Dirs.STATIC)],
+    api_transformer=[api, page_index(BUILD_DIR), security_headers(get_settings(), BUILD_DIR)],
     stylesheets=["/ui.css", "/styles.css"],
     head_components=[rx.el.meta(name="theme-color", content="#1d4ed8"), *pwa_head()],
     html_lang="fr",

@@ -39,8 +39,7 @@ def clean_photo(data: bytes, *, max_bytes: int) -> tuple[bytes, str]:
     if not data:
         raise PhotoRejected(N_("The photo is empty."))
     if len(data) > max_bytes:
-        raise PhotoRejected(TOO_BIG,
-                            size=max_bytes // (1024 * 1024))
+        raise PhotoRejected(TOO_BIG, size=max_bytes // (1024 * 1024))
     try:
         with Image.open(io.BytesIO(data)) as image:
             kind = image.format

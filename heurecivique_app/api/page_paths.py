@@ -37,40 +37,33 @@ def _page_parts(path: str) -> list[str] | None:
     return parts
 
 
-def page_folder(build_dir: Path, path: str) -> bool:
-    """Whether ``path`` (no trailing slash) names a folder of the build holding a page."""
+def page_target(build_dir: Path, path: str) -> str | None:
+    """Where the file server finds the page at ``path`` (no trailing slash): its own
+    folder (``/login/``), else its dynamic route's template (``/c/_/`` for
+    ``/c/vitre``); None if no page of the build answers there."""
     parts = _page_parts(path)
-    return parts is not None and (build_dir.joinpath(*parts) / "index.html").is_file()
-
-
-def template_folder(build_dir: Path, path: str) -> str | None:
-    """``/c/_/`` for ``/c/vitre`` when the build holds that template and no page of its own."""
-    parts = _page_parts(path)
-    if parts is None or len(parts) < 2 or page_folder(build_dir, path):
+    if parts is None:
         return None
+    if (build_dir.joinpath(*parts) / "index.html").is_file():
+        return path + "/"
     template = [*parts[:-1], TEMPLATE_SEGMENT]
-    if not (build_dir.joinpath(*template) / "index.html").is_file():
-        return None
-    return "/" + "/".join(template) + "/"
+    if len(parts) >= 2 and (build_dir.joinpath(*template) / "index.html").is_file():
+        return "/" + "/".join(template) + "/"
+    return None
 
 
 class PageIndex:
-    """ASGI middleware: ``/route`` reaches the file server as ``/route/`` if it is a page,
-    a dynamic route's page as its template's folder."""
+    """ASGI middleware: a page's GET or HEAD reaches the file server at ``page_target``."""
 
     def __init__(self, app: ASGIApp, *, build_dir: Path) -> None:
         self.app = app
         self.build_dir = build_dir
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope.get("method") in ("GET", "HEAD"):
-            path = scope["path"]
-            if page_folder(self.build_dir, path):
-                scope = {**scope, "path": path + "/",
-                         "raw_path": scope.get("raw_path", path.encode()) + b"/"}
-            elif (template := template_folder(self.build_dir, path)) is not None:
-                # The query string stays in scope["query_string"], untouched.
-                scope = {**scope, "path": template, "raw_path": template.encode()}
+        if scope["type"] == "http" and scope.get("method") in ("GET", "HEAD") and \
+                (target := page_target(self.build_dir, scope["path"])) is not None:
+            # The query string stays in scope["query_string"], untouched.
+            scope = {**scope, "path": target, "raw_path": target.encode()}
         await self.app(scope, receive, send)
 
 

@@ -189,6 +189,13 @@ def page(*children: rx.Component, next_path: str = "/", show_user: bool = True,
     )
 
 
+def missing_item(loaded: rx.Var, loading_id: str) -> rx.Component:
+    """What a page about one item shows when it has none: skeletons while its first
+    read is under way, then "This item no longer exists." (never before it knows)."""
+    return rx.cond(loaded, ui.text(T("This item no longer exists.")),
+                   ui.skeleton("5rem", count=4, width="100%", id=loading_id))
+
+
 def status_badge(status: rx.Var, label: rx.Var) -> rx.Component:
     return ui.badge(
         label,

@@ -13,7 +13,7 @@ from heurecivique_app.components.forms import (
     text_area,
     text_input,
 )
-from heurecivique_app.components.layout import page, status_badge
+from heurecivique_app.components.layout import missing_item, page, status_badge
 from heurecivique_app.components.text import T
 from heurecivique_app.domain.enums import CATEGORY_LABELS, Category
 from heurecivique_app.domain.text import N_
@@ -137,8 +137,7 @@ def attendance() -> rx.Component:
                     width="100%"), width="100%"),
                 spacing="4", width="100%",
             ),
-            rx.cond(A.loaded, ui.text(T("This item no longer exists.")),
-                    ui.skeleton("5rem", count=4, width="100%", id="attendance-loading")),
+            missing_item(A.loaded, "attendance-loading"),
         ),
         next_path="/console",
         max_width="48rem",

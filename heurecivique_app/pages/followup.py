@@ -10,7 +10,7 @@ import reflex as rx
 
 from heurecivique_app.components import forms, ui
 from heurecivique_app.components.forms import error_for
-from heurecivique_app.components.layout import page, status_badge
+from heurecivique_app.components.layout import missing_item, page, status_badge
 from heurecivique_app.components.live_follow import on_live_version
 from heurecivique_app.components.text import T
 from heurecivique_app.domain.followup import SATISFACTION_LABELS
@@ -275,8 +275,7 @@ def followup_page() -> rx.Component:
                 rx.cond(~S.is_collective, _duplicate()),
                 spacing="4", width="100%",
             ),
-            rx.cond(S.loaded, ui.text(T("This item no longer exists.")),
-                    ui.skeleton("5rem", count=4, width="100%", id="followup-loading")),
+            missing_item(S.loaded, "followup-loading"),
         ),
         # A change of this mission anywhere (a volunteer, another referent, the expiry job)
         # re-reads the page from this tab's session: nothing private is broadcast.

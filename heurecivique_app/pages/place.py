@@ -3,7 +3,7 @@
 import reflex as rx
 
 from heurecivique_app.components import leaflet, ui
-from heurecivique_app.components.layout import page
+from heurecivique_app.components.layout import missing_item, page
 from heurecivique_app.components.text import T
 from heurecivique_app.state.place import PlaceState
 
@@ -43,8 +43,7 @@ def place() -> rx.Component:
                 width="100%",
                 spacing="3",
             ),
-            rx.cond(PlaceState.loaded, ui.text(T("This item no longer exists.")),
-                    ui.skeleton("5rem", count=4, width="100%", id="place-loading")),
+            missing_item(PlaceState.loaded, "place-loading"),
         ),
         next_path="/console",
         max_width="60rem",

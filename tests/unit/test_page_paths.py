@@ -11,7 +11,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.testclient import TestClient
 
-from heurecivique_app.api.page_paths import PageIndex, page_folder, template_folder
+from heurecivique_app.api.page_paths import PageIndex, page_target
 
 
 @pytest.fixture
@@ -66,8 +66,9 @@ def test_the_rest_passes_untouched(build: Path) -> None:
 def test_only_a_page_folder_is_rewritten(build: Path, path: str) -> None:
     (build / "api" / "login").mkdir(parents=True)
     (build / "api" / "login" / "index.html").write_text("not a page")
-    assert not page_folder(build, path)
-    assert page_folder(build, "/login") and page_folder(build, "/console/reports")
+    assert page_target(build, path) is None
+    assert page_target(build, "/login") == "/login/"
+    assert page_target(build, "/console/reports") == "/console/reports/"
 
 
 @pytest.mark.parametrize("path", ["/c/vitre", "/c/vitre?from=poster", "/c/_"])
@@ -80,6 +81,6 @@ def test_a_dynamic_route_is_answered_with_its_template(build: Path, path: str) -
                                   "/c", "/d/vitre", "/c/vitre/more", "/api/c/vitre"])
 def test_only_a_dynamic_route_with_a_template_is_rewritten(build: Path, path: str) -> None:
     # A page of its own wins; files, other depths and the backend never reach a template.
-    assert template_folder(build, path) is None
-    assert template_folder(build, "/c/vitre") == "/c/_/"
+    assert page_target(build, path) != "/c/_/"
+    assert page_target(build, "/c/vitre") == "/c/_/"
     assert client(build, wrapped=True).get("/c/special").text == "a page of its own"
