@@ -481,3 +481,59 @@ def test_a_group_of_outcomes_is_recorded_at_once_fenced_by_the_claims(db_engine)
     [again] = queue.claim(db_engine, worker="w", limit=4, lease=timedelta(minutes=5),
                           now=retry_at + timedelta(seconds=1))
     assert again.id == retried.id
+
+
+def test_a_group_of_outcomes_is_found_by_its_ids_not_by_reading_every_job(db_engine) -> None:
+    """The writer's statement on PostgreSQL reaches its jobs through the primary key,
+    whatever the size of the job table (it read the whole table for every group: the
+    planner assumes 100 rows from json_to_recordset and chose a hash join)."""
+    if db_engine.dialect.name != "postgresql":
+        pytest.skip("the plan of the PostgreSQL statement")
+    with db_engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO job (kind, key, payload, status, due_at, attempts, locked_by, "
+            "last_error, created_at) SELECT 'email.send', 'k' || g, '{}'::json, 'running', "
+            "now(), 1, 'w', '', now() FROM generate_series(1, 5000) AS g")
+        conn.exec_driver_sql("ANALYZE job")
+        job_id = conn.exec_driver_sql("SELECT min(id) FROM job").scalar_one()
+    document = json.dumps([{"id": job_id, "attempts": 1, "status": "done", "last_error": "",
+                            "due_at": None, "finished_at": utcnow().isoformat()}])
+    with db_engine.connect() as conn:
+        with conn.connection.driver_connection.cursor() as cursor:
+            cursor.execute("EXPLAIN (FORMAT JSON) " + queue._FINISH_MANY,
+                           {"outcomes": document, "worker": "w", "ids": [job_id]})
+            plan = json.dumps(cursor.fetchone()[0])
+        conn.rollback()
+    assert '"Relation Name": "job"' in plan and "Seq Scan" not in plan, plan
+
+
+def test_each_outcome_of_a_batch_goes_to_its_own_job(db_engine, tmp_path) -> None:
+    """The runner composes each message while the server answers the one before
+    (``while_accepting``): an address that cannot be written, a refusal for good and
+    one for now, between messages that go, are each recorded on their own job."""
+    addresses = ["ok1@example.org", "not an address", "gone@example.org",
+                 "later@example.org", "ok2@example.org"]
+    with session_scope(db_engine) as s:
+        for i, address in enumerate(addresses):
+            notifications.notify_address(
+                s, kind=MessageKind.REPORT_FORWARD, event=f"batch:{i}", to=address,
+                params={"report_id": i, "title": f"Report {i}", "category": "safety",
+                        "place": "Centre", "relay": "R", "created_at": utcnow().isoformat(),
+                        "description": "."},
+                commune={"name": "Vitré", "colour": "#1d4ed8"})
+    recorder = Recorder(refuse={"gone@example.org": "550 5.1.1 No such mailbox",
+                                "later@example.org": "451 4.7.1 Try again later"})
+    with smtp_server(recorder) as (controller, _):
+        _runner(db_engine, _smtp(controller), _settings(tmp_path)).run_until_idle()
+    outcome = {job.payload["to"]: job for job in _jobs(db_engine)}
+    assert outcome["ok1@example.org"].status == JobStatus.DONE
+    assert outcome["not an address"].status == JobStatus.FAILED
+    assert "invalid address" in outcome["not an address"].last_error
+    assert outcome["gone@example.org"].status == JobStatus.FAILED
+    assert "550" in outcome["gone@example.org"].last_error
+    assert outcome["later@example.org"].status == JobStatus.PENDING
+    assert "451" in outcome["later@example.org"].last_error
+    assert outcome["ok2@example.org"].status == JobStatus.DONE
+    got = {m["To"]: m["Subject"] for m in recorder.messages}
+    assert sorted(got) == ["ok1@example.org", "ok2@example.org"]
+    assert len(recorder.messages) == 2 and "Report 4" in got["ok2@example.org"]
