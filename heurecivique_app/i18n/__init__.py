@@ -76,8 +76,12 @@ def read_cookie(cookie_header: str | None, name: str) -> str | None:
     return morsel.value if morsel else None
 
 
+@lru_cache(maxsize=1024)
 def format_when(moment: datetime, locale: str, timezone: str) -> str:
-    """A mission's date and time in the user's language and the commune's time zone."""
+    """A mission's date and time in the user's language and the commune's time zone.
+
+    Cached: a mission's alerts and reminders word the same moment for every recipient.
+    """
     return format_datetime(moment, "EEEE d MMMM, HH:mm", tzinfo=ZoneInfo(timezone),
                            locale=Locale.parse(locale))
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, time, timedelta
+from email.message import Message
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
@@ -96,14 +97,31 @@ def send_emails(ctx: JobContext, jobs: list[Claimed]) -> Iterator[tuple[Claimed,
             if job.payload.get("kind") in OPT_IN_KINDS and job.user_id not in opted}
     settings = ctx.settings
     photos = PhotoStore(settings.data_dir)
-    for job in jobs:
+
+    def prepare(job: Claimed) -> tuple[Message | None, Exception | None]:
         try:
-            ctx.mailer.deliver(_message(job, users, off, settings, photos),
-                               before_accept=ctx.settle)
-        except Exception as error:  # recorded by the runner (retry, fail or skip)
-            yield job, error
-        else:
-            yield job, None
+            return _message(job, users, off, settings, photos), None
+        except Exception as error:  # a Skip, an unusable address: this job's outcome
+            return None, error
+
+    # Each message is composed while the server answers the one before (the mailer's
+    # ``while_accepting``): that CPU work overlaps the wait instead of following it.
+    ahead: list[tuple[Message | None, Exception | None]] = []
+    for index, job in enumerate(jobs):
+        message, error = ahead.pop() if ahead else prepare(job)
+        following = jobs[index + 1] if index + 1 < len(jobs) else None
+
+        def compose_following(following: Claimed | None = following) -> None:
+            if following is not None and not ahead:
+                ahead.append(prepare(following))
+
+        if error is None:
+            try:
+                ctx.mailer.deliver(message, before_accept=ctx.settle,
+                                   while_accepting=compose_following)
+            except Exception as failure:  # recorded by the runner (retry, fail or skip)
+                error = failure
+        yield job, error
 
 
 def _still_on(kind: str, mode: str, nudge: bool) -> bool:
