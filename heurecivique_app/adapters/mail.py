@@ -151,6 +151,7 @@ def _encoded_words(text: str) -> str:
 
 
 _ONE_LINE_HEADERS = _OneLineHeaders(max_line_length=998)
+_SMTP_HEADERS = _ONE_LINE_HEADERS.clone(linesep="\r\n")
 # One address, nothing around it: no display name, no list, no line break.
 _ADDRESS = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+$")
 
@@ -227,6 +228,46 @@ def _multipart(subtype: str, parts: list[Message]) -> Message:
     message["MIME-Version"] = "1.0"
     message.set_payload(list(parts))
     return message
+
+
+def wire_bytes(message: Message) -> bytes | None:
+    """``message`` as smtplib's ``send_message`` writes it, for a message :func:`compose` made.
+
+    The same bytes as ``BytesGenerator(…).flatten(message, linesep=CRLF)`` (tested),
+    written without the generator's buffers and clones per part: a worker flattens
+    one message per recipient, and the generator cost about as much as composing.
+    None for any other message (not composed here, or a part not in base64): the
+    generator writes those.
+    """
+    if message.policy is not _ONE_LINE_HEADERS:
+        return None
+    out: list[bytes] = []
+    if not _write_part(message, out):
+        return None
+    return b"".join(out)
+
+
+def _write_part(part: Message, out: list[bytes]) -> bool:
+    out.extend(_SMTP_HEADERS.fold_binary(name, value) for name, value in part.raw_items())
+    out.append(b"\r\n")
+    payload = part.get_payload()
+    if isinstance(payload, list):
+        boundary = part.get_boundary()
+        if not boundary or part.preamble is not None or part.epilogue is not None:
+            return False
+        delimiter = boundary.encode("ascii")
+        for index, sub in enumerate(payload):
+            out.append((b"--" if index == 0 else b"\r\n--") + delimiter + b"\r\n")
+            if not _write_part(sub, out):
+                return False
+        out.append(b"\r\n--" + delimiter + b"--\r\n")
+        return True
+    if part.get("Content-Transfer-Encoding") != "base64" or not isinstance(payload, str):
+        return False  # compose writes every part in base64, the generator the rest
+    # Base64 lines end with "\n" alone, and never hold what the generator would
+    # escape ("From " at a line start): only the line breaks change.
+    out.append(payload.replace("\n", "\r\n").encode("ascii"))
+    return True
 
 
 Gate = Callable[[], None]
@@ -363,7 +404,12 @@ class SmtpMailer:
                 self._smtp = self._connect()
             self._smtp.before_accept = before_accept
             self._smtp.while_accepting = while_accepting
-            self._smtp.send_message(message, *_envelope(message))
+            sender, recipients = _envelope(message)
+            content = wire_bytes(message) if sender is not None else None
+            if content is not None and (sender + recipients[0]).isascii():
+                self._smtp.sendmail(sender, recipients, content)
+            else:  # smtplib reads the headers, writes the bytes, asks for SMTPUTF8
+                self._smtp.send_message(message, sender, recipients)
         except _GateFailed as failed:
             self._smtp = None  # closed mid-DATA by _Gated.data
             raise failed.__cause__ from None

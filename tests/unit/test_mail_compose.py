@@ -1,7 +1,11 @@
-"""adapters/mail.compose writes its text parts directly: the same bytes as email.mime's."""
+"""adapters/mail writes its text parts and its messages' bytes directly: the same bytes
+as email.mime's classes and smtplib's generator."""
 
+import copy
+import io
 import itertools
 from email import message_from_bytes
+from email.generator import BytesGenerator
 from email.mime.application import MIMEApplication
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
@@ -9,7 +13,7 @@ from email.mime.text import MIMEText
 import pytest
 
 from heurecivique_app.adapters import mail as mail_module
-from heurecivique_app.adapters.mail import Mail, compose
+from heurecivique_app.adapters.mail import Mail, compose, wire_bytes
 
 TEXT = "Bonjour Zoé,\n\nUne mission près de chez vous : courses à Vitré.\n" + "é" * 200 + "\n"
 HTML = "<p>Bonjour Zoé,</p><p>" + "Une mission près de chez vous. " * 20 + "</p>"
@@ -69,3 +73,34 @@ def test_a_mail_client_reads_the_parts_back():
     assert plain.get_content_charset() == "utf-8" and rich.get_content_type() == "text/html"
     assert plain.get_payload(decode=True).decode() == TEXT
     assert rich.get_payload(decode=True).decode() == HTML
+
+
+def _as_smtplib_writes_it(message) -> bytes:
+    # What smtplib's send_message does: a copy, flattened by BytesGenerator with CRLF.
+    buffer = io.BytesIO()
+    BytesGenerator(buffer).flatten(copy.copy(message), linesep="\r\n")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("mail", [
+    Mail(sender="noreply@vitre.fr", to="zoe@example.org", subject="Rappel", text="Demain.\n"),
+    Mail(sender="Mairie de Vitré <noreply@vitre.fr>", to="zoe@example.org",
+         subject="Près de chez vous : " + "très " * 40, text=TEXT, html=HTML,
+         headers={"List-Unsubscribe": "<https://x.example/u>",
+                  "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+         idempotency_key="proposal:1|7|email"),
+    Mail(sender="noreply@vitre.fr", to="zoe@example.org", subject="Merci",
+         text="From here on\r\n.\rthe end", html=HTML,
+         files=(("mission-7.ics", "text/calendar", ICS), ("plan.pdf", "application/pdf",
+                                                          bytes(range(256)) * 3))),
+], ids=["plain", "alternative", "attachments"])
+def test_the_wire_bytes_are_those_smtplib_writes(mail):
+    message = compose(mail)
+    assert wire_bytes(message) == _as_smtplib_writes_it(message)
+
+
+def test_a_message_not_composed_here_is_left_to_the_generator():
+    assert wire_bytes(MIMEText("x", "plain", "us-ascii")) is None
+    changed = compose(Mail(sender="a@vitre.fr", to="zoe@example.org", subject="s", text="t"))
+    changed.replace_header("Content-Transfer-Encoding", "7bit")
+    assert wire_bytes(changed) is None
