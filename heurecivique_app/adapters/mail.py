@@ -248,6 +248,7 @@ def wire_bytes(message: Message) -> bytes | None:
 
 
 def _write_part(part: Message, out: list[bytes]) -> bool:
+    """Appends ``part``'s bytes to ``out``; False if the generator must write it."""
     out.extend(_SMTP_HEADERS.fold_binary(name, value) for name, value in part.raw_items())
     out.append(b"\r\n")
     payload = part.get_payload()

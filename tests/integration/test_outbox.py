@@ -483,13 +483,11 @@ def test_a_group_of_outcomes_is_recorded_at_once_fenced_by_the_claims(db_engine)
     assert again.id == retried.id
 
 
-def test_a_group_of_outcomes_is_found_by_its_ids_not_by_reading_every_job(db_engine) -> None:
+def test_a_group_of_outcomes_is_found_by_its_ids_not_by_reading_every_job(pg_engine) -> None:
     """The writer's statement on PostgreSQL reaches its jobs through the primary key,
     whatever the size of the job table (it read the whole table for every group: the
     planner assumes 100 rows from json_to_recordset and chose a hash join)."""
-    if db_engine.dialect.name != "postgresql":
-        pytest.skip("the plan of the PostgreSQL statement")
-    with db_engine.begin() as conn:
+    with pg_engine.begin() as conn:
         conn.exec_driver_sql(
             "INSERT INTO job (kind, key, payload, status, due_at, attempts, locked_by, "
             "last_error, created_at) SELECT 'email.send', 'k' || g, '{}'::json, 'running', "
@@ -498,7 +496,7 @@ def test_a_group_of_outcomes_is_found_by_its_ids_not_by_reading_every_job(db_eng
         job_id = conn.exec_driver_sql("SELECT min(id) FROM job").scalar_one()
     document = json.dumps([{"id": job_id, "attempts": 1, "status": "done", "last_error": "",
                             "due_at": None, "finished_at": utcnow().isoformat()}])
-    with db_engine.connect() as conn:
+    with pg_engine.connect() as conn:
         with conn.connection.driver_connection.cursor() as cursor:
             cursor.execute("EXPLAIN (FORMAT JSON) " + queue._FINISH_MANY,
                            {"outcomes": document, "worker": "w", "ids": [job_id]})
