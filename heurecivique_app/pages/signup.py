@@ -118,18 +118,20 @@ def charter_step() -> rx.Component:
 def step_buttons() -> rx.Component:
     """Back (nothing checked, nothing lost) and Next, or Sign up on the last step."""
     last = STEP == len(STEP_TITLES)
+    busy = SignupState.sending | ~SignupState.loaded
     return ui.hstack(
         rx.cond(STEP > 1, ui.button(T("Back"), type="button", variant="outline", size="3",
                                     id="signup-back", on_click=SignupState.back,
                                     disabled=SignupState.sending)),
         ui.spacer(),
         # The only submit button: Enter in a field goes on, as the visible button would.
+        # Disabled in the pre-rendered page (SignupState.loaded), so neither a tap nor
+        # Enter submits the form before the app handles it.
         rx.cond(last,
                 ui.button(rx.cond(SignupState.sending, T("Sending…"), T("Sign up")),
-                          type="submit", size="3", id="signup-submit",
-                          disabled=SignupState.sending),
+                          type="submit", size="3", id="signup-submit", disabled=busy),
                 ui.button(T("Next"), type="submit", size="3", id="signup-next",
-                          disabled=SignupState.sending)),
+                          disabled=busy)),
         width="100%", align="center",
     )
 

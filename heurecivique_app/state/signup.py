@@ -36,6 +36,10 @@ class SignupState(AppState):
     mail_sent: bool = False
     # The articles in the user's language (components/volunteer.py charter_text).
     charter_articles: list[CharterArticle] = []
+    # The page's own load has run. Until then Next and Sign up stay disabled: a tap
+    # before the app is ready would have the browser submit the form itself, as a GET
+    # with every field, the password included, in the address.
+    loaded: bool = False
 
     @rx.event
     def load(self):
@@ -56,6 +60,7 @@ class SignupState(AppState):
         self.commune_slug = commune.slug if commune else self.commune_slug
         self.neighbourhood_options = neighbourhood_options(hoods)
         self.commune_choices = [Option(id=t.slug, name=t.name) for t in towns]
+        self.loaded = True
 
     @rx.event
     def find_commune(self, form_data: dict):

@@ -324,10 +324,22 @@ def _tab_to(page: Page, element_id: str, limit: int = 120) -> None:
     raise AssertionError(f"#{element_id} never got the focus")
 
 
+def test_the_sign_up_cannot_be_sent_before_the_app_is_ready(new_context, app_server) -> None:
+    # A tap (or Enter) before hydration would have the browser send the form itself,
+    # as a GET with every field, the password included, in the address.
+    visitor = new_context(PHONE)
+    pre_rendered = visitor.request.get("/signup").text()
+    next_button = re.search(r'<button[^>]*id="signup-next"[^>]*>', pre_rendered)
+    assert next_button and "disabled" in next_button.group(0)
+    page = visitor.new_page()
+    page.goto("/signup?c=vitre")
+    expect(page.locator("#signup-next")).to_be_enabled()
+
+
 def test_sign_up_with_the_keyboard_only(new_context, app_server) -> None:
     page = new_context(PHONE).new_page()
     page.goto("/signup?c=vitre")
-    expect(page.locator("#signup-next")).to_be_visible()
+    expect(page.locator("#signup-next")).to_be_enabled()  # the app is ready for Enter
     for element_id, text in (("display_name", "Louise Clavier"),
                              ("email", "louise.clavier@exemple.fr"),
                              ("phone", "02 99 75 11 22"), ("password", PASSWORD)):
