@@ -54,8 +54,14 @@ def make_engine(url: str) -> Engine:
     # No JIT: the app's queries are short, and PostgreSQL's cost estimate of one
     # with per-row subqueries (services/shortlist.py) crosses jit_above_cost, which
     # spent ~20 ms compiling a 50 ms query (EXPLAIN ANALYZE, README "Matching").
-    engine = create_engine(url, pool_size=10, max_overflow=20,
-                           connect_args={"options": "-c jit=off"})
+    # Custom plans only: psycopg prepares a statement run five times on a connection,
+    # and five runs later PostgreSQL may switch it to a generic plan, made without the
+    # values. For a range of dates (a commune's month, a board's coming days) that
+    # plan expects one row and nests loops: the evaluation upkeep's query of a month
+    # went from 2.5 to 14 ms on the sixth run (README "Soak test with faults"). A
+    # plan per run costs a fraction of a millisecond.
+    engine = create_engine(url, pool_size=10, max_overflow=20, connect_args={
+        "options": "-c jit=off -c plan_cache_mode=force_custom_plan"})
     _check_on_checkout(engine)
     return engine
 

@@ -40,12 +40,11 @@ from datetime import UTC, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, delete, event, func, insert, inspect, select
+from sqlalchemy import ColumnElement, case, delete, event, func, insert, inspect, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import ORMExecuteState, SessionTransaction, UOWTransaction
-from sqlalchemy.sql.selectable import ScalarSelect
-from sqlmodel import Session, col
+from sqlmodel import Session, SQLModel, col
 
 from heurecivique_app.domain.enums import (
     VOLUNTEER_ROLES,
@@ -325,13 +324,44 @@ def refresh(session: Session, buckets: Sequence[Bucket], timezone: str) -> None:
             tables = (StatsPeople,)
             rows = _people_rows(session, timezone, commune=commune, bounds=(start, end))
         for table in tables:
-            session.execute(delete(table).where(table.commune_id == commune,
-                                                table.month == month))
-        _write(session, rows)
+            _replace(session, table, commune, month, rows.get(table, []))
+
+
+def _replace(session: Session, table: type[SQLModel], commune: int, month: str,
+             rows: list[dict[str, Any]]) -> None:
+    """Make one bucket's rows of ``table`` equal ``rows``, writing only what differs.
+
+    A write changes one or two of a bucket's rows; deleting and inserting all of
+    them (a commune's month: hundreds of missions) cost an accept most of its time
+    and left as many dead rows behind.
+    """
+    keys = [c.name for c in table.__table__.columns if c.primary_key]
+    wanted = {tuple(row[k] for k in keys): row for row in _complete(table, rows)}
+    stale = []
+    for kept in session.connection().execute(
+            select(table.__table__).where(table.commune_id == commune,
+                                          table.month == month)).mappings():
+        key = tuple(kept[k] for k in keys)
+        if wanted.get(key) == dict(kept):
+            del wanted[key]  # already right
+        else:
+            stale.append(key)  # gone, or to be written again
+    if stale:
+        session.execute(delete(table).where(
+            tuple_(*(table.__table__.columns[k] for k in keys)).in_(stale)))
+    if wanted:
+        _write(session, {table: list(wanted.values())})
+
+
+def _complete(table: type[SQLModel], rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each row with every column: a figure a row does not name is the column's default."""
+    defaults = {name: info.default for name, info in table.model_fields.items()}
+    return [{**defaults, **row} for row in rows]
 
 
 def _write(session: Session, rows: dict[Any, list[dict[str, Any]]]) -> None:
     for table, values in rows.items():
+        values = _complete(table, values)
         for i in range(0, len(values), _BATCH):
             session.execute(insert(table), values[i:i + _BATCH])
 
@@ -339,50 +369,71 @@ def _write(session: Session, rows: dict[Any, list[dict[str, Any]]]) -> None:
 # -- the figures of a bucket, from the raw rows -------------------------------
 
 
+# The statuses a mission ends in unfilled, and the figure each counts in.
+_ENDED_BY = {MissionStatus.CANCELLED.value: "cancelled", MissionStatus.EXPIRED.value: "expired"}
+_SCORES = range(1, 6)
+
+
+def _mission_counts(status: str, taken: int, incident: str | None, beneficiary_score: int | None,
+                    volunteer_score: int | None) -> dict[str, int]:
+    """The figures of its month one mission adds 1 to (collective checks aside)."""
+    counts = {"created": 1}
+    if taken > 0 or status in FILLED_STATUSES:
+        counts["filled"] = 1
+    if status in DONE_STATUSES:
+        counts["done"] = 1
+    elif status in _ENDED_BY:
+        counts[_ENDED_BY[status]] = 1
+    if incident:
+        counts["incidents"] = 1
+    if beneficiary_score in _SCORES:
+        counts[f"b{beneficiary_score}"] = 1
+    if volunteer_score in _SCORES:
+        counts[f"v{volunteer_score}"] = 1
+    return counts
+
+
 def _mission_rows(session: Session, timezone: str, where: Iterable[ColumnElement[bool]]
                   ) -> dict[Any, list[dict[str, Any]]]:
     """The missions' summary rows of ``where`` (one bucket, or every mission)."""
-    accepted = Participation.status == ParticipationStatus.ACCEPTED.value
-
-    def per_mission(what: ColumnElement[Any], *condition: ColumnElement[bool]
-                    ) -> ScalarSelect[Any]:
-        """``what`` of the mission's accepted participations (by their mission index)."""
-        return (select(what).where(Participation.mission_id == Mission.id, accepted, *condition)
-                .correlate(Mission).scalar_subquery())
-
-    first = per_mission(func.min(Participation.created_at))
-    checked = per_mission(func.count(), col(Participation.attended).is_not(None))
-    present = per_mission(func.count(), col(Participation.attended).is_(True))
+    # The missions' accepted participations still standing, grouped once (a subquery
+    # per mission and figure read the participation table three times per mission).
+    missions = select(Mission.id).where(*where).correlate(None)
+    accepted = (select(Participation.mission_id,
+                       func.min(Participation.created_at).label("first"),
+                       func.count(Participation.attended).label("checked"),
+                       func.sum(case((col(Participation.attended).is_(True), 1), else_=0))
+                       .label("present"))
+                .where(Participation.status == ParticipationStatus.ACCEPTED.value,
+                       col(Participation.mission_id).in_(missions))
+                .group_by(Participation.mission_id).subquery())
     statement = (select(Mission.id, Mission.commune_id, Mission.created_at, Mission.category,
                         Mission.channel, Mission.status, Mission.accepted_count, Mission.kind,
-                        Mission.beneficiary_id, hours_between(session, first,
+                        Mission.beneficiary_id, hours_between(session, accepted.c.first,
                                                               col(Mission.created_at)),
                         MissionFollowUp.beneficiary_satisfaction,
                         MissionFollowUp.volunteer_satisfaction, MissionFollowUp.incident,
-                        checked, present)
+                        accepted.c.checked, accepted.c.present)
                  .outerjoin(MissionFollowUp, MissionFollowUp.mission_id == Mission.id)
+                 .outerjoin(accepted, accepted.c.mission_id == Mission.id)
                  .where(Mission.status != MissionStatus.DRAFT.value, *where))
     months: dict[tuple[int, str, str, str], dict[str, int]] = {}
     facts = []
+    zone = ZoneInfo(timezone)
     for (mission_id, commune, created, category, channel, status, taken, kind, beneficiary,
          hours, bs, vs, incident, n_checked, n_present) in session.connection().execute(
             statement):
-        month = month_key(created, timezone)
+        local = created.astimezone(zone)  # month_key's month, without its lookups per row
+        month = f"{local.year:04d}-{local.month:02d}"
         done = status in DONE_STATUSES
-        counts = {"created": 1,
-                  "filled": int(taken > 0 or status in FILLED_STATUSES),
-                  "done": int(done), "cancelled": int(status == MissionStatus.CANCELLED),
-                  "expired": int(status == MissionStatus.EXPIRED),
-                  "incidents": int(incident is not None and incident != "")}
+        counts = _mission_counts(status, taken, incident, bs, vs)
         if kind == MissionKind.COLLECTIVE:
-            counts.update(checked=n_checked, present=n_present)
-        if bs in range(1, 6):
-            counts[f"b{bs}"] = 1
-        if vs in range(1, 6):
-            counts[f"v{vs}"] = 1
+            counts.update(checked=n_checked or 0, present=n_present or 0)
         for key in ((commune, month, category, channel), (commune, month, category, ALL),
                     (commune, month, ALL, channel)):
-            totals = months.setdefault(key, defaultdict(int))
+            totals = months.get(key)
+            if totals is None:
+                totals = months[key] = defaultdict(int)
             for name, value in counts.items():
                 totals[name] += value
         helped = beneficiary if done else None

@@ -36,7 +36,9 @@ def test_a_connection_ended_by_the_server_while_pooled_is_replaced_before_use(pg
         assert _backend_pid(engine) == first  # the pool gives the same connection back
         admin = make_engine(pg_url)
         with admin.connect() as conn:
-            assert conn.execute(text("select pg_terminate_backend(:pid)"),
+            # Returns once the signal is sent; wait for the backend to have ended (a
+            # check of the pooled socket a moment earlier would find it still open).
+            assert conn.execute(text("select pg_terminate_backend(:pid, 5000)"),
                                 {"pid": first}).scalar_one()
         admin.dispose()
         # No error: the dead connection is seen and a new one opened.

@@ -15,13 +15,14 @@ UPDATE of a status). Then, on SQLite and PostgreSQL:
 from __future__ import annotations
 
 import random
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 import factories as f
 import pytest
-from sqlalchemy import delete, update
+from sqlalchemy import delete, event, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
@@ -272,3 +273,46 @@ def test_nothing_is_kept_before_the_summaries_are_built(db_engine: Engine) -> No
         assert stats_summary.serves(s, period=period, neighbourhood_id=None, timezone=TZ)
         assert not stats_summary.serves(s, period=period, neighbourhood_id=None,
                                         timezone="America/Cayenne")
+
+
+def test_a_write_rewrites_only_the_summary_rows_it_changes(db_engine: Engine) -> None:
+    """An accept in a month of forty missions writes that mission's fact and the month
+    rows of its category and channel, not the whole month's rows again."""
+    (town, *_), _coordinator = _world(db_engine)
+    created = utcnow() - timedelta(hours=2)
+    with session_scope(db_engine) as s:
+        hood = s.get(f.Neighbourhood, town.hoods[0])
+        volunteers = [f.volunteer(s, neighbourhood_=hood).id for _ in range(21)]
+        missions = [f.mission(s, neighbourhood_=hood, created_at=created, updated_at=created,
+                              starts_at=utcnow() + timedelta(days=2), capacity=1,
+                              category=CATEGORIES[n % 3], status=MissionStatus.OPEN).id
+                    for n in range(40)]
+    for volunteer, mission in zip(volunteers[:20], missions[:20], strict=False):
+        with session_scope(db_engine) as s:
+            participation.accept_mission(s, actor=Actor.from_user(s.get(User, volunteer)),
+                                         mission_id=mission)
+    written: list[tuple[str, int]] = []
+
+    def count(_conn, _cursor, statement, parameters, _context, executemany) -> None:
+        words = statement.split()
+        if words[0] == "INSERT" and words[2].startswith("stats_"):
+            written.append((words[2], len(parameters) if executemany else 1))
+
+    event.listen(db_engine, "before_cursor_execute", count)
+    try:
+        with session_scope(db_engine) as s:
+            participation.accept_mission(s, actor=Actor.from_user(s.get(User, volunteers[20])),
+                                         mission_id=missions[30])
+    finally:
+        event.remove(db_engine, "before_cursor_execute", count)
+    rows = defaultdict(int)
+    for table, n in written:
+        rows[table] += n
+    # Its fact (time to a volunteer), and its month rows: by category and channel, by
+    # category, by channel (three, changed: one more filled mission).
+    assert rows == {"stats_bucket": 1, "stats_mission_fact": 1, "stats_mission_month": 3}
+    with Session(db_engine) as s:
+        kept = _contents(s)
+        stats_upkeep.rebuild(s, timezone=TZ)
+        assert kept == _contents(s)
+        s.rollback()
