@@ -258,17 +258,21 @@ def per_action(latencies: dict[str, list], keep) -> dict[str, dict]:
 
 def merge(records: list[dict]) -> dict:
     total: dict = {"latencies": defaultdict(list), "failures": defaultdict(int),
+                   "failure_reasons": defaultdict(int),
                    "refusals": defaultdict(int), "reasons": defaultdict(lambda: defaultdict(int)),
                    "reconnects": [], "rebuilt": [], "believed": {},
-                   "unanswered": set(), "history": {}, "broadcasts_at": defaultdict(int)}
+                   "unanswered": set(), "history": {}, "broadcasts_at": defaultdict(int),
+                   "tabs_on": defaultdict(int)}
     for record in records:
         for action, rows in record["latencies"].items():
             total["latencies"][action] += rows
-        for key in ("failures", "refusals"):
+        for key in ("failures", "refusals", "failure_reasons"):
             for action, count in record[key].items():
                 total[key][action] += count
         for second, count in record["broadcasts_at"].items():
             total["broadcasts_at"][int(second)] += count
+        for port, count in record["tabs_on"].items():
+            total["tabs_on"][int(port)] += count
         for key in ("handler_errors", "errors_5xx", "never_back", "broadcasts",
                     "state_rebuilds", "reloads"):
             total[key] = total.get(key, 0) + record[key]
@@ -477,6 +481,8 @@ def main() -> None:  # noqa: PLR0915 - one timeline, read top to bottom
                 1 for rows in total["latencies"].values() for sent, _ in rows if a <= sent < b),
         })
     all_reconnects = [s for _, s, _ in total["reconnects"]]
+    # Drops outside the faults' windows: tabs a worker moved to share the load.
+    moves = [s for dropped, s, _ in total["reconnects"] if outside(dropped)]
     answered = sum(len(rows) for rows in total["latencies"].values())
     print(json.dumps({
         "clients": args.clients,
@@ -497,6 +503,7 @@ def main() -> None:  # noqa: PLR0915 - one timeline, read top to bottom
         "baseline": {"what": "the same clients before the first fault, after the ramp",
                      "actions": per_action(total["latencies"], quiet)},
         "failures": dict(total["failures"]),
+        "failure_reasons": dict(total["failure_reasons"]),
         "refusals": dict(total["refusals"]),
         "refusal_reasons": {a: dict(t) for a, t in total["reasons"].items()},
         "handler_errors": total["handler_errors"],
@@ -507,6 +514,10 @@ def main() -> None:  # noqa: PLR0915 - one timeline, read top to bottom
         "unanswered_accepts": checks.unanswered_accepts,
         "unanswered_recorded": checks.unanswered_recorded,
         "reconnect": reconnect,
+        # Tabs moved back after the restart (realtime/rebalance.py), each a reconnect:
+        # how many, how long each was away; and where the tabs were at the end.
+        "moved_tabs": {"n": len(moves), **spread(moves)},
+        "tabs_per_worker_end": {w.name: total["tabs_on"].get(w.port, 0) for w in workers},
         "faults": [{k: v for k, v in f.items() if k != "began"} for f in fault_log],
         "never_back": total["never_back"],
         "reloads_after_no_answer": total["reloads"],

@@ -135,6 +135,7 @@ class Record:
     latencies: dict[str, list[tuple[float, float]]] = field(
         default_factory=lambda: defaultdict(list))
     failures: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    failure_reasons: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     refusals: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     # action -> the app's message -> how many times (what a refused action said)
     reasons: dict[str, dict[str, int]] = field(
@@ -153,6 +154,8 @@ class Record:
     broadcasts_at: dict[int, int] = field(default_factory=lambda: defaultdict(int))  # per s
     # whole states sent unasked: the server had lost the tab's state and rebuilt it
     state_rebuilds: int = 0
+    # worker port -> tabs connected to it at the end (how the workers shared them)
+    tabs_on: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     believed: dict[tuple[int, int], str] = field(default_factory=dict)
     unanswered: set[tuple[int, int]] = field(default_factory=set)
     # (volunteer, mission) -> [(monotonic time, what was sent or seen)], to explain a loss
@@ -161,6 +164,7 @@ class Record:
     def as_json(self) -> dict:
         return {
             "latencies": dict(self.latencies), "failures": dict(self.failures),
+            "failure_reasons": dict(self.failure_reasons),
             "refusals": dict(self.refusals),
             "reasons": {a: dict(texts) for a, texts in self.reasons.items()},
             "handler_errors": self.handler_errors,
@@ -169,6 +173,7 @@ class Record:
             "never_back": self.never_back, "reloads": self.reloads, "broadcasts": self.broadcasts,
             "state_rebuilds": self.state_rebuilds,
             "broadcasts_at": dict(self.broadcasts_at),
+            "tabs_on": dict(self.tabs_on),
             "believed": [[v, m, s] for (v, m), s in self.believed.items()],
             "unanswered": [list(pair) for pair in self.unanswered],
             "history": [[v, m, steps] for (v, m), steps in self.history.items()],
@@ -205,6 +210,7 @@ class Tab:
         self._reader: asyncio.Task | None = None
         self._closing = False
         self._connecting = False
+        self.port: int | None = None  # the worker of the open socket
         self._rebuilt = False  # a whole state came unasked while the current event waited
 
     def body(self, name: str, payload: dict | None = None, page: Page | None = None) -> dict:
@@ -262,6 +268,7 @@ class Tab:
             except Exception:  # refused, reset, timed out: the next worker
                 continue
             opened = time.monotonic()
+            self.port = port
             boot = Boot(page.mark)
             future = asyncio.get_running_loop().create_future()
             self._waiter = (boot, future)
@@ -380,6 +387,7 @@ class Tab:
     async def close(self) -> None:
         self._closing = True
         if self.ws is not None:
+            self.record.tabs_on[str(self.port)] += 1
             await self.ws.close()
         if self._reader is not None:
             self._reader.cancel()
@@ -401,6 +409,7 @@ class Tab:
             answer = await self._send(name, payload, mark)
         except Dropped as lost:
             self.record.failures[action] += 1
+            self.record.failure_reasons[str(lost)[:80]] += 1
             if str(lost) == NO_ANSWER and self.ws is not None:
                 await self._reload()
             return None

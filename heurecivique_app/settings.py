@@ -121,6 +121,9 @@ class Settings:
     # empty: the public address, else mailto: the sender of e-mails.
     vapid_subject: str = ""
     push_timeout_s: float = 10.0
+    # Several workers: one holding this many tabs over its share (and 10 % over) moves
+    # some to the others (realtime/rebalance.py); the e2e tests lower it.
+    rebalance_slack: int = 10
 
     @property
     def https(self) -> bool:
@@ -172,6 +175,7 @@ class Settings:
             metrics_token=env.get("HC_METRICS_TOKEN", "").strip(),
             **_vapid(env),
             push_timeout_s=float(env.get("HC_PUSH_TIMEOUT_S") or "10"),
+            rebalance_slack=int(env.get("HC_REBALANCE_SLACK") or "10"),
         )
 
 

@@ -42,6 +42,8 @@ import asyncio
 import contextlib
 import heapq
 import itertools
+import time
+from collections import Counter
 from collections.abc import AsyncIterator
 
 EVENTS_AT_ONCE = 16
@@ -88,6 +90,49 @@ class Turns:
         self.free += 1
 
 
+class TabActivity:
+    """The tabs with an event waiting or running on this worker, and when each tab was
+    last active (an event arrived or ended): a tab is moved to another worker only
+    while idle (realtime/rebalance.py), so that no answer is on its way to a closed
+    socket."""
+
+    def __init__(self) -> None:
+        self.running: Counter[str] = Counter()
+        self.active_at: dict[str, float] = {}  # token -> monotonic time
+
+    def arrived(self, token: str | None) -> None:
+        """An event of ``token`` reached the socket (it runs a little later)."""
+        if token is not None:
+            self.active_at[token] = time.monotonic()
+
+    def start(self, token: str | None) -> None:
+        if token is not None:
+            self.running[token] += 1
+
+    def end(self, token: str | None) -> None:
+        if token is None:
+            return
+        self.running[token] -= 1
+        if self.running[token] <= 0:
+            del self.running[token]
+        self.active_at[token] = time.monotonic()
+
+    def idle(self, token: str, quiet_s: float) -> bool:
+        """No event of ``token``'s running or queued here, none active in ``quiet_s``."""
+        if token in self.running:
+            return False
+        active = self.active_at.get(token)
+        return active is None or time.monotonic() - active >= quiet_s
+
+    def forget_before(self, quiet_s: float) -> None:
+        """Drop the times older than ``quiet_s`` (they no longer matter)."""
+        now = time.monotonic()
+        self.active_at = {t: at for t, at in self.active_at.items() if now - at < quiet_s}
+
+
+ACTIVITY = TabActivity()
+
+
 def admit_in_turn(processor, at_once: int = EVENTS_AT_ONCE) -> None:
     """Make ``processor`` run at most ``at_once`` events at a time: chained events
     first, then first come, first in.
@@ -99,11 +144,17 @@ def admit_in_turn(processor, at_once: int = EVENTS_AT_ONCE) -> None:
     execute = processor._execute_event
 
     async def in_turn(**kwargs) -> None:
-        await turns.take(priority(kwargs.get("entry")))
+        entry = kwargs.get("entry")
+        token = getattr(getattr(entry, "ctx", None), "token", None)
+        ACTIVITY.start(token)
         try:
-            await execute(**kwargs)
+            await turns.take(priority(entry))
+            try:
+                await execute(**kwargs)
+            finally:
+                turns.give()
         finally:
-            turns.give()
+            ACTIVITY.end(token)
 
     processor._execute_event = in_turn
 

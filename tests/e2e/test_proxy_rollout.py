@@ -217,3 +217,55 @@ def test_a_rolling_restart_loses_no_update_and_no_accept(stack: Stack, proxy_con
     expect(helper.locator("#outcome")).to_contain_text("Merci")
     expect(board.locator(".mission-card", has_text=other)).to_contain_text("Bénévole trouvé")
     expect(console_row(console, other_id)).to_contain_text("Bénévole trouvé")
+
+
+def test_tabs_a_restart_moved_are_sent_back_and_stay_live(stack: Stack, proxy_context) -> None:
+    """After a rolling restart every tab sits on the worker restarted first; once the
+    other is back, that one sends tabs back a few at a time (realtime/rebalance.py,
+    threshold lowered to 0 here): each moved tab's browser reconnects by itself, through
+    nginx, and shows live changes again."""
+    a, b = stack.workers
+    for worker in (a, b):
+        worker.env["HC_REBALANCE_SLACK"] = "0"
+    console = proxy_context(TABLET).new_page()
+    login(console, "referent@vitre.demo", "/console")
+    boards = []
+    # People of Rachapt, whose missions the other tests of this module leave alone.
+    for person in ("volontaire2@vitre.demo", "olivier.texier@vitre.demo",
+                   "marie.legoff@vitre.demo"):
+        boards.append(proxy_context(PHONE).new_page())
+        login(boards[-1], person, "/board")
+    tabs = 4
+    deadline = time.monotonic() + 10
+    while sum(_sockets(stack.workers)) != tabs:
+        assert time.monotonic() < deadline, _sockets(stack.workers)
+        time.sleep(0.1)
+    moves_before = a.log.read_text().count("rebalance: ")
+    _restart(stack, a, tabs)
+    _restart(stack, b, tabs)  # every tab on A, and B back in the pool
+
+    deadline = time.monotonic() + 40  # a tab settles 10 s before it is moved
+    while a.log.read_text().count("rebalance: ") == moves_before:
+        assert time.monotonic() < deadline, a.log.read_text()[-2000:]
+        time.sleep(0.2)
+    time.sleep(1)
+    _wait_for_sockets_total(stack.workers, tabs, 5)  # the moved tabs are back
+
+    # A change made now reaches every tab, moved or not.
+    title = "Tailler une petite haie"
+    helper = proxy_context(PHONE).new_page()
+    login(helper, "volontaire2@vitre.demo", "/board")
+    mission_id = open_mission(helper, title)
+    expect(helper.locator("#accept")).to_be_enabled()
+    helper.locator("#accept").click()
+    expect(helper.locator("#outcome")).to_contain_text("Merci")
+    for board in boards:
+        expect(board.locator(".mission-card", has_text=title)).to_contain_text("Bénévole trouvé")
+    expect(console_row(console, mission_id)).to_contain_text("Bénévole trouvé")
+
+
+def _wait_for_sockets_total(workers: list[Worker], wanted: int, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while sum(found := _sockets(workers)) != wanted:
+        assert time.monotonic() < deadline, f"sockets {found}, wanted {wanted} in all"
+        time.sleep(0.1)

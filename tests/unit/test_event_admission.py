@@ -126,3 +126,46 @@ def test_a_waiter_cancelled_while_waiting_or_just_admitted_does_not_keep_a_turn(
         return done
 
     assert run_in_own_loop(scenario()) == [True, True, True, False]
+
+
+def test_a_tab_is_idle_only_once_its_events_have_ended_a_while_ago(monkeypatch) -> None:
+    from heurecivique_app.realtime import admission
+
+    clock = [100.0]
+    monkeypatch.setattr(admission.time, "monotonic", lambda: clock[0])
+    activity = admission.TabActivity()
+    assert activity.idle("tab", quiet_s=2)  # never seen
+    activity.start("tab")
+    activity.start("tab")  # a chained event queued behind the first
+    activity.end("tab")
+    assert not activity.idle("tab", quiet_s=2)  # one still under way
+    activity.end("tab")
+    clock[0] += 1
+    assert not activity.idle("tab", quiet_s=2)  # its answer may still be on its way
+    clock[0] += 1
+    assert activity.idle("tab", quiet_s=2)
+    activity.arrived("tab")  # an event just reached the socket, not yet running
+    assert not activity.idle("tab", quiet_s=2)
+    clock[0] += 2
+    activity.forget_before(2)
+    assert activity.active_at == {}
+
+
+def test_the_turns_record_which_tabs_have_events_under_way() -> None:
+    from types import SimpleNamespace
+
+    from heurecivique_app.realtime.admission import ACTIVITY
+
+    processor = FakeProcessor()
+    admit_in_turn(processor, at_once=1)
+    entry = SimpleNamespace(ctx=SimpleNamespace(token="tab-1", parent_txid=None))
+
+    async def one() -> None:
+        task = asyncio.create_task(processor._execute_event(entry=entry,
+                                                            registered_handler=None))
+        await asyncio.sleep(0)
+        assert not ACTIVITY.idle("tab-1", quiet_s=0)
+        await task
+        assert ACTIVITY.idle("tab-1", quiet_s=0)
+
+    run_in_own_loop(one())
