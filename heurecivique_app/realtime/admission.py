@@ -97,20 +97,23 @@ class TabActivity:
     socket."""
 
     def __init__(self) -> None:
+        # Off until a rebalancer reads it (several workers): one worker alone would
+        # only keep a time for every tab it ever saw.
+        self.enabled = False
         self.running: Counter[str] = Counter()
         self.active_at: dict[str, float] = {}  # token -> monotonic time
 
     def arrived(self, token: str | None) -> None:
         """An event of ``token`` reached the socket (it runs a little later)."""
-        if token is not None:
+        if token is not None and self.enabled:
             self.active_at[token] = time.monotonic()
 
     def start(self, token: str | None) -> None:
-        if token is not None:
+        if token is not None and self.enabled:
             self.running[token] += 1
 
     def end(self, token: str | None) -> None:
-        if token is None:
+        if token is None or token not in self.running:  # or started before enabled
             return
         self.running[token] -= 1
         if self.running[token] <= 0:

@@ -46,7 +46,7 @@ SLACK = 10  # by more than this many tabs (a few tabs more is no imbalance; sett
 MOVE_PER_S = 5
 REMEMBER_S = 600.0  # a tab moved is not moved again for this long
 SETTLED_S = 10.0  # a tab is moved once connected here for this long
-QUIET_S = 2.0  # and once its last event here ended this long ago
+QUIET_S = 2.0  # and once no event of its own arrived or ended here for this long
 
 
 def tabs_to_move(mine: int, counts: Mapping[str, int], in_transit: int = 0,
@@ -116,7 +116,7 @@ class Rebalancer:
         self.rounds = [(at, n) for at, n in self.rounds if now - at < 2 * SHARE_EVERY_S]
         wanted = tabs_to_move(mine, counts, sum(n for _, n in self.rounds), self.slack)
         moving = []
-        for sid, token in reversed(list(sockets.items())):
+        for sid, token in reversed(list(sockets.items()) if wanted else ()):
             if len(moving) == wanted:
                 break
             # Not a tab still loading its page here (its hydrate would be cancelled),
@@ -184,6 +184,7 @@ async def rebalance_tabs(app) -> AsyncIterator[None]:
         await receive(sid, data)
 
     namespace.on_event = on_event
+    ACTIVITY.enabled = True
 
     async def run() -> None:
         def idle(token: str) -> bool:

@@ -419,12 +419,10 @@ def _mission_rows(session: Session, timezone: str, where: Iterable[ColumnElement
                  .where(Mission.status != MissionStatus.DRAFT.value, *where))
     months: dict[tuple[int, str, str, str], dict[str, int]] = {}
     facts = []
-    zone = ZoneInfo(timezone)
     for (mission_id, commune, created, category, channel, status, taken, kind, beneficiary,
          hours, bs, vs, incident, n_checked, n_present) in session.connection().execute(
             statement):
-        local = created.astimezone(zone)  # month_key's month, without its lookups per row
-        month = f"{local.year:04d}-{local.month:02d}"
+        month = month_key(created, timezone)
         done = status in DONE_STATUSES
         counts = _mission_counts(status, taken, incident, bs, vs)
         if kind == MissionKind.COLLECTIVE:

@@ -134,6 +134,10 @@ def test_a_tab_is_idle_only_once_its_events_have_ended_a_while_ago(monkeypatch) 
     clock = [100.0]
     monkeypatch.setattr(admission.time, "monotonic", lambda: clock[0])
     activity = admission.TabActivity()
+    activity.start("tab")  # off (one worker, no rebalancer): nothing kept
+    activity.end("tab")
+    assert activity.running == {} and activity.active_at == {}
+    activity.enabled = True
     assert activity.idle("tab", quiet_s=2)  # never seen
     activity.start("tab")
     activity.start("tab")  # a chained event queued behind the first
@@ -151,10 +155,12 @@ def test_a_tab_is_idle_only_once_its_events_have_ended_a_while_ago(monkeypatch) 
     assert activity.active_at == {}
 
 
-def test_the_turns_record_which_tabs_have_events_under_way() -> None:
+def test_the_turns_record_which_tabs_have_events_under_way(monkeypatch) -> None:
     from types import SimpleNamespace
 
     from heurecivique_app.realtime.admission import ACTIVITY
+
+    monkeypatch.setattr(ACTIVITY, "enabled", True)  # as the rebalancer switches it on
 
     processor = FakeProcessor()
     admit_in_turn(processor, at_once=1)
