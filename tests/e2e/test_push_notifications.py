@@ -17,7 +17,9 @@ from heurecivique_app.presenters.push import push_message
 
 VOLUNTEER = "volontaire@vitre.demo"
 
-NOTIFICATIONS_JS = """async () => (await self.registration.getNotifications())
+# Read from the page, not the worker: Chromium may stop and restart an idle worker, and
+# the registration's notifications outlive it.
+NOTIFICATIONS_JS = """async () => (await (await navigator.serviceWorker.ready).getNotifications())
   .map(n => ({title: n.title, body: n.body, tag: n.tag, url: n.data && n.data.url}))"""
 
 # A tap on the notification: Chromium headless has no notification to click, so the test
@@ -58,12 +60,27 @@ def _registration_id(context: BrowserContext, page: Page, origin: str) -> tuple:
     return cdp, found[origin + "/"]
 
 
-def _shown(worker, count: int) -> list[dict]:
-    deadline = time.monotonic() + 10
-    while len(shown := worker.evaluate(NOTIFICATIONS_JS)) < count:
-        assert time.monotonic() < deadline, f"notifications: {shown}"
-        time.sleep(0.1)
-    return shown
+def _push(cdp, origin: str, registration: str, page: Page, message: dict) -> list[dict]:
+    """Delivers a message as the push service would and returns the notifications shown.
+
+    DevTools' delivery is fire-and-forget: on a loaded CI machine one delivery once showed
+    nothing within 10 s. A push service retries an unacknowledged message, so the test
+    delivers again once, and says so; a worker that shows nothing still fails."""
+    for attempt in (1, 2):
+        cdp.send("ServiceWorker.deliverPushMessage", {
+            "origin": origin, "registrationId": registration, "data": json.dumps(message)})
+        deadline = time.monotonic() + 15
+        while not (shown := page.evaluate(NOTIFICATIONS_JS)) and time.monotonic() < deadline:
+            page.wait_for_timeout(100)
+        if shown:
+            return shown
+        print(f"delivery {attempt}: no notification after 15 s")
+    raise AssertionError("the service worker showed no notification for two deliveries")
+
+
+def _tap(context: BrowserContext) -> int:
+    """Taps the notification in the worker running now (it may have been restarted)."""
+    return context.service_workers[-1].evaluate(TAP_JS)
 
 
 def test_subscribe_then_a_push_shows_a_notification_that_opens_its_mission(new_context,
@@ -73,7 +90,8 @@ def test_subscribe_then_a_push_shows_a_notification_that_opens_its_mission(new_c
     page = context.new_page()
     login(page, VOLUNTEER, "/account")
     _controlled(page)
-    [worker] = context.service_workers or [context.wait_for_event("serviceworker")]
+    if not context.service_workers:
+        context.wait_for_event("serviceworker")
 
     # Nothing is asked on page load: permission prompts only follow the button.
     assert page.evaluate("document.documentElement.getAttribute('data-push')") is None
@@ -131,23 +149,20 @@ def test_subscribe_then_a_push_shows_a_notification_that_opens_its_mission(new_c
         "neighbourhood": "Centre historique", "referent": "Léa"},
         locale="fr", timezone="Europe/Paris", commune_name="Vitré")
     cdp, registration = _registration_id(context, page, app_server.url)
-    cdp.send("ServiceWorker.deliverPushMessage", {
-        "origin": app_server.url, "registrationId": registration, "data": json.dumps(message)})
-    [shown] = _shown(worker, 1)
+    [shown] = _push(cdp, app_server.url, registration, page, message)
     assert shown == {"title": message["title"], "body": message["body"],
                      "tag": f"mission-{mission_id}", "url": f"/missions/{mission_id}"}
 
     # The tap opens the mission in the app's window.
-    assert worker.evaluate(TAP_JS) == 0  # the notification is closed
+    assert _tap(context) == 0  # the notification is closed
     page.wait_for_url(re.compile(rf".*/missions/{mission_id}/?$"))
     expect(page.locator("h1")).to_contain_text(title)
 
     # A message naming another site opens the app's home instead.
-    cdp.send("ServiceWorker.deliverPushMessage", {
-        "origin": app_server.url, "registrationId": registration,
-        "data": json.dumps({"title": "x", "body": "y", "url": "https://evil.example/"})})
-    assert _shown(worker, 1)[0]["url"] == "/home"
-    worker.evaluate(TAP_JS)
+    [shown] = _push(cdp, app_server.url, registration, page,
+                    {"title": "x", "body": "y", "url": "https://evil.example/"})
+    assert shown["url"] == "/home"
+    _tap(context)
     page.wait_for_url(re.compile(r".*/home/?$"))
 
     # Turning it off on this device forgets it on the server when the browser had one.
