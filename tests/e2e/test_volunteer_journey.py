@@ -197,6 +197,9 @@ def test_french_journey_from_the_poster_to_a_first_mission(new_context, app_serv
     page.select_option("#filter-category", "collective_event")
     page.locator("#nearby .mission-card", has_text=CHRISTMAS).click()
     page.wait_for_url(re.compile(r".*/missions/\d+"))
+    # Tapped once the page shows this mission, as a volunteer would: before its state
+    # arrives the page still holds the previous one, and the accept is refused as stale.
+    expect(page.get_by_role("heading", level=1)).to_contain_text(CHRISTMAS)
     page.locator("#accept").click()
     expect(page.locator("#outcome")).to_contain_text("Merci")
     expect(page.get_by_text("Je ne peux plus venir")).to_be_visible()
@@ -285,6 +288,9 @@ def test_english_journey_cancel_and_delete(new_context, app_server) -> None:
 
     page.locator("#nearby .mission-card", has_text=CHRISTMAS).click()
     page.wait_for_url(re.compile(r".*/missions/\d+"))
+    # Tapped once the page shows this mission, as a volunteer would: before its state
+    # arrives the page still holds the previous one, and the accept is refused as stale.
+    expect(page.get_by_role("heading", level=1)).to_contain_text(CHRISTMAS)
     page.locator("#accept").click()
     expect(page.locator("#outcome")).to_contain_text("Thank you")
     # Cancelling asks for a reason, for the referent.
