@@ -14,7 +14,7 @@ town hall's Wi-Fi). Prints one JSON object per page, then the target check:
     {"page", "preset", "performance", "accessibility", "best_practices",
      "fcp_ms", "lcp_ms", "tbt_ms", "cls"}
 
-    python bench/lighthouse.py                      # 5-10 minutes (two builds, ~10 audits)
+    python bench/lighthouse.py                      # 5-10 minutes (three builds, 11 audits)
     python bench/lighthouse.py --url http://127.0.0.1:3000 --no-baseline   # a running demo
     python bench/lighthouse.py --pages /login /home
     python bench/lighthouse.py --throttling devtools   # the same preset applied for real
