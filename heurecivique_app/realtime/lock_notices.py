@@ -23,6 +23,8 @@ from collections.abc import AsyncIterator
 
 from redis.exceptions import RedisError
 
+from heurecivique_app.realtime.lifespan import in_background, redis_state_manager
+
 log = logging.getLogger(__name__)
 
 CHECK_S = 1.0
@@ -67,19 +69,12 @@ async def keep_enabled(redis, wanted: str, *, every: float = CHECK_S,
 @contextlib.asynccontextmanager
 async def lock_notices(app) -> AsyncIterator[None]:
     """Lifespan task: with the Redis state manager, keep its lock notifications on."""
-    from reflex.istate.manager.redis import NOTIFY_KEYSPACE_EVENTS, StateManagerRedis
+    from reflex.istate.manager.redis import NOTIFY_KEYSPACE_EVENTS
 
-    manager = app.state_manager
-    if not isinstance(manager, StateManagerRedis):
+    manager = redis_state_manager(app)
+    if manager is None:
         yield
         return
     wanted = getattr(manager, "_redis_notify_keyspace_events", NOTIFY_KEYSPACE_EVENTS)
-    stop = asyncio.Event()
-    task = asyncio.create_task(keep_enabled(manager.redis, wanted, stop=stop))
-    try:
+    async with in_background(keep_enabled(manager.redis, wanted)):
         yield
-    finally:
-        stop.set()
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError, Exception):
-            await task

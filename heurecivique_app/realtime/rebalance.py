@@ -34,6 +34,7 @@ from collections.abc import AsyncIterator, Callable, Mapping
 from redis.exceptions import RedisError
 
 from heurecivique_app.realtime.admission import ACTIVITY
+from heurecivique_app.realtime.lifespan import in_background, redis_state_manager
 from heurecivique_app.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -146,10 +147,8 @@ def _reads(task: asyncio.Task, transport: object) -> bool:
 @contextlib.asynccontextmanager
 async def rebalance_tabs(app) -> AsyncIterator[None]:
     """Lifespan task: with the Redis state manager (several workers), share the tabs."""
-    from reflex.istate.manager.redis import StateManagerRedis
-
-    manager = app.state_manager
-    if not isinstance(manager, StateManagerRedis):
+    manager = redis_state_manager(app)
+    if manager is None:
         yield
         return
     namespace = app.event_namespace
@@ -202,12 +201,9 @@ async def rebalance_tabs(app) -> AsyncIterator[None]:
             ACTIVITY.forget_before(QUIET_S)
             await asyncio.sleep(SHARE_EVERY_S)
 
-    task = asyncio.create_task(run())
     try:
-        yield
+        async with in_background(run()):
+            yield
     finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError, Exception):
-            await task
         with contextlib.suppress(OSError, RedisError):
             await manager.redis.hdel(KEY, namespace._token_manager.instance_id)

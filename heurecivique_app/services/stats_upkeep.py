@@ -350,7 +350,7 @@ def _replace(session: Session, table: type[SQLModel], commune: int, month: str,
         session.execute(delete(table).where(
             tuple_(*(table.__table__.columns[k] for k in keys)).in_(stale)))
     if wanted:
-        _write(session, {table: list(wanted.values())})
+        _insert(session, table, list(wanted.values()))
 
 
 def _complete(table: type[SQLModel], rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -361,9 +361,13 @@ def _complete(table: type[SQLModel], rows: list[dict[str, Any]]) -> list[dict[st
 
 def _write(session: Session, rows: dict[Any, list[dict[str, Any]]]) -> None:
     for table, values in rows.items():
-        values = _complete(table, values)
-        for i in range(0, len(values), _BATCH):
-            session.execute(insert(table), values[i:i + _BATCH])
+        _insert(session, table, _complete(table, values))
+
+
+def _insert(session: Session, table: type[SQLModel], rows: list[dict[str, Any]]) -> None:
+    """Insert complete rows (every column named: one statement per batch)."""
+    for i in range(0, len(rows), _BATCH):
+        session.execute(insert(table), rows[i:i + _BATCH])
 
 
 # -- the figures of a bucket, from the raw rows -------------------------------
