@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 from types import SimpleNamespace
 
+from aio import run_in_own_loop
+
 from heurecivique_app.realtime.lifespan import in_background, redis_state_manager
 
 
@@ -29,7 +31,7 @@ def test_the_work_runs_during_the_block_and_is_cancelled_at_its_end() -> None:
         assert cancelled.is_set()
         return len(ticks) - after
 
-    assert asyncio.run(scenario()) == 0  # nothing more ran once the block ended
+    assert run_in_own_loop(scenario()) == 0  # nothing more ran once the block ended
     assert ticks
 
 
