@@ -54,6 +54,7 @@ from heurecivique_app.realtime.drain import drain_events_on_stop
 from heurecivique_app.realtime.gc_tuning import tune_garbage_collector
 from heurecivique_app.realtime.live import live
 from heurecivique_app.realtime.lock_notices import lock_notices
+from heurecivique_app.realtime.lock_safety import safe_state_locks
 from heurecivique_app.realtime.rebalance import rebalance_tabs
 from heurecivique_app.settings import get_settings
 from heurecivique_app.state.account import AccountState
@@ -184,6 +185,7 @@ app.register_lifespan_task(tune_garbage_collector)
 app.register_lifespan_task(drain_events_on_stop)
 app.register_lifespan_task(events_in_turn)
 app.register_lifespan_task(lock_notices)
+app.register_lifespan_task(safe_state_locks)
 # After a worker restart, the tabs that moved to the others come back a few at a time.
 app.register_lifespan_task(rebalance_tabs)
 # Due work (e-mails, reminders): one runner per backend worker, claims never overlap.

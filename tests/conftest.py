@@ -74,3 +74,13 @@ def pg_engine(pg_migrated_url: str) -> Iterator[Engine]:
 def db_engine(request: pytest.FixtureRequest) -> Engine:
     """The same test on both backends: SQLite (laptop) and PostgreSQL (scale-out)."""
     return request.getfixturevalue("sqlite_engine" if request.param == "sqlite" else "pg_engine")
+
+
+@pytest.fixture
+def own_redis(tmp_path: Path):
+    """A redis-server of the test's own (tests/own_redis.py), stopped after it."""
+    from own_redis import own_redis_server
+
+    server = own_redis_server(tmp_path)
+    yield server
+    server.stop()

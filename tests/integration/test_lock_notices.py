@@ -7,10 +7,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 
-import pytest
 import redis
 from aio import run_in_own_loop
-from own_redis import own_redis_server
 from redis.asyncio import Redis
 from reflex.istate.manager.redis import StateManagerRedis
 
@@ -20,13 +18,6 @@ from heurecivique_app.realtime.lock_notices import keep_enabled, missing
 LOCK_MS = 30_000
 WOKEN_WITHIN_S = 5.0
 LOCK_KEY = b"tab-token_lock"
-
-
-@pytest.fixture
-def own_redis(tmp_path):
-    server = own_redis_server(tmp_path)
-    yield server
-    server.stop()
 
 
 def _worker(url: str) -> StateManagerRedis:
