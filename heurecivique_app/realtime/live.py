@@ -101,6 +101,9 @@ class LiveBoards:
         self._redis_channel = ""
         self._last_render: dict[str, float] = {}
         self._deferred: set[str] = set()
+        # sid -> the rooms of ours _move put it in: socket.io's own get_rooms() scans
+        # every room of the worker (one per socket), twice per page load.
+        self._joined: dict[str, set[str]] = {}
 
     # --- wiring -------------------------------------------------------------------------
 
@@ -168,13 +171,24 @@ class LiveBoards:
             # its new socket when it loads its page again. (socket.io raised KeyError here,
             # and the event failed after its work was done: the soak test's tracebacks.)
             return
-        current = {room for room in (manager.get_rooms(sid, namespace) or [])
-                   if isinstance(room, str) and room.startswith(ROOM_PREFIX)
-                   and self._personal_room(room) == personal}
+        rooms = manager.rooms[namespace]
+        joined = self._joined.setdefault(sid, set())
+        joined.intersection_update([room for room in joined if sid in rooms.get(room, ())])
+        current = {room for room in joined if self._personal_room(room) == personal}
         for room in current - wanted:
             manager.basic_leave_room(sid, namespace, room)
+            joined.discard(room)
         for room in wanted - current:
             manager.basic_enter_room(sid, namespace, room)
+            joined.add(room)
+        self._forget_gone_sockets(rooms.get(None, {}))
+
+    def _forget_gone_sockets(self, connected) -> None:
+        """Drop the closed sockets' entries from ``_joined`` (socket.io has already taken
+        them out of their rooms), once they outnumber the connected ones."""
+        if len(self._joined) > 2 * len(connected) + 100:
+            self._joined = {sid: rooms for sid, rooms in self._joined.items()
+                            if sid in connected}
 
     # --- publishing -----------------------------------------------------------------------
 

@@ -14,6 +14,19 @@ from heurecivique_app.realtime.live import LiveBoards
 from heurecivique_app.settings import Settings
 
 
+class _EveryNamespace:
+    """The same rooms whatever the namespace asked for."""
+
+    def __init__(self, rooms: dict) -> None:
+        self._rooms = rooms
+
+    def get(self, _namespace, _default=None) -> dict:
+        return self._rooms
+
+    def __getitem__(self, _namespace) -> dict:
+        return self._rooms
+
+
 class FakeManager:
     """socket.io's room bookkeeping, for one namespace."""
 
@@ -22,13 +35,14 @@ class FakeManager:
         self.connected = {"tab"}
 
     @property
-    def rooms(self) -> dict:
-        """Every namespace's rooms as socket.io keeps them: room None holds the sockets."""
-        sockets = {None: dict.fromkeys(self.connected)}
-        return SimpleNamespace(get=lambda _namespace, _default=None: sockets)
-
-    def get_rooms(self, sid, namespace):
-        return [None, sid, *sorted(self.by_sid.get(sid, set()))]
+    def rooms(self) -> _EveryNamespace:
+        """Every namespace's rooms as socket.io keeps them: room -> its sockets, room None
+        holding every connected one (a closed socket is out of all its rooms)."""
+        rooms: dict = {None: dict.fromkeys(self.connected)}
+        for sid in self.connected:
+            for room in self.by_sid.get(sid, set()):
+                rooms.setdefault(room, {})[sid] = sid
+        return _EveryNamespace(rooms)
 
     def basic_enter_room(self, sid, namespace, room):
         self.by_sid.setdefault(sid, set()).add(room)
@@ -83,3 +97,19 @@ def test_an_event_whose_socket_is_gone_moves_nothing_and_does_not_fail() -> None
     worker.follow_person("tab", "inbox:7", "fr")
     worker.watch("tab", {"board:1"}, "fr")
     assert manager.by_sid == {}
+
+
+def test_rooms_are_known_without_scanning_and_closed_sockets_forgotten() -> None:
+    """``_move`` keeps its own index of each socket's rooms (socket.io's get_rooms scans
+    every room of the worker): a room socket.io took the socket out of is joined again,
+    and the entries of closed sockets do not pile up."""
+    worker, manager = _worker()
+    worker.watch("tab", {"board:1"}, "fr")
+    manager.by_sid["tab"].discard("hc:board:1:fr")  # socket.io's doing, not ours
+    worker.watch("tab", {"board:1"}, "fr")
+    assert manager.by_sid["tab"] == {"hc:board:1:fr"}
+    for n in range(500):  # tabs that came and went, one at a time
+        manager.connected = {f"tab{n}"}
+        worker.watch(f"tab{n}", {"board:1"}, "fr")
+    assert manager.by_sid["tab499"] == {"hc:board:1:fr"}
+    assert len(worker._joined) <= 2 * len(manager.connected) + 101  # noqa: SLF001
