@@ -23,8 +23,10 @@ yesterday's missions. Each waits a random think time (exponential, mean
 actions; arrivals are spread over the first ``--ramp-s`` seconds.
 
 Faults (``--restart-at``, in minutes from the start): at the first, worker A is
-stopped (SIGTERM, as systemd does) and started again; its tabs reconnect at
-once to worker B while it is down (the proxy's failover). At the second, the
+asked to hand its tabs over (``POST /hand-off``, as deploy/rolling-restart.sh
+does: it closes their sockets in waves over 15 s; ``--no-hand-off`` skips it),
+then stopped (SIGTERM, as systemd does) and started again; its tabs reconnect at
+once to worker B (the proxy's failover). At the second, the
 redis-server is stopped and started again, empty. A supervisor's probe reads
 ``/healthz`` and ``/readyz`` of both workers every second.
 
@@ -82,6 +84,7 @@ from fanout import free_port, pct  # noqa: E402
 from soak_world import check, prepare  # noqa: E402
 
 RESTART_WINDOW_S = 30.0
+HAND_OFF_TOKEN = "soak-hand-off"  # the workers' HC_HAND_OFF_TOKEN (loopback only)
 BACK_WITHIN_S = 5.0
 MIB = 1024 * 1024
 
@@ -187,6 +190,17 @@ class Worker:
             return None
 
 
+def hand_off(port: int) -> int | None:
+    """``POST /hand-off`` as deploy/rolling-restart.sh does: how many tabs were handed."""
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/hand-off", method="POST",
+                                     headers={"Authorization": f"Bearer {HAND_OFF_TOKEN}"})
+    try:
+        with urllib.request.urlopen(request, timeout=40) as response:
+            return json.loads(response.read())["handed_off"]
+    except (OSError, ValueError, KeyError):
+        return None
+
+
 def http_status(url: str) -> int | None:
     try:
         with urllib.request.urlopen(url, timeout=2) as response:
@@ -205,7 +219,7 @@ def server_env(work: Path, database_url: str, redis_url: str) -> dict[str, str]:
         "REFLEX_USE_SYSTEM_BUN": "1", "REFLEX_TELEMETRY_ENABLED": "false",
         "REFLEX_CHECK_LATEST_VERSION": "false", "HC_DATA_DIR": str(work),
         "DATABASE_URL": database_url, "REDIS_URL": redis_url, "GRANIAN_WORKERS": "1",
-        "PYTHONUNBUFFERED": "1",
+        "PYTHONUNBUFFERED": "1", "HC_HAND_OFF_TOKEN": HAND_OFF_TOKEN,
         # This checkout's code, whatever the shared virtualenv's editable install points at.
         "PYTHONPATH": os.pathsep.join(filter(None, (str(ROOT), env.get("PYTHONPATH")))),
     })
@@ -327,6 +341,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--referent-think-s", type=float, default=8.0)
     parser.add_argument("--ramp-s", type=float, default=120.0)
     parser.add_argument("--client-procs", type=int, default=2)
+    parser.add_argument("--no-hand-off", action="store_true",
+                        help="stop worker A without asking it to hand its tabs over first "
+                             "(POST /hand-off, as deploy/rolling-restart.sh does)")
     parser.add_argument("--keep-logs", type=Path, default=None,
                         help="copy the workers' and Redis's logs into this folder")
     parser.add_argument("--trace", type=Path, default=None,
@@ -403,9 +420,12 @@ def main() -> None:  # noqa: PLR0915 - one timeline, read top to bottom
             at(offset)
             began = time.monotonic()
             if n == 0:
+                handed = None if args.no_hand_off else hand_off(workers[0].port)
+                handing_s = time.monotonic() - began
                 workers[0].stop()
                 back = workers[0].start()
                 fault_log.append({"fault": "worker A restart", "at_s": round(offset, 1),
+                                  "hand_off_s": round(handing_s, 1), "handed_off": handed,
                                   "down_s": round(back, 1)})
             else:
                 redis.stop()

@@ -112,6 +112,9 @@ class Settings:
     # Prometheus metrics on /metrics for a scraper sending "Authorization: Bearer <token>";
     # empty (the default): no /metrics at all (404).
     metrics_token: str = ""
+    # POST /hand-off with "Authorization: Bearer <token>" asks a worker to hand its tabs to
+    # the others before it is stopped (deploy/rolling-restart.sh); empty: no such route.
+    hand_off_token: str = ""
     # Web push. The VAPID key pair (base64url, as `npx web-push generate-vapid-keys` or
     # py-vapid print them): empty, the app creates one at first start and keeps it in
     # the database (services/push.py says why). Both or neither.
@@ -173,6 +176,7 @@ class Settings:
             log_format=_log_format(env.get("HC_LOG_FORMAT")),
             log_level=(env.get("HC_LOG_LEVEL") or "INFO").strip().upper(),
             metrics_token=env.get("HC_METRICS_TOKEN", "").strip(),
+            hand_off_token=env.get("HC_HAND_OFF_TOKEN", "").strip(),
             **_vapid(env),
             push_timeout_s=float(env.get("HC_PUSH_TIMEOUT_S") or "10"),
             rebalance_slack=int(env.get("HC_REBALANCE_SLACK") or "10"),

@@ -44,7 +44,8 @@ HASHED_ASSET = re.compile(r"^/assets/[^/]+-[A-Za-z0-9_-]{8}\.[a-z0-9]+(\.gz|\.br
 IMMUTABLE = "public, max-age=31536000, immutable"
 # Answers computed per user: never kept by a browser or a proxy.
 # Probes and metrics too: a cached "ready" or a cached figure would lie.
-DYNAMIC_PREFIXES = ("/api/", "/_event", "/_upload", "/healthz", "/readyz", "/metrics")
+DYNAMIC_PREFIXES = ("/api/", "/_event", "/_upload", "/healthz", "/readyz", "/metrics",
+                    "/hand-off")
 # The pages that draw a map: the tile host is allowed in their documents only.
 MAP_PATHS = frozenset({"/map", "/console/stats/departement"})
 MAP_PREFIXES = ("/place/",)  # the referent places a need: /place/<mission id>

@@ -10,6 +10,9 @@
   and the request carries ``Authorization: Bearer <token>``; otherwise 404, as if
   the route did not exist. Each worker answers with its own figures
   (adapters/metrics.py): scrape each worker at its own port.
+- ``POST /hand-off``: with ``HC_HAND_OFF_TOKEN`` set and several workers, the same
+  bearer check; the worker closes its tabs' sockets in waves so that they reconnect
+  to the others (deploy/rolling-restart.sh calls it before a stop).
 
 All three answer ``Cache-Control: no-store`` (api/headers.py) and a JSON or text
 body, so they get the ``default-src 'none'`` policy of non-documents.
@@ -26,6 +29,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from heurecivique_app.realtime import stop_hooks
 from heurecivique_app.settings import Settings, get_settings
 from heurecivique_app.wiring import get_engine, metrics, read_scope, readiness
 
@@ -88,8 +92,19 @@ async def metrics_endpoint(request: Request) -> Response:
                                                    "Content-Type": metrics.CONTENT_TYPE})
 
 
+async def hand_off_endpoint(request: Request) -> Response:
+    """Before a planned stop: this worker's tabs move to the others in waves
+    (realtime/rebalance.py); answers once they are gone, with how many."""
+    hand_off = stop_hooks.hand_off
+    if not authorised(request, get_settings().hand_off_token) or hand_off is None:
+        return Response(status_code=404, headers=NO_STORE)
+    moved = await hand_off()
+    return JSONResponse({"handed_off": moved}, headers=NO_STORE)
+
+
 routes = [
     Route("/healthz", healthz, methods=["GET", "HEAD"]),
     Route("/readyz", readyz, methods=["GET", "HEAD"]),
     Route("/metrics", metrics_endpoint, methods=["GET"]),
+    Route("/hand-off", hand_off_endpoint, methods=["POST"]),
 ]

@@ -20,6 +20,13 @@ tab (no event of its own waiting or running here, none arrived or ended in the
 last ``QUIET_S``): the answer of an event under way would go to the closed socket and
 be lost, the tab left waiting. A tab is moved once: one the proxy sends back here
 belongs here.
+
+The same closing serves a planned stop (deploy/rolling-restart.sh): asked first
+(``POST /hand-off``, api/health.py), the worker closes its sockets in waves over
+``HAND_OFF_S``, idle tabs first, instead of all of them dropping together at its
+SIGTERM (granian closes every websocket at once then, before any lifespan code
+runs). Each tab is back on another worker soon after its own drop, and those not
+yet closed go on being served here meanwhile.
 """
 
 from __future__ import annotations
@@ -33,6 +40,7 @@ from collections.abc import AsyncIterator, Callable, Mapping
 
 from redis.exceptions import RedisError
 
+from heurecivique_app.realtime import stop_hooks
 from heurecivique_app.realtime.admission import ACTIVITY
 from heurecivique_app.realtime.lifespan import in_background, redis_state_manager
 from heurecivique_app.settings import get_settings
@@ -44,10 +52,16 @@ SHARE_EVERY_S = 2.0
 LIVE_FOR_S = 3 * SHARE_EVERY_S  # a worker not heard of for this long is gone
 MARGIN = 0.1  # above its share by more than this fraction, and
 SLACK = 10  # by more than this many tabs (a few tabs more is no imbalance; settings)
-MOVE_PER_S = 5
+MOVE_PER_S = 15  # a move costs the idle, restarted worker ~17 ms of CPU
 REMEMBER_S = 600.0  # a tab moved is not moved again for this long
 SETTLED_S = 10.0  # a tab is moved once connected here for this long
 QUIET_S = 2.0  # and once no event of its own arrived or ended here for this long
+# A stopping worker's tabs leave in waves (hand_off): each reconnect costs the others a
+# hydrate and a page load, and all at once made a herd there (the soak test: 500 tabs
+# back in 11-15 s, each waiting for the whole herd's work). The last leaves this long
+# after the stop; with the events' drain (drain.py, 10 s) within systemd's 30 s.
+HAND_OFF_S = 15.0
+WAVE_EVERY_S = 0.25
 
 
 def tabs_to_move(mine: int, counts: Mapping[str, int], in_transit: int = 0,
@@ -92,7 +106,7 @@ class Rebalancer:
     def __init__(self, redis, close, slack: int = SLACK,
                  idle: Callable[[str], bool] = lambda _token: True) -> None:
         self.redis = redis
-        self.close = close  # close(sid): closes one socket's transport
+        self.close = close  # close(sids): closes these sockets' transports
         self.slack = slack
         self.idle = idle  # idle(token): no event of that tab's under way here
         self.moved: dict[str, float] = {}  # token -> when it was moved
@@ -126,22 +140,44 @@ class Rebalancer:
                     and self.idle(token)):
                 moving.append((sid, token))
         self.rounds.append((now, len(moving)))
-        for sid, token in moving:
+        for _sid, token in moving:
             self.moved[token] = now
-            with contextlib.suppress(Exception):  # gone meanwhile: nothing to move
-                await self.close(sid)
         if moving:
+            await self.close([sid for sid, _token in moving])
             log.info("rebalance: %d tab(s) of %d moved to the other workers (%s)",
                      len(moving), mine, counts)
         return len(moving)
 
 
-def _reads(task: asyncio.Task, transport: object) -> bool:
-    """Whether ``task`` is engine.io's wait for the next message on ``transport``."""
+def _transport_read(task: asyncio.Task) -> object | None:
+    """The transport whose next message ``task`` waits for, if it is engine.io's reader."""
     coroutine = task.get_coro()
     frame = getattr(coroutine, "cr_frame", None)
-    return (getattr(coroutine, "__name__", "") == "websocket_wait" and frame is not None
-            and frame.f_locals.get("self") is transport)
+    if getattr(coroutine, "__name__", "") != "websocket_wait" or frame is None:
+        return None
+    return frame.f_locals.get("self")
+
+
+async def hand_off(sockets: Mapping[str, str], close, idle: Callable[[str], bool],
+                   spread_s: float = HAND_OFF_S, every_s: float = WAVE_EVERY_S) -> int:
+    """A stopping worker closes its sockets in waves over ``spread_s``, the idle tabs first.
+
+    ``sockets``: this worker's socket ids -> tokens (closed ones leave it); ``close(sids)``
+    as the rebalancer's. Returns how many were closed.
+    """
+    closed: set[str] = set()
+    waves = max(1, round(spread_s / every_s))
+    for waves_left in range(waves, 0, -1):
+        left = [sid for sid in list(sockets) if sid not in closed]
+        if not left:
+            break
+        left.sort(key=lambda sid: not idle(sockets.get(sid, "")))  # stable: idle first
+        wave = left[:math.ceil(len(left) / waves_left)]
+        closed.update(wave)
+        await close(wave)
+        if waves_left > 1:
+            await asyncio.sleep(every_s)
+    return len(closed)
 
 
 @contextlib.asynccontextmanager
@@ -154,24 +190,28 @@ async def rebalance_tabs(app) -> AsyncIterator[None]:
     namespace = app.event_namespace
     server = app.sio
 
-    async def close(sid: str) -> None:
-        token = namespace.sid_to_token.get(sid)
-        if token is not None:
-            # The tab's link to this worker goes first, in Redis too: the tab is back
-            # on another worker within milliseconds, and one that still found its
-            # token linked here would be given a new token (a new, empty state).
-            await namespace._token_manager.disconnect_token(token, sid)
-        eio_sid = server.manager.eio_sid_from_sid(sid, namespace.namespace)
-        transport = server.eio._get_socket(eio_sid)
-        # The session ends here (Reflex's on_disconnect) and engine.io queues its CLOSE
-        # packet, which a websocket client ignores; engine.io then closes the websocket
-        # only when its reader wakes up (the client's next message, or the ping timeout,
-        # 45 s). Cancelling the reader's wait makes it close the websocket now, and the
+    async def close(sids: list[str]) -> None:
+        transports = set()
+        for sid in sids:
+            token = namespace.sid_to_token.get(sid)
+            if token is not None:
+                # The tab's link to this worker goes first, in Redis too: the tab is back
+                # on another worker within milliseconds, and one that still found its
+                # token linked here would be given a new token (a new, empty state).
+                await namespace._token_manager.disconnect_token(token, sid)
+            with contextlib.suppress(Exception):  # gone meanwhile: nothing to close
+                eio_sid = server.manager.eio_sid_from_sid(sid, namespace.namespace)
+                transports.add(id(server.eio._get_socket(eio_sid)))
+                # The session ends here (Reflex's on_disconnect) and engine.io queues its
+                # CLOSE packet, which a websocket client ignores; engine.io then closes the
+                # websocket only when its reader wakes up (the client's next message, or
+                # the ping timeout, 45 s).
+                await server.eio.disconnect(eio_sid)
+        # Cancelling the readers' waits makes them close the websockets now, and the
         # frontend reconnects after a closed transport (it would not after socket.io's
-        # own "disconnect" message).
-        await server.eio.disconnect(eio_sid)
+        # own "disconnect" message). One look at the tasks for all of them.
         for task in asyncio.all_tasks():
-            if _reads(task, transport):
+            if id(_transport_read(task)) in transports:
                 task.cancel()
 
     receive = namespace.on_event
@@ -185,12 +225,14 @@ async def rebalance_tabs(app) -> AsyncIterator[None]:
     namespace.on_event = on_event
     ACTIVITY.enabled = True
 
-    async def run() -> None:
-        def idle(token: str) -> bool:
-            return ACTIVITY.idle(token, QUIET_S)
+    handing_off = asyncio.Event()
 
+    def idle(token: str) -> bool:
+        return ACTIVITY.idle(token, QUIET_S)
+
+    async def run() -> None:
         rebalancer = Rebalancer(manager.redis, close, get_settings().rebalance_slack, idle)
-        while True:
+        while not handing_off.is_set():  # then out of the counts: no tab is sent here
             try:
                 await rebalancer.share_once(namespace._token_manager.instance_id,
                                             namespace.sid_to_token)
@@ -201,9 +243,20 @@ async def rebalance_tabs(app) -> AsyncIterator[None]:
             ACTIVITY.forget_before(QUIET_S)
             await asyncio.sleep(SHARE_EVERY_S)
 
+    async def hand_off_all() -> int:
+        # Out of the others' counts first (none sends tabs here meanwhile), then in waves.
+        handing_off.set()
+        with contextlib.suppress(OSError, RedisError):
+            await manager.redis.hdel(KEY, namespace._token_manager.instance_id)
+        moved = await hand_off(namespace.sid_to_token, close, idle)
+        log.info("hand-off: %d tab(s) closed in waves for the other workers", moved)
+        return moved
+
+    stop_hooks.hand_off = hand_off_all
     try:
         async with in_background(run()):
             yield
     finally:
+        stop_hooks.hand_off = None
         with contextlib.suppress(OSError, RedisError):
             await manager.redis.hdel(KEY, namespace._token_manager.instance_id)

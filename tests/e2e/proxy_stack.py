@@ -82,6 +82,9 @@ def _ipv6_loopback() -> bool:
         return False
 
 
+HAND_OFF_TOKEN = "e2e-hand-off"
+
+
 class Worker:
     """One backend worker on its own port, as ``heurecivique@<port>.service`` runs it."""
 
@@ -243,4 +246,5 @@ def proxy_env(data_dir: Path, public_url: str, database_url: str,
         "HC_PUBLIC_URL": public_url,
         "HC_TRUST_FORWARDED_FOR": "1",
         "HC_JOBS": "0",  # the recipe runs the jobs as a unit of their own
+        "HC_HAND_OFF_TOKEN": HAND_OFF_TOKEN,
     })

@@ -5,10 +5,12 @@ restart of both workers while tabs are open."""
 from __future__ import annotations
 
 import gzip
+import json
 import os
 import subprocess
 import sys
 import time
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -21,7 +23,7 @@ from live_scenario import (
     open_mission,
 )
 from playwright.sync_api import expect
-from proxy_stack import Nginx, Worker, build_frontend, fetch, proxy_env
+from proxy_stack import HAND_OFF_TOKEN, Nginx, Worker, build_frontend, fetch, proxy_env
 from scratch_db import scratch_pg_database
 from sqlalchemy import create_engine, text
 
@@ -157,12 +159,17 @@ def _accepts(database_url: str, mission_id: str) -> tuple[int, int]:
 
 
 def _restart(stack: Stack, worker: Worker, tabs: int) -> None:
-    """deploy/rolling-restart.sh for one worker: out of the pool, stopped; its tabs
-    (all of them here) are back on the other within 5 s; started, back in the pool."""
+    """deploy/rolling-restart.sh for one worker: out of the pool, asked to hand its tabs
+    over (they reconnect to the other within 5 s), stopped; started, back in the pool."""
     other = next(w for w in stack.workers if w is not worker)
     stack.nginx.take_out(worker)
-    worker.stop()
+    handed = _sockets([worker])[0]
+    request = urllib.request.Request(f"{worker.url}/hand-off", method="POST",
+                                     headers={"Authorization": f"Bearer {HAND_OFF_TOKEN}"})
+    with urllib.request.urlopen(request, timeout=40) as answer:
+        assert json.loads(answer.read()) == {"handed_off": handed}
     _wait_for_sockets([other], [tabs], 5)
+    worker.stop()
     worker.start()
     stack.nginx.take_out()
 

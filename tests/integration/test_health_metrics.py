@@ -22,6 +22,7 @@ from heurecivique_app.api import health
 from heurecivique_app.api.headers import SecurityHeaders
 from heurecivique_app.jobs import queue
 from heurecivique_app.realtime import live as live_module
+from heurecivique_app.realtime import stop_hooks
 from heurecivique_app.settings import Settings
 
 REDIS_URL = "redis://127.0.0.1:6379/9"
@@ -236,3 +237,36 @@ def test_live_deliveries_and_sockets_are_counted(monkeypatch) -> None:
     worker._app = SimpleNamespace(sio=SimpleNamespace(manager=SimpleNamespace(  # noqa: SLF001
         rooms={namespace: {None: {"sid-1": "e1", "sid-2": "e2", "sid-3": "e3"}}})))
     assert worker.socket_count() == 3
+
+
+# --- /hand-off --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("token, sent", [("", ""), ("s3cret", ""), ("s3cret", "wrong")])
+def test_hand_off_hidden_without_the_token(monkeypatch, sqlite_engine: Engine, token: str,
+                                           sent: str) -> None:
+    called: list[bool] = []
+
+    async def hand_off() -> int:
+        called.append(True)
+        return 3
+
+    monkeypatch.setattr(stop_hooks, "hand_off", hand_off)
+    http = client_for(monkeypatch, sqlite_engine, hand_off_token=token)
+    answer = http.post("/hand-off", headers={"Authorization": f"Bearer {sent}"} if sent else {})
+    assert answer.status_code == 404 and not called
+    assert http.get("/hand-off").status_code == 405  # never on a GET (a link, a crawler)
+
+
+def test_hand_off_with_the_token_closes_the_tabs_and_says_how_many(monkeypatch,
+                                                                   sqlite_engine: Engine) -> None:
+    async def hand_off() -> int:
+        return 3
+
+    http = client_for(monkeypatch, sqlite_engine, hand_off_token="s3cret")
+    auth = {"Authorization": "Bearer s3cret"}
+    monkeypatch.setattr(stop_hooks, "hand_off", None)  # one worker, no Redis: nothing to do
+    assert http.post("/hand-off", headers=auth).status_code == 404
+    monkeypatch.setattr(stop_hooks, "hand_off", hand_off)
+    answer = http.post("/hand-off", headers=auth)
+    assert answer.status_code == 200 and answer.json() == {"handed_off": 3}
+    assert answer.headers["Cache-Control"] == "no-store"

@@ -4,22 +4,14 @@ redis-server of the test's own, with the tabs' moves played as the proxy would."
 
 from __future__ import annotations
 
+import asyncio
 import time
 
-import pytest
 from aio import run_in_own_loop
-from own_redis import own_redis_server
 from redis.asyncio import Redis
 
 from heurecivique_app.realtime import rebalance
 from heurecivique_app.realtime.rebalance import KEY, Rebalancer, live_counts, tabs_to_move
-
-
-@pytest.fixture
-def own_redis(tmp_path):
-    server = own_redis_server(tmp_path)
-    yield server
-    server.stop()
 
 
 def test_only_a_worker_well_above_its_share_moves_tabs_and_a_few_at_a_time() -> None:
@@ -57,9 +49,10 @@ def test_the_moved_tabs_go_back_to_the_restarted_worker(own_redis, monkeypatch) 
         tabs = {"A": {}, "B": {f"sid-{t}": t for t in home}}  # sid -> token, connect order
 
         def mover(worker: str) -> Rebalancer:
-            async def close(sid: str) -> None:
-                token = tabs[worker].pop(sid)
-                tabs[home[token]][f"sid2-{token}"] = token  # back through the proxy
+            async def close(sids: list[str]) -> None:
+                for sid in sids:
+                    token = tabs[worker].pop(sid)
+                    tabs[home[token]][f"sid2-{token}"] = token  # back through the proxy
             return Rebalancer(redis, close)
 
         workers = {"A": mover("A"), "B": mover("B")}
@@ -92,10 +85,11 @@ def test_a_tab_that_comes_back_is_not_moved_again(own_redis, monkeypatch) -> Non
         tabs = {f"s{n}": f"t{n}" for n in range(200)}
         closes: list[str] = []
 
-        async def close(sid: str) -> None:
-            closes.append(tabs[sid])
-            token = tabs.pop(sid)
-            tabs[f"again-{sid}"] = token  # the proxy sends it back to B
+        async def close(sids: list[str]) -> None:
+            for sid in sids:
+                closes.append(tabs[sid])
+                token = tabs.pop(sid)
+                tabs[f"again-{sid}"] = token  # the proxy sends it back to B
 
         b = Rebalancer(redis, close)
         for _ in range(40):
@@ -115,8 +109,8 @@ def test_a_stale_entry_is_forgotten_and_counts_for_nothing(own_redis) -> None:
         await redis.hset(KEY, "killed", f"0 {time.time() - 60}")
         closed: list[str] = []
 
-        async def close(sid: str) -> None:
-            closed.append(sid)
+        async def close(sids: list[str]) -> None:
+            closed.extend(sids)
 
         b = Rebalancer(redis, close)
         assert await b.share_once("B", {f"s{n}": f"t{n}" for n in range(300)}) == 0
@@ -137,8 +131,8 @@ def test_a_tab_just_connected_is_left_to_load_its_page(own_redis, monkeypatch) -
         redis = Redis.from_url(own_redis.url)
         closed: list[str] = []
 
-        async def close(sid: str) -> None:
-            closed.append(sid)
+        async def close(sids: list[str]) -> None:
+            closed.extend(sids)
 
         b = Rebalancer(redis, close)
         old = {f"old{n}": f"t{n}" for n in range(100)}
@@ -161,8 +155,8 @@ def test_a_tab_just_connected_is_left_to_load_its_page(own_redis, monkeypatch) -
 def test_tabs_still_on_their_way_count_in_the_share() -> None:
     """The others' counts are up to a round old: the tabs moved last round are not in
     them yet, and moving as if they were lost would overshoot the other way."""
-    assert tabs_to_move(69, {"a": 28, "b": 69}, in_transit=10) == 10
-    assert tabs_to_move(59, {"a": 32, "b": 59}) == 10  # without them: one round too many
+    assert tabs_to_move(69, {"a": 28, "b": 69}, in_transit=10) == 15  # share 54
+    assert tabs_to_move(59, {"a": 32, "b": 59}) == 13  # without them: one round too many
     assert tabs_to_move(59, {"a": 32, "b": 59}, in_transit=10) == 0
 
 
@@ -174,8 +168,8 @@ def test_a_tab_with_an_event_under_way_stays(own_redis, monkeypatch) -> None:
         redis = Redis.from_url(own_redis.url)
         closed: list[str] = []
 
-        async def close(sid: str) -> None:
-            closed.append(sid)
+        async def close(sids: list[str]) -> None:
+            closed.extend(sids)
 
         busy = {f"t{n}" for n in range(150, 200)}  # the newest fifty are acting
         b = Rebalancer(redis, close, idle=lambda token: token not in busy)
@@ -185,3 +179,28 @@ def test_a_tab_with_an_event_under_way_stays(own_redis, monkeypatch) -> None:
         await redis.aclose()
 
     run_in_own_loop(scenario())
+
+
+def test_a_stopping_worker_hands_its_tabs_over_in_waves_idle_ones_first() -> None:
+    """``hand_off``: every socket closed once, in waves spread over the time given, the
+    tabs with an event under way last."""
+    sockets = {f"sid{n}": f"tab{n}" for n in range(100)}
+    busy = {"tab0", "tab1"}
+    waves: list[list[str]] = []
+
+    async def close(sids: list[str]) -> None:
+        waves.append(list(sids))
+        for sid in sids:
+            sockets.pop(sid)  # as Reflex's on_disconnect does
+
+    async def scenario() -> tuple[int, float]:
+        started = asyncio.get_running_loop().time()
+        closed = await rebalance.hand_off(sockets, close, lambda token: token not in busy,
+                                          spread_s=0.5, every_s=0.05)
+        return closed, asyncio.get_running_loop().time() - started
+
+    closed, took = run_in_own_loop(scenario())
+    assert closed == 100 and not sockets
+    assert len(waves) == 10 and {len(w) for w in waves} == {10}
+    assert waves[-1][-2:] == ["sid0", "sid1"], "the busy tabs go last"
+    assert 0.4 <= took < 2.0
