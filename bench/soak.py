@@ -24,7 +24,7 @@ actions; arrivals are spread over the first ``--ramp-s`` seconds.
 
 Faults (``--restart-at``, in minutes from the start): at the first, worker A is
 asked to hand its tabs over (``POST /hand-off``, as deploy/rolling-restart.sh
-does: it closes their sockets in waves over 15 s; ``--no-hand-off`` skips it),
+does: it closes their sockets in waves over 25 s; ``--no-hand-off`` skips it),
 then stopped (SIGTERM, as systemd does) and started again; its tabs reconnect at
 once to worker B (the proxy's failover). At the second, the
 redis-server is stopped and started again, empty. A supervisor's probe reads

@@ -6,7 +6,7 @@
 # For each port: take the worker out of nginx's pool (` down`, reload: new
 # connections go to the others, open websockets stay), ask it to hand its tabs to the
 # others in waves (POST /hand-off with HC_HAND_OFF_TOKEN, read from the workers' env
-# file: about 15 s; without the token they all move at the stop), stop it (SIGTERM: it finishes
+# file: about 25 s; without the token they all move at the stop), stop it (SIGTERM: it finishes
 # the events in progress, closes its websockets, and the tabs reconnect to the others
 # within a second), start it, wait for its /readyz, put it back. Stopping a worker
 # still in the pool would let tabs reconnect to it while it stops, and an event sent
