@@ -15,7 +15,7 @@ set -euo pipefail
 
 SITE="${HC_NGINX_SITE:-/etc/nginx/sites-available/heurecivique}"
 ENV_FILE="${HC_ENV_FILE:-/etc/heurecivique/env}"
-TOKEN="$(sed -n 's/^HC_HAND_OFF_TOKEN=//p' "$ENV_FILE" 2>/dev/null | tail -n 1)"
+TOKEN="$(sed -n 's/^HC_HAND_OFF_TOKEN=//p' "$ENV_FILE" 2>/dev/null | tail -n 1 | tr -d "\"'")"
 [[ $# -ge 1 ]] || { echo "usage: $0 PORT [PORT...]" >&2; exit 2; }
 [[ -w "$SITE" ]] || { echo "$0: cannot write $SITE (run as root?)" >&2; exit 1; }
 

@@ -14,7 +14,7 @@
   bearer check; the worker closes its tabs' sockets in waves so that they reconnect
   to the others (deploy/rolling-restart.sh calls it before a stop).
 
-All three answer ``Cache-Control: no-store`` (api/headers.py) and a JSON or text
+All four answer ``Cache-Control: no-store`` (api/headers.py) and a JSON or text
 body, so they get the ``default-src 'none'`` policy of non-documents.
 """
 
