@@ -18,18 +18,19 @@ from heurecivique_app.realtime.lock_safety import make_cancellation_safe
 LOCK_MS = 30_000  # a lock left behind would hold the next event this long
 LOCK_KEY = b"tab-token_lock"
 NEXT_EVENT_WITHIN_S = 3.0
+REPLY_LATE_S = 0.5
 
 
 def _worker(url: str) -> StateManagerRedis:
     manager = StateManagerRedis(redis=Redis.from_url(url), token_expiration=60,
                                 lock_expiration=LOCK_MS, lock_warning_threshold=1000,
                                 oplock_hold_time_ms=1)
-    # Redis has done the SET; its answer reaches the event only 0.3 s later.
+    # Redis has done the SET; its answer reaches the event only REPLY_LATE_S later.
     real_set = manager.redis.set
 
     async def slow_reply(*args, **kwargs):
         reply = await real_set(*args, **kwargs)
-        await asyncio.sleep(0.3)
+        await asyncio.sleep(REPLY_LATE_S)
         return reply
 
     manager.redis.set = slow_reply
@@ -41,8 +42,10 @@ async def _cancelled_then_next(manager: StateManagerRedis) -> tuple[bool, float 
     key was left in Redis a second later, and how long the next event waited (None: it
     did not get the lock within NEXT_EVENT_WITHIN_S)."""
     taking = asyncio.create_task(manager._try_get_lock(LOCK_KEY, b"cancelled"))  # noqa: SLF001
-    await asyncio.sleep(0.1)  # the SET has reached Redis; its answer has not come back
-    assert await manager.redis.get(LOCK_KEY) == b"cancelled"
+    async with asyncio.timeout(5):
+        while await manager.redis.get(LOCK_KEY) != b"cancelled":  # the SET reached Redis,
+            await asyncio.sleep(0.01)
+    assert not taking.done()  # and its answer has not come back
     taking.cancel()
     with contextlib.suppress(asyncio.CancelledError):
         await taking
@@ -64,7 +67,7 @@ def test_a_cancelled_event_lets_go_of_the_lock_it_took(own_redis):
     make_cancellation_safe(manager)
     left, waited = run_in_own_loop(_cancelled_then_next(manager))
     assert not left
-    assert waited is not None and waited < 1.5
+    assert waited is not None and waited < REPLY_LATE_S + 1.0
 
 
 def test_without_it_the_lock_is_left_behind(own_redis):
