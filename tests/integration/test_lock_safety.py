@@ -17,7 +17,7 @@ from heurecivique_app.realtime.lock_safety import make_cancellation_safe
 
 LOCK_MS = 30_000  # a lock left behind would hold the next event this long
 LOCK_KEY = b"tab-token_lock"
-NEXT_EVENT_WITHIN_S = 3.0
+NEXT_EVENT_WITHIN_S = 5.0
 REPLY_LATE_S = 0.5
 
 
@@ -37,10 +37,12 @@ def _worker(url: str) -> StateManagerRedis:
     return manager
 
 
-async def _cancelled_then_next(manager: StateManagerRedis) -> tuple[bool, float | None]:
-    """An event cancelled while taking the lock, then the tab's next event: whether the
-    key was left in Redis a second later, and how long the next event waited (None: it
-    did not get the lock within NEXT_EVENT_WITHIN_S)."""
+async def _cancelled_then_next(manager: StateManagerRedis) -> tuple[float | None, bool]:
+    """An event cancelled while taking the lock, then the tab's next event: how long the
+    cancelled event's lock stayed in Redis (None: still there after NEXT_EVENT_WITHIN_S),
+    and whether the next event got the lock within NEXT_EVENT_WITHIN_S (a fresh manager
+    first waits up to 2 s for its own lock subscription)."""
+    loop = asyncio.get_running_loop()
     taking = asyncio.create_task(manager._try_get_lock(LOCK_KEY, b"cancelled"))  # noqa: SLF001
     async with asyncio.timeout(5):
         while await manager.redis.get(LOCK_KEY) != b"cancelled":  # the SET reached Redis,
@@ -49,32 +51,37 @@ async def _cancelled_then_next(manager: StateManagerRedis) -> tuple[bool, float 
     taking.cancel()
     with contextlib.suppress(asyncio.CancelledError):
         await taking
-    started = asyncio.get_running_loop().time()
+    started = loop.time()
+    next_event = asyncio.create_task(asyncio.wait_for(
+        manager._wait_lock(LOCK_KEY, b"next"), NEXT_EVENT_WITHIN_S))  # noqa: SLF001
+    released = None
+    while loop.time() - started < NEXT_EVENT_WITHIN_S:
+        if await manager.redis.get(LOCK_KEY) != b"cancelled":
+            released = loop.time() - started
+            break
+        await asyncio.sleep(0.02)
     try:
-        await asyncio.wait_for(manager._wait_lock(LOCK_KEY, b"next"),  # noqa: SLF001
-                               NEXT_EVENT_WITHIN_S)
-        waited = asyncio.get_running_loop().time() - started
+        await next_event
+        got_it = True
     except TimeoutError:
-        waited = None
-    await asyncio.sleep(1.0)
-    left = await manager.redis.get(LOCK_KEY) == b"cancelled"
+        got_it = False
     await manager.redis.delete(LOCK_KEY)
-    return left, waited
+    return released, got_it
 
 
 def test_a_cancelled_event_lets_go_of_the_lock_it_took(own_redis):
     manager = _worker(own_redis.url)
     make_cancellation_safe(manager)
-    left, waited = run_in_own_loop(_cancelled_then_next(manager))
-    assert not left
-    assert waited is not None and waited < REPLY_LATE_S + 1.0
+    released, got_it = run_in_own_loop(_cancelled_then_next(manager))
+    assert released is not None and released < REPLY_LATE_S + 1.0
+    assert got_it
 
 
 def test_without_it_the_lock_is_left_behind(own_redis):
     """What the wrapper mends: Reflex alone leaves the key until it expires."""
-    left, waited = run_in_own_loop(_cancelled_then_next(_worker(own_redis.url)))
-    assert left
-    assert waited is None
+    released, got_it = run_in_own_loop(_cancelled_then_next(_worker(own_redis.url)))
+    assert released is None
+    assert not got_it
 
 
 def test_the_wrapper_is_put_on_once(own_redis):
