@@ -172,8 +172,9 @@ class LiveBoards:
             # and the event failed after its work was done: the soak test's tracebacks.)
             return
         rooms = manager.rooms[namespace]
-        joined = self._joined.setdefault(sid, set())
-        joined.intersection_update([room for room in joined if sid in rooms.get(room, ())])
+        # Only the rooms socket.io still has it in (it empties them at a disconnect).
+        joined = {room for room in self._joined.get(sid, ()) if sid in rooms.get(room, ())}
+        self._joined[sid] = joined
         current = {room for room in joined if self._personal_room(room) == personal}
         for room in current - wanted:
             manager.basic_leave_room(sid, namespace, room)
