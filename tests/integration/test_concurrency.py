@@ -23,8 +23,15 @@ from heurecivique_app.adapters.db import (
 from heurecivique_app.domain.enums import MissionKind, MissionStatus, ParticipationStatus
 from heurecivique_app.domain.errors import AlreadyTaken, DomainError
 from heurecivique_app.domain.events import DomainEvent
-from heurecivique_app.domain.models import AuditEntry, Mission, Neighbourhood, Participation
+from heurecivique_app.domain.models import (
+    AuditEntry,
+    HourEntry,
+    Mission,
+    Neighbourhood,
+    Participation,
+)
 from heurecivique_app.services.actor import Actor
+from heurecivique_app.services.missions import lifecycle
 from heurecivique_app.services.missions.participation import accept_mission, decline_mission
 
 N = 8
@@ -170,13 +177,19 @@ def test_double_tap_accepts_once(db_engine: Engine, declined_before: bool) -> No
     assert _counts(db_engine, w.mission.id) == (1, 1, MissionStatus.OPEN)
 
 
-def test_double_tap_withdraws_once(db_engine: Engine) -> None:
-    with session_scope(db_engine) as s:
+def two_on_a_collective_action(engine: Engine) -> tuple[f.World, Actor]:
+    """A collective action of 3 places, two taken: the world's volunteer and another."""
+    with session_scope(engine) as s:
         w = f.world(s, kind=MissionKind.COLLECTIVE, capacity=3)
-        stays = f.actor(f.volunteer(s, neighbourhood_=w.neighbourhood))
-    for actor in (w.volunteer_actor, stays):
-        with session_scope(db_engine) as s:
+        other = f.actor(f.volunteer(s, neighbourhood_=w.neighbourhood))
+    for actor in (w.volunteer_actor, other):
+        with session_scope(engine) as s:
             accept_mission(s, actor=actor, mission_id=w.mission.id)
+    return w, other
+
+
+def test_double_tap_withdraws_once(db_engine: Engine) -> None:
+    w, _stays = two_on_a_collective_action(db_engine)
 
     outcomes = race(db_engine, [w.volunteer_actor] * 4, w.mission.id,
                     actions=[decline_mission] * 4)
@@ -278,3 +291,30 @@ def test_cancellations_racing_newcomers_leave_no_free_place_with_people_waiting(
         # The one who waited before the race was first in line for the first place freed.
         assert statuses[queue[0].user_id] == "accepted"
         assert list(statuses.values()).count("waitlisted") == 3
+
+
+def test_two_reports_of_done_at_once_count_the_hours_once(db_engine: Engine) -> None:
+    """The volunteer's « c'est fait » and the referent's at the same instant: one records
+    the hours, the other is told it is done already (it failed on the hour ledger's
+    unique key: an IntegrityError, the soak test's traceback)."""
+    w, other = two_on_a_collective_action(db_engine)
+
+    def report(session, *, actor, mission_id):
+        lifecycle.mark_done(session, actor=actor, mission_id=mission_id, timezone="Europe/Paris")
+
+    for _ in range(ROUNDS):
+        with session_scope(db_engine) as s:  # back to « to do », its hours removed
+            for entry in s.exec(select(HourEntry)).all():
+                s.delete(entry)
+            s.get(Mission, w.mission.id).status = MissionStatus.FULL
+        outcomes = race(db_engine, [w.referent_actor] * 4, w.mission.id,
+                        actions=[report] * 4)
+        assert outcomes.count("ok") == 1, outcomes
+        refused = [o for o in outcomes if o != "ok"]
+        assert all(type(o) is DomainError and "already marked as done" in o.message
+                   for o in refused), refused
+        with session_scope(db_engine) as s:
+            entries = s.exec(select(HourEntry)).all()
+            assert sorted(e.volunteer_id for e in entries) == sorted(
+                [w.volunteer.id, other.user_id])
+            assert s.get(Mission, w.mission.id).status == MissionStatus.DONE

@@ -209,7 +209,7 @@ def test_mark_done_credits_the_hour(db_engine: Engine, world: f.World) -> None:
     assert hour.minutes == 75 and hour.pledge_met and hour.percent_of_pledge == 100
     assert entry.month == hour.month
     # Done once only: a second report would credit the time twice.
-    with (pytest.raises(InvalidTransition, match="Only a mission with a volunteer can"),
+    with (pytest.raises(DomainError, match="already marked as done"),
           session_scope(db_engine) as s):
         lifecycle.mark_done(s, actor=world.referent_actor, mission_id=world.mission.id,
                            timezone=TZ)

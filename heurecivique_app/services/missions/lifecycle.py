@@ -8,7 +8,8 @@ announced to the live boards after commit.
 
 from __future__ import annotations
 
-from sqlmodel import Session
+from sqlalchemy import update
+from sqlmodel import Session, col
 
 from heurecivique_app.domain.enums import MissionStatus
 from heurecivique_app.domain.errors import DomainError, NotAllowed
@@ -27,6 +28,14 @@ from heurecivique_app.services.missions.base import (
     mission_in_commune,
     staff_mission,
 )
+
+NO_VOLUNTEER = N_("Only a mission with a volunteer can be marked as done.")
+ALREADY_DONE = N_("This mission is already marked as done: its time was counted.")
+
+
+def _refuse_if_done(mission: Mission) -> None:
+    if mission.status == MissionStatus.DONE:
+        raise DomainError(ALREADY_DONE)
 
 
 def _staff_move(session: Session, actor: Actor, mission_id: int, target: MissionStatus,
@@ -71,21 +80,36 @@ def mark_done(
     volunteers = accepted_volunteer_ids(session, mission_id)
     if not actor.is_staff and actor.user_id not in volunteers:
         raise NotAllowed()
+    _refuse_if_done(mission)
     if not volunteers:
-        raise DomainError(N_("Only a mission with a volunteer can be marked as done."))
+        raise DomainError(NO_VOLUNTEER)
     now = utcnow()
     if not actor.is_staff and now < mission.starts_at:
         # The referent may record a mission done earlier than planned (the
         # beneficiary phoned, say); a volunteer, only once it started.
         raise DomainError(NOT_STARTED)
-    mission.status = check_transition(mission.status, MissionStatus.DONE)
+    check_transition(mission.status, MissionStatus.DONE)
     credited = validate_minutes(minutes if minutes is not None else mission.duration_minutes)
+    # The move itself is conditional: of two « c'est fait » at the same instant (the
+    # volunteer's and the referent's), the second waits for the first's commit, then
+    # finds nothing to move, instead of entering the hours again (the hour ledger's
+    # unique key refused it: an IntegrityError, an error instead of an answer).
+    moved = session.execute(
+        update(Mission).where(col(Mission.id) == mission_id,
+                              col(Mission.status) == mission.status)
+        .values(status=MissionStatus.DONE, updated_at=now))
+    session.refresh(mission)
+    if moved.rowcount != 1:
+        _refuse_if_done(mission)
+        check_transition(mission.status, MissionStatus.DONE)
+    # Read again now that the mission's row is ours: a withdrawal waits for it too.
+    volunteers = accepted_volunteer_ids(session, mission_id)
+    if not volunteers:
+        raise DomainError(NO_VOLUNTEER)
     month = month_key(min(mission.starts_at, now), timezone)
     for volunteer_id in volunteers:
         session.add(HourEntry(volunteer_id=volunteer_id, mission_id=mission_id,
                               minutes=credited, month=month, recorded_by_id=actor.user_id))
-    mission.updated_at = now
-    session.add(mission)
     session.flush()
     audit(session, actor=actor, action="mission.done", entity="mission", entity_id=mission.id,
           commune_id=mission.commune_id, minutes=credited, volunteers=volunteers)
