@@ -149,9 +149,21 @@ def read_scope(engine: Engine | None = None) -> Iterator[Session]:
     Saves the BEGIN and ROLLBACK round trips on PostgreSQL; each statement sees
     the latest committed data. For hot read paths (the map) that write nothing.
     """
-    reader = (engine or get_engine()).execution_options(isolation_level="AUTOCOMMIT")
-    with Session(reader) as session:
+    with Session(_autocommit(engine or get_engine())) as session:
         yield session
+
+
+def _autocommit(engine: Engine) -> Engine:
+    """``engine`` in autocommit, made once per engine, and kept on it (it goes with it).
+
+    Building the option engine took a fifth of the identity check's time (py-spy,
+    bench/soak.py), and every event and page reads through it.
+    """
+    reader = engine.__dict__.get("_hc_autocommit")
+    if reader is None:
+        reader = engine.__dict__["_hc_autocommit"] = engine.execution_options(
+            isolation_level="AUTOCOMMIT")
+    return reader
 
 
 def add_event_publisher(publisher: domain_events.Publisher) -> None:
