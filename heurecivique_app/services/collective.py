@@ -53,6 +53,7 @@ from heurecivique_app.services.actor import Actor, require_staff
 from heurecivique_app.services.audit import audit
 from heurecivique_app.services.followup import credit_hours
 from heurecivique_app.services.geography import commune_neighbourhood, place_mission
+from heurecivique_app.services.missions.places import ROW_LOCK
 
 # Skills use the volunteers' own vocabulary (their profile's categories).
 SKILL_OPTIONS = dict(CATEGORY_LABELS)
@@ -188,6 +189,8 @@ def record_attendance(
         DomainError: not a collective action, not the day yet, closed, or nobody signed up.
     """
     mission = _collective(session, actor, mission_id)
+    # As a follow-up (services.followup): a « c'est fait » at this instant goes first or waits.
+    session.refresh(mission, with_for_update=ROW_LOCK)
     if mission.status not in (MissionStatus.OPEN, MissionStatus.FULL, MissionStatus.DONE):
         raise DomainError(N_("Only a mission that took place can be followed up."))
     day = mission.starts_at.astimezone(ZoneInfo(timezone)).date()

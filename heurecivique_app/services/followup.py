@@ -49,6 +49,7 @@ from heurecivique_app.services.missions.base import (
     emit_mission_event,
     staff_mission,
 )
+from heurecivique_app.services.missions.places import ROW_LOCK
 
 FOLLOW_UP_STATUSES = (MissionStatus.OPEN, MissionStatus.FULL, MissionStatus.DONE)
 
@@ -160,6 +161,10 @@ def record_followup(
         DomainError: the mission has not taken place yet, has no volunteer, or is closed.
     """
     mission = staff_mission(session, actor, mission_id)
+    # The mission's row first: a volunteer's « c'est fait » at this instant either went
+    # first (its hours read after its commit: corrected, not entered again) or waits.
+    # (Until now only the autoflush of the status, before the hours were read, took it.)
+    session.refresh(mission, with_for_update=ROW_LOCK)
     clean = _clean(form, close=close)
     if mission.status not in FOLLOW_UP_STATUSES:
         raise DomainError(N_("Only a mission that took place can be followed up."))

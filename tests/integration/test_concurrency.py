@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
+from datetime import timedelta
 
 import factories as f
 import pytest
@@ -30,6 +31,8 @@ from heurecivique_app.domain.models import (
     Neighbourhood,
     Participation,
 )
+from heurecivique_app.domain.types import utcnow
+from heurecivique_app.services import collective, followup
 from heurecivique_app.services.actor import Actor
 from heurecivique_app.services.missions import lifecycle
 from heurecivique_app.services.missions.participation import accept_mission, decline_mission
@@ -318,3 +321,66 @@ def test_two_reports_of_done_at_once_count_the_hours_once(db_engine: Engine) -> 
             assert sorted(e.volunteer_id for e in entries) == sorted(
                 [w.volunteer.id, other.user_id])
             assert s.get(Mission, w.mission.id).status == MissionStatus.DONE
+
+
+
+def _in_thread(engine: Engine, action) -> tuple[threading.Thread, list[object]]:
+    """``action(session)`` committed in a thread of its own; its outcome, once joined."""
+    outcome: list[object] = []
+
+    def run() -> None:
+        try:
+            with session_scope(engine) as session:
+                action(session)
+            outcome.append("ok")
+        except Exception as exc:  # noqa: BLE001 - the test reads it
+            outcome.append(exc)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, outcome
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(("first", "second"), [
+    ("done", "follow_up"), ("follow_up", "done"), ("done", "attendance")])
+def test_a_volunteers_done_meeting_the_referents_check_counts_the_hours_once(
+        pg_engine: Engine, first: str, second: str) -> None:
+    """« C'est fait » and the referent's follow-up (or attendance check) of the same
+    mission, the first one's transaction still open when the second starts: each
+    volunteer's time is entered once, with the referent's minutes. Before, the second
+    read no hours, waited for the first's commit, then entered them again
+    (IntegrityError). PostgreSQL only: in the embedded mode, SQLite's one worker runs
+    handlers one at a time."""
+    form = followup.FollowUpForm(beneficiary_called=True, went_well="yes", minutes="90",
+                                 beneficiary_satisfaction="5", volunteer_satisfaction="4",
+                                 incident="")
+    w, other = two_on_a_collective_action(pg_engine)
+    with session_scope(pg_engine) as s:
+        s.get(Mission, w.mission.id).starts_at = utcnow() - timedelta(days=1)
+    actions = {
+        "done": lambda session: lifecycle.mark_done(
+            session, actor=w.volunteer_actor, mission_id=w.mission.id,
+            timezone="Europe/Paris", minutes=30),
+        "follow_up": lambda session: followup.record_followup(
+            session, actor=w.referent_actor, mission_id=w.mission.id, form=form,
+            timezone="Europe/Paris"),
+        "attendance": lambda session: collective.record_attendance(
+            session, actor=w.referent_actor, mission_id=w.mission.id,
+            present=[w.volunteer.id, other.user_id], minutes=90, timezone="Europe/Paris"),
+    }
+    with session_scope(pg_engine) as session:
+        actions[first](session)
+        thread, outcome = _in_thread(pg_engine, actions[second])
+        thread.join(timeout=0.5)
+        assert thread.is_alive(), "the second did not wait for the first's transaction"
+    thread.join(timeout=30)
+
+    if second == "done":  # the referent's check made it done: the volunteer is told so
+        (refused,) = outcome
+        assert type(refused) is DomainError and "already marked as done" in refused.message
+    else:  # the referent's check corrected the volunteer's 30 minutes
+        assert outcome == ["ok"], outcome
+    with session_scope(pg_engine) as s:
+        entries = sorted((e.volunteer_id, e.minutes) for e in s.exec(select(HourEntry)))
+    assert entries == sorted([(w.volunteer.id, 90), (other.user_id, 90)]), entries
