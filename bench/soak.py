@@ -37,7 +37,7 @@ Redis was stopped: ``restart_windows_s``); ``in_restart_windows`` gives the same
 inside them, ``accept_outside_30s_from_each_fault`` the accept's figures outside
 windows of 30 s from each fault's first step (this test's windows before the
 hand-off lengthened the restart by 25 s), ``accept_per_half_minute`` the accept's
-over the run, and ``baseline``
+count, p50 and p95 in each half minute of the run, and ``baseline``
 the same figures over the quiet minutes before the first fault, measured in
 this run. ``lost_accepts``: a place a volunteer was last shown as theirs that
 the database does not hold (``lost_withdrawals`` the reverse); an event whose
