@@ -14,7 +14,7 @@ from sqlmodel import Session, col
 from heurecivique_app.domain.enums import MissionStatus
 from heurecivique_app.domain.errors import DomainError, NotAllowed
 from heurecivique_app.domain.hours import month_key, validate_minutes
-from heurecivique_app.domain.lifecycle import check_transition
+from heurecivique_app.domain.lifecycle import TRANSITIONS, check_transition
 from heurecivique_app.domain.models import HourEntry, Mission
 from heurecivique_app.domain.text import N_
 from heurecivique_app.domain.types import utcnow
@@ -31,6 +31,7 @@ from heurecivique_app.services.missions.base import (
 
 NO_VOLUNTEER = N_("Only a mission with a volunteer can be marked as done.")
 ALREADY_DONE = N_("This mission is already marked as done: its time was counted.")
+DONE_FROM = sorted(s for s, targets in TRANSITIONS.items() if MissionStatus.DONE in targets)
 
 
 def _refuse_if_done(mission: Mission) -> None:
@@ -94,12 +95,14 @@ def mark_done(
     # volunteer's and the referent's), the second waits for the first's commit, then
     # finds nothing to move, instead of entering the hours again (the hour ledger's
     # unique key refused it: an IntegrityError, an error instead of an answer).
+    # (Any status that may become done: one changed meanwhile by a withdrawal, full to
+    # open, still moves.)
     moved = session.execute(
         update(Mission).where(col(Mission.id) == mission_id,
-                              col(Mission.status) == mission.status)
+                              col(Mission.status).in_(DONE_FROM))
         .values(status=MissionStatus.DONE, updated_at=now))
     session.refresh(mission)
-    if moved.rowcount != 1:
+    if moved.rowcount != 1:  # done meanwhile, or cancelled: refused, with the reason
         _refuse_if_done(mission)
         check_transition(mission.status, MissionStatus.DONE)
     # Read again now that the mission's row is ours: a withdrawal waits for it too.
