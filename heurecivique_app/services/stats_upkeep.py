@@ -34,13 +34,26 @@ from __future__ import annotations
 
 import weakref
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, case, delete, event, func, insert, inspect, select, tuple_
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    bindparam,
+    case,
+    delete,
+    event,
+    func,
+    insert,
+    inspect,
+    or_,
+    select,
+    tuple_,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import ORMExecuteState, SessionTransaction, UOWTransaction
@@ -221,7 +234,8 @@ def _before_commit(session: Session) -> None:
     traces = session.info.pop(_KEY)
     timezone = summary_timezone(session)
     if timezone is not None:
-        refresh(session, _buckets(session, traces, timezone), timezone)
+        refresh(session, _buckets(session, traces, timezone), timezone,
+                missions=[mission_id for mission_id in traces.missions if mission_id])
 
 
 def _forget(session: Session, transaction: SessionTransaction) -> None:
@@ -256,13 +270,13 @@ def _buckets(session: Session, traces: _Traces, timezone: str) -> list[Bucket]:
     found: set[Bucket] = set()
     missions = {k: v for k, v in traces.missions.items() if k}
     if missions:
-        for mission_id, commune, created in session.execute(
+        for mission_id, commune, created in session.connection().execute(
                 select(Mission.id, Mission.commune_id, Mission.created_at)
                 .where(col(Mission.id).in_(missions))).all():
             missions[mission_id].communes.add(commune)
             missions[mission_id].instants.add(created)
         regroup = [k for k, v in missions.items() if v.regroup]
-        for mission_id, month in session.execute(
+        for mission_id, month in session.connection().execute(
                 select(HourEntry.mission_id, HourEntry.month).distinct()
                 .where(col(HourEntry.mission_id).in_(regroup))).all() if regroup else ():
             missions[mission_id].months.add(month)
@@ -273,7 +287,7 @@ def _buckets(session: Session, traces: _Traces, timezone: str) -> list[Bucket]:
                 found.update((HOURS, commune, month) for month in trace.months)
     people = {k: v for k, v in traces.people.items() if k}
     if people:
-        for user_id, commune, created, validated in session.execute(
+        for user_id, commune, created, validated in session.connection().execute(
                 select(User.id, User.commune_id, User.created_at, VolunteerProfile.validated_at)
                 .outerjoin(VolunteerProfile, VolunteerProfile.user_id == User.id)
                 .where(col(User.id).in_(people))).all():
@@ -300,54 +314,63 @@ def _lock(session: Session, buckets: Sequence[Bucket]) -> None:
     for kind, commune, month in buckets:
         statement = maker(StatsBucket).values(kind=kind, commune_id=commune, month=month,
                                               version=0)
-        session.execute(statement.on_conflict_do_update(
+        session.connection().execute(statement.on_conflict_do_update(
             index_elements=["kind", "commune_id", "month"],
             set_={"version": statement.excluded.version + StatsBucket.version + 1}))
 
 
-def refresh(session: Session, buckets: Sequence[Bucket], timezone: str) -> None:
-    """Recompute these buckets from the raw rows, in the session's transaction."""
+def refresh(session: Session, buckets: Sequence[Bucket], timezone: str,
+            missions: Collection[int]) -> None:
+    """Recompute these buckets from the raw rows, in the session's transaction.
+
+    ``missions``: the missions the transaction touched, the only ones whose facts
+    (unlike the month's totals) may have changed.
+    """
     if not buckets:
         return
     _lock(session, buckets)
     for kind, commune, month in buckets:
-        start, end = _month_bounds(month, timezone)
         if kind == MISSIONS:
-            tables: tuple[Any, ...] = (StatsMissionMonth, StatsMissionFact)
-            rows = _mission_rows(session, timezone, [Mission.commune_id == commune,
-                                                     Mission.created_at >= start,
-                                                     Mission.created_at < end])
-        elif kind == HOURS:
-            tables = (StatsMinutes, StatsGiver)
+            _replace(session, StatsMissionMonth, commune, month,
+                     _month_totals(session, commune, month, timezone))
+            _replace(session, StatsMissionFact, commune, month,
+                     _mission_facts(session, timezone, (commune, month, missions)),
+                     only=col(StatsMissionFact.mission_id).in_(missions))
+            continue
+        if kind == HOURS:
+            tables: tuple[Any, ...] = (StatsMinutes, StatsGiver)
             rows = _hour_rows(session, [Mission.commune_id == commune, HourEntry.month == month])
         else:
             tables = (StatsPeople,)
-            rows = _people_rows(session, timezone, commune=commune, bounds=(start, end))
+            rows = _people_rows(session, timezone, commune=commune,
+                                bounds=_month_bounds(month, timezone))
         for table in tables:
             _replace(session, table, commune, month, rows.get(table, []))
 
 
 def _replace(session: Session, table: type[SQLModel], commune: int, month: str,
-             rows: list[dict[str, Any]]) -> None:
+             rows: list[dict[str, Any]], only: ColumnElement[bool] | None = None) -> None:
     """Make one bucket's rows of ``table`` equal ``rows``, writing only what differs.
 
     A write changes one or two of a bucket's rows; deleting and inserting all of
     them (a commune's month: hundreds of missions) cost an accept most of its time
-    and left as many dead rows behind.
+    and left as many dead rows behind. ``only`` narrows the rows compared to those
+    ``rows`` were computed for (the facts of the traced missions).
     """
     keys = [c.name for c in table.__table__.columns if c.primary_key]
     wanted = {tuple(row[k] for k in keys): row for row in _complete(table, rows)}
     stale = []
-    for kept in session.connection().execute(
-            select(table.__table__).where(table.commune_id == commune,
-                                          table.month == month)).mappings():
+    kept_rows = select(table.__table__).where(table.commune_id == commune, table.month == month)
+    if only is not None:
+        kept_rows = kept_rows.where(only)
+    for kept in session.connection().execute(kept_rows).mappings():
         key = tuple(kept[k] for k in keys)
         if wanted.get(key) == dict(kept):
             del wanted[key]  # already right
         else:
             stale.append(key)  # gone, or to be written again
     if stale:
-        session.execute(delete(table).where(
+        session.connection().execute(delete(table).where(
             tuple_(*(table.__table__.columns[k] for k in keys)).in_(stale)))
     if wanted:
         _insert(session, table, list(wanted.values()))
@@ -367,87 +390,132 @@ def _write(session: Session, rows: dict[Any, list[dict[str, Any]]]) -> None:
 def _insert(session: Session, table: type[SQLModel], rows: list[dict[str, Any]]) -> None:
     """Insert complete rows (every column named: one statement per batch)."""
     for i in range(0, len(rows), _BATCH):
-        session.execute(insert(table), rows[i:i + _BATCH])
+        session.connection().execute(insert(table), rows[i:i + _BATCH])
 
 
 # -- the figures of a bucket, from the raw rows -------------------------------
 
 
-# The statuses a mission ends in unfilled, and the figure each counts in.
-_ENDED_BY = {MissionStatus.CANCELLED.value: "cancelled", MissionStatus.EXPIRED.value: "expired"}
+def _counted(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    """How many of the group's rows meet ``condition`` (none: 0)."""
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
 _SCORES = range(1, 6)
+# A bucket's missions: its commune, created within its month's bounds (bound per call).
+_IN_BUCKET = (Mission.commune_id == bindparam("commune"),
+              Mission.created_at >= bindparam("start"), Mission.created_at < bindparam("end"))
 
 
-def _mission_counts(status: str, taken: int, incident: str | None, beneficiary_score: int | None,
-                    volunteer_score: int | None) -> dict[str, int]:
-    """The figures of its month one mission adds 1 to (collective checks aside)."""
-    counts = {"created": 1}
-    if taken > 0 or status in FILLED_STATUSES:
-        counts["filled"] = 1
-    if status in DONE_STATUSES:
-        counts["done"] = 1
-    elif status in _ENDED_BY:
-        counts[_ENDED_BY[status]] = 1
-    if incident:
-        counts["incidents"] = 1
-    if beneficiary_score in _SCORES:
-        counts[f"b{beneficiary_score}"] = 1
-    if volunteer_score in _SCORES:
-        counts[f"v{volunteer_score}"] = 1
-    return counts
+def _month_totals_statement() -> tuple[Select[Any], tuple[str, ...]]:
+    """One bucket's missions counted per (category, channel), and the figures' names.
 
-
-def _mission_rows(session: Session, timezone: str, where: Iterable[ColumnElement[bool]]
-                  ) -> dict[Any, list[dict[str, Any]]]:
-    """The missions' summary rows of ``where`` (one bucket, or every mission)."""
-    # The missions' accepted participations still standing, grouped once (a subquery
-    # per mission and figure read the participation table three times per mission).
-    missions = select(Mission.id).where(*where).correlate(None)
-    accepted = (select(Participation.mission_id,
-                       func.min(Participation.created_at).label("first"),
-                       func.count(Participation.attended).label("checked"),
-                       func.sum(case((col(Participation.attended).is_(True), 1), else_=0))
-                       .label("present"))
-                .where(Participation.status == ParticipationStatus.ACCEPTED.value,
-                       col(Participation.mission_id).in_(missions))
-                .group_by(Participation.mission_id).subquery())
-    statement = (select(Mission.id, Mission.commune_id, Mission.created_at, Mission.category,
-                        Mission.channel, Mission.status, Mission.accepted_count, Mission.kind,
-                        Mission.beneficiary_id, hours_between(session, accepted.c.first,
-                                                              col(Mission.created_at)),
-                        MissionFollowUp.beneficiary_satisfaction,
-                        MissionFollowUp.volunteer_satisfaction, MissionFollowUp.incident,
-                        accepted.c.checked, accepted.c.present)
+    Built once: a statement this size costs more to build than to run.
+    """
+    # The collective actions' accepted volunteers still standing: checked, present.
+    checked = (select(Participation.mission_id,
+                      func.count(Participation.attended).label("checked"),
+                      _counted(col(Participation.attended).is_(True)).label("present"))
+               .where(Participation.status == ParticipationStatus.ACCEPTED.value,
+                      col(Participation.mission_id).in_(select(Mission.id).where(*_IN_BUCKET)))
+               .group_by(Participation.mission_id).subquery())
+    collective = Mission.kind == MissionKind.COLLECTIVE.value
+    figures = {
+        "created": func.count(),
+        "filled": _counted(or_(Mission.accepted_count > 0,
+                               col(Mission.status).in_(FILLED_STATUSES))),
+        "done": _counted(col(Mission.status).in_(DONE_STATUSES)),
+        "cancelled": _counted(Mission.status == MissionStatus.CANCELLED.value),
+        "expired": _counted(Mission.status == MissionStatus.EXPIRED.value),
+        "checked": func.coalesce(func.sum(case(
+            (collective, func.coalesce(checked.c.checked, 0)), else_=0)), 0),
+        "present": func.coalesce(func.sum(case(
+            (collective, func.coalesce(checked.c.present, 0)), else_=0)), 0),
+        "incidents": _counted(MissionFollowUp.incident != ""),
+        **{f"b{score}": _counted(MissionFollowUp.beneficiary_satisfaction == score)
+           for score in _SCORES},
+        **{f"v{score}": _counted(MissionFollowUp.volunteer_satisfaction == score)
+           for score in _SCORES},
+    }
+    statement = (select(Mission.category, Mission.channel,
+                        *(value.label(name) for name, value in figures.items()))
                  .outerjoin(MissionFollowUp, MissionFollowUp.mission_id == Mission.id)
-                 .outerjoin(accepted, accepted.c.mission_id == Mission.id)
-                 .where(Mission.status != MissionStatus.DRAFT.value, *where))
-    months: dict[tuple[int, str, str, str], dict[str, int]] = {}
+                 .outerjoin(checked, checked.c.mission_id == Mission.id)
+                 .where(Mission.status != MissionStatus.DRAFT.value, *_IN_BUCKET)
+                 .group_by(Mission.category, Mission.channel))
+    return statement, tuple(figures)
+
+
+_MONTH_TOTALS, _FIGURES = _month_totals_statement()
+
+
+def _month_totals(session: Session, commune: int, month: str, timezone: str
+                  ) -> list[dict[str, Any]]:
+    """One bucket's month rows, per (category, channel), per category, per channel.
+
+    The last two (``ALL`` for the other) are added up from the first. The database
+    counts the missions: reading each of a busy commune's hundreds of missions of the
+    month into Python cost every accept most of its time.
+    """
+    start, end = _month_bounds(month, timezone)
+    totals: dict[tuple[str, str], dict[str, int]] = {}
+    for row in session.connection().execute(
+            _MONTH_TOTALS, {"commune": commune, "start": start, "end": end}).mappings():
+        for key in ((row["category"], row["channel"]), (row["category"], ALL),
+                    (ALL, row["channel"])):
+            added = totals.setdefault(key, dict.fromkeys(_FIGURES, 0))
+            for name in _FIGURES:
+                added[name] += int(row[name])
+    return [{"commune_id": commune, "month": month, "category": category,
+             "channel": channel, **counts} for (category, channel), counts in totals.items()]
+
+
+_FACTS: dict[tuple[str, bool], Select[Any]] = {}  # by dialect, and for a bucket's missions
+
+
+def _facts_statement(session: Session, *, in_bucket: bool) -> Select[Any]:
+    """The facts' query: every mission's, or those of a bucket given by id (bound per call)."""
+    key = (session.get_bind().dialect.name, in_bucket)
+    if key not in _FACTS:
+        where = [*_IN_BUCKET, col(Mission.id).in_(bindparam("ids", expanding=True))
+                 ] if in_bucket else []
+        first = (select(Participation.mission_id,
+                        func.min(Participation.created_at).label("first"))
+                 .where(Participation.status == ParticipationStatus.ACCEPTED.value,
+                        col(Participation.mission_id).in_(select(Mission.id).where(*where)))
+                 .group_by(Participation.mission_id).subquery())
+        _FACTS[key] = (
+            select(Mission.id, Mission.commune_id, Mission.created_at, Mission.category,
+                   Mission.channel, Mission.status, Mission.beneficiary_id,
+                   hours_between(session, first.c.first, col(Mission.created_at)))
+            .outerjoin(first, first.c.mission_id == Mission.id)
+            .where(Mission.status != MissionStatus.DRAFT.value, *where))
+    return _FACTS[key]
+
+
+def _mission_facts(session: Session, timezone: str,
+                   bucket: tuple[int, str, Collection[int]] | None = None
+                   ) -> list[dict[str, Any]]:
+    """The facts (time to a volunteer, the person helped) of the missions.
+
+    Of every mission, or of a bucket's (commune, month) missions among those ids.
+    """
+    params: dict[str, Any] = {}
+    if bucket is not None:
+        commune, month, ids = bucket
+        start, end = _month_bounds(month, timezone)
+        params = {"commune": commune, "start": start, "end": end, "ids": list(ids)}
     facts = []
-    for (mission_id, commune, created, category, channel, status, taken, kind, beneficiary,
-         hours, bs, vs, incident, n_checked, n_present) in session.connection().execute(
-            statement):
-        month = month_key(created, timezone)
-        done = status in DONE_STATUSES
-        counts = _mission_counts(status, taken, incident, bs, vs)
-        if kind == MissionKind.COLLECTIVE:
-            counts.update(checked=n_checked or 0, present=n_present or 0)
-        for key in ((commune, month, category, channel), (commune, month, category, ALL),
-                    (commune, month, ALL, channel)):
-            totals = months.get(key)
-            if totals is None:
-                totals = months[key] = defaultdict(int)
-            for name, value in counts.items():
-                totals[name] += value
-        helped = beneficiary if done else None
+    for (mission_id, commune, created, category, channel, status, beneficiary,
+         hours) in session.connection().execute(
+            _facts_statement(session, in_bucket=bucket is not None), params):
+        helped = beneficiary if status in DONE_STATUSES else None
         if hours is not None or helped is not None:
-            facts.append({"commune_id": commune, "month": month, "mission_id": mission_id,
-                          "category": category, "channel": channel,
+            facts.append({"commune_id": commune, "month": month_key(created, timezone),
+                          "mission_id": mission_id, "category": category, "channel": channel,
                           "hours": None if hours is None else float(hours),
                           "beneficiary_id": helped})
-    return {StatsMissionMonth: [
-                {"commune_id": c, "month": m, "category": cat, "channel": ch, **totals}
-                for (c, m, cat, ch), totals in months.items()],
-            StatsMissionFact: facts}
+    return facts
 
 
 def _hour_rows(session: Session, where: Iterable[ColumnElement[bool]]
@@ -518,7 +586,12 @@ def rebuild(session: Session, *, timezone: str, now: datetime | None = None) -> 
     session.info.pop(_KEY, None)
     for table in (*SUMMARY_TABLES, StatsBucket, StatsSummaryState):
         session.execute(delete(table))
-    _write(session, _mission_rows(session, timezone, []))
+    months = {(commune, month_key(created, timezone)) for commune, created in session.execute(
+        select(Mission.commune_id, Mission.created_at)
+        .where(Mission.status != MissionStatus.DRAFT.value).distinct())}
+    for commune, month in sorted(months):
+        _write(session, {StatsMissionMonth: _month_totals(session, commune, month, timezone)})
+    _write(session, {StatsMissionFact: _mission_facts(session, timezone)})
     _write(session, _hour_rows(session, []))
     _write(session, _people_rows(session, timezone))
     session.add(StatsSummaryState(id=1, timezone=timezone, built_at=now or utcnow()))
