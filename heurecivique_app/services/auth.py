@@ -7,7 +7,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete
+from sqlalchemy import bindparam, delete
 from sqlmodel import Session, select
 
 from heurecivique_app.adapters import metrics
@@ -143,15 +143,17 @@ def open_session(session: Session, *, user: User, ttl_hours: int) -> str:
     return raw
 
 
+# Every event checks its cookie: the statement is built once (building it cost more
+# than running it).
+_LOGIN_AND_USER = (select(UserSession, User).join(User, User.id == UserSession.user_id)
+                   .where(UserSession.token_hash == bindparam("token_hash")))
+
+
 def _live_login(session: Session, raw_token: str | None) -> tuple[UserSession, User] | None:
     """The live login session this cookie token opens and its active user, if any."""
     if not raw_token:
         return None
-    row = session.exec(
-        select(UserSession, User)
-        .join(User, User.id == UserSession.user_id)
-        .where(UserSession.token_hash == _digest(raw_token))
-    ).first()
+    row = session.exec(_LOGIN_AND_USER, params={"token_hash": _digest(raw_token)}).first()
     if row is None:
         return None
     login, user = row

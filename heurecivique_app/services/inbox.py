@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import bindparam, delete, func, update
 from sqlmodel import Session, col, select
 
 from heurecivique_app.adapters.bulk import insert_ignoring_duplicates
@@ -53,10 +53,14 @@ def _changed(session: Session, commune_id: int, user_ids: list[int]) -> None:
                                               data={"user_ids": user_ids}))
 
 
+# Read on every page (the bell): built once.
+_UNREAD = select(func.count()).select_from(InboxItem).where(
+    InboxItem.user_id == bindparam("user_id"), col(InboxItem.read_at).is_(None))
+
+
 def unread_count(session: Session, *, actor: Actor) -> int:
     """How many of the actor's messages are unread (the bell's figure)."""
-    return int(session.exec(select(func.count()).select_from(InboxItem).where(
-        InboxItem.user_id == actor.user_id, col(InboxItem.read_at).is_(None))).one())
+    return int(session.exec(_UNREAD, params={"user_id": actor.user_id}).one())
 
 
 def latest(session: Session, *, actor: Actor, limit: int = LIST_LIMIT) -> list[InboxItem]:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import ColumnElement, func
+from sqlalchemy import ColumnElement, Select, bindparam, func
 from sqlmodel import Session, col, select
 
 from heurecivique_app.domain.enums import MissionStatus, ParticipationStatus
@@ -89,6 +90,48 @@ def _card(mission: Mission, hood: Neighbourhood) -> MissionCard:
     )
 
 
+# A card's columns. Lists read these alone, not whole missions: loading each wide
+# mission row (description, address, dates…) was most of a board's reading time.
+_CARD_COLUMNS = (col(Mission.id), col(Mission.title), col(Mission.category),
+                 col(Mission.status), col(Mission.neighbourhood_id),
+                 col(Neighbourhood.name).label("neighbourhood_name"), col(Mission.starts_at),
+                 col(Mission.duration_minutes), col(Mission.capacity),
+                 col(Mission.accepted_count), col(Mission.approx_lat),
+                 col(Mission.approx_lon), col(Mission.kind))
+
+
+def _cards(session: Session, query: Select[Any], params: dict[str, Any] | None = None
+           ) -> list[MissionCard]:
+    """The cards of ``query``: ``_card_rows()`` narrowed (missions and their neighbourhood)."""
+    return [MissionCard(id=row.id, title=row.title, category=row.category, status=row.status,
+                        neighbourhood_id=row.neighbourhood_id,
+                        neighbourhood_name=row.neighbourhood_name, starts_at=row.starts_at,
+                        duration_minutes=row.duration_minutes,
+                        places_left=max(0, row.capacity - row.accepted_count),
+                        approx_lat=row.approx_lat, approx_lon=row.approx_lon, kind=row.kind)
+            for row in session.execute(query, params)]
+
+
+def _card_rows() -> Select[Any]:
+    """The card columns of missions joined to their neighbourhood, to narrow down."""
+    return select(*_CARD_COLUMNS).join(Neighbourhood,
+                                       Neighbourhood.id == Mission.neighbourhood_id)
+
+
+# The reads of every board page and broadcast, built once (building each of them
+# cost more than running it).
+_BOARD_CARDS = (_card_rows().where(Mission.neighbourhood_id == bindparam("hood_id"),
+                                   col(Mission.status).in_([s.value for s in BOARD_STATUSES]))
+                .order_by(Mission.starts_at))
+_MY_CARDS = (_card_rows().join(Participation, Participation.mission_id == Mission.id)
+             .where(Participation.volunteer_id == bindparam("volunteer_id"),
+                    Participation.status == bindparam("participation"),
+                    col(Mission.status).in_(bindparam("statuses", expanding=True)))
+             .order_by(Mission.starts_at))
+_MONTH_MINUTES = select(func.coalesce(func.sum(HourEntry.minutes), 0)).where(
+    HourEntry.volunteer_id == bindparam("volunteer_id"), HourEntry.month == bindparam("month"))
+
+
 def card_of(mission: Mission, hood: Neighbourhood) -> MissionCard:
     """The public card of a mission read together with its neighbourhood."""
     return _card(mission, hood)
@@ -115,13 +158,7 @@ def board_cards(session: Session, hood: Neighbourhood) -> list[MissionCard]:
 
     Public data only: it is broadcast as is to everyone watching the board.
     """
-    missions = session.exec(
-        select(Mission)
-        .where(Mission.neighbourhood_id == hood.id,
-               col(Mission.status).in_([s.value for s in BOARD_STATUSES]))
-        .order_by(Mission.starts_at)
-    ).all()
-    return [_card(m, hood) for m in missions]
+    return _cards(session, _BOARD_CARDS, {"hood_id": hood.id})
 
 
 def commune_missions(
@@ -131,16 +168,11 @@ def commune_missions(
 
     At most ``limit``: the full list is /console/missions, paginated.
     """
-    query = (
-        select(Mission, Neighbourhood)
-        .join(Neighbourhood, Neighbourhood.id == Mission.neighbourhood_id)
-        .where(Mission.commune_id == commune_id)
-    )
+    query = _card_rows().where(Mission.commune_id == commune_id)
     if statuses:
         query = query.where(col(Mission.status).in_(statuses))
-    rows = session.exec(query.order_by(col(Mission.updated_at).desc(), col(Mission.id).desc())
-                        .limit(limit)).all()
-    return [_card(m, h) for m, h in rows]
+    return _cards(session, query.order_by(col(Mission.updated_at).desc(),
+                                          col(Mission.id).desc()).limit(limit))
 
 
 @dataclass(frozen=True)
@@ -229,10 +261,8 @@ def monthly_hour(session: Session, *, volunteer_id: int, timezone: str,
                  now: datetime | None = None) -> MonthlyHour:
     """Time given this month ("mon heure ce mois-ci")."""
     month = month_key(now or utcnow(), timezone)
-    minutes = session.exec(
-        select(func.coalesce(func.sum(HourEntry.minutes), 0))
-        .where(HourEntry.volunteer_id == volunteer_id, HourEntry.month == month)
-    ).one()
+    minutes = session.exec(_MONTH_MINUTES,
+                           params={"volunteer_id": volunteer_id, "month": month}).one()
     return MonthlyHour(month=month, minutes=int(minutes))
 
 
@@ -241,16 +271,9 @@ def my_missions(
     mission_statuses: tuple[str, ...] = BOARD_STATUSES,
 ) -> list[MissionCard]:
     """Missions this volunteer accepted (or: ``participation``) that are still to do."""
-    rows = session.exec(
-        select(Mission, Neighbourhood)
-        .join(Participation, Participation.mission_id == Mission.id)
-        .join(Neighbourhood, Neighbourhood.id == Mission.neighbourhood_id)
-        .where(Participation.volunteer_id == actor.user_id,
-               Participation.status == participation,
-               col(Mission.status).in_([str(s) for s in mission_statuses]))
-        .order_by(Mission.starts_at)
-    ).all()
-    return [_card(m, h) for m, h in rows]
+    return _cards(session, _MY_CARDS, {
+        "volunteer_id": actor.user_id, "participation": str(participation),
+        "statuses": [str(s) for s in mission_statuses]})
 
 
 @dataclass(frozen=True)
