@@ -342,8 +342,7 @@ def refresh(session: Session, buckets: Sequence[Bucket], timezone: str,
             rows = _hour_rows(session, [Mission.commune_id == commune, HourEntry.month == month])
         else:
             tables = (StatsPeople,)
-            rows = _people_rows(session, timezone, commune=commune,
-                                bounds=_month_bounds(month, timezone))
+            rows = {StatsPeople: _people_totals(session, commune, month, timezone)}
         for table in tables:
             _replace(session, table, commune, month, rows.get(table, []))
 
@@ -538,39 +537,61 @@ def _hour_rows(session: Session, where: Iterable[ColumnElement[bool]]
                           "minutes": n} for (c, m, cat, v), n in givers.items()]}
 
 
-def _people_rows(session: Session, timezone: str, *, commune: int | None = None,
-                 bounds: tuple[datetime, datetime] | None = None
-                 ) -> dict[Any, list[dict[str, Any]]]:
-    """Sign-ups (and when they gave time again) and validations, of one bucket or all."""
-    volunteers = [col(User.role).in_([r.value for r in VOLUNTEER_ROLES])]
-    if commune is not None:
-        volunteers.append(User.commune_id == commune)
-    signed_where, validated_where = list(volunteers), list(volunteers)
-    if bounds is not None:
-        signed_where += [User.created_at >= bounds[0], User.created_at < bounds[1]]
-        validated_where += [col(VolunteerProfile.validated_at) >= bounds[0],
-                            col(VolunteerProfile.validated_at) < bounds[1]]
-    counts: dict[tuple[int, str, str], int] = defaultdict(int)
-    cohort: dict[int, tuple[int, str]] = {}
-    for user_id, town, created in session.connection().execute(
-            select(User.id, User.commune_id, User.created_at).where(*signed_where)):
-        cohort[user_id] = (town, month_key(created, timezone))
-        counts[(town, cohort[user_id][1], SIGNED_UP)] += 1
-    if cohort:
-        gave = set(session.connection().execute(
-            select(HourEntry.volunteer_id, HourEntry.month).distinct()
-            .join(User, User.id == HourEntry.volunteer_id).where(*signed_where)).all())
-        for user_id, (town, month) in cohort.items():
-            for offset in RETENTION_OFFSETS:
-                if (user_id, add_months(month, offset)) in gave:
-                    counts[(town, month, gave_after(offset))] += 1
-    for town, validated in session.connection().execute(
-            select(User.commune_id, VolunteerProfile.validated_at)
-            .join(User, User.id == VolunteerProfile.user_id)
-            .where(*validated_where, col(VolunteerProfile.validated_at).is_not(None))):
-        counts[(town, month_key(validated, timezone), VALIDATED)] += 1
-    return {StatsPeople: [{"commune_id": c, "month": m, "measure": k, "volunteers": n}
-                          for (c, m, k), n in counts.items()]}
+def _people_statements() -> tuple[Select[Any], Select[Any]]:
+    """A bucket's sign-ups (and how many of them gave time later) and validations.
+
+    Built once; the bucket is bound per call (commune, start, end, later_<offset>).
+    """
+    volunteers = (col(User.role).in_([r.value for r in VOLUNTEER_ROLES]),
+                  User.commune_id == bindparam("commune"))
+    later = [bindparam(f"later_{offset}") for offset in RETENTION_OFFSETS]
+    signed_up = (
+        select(func.count(func.distinct(User.id)),
+               *(func.count(func.distinct(case((HourEntry.month == month, User.id))))
+                 for month in later))
+        .select_from(User)
+        .outerjoin(HourEntry, (HourEntry.volunteer_id == User.id)
+                   & col(HourEntry.month).in_(later))
+        .where(*volunteers, User.created_at >= bindparam("start"),
+               User.created_at < bindparam("end")))
+    validated = (
+        select(func.count()).select_from(VolunteerProfile)
+        .join(User, User.id == VolunteerProfile.user_id)
+        .where(*volunteers, col(VolunteerProfile.validated_at) >= bindparam("start"),
+               col(VolunteerProfile.validated_at) < bindparam("end")))
+    return signed_up, validated
+
+
+_SIGNED_UP, _VALIDATED = _people_statements()
+
+
+def _people_totals(session: Session, commune: int, month: str, timezone: str
+                   ) -> list[dict[str, Any]]:
+    """One bucket's people rows: sign-ups, those of them who gave time later, validations.
+
+    Counted by the database: a bucket is every volunteer who signed up in a commune's
+    month, hundreds when a town launches the scheme.
+    """
+    start, end = _month_bounds(month, timezone)
+    params = {"commune": commune, "start": start, "end": end,
+              **{f"later_{offset}": add_months(month, offset) for offset in RETENTION_OFFSETS}}
+    signed_up, *gave = session.connection().execute(_SIGNED_UP, params).one()
+    counts = {SIGNED_UP: signed_up,
+              **{gave_after(offset): n for offset, n in zip(RETENTION_OFFSETS, gave, strict=True)},
+              VALIDATED: session.connection().execute(_VALIDATED, params).scalar_one()}
+    return [{"commune_id": commune, "month": month, "measure": measure, "volunteers": n}
+            for measure, n in counts.items() if n]
+
+
+def _people_buckets(session: Session, timezone: str) -> set[tuple[int, str]]:
+    """Every (commune, month) in which volunteers signed up or were validated."""
+    found = set()
+    for commune, created, validated in session.connection().execute(
+            select(User.commune_id, User.created_at, VolunteerProfile.validated_at)
+            .outerjoin(VolunteerProfile, VolunteerProfile.user_id == User.id)
+            .where(col(User.role).in_([r.value for r in VOLUNTEER_ROLES]))):
+        found.update((commune, month_key(at, timezone)) for at in (created, validated) if at)
+    return found
 
 
 # -- building them once -------------------------------------------------------
@@ -593,7 +614,8 @@ def rebuild(session: Session, *, timezone: str, now: datetime | None = None) -> 
         _write(session, {StatsMissionMonth: _month_totals(session, commune, month, timezone)})
     _write(session, {StatsMissionFact: _mission_facts(session, timezone)})
     _write(session, _hour_rows(session, []))
-    _write(session, _people_rows(session, timezone))
+    for commune, month in sorted(_people_buckets(session, timezone)):
+        _write(session, {StatsPeople: _people_totals(session, commune, month, timezone)})
     session.add(StatsSummaryState(id=1, timezone=timezone, built_at=now or utcnow()))
     session.flush()
 

@@ -39,7 +39,7 @@ from heurecivique_app.domain.errors import DomainError
 from heurecivique_app.domain.models import HourEntry, Mission, Participation, User
 from heurecivique_app.domain.models import VolunteerProfile as Profile
 from heurecivique_app.domain.stats import period_of
-from heurecivique_app.domain.stats_summary import SUMMARY_TABLES, StatsSummaryState
+from heurecivique_app.domain.stats_summary import SUMMARY_TABLES, StatsPeople, StatsSummaryState
 from heurecivique_app.domain.types import utcnow
 from heurecivique_app.services import stats, stats_summary, stats_upkeep
 from heurecivique_app.services.actor import Actor
@@ -316,3 +316,43 @@ def test_a_write_rewrites_only_the_summary_rows_it_changes(db_engine: Engine) ->
         stats_upkeep.rebuild(s, timezone=TZ)
         assert kept == _contents(s)
         s.rollback()
+
+
+def test_retention_and_validations_are_counted_per_sign_up_month(db_engine: Engine) -> None:
+    """The people rows of a month: who signed up, who of them gave time 1, 3 and 6 months
+    later (another month does not count), who was validated; kept as the ledger grows."""
+    (town, *_), _coordinator = _world(db_engine)
+    march = datetime(2025, 3, 10, 9, tzinfo=UTC)
+    # Who gives time in which months, after signing up in March 2025.
+    gives = [["2025-04"], ["2025-06"], ["2025-09"], ["2025-04", "2025-06"], ["2025-05"], []]
+    with session_scope(db_engine) as s:
+        hood = s.get(f.Neighbourhood, town.hoods[0])
+        people = [f.volunteer(s, neighbourhood_=hood, created_at=march) for _ in gives]
+        for person, validated in zip(people, [march, march, march, datetime(
+                2025, 4, 2, tzinfo=UTC), None, None], strict=True):
+            s.get(Profile, person.id).validated_at = validated
+        f.volunteer(s, neighbourhood_=hood, created_at=datetime(2025, 5, 3, tzinfo=UTC),
+                    status=VolunteerStatus.PENDING)
+        ids = [p.id for p in people]
+    for volunteer_id, months in zip(ids, gives, strict=True):
+        for month in months:
+            with session_scope(db_engine) as s:
+                mission = f.mission(s, neighbourhood_=s.get(f.Neighbourhood, town.hoods[0]))
+                s.add(HourEntry(volunteer_id=volunteer_id, mission_id=mission.id,
+                                minutes=60, month=month))
+
+    def people_rows() -> dict[tuple[str, str], int]:
+        with Session(db_engine) as s:
+            rows = s.exec(select(StatsPeople).where(StatsPeople.commune_id == town.commune))
+            return {(r.month, r.measure): r.volunteers for r in rows}
+
+    march_rows = {("2025-03", "signed_up"): 6, ("2025-03", "gave_after_1"): 2,
+                  ("2025-03", "gave_after_3"): 2, ("2025-03", "gave_after_6"): 1,
+                  ("2025-03", "validated"): 3}
+    later = {("2025-04", "validated"): 1, ("2025-05", "signed_up"): 1}
+    assert people_rows() == {**march_rows, **later}
+    with session_scope(db_engine) as s:  # the one who never gave, six months on
+        mission = f.mission(s, neighbourhood_=s.get(f.Neighbourhood, town.hoods[0]))
+        s.add(HourEntry(volunteer_id=ids[5], mission_id=mission.id, minutes=30,
+                        month="2025-09"))
+    assert people_rows() == {**march_rows, ("2025-03", "gave_after_6"): 2, **later}
