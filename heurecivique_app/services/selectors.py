@@ -25,7 +25,7 @@ from heurecivique_app.domain.models import (
 from heurecivique_app.domain.types import utcnow
 from heurecivique_app.services import minors
 from heurecivique_app.services.actor import Actor
-from heurecivique_app.services.missions.base import mission_in_commune
+from heurecivique_app.services.missions.base import mission_in_commune, participation_of
 
 BOARD_STATUSES = (MissionStatus.OPEN, MissionStatus.FULL)
 # Volunteers' own moves that the referent's feed shows besides the missions' events.
@@ -234,10 +234,7 @@ def mission_detail(
     mission = mission_in_commune(session, actor, mission_id)
     hood = session.get(Neighbourhood, mission.neighbourhood_id)
     assert hood is not None
-    participation = session.exec(
-        select(Participation).where(Participation.mission_id == mission_id,
-                                    Participation.volunteer_id == actor.user_id)
-    ).first()
+    participation = participation_of(session, mission.id, actor.user_id)
     contact = None
     if mission.beneficiary_id and contact_visible(
         actor=actor, mission=mission, participation=participation, now=utcnow(),

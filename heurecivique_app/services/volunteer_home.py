@@ -30,6 +30,7 @@ from heurecivique_app.services import selectors
 from heurecivique_app.services.actor import Actor
 from heurecivique_app.services.geography import neighbouring_boards
 from heurecivique_app.services.missions import participation
+from heurecivique_app.services.missions.base import participation_of
 from heurecivique_app.services.selectors import BOARD_STATUSES, MissionCard
 
 HISTORY_MONTHS = 6
@@ -147,14 +148,11 @@ class MyPart:
 def my_part(session: Session, *, actor: Actor, mission_id: int, cutoff_hours: int,
             now: datetime | None = None) -> MyPart | None:
     """My part in a mission (None if I have none): what I may still do about it."""
-    row = session.exec(
-        select(Participation, Mission).join(Mission, Mission.id == Participation.mission_id)
-        .where(Participation.mission_id == mission_id,
-               Participation.volunteer_id == actor.user_id)
-    ).first()
-    if row is None:
+    part = participation_of(session, mission_id, actor.user_id)
+    # The mission page has read the mission in this session: no second query.
+    mission = session.get(Mission, mission_id) if part is not None else None
+    if part is None or mission is None:
         return None
-    part, mission = row
     accepted = part.status == ParticipationStatus.ACCEPTED
     before_cutoff = (now or utcnow()) <= participation.cancel_deadline(mission, cutoff_hours)
     return MyPart(part.status, part.confirmed_at is not None,

@@ -5,6 +5,7 @@ The mission, the volunteer's participation, and the event that tells the live bo
 
 from __future__ import annotations
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
 from heurecivique_app.domain import events
@@ -47,12 +48,17 @@ def staff_mission(session: Session, actor: Actor, mission_id: int) -> Mission:
     return mission
 
 
+# Read by every mission page and answer: built once (building it cost more than running it).
+_PARTICIPATION = select(Participation).where(
+    Participation.mission_id == bindparam("mission_id"),
+    Participation.volunteer_id == bindparam("volunteer_id"))
+
+
 def participation_of(session: Session, mission_id: int, volunteer_id: int
                      ) -> Participation | None:
     """The volunteer's participation in the mission, whatever its status (one per pair)."""
-    return session.exec(select(Participation).where(
-        Participation.mission_id == mission_id, Participation.volunteer_id == volunteer_id,
-    )).first()
+    return session.exec(_PARTICIPATION, params={"mission_id": mission_id,
+                                                "volunteer_id": volunteer_id}).first()
 
 
 def accepted_volunteer_ids(session: Session, mission_id: int) -> list[int]:
