@@ -27,8 +27,9 @@ from heurecivique_app.domain.models import (
 from heurecivique_app.domain.types import utcnow
 from heurecivique_app.services.selectors import (
     MissionCard,
-    _card,
     activity_where,
+    card_of_row,
+    card_rows,
     waiting_where,
 )
 
@@ -38,12 +39,8 @@ DAY_STATUSES = (MissionStatus.OPEN, MissionStatus.FULL, MissionStatus.DONE,
 
 def _missions(session: Session, *where: ColumnElement[bool], order: ColumnElement[Any],
               limit: int = 50) -> list[MissionCard]:
-    rows = session.exec(
-        select(Mission, Neighbourhood)
-        .join(Neighbourhood, Neighbourhood.id == Mission.neighbourhood_id)
-        .where(*where).order_by(order).limit(limit)
-    ).all()
-    return [_card(m, h) for m, h in rows]
+    rows = session.execute(card_rows().where(*where).order_by(order).limit(limit))
+    return [card_of_row(row) for row in rows]
 
 
 def _local_day(timezone: str, now: datetime | None) -> tuple[datetime, datetime]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, bindparam, func
+from sqlalchemy import ColumnElement, Row, Select, bindparam, func
 from sqlmodel import Session, col, select
 
 from heurecivique_app.domain.enums import MissionStatus, ParticipationStatus
@@ -102,17 +102,21 @@ _CARD_COLUMNS = (col(Mission.id), col(Mission.title), col(Mission.category),
 
 def _cards(session: Session, query: Select[Any], params: dict[str, Any] | None = None
            ) -> list[MissionCard]:
-    """The cards of ``query``: ``_card_rows()`` narrowed (missions and their neighbourhood)."""
-    return [MissionCard(id=row.id, title=row.title, category=row.category, status=row.status,
-                        neighbourhood_id=row.neighbourhood_id,
-                        neighbourhood_name=row.neighbourhood_name, starts_at=row.starts_at,
-                        duration_minutes=row.duration_minutes,
-                        places_left=max(0, row.capacity - row.accepted_count),
-                        approx_lat=row.approx_lat, approx_lon=row.approx_lon, kind=row.kind)
-            for row in session.execute(query, params)]
+    """The cards of ``query``: ``card_rows()`` narrowed (missions and their neighbourhood)."""
+    return [card_of_row(row) for row in session.execute(query, params)]
 
 
-def _card_rows() -> Select[Any]:
+def card_of_row(row: Row[Any]) -> MissionCard:
+    """The card of one row of ``card_rows()``."""
+    return MissionCard(id=row.id, title=row.title, category=row.category, status=row.status,
+                       neighbourhood_id=row.neighbourhood_id,
+                       neighbourhood_name=row.neighbourhood_name, starts_at=row.starts_at,
+                       duration_minutes=row.duration_minutes,
+                       places_left=max(0, row.capacity - row.accepted_count),
+                       approx_lat=row.approx_lat, approx_lon=row.approx_lon, kind=row.kind)
+
+
+def card_rows() -> Select[Any]:
     """The card columns of missions joined to their neighbourhood, to narrow down."""
     return select(*_CARD_COLUMNS).join(Neighbourhood,
                                        Neighbourhood.id == Mission.neighbourhood_id)
@@ -120,10 +124,10 @@ def _card_rows() -> Select[Any]:
 
 # The reads of every board page and broadcast, built once (building each of them
 # cost more than running it).
-_BOARD_CARDS = (_card_rows().where(Mission.neighbourhood_id == bindparam("hood_id"),
+_BOARD_CARDS = (card_rows().where(Mission.neighbourhood_id == bindparam("hood_id"),
                                    col(Mission.status).in_([s.value for s in BOARD_STATUSES]))
                 .order_by(Mission.starts_at))
-_MY_CARDS = (_card_rows().join(Participation, Participation.mission_id == Mission.id)
+_MY_CARDS = (card_rows().join(Participation, Participation.mission_id == Mission.id)
              .where(Participation.volunteer_id == bindparam("volunteer_id"),
                     Participation.status == bindparam("participation"),
                     col(Mission.status).in_(bindparam("statuses", expanding=True)))
@@ -168,7 +172,7 @@ def commune_missions(
 
     At most ``limit``: the full list is /console/missions, paginated.
     """
-    query = _card_rows().where(Mission.commune_id == commune_id)
+    query = card_rows().where(Mission.commune_id == commune_id)
     if statuses:
         query = query.where(col(Mission.status).in_(statuses))
     return _cards(session, query.order_by(col(Mission.updated_at).desc(),
@@ -192,14 +196,12 @@ def waiting_where(commune_id: int) -> tuple[ColumnElement[bool], ...]:
 def missions_waiting(session: Session, *, commune_id: int, limit: int = 10
                      ) -> list[WaitingMission]:
     """Open missions nobody has accepted yet, the longest waiting first."""
-    rows = session.exec(
-        select(Mission, Neighbourhood)
-        .join(Neighbourhood, Neighbourhood.id == Mission.neighbourhood_id)
+    rows = session.execute(
+        card_rows().add_columns(col(Mission.created_at).label("published_at"))
         .where(*waiting_where(commune_id))
         .order_by(Mission.created_at, col(Mission.id))
-        .limit(limit)
-    ).all()
-    return [WaitingMission(_card(m, h), m.created_at) for m, h in rows]
+        .limit(limit))
+    return [WaitingMission(card_of_row(row), row.published_at) for row in rows]
 
 
 def mission_card(session: Session, mission_id: int) -> MissionCard | None:
