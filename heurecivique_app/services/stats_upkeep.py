@@ -11,13 +11,15 @@ figures: three events of every session.
   conditional updates of ``missions/places.py``, ``control.py``, ``waitlist.py``…)
   leaves the traces of the rows it is about to touch, read first with its WHERE;
 - ``before_commit``: the traces become *buckets* (kind, commune, local month), and
-  each bucket is recomputed from the raw rows: its summary rows deleted and
-  written again.
+  each bucket is recomputed from the raw rows, the database doing the counting
+  (a bucket is one commune's month: tens to hundreds of missions, up to a
+  thousand sign-ups when a town launches the scheme); a mission's facts, which
+  are its own, only for the traced missions. Only the summary rows that differ
+  are written.
 
 Recomputing rather than adding deltas: a conditional UPDATE gives no old value,
 and a recomputation only needs to know *which* buckets moved; it is also
-idempotent, so a bucket recomputed twice (or for nothing) is still right. A
-bucket is one commune's month: some fifty missions, a few queries.
+idempotent, so a bucket recomputed twice (or for nothing) is still right.
 
 Concurrency (PostgreSQL, READ COMMITTED): each bucket is locked first by an upsert
 of its ``StatsBucket`` row, buckets in one fixed order (two commits never wait on
