@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -59,8 +60,6 @@ def main() -> None:  # noqa: PLR0915 - the calls, then their timing, read top to
     parser.add_argument("--volunteers", type=int, default=1000)
     args = parser.parse_args()
     with ExitStack() as stack:
-        import os
-
         from scratch_db import scratch_pg_database
 
         url = stack.enter_context(scratch_pg_database())

@@ -338,15 +338,13 @@ def refresh(session: Session, buckets: Sequence[Bucket], timezone: str,
             _replace(session, StatsMissionFact, commune, month,
                      _mission_facts(session, timezone, (commune, month, missions)),
                      only=col(StatsMissionFact.mission_id).in_(missions))
-            continue
-        if kind == HOURS:
-            tables: tuple[Any, ...] = (StatsMinutes, StatsGiver)
+        elif kind == HOURS:
             rows = _hour_rows(session, [Mission.commune_id == commune, HourEntry.month == month])
+            for table in (StatsMinutes, StatsGiver):
+                _replace(session, table, commune, month, rows.get(table, []))
         else:
-            tables = (StatsPeople,)
-            rows = {StatsPeople: _people_totals(session, commune, month, timezone)}
-        for table in tables:
-            _replace(session, table, commune, month, rows.get(table, []))
+            _replace(session, StatsPeople, commune, month,
+                     _people_totals(session, commune, month, timezone))
 
 
 def _replace(session: Session, table: type[SQLModel], commune: int, month: str,

@@ -149,10 +149,11 @@ def my_part(session: Session, *, actor: Actor, mission_id: int, cutoff_hours: in
             now: datetime | None = None) -> MyPart | None:
     """My part in a mission (None if I have none): what I may still do about it."""
     part = participation_of(session, mission_id, actor.user_id)
-    # The mission page has read the mission in this session: no second query.
-    mission = session.get(Mission, mission_id) if part is not None else None
-    if part is None or mission is None:
+    if part is None:
         return None
+    # The mission page has read the mission in this session: no second query.
+    mission = session.get(Mission, mission_id)
+    assert mission is not None  # a participation's mission exists (foreign key)
     accepted = part.status == ParticipationStatus.ACCEPTED
     before_cutoff = (now or utcnow()) <= participation.cancel_deadline(mission, cutoff_hours)
     return MyPart(part.status, part.confirmed_at is not None,
